@@ -1,0 +1,90 @@
+use serde::{Deserialize, Serialize};
+
+/// The version of the data crossing the boundary. A plugin whose manifest states
+/// another major version is refused by the host.
+pub const API_VERSION: u32 = 1;
+
+/// What a plugin says about itself; returned as JSON by [`crate::DialectMod::manifest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The dialect's name, e.g. `sqlite`.
+    pub name: String,
+    /// The [`API_VERSION`] the plugin was built against.
+    pub api_version: u32,
+    /// The plugin's own version.
+    #[serde(default)]
+    pub version: String,
+    /// URL schemes the plugin opens, e.g. `["sqlite", "sqlite3"]`.
+    pub url_schemes: Vec<String>,
+    /// What the planner and executor must know about the dialect.
+    pub capabilities: Capabilities,
+    /// How migration files of this dialect are split into statements.
+    pub lexer: LexerOptions,
+}
+
+/// Behaviour a dialect declares once instead of the host probing for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Capabilities {
+    /// DDL statements can run inside a transaction and roll back.
+    pub transactional_ddl: bool,
+    /// The dialect has a migration lock (advisory lock, `GET_LOCK`, lock file).
+    pub advisory_locks: bool,
+    /// The database has schemas (namespaces) inside one connection.
+    pub schemas: bool,
+    /// Indexes can be built without blocking writes (`CONCURRENTLY`).
+    pub concurrent_index: bool,
+    /// How bound parameters are written in SQL text.
+    pub placeholder: Placeholder,
+}
+
+/// How the host writes a bound parameter in SQL it sends with arguments.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Placeholder {
+    /// `?` for every argument.
+    #[default]
+    Question,
+    /// `$1`, `$2`, ...
+    Dollar,
+}
+
+impl Placeholder {
+    /// The placeholder for the argument at 1-based position `n`.
+    pub fn nth(self, n: usize) -> String {
+        match self {
+            Placeholder::Question => "?".to_string(),
+            Placeholder::Dollar => format!("${n}"),
+        }
+    }
+}
+
+/// Statement-splitting rules of the dialect (Atlas's scanner options).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LexerOptions {
+    /// `BEGIN … END` blocks are one statement.
+    pub match_begin: bool,
+    /// `BEGIN ATOMIC … END` bodies are one statement.
+    pub begin_atomic: bool,
+    /// `$tag$ … $tag$` quoting.
+    pub dollar_quote: bool,
+    /// `\` escapes the next character inside quotes.
+    pub backslash_escapes: bool,
+    /// `E'…'` strings honour backslash escapes.
+    pub escaped_string_ext: bool,
+    /// `#` starts a line comment.
+    pub hash_comments: bool,
+}
+
+/// Facts about an open connection.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConnInfo {
+    /// The schema the URL is bound to, if any; unqualified SQL then targets it.
+    pub schema: Option<String>,
+    /// The server's version string.
+    pub version: String,
+    /// The dialect flavour, e.g. `mariadb`.
+    pub flavour: String,
+}

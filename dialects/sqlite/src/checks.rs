@@ -1,0 +1,1 @@
+//! Pre-migration checks for destructive SQLite statements.
