@@ -1,0 +1,19 @@
+//! The `strata` host: configuration, plugins, the migration directory, the
+//! revisions table, planning and execution. The `cli` module translates the
+//! command line into calls of this library; nothing else knows about clap.
+//!
+//! Semver-exempt: the stable contract is the command line (CLI.md) and the
+//! plugin API (`strata-dialect-api`), not this crate's items.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod dir;
+mod error;
+pub mod exec;
+pub mod plan;
+pub mod plugin;
+pub mod report;
+pub mod revisions;
+
+pub use error::Error;

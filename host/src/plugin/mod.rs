@@ -1,0 +1,333 @@
+//! Finding and loading dialect plugins; URL scheme → plugin.
+//!
+//! Plugins are shared libraries named `libstrata_dialect_*.so` (`.dylib`,
+//! `strata_dialect_*.dll`) found next to the `strata` executable, in the
+//! directories or files of `STRATA_PLUGIN_PATH`, and at `plugin` blocks'
+//! paths in atlas.hcl. Libraries are never unloaded (abi_stable does not
+//! support it), so everything loaded lives for the process.
+
+mod conn;
+
+pub use conn::Conn;
+
+use abi_stable::library::{LibraryError, lib_header_from_path};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use strata_dialect_api::{
+    API_VERSION, Change, DbUrl, DialectModRef, DiffOptions, Manifest, Plan, PlanOptions, PluginError, Realm,
+    RenderReply, RenderRequest,
+};
+
+/// A failure to find or load a plugin.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be loaded as an abi_stable library.
+    #[error("loading plugin {path}: {message}")]
+    Library {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong, shortened for humans.
+        message: String,
+    },
+    /// The plugin was built against another version of the dialect API.
+    #[error(
+        "plugin {path} was built against dialect API {plugin}; this strata speaks {host}: rebuild the plugin against strata-dialect-api {host}"
+    )]
+    Incompatible {
+        /// The file.
+        path: PathBuf,
+        /// The plugin's API version.
+        plugin: String,
+        /// The host's API version.
+        host: String,
+    },
+    /// The plugin's manifest could not be read.
+    #[error("plugin {path}: reading its manifest: {message}")]
+    Manifest {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// Two plugins claim the same URL scheme.
+    #[error("URL scheme {scheme:?} is claimed by two plugins: {first} and {second}")]
+    SchemeConflict {
+        /// The scheme.
+        scheme: String,
+        /// The plugin loaded first.
+        first: PathBuf,
+        /// The plugin loaded second.
+        second: PathBuf,
+    },
+    /// No plugin opens this scheme.
+    #[error("unknown URL scheme {scheme:?} in {url}: {known}")]
+    UnknownScheme {
+        /// The scheme.
+        scheme: String,
+        /// The URL, password masked.
+        url: String,
+        /// The schemes that are known, and why others may be missing.
+        known: String,
+    },
+}
+
+/// A loaded dialect plugin.
+#[derive(Clone)]
+pub struct Driver {
+    /// What the plugin says about itself.
+    pub manifest: Manifest,
+    /// The file it was loaded from.
+    pub path: PathBuf,
+    module: DialectModRef,
+}
+
+impl std::fmt::Debug for Driver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Driver").field("name", &self.manifest.name).field("path", &self.path).finish()
+    }
+}
+
+/// Decodes a plugin's JSON reply.
+fn decode<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> Result<T, PluginError> {
+    serde_json::from_str(json).map_err(|e| PluginError::decode(what, e))
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Result<String, PluginError> {
+    serde_json::to_string(value).map_err(|e| PluginError::decode("request", e))
+}
+
+impl Driver {
+    /// The dialect's name.
+    pub fn name(&self) -> &str {
+        &self.manifest.name
+    }
+
+    /// Opens a connection to `url`.
+    ///
+    /// # Errors
+    /// When the plugin cannot open it.
+    pub fn open(&self, url: &DbUrl) -> Result<Conn, PluginError> {
+        let inner = self.module.open()(url.as_secret_str().into()).into_result()?;
+        Ok(Conn::new(self.clone(), url.clone(), inner))
+    }
+
+    /// Diffs two realms in the plugin.
+    ///
+    /// # Errors
+    /// When the plugin cannot compare them.
+    pub fn diff(&self, from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec<Change>, PluginError> {
+        let input = encode(&serde_json::json!({ "from": from, "to": to, "options": options }))?;
+        let out = self.module.diff()(input.as_str().into()).into_result()?;
+        decode("diff reply", &out)
+    }
+
+    /// Plans changes in the plugin.
+    ///
+    /// # Errors
+    /// When a change cannot be expressed in the dialect.
+    pub fn plan(&self, changes: &[Change], options: &PlanOptions) -> Result<Plan, PluginError> {
+        let input = encode(&serde_json::json!({ "changes": changes, "options": options }))?;
+        let out = self.module.plan()(input.as_str().into()).into_result()?;
+        decode("plan reply", &out)
+    }
+
+    /// Asks the plugin for a piece of dialect SQL.
+    ///
+    /// # Errors
+    /// When the plugin does not support the request.
+    pub fn render(&self, request: &RenderRequest) -> Result<RenderReply, PluginError> {
+        let out = self.module.render()(encode(request)?.as_str().into()).into_result()?;
+        decode("render reply", &out)
+    }
+
+    /// Quotes an identifier the dialect's way.
+    ///
+    /// # Errors
+    /// When the plugin does not support the request.
+    pub fn quote(&self, name: &str) -> Result<String, PluginError> {
+        match self.render(&RenderRequest::QuoteIdent { name: name.to_string() })? {
+            RenderReply::Text { text } => Ok(text),
+            RenderReply::Statements { .. } => Err(PluginError::decode("quote reply", "expected text")),
+        }
+    }
+}
+
+/// Every plugin found, by URL scheme.
+#[derive(Debug, Default)]
+pub struct Registry {
+    drivers: Vec<Driver>,
+    by_scheme: BTreeMap<String, usize>,
+    /// Plugins found by directory scan that failed to load; reported when a
+    /// scheme is missing, since one of them may be the plugin the user wanted.
+    pub failures: Vec<LoadError>,
+}
+
+/// Where to look for plugins.
+#[derive(Debug, Default, Clone)]
+pub struct SearchPath {
+    /// Directories scanned for `libstrata_dialect_*` files.
+    pub dirs: Vec<PathBuf>,
+    /// Files loaded by name; a failure here is an error, not a warning.
+    pub files: Vec<PathBuf>,
+}
+
+impl SearchPath {
+    /// The default search path: next to the executable, then `STRATA_PLUGIN_PATH`
+    /// (directories or files, separated like `PATH`), then `extra` files.
+    pub fn from_env(extra: &[PathBuf]) -> SearchPath {
+        let mut path = SearchPath::default();
+        if let Some(dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
+            path.dirs.push(dir);
+        }
+        if let Some(var) = std::env::var_os("STRATA_PLUGIN_PATH") {
+            for entry in std::env::split_paths(&var).filter(|p| !p.as_os_str().is_empty()) {
+                if entry.is_dir() {
+                    path.dirs.push(entry);
+                } else {
+                    path.files.push(entry);
+                }
+            }
+        }
+        path.files.extend(extra.iter().cloned());
+        path
+    }
+}
+
+fn is_plugin_file(name: &str) -> bool {
+    let stem = name
+        .strip_suffix(std::env::consts::DLL_SUFFIX)
+        .and_then(|s| s.strip_prefix(std::env::consts::DLL_PREFIX));
+    stem.is_some_and(|s| s.starts_with("strata_dialect_"))
+}
+
+impl Registry {
+    /// Loads every plugin on `search`. Files named explicitly must load; plugins
+    /// found by scanning that fail are kept in [`Registry::failures`].
+    ///
+    /// # Errors
+    /// When an explicitly named plugin fails to load, or two plugins claim a scheme.
+    pub fn load(search: &SearchPath) -> Result<Registry, LoadError> {
+        let mut registry = Registry::default();
+        let mut seen = std::collections::BTreeSet::new();
+        for dir in &search.dirs {
+            let Ok(entries) = std::fs::read_dir(dir) else { continue };
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(is_plugin_file))
+                .collect();
+            files.sort();
+            for file in files {
+                let Ok(file) = std::fs::canonicalize(&file) else { continue };
+                if !seen.insert(file.clone()) {
+                    continue;
+                }
+                match load_driver(&file) {
+                    Ok(driver) => registry.add(driver)?,
+                    Err(e) => registry.failures.push(e),
+                }
+            }
+        }
+        for file in &search.files {
+            // dlopen resolves bare names through its own search path, not the
+            // working directory: always hand it an absolute path.
+            let file = std::fs::canonicalize(file)
+                .map_err(|e| LoadError::Library { path: file.clone(), message: e.to_string() })?;
+            if seen.insert(file.clone()) {
+                registry.add(load_driver(&file)?)?;
+            }
+        }
+        Ok(registry)
+    }
+
+    fn add(&mut self, driver: Driver) -> Result<(), LoadError> {
+        let index = self.drivers.len();
+        for scheme in &driver.manifest.url_schemes {
+            if let Some(&other) = self.by_scheme.get(scheme) {
+                return Err(LoadError::SchemeConflict {
+                    scheme: scheme.clone(),
+                    first: self.drivers[other].path.clone(),
+                    second: driver.path.clone(),
+                });
+            }
+            self.by_scheme.insert(scheme.clone(), index);
+        }
+        self.drivers.push(driver);
+        Ok(())
+    }
+
+    /// The loaded drivers.
+    pub fn drivers(&self) -> &[Driver] {
+        &self.drivers
+    }
+
+    /// The driver for `url`'s scheme (`maria+unix` → `maria`).
+    ///
+    /// # Errors
+    /// [`LoadError::UnknownScheme`] listing the known schemes and load failures.
+    pub fn driver_for(&self, url: &DbUrl) -> Result<&Driver, LoadError> {
+        let base = url.scheme.split('+').next().unwrap_or(&url.scheme);
+        if let Some(&i) = self.by_scheme.get(&url.scheme).or_else(|| self.by_scheme.get(base)) {
+            return Ok(&self.drivers[i]);
+        }
+        let mut known = if self.by_scheme.is_empty() {
+            "no dialect plugin was found (looked next to the strata executable and in STRATA_PLUGIN_PATH)".to_string()
+        } else {
+            format!("known schemes are {}", self.by_scheme.keys().cloned().collect::<Vec<_>>().join(", "))
+        };
+        for failure in &self.failures {
+            known.push_str(&format!("; {failure}"));
+        }
+        Err(LoadError::UnknownScheme { scheme: url.scheme.clone(), url: url.redacted(), known })
+    }
+}
+
+/// Loads one plugin, with abi_stable's version and layout checks, then the
+/// manifest's API version check.
+fn load_driver(path: &Path) -> Result<Driver, LoadError> {
+    let module = lib_header_from_path(path)
+        .and_then(|header| header.init_root_module::<DialectModRef>())
+        .map_err(|e| library_error(path, e))?;
+    let json = module.manifest()().into_result().map_err(|e| LoadError::Manifest {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let manifest: Manifest = serde_json::from_str(&json)
+        .map_err(|e| LoadError::Manifest { path: path.to_path_buf(), message: e.to_string() })?;
+    if manifest.api_version != API_VERSION {
+        return Err(LoadError::Incompatible {
+            path: path.to_path_buf(),
+            plugin: format!("version {}", manifest.api_version),
+            host: format!("version {API_VERSION}"),
+        });
+    }
+    Ok(Driver { manifest, path: path.to_path_buf(), module })
+}
+
+/// abi_stable's layout errors run to tens of kilobytes; keep the lines a human
+/// needs (the last few say what differs).
+fn library_error(path: &Path, err: LibraryError) -> LoadError {
+    match err {
+        LibraryError::IncompatibleVersionNumber { expected_version, actual_version, .. } => LoadError::Incompatible {
+            path: path.to_path_buf(),
+            plugin: format!("strata-dialect-api {actual_version}"),
+            host: format!("strata-dialect-api {expected_version}"),
+        },
+        LibraryError::AbiInstability(e) => {
+            let text = e.to_string();
+            let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            let tail = lines[lines.len().saturating_sub(4)..].join(" / ");
+            LoadError::Incompatible {
+                path: path.to_path_buf(),
+                plugin: format!("an incompatible layout ({tail})"),
+                host: format!("strata-dialect-api {} (API version {API_VERSION})", env!("CARGO_PKG_VERSION")),
+            }
+        }
+        other => {
+            let text = other.to_string();
+            let first = text.lines().next().unwrap_or_default().to_string();
+            LoadError::Library { path: path.to_path_buf(), message: first }
+        }
+    }
+}

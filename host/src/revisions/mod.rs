@@ -1,0 +1,274 @@
+//! The revisions table `atlas_schema_revisions`: Atlas's columns and meanings,
+//! read and written through any dialect plugin.
+
+use crate::clock;
+use crate::plugin::Conn;
+use serde::Serialize;
+use std::time::SystemTime;
+use strata_dialect_api::{ErrorKind, RenderReply, RenderRequest, SqlValue};
+
+/// The revisions table's name.
+pub const TABLE: &str = "atlas_schema_revisions";
+
+/// The `type` bitmask: a baseline row.
+pub const TYPE_BASELINE: i64 = 1;
+/// The `type` bitmask: executed by `migrate apply`.
+pub const TYPE_EXECUTE: i64 = 2;
+/// The `type` bitmask: resolved manually (`migrate set`).
+pub const TYPE_RESOLVED: i64 = 4;
+
+/// What strata writes in `operator_version`.
+pub fn operator_version() -> String {
+    format!("Strata CLI v{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// One row of the revisions table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Revision {
+    /// The file version.
+    pub version: String,
+    /// The file description.
+    pub description: String,
+    /// The `type` bitmask.
+    #[serde(rename = "Type", serialize_with = "type_text")]
+    pub kind: i64,
+    /// Statements applied so far.
+    pub applied: i64,
+    /// Statements in the file.
+    pub total: i64,
+    /// When the row was first written.
+    pub executed_at: String,
+    /// Nanoseconds the file took.
+    pub execution_time: i64,
+    /// The last error, empty when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The statement that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_stmt: Option<String>,
+    /// The file's atlas.sum hash (base64, without `h1:`).
+    pub hash: String,
+    /// Running hashes of the applied statements of a partial file.
+    #[serde(skip)]
+    pub partial_hashes: Option<Vec<String>>,
+    /// The tool that wrote the row.
+    pub operator_version: String,
+}
+
+fn type_text<S: serde::Serializer>(kind: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&type_name(*kind))
+}
+
+/// Atlas's text for a `type` value.
+pub fn type_name(kind: i64) -> String {
+    match kind {
+        TYPE_BASELINE => "baseline".into(),
+        TYPE_EXECUTE => "applied".into(),
+        TYPE_RESOLVED => "manually set".into(),
+        6 => "applied + manually set".into(),
+        other => format!("unknown ({other:04b})"),
+    }
+}
+
+impl Revision {
+    /// A fresh row for a file about to run.
+    pub fn new(version: &str, description: &str, kind: i64, total: usize, hash: &str) -> Revision {
+        Revision {
+            version: version.into(),
+            description: description.into(),
+            kind,
+            applied: 0,
+            total: i64::try_from(total).unwrap_or(i64::MAX),
+            executed_at: clock::timestamp(SystemTime::now()),
+            execution_time: 0,
+            error: None,
+            error_stmt: None,
+            hash: hash.into(),
+            partial_hashes: None,
+            operator_version: operator_version(),
+        }
+    }
+
+    /// True when the file stopped before its end (and was not resolved by hand).
+    pub fn is_partial(&self) -> bool {
+        self.kind & TYPE_RESOLVED == 0
+            && (self.applied < self.total || self.error.as_deref().is_some_and(|e| !e.is_empty()))
+    }
+}
+
+/// Reads and writes the revisions table over one connection.
+pub struct RevisionStore {
+    table: String,
+    create: Vec<String>,
+    placeholder: strata_dialect_api::Placeholder,
+}
+
+use crate::error::db;
+
+impl RevisionStore {
+    /// Prepares a store for the table in `schema` (the connection's default when `None`).
+    ///
+    /// # Errors
+    /// When the dialect cannot keep the table there.
+    pub fn new(conn: &Conn, schema: Option<&str>) -> Result<RevisionStore, crate::Error> {
+        let driver = conn.driver();
+        let table = match driver
+            .render(&RenderRequest::QualifiedTable { schema: schema.map(String::from), name: TABLE.into() })
+            .map_err(|e| crate::Error::Usage(e.to_string()))?
+        {
+            RenderReply::Text { text } => text,
+            RenderReply::Statements { .. } => return Err(crate::Error::Usage("unexpected render reply".into())),
+        };
+        let create = match driver
+            .render(&RenderRequest::RevisionsTable { schema: schema.map(String::from) })
+            .map_err(|e| crate::Error::Usage(e.to_string()))?
+        {
+            RenderReply::Statements { statements } => statements,
+            RenderReply::Text { text } => vec![text],
+        };
+        Ok(RevisionStore { table, create, placeholder: driver.manifest.capabilities.placeholder })
+    }
+
+    /// Creates the table if it does not exist.
+    ///
+    /// # Errors
+    /// When the database refuses (e.g. no permission to create tables).
+    pub fn ensure(&self, conn: &mut Conn) -> Result<(), crate::Error> {
+        for stmt in &self.create {
+            conn.exec(stmt, Vec::new()).map_err(db("creating the revisions table"))?;
+        }
+        Ok(())
+    }
+
+    /// True when the table exists.
+    ///
+    /// # Errors
+    /// When the check itself fails for another reason than a missing table.
+    pub fn exists(&self, conn: &mut Conn) -> Result<bool, crate::Error> {
+        match conn.query(&format!("SELECT 1 FROM {} WHERE 1 = 0", self.table), Vec::new()) {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind == ErrorKind::ObjectMissing => Ok(false),
+            Err(e) => Err(db("reading the revisions table")(e)),
+        }
+    }
+
+    /// Every revision, ordered by version (byte-wise, as Atlas compares them).
+    /// A missing table reads as no revisions.
+    ///
+    /// # Errors
+    /// When the query fails.
+    pub fn read(&self, conn: &mut Conn) -> Result<Vec<Revision>, crate::Error> {
+        if !self.exists(conn)? {
+            return Ok(Vec::new());
+        }
+        let rows = conn
+            .query(
+                &format!(
+                    "SELECT version, description, type, applied, total, executed_at, execution_time, error, \
+                     error_stmt, hash, partial_hashes, operator_version FROM {}",
+                    self.table
+                ),
+                Vec::new(),
+            )
+            .map_err(db("reading the revisions table"))?;
+        let mut revisions = Vec::new();
+        for row in rows.rows {
+            let text = |i: usize| row.get(i).cloned().flatten();
+            let int = |i: usize| text(i).and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
+            let version = text(0).unwrap_or_default();
+            if version == ".atlas_cloud_identifier" {
+                continue;
+            }
+            revisions.push(Revision {
+                version,
+                description: text(1).unwrap_or_default(),
+                kind: int(2),
+                applied: int(3),
+                total: int(4),
+                executed_at: text(5).unwrap_or_default(),
+                execution_time: int(6),
+                error: text(7).filter(|e| !e.is_empty()),
+                error_stmt: text(8).filter(|e| !e.is_empty()),
+                hash: text(9).unwrap_or_default(),
+                partial_hashes: text(10).and_then(|j| serde_json::from_str(&j).ok()),
+                operator_version: text(11).unwrap_or_default(),
+            });
+        }
+        revisions.sort_by(|a, b| a.version.as_bytes().cmp(b.version.as_bytes()));
+        Ok(revisions)
+    }
+
+    /// Writes a revision: update by version, insert when absent (an upsert every
+    /// dialect understands). `executed_at` and `description` are never updated.
+    ///
+    /// # Errors
+    /// When the write fails.
+    pub fn write(&self, conn: &mut Conn, rev: &Revision) -> Result<(), crate::Error> {
+        let p = |n| self.placeholder.nth(n);
+        let partial = rev.partial_hashes.as_ref().map(|h| serde_json::to_string(h).unwrap_or_default());
+        let update = format!(
+            "UPDATE {} SET type = {}, applied = {}, total = {}, execution_time = {}, error = {}, error_stmt = {}, \
+             hash = {}, partial_hashes = {}, operator_version = {} WHERE version = {}",
+            self.table,
+            p(1),
+            p(2),
+            p(3),
+            p(4),
+            p(5),
+            p(6),
+            p(7),
+            p(8),
+            p(9),
+            p(10)
+        );
+        let args = vec![
+            SqlValue::Int(rev.kind),
+            SqlValue::Int(rev.applied),
+            SqlValue::Int(rev.total),
+            SqlValue::Int(rev.execution_time),
+            SqlValue::Text(rev.error.clone().unwrap_or_default().into()),
+            SqlValue::opt_text(rev.error_stmt.as_deref()),
+            SqlValue::from(rev.hash.as_str()),
+            SqlValue::opt_text(partial.as_deref()),
+            SqlValue::from(rev.operator_version.as_str()),
+            SqlValue::from(rev.version.as_str()),
+        ];
+        let changed = conn.exec(&update, args).map_err(db("writing the revisions table"))?;
+        if changed > 0 {
+            return Ok(());
+        }
+        let insert = format!(
+            "INSERT INTO {} (version, description, type, applied, total, executed_at, execution_time, error, \
+             error_stmt, hash, partial_hashes, operator_version) VALUES ({})",
+            self.table,
+            (1..=12).map(p).collect::<Vec<_>>().join(", ")
+        );
+        let args = vec![
+            SqlValue::from(rev.version.as_str()),
+            SqlValue::from(rev.description.as_str()),
+            SqlValue::Int(rev.kind),
+            SqlValue::Int(rev.applied),
+            SqlValue::Int(rev.total),
+            SqlValue::from(rev.executed_at.as_str()),
+            SqlValue::Int(rev.execution_time),
+            SqlValue::Text(rev.error.clone().unwrap_or_default().into()),
+            SqlValue::opt_text(rev.error_stmt.as_deref()),
+            SqlValue::from(rev.hash.as_str()),
+            SqlValue::opt_text(partial.as_deref()),
+            SqlValue::from(rev.operator_version.as_str()),
+        ];
+        conn.exec(&insert, args).map_err(db("writing the revisions table"))?;
+        Ok(())
+    }
+
+    /// Deletes the row of `version`.
+    ///
+    /// # Errors
+    /// When the delete fails.
+    pub fn delete(&self, conn: &mut Conn, version: &str) -> Result<(), crate::Error> {
+        let sql = format!("DELETE FROM {} WHERE version = {}", self.table, self.placeholder.nth(1));
+        conn.exec(&sql, vec![SqlValue::from(version)]).map_err(db("writing the revisions table"))?;
+        Ok(())
+    }
+}
