@@ -1,0 +1,4 @@
+SELECT 'a\\', "\\";
+SELECT 'plain';
+SELECT "double";
+SELECT 'it\'s', "\"";

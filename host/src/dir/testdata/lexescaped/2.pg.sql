@@ -1,0 +1,4 @@
+SELECT E'\\';
+SELECT e'\\A\\';
+SELECT 'x';
+SELECT 'a', '\';

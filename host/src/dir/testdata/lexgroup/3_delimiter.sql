@@ -1,0 +1,14 @@
+CREATE TABLE t (id int);
+delimiter |
+CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW
+BEGIN
+  SET NEW.id = NEW.id + 1;
+END|
+CREATE PROCEDURE p()
+BEGIN
+  SELECT 1;
+END
+|
+delimiter ;
+INSERT INTO t VALUES (1);
+CALL p();
