@@ -1,0 +1,524 @@
+//! `strata migrate …`
+
+use super::Ctx;
+use crate::clock;
+use crate::dir::{Dir, HashFile};
+use crate::error::{Error, db};
+use crate::exec::{self, ApplyOptions, ExecOrder, TxMode};
+use crate::plan::{self, DevDb, Source};
+use crate::report::{TextProgress, plural};
+use crate::revisions::{Revision, RevisionStore, TYPE_EXECUTE, TYPE_RESOLVED};
+use clap::{Args, Subcommand};
+use serde_json::json;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+use strata_dialect_api::PlanOptions;
+
+#[derive(Debug, Args)]
+pub struct DirArg {
+    /// The migration directory.
+    #[arg(long, value_name = "file://migrations")]
+    dir: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateCmd {
+    /// Create an empty migration file.
+    New {
+        /// The file's description.
+        name: Option<String>,
+        #[command(flatten)]
+        dir: DirArg,
+    },
+    /// Write the migration that brings the directory to the desired schema.
+    Diff {
+        /// The file's description.
+        name: Option<String>,
+        /// The desired state: file://schema.sql (or a URL).
+        #[arg(long)]
+        to: Option<String>,
+        /// An empty database to replay the directory on.
+        #[arg(long)]
+        dev_url: Option<String>,
+        #[command(flatten)]
+        dir: DirArg,
+    },
+    /// Rewrite atlas.sum.
+    Hash {
+        #[command(flatten)]
+        dir: DirArg,
+    },
+    /// Check atlas.sum, and with --dev-url that every file runs.
+    Validate {
+        /// An empty database to replay the directory on.
+        #[arg(long)]
+        dev_url: Option<String>,
+        #[command(flatten)]
+        dir: DirArg,
+    },
+    /// Show applied and pending versions.
+    Status {
+        /// The target database.
+        #[arg(short = 'u', long)]
+        url: Option<String>,
+        /// Schema holding the revisions table.
+        #[arg(long)]
+        revisions_schema: Option<String>,
+        #[command(flatten)]
+        dir: DirArg,
+    },
+    /// Apply pending migration files.
+    Apply {
+        /// Apply at most this many files.
+        amount: Option<String>,
+        /// The target database.
+        #[arg(short = 'u', long)]
+        url: Option<String>,
+        #[command(flatten)]
+        dir: DirArg,
+        /// Print and run checks; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Stop after this version.
+        #[arg(long)]
+        to_version: Option<String>,
+        /// First run on a non-empty database: record this version as applied.
+        #[arg(long)]
+        baseline: Option<String>,
+        /// First run on a non-empty database: apply everything.
+        #[arg(long, conflicts_with = "baseline")]
+        allow_dirty: bool,
+        /// Transaction mode: file, all or none.
+        #[arg(long)]
+        tx_mode: Option<String>,
+        /// Out-of-order files: linear, linear-skip or non-linear.
+        #[arg(long)]
+        exec_order: Option<String>,
+        /// Schema holding the revisions table.
+        #[arg(long)]
+        revisions_schema: Option<String>,
+        /// How long to wait for the migration lock (e.g. 10s).
+        #[arg(long)]
+        lock_timeout: Option<String>,
+    },
+    /// Mark the database as being at VERSION without running anything.
+    Set {
+        /// The version to set.
+        #[arg(value_name = "VERSION")]
+        target: Option<String>,
+        /// The target database.
+        #[arg(short = 'u', long)]
+        url: Option<String>,
+        /// Schema holding the revisions table.
+        #[arg(long)]
+        revisions_schema: Option<String>,
+        #[command(flatten)]
+        dir: DirArg,
+    },
+    /// Remove a migration file and update atlas.sum.
+    Rm {
+        /// The version (or file name) to remove.
+        #[arg(value_name = "VERSION")]
+        target: String,
+        #[command(flatten)]
+        dir: DirArg,
+    },
+}
+
+pub fn run(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
+    match cmd {
+        MigrateCmd::New { name, dir } => new(ctx, name, dir),
+        MigrateCmd::Diff { name, to, dev_url, dir } => diff(ctx, name, to, dev_url, dir),
+        MigrateCmd::Hash { dir } => hash(ctx, dir),
+        MigrateCmd::Validate { dev_url, dir } => validate(ctx, dev_url, dir),
+        MigrateCmd::Status { url, revisions_schema, dir } => status(ctx, url, revisions_schema, dir),
+        MigrateCmd::Apply { .. } => apply(ctx, cmd),
+        MigrateCmd::Set { target, url, revisions_schema, dir } => set(ctx, target, url, revisions_schema, dir),
+        MigrateCmd::Rm { target, dir } => rm(ctx, target, dir),
+    }
+}
+
+fn open_dir(ctx: &Ctx, arg: &DirArg) -> Result<Dir, Error> {
+    let path = ctx.dir(&arg.dir)?;
+    Dir::open(&path).map_err(|e| Error::Usage(e.to_string()))
+}
+
+/// Refuses a directory whose atlas.sum does not match its files.
+fn check_sum(dir: &Dir) -> Result<(), Error> {
+    crate::dir::validate(dir).map_err(|e| {
+        let detail = match &e {
+            crate::dir::SumError::Checksum(c) => format!("checksum mismatch: {c}"),
+            other => other.to_string(),
+        };
+        Error::refused(
+            format!("you have a checksum error in your migration directory ({}): {detail}", dir.path().join("atlas.sum").display()),
+            format!(
+                "check your migration files and run 'strata migrate hash --dir file://{}' to re-hash the contents",
+                dir.path().display()
+            ),
+        )
+    })
+}
+
+fn write_sum(dir: &Dir) -> Result<(), Error> {
+    let sum = HashFile::compute(dir.files());
+    dir.write_file("atlas.sum", &sum.to_bytes()).map_err(|e| Error::Usage(e.to_string()))
+}
+
+fn new(ctx: &Ctx, name: &Option<String>, arg: &DirArg) -> Result<i32, Error> {
+    let path = ctx.dir(&arg.dir)?;
+    std::fs::create_dir_all(&path).map_err(|e| Error::Usage(format!("creating {}: {e}", path.display())))?;
+    let dir = open_dir(ctx, arg)?;
+    check_sum(&dir)?;
+    let file = file_name(name);
+    dir.write_file(&file, b"").map_err(|e| Error::Usage(e.to_string()))?;
+    let dir = open_dir(ctx, arg)?;
+    write_sum(&dir)?;
+    if ctx.out.json() {
+        ctx.out.print_json(&json!({ "File": path.join(&file) }));
+    } else {
+        println!("{}", path.join(&file).display());
+    }
+    Ok(0)
+}
+
+fn file_name(name: &Option<String>) -> String {
+    let version = clock::version_stamp(SystemTime::now());
+    match name.as_deref().filter(|n| !n.is_empty()) {
+        Some(n) => format!("{version}_{n}.sql"),
+        None => format!("{version}.sql"),
+    }
+}
+
+fn diff(ctx: &Ctx, name: &Option<String>, to: &Option<String>, dev_url: &Option<String>, arg: &DirArg) -> Result<i32, Error> {
+    let to = to
+        .clone()
+        .or_else(|| ctx.env.as_ref().and_then(|e| e.src.first().cloned()))
+        .ok_or_else(|| Error::Usage("required flag \"to\" not set (pass --to file://schema.sql)".into()))?;
+    let path = ctx.dir(&arg.dir)?;
+    std::fs::create_dir_all(&path).map_err(|e| Error::Usage(format!("creating {}: {e}", path.display())))?;
+    let dir = open_dir(ctx, arg)?;
+    check_sum(&dir)?;
+    let dev_url = ctx.dev(dev_url, Some(&to).filter(|t| !t.starts_with("file://")).map(String::as_str).or(Some("sqlite")))?;
+    let mut dev = DevDb::open(&ctx.registry, &dev_url)?;
+    let files: Vec<_> = dir.files().iter().collect();
+    let current = dev.state_of_dir(dir.path(), &files)?;
+    let desired = plan::load_state(&ctx.registry, &Source::parse(&to), Some(&mut dev))?;
+    let driver = dev.driver().clone();
+    let plan = plan::plan(&driver, &current, &desired, &PlanOptions::default())?;
+    if plan.is_empty() {
+        if ctx.out.json() {
+            ctx.out.print_json(&json!({ "File": null }));
+        } else {
+            println!("The migration directory is synced with the desired state, no changes to be made");
+        }
+        return Ok(0);
+    }
+    let file = file_name(name);
+    dir.write_file(&file, plan::plan_sql(&plan, true).as_bytes()).map_err(|e| Error::Usage(e.to_string()))?;
+    write_sum(&open_dir(ctx, arg)?)?;
+    if ctx.out.json() {
+        ctx.out.print_json(&json!({ "File": path.join(&file), "Statements": plan.statements.iter().map(|s| &s.sql).collect::<Vec<_>>() }));
+    } else {
+        println!("{}", path.join(&file).display());
+    }
+    Ok(0)
+}
+
+fn hash(ctx: &Ctx, arg: &DirArg) -> Result<i32, Error> {
+    let dir = open_dir(ctx, arg)?;
+    write_sum(&dir)?;
+    if ctx.out.json() {
+        ctx.out.print_json(&json!({ "File": dir.path().join("atlas.sum") }));
+    }
+    Ok(0)
+}
+
+fn validate(ctx: &Ctx, dev_url: &Option<String>, arg: &DirArg) -> Result<i32, Error> {
+    let dir = open_dir(ctx, arg)?;
+    check_sum(&dir)?;
+    let dev = ctx.pick(dev_url, |e| e.dev.clone());
+    if let Some(dev) = dev {
+        let mut dev = DevDb::open(&ctx.registry, &dev)?;
+        let files: Vec<_> = dir.files().iter().collect();
+        dev.state_of_dir(dir.path(), &files)
+            .map_err(|e| Error::Refused { message: format!("replaying the migration directory: {e}"), hint: None })?;
+    }
+    if ctx.out.json() {
+        ctx.out.print_json(&json!({ "Valid": true, "Files": dir.files().len() }));
+    } else {
+        println!("Migration directory is valid ({} file{})", dir.files().len(), plural(dir.files().len()));
+    }
+    Ok(0)
+}
+
+fn status(ctx: &Ctx, url: &Option<String>, revisions_schema: &Option<String>, arg: &DirArg) -> Result<i32, Error> {
+    let dir = open_dir(ctx, arg)?;
+    check_sum(&dir)?;
+    let url = ctx.url(url)?;
+    let mut conn = plan::open(&ctx.registry, &url)?;
+    let schema = revisions_schema.clone().or_else(|| ctx.env.as_ref().and_then(|e| e.migration.revisions_schema.clone()));
+    let store = RevisionStore::new(&conn, schema.as_deref())?;
+    let revisions = store.read(&mut conn)?;
+    let files = dir.files();
+    let last = revisions.last();
+    let partial = last.filter(|r| r.is_partial());
+    let current = last.map(|r| r.version.clone());
+    let pending: Vec<_> = files
+        .iter()
+        .filter(|f| match (&current, partial) {
+            (_, Some(p)) => f.version() >= p.version.as_str(),
+            (Some(c), None) => f.version() > c.as_str(),
+            (None, None) => true,
+        })
+        .collect();
+    let executed = revisions.iter().filter(|r| r.kind & crate::revisions::TYPE_BASELINE == 0).count();
+    let status = if pending.is_empty() { "OK" } else { "PENDING" };
+    let next = pending.first().map(|f| f.version().to_string());
+    if ctx.out.json() {
+        ctx.out.print_json(&json!({
+            "Env": { "Driver": conn.driver().name(), "URL": conn.url().redacted(), "Dir": dir.path() },
+            "Available": files.iter().map(|f| json!({"Name": f.name(), "Version": f.version(), "Description": f.desc()})).collect::<Vec<_>>(),
+            "Pending": pending.iter().map(|f| json!({"Name": f.name(), "Version": f.version(), "Description": f.desc()})).collect::<Vec<_>>(),
+            "Applied": revisions,
+            "Current": current.clone().unwrap_or_default(),
+            "Next": next.clone().unwrap_or_default(),
+            "Count": executed,
+            "Total": files.len(),
+            "Status": status,
+            "Error": partial.and_then(|p| p.error.clone()).unwrap_or_default(),
+            "SQL": partial.and_then(|p| p.error_stmt.clone()).unwrap_or_default(),
+        }));
+        return Ok(0);
+    }
+    let colored = if pending.is_empty() { ctx.out.paint("32", status) } else { ctx.out.paint("33", status) };
+    println!("Migration Status: {colored}");
+    let cur = match (&current, partial) {
+        (Some(c), Some(p)) => format!("{c} ({} statements applied)", p.applied),
+        (Some(c), None) => c.clone(),
+        (None, _) => "No migration applied yet".into(),
+    };
+    println!("  -- Current Version: {}", ctx.out.paint("36", &cur));
+    let nxt = match (&next, partial) {
+        (Some(n), Some(p)) => format!("{n} ({} statements left)", p.total - p.applied),
+        (Some(n), None) => n.clone(),
+        (None, _) => "Already at latest version".into(),
+    };
+    println!("  -- Next Version:    {}", ctx.out.paint("36", &nxt));
+    println!("  -- Executed Files:  {executed}{}", if partial.is_some() { " (last one partially)" } else { "" });
+    println!("  -- Pending Files:   {}", pending.len());
+    if let Some(p) = partial.filter(|p| p.error.is_some()) {
+        println!("\nLast migration attempt had errors:");
+        println!("  -- SQL:   {}", p.error_stmt.clone().unwrap_or_default().replace('\n', " "));
+        println!("  -- {}: {}", ctx.out.paint("31", "ERROR"), p.error.clone().unwrap_or_default().replace('\n', " "));
+    }
+    Ok(0)
+}
+
+fn parse_duration(text: &str) -> Result<Duration, Error> {
+    let (num, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len()));
+    let value: f64 = num.parse().map_err(|_| Error::Usage(format!("invalid duration {text:?}")))?;
+    let secs = match unit {
+        "ms" => value / 1000.0,
+        "s" | "" => value,
+        "m" => value * 60.0,
+        _ => return Err(Error::Usage(format!("invalid duration {text:?}: use ms, s or m"))),
+    };
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
+    let MigrateCmd::Apply {
+        amount,
+        url,
+        dir: arg,
+        dry_run,
+        to_version,
+        baseline,
+        allow_dirty,
+        tx_mode,
+        exec_order,
+        revisions_schema,
+        lock_timeout,
+    } = cmd
+    else {
+        return Ok(2);
+    };
+    let amount = match amount {
+        None => None,
+        Some(a) => match a.parse::<usize>() {
+            Ok(0) => return Err(Error::Usage("cannot apply '0' migration files".into())),
+            Ok(n) => Some(n),
+            Err(e) => {
+                return Err(Error::Usage(format!(
+                    "invalid amount argument {a:?} ({e}). Omit the argument or pass a valid integer instead"
+                )));
+            }
+        },
+    };
+    let m = ctx.env.as_ref().map(|e| e.migration.clone()).unwrap_or_default();
+    let opts = ApplyOptions {
+        amount,
+        to_version: to_version.clone().or(m.to_version),
+        baseline: baseline.clone().or(m.baseline),
+        allow_dirty: *allow_dirty,
+        dry_run: *dry_run,
+        tx_mode: tx_mode.clone().or(m.tx_mode).map(|t| t.parse::<TxMode>()).transpose().map_err(Error::Usage)?.unwrap_or_default(),
+        revisions_schema: revisions_schema.clone().or(m.revisions_schema),
+        lock_timeout: lock_timeout.clone().or(m.lock_timeout).map(|t| parse_duration(&t)).transpose()?.unwrap_or(Duration::from_secs(10)),
+        exec_order: exec_order.clone().or(m.exec_order).map(|t| t.parse::<ExecOrder>()).transpose().map_err(Error::Usage)?.unwrap_or_default(),
+    };
+    let dir = open_dir(ctx, arg)?;
+    check_sum(&dir)?;
+    let url = ctx.url(url)?;
+    let mut conn = plan::open(&ctx.registry, &url)?;
+    let mut progress = TextProgress::new(ctx.out, dir.files().len());
+    let mut quiet = exec::Quiet;
+    let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };
+    if !ctx.out.json() {
+        // The header needs the pending set, which apply computes under the lock;
+        // print it from the report's first file instead (see below).
+    }
+    let report = exec::apply(&mut conn, &dir, &opts, sink)?;
+    if ctx.out.json() {
+        ctx.out.print_json(&report);
+    } else if report.applied.is_empty() && report.error.is_none() {
+        println!("{}", report.message);
+    } else {
+        let (ok, failed) = progress.stmt_counts();
+        let files_ok = report.applied.iter().filter(|f| f.error.is_none()).count();
+        let files_failed = report.applied.len() - files_ok;
+        println!("  -------------------------");
+        let took = report.applied.first().map(|_| Duration::ZERO);
+        let _ = took;
+        if files_failed == 0 {
+            println!("  -- {} migration{}", files_ok, plural(files_ok));
+            println!("  -- {} sql statement{}", ok, plural(ok));
+        } else {
+            println!("  -- {files_ok} migration{} ok, {files_failed} with errors", plural(files_ok));
+            println!("  -- {ok} sql statement{} ok, {failed} with errors", plural(ok));
+        }
+        let (checks_ok, checks_failed) = progress.check_counts();
+        if checks_ok + checks_failed > 0 {
+            if checks_failed == 0 {
+                println!("  -- {checks_ok} check{}", plural(checks_ok));
+            } else {
+                println!("  -- {checks_ok} checks ok, {checks_failed} failure{}", plural(checks_failed));
+            }
+        }
+        if opts.dry_run {
+            println!("  -- dry run: nothing was changed");
+        }
+    }
+    match report.error {
+        Some(e) => Err(Error::Failed(e)),
+        None => Ok(0),
+    }
+}
+
+fn set(
+    ctx: &Ctx,
+    version: &Option<String>,
+    url: &Option<String>,
+    revisions_schema: &Option<String>,
+    arg: &DirArg,
+) -> Result<i32, Error> {
+    let dir = open_dir(ctx, arg)?;
+    check_sum(&dir)?;
+    let url = ctx.url(url)?;
+    let mut conn = plan::open(&ctx.registry, &url)?;
+    conn.lock(exec::LOCK_APPLY, Duration::ZERO).map_err(db("acquiring database lock"))?;
+    let schema = revisions_schema.clone().or_else(|| ctx.env.as_ref().and_then(|e| e.migration.revisions_schema.clone()));
+    let result = set_locked(ctx, &mut conn, &dir, version, schema.as_deref());
+    let _ = conn.unlock(exec::LOCK_APPLY);
+    result
+}
+
+fn set_locked(
+    ctx: &Ctx,
+    conn: &mut crate::plugin::Conn,
+    dir: &Dir,
+    version: &Option<String>,
+    schema: Option<&str>,
+) -> Result<i32, Error> {
+    let store = RevisionStore::new(conn, schema)?;
+    store.ensure(conn)?;
+    let revisions = store.read(conn)?;
+    let files = dir.files();
+    let target = match version {
+        Some(v) => {
+            if !files.iter().any(|f| f.version() == v) {
+                return Err(Error::Usage(format!("migration with version {v:?} not found")));
+            }
+            v.clone()
+        }
+        None if revisions.is_empty() => return Err(Error::Usage("accepts 1 arg(s), received 0".into())),
+        None => files.last().map(|f| f.version().to_string()).unwrap_or_default(),
+    };
+    let sum = HashFile::compute(files);
+    let mut added = Vec::new();
+    let mut removed = Vec::new();
+    let tx = conn.driver().manifest.capabilities.transactional_ddl;
+    if tx {
+        conn.begin().map_err(db("starting a transaction"))?;
+    }
+    let result = (|| -> Result<(), Error> {
+        for rev in revisions.iter().filter(|r| r.version.as_str() > target.as_str()) {
+            store.delete(conn, &rev.version)?;
+            removed.push(rev.clone());
+        }
+        if let Some(rev) = revisions.iter().find(|r| r.version == target).filter(|r| r.is_partial()) {
+            let mut rev = rev.clone();
+            rev.kind = TYPE_EXECUTE | TYPE_RESOLVED;
+            store.write(conn, &rev)?;
+        }
+        let last = revisions.iter().map(|r| r.version.as_str()).filter(|v| *v <= target.as_str()).next_back();
+        for f in files.iter().filter(|f| f.version() <= target.as_str() && last.is_none_or(|l| f.version() > l)) {
+            let rev = Revision::new(f.version(), f.desc(), TYPE_RESOLVED, 0, sum.file_hash(f.name()).unwrap_or_default());
+            store.write(conn, &rev)?;
+            added.push(rev);
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) if tx => conn.commit().map_err(db("committing the transaction"))?,
+        Ok(()) => {}
+        Err(e) => {
+            if tx {
+                let _ = conn.rollback();
+            }
+            return Err(e);
+        }
+    }
+    if ctx.out.json() {
+        ctx.out.print_json(&json!({ "Current": target, "Set": added, "Removed": removed }));
+        return Ok(0);
+    }
+    println!("Current version is {target} ({} set, {} removed):", added.len(), removed.len());
+    for r in &added {
+        println!("  + {} ({})", r.version, r.description);
+    }
+    for r in &removed {
+        println!("  - {} ({})", r.version, r.description);
+    }
+    Ok(0)
+}
+
+fn rm(ctx: &Ctx, version: &str, arg: &DirArg) -> Result<i32, Error> {
+    let dir = open_dir(ctx, arg)?;
+    check_sum(&dir)?;
+    let file = dir
+        .files()
+        .iter()
+        .find(|f| f.version() == version || f.name() == version)
+        .ok_or_else(|| Error::Usage(format!("migration with version {version:?} not found")))?;
+    let name = file.name().to_string();
+    dir.remove_file(&name).map_err(|e| Error::Usage(e.to_string()))?;
+    write_sum(&open_dir(ctx, arg)?)?;
+    if ctx.out.json() {
+        ctx.out.print_json(&json!({ "Removed": name }));
+    } else {
+        println!("Removed {}", Path::new(&name).display());
+    }
+    Ok(0)
+}

@@ -1,0 +1,175 @@
+//! The command line: parse arguments, resolve the env, call the library, print.
+//! Only this module knows about clap.
+
+mod migrate;
+mod schema;
+
+use crate::config::{self, Env, LoadOptions, Project};
+use crate::error::Error;
+use crate::plugin::{Registry, SearchPath};
+use crate::report::{Format, Output};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+/// Database schema migrations, Atlas-compatible.
+#[derive(Debug, Parser)]
+#[command(name = "strata", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Project file (default: atlas.hcl in the working directory, if present).
+    #[arg(long, global = true, value_name = "file://atlas.hcl")]
+    config: Option<String>,
+    /// Take url, dev, migration dir and policies from `env "NAME"` of the project file.
+    #[arg(long, global = true, value_name = "NAME")]
+    env: Option<String>,
+    /// Set an input variable of the project file (repeatable; `a=1,b=2` sets two).
+    #[arg(long = "var", global = true, value_name = "KEY=VALUE")]
+    vars: Vec<String>,
+    /// Output format: `json` for machine-readable output.
+    #[arg(long, global = true, value_name = "FORMAT")]
+    format: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Inspect, diff, apply and clean schemas.
+    #[command(subcommand)]
+    Schema(schema::SchemaCmd),
+    /// Versioned migrations.
+    #[command(subcommand)]
+    Migrate(migrate::MigrateCmd),
+}
+
+/// Runs the command line; returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let format = match cli.format.as_deref() {
+        None | Some("sql" | "text") => Format::Text,
+        Some("json") => Format::Json,
+        Some(other) if other.contains("json") => Format::Json,
+        Some(other) => {
+            eprintln!("error: unknown --format {other:?}: use json (or sql for schema inspect)");
+            return 2;
+        }
+    };
+    let out = Output::new(format);
+    match run(&cli, out) {
+        Ok(code) => code,
+        Err(err) => {
+            report_error(out, &err);
+            err.exit_code()
+        }
+    }
+}
+
+fn report_error(out: Output, err: &Error) {
+    let mut err_out = std::io::stderr();
+    let label = if std::io::IsTerminal::is_terminal(&err_out) { "\x1b[31merror\x1b[0m" } else { "error" };
+    let _ = std::io::Write::write_fmt(&mut err_out, format_args!("{label}: {err}\n"));
+    if let Some(hint) = err.hint() {
+        eprintln!("  hint: {hint}");
+    }
+    if out.json() {
+        out.print_json(&serde_json::json!({ "Error": err.to_string() }));
+    }
+}
+
+/// Everything a command needs besides its own flags.
+pub(crate) struct Ctx {
+    pub out: Output,
+    pub registry: Registry,
+    /// The selected env instance (one per `for_each` value), if `--env` was given.
+    pub env: Option<Env>,
+    /// The project file's directory: relative paths in it resolve from there.
+    pub base: PathBuf,
+}
+
+impl Ctx {
+    /// A flag's value, else the env's.
+    pub fn pick(&self, flag: &Option<String>, from_env: impl Fn(&Env) -> Option<String>) -> Option<String> {
+        flag.clone().or_else(|| self.env.as_ref().and_then(from_env))
+    }
+
+    /// The target URL, required.
+    pub fn url(&self, flag: &Option<String>) -> Result<String, Error> {
+        self.pick(flag, |e| e.url.clone()).ok_or_else(|| {
+            Error::Usage("required flag \"url\" not set (pass --url, or --env with an env that sets url)".into())
+        })
+    }
+
+    /// The dev URL: flag, env, or the embedded SQLite database when the target is SQLite.
+    pub fn dev(&self, flag: &Option<String>, target: Option<&str>) -> Result<String, Error> {
+        if let Some(dev) = self.pick(flag, |e| e.dev.clone()) {
+            return Ok(dev);
+        }
+        match target {
+            Some(t) if t.starts_with("sqlite") => Ok(crate::plan::EMBEDDED_DEV.to_string()),
+            _ => Err(Error::Usage(
+                "--dev-url cannot be empty: pass a URL of an empty database of the same dialect".into(),
+            )),
+        }
+    }
+
+    /// The migration directory path (`file://` stripped), resolved against the project file.
+    pub fn dir(&self, flag: &Option<String>) -> Result<PathBuf, Error> {
+        let (text, from_config) = match flag {
+            Some(f) => (f.clone(), false),
+            None => match self.env.as_ref().and_then(|e| e.migration.dir.clone()) {
+                Some(d) => (d, true),
+                None => ("file://migrations".to_string(), false),
+            },
+        };
+        let path = text.strip_prefix("file://").ok_or_else(|| {
+            Error::Usage(format!("missing scheme for dir url. Did you mean \"file://{text}\"?"))
+        })?;
+        let path = if path.is_empty() { "migrations" } else { path };
+        let path = PathBuf::from(path);
+        Ok(if from_config && path.is_relative() { self.base.join(path) } else { path })
+    }
+}
+
+fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
+    let config_path = match &cli.config {
+        Some(c) => Some(PathBuf::from(c.strip_prefix("file://").ok_or_else(|| {
+            Error::Usage(format!("missing scheme for config url. Did you mean \"file://{c}\"?"))
+        })?)),
+        None => Some(PathBuf::from("atlas.hcl")).filter(|p| p.exists()),
+    };
+    if cli.env.is_some() && config_path.is_none() {
+        return Err(Error::Usage(format!(
+            "--env {:?} needs a project file: atlas.hcl was not found in the working directory (pass --config file://PATH)",
+            cli.env.as_deref().unwrap_or_default()
+        )));
+    }
+    let mut vars = Vec::new();
+    for v in &cli.vars {
+        vars.extend(config::parse_var_flag(v)?);
+    }
+    let project = match &config_path {
+        Some(path) => config::load(path, &LoadOptions { env: cli.env.clone(), vars, ..LoadOptions::default() })?,
+        None => Project::default(),
+    };
+    let base = config_path
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let registry = Registry::load(&SearchPath::from_env(&project.plugins))?;
+    let envs: Vec<Option<Env>> =
+        if cli.env.is_some() { project.envs.into_iter().map(Some).collect() } else { vec![None] };
+    let mut code = 0;
+    let mut ctx = Ctx { out, registry, env: None, base };
+    for env in envs {
+        ctx.env = env;
+        code = match &cli.command {
+            Command::Schema(cmd) => schema::run(&ctx, cmd)?,
+            Command::Migrate(cmd) => migrate::run(&ctx, cmd)?,
+        };
+        if code != 0 {
+            break;
+        }
+    }
+    Ok(code)
+}

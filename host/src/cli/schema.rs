@@ -1,0 +1,225 @@
+//! `strata schema …`
+
+use super::Ctx;
+use crate::error::{Error, db};
+use crate::plan::{self, DevDb, Source};
+use clap::Subcommand;
+use serde_json::json;
+use std::io::{BufRead, IsTerminal, Write};
+use strata_dialect_api::{InspectOptions, PlanOptions, Realm, Schema};
+
+#[derive(Debug, Subcommand)]
+pub enum SchemaCmd {
+    /// Print the current schema as SQL DDL (default) or JSON (`--format json`).
+    Inspect {
+        /// The database to inspect.
+        #[arg(short = 'u', long)]
+        url: Option<String>,
+        /// Only these schemas.
+        #[arg(short = 's', long = "schema")]
+        schemas: Vec<String>,
+        /// Leave out these tables.
+        #[arg(long)]
+        exclude: Vec<String>,
+    },
+    /// Print the SQL that turns `--from` into `--to`.
+    Diff {
+        /// The current state: a URL or file://schema.sql.
+        #[arg(long)]
+        from: String,
+        /// The desired state: a URL or file://schema.sql.
+        #[arg(long)]
+        to: String,
+        /// An empty database to normalize SQL files on.
+        #[arg(long)]
+        dev_url: Option<String>,
+    },
+    /// Bring a database to the desired schema.
+    Apply {
+        /// The database to change.
+        #[arg(short = 'u', long)]
+        url: Option<String>,
+        /// The desired state: file://schema.sql (or a URL).
+        #[arg(long)]
+        to: Option<String>,
+        /// An empty database to normalize SQL files on.
+        #[arg(long)]
+        dev_url: Option<String>,
+        /// Print the plan, change nothing.
+        #[arg(long, conflicts_with = "auto_approve")]
+        dry_run: bool,
+        /// Apply without asking.
+        #[arg(long)]
+        auto_approve: bool,
+    },
+    /// Drop every object in the database's scope, the revisions table included.
+    Clean {
+        /// The database to clean.
+        #[arg(short = 'u', long)]
+        url: Option<String>,
+        /// Clean without asking.
+        #[arg(long)]
+        auto_approve: bool,
+    },
+}
+
+pub fn run(ctx: &Ctx, cmd: &SchemaCmd) -> Result<i32, Error> {
+    match cmd {
+        SchemaCmd::Inspect { url, schemas, exclude } => inspect(ctx, url, schemas, exclude),
+        SchemaCmd::Diff { from, to, dev_url } => diff(ctx, from, to, dev_url),
+        SchemaCmd::Apply { url, to, dev_url, dry_run, auto_approve } => {
+            apply(ctx, url, to, dev_url, *dry_run, *auto_approve)
+        }
+        SchemaCmd::Clean { url, auto_approve } => clean(ctx, url, *auto_approve),
+    }
+}
+
+/// An empty realm with the same schemas: what "create everything" diffs from.
+fn empty_like(realm: &Realm) -> Realm {
+    Realm { schemas: realm.schemas.iter().map(|s| Schema { name: s.name.clone(), ..Schema::default() }).collect() }
+}
+
+fn inspect(ctx: &Ctx, url: &Option<String>, schemas: &[String], exclude: &[String]) -> Result<i32, Error> {
+    let url = ctx.url(url)?;
+    let mut conn = plan::open(&ctx.registry, &url)?;
+    let mut options = plan::target_inspect();
+    options.schemas = schemas.to_vec();
+    options.exclude_tables.extend(exclude.iter().cloned());
+    let realm = conn.inspect(&options).map_err(db(format!("inspecting {}", conn.url())))?;
+    if ctx.out.json() {
+        ctx.out.print_json(&realm);
+        return Ok(0);
+    }
+    let driver = conn.driver().clone();
+    let plan = plan::plan(&driver, &empty_like(&realm), &realm, &PlanOptions::default())?;
+    print!("{}", plan::plan_sql(&plan, true));
+    Ok(0)
+}
+
+/// Opens the dev database a source needs (files only).
+fn dev_for(ctx: &Ctx, flag: &Option<String>, sources: &[&Source], hint: Option<&str>) -> Result<Option<DevDb>, Error> {
+    if !sources.iter().any(|s| matches!(s, Source::Files(_))) {
+        return Ok(None);
+    }
+    let dev = ctx.dev(flag, hint)?;
+    DevDb::open(&ctx.registry, &dev).map(Some)
+}
+
+fn diff(ctx: &Ctx, from: &str, to: &str, dev_url: &Option<String>) -> Result<i32, Error> {
+    let (from, to) = (Source::parse(from), Source::parse(to));
+    let hint = [&from, &to].iter().find_map(|s| match s {
+        Source::Url(u) => Some(u.clone()),
+        Source::Files(_) => None,
+    });
+    let mut dev = dev_for(ctx, dev_url, &[&from, &to], hint.as_deref().or(Some("sqlite")))?;
+    let driver = match (&dev, &hint) {
+        (Some(d), _) => d.driver().clone(),
+        (None, Some(u)) => ctx.registry.driver_for(&plan::parse_url(u)?)?.clone(),
+        (None, None) => return Err(Error::Usage("schema diff needs at least one URL or a --dev-url".into())),
+    };
+    let from_realm = plan::load_state(&ctx.registry, &from, dev.as_mut())?;
+    let to_realm = plan::load_state(&ctx.registry, &to, dev.as_mut())?;
+    let plan = plan::plan(&driver, &from_realm, &to_realm, &PlanOptions::default())?;
+    if ctx.out.json() {
+        ctx.out.print_json(&json!({ "Changes": plan.statements.iter().map(|s| &s.sql).collect::<Vec<_>>(), "Plan": plan }));
+    } else if plan.is_empty() {
+        println!("Schemas are synced, no changes to be made.");
+    } else {
+        print!("{}", plan::plan_sql(&plan, true));
+    }
+    Ok(0)
+}
+
+fn confirm(question: &str) -> Result<bool, Error> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Usage(
+            "refusing to change the database without confirmation: stdin is not a terminal; pass --auto-approve (or --dry-run)".into(),
+        ));
+    }
+    print!("{question} [y/N]: ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).map_err(|e| Error::Usage(format!("reading the answer: {e}")))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+fn apply(
+    ctx: &Ctx,
+    url: &Option<String>,
+    to: &Option<String>,
+    dev_url: &Option<String>,
+    dry_run: bool,
+    auto_approve: bool,
+) -> Result<i32, Error> {
+    let url = ctx.url(url)?;
+    let to = to
+        .clone()
+        .or_else(|| ctx.env.as_ref().and_then(|e| e.src.first().cloned()))
+        .ok_or_else(|| Error::Usage("required flag \"to\" not set (pass --to file://schema.sql)".into()))?;
+    let to = Source::parse(&to);
+    let mut conn = plan::open(&ctx.registry, &url)?;
+    let mut dev = dev_for(ctx, dev_url, &[&to], Some(&url))?;
+    let desired = plan::load_state(&ctx.registry, &to, dev.as_mut())?;
+    let current = conn.inspect(&plan::target_inspect()).map_err(db(format!("inspecting {}", conn.url())))?;
+    let driver = conn.driver().clone();
+    let plan = plan::plan(&driver, &current, &desired, &PlanOptions::default())?;
+    let pending: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
+    if plan.is_empty() {
+        if ctx.out.json() {
+            ctx.out.print_json(&json!({ "Driver": driver.name(), "URL": conn.url().redacted(), "Changes": {} }));
+        } else {
+            println!("Schema is synced, no changes to be made");
+        }
+        return Ok(0);
+    }
+    if !ctx.out.json() {
+        println!("-- Planned Changes:");
+        print!("{}", plan::plan_sql(&plan, true));
+    }
+    if dry_run {
+        if ctx.out.json() {
+            ctx.out.print_json(&json!({ "Driver": driver.name(), "URL": conn.url().redacted(), "Changes": { "Pending": pending } }));
+        }
+        return Ok(0);
+    }
+    if !auto_approve && !confirm("Apply these changes?")? {
+        println!("Aborted: nothing was changed.");
+        return Ok(1);
+    }
+    let result = plan::execute(&mut conn, &plan);
+    if ctx.out.json() {
+        let error = result.as_ref().err().map(ToString::to_string);
+        let applied: Vec<&str> = if result.is_ok() { pending.clone() } else { Vec::new() };
+        ctx.out.print_json(&json!({
+            "Driver": driver.name(), "URL": conn.url().redacted(),
+            "Changes": { "Applied": applied, "Pending": pending, "Error": error },
+        }));
+    }
+    result.map(|()| 0)
+}
+
+fn clean(ctx: &Ctx, url: &Option<String>, auto_approve: bool) -> Result<i32, Error> {
+    let url = ctx.url(url)?;
+    let mut conn = plan::open(&ctx.registry, &url)?;
+    let realm = conn.inspect(&InspectOptions::default()).map_err(db(format!("inspecting {}", conn.url())))?;
+    if realm.is_empty() {
+        if ctx.out.json() {
+            ctx.out.print_json(&json!({ "Dropped": [] }));
+        } else {
+            println!("Nothing to drop");
+        }
+        return Ok(0);
+    }
+    if !auto_approve && !confirm(&format!("Drop every object in {}?", conn.url()))? {
+        println!("Aborted: nothing was changed.");
+        return Ok(1);
+    }
+    let plan = plan::clean(&mut conn)?;
+    if ctx.out.json() {
+        ctx.out.print_json(&json!({ "Dropped": plan.statements.iter().map(|s| &s.sql).collect::<Vec<_>>() }));
+    } else {
+        println!("-- Dropped:");
+        print!("{}", plan::plan_sql(&plan, true));
+    }
+    Ok(0)
+}

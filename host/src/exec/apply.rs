@@ -1,0 +1,564 @@
+use super::{LOCK_APPLY, Progress, truthy};
+use crate::clock;
+use crate::dir::{Dir, File, Stmt};
+use crate::error::{Error, db};
+use crate::plugin::Conn;
+use crate::revisions::{Revision, RevisionStore, TABLE, TYPE_BASELINE, TYPE_EXECUTE};
+use serde::Serialize;
+use std::time::{Duration, Instant, SystemTime};
+use strata_dialect_api::InspectOptions;
+
+/// How files are wrapped in transactions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TxMode {
+    /// One transaction per file (the default).
+    #[default]
+    File,
+    /// One transaction for the whole run.
+    All,
+    /// No transaction: statements commit one by one.
+    None,
+}
+
+impl std::str::FromStr for TxMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "file" => Ok(TxMode::File),
+            "all" => Ok(TxMode::All),
+            "none" => Ok(TxMode::None),
+            other => Err(format!("unknown tx-mode {other:?}")),
+        }
+    }
+}
+
+/// What to do with files added before the last applied version.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ExecOrder {
+    /// Refuse them (the default).
+    #[default]
+    Linear,
+    /// Skip them.
+    LinearSkip,
+    /// Run them first.
+    NonLinear,
+}
+
+impl std::str::FromStr for ExecOrder {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "linear" => Ok(ExecOrder::Linear),
+            "linear-skip" => Ok(ExecOrder::LinearSkip),
+            "non-linear" => Ok(ExecOrder::NonLinear),
+            _ => Err(format!("unknown execution order: {s:?}")),
+        }
+    }
+}
+
+/// Options of `migrate apply`.
+#[derive(Debug, Clone, Default)]
+pub struct ApplyOptions {
+    /// Apply at most this many files.
+    pub amount: Option<usize>,
+    /// Stop after this version.
+    pub to_version: Option<String>,
+    /// On a first run against a non-empty database, record this version as the baseline.
+    pub baseline: Option<String>,
+    /// On a first run, apply to a non-empty database.
+    pub allow_dirty: bool,
+    /// Print and check, change nothing.
+    pub dry_run: bool,
+    /// Transaction mode.
+    pub tx_mode: TxMode,
+    /// Where the revisions table lives.
+    pub revisions_schema: Option<String>,
+    /// How long to wait for the migration lock.
+    pub lock_timeout: Duration,
+    /// Out-of-order policy.
+    pub exec_order: ExecOrder,
+}
+
+/// A file named in a report.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FileRef {
+    /// File name.
+    pub name: String,
+    /// Version.
+    pub version: String,
+    /// Description.
+    pub description: String,
+}
+
+impl FileRef {
+    fn of(file: &File) -> FileRef {
+        FileRef { name: file.name().into(), version: file.version().into(), description: file.desc().into() }
+    }
+}
+
+/// A statement that failed.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StmtError {
+    /// The statement.
+    pub stmt: String,
+    /// The error text.
+    pub text: String,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AppliedFile {
+    /// Which file.
+    #[serde(flatten)]
+    pub file: FileRef,
+    /// When it started (RFC 3339).
+    pub start: String,
+    /// When it ended.
+    pub end: String,
+    /// Statements skipped because an earlier run applied them.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped: usize,
+    /// Statements run.
+    pub applied: Vec<String>,
+    /// Check assertions run before the file, with their result.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckResult>,
+    /// The failure, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<StmtError>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// One pre-migration assertion and its result.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CheckResult {
+    /// The assertion.
+    pub stmt: String,
+    /// True when it held.
+    pub ok: bool,
+    /// The error, when it failed to run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The result of `migrate apply`, shaped like Atlas's JSON.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ApplyReport {
+    /// The dialect.
+    pub driver: String,
+    /// The URL, password masked.
+    #[serde(rename = "URL")]
+    pub url: String,
+    /// The migration directory.
+    pub dir: String,
+    /// Files that were pending when the run started.
+    pub pending: Vec<FileRef>,
+    /// Files run.
+    pub applied: Vec<AppliedFile>,
+    /// The version before the run.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub current: String,
+    /// The version the run aimed for.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub target: String,
+    /// Start time.
+    pub start: String,
+    /// End time.
+    pub end: String,
+    /// The error, when the run failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// A summary line.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub message: String,
+    /// True when nothing was written.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
+}
+
+/// Applies pending files of `dir` to the database behind `conn`.
+///
+/// The report is returned even when a file fails (with `error` set), so the
+/// caller can print how far the run got; `Err` means nothing ran.
+///
+/// # Errors
+/// When the run is refused before any statement executes (dirty database,
+/// out-of-order files, history changed, lock taken, unknown version).
+pub fn apply(conn: &mut Conn, dir: &Dir, opts: &ApplyOptions, progress: &mut dyn Progress) -> Result<ApplyReport, Error> {
+    conn.lock(LOCK_APPLY, opts.lock_timeout).map_err(db("acquiring database lock"))?;
+    let result = apply_locked(conn, dir, opts, progress);
+    let _ = conn.unlock(LOCK_APPLY);
+    result
+}
+
+/// A file to run, from which statement on.
+struct Pending<'a> {
+    file: &'a File,
+    stmts: Vec<Stmt>,
+    start: usize,
+    revision: Option<Revision>,
+}
+
+fn apply_locked(conn: &mut Conn, dir: &Dir, opts: &ApplyOptions, progress: &mut dyn Progress) -> Result<ApplyReport, Error> {
+    let started = SystemTime::now();
+    let lex = crate::dir::lex_options(&conn.driver().manifest.lexer);
+    let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
+    let revisions = store.read(conn)?;
+    let files = dir.files();
+    let mut report = ApplyReport {
+        driver: conn.driver().name().to_string(),
+        url: conn.url().redacted(),
+        dir: dir.path().display().to_string(),
+        start: clock::rfc3339(started),
+        dry_run: opts.dry_run,
+        ..ApplyReport::default()
+    };
+    if let Some(v) = &opts.to_version {
+        if !files.iter().any(|f| f.version() == v) {
+            return Err(Error::Usage(format!("migration with version {v:?} not found")));
+        }
+    }
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut baseline_row = None;
+    if revisions.is_empty() {
+        let baseline = match &opts.baseline {
+            Some(v) => Some(
+                files
+                    .iter()
+                    .rposition(|f| f.version() == v)
+                    .ok_or_else(|| Error::Usage(format!("baseline version {v:?} not found")))?,
+            ),
+            None => None,
+        };
+        if baseline.is_none() && !opts.allow_dirty {
+            ensure_clean(conn, opts.revisions_schema.as_deref())?;
+        }
+        if let Some(i) = baseline {
+            let f = &files[i];
+            report.current = f.version().to_string();
+            baseline_row = Some(Revision::new(f.version(), f.desc(), TYPE_BASELINE, 0, ""));
+        }
+        let from = baseline.map_or(0, |i| i + 1);
+        for file in &files[from..] {
+            pending.push(Pending { file, stmts: Vec::new(), start: 0, revision: None });
+        }
+    } else {
+        let last = revisions.last().map(|r| r.version.clone()).unwrap_or_default();
+        report.current = last.clone();
+        let first = revisions.first().map(|r| r.version.clone()).unwrap_or_default();
+        let known: std::collections::BTreeSet<&str> = revisions.iter().map(|r| r.version.as_str()).collect();
+        let out_of_order: Vec<&File> = files
+            .iter()
+            .filter(|f| f.version() > first.as_str() && f.version() < last.as_str() && !known.contains(f.version()))
+            .collect();
+        if !out_of_order.is_empty() {
+            match opts.exec_order {
+                ExecOrder::Linear => {
+                    let names: Vec<&str> = out_of_order.iter().map(|f| f.name()).collect();
+                    let what = if names.len() == 1 {
+                        format!("migration file {} was", names[0])
+                    } else {
+                        format!("migration files {} were", names.join(", "))
+                    };
+                    return Err(Error::refused(
+                        format!("{what} added out of order. See: https://atlasgo.io/versioned/apply#non-linear-error"),
+                        "rename the file(s) to a version after the last applied one, or pass --exec-order linear-skip",
+                    ));
+                }
+                ExecOrder::LinearSkip => {}
+                ExecOrder::NonLinear => {
+                    for file in out_of_order {
+                        pending.push(Pending { file, stmts: Vec::new(), start: 0, revision: None });
+                    }
+                }
+            }
+        }
+        if let Some(rev) = revisions.last().filter(|r| r.is_partial()) {
+            let file = files.iter().find(|f| f.version() == rev.version).ok_or_else(|| {
+                Error::refused(
+                    format!(
+                        "missing migration: revision {:?} is partially applied but migration file was not found",
+                        rev.version
+                    ),
+                    "restore the file, or resolve the revision with `strata migrate set`",
+                )
+            })?;
+            let stmts = file.stmts(&lex).map_err(|e| lex_error(dir, file, e))?;
+            let applied = usize::try_from(rev.applied).unwrap_or(0).min(stmts.len());
+            if let Some(hashes) = &rev.partial_hashes {
+                let texts: Vec<&str> = stmts.iter().map(|s| s.text.as_str()).collect();
+                let now = crate::dir::partial_hashes(&texts[..applied]);
+                if let Some(i) = (0..applied.min(hashes.len())).find(|&i| hashes[i] != now[i]) {
+                    return Err(Error::refused(
+                        format!("history changed: statement {} from file {:?} changed", i + 1, file.name()),
+                        "restore the statements that already ran; only statements after the failed one may change",
+                    ));
+                }
+            }
+            pending.push(Pending { file, stmts, start: applied, revision: Some(rev.clone()) });
+        }
+        for file in files.iter().filter(|f| f.version() > last.as_str()) {
+            pending.push(Pending { file, stmts: Vec::new(), start: 0, revision: None });
+        }
+    }
+
+    if let Some(v) = &opts.to_version {
+        pending.retain(|p| p.file.version() <= v.as_str());
+    }
+    if let Some(n) = opts.amount {
+        pending.truncate(n);
+    }
+    // Parse every file (and its directives) before running anything, so broken
+    // SQL in file 5 does not leave files 1–4 applied.
+    for p in &mut pending {
+        if p.stmts.is_empty() && p.start == 0 {
+            p.stmts = p.file.stmts(&lex).map_err(|e| lex_error(dir, p.file, e))?;
+        }
+        let directives = p.file.directives().map_err(|e| Error::Refused {
+            message: format!("{}: {e}", dir.path().join(p.file.name()).display()),
+            hint: None,
+        })?;
+        if opts.tx_mode == TxMode::All && directives.txmode.is_some() {
+            return Err(Error::Usage(format!(
+                "{}: the atlas:txmode directive cannot be used with --tx-mode all",
+                p.file.name()
+            )));
+        }
+    }
+
+    report.pending = pending.iter().map(|p| FileRef::of(p.file)).collect();
+    // Nothing is written before this point: a refused run leaves the database as it was.
+    if !opts.dry_run && (baseline_row.is_some() || !pending.is_empty()) {
+        store.ensure(conn)?;
+        if let Some(row) = &baseline_row {
+            store.write(conn, row)?;
+        }
+    }
+    if pending.is_empty() {
+        report.message = "No migration files to execute".into();
+        report.end = clock::rfc3339(SystemTime::now());
+        return Ok(report);
+    }
+    report.target = pending.last().map(|p| p.file.version().to_string()).unwrap_or_default();
+
+    let all = opts.tx_mode == TxMode::All && !opts.dry_run;
+    if all {
+        conn.begin().map_err(db("starting a transaction"))?;
+    }
+    let sum = crate::dir::HashFile::compute(files);
+    for p in &pending {
+        let outcome = run_file(conn, &store, dir, p, &sum, opts, &lex, progress);
+        let (file_report, failure) = outcome?;
+        report.applied.push(file_report);
+        if let Some(message) = failure {
+            if all {
+                let _ = conn.rollback();
+            }
+            report.error = Some(message);
+            report.end = clock::rfc3339(SystemTime::now());
+            return Ok(report);
+        }
+    }
+    if all {
+        conn.commit().map_err(db("committing the transaction"))?;
+    }
+    report.end = clock::rfc3339(SystemTime::now());
+    report.message = match report.current.as_str() {
+        "" => format!("Migrated to version {} ({} migrations in total)", report.target, report.applied.len()),
+        c => format!("Migrated to version {} from {c} ({} migrations in total)", report.target, report.applied.len()),
+    };
+    Ok(report)
+}
+
+fn lex_error(dir: &Dir, file: &File, err: crate::dir::LexError) -> Error {
+    Error::Refused {
+        message: format!("{}:{err}", dir.path().join(file.name()).display()),
+        hint: Some("fix the SQL, then run `strata migrate hash` to update atlas.sum".into()),
+    }
+}
+
+/// Refuses a first run against a database that holds anything but the revisions table.
+fn ensure_clean(conn: &mut Conn, revisions_schema: Option<&str>) -> Result<(), Error> {
+    let realm = conn
+        .inspect(&InspectOptions { exclude_tables: vec![TABLE.into()], ..InspectOptions::default() })
+        .map_err(db("inspecting the database"))?;
+    let _ = revisions_schema;
+    let tables: Vec<(&str, &str)> = realm
+        .schemas
+        .iter()
+        .flat_map(|s| s.tables.iter().map(move |t| (s.name.as_str(), t.name.as_str())))
+        .collect();
+    let reason = match tables.as_slice() {
+        [] if realm.is_empty() => return Ok(()),
+        [] => "found views or triggers".to_string(),
+        [(schema, table)] => format!("found table {table:?} in schema {schema:?}"),
+        many => format!("found multiple tables: {}", many.len()),
+    };
+    Err(Error::refused(
+        format!("connected database is not clean: {reason}. baseline version or allow-dirty is required"),
+        "pass --baseline VERSION to start from an existing schema, or --allow-dirty",
+    ))
+}
+
+/// Runs the checks and statements of one file. Returns the file's report and,
+/// when a statement or check failed, the error message (the run stops there).
+#[allow(clippy::too_many_arguments)]
+fn run_file(
+    conn: &mut Conn,
+    store: &RevisionStore,
+    dir: &Dir,
+    p: &Pending,
+    sum: &crate::dir::HashFile,
+    opts: &ApplyOptions,
+    lex: &crate::dir::LexOptions,
+    progress: &mut dyn Progress,
+) -> Result<(AppliedFile, Option<String>), Error> {
+    let started = SystemTime::now();
+    let timer = Instant::now();
+    let file = p.file;
+    let mut out = AppliedFile {
+        file: FileRef::of(file),
+        start: clock::rfc3339(started),
+        end: String::new(),
+        skipped: p.start,
+        applied: Vec::new(),
+        checks: Vec::new(),
+        error: None,
+    };
+
+    // txtar checks run before the file, outside its transaction, in dry runs too.
+    let checks = file.checks().map_err(|e| Error::Refused { message: format!("{}: {e}", dir.path().join(file.name()).display()), hint: None })?;
+    if !checks.is_empty() && p.start == 0 {
+        progress.checks_start(file.version(), false);
+        let check_timer = Instant::now();
+        let mut failed: Option<String> = None;
+        let mut total = 0;
+        let mut failures = 0;
+        for check in &checks {
+            let stmts = check.stmts(lex).map_err(|e| lex_error(dir, file, e))?;
+            let oneof = check.assert_oneof();
+            let mut any_true = false;
+            let mut first_false: Option<String> = None;
+            for stmt in &stmts {
+                total += 1;
+                let result = conn.query(&stmt.text, Vec::new());
+                let (ok, error) = match &result {
+                    Ok(rows) => (truthy(rows), None),
+                    Err(e) => (false, Some(strata_dialect_api::mask(&e.message))),
+                };
+                progress.check(&stmt.text, ok);
+                out.checks.push(CheckResult { stmt: stmt.text.clone(), ok, error: error.clone() });
+                any_true |= ok;
+                if !ok {
+                    failures += 1;
+                    first_false.get_or_insert_with(|| match error {
+                        Some(e) => format!("check assertion {:?} failed: {e}", stmt.text),
+                        None => format!("check assertion {:?} returned false", stmt.text),
+                    });
+                }
+            }
+            let check_failed = if oneof { !any_true && !stmts.is_empty() } else { first_false.is_some() };
+            if check_failed && failed.is_none() {
+                failed = first_false;
+            }
+        }
+        progress.checks_done(check_timer.elapsed(), failures);
+        if let Some(reason) = failed {
+            out.end = clock::rfc3339(SystemTime::now());
+            return Ok((out, Some(format!("{failures} of {total} assertions failed: {reason}"))));
+        }
+    }
+
+    progress.file_start(file.version(), false);
+    let directives = file.directives().map_err(|e| Error::Usage(e.to_string()))?;
+    let mode = match (opts.tx_mode, directives.txmode) {
+        (TxMode::All, _) => TxMode::All,
+        (_, Some(crate::dir::TxMode::None)) => TxMode::None,
+        (_, Some(crate::dir::TxMode::File)) => TxMode::File,
+        (mode, None) => mode,
+    };
+    let hash = sum.file_hash(file.name()).unwrap_or_default().to_string();
+    let mut rev = p.revision.clone().unwrap_or_else(|| Revision::new(file.version(), file.desc(), TYPE_EXECUTE, 0, &hash));
+    // Unlike Atlas, refresh total and hash on resume: the file may have been fixed.
+    rev.total = i64::try_from(p.stmts.len()).unwrap_or(i64::MAX);
+    rev.hash = hash;
+    rev.error = None;
+    rev.error_stmt = None;
+    let texts: Vec<&str> = p.stmts.iter().map(|s| s.text.as_str()).collect();
+
+    if opts.dry_run {
+        for stmt in &p.stmts[p.start..] {
+            progress.stmt(&stmt.text);
+            out.applied.push(stmt.text.clone());
+        }
+        progress.file_done(timer.elapsed());
+        out.end = clock::rfc3339(SystemTime::now());
+        return Ok((out, None));
+    }
+
+    if mode == TxMode::File {
+        conn.begin().map_err(db("starting a transaction"))?;
+    }
+    store.write(conn, &rev)?;
+    for (i, stmt) in p.stmts.iter().enumerate().skip(p.start) {
+        progress.stmt(&stmt.text);
+        match conn.exec(&stmt.text, Vec::new()) {
+            Ok(_) => {
+                out.applied.push(stmt.text.clone());
+                rev.applied = i64::try_from(i + 1).unwrap_or(i64::MAX);
+                rev.partial_hashes = Some(crate::dir::partial_hashes(&texts[..=i]));
+                rev.execution_time = i64::try_from(timer.elapsed().as_nanos()).unwrap_or(i64::MAX);
+                if mode == TxMode::None {
+                    store.write(conn, &rev)?;
+                }
+            }
+            Err(e) => {
+                let text = strata_dialect_api::mask(&e.message);
+                progress.stmt_error(&text);
+                out.error = Some(StmtError { stmt: stmt.text.clone(), text: text.clone() });
+                if mode == TxMode::File {
+                    // The file's statements rolled back with it: record the
+                    // attempt outside the transaction so status shows it.
+                    let _ = conn.rollback();
+                    rev.applied = i64::try_from(p.start).unwrap_or(0);
+                    rev.partial_hashes = (p.start > 0).then(|| crate::dir::partial_hashes(&texts[..p.start]));
+                }
+                rev.error = Some(text.clone());
+                rev.error_stmt = Some(stmt.text.clone());
+                rev.execution_time = i64::try_from(timer.elapsed().as_nanos()).unwrap_or(i64::MAX);
+                if mode != TxMode::All {
+                    store.write(conn, &rev)?;
+                }
+                out.end = clock::rfc3339(SystemTime::now());
+                let location = format!("{}:{}", dir.path().join(file.name()).display(), stmt.line);
+                return Ok((
+                    out,
+                    Some(format!(
+                        "{location}: executing statement {:?} from version {:?}: {text}",
+                        stmt.text,
+                        file.version()
+                    )),
+                ));
+            }
+        }
+    }
+    rev.applied = rev.total;
+    rev.partial_hashes = None;
+    rev.execution_time = i64::try_from(timer.elapsed().as_nanos()).unwrap_or(i64::MAX);
+    store.write(conn, &rev)?;
+    if mode == TxMode::File {
+        conn.commit().map_err(db("committing the transaction"))?;
+    }
+    progress.file_done(timer.elapsed());
+    out.end = clock::rfc3339(SystemTime::now());
+    Ok((out, None))
+}

@@ -1,0 +1,44 @@
+//! Executing migration files: transaction modes, txtar checks, statement-by-
+//! statement progress in the revisions table, and resuming a partial file.
+
+mod apply;
+
+pub use apply::{ApplyOptions, ApplyReport, AppliedFile, ExecOrder, FileRef, StmtError, TxMode, apply};
+
+/// The lock `migrate apply` holds on the target database (Atlas's name, so the
+/// two tools exclude each other).
+pub const LOCK_APPLY: &str = "atlas_migrate_execute";
+
+/// Receives progress while a run executes; the text reporter prints it as it
+/// happens, the JSON reporter ignores it and prints the final report.
+pub trait Progress {
+    /// Checks of a file are about to run.
+    fn checks_start(&mut self, _version: &str, _reverting: bool) {}
+    /// One assertion ran.
+    fn check(&mut self, _sql: &str, _ok: bool) {}
+    /// The checks finished.
+    fn checks_done(&mut self, _elapsed: std::time::Duration, _failed: usize) {}
+    /// A file is about to run (`reverting` for `migrate down`).
+    fn file_start(&mut self, _version: &str, _reverting: bool) {}
+    /// A statement is about to run.
+    fn stmt(&mut self, _sql: &str) {}
+    /// The last statement failed.
+    fn stmt_error(&mut self, _error: &str) {}
+    /// The file finished.
+    fn file_done(&mut self, _elapsed: std::time::Duration) {}
+}
+
+/// Discards progress.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// True when the first column of the first row reads as true: how a check
+/// assertion passes.
+pub fn truthy(rows: &strata_dialect_api::Rows) -> bool {
+    rows.rows
+        .first()
+        .and_then(|r| r.first())
+        .and_then(Option::as_deref)
+        .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "t" | "true" | "yes" | "on"))
+}

@@ -1,0 +1,293 @@
+//! Schema states and plans: reading a desired state through the dev database,
+//! replaying a migration directory, diffing in the plugin, cleaning.
+
+use crate::dir::{File, LexOptions};
+use crate::error::{Error, db};
+use crate::plugin::{Conn, Driver, Registry};
+use crate::revisions::TABLE;
+use std::path::{Path, PathBuf};
+use strata_dialect_api::{Change, DbUrl, DiffOptions, InspectOptions, Plan, PlanOptions, Realm};
+
+/// The dev database used when none is given for SQLite: embedded, in memory.
+pub const EMBEDDED_DEV: &str = "sqlite://dev?mode=memory";
+
+/// Parses a database URL, as a usage error when malformed.
+///
+/// # Errors
+/// When the text is not a URL.
+pub fn parse_url(text: &str) -> Result<DbUrl, Error> {
+    DbUrl::parse(text).map_err(Error::Usage)
+}
+
+/// Opens `url` through the plugin registered for its scheme.
+///
+/// # Errors
+/// Unknown scheme (exit 2) or a connection failure (exit 1).
+pub fn open(registry: &Registry, url: &str) -> Result<Conn, Error> {
+    let url = parse_url(url)?;
+    let driver = registry.driver_for(&url)?;
+    driver.open(&url).map_err(db(format!("connecting to {url}")))
+}
+
+/// Where a schema comes from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A live database.
+    Url(String),
+    /// SQL files (`file://schema.sql` or `file://dir`), read through the dev database.
+    Files(PathBuf),
+}
+
+impl Source {
+    /// Parses `--from`/`--to` values.
+    pub fn parse(text: &str) -> Source {
+        match text.strip_prefix("file://") {
+            Some(path) => Source::Files(PathBuf::from(path)),
+            None => Source::Url(text.to_string()),
+        }
+    }
+}
+
+/// The options every inspection of a target database uses: the revisions
+/// table is Strata's own, never part of the user's schema.
+pub fn target_inspect() -> InspectOptions {
+    InspectOptions { exclude_tables: vec![TABLE.into()], ..InspectOptions::default() }
+}
+
+/// Reads the SQL text of a schema source on disk: one file, or every `*.sql`
+/// file of a directory in name order.
+///
+/// # Errors
+/// When the path cannot be read.
+pub fn read_schema_files(path: &Path) -> Result<Vec<(PathBuf, String)>, Error> {
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).map_err(|e| Error::Usage(format!("reading schema file {}: {e}", p.display())))
+    };
+    if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| Error::Usage(format!("reading schema directory {}: {e}", path.display())))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+            .collect();
+        files.sort();
+        files.into_iter().map(|p| read(&p).map(|t| (p, t))).collect()
+    } else {
+        Ok(vec![(path.to_path_buf(), read(path)?)])
+    }
+}
+
+/// A dev database: checked clean when opened, cleaned again after each use.
+pub struct DevDb {
+    conn: Conn,
+}
+
+impl DevDb {
+    /// Opens the dev database and refuses one that holds anything.
+    ///
+    /// # Errors
+    /// When it cannot be opened or is not empty.
+    pub fn open(registry: &Registry, url: &str) -> Result<DevDb, Error> {
+        let mut conn = open(registry, url)?;
+        let realm = conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database"))?;
+        if let Some((schema, object)) = first_object(&realm) {
+            return Err(Error::refused(
+                format!("dev database {} is not clean: found {object} in schema {schema:?}", conn.url()),
+                "point --dev-url at an empty database (for SQLite, sqlite://dev?mode=memory)",
+            ));
+        }
+        Ok(DevDb { conn })
+    }
+
+    /// The dialect of the dev database.
+    pub fn driver(&self) -> &Driver {
+        self.conn.driver()
+    }
+
+    /// The lexer options of the dev database's dialect.
+    pub fn lex(&self) -> LexOptions {
+        crate::dir::lex_options(&self.conn.driver().manifest.lexer)
+    }
+
+    /// Runs SQL statements, then inspects and cleans: the state they produce.
+    /// `origin` names the text in errors (file and line).
+    ///
+    /// # Errors
+    /// When a statement fails; the dev database is cleaned either way.
+    pub fn state_of(&mut self, sources: &[(String, Vec<crate::dir::Stmt>)]) -> Result<Realm, Error> {
+        let result = self.run(sources).and_then(|()| {
+            self.conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database"))
+        });
+        let cleaned = clean(&mut self.conn);
+        let realm = result?;
+        cleaned?;
+        Ok(realm)
+    }
+
+    fn run(&mut self, sources: &[(String, Vec<crate::dir::Stmt>)]) -> Result<(), Error> {
+        for (origin, stmts) in sources {
+            for stmt in stmts {
+                self.conn.exec(&stmt.text, Vec::new()).map_err(|e| Error::Refused {
+                    message: format!("{origin}:{}: executing statement on the dev database: {}", stmt.line, e.message),
+                    hint: None,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The state of SQL schema files.
+    ///
+    /// # Errors
+    /// When a file cannot be read, lexed or executed.
+    pub fn state_of_files(&mut self, path: &Path) -> Result<Realm, Error> {
+        let lex = self.lex();
+        let mut sources = Vec::new();
+        for (file, text) in read_schema_files(path)? {
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let stmts = crate::dir::File::new(name, text.into_bytes())
+                .stmts(&lex)
+                .map_err(|e| Error::Refused { message: format!("{}:{e}", file.display()), hint: None })?;
+            sources.push((file.display().to_string(), stmts));
+        }
+        self.state_of(&sources)
+    }
+
+    /// The state after replaying `files` (all of each, or the first
+    /// `partial.1` statements of the file named `partial.0`).
+    ///
+    /// # Errors
+    /// When a file does not lex or a statement fails.
+    pub fn state_of_dir(&mut self, dir: &Path, files: &[&File]) -> Result<Realm, Error> {
+        let lex = self.lex();
+        let mut sources = Vec::new();
+        for file in files {
+            let stmts = file
+                .stmts(&lex)
+                .map_err(|e| Error::Refused { message: format!("{}:{e}", dir.join(file.name()).display()), hint: None })?;
+            sources.push((dir.join(file.name()).display().to_string(), stmts));
+        }
+        self.state_of(&sources)
+    }
+}
+
+fn first_object(realm: &Realm) -> Option<(String, String)> {
+    realm.schemas.iter().find_map(|s| {
+        let object = s
+            .tables
+            .first()
+            .map(|t| format!("table {:?}", t.name))
+            .or_else(|| s.views.first().map(|v| format!("view {:?}", v.name)))
+            .or_else(|| s.triggers.first().map(|t| format!("trigger {:?}", t.name)))?;
+        Some((s.name.clone(), object))
+    })
+}
+
+/// Reads a schema from a source: inspects a URL, or runs files on the dev database.
+///
+/// # Errors
+/// When the source cannot be read, or files are given without a dev database.
+pub fn load_state(registry: &Registry, source: &Source, dev: Option<&mut DevDb>) -> Result<Realm, Error> {
+    match source {
+        Source::Url(url) => {
+            let mut conn = open(registry, url)?;
+            conn.inspect(&target_inspect()).map_err(db(format!("inspecting {}", conn.url())))
+        }
+        Source::Files(path) => match dev {
+            Some(dev) => dev.state_of_files(path),
+            None => Err(Error::Usage(format!(
+                "reading file://{} needs a dev database: pass --dev-url",
+                path.display()
+            ))),
+        },
+    }
+}
+
+/// Diffs and plans `from` → `to` in `driver`.
+///
+/// # Errors
+/// When the plugin cannot diff or plan.
+pub fn plan(driver: &Driver, from: &Realm, to: &Realm, options: &PlanOptions) -> Result<Plan, Error> {
+    let changes: Vec<Change> = driver
+        .diff(from, to, &DiffOptions { ignore_schema_names: true })
+        .map_err(db("computing the diff"))?;
+    if changes.is_empty() {
+        return Ok(Plan::default());
+    }
+    driver.plan(&changes, options).map_err(db("planning the changes"))
+}
+
+/// Drops everything in the connection's scope, the revisions table included.
+///
+/// # Errors
+/// When inspection, planning or a drop fails.
+pub fn clean(conn: &mut Conn) -> Result<Plan, Error> {
+    let realm = conn.inspect(&InspectOptions::default()).map_err(db("inspecting the database"))?;
+    let empty = Realm {
+        schemas: realm
+            .schemas
+            .iter()
+            .map(|s| strata_dialect_api::Schema { name: s.name.clone(), ..Default::default() })
+            .collect(),
+    };
+    let driver = conn.driver().clone();
+    let plan = plan(&driver, &realm, &empty, &PlanOptions::default())?;
+    execute(conn, &plan)?;
+    Ok(plan)
+}
+
+/// Runs a plan: in one transaction when the dialect and every statement allow,
+/// so a failure leaves the database as it was.
+///
+/// # Errors
+/// When a statement fails (after rolling back where possible).
+pub fn execute(conn: &mut Conn, plan: &Plan) -> Result<(), Error> {
+    if plan.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.driver().manifest.capabilities.transactional_ddl && plan.transactional();
+    if tx {
+        conn.begin().map_err(db("starting a transaction"))?;
+    }
+    for stmt in &plan.statements {
+        if let Err(e) = conn.exec(&stmt.sql, Vec::new()) {
+            if tx {
+                let _ = conn.rollback();
+            }
+            return Err(Error::Failed(format!(
+                "executing statement {:?}: {}{}",
+                stmt.sql,
+                strata_dialect_api::mask(&e.message),
+                if tx { " (rolled back: nothing was changed)" } else { "" }
+            )));
+        }
+    }
+    if tx {
+        conn.commit().map_err(db("committing the transaction"))?;
+    }
+    Ok(())
+}
+
+/// Renders a plan as SQL text, one statement per line group, `;`-terminated.
+pub fn plan_sql(plan: &Plan, comments: bool) -> String {
+    let mut out = String::new();
+    for stmt in &plan.statements {
+        if comments && !stmt.comment.is_empty() {
+            out.push_str("-- ");
+            out.push_str(&upper_first(&stmt.comment));
+            out.push('\n');
+        }
+        out.push_str(&stmt.sql);
+        out.push_str(";\n");
+    }
+    out
+}
+
+/// Upper-cases the first letter, as Atlas does for statement comments.
+pub fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}

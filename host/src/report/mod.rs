@@ -1,0 +1,178 @@
+//! What the user reads: Atlas-shaped text with colour on a terminal, a progress
+//! bar for long runs, and JSON on `--format json`.
+
+use crate::clock::go_duration;
+use crate::exec::Progress;
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+/// Output format of a command.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    /// Human text.
+    #[default]
+    Text,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// Where and how to print.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    /// Text or JSON.
+    pub format: Format,
+    /// ANSI colour on stdout.
+    pub color: bool,
+}
+
+impl Output {
+    /// Detects colour support: a terminal, and `NO_COLOR` unset.
+    pub fn new(format: Format) -> Output {
+        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        Output { format, color }
+    }
+
+    /// True for JSON output.
+    pub fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    /// Wraps `text` in an ANSI colour when enabled.
+    pub fn paint(&self, code: &str, text: &str) -> String {
+        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+
+    /// Prints a serializable report as pretty JSON.
+    pub fn print_json<T: serde::Serialize>(&self, value: &T) {
+        match serde_json::to_string_pretty(value) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("error: encoding the JSON report: {e}"),
+        }
+    }
+}
+
+/// "s" when `n` is not one.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Prints apply/down progress in Atlas's shape as it happens, or a progress bar
+/// on stderr when many files run on a terminal.
+pub struct TextProgress {
+    out: Output,
+    bar: Option<Bar>,
+    stmts_ok: usize,
+    stmts_failed: usize,
+    checks_ok: usize,
+    checks_failed: usize,
+}
+
+struct Bar {
+    total: usize,
+    done: usize,
+}
+
+impl TextProgress {
+    /// A reporter for a run of `files` files.
+    pub fn new(out: Output, files: usize) -> TextProgress {
+        let bar = (files > 10 && std::io::stderr().is_terminal()).then_some(Bar { total: files, done: 0 });
+        TextProgress { out, bar, stmts_ok: 0, stmts_failed: 0, checks_ok: 0, checks_failed: 0 }
+    }
+
+    /// Statements that ran, and that failed.
+    pub fn stmt_counts(&self) -> (usize, usize) {
+        (self.stmts_ok, self.stmts_failed)
+    }
+
+    /// Checks that passed, and that failed.
+    pub fn check_counts(&self) -> (usize, usize) {
+        (self.checks_ok, self.checks_failed)
+    }
+
+    fn line(&self, text: &str) {
+        if self.bar.is_none() {
+            println!("{text}");
+        }
+    }
+
+    fn draw(&self, version: &str) {
+        if let Some(bar) = &self.bar {
+            let width = 30;
+            let filled = bar.done * width / bar.total.max(1);
+            let mut err = std::io::stderr();
+            let _ = write!(
+                err,
+                "\r[{}{}] {}/{} {version:<20}",
+                "=".repeat(filled),
+                " ".repeat(width - filled),
+                bar.done,
+                bar.total
+            );
+            if bar.done == bar.total {
+                let _ = writeln!(err);
+            }
+            let _ = err.flush();
+        }
+    }
+}
+
+/// Indents continuation lines of a statement the way Atlas does (7 spaces).
+fn indent_stmt(sql: &str) -> String {
+    sql.lines().collect::<Vec<_>>().join("\n       ")
+}
+
+impl Progress for TextProgress {
+    fn checks_start(&mut self, version: &str, reverting: bool) {
+        let what = if reverting { "reverting" } else { "migrating" };
+        self.line(&format!("  -- checks before {what} version {version}"));
+    }
+
+    fn check(&mut self, sql: &str, ok: bool) {
+        if ok {
+            self.checks_ok += 1;
+        } else {
+            self.checks_failed += 1;
+        }
+        self.line(&format!("    -> {}", indent_stmt(sql)));
+        if !ok {
+            self.line(&format!("    {}", self.out.paint("31", "assertion failed")));
+        }
+    }
+
+    fn checks_done(&mut self, elapsed: Duration, failed: usize) {
+        if failed == 0 {
+            self.line(&format!("  -- {} ({})\n", self.out.paint("32", "ok"), go_duration(elapsed)));
+        } else {
+            self.line("");
+        }
+    }
+
+    fn file_start(&mut self, version: &str, reverting: bool) {
+        let what = if reverting { "reverting" } else { "migrating" };
+        self.line(&format!("  -- {what} version {}", self.out.paint("36", version)));
+        self.draw(version);
+    }
+
+    fn stmt(&mut self, sql: &str) {
+        self.stmts_ok += 1;
+        self.line(&format!("    -> {}", indent_stmt(sql)));
+    }
+
+    fn stmt_error(&mut self, error: &str) {
+        self.stmts_ok = self.stmts_ok.saturating_sub(1);
+        self.stmts_failed += 1;
+        if let Some(bar) = &self.bar {
+            let _ = bar;
+            eprintln!();
+        }
+        println!("    {}", self.out.paint("31", error));
+    }
+
+    fn file_done(&mut self, elapsed: Duration) {
+        if let Some(bar) = &mut self.bar {
+            bar.done += 1;
+        }
+        self.draw("");
+        self.line(&format!("  -- {} ({})\n", self.out.paint("32", "ok"), go_duration(elapsed)));
+    }
+}
