@@ -1,1 +1,387 @@
+//! End-to-end scenarios: the built `strata` binary against real SQLite files.
 
+use strata_tests::{Sandbox, cdylib, repo_root, sqlite_rows, sqlite_tables};
+
+const V1: &str = "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);\n";
+const V2: &str = "CREATE TABLE posts (id integer PRIMARY KEY, user_id integer REFERENCES users (id), title text);\n\
+                  CREATE INDEX posts_user ON posts (user_id);\n";
+const V3: &str = "ALTER TABLE users ADD COLUMN email text;\n";
+
+/// A sandbox with three migration files hashed by strata.
+fn project(name: &str) -> Sandbox {
+    let sb = Sandbox::new(name);
+    sb.write("migrations/1_users.sql", V1);
+    sb.write("migrations/2_posts.sql", V2);
+    sb.write("migrations/3_email.sql", V3);
+    sb.strata(&["migrate", "hash"]).ok();
+    sb
+}
+
+#[test]
+fn apply_then_status_reports_every_version() {
+    let sb = project("apply-status");
+    let url = sb.sqlite_url("app.db");
+    let run = sb.strata(&["migrate", "apply", "--url", &url]).ok();
+    assert!(run.stdout().contains("Migrating to version 3 (3 migrations in total)") || run.stdout().contains("-- 3 migrations"), "{}", run.stdout());
+    assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["atlas_schema_revisions", "posts", "users"]);
+    let revs = sqlite_rows(&sb.path.join("app.db"), "SELECT version, type, applied, total, error FROM atlas_schema_revisions ORDER BY version");
+    assert_eq!(revs, [["1", "2", "1", "1", ""], ["2", "2", "2", "2", ""], ["3", "2", "1", "1", ""]]);
+
+    let status = sb.strata(&["migrate", "status", "--url", &url, "--format", "json"]).ok().json();
+    assert_eq!(status["Status"], "OK");
+    assert_eq!(status["Current"], "3");
+    assert_eq!(status["Pending"].as_array().map(Vec::len), Some(0));
+    let text = sb.strata(&["migrate", "status", "--url", &url]).ok().stdout();
+    assert!(text.contains("Migration Status: OK") && text.contains("Already at latest version"), "{text}");
+
+    // Nothing left: a second apply changes nothing.
+    let again = sb.strata(&["migrate", "apply", "--url", &url]).ok();
+    assert!(again.stdout().contains("No migration files to execute"), "{}", again.stdout());
+}
+
+#[test]
+fn apply_amount_and_to_version() {
+    let sb = project("apply-amount");
+    let url = sb.sqlite_url("app.db");
+    sb.strata(&["migrate", "apply", "1", "--url", &url]).ok();
+    assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["atlas_schema_revisions", "users"]);
+    let json = sb.strata(&["migrate", "apply", "--url", &url, "--to-version", "2", "--format", "json"]).ok().json();
+    assert_eq!(json["Current"], "1");
+    assert_eq!(json["Target"], "2");
+    assert_eq!(json["Applied"].as_array().map(Vec::len), Some(1));
+    let status = sb.strata(&["migrate", "status", "--url", &url, "--format", "json"]).ok().json();
+    assert_eq!(status["Status"], "PENDING");
+    assert_eq!(status["Next"], "3");
+    sb.strata(&["migrate", "apply", "0", "--url", &url]).expect_code(2);
+    sb.strata(&["migrate", "apply", "--url", &url, "--to-version", "9"]).expect_code(2);
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    let sb = project("dry-run");
+    let url = sb.sqlite_url("app.db");
+    let run = sb.strata(&["migrate", "apply", "--url", &url, "--dry-run"]).ok();
+    assert!(run.stdout().contains("CREATE TABLE users"), "{}", run.stdout());
+    assert!(sqlite_tables(&sb.path.join("app.db")).is_empty());
+}
+
+#[test]
+fn partial_failure_is_recorded_and_resumed() {
+    let sb = Sandbox::new("partial");
+    sb.write("migrations/1_users.sql", V1);
+    // Non-transactional file: the first two statements stay applied when the third fails.
+    sb.write(
+        "migrations/2_broken.sql",
+        "-- atlas:txmode none\n\nCREATE TABLE a (id int);\nCREATE TABLE b (id int);\nINSERT INTO missing VALUES (1);\nCREATE TABLE c (id int);\n",
+    );
+    sb.strata(&["migrate", "hash"]).ok();
+    let url = sb.sqlite_url("app.db");
+    let db = sb.path.join("app.db");
+    let run = sb.strata(&["migrate", "apply", "--url", &url]).expect_code(1);
+    assert!(run.stderr().contains("no such table: missing"), "{}", run.stderr());
+    assert!(run.stderr().contains("2_broken.sql:5"), "error names file:line: {}", run.stderr());
+    assert_eq!(sqlite_tables(&db), ["a", "atlas_schema_revisions", "b", "users"]);
+    let rev = sqlite_rows(&db, "SELECT applied, total, error, error_stmt FROM atlas_schema_revisions WHERE version = '2'");
+    assert_eq!(rev, [["2", "4", "no such table: missing", "INSERT INTO missing VALUES (1);"]]);
+
+    let status = sb.strata(&["migrate", "status", "--url", &url]).ok().stdout();
+    assert!(status.contains("2 (2 statements applied)"), "{status}");
+    assert!(status.contains("Last migration attempt had errors"), "{status}");
+
+    // Fix the failing statement (statements after it may change); resume runs only the rest.
+    sb.write(
+        "migrations/2_broken.sql",
+        "-- atlas:txmode none\n\nCREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE missing (id int);\nCREATE TABLE c (id int);\n",
+    );
+    sb.strata(&["migrate", "hash"]).ok();
+    let json = sb.strata(&["migrate", "apply", "--url", &url, "--format", "json"]).ok().json();
+    assert_eq!(json["Applied"][0]["Skipped"], 2);
+    assert_eq!(json["Applied"][0]["Applied"].as_array().map(Vec::len), Some(2));
+    assert_eq!(sqlite_tables(&db), ["a", "atlas_schema_revisions", "b", "c", "missing", "users"]);
+    let rev = sqlite_rows(&db, "SELECT applied, total, error FROM atlas_schema_revisions WHERE version = '2'");
+    assert_eq!(rev, [["4", "4", ""]]);
+}
+
+#[test]
+fn transactional_file_failure_leaves_nothing_applied() {
+    let sb = Sandbox::new("tx-file");
+    sb.write("migrations/1_users.sql", V1);
+    sb.write("migrations/2_broken.sql", "CREATE TABLE a (id int);\nINSERT INTO missing VALUES (1);\n");
+    sb.strata(&["migrate", "hash"]).ok();
+    let url = sb.sqlite_url("app.db");
+    let db = sb.path.join("app.db");
+    sb.strata(&["migrate", "apply", "--url", &url]).expect_code(1);
+    // Version 1 committed; version 2 rolled back entirely, its attempt recorded.
+    assert_eq!(sqlite_tables(&db), ["atlas_schema_revisions", "users"]);
+    let rev = sqlite_rows(&db, "SELECT version, applied, total, error FROM atlas_schema_revisions ORDER BY version");
+    assert_eq!(rev, [["1", "1", "1", ""], ["2", "0", "2", "no such table: missing"]]);
+}
+
+#[test]
+fn tx_mode_all_rolls_back_the_whole_run() {
+    let sb = Sandbox::new("tx-all");
+    sb.write("migrations/1_users.sql", V1);
+    sb.write("migrations/2_broken.sql", "CREATE TABLE a (id int);\nINSERT INTO missing VALUES (1);\n");
+    sb.strata(&["migrate", "hash"]).ok();
+    let url = sb.sqlite_url("app.db");
+    sb.strata(&["migrate", "apply", "--url", &url, "--tx-mode", "all"]).expect_code(1);
+    assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["atlas_schema_revisions"]);
+    let rows = sqlite_rows(&sb.path.join("app.db"), "SELECT count(*) FROM atlas_schema_revisions");
+    assert_eq!(rows, [["0"]]);
+}
+
+#[test]
+fn tampered_sum_is_refused_and_nothing_runs() {
+    let sb = project("tampered");
+    sb.write("migrations/2_posts.sql", "DROP TABLE users;\n");
+    let url = sb.sqlite_url("app.db");
+    let run = sb.strata(&["migrate", "apply", "--url", &url]).expect_code(1);
+    assert!(run.stderr().contains("checksum mismatch"), "{}", run.stderr());
+    assert!(run.stderr().contains("2_posts.sql was edited"), "{}", run.stderr());
+    assert!(run.stderr().contains("migrate hash"), "names the next command: {}", run.stderr());
+    assert!(sqlite_tables(&sb.path.join("app.db")).is_empty());
+    sb.strata(&["migrate", "validate"]).expect_code(1);
+}
+
+#[test]
+fn broken_sql_names_file_line_and_column() {
+    let sb = Sandbox::new("broken-sql");
+    sb.write("migrations/1_users.sql", V1);
+    sb.write("migrations/2_bad.sql", "CREATE TABLE t (\n  id int,\n  name text DEFAULT 'x\n);\n");
+    sb.strata(&["migrate", "hash"]).ok();
+    let url = sb.sqlite_url("app.db");
+    let run = sb.strata(&["migrate", "apply", "--url", &url]).expect_code(1);
+    assert!(run.stderr().contains("2_bad.sql:3:"), "{}", run.stderr());
+    assert!(run.stderr().contains("unclosed quote"), "{}", run.stderr());
+    // Nothing ran: file 1 was not applied either, since every file is parsed first.
+    assert!(sqlite_tables(&sb.path.join("app.db")).is_empty());
+}
+
+#[test]
+fn dirty_database_needs_baseline() {
+    let sb = project("baseline");
+    let db = sb.path.join("app.db");
+    rusqlite::Connection::open(&db).unwrap().execute_batch(V1).unwrap();
+    let url = sb.sqlite_url("app.db");
+    let run = sb.strata(&["migrate", "apply", "--url", &url]).expect_code(1);
+    assert!(run.stderr().contains("connected database is not clean: found table \"users\""), "{}", run.stderr());
+    sb.strata(&["migrate", "apply", "--url", &url, "--baseline", "1"]).ok();
+    let revs = sqlite_rows(&db, "SELECT version, type FROM atlas_schema_revisions ORDER BY version");
+    assert_eq!(revs, [["1", "1"], ["2", "2"], ["3", "2"]]);
+}
+
+#[test]
+fn txtar_checks_guard_the_file() {
+    let sb = Sandbox::new("txtar-checks");
+    sb.write("migrations/1_users.sql", "CREATE TABLE users (id integer PRIMARY KEY, email text);\nINSERT INTO users (email) VALUES ('a'), ('a');\n");
+    sb.write(
+        "migrations/2_unique.sql",
+        "-- atlas:txtar\n\n-- checks.sql --\nSELECT NOT EXISTS (SELECT email FROM users GROUP BY email HAVING count(*) > 1);\n\n-- migration.sql --\nCREATE UNIQUE INDEX users_email ON users (email);\n\n-- down.sql --\nDROP INDEX users_email;\n",
+    );
+    sb.strata(&["migrate", "hash"]).ok();
+    let url = sb.sqlite_url("app.db");
+    let run = sb.strata(&["migrate", "apply", "--url", &url]).expect_code(1);
+    assert!(run.stderr().contains("1 of 1 assertions failed"), "{}", run.stderr());
+    assert!(run.stdout().contains("-- checks before migrating version 2"), "{}", run.stdout());
+    let idx = sqlite_rows(&sb.path.join("app.db"), "SELECT count(*) FROM sqlite_master WHERE name = 'users_email'");
+    assert_eq!(idx, [["0"]]);
+    rusqlite::Connection::open(sb.path.join("app.db")).unwrap().execute("DELETE FROM users WHERE id = 2", []).unwrap();
+    sb.strata(&["migrate", "apply", "--url", &url]).ok();
+    let idx = sqlite_rows(&sb.path.join("app.db"), "SELECT count(*) FROM sqlite_master WHERE name = 'users_email'");
+    assert_eq!(idx, [["1"]]);
+}
+
+#[test]
+fn migrate_set_and_rm() {
+    let sb = project("set-rm");
+    let url = sb.sqlite_url("app.db");
+    sb.strata(&["migrate", "apply", "--url", &url]).ok();
+    let run = sb.strata(&["migrate", "set", "1", "--url", &url]).ok();
+    assert!(run.stdout().contains("Current version is 1 (0 set, 2 removed)"), "{}", run.stdout());
+    let revs = sqlite_rows(&sb.path.join("app.db"), "SELECT version FROM atlas_schema_revisions");
+    assert_eq!(revs, [["1"]]);
+    sb.strata(&["migrate", "rm", "3"]).ok();
+    assert!(!sb.path.join("migrations/3_email.sql").exists());
+    sb.strata(&["migrate", "validate"]).ok();
+    assert!(!sb.read("migrations/atlas.sum").contains("3_email.sql"));
+}
+
+#[test]
+fn migrate_new_and_diff_write_versions() {
+    let sb = Sandbox::new("diff");
+    sb.write("schema.sql", "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);\nCREATE INDEX users_name ON users (name);\n");
+    let run = sb.strata(&["migrate", "diff", "init", "--to", "file://schema.sql", "--dev-url", "sqlite://dev?mode=memory"]).ok();
+    let first = run.stdout().trim().to_string();
+    assert!(first.ends_with("_init.sql"), "{first}");
+    let body = std::fs::read_to_string(sb.path.join(&first)).unwrap();
+    assert!(body.contains("CREATE TABLE `users`"), "{body}");
+    sb.strata(&["migrate", "validate", "--dev-url", "sqlite://dev?mode=memory"]).ok();
+    let again = sb.strata(&["migrate", "diff", "noop", "--to", "file://schema.sql", "--dev-url", "sqlite://dev?mode=memory"]).ok();
+    assert!(again.stdout().contains("no changes to be made"), "{}", again.stdout());
+    let new = sb.strata(&["migrate", "new", "empty"]).ok();
+    assert!(new.stdout().trim().ends_with("_empty.sql"));
+    sb.strata(&["migrate", "validate"]).ok();
+}
+
+#[test]
+fn schema_apply_converges_on_a_rich_schema() {
+    let sb = Sandbox::new("schema-apply");
+    let schema = "\
+CREATE TABLE users (id integer PRIMARY KEY AUTOINCREMENT, email text NOT NULL COLLATE NOCASE, age int CHECK (age >= 0));
+CREATE UNIQUE INDEX users_email ON users (lower(email));
+CREATE TABLE orgs (id int, region text, PRIMARY KEY (id, region));
+CREATE TABLE members (
+  user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  org_id int NOT NULL, region text NOT NULL,
+  role text NOT NULL DEFAULT 'member',
+  CONSTRAINT role_ok CHECK (role IN ('member', 'admin')),
+  FOREIGN KEY (org_id, region) REFERENCES orgs (id, region) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE INDEX members_admins ON members (org_id DESC) WHERE role = 'admin';
+CREATE VIEW admins AS SELECT user_id FROM members WHERE role = 'admin';
+CREATE TRIGGER members_lower AFTER INSERT ON members BEGIN UPDATE members SET role = lower(NEW.role) WHERE user_id = NEW.user_id; END;
+";
+    sb.write("schema.sql", schema);
+    let url = sb.sqlite_url("app.db");
+    let run = sb.strata(&["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--auto-approve"]).ok();
+    assert!(run.stdout().contains("-- Planned Changes:"), "{}", run.stdout());
+    let again = sb.strata(&["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--auto-approve"]).ok();
+    assert!(again.stdout().contains("Schema is synced, no changes to be made"), "second run plans nothing:\n{}", again.stdout());
+
+    // Change the desired schema: a column added, a check changed, an index dropped.
+    sb.write("schema.sql", &schema.replace("age int CHECK (age >= 0)", "age int CHECK (age >= 18), nick text").replace("CREATE INDEX members_admins ON members (org_id DESC) WHERE role = 'admin';\n", ""));
+    rusqlite::Connection::open(sb.path.join("app.db")).unwrap().execute("INSERT INTO users (email, age) VALUES ('A@x', 30)", []).unwrap();
+    sb.strata(&["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--auto-approve"]).ok();
+    let again = sb.strata(&["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--auto-approve"]).ok();
+    assert!(again.stdout().contains("Schema is synced"), "{}", again.stdout());
+    assert_eq!(sqlite_rows(&sb.path.join("app.db"), "SELECT email, age, nick FROM users"), [["A@x", "30", "NULL"]]);
+
+    let diff = sb.strata(&["schema", "diff", "--from", &url, "--to", "file://schema.sql", "--dev-url", "sqlite://dev?mode=memory"]).ok();
+    assert!(diff.stdout().contains("Schemas are synced"), "{}", diff.stdout());
+    let json = sb.strata(&["schema", "inspect", "--url", &url, "--format", "json"]).ok().json();
+    let tables: Vec<&str> = json["schemas"][0]["tables"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(tables, ["members", "orgs", "users"]);
+    let sql = sb.strata(&["schema", "inspect", "--url", &url]).ok().stdout();
+    assert!(sql.contains("CREATE TABLE `orgs`"), "{sql}");
+}
+
+#[test]
+fn schema_apply_without_approval_on_a_pipe_is_refused() {
+    let sb = Sandbox::new("schema-approve");
+    sb.write("schema.sql", V1);
+    let url = sb.sqlite_url("app.db");
+    sb.strata(&["schema", "apply", "--url", &url, "--to", "file://schema.sql"]).expect_code(2);
+    assert!(sqlite_tables(&sb.path.join("app.db")).is_empty());
+    let dry = sb.strata(&["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--dry-run"]).ok();
+    assert!(dry.stdout().contains("CREATE TABLE `users`"), "{}", dry.stdout());
+    assert!(sqlite_tables(&sb.path.join("app.db")).is_empty());
+}
+
+#[test]
+fn schema_clean_drops_everything() {
+    let sb = project("clean");
+    let url = sb.sqlite_url("app.db");
+    sb.strata(&["migrate", "apply", "--url", &url]).ok();
+    sb.strata(&["schema", "clean", "--url", &url, "--auto-approve"]).ok();
+    assert!(sqlite_tables(&sb.path.join("app.db")).is_empty());
+    let run = sb.strata(&["schema", "clean", "--url", &url, "--auto-approve"]).ok();
+    assert!(run.stdout().contains("Nothing to drop"));
+}
+
+#[test]
+fn env_from_atlas_hcl_with_vars_and_getenv() {
+    let sb = project("env");
+    sb.write(
+        "atlas.hcl",
+        "variable \"db\" {\n  type = string\n  default = \"app.db\"\n}\nlocals {\n  dir = \"file://${getenv(\"MIG_DIR\")}\"\n}\nenv \"local\" {\n  url = \"sqlite://${var.db}\"\n  migration {\n    dir = local.dir\n  }\n}\n",
+    );
+    sb.strata_env(&["migrate", "apply", "--env", "local", "--var", "db=other.db"], &[("MIG_DIR", "migrations")]).ok();
+    assert_eq!(sqlite_tables(&sb.path.join("other.db")), ["atlas_schema_revisions", "posts", "users"]);
+    let run = sb.strata(&["migrate", "status", "--env", "nope"]).expect_code(2);
+    assert!(run.stderr().contains("env \"nope\" not defined"), "{}", run.stderr());
+}
+
+#[test]
+fn malformed_atlas_hcl_names_file_line_column() {
+    let sb = Sandbox::new("bad-hcl");
+    sb.write("atlas.hcl", "env \"local\" {\n  url = \n}\n");
+    let run = sb.strata(&["migrate", "status", "--env", "local"]).expect_code(2);
+    assert!(run.stderr().contains("atlas.hcl:2:"), "{}", run.stderr());
+}
+
+#[test]
+fn unknown_scheme_and_masked_password() {
+    let sb = Sandbox::new("scheme");
+    let run = sb.strata(&["schema", "inspect", "--url", "oracle://scott:tiger@db:1521/x"]).expect_code(2);
+    assert!(run.stderr().contains("unknown URL scheme \"oracle\""), "{}", run.stderr());
+    assert!(run.stderr().contains("oracle://scott:****@db:1521/x"), "{}", run.stderr());
+    assert!(!run.stderr().contains("tiger"), "password printed: {}", run.stderr());
+}
+
+#[test]
+fn unreadable_directory_is_a_usage_error() {
+    let sb = Sandbox::new("no-dir");
+    let url = sb.sqlite_url("app.db");
+    let run = sb.strata(&["migrate", "apply", "--url", &url, "--dir", "file://does-not-exist"]).expect_code(2);
+    assert!(run.stderr().contains("does-not-exist"), "{}", run.stderr());
+    assert!(!sb.path.join("app.db").exists() || sqlite_tables(&sb.path.join("app.db")).is_empty());
+}
+
+#[test]
+fn plugin_with_incompatible_api_version_is_refused() {
+    let sb = Sandbox::new("plugin-version");
+    let plugin = cdylib("strata_fixture_bad_api_version");
+    let run = sb
+        .strata_env(&["schema", "inspect", "--url", "sqlite://x.db"], &[("STRATA_PLUGIN_PATH", plugin.to_str().unwrap())])
+        .expect_code(2);
+    let err = run.stderr();
+    assert!(err.contains(plugin.to_str().unwrap()), "names the file: {err}");
+    assert!(err.contains("version 99") && err.contains("version 1"), "names both API versions: {err}");
+}
+
+#[test]
+fn plugin_with_incompatible_layout_is_refused() {
+    let sb = Sandbox::new("plugin-layout");
+    let plugin = cdylib("strata_fixture_incompatible_layout");
+    let run = sb
+        .strata_env(&["schema", "inspect", "--url", "sqlite://x.db"], &[("STRATA_PLUGIN_PATH", plugin.to_str().unwrap())])
+        .expect_code(2);
+    let err = run.stderr();
+    assert!(err.contains(plugin.to_str().unwrap()), "names the file: {err}");
+    assert!(err.contains("strata-dialect-api"), "names the host's API: {err}");
+    assert!(err.len() < 2000, "no layout dump: {} bytes", err.len());
+}
+
+#[test]
+fn plugin_panic_becomes_an_error() {
+    let sb = Sandbox::new("plugin-panic");
+    let plugin = cdylib("strata_fixture_panicky");
+    let run = sb
+        .strata_env(&["schema", "inspect", "--url", "panicky://x"], &[("STRATA_PLUGIN_PATH", plugin.to_str().unwrap())])
+        .expect_code(1);
+    assert!(run.stderr().contains("plugin panicky panicked in open"), "{}", run.stderr());
+    assert!(run.output.status.code().is_some(), "no abort");
+}
+
+#[test]
+fn quickstart_example_applies() {
+    let sb = Sandbox::new("quickstart");
+    let example = repo_root().join("examples/quickstart");
+    for entry in ["atlas.hcl"] {
+        std::fs::copy(example.join(entry), sb.path.join(entry)).unwrap();
+    }
+    std::fs::create_dir_all(sb.path.join("migrations")).unwrap();
+    for entry in std::fs::read_dir(example.join("migrations")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), sb.path.join("migrations").join(entry.file_name())).unwrap();
+    }
+    sb.strata(&["migrate", "validate", "--env", "local"]).ok();
+    sb.strata(&["migrate", "apply", "--env", "local"]).ok();
+    let status = sb.strata(&["migrate", "status", "--env", "local", "--format", "json"]).ok().json();
+    assert_eq!(status["Status"], "OK");
+    assert_eq!(status["Current"], "20240104000000");
+    assert_eq!(
+        sqlite_tables(&sb.path.join("quickstart.db")),
+        ["atlas_schema_revisions", "posts", "tags", "users"]
+    );
+}

@@ -1,1 +1,174 @@
+//! Helpers for end-to-end tests: run the built `strata` binary in a scratch
+//! directory and look at the databases it leaves behind.
 
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The directory holding the built binary and plugins (`target/debug`).
+pub fn bin_dir() -> PathBuf {
+    // Test executables live in target/<profile>/deps.
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe.parent().and_then(Path::parent).expect("target dir").to_path_buf();
+    let strata = dir.join(format!("strata{}", std::env::consts::EXE_SUFFIX));
+    assert!(strata.exists(), "{} is missing: run `cargo build --workspace` before the tests", strata.display());
+    dir
+}
+
+/// The shared library of a workspace cdylib crate, e.g. `strata_fixture_panicky`.
+pub fn cdylib(name: &str) -> PathBuf {
+    let path = bin_dir().join(format!("{}{name}{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX));
+    assert!(path.exists(), "{} is missing: run `cargo build --workspace` before the tests", path.display());
+    path
+}
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_path_buf()
+}
+
+/// A scratch directory for one test, removed when dropped (kept on failure
+/// when STRATA_KEEP_TEST_DIRS is set).
+pub struct Sandbox {
+    /// The directory.
+    pub path: PathBuf,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+impl Sandbox {
+    /// A fresh directory named after the test.
+    pub fn new(name: &str) -> Sandbox {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let path = std::env::temp_dir().join(format!("strata-test-{name}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create sandbox");
+        Sandbox { path }
+    }
+
+    /// Writes a file (creating parent directories).
+    pub fn write(&self, rel: &str, content: &str) -> PathBuf {
+        let path = self.path.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, content).expect("write file");
+        path
+    }
+
+    /// Reads a file.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path.join(rel)).expect("read file")
+    }
+
+    /// A `sqlite://` URL of a database file in the sandbox.
+    pub fn sqlite_url(&self, name: &str) -> String {
+        format!("sqlite://{}", self.path.join(name).display())
+    }
+
+    /// Runs `strata ARGS` in the sandbox.
+    pub fn strata(&self, args: &[&str]) -> Run {
+        self.strata_env(args, &[])
+    }
+
+    /// Runs `strata ARGS` in the sandbox with extra environment variables.
+    pub fn strata_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(bin_dir().join("strata"));
+        cmd.args(args).current_dir(&self.path).env_remove("STRATA_PLUGIN_PATH").env("NO_COLOR", "1");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let output = cmd.output().expect("run strata");
+        Run { args: args.iter().map(|s| s.to_string()).collect(), output }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if std::env::var_os("STRATA_KEEP_TEST_DIRS").is_none() && !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// The outcome of one `strata` run.
+pub struct Run {
+    args: Vec<String>,
+    /// The process output.
+    pub output: Output,
+}
+
+impl Run {
+    /// Standard output.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// Standard error.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// The exit code.
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+
+    /// Asserts the exit code, printing the output when it differs.
+    #[track_caller]
+    pub fn expect_code(self, code: i32) -> Run {
+        assert_eq!(
+            self.code(),
+            code,
+            "strata {:?} exited {} (wanted {code})\n--- stdout\n{}\n--- stderr\n{}",
+            self.args,
+            self.code(),
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+
+    /// Asserts success.
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        self.expect_code(0)
+    }
+
+    /// Parses stdout as JSON.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout())
+            .unwrap_or_else(|e| panic!("stdout of strata {:?} is not JSON ({e}):\n{}", self.args, self.stdout()))
+    }
+}
+
+/// Runs a query on a SQLite file and returns every row as strings.
+pub fn sqlite_rows(path: &Path, sql: &str) -> Vec<Vec<String>> {
+    let conn = rusqlite::Connection::open(path).expect("open sqlite");
+    let mut stmt = conn.prepare(sql).expect("prepare");
+    let n = stmt.column_count();
+    let rows = stmt
+        .query_map([], |row| {
+            (0..n)
+                .map(|i| {
+                    let v: rusqlite::types::Value = row.get(i)?;
+                    Ok(match v {
+                        rusqlite::types::Value::Null => "NULL".to_string(),
+                        rusqlite::types::Value::Integer(i) => i.to_string(),
+                        rusqlite::types::Value::Real(f) => f.to_string(),
+                        rusqlite::types::Value::Text(t) => t,
+                        rusqlite::types::Value::Blob(b) => format!("{b:?}"),
+                    })
+                })
+                .collect()
+        })
+        .expect("query");
+    rows.map(|r| r.expect("row")).collect()
+}
+
+/// The names of the tables in a SQLite file (internal ones excluded).
+pub fn sqlite_tables(path: &Path) -> Vec<String> {
+    sqlite_rows(path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect()
+}
