@@ -375,10 +375,7 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     let mut progress = TextProgress::new(ctx.out, dir.files().len());
     let mut quiet = exec::Quiet;
     let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };
-    if !ctx.out.json() {
-        // The header needs the pending set, which apply computes under the lock;
-        // print it from the report's first file instead (see below).
-    }
+    let started = std::time::Instant::now();
     let report = exec::apply(&mut conn, &dir, &opts, sink)?;
     if ctx.out.json() {
         ctx.out.print_json(&report);
@@ -389,8 +386,7 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         let files_ok = report.applied.iter().filter(|f| f.error.is_none()).count();
         let files_failed = report.applied.len() - files_ok;
         println!("  -------------------------");
-        let took = report.applied.first().map(|_| Duration::ZERO);
-        let _ = took;
+        println!("  -- {}", clock::go_duration(started.elapsed()));
         if files_failed == 0 {
             println!("  -- {} migration{}", files_ok, plural(files_ok));
             println!("  -- {} sql statement{}", ok, plural(ok));

@@ -350,6 +350,7 @@ fn apply_locked(conn: &mut Conn, dir: &Dir, opts: &ApplyOptions, progress: &mut 
     }
     report.target = pending.last().map(|p| p.file.version().to_string()).unwrap_or_default();
 
+    progress.start(&report.current, &report.target, pending.len(), false);
     let all = opts.tx_mode == TxMode::All && !opts.dry_run;
     if all {
         conn.begin().map_err(db("starting a transaction"))?;

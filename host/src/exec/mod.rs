@@ -12,6 +12,8 @@ pub const LOCK_APPLY: &str = "atlas_migrate_execute";
 /// Receives progress while a run executes; the text reporter prints it as it
 /// happens, the JSON reporter ignores it and prints the final report.
 pub trait Progress {
+    /// The run is about to start: from `current` (empty when none) to `target`.
+    fn start(&mut self, _current: &str, _target: &str, _files: usize, _reverting: bool) {}
     /// Checks of a file are about to run.
     fn checks_start(&mut self, _version: &str, _reverting: bool) {}
     /// One assertion ran.

@@ -122,6 +122,16 @@ fn indent_stmt(sql: &str) -> String {
 }
 
 impl Progress for TextProgress {
+    fn start(&mut self, current: &str, target: &str, files: usize, reverting: bool) {
+        let verb = if reverting { "Migrating down" } else { "Migrating" };
+        let from = if current.is_empty() { String::new() } else { format!(" from {current}") };
+        // Atlas always says "migrations" here, whatever the count.
+        println!("{verb} to version {}{from} ({files} migrations in total):\n", self.out.paint("36", target));
+        if let Some(bar) = &mut self.bar {
+            bar.total = files;
+        }
+    }
+
     fn checks_start(&mut self, version: &str, reverting: bool) {
         let what = if reverting { "reverting" } else { "migrating" };
         self.line(&format!("  -- checks before {what} version {version}"));
