@@ -22,9 +22,17 @@ fn apply_then_status_reports_every_version() {
     let sb = project("apply-status");
     let url = sb.sqlite_url("app.db");
     let run = sb.strata(&["migrate", "apply", "--url", &url]).ok();
-    assert!(run.stdout().contains("Migrating to version 3 (3 migrations in total)") || run.stdout().contains("-- 3 migrations"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("Migrating to version 3 (3 migrations in total)")
+            || run.stdout().contains("-- 3 migrations"),
+        "{}",
+        run.stdout()
+    );
     assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["atlas_schema_revisions", "posts", "users"]);
-    let revs = sqlite_rows(&sb.path.join("app.db"), "SELECT version, type, applied, total, error FROM atlas_schema_revisions ORDER BY version");
+    let revs = sqlite_rows(
+        &sb.path.join("app.db"),
+        "SELECT version, type, applied, total, error FROM atlas_schema_revisions ORDER BY version",
+    );
     assert_eq!(revs, [["1", "2", "1", "1", ""], ["2", "2", "2", "2", ""], ["3", "2", "1", "1", ""]]);
 
     let status = sb.strata(&["migrate", "status", "--url", &url, "--format", "json"]).ok().json();
@@ -81,7 +89,8 @@ fn partial_failure_is_recorded_and_resumed() {
     assert!(run.stderr().contains("no such table: missing"), "{}", run.stderr());
     assert!(run.stderr().contains("2_broken.sql:5"), "error names file:line: {}", run.stderr());
     assert_eq!(sqlite_tables(&db), ["a", "atlas_schema_revisions", "b", "users"]);
-    let rev = sqlite_rows(&db, "SELECT applied, total, error, error_stmt FROM atlas_schema_revisions WHERE version = '2'");
+    let rev =
+        sqlite_rows(&db, "SELECT applied, total, error, error_stmt FROM atlas_schema_revisions WHERE version = '2'");
     assert_eq!(rev, [["2", "4", "no such table: missing", "INSERT INTO missing VALUES (1);"]]);
 
     let status = sb.strata(&["migrate", "status", "--url", &url]).ok().stdout();
@@ -173,7 +182,10 @@ fn dirty_database_needs_baseline() {
 #[test]
 fn txtar_checks_guard_the_file() {
     let sb = Sandbox::new("txtar-checks");
-    sb.write("migrations/1_users.sql", "CREATE TABLE users (id integer PRIMARY KEY, email text);\nINSERT INTO users (email) VALUES ('a'), ('a');\n");
+    sb.write(
+        "migrations/1_users.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY, email text);\nINSERT INTO users (email) VALUES ('a'), ('a');\n",
+    );
     sb.write(
         "migrations/2_unique.sql",
         "-- atlas:txtar\n\n-- checks.sql --\nSELECT NOT EXISTS (SELECT email FROM users GROUP BY email HAVING count(*) > 1);\n\n-- migration.sql --\nCREATE UNIQUE INDEX users_email ON users (email);\n\n-- down.sql --\nDROP INDEX users_email;\n",
@@ -209,14 +221,21 @@ fn migrate_set_and_rm() {
 #[test]
 fn migrate_new_and_diff_write_versions() {
     let sb = Sandbox::new("diff");
-    sb.write("schema.sql", "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);\nCREATE INDEX users_name ON users (name);\n");
-    let run = sb.strata(&["migrate", "diff", "init", "--to", "file://schema.sql", "--dev-url", "sqlite://dev?mode=memory"]).ok();
+    sb.write(
+        "schema.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);\nCREATE INDEX users_name ON users (name);\n",
+    );
+    let run = sb
+        .strata(&["migrate", "diff", "init", "--to", "file://schema.sql", "--dev-url", "sqlite://dev?mode=memory"])
+        .ok();
     let first = run.stdout().trim().to_string();
     assert!(first.ends_with("_init.sql"), "{first}");
     let body = std::fs::read_to_string(sb.path.join(&first)).unwrap();
     assert!(body.contains("CREATE TABLE `users`"), "{body}");
     sb.strata(&["migrate", "validate", "--dev-url", "sqlite://dev?mode=memory"]).ok();
-    let again = sb.strata(&["migrate", "diff", "noop", "--to", "file://schema.sql", "--dev-url", "sqlite://dev?mode=memory"]).ok();
+    let again = sb
+        .strata(&["migrate", "diff", "noop", "--to", "file://schema.sql", "--dev-url", "sqlite://dev?mode=memory"])
+        .ok();
     assert!(again.stdout().contains("no changes to be made"), "{}", again.stdout());
     let new = sb.strata(&["migrate", "new", "empty"]).ok();
     assert!(new.stdout().trim().ends_with("_empty.sql"));
@@ -246,20 +265,44 @@ CREATE TRIGGER members_lower AFTER INSERT ON members BEGIN UPDATE members SET ro
     let run = sb.strata(&["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--auto-approve"]).ok();
     assert!(run.stdout().contains("-- Planned Changes:"), "{}", run.stdout());
     let again = sb.strata(&["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--auto-approve"]).ok();
-    assert!(again.stdout().contains("Schema is synced, no changes to be made"), "second run plans nothing:\n{}", again.stdout());
+    assert!(
+        again.stdout().contains("Schema is synced, no changes to be made"),
+        "second run plans nothing:\n{}",
+        again.stdout()
+    );
 
     // Change the desired schema: a column added, a check changed, an index dropped.
-    sb.write("schema.sql", &schema.replace("age int CHECK (age >= 0)", "age int CHECK (age >= 18), nick text").replace("CREATE INDEX members_admins ON members (org_id DESC) WHERE role = 'admin';\n", ""));
-    rusqlite::Connection::open(sb.path.join("app.db")).unwrap().execute("INSERT INTO users (email, age) VALUES ('A@x', 30)", []).unwrap();
+    sb.write(
+        "schema.sql",
+        &schema
+            .replace("age int CHECK (age >= 0)", "age int CHECK (age >= 18), nick text")
+            .replace("CREATE INDEX members_admins ON members (org_id DESC) WHERE role = 'admin';\n", ""),
+    );
+    rusqlite::Connection::open(sb.path.join("app.db"))
+        .unwrap()
+        .execute("INSERT INTO users (email, age) VALUES ('A@x', 30)", [])
+        .unwrap();
     sb.strata(&["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--auto-approve"]).ok();
     let again = sb.strata(&["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--auto-approve"]).ok();
     assert!(again.stdout().contains("Schema is synced"), "{}", again.stdout());
     assert_eq!(sqlite_rows(&sb.path.join("app.db"), "SELECT email, age, nick FROM users"), [["A@x", "30", "NULL"]]);
 
-    let diff = sb.strata(&["schema", "diff", "--from", &url, "--to", "file://schema.sql", "--dev-url", "sqlite://dev?mode=memory"]).ok();
+    let diff = sb
+        .strata(&[
+            "schema",
+            "diff",
+            "--from",
+            &url,
+            "--to",
+            "file://schema.sql",
+            "--dev-url",
+            "sqlite://dev?mode=memory",
+        ])
+        .ok();
     assert!(diff.stdout().contains("Schemas are synced"), "{}", diff.stdout());
     let json = sb.strata(&["schema", "inspect", "--url", &url, "--format", "json"]).ok().json();
-    let tables: Vec<&str> = json["schemas"][0]["tables"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let tables: Vec<&str> =
+        json["schemas"][0]["tables"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(tables, ["members", "orgs", "users"]);
     let sql = sb.strata(&["schema", "inspect", "--url", &url]).ok().stdout();
     assert!(sql.contains("CREATE TABLE `orgs`"), "{sql}");
@@ -332,7 +375,10 @@ fn plugin_with_incompatible_api_version_is_refused() {
     let sb = Sandbox::new("plugin-version");
     let plugin = cdylib("strata_fixture_bad_api_version");
     let run = sb
-        .strata_env(&["schema", "inspect", "--url", "sqlite://x.db"], &[("STRATA_PLUGIN_PATH", plugin.to_str().unwrap())])
+        .strata_env(
+            &["schema", "inspect", "--url", "sqlite://x.db"],
+            &[("STRATA_PLUGIN_PATH", plugin.to_str().unwrap())],
+        )
         .expect_code(2);
     let err = run.stderr();
     assert!(err.contains(plugin.to_str().unwrap()), "names the file: {err}");
@@ -344,7 +390,10 @@ fn plugin_with_incompatible_layout_is_refused() {
     let sb = Sandbox::new("plugin-layout");
     let plugin = cdylib("strata_fixture_incompatible_layout");
     let run = sb
-        .strata_env(&["schema", "inspect", "--url", "sqlite://x.db"], &[("STRATA_PLUGIN_PATH", plugin.to_str().unwrap())])
+        .strata_env(
+            &["schema", "inspect", "--url", "sqlite://x.db"],
+            &[("STRATA_PLUGIN_PATH", plugin.to_str().unwrap())],
+        )
         .expect_code(2);
     let err = run.stderr();
     assert!(err.contains(plugin.to_str().unwrap()), "names the file: {err}");
@@ -367,9 +416,7 @@ fn plugin_panic_becomes_an_error() {
 fn quickstart_example_applies() {
     let sb = Sandbox::new("quickstart");
     let example = repo_root().join("examples/quickstart");
-    for entry in ["atlas.hcl"] {
-        std::fs::copy(example.join(entry), sb.path.join(entry)).unwrap();
-    }
+    std::fs::copy(example.join("atlas.hcl"), sb.path.join("atlas.hcl")).unwrap();
     std::fs::create_dir_all(sb.path.join("migrations")).unwrap();
     for entry in std::fs::read_dir(example.join("migrations")).unwrap() {
         let entry = entry.unwrap();
@@ -380,8 +427,5 @@ fn quickstart_example_applies() {
     let status = sb.strata(&["migrate", "status", "--env", "local", "--format", "json"]).ok().json();
     assert_eq!(status["Status"], "OK");
     assert_eq!(status["Current"], "20240104000000");
-    assert_eq!(
-        sqlite_tables(&sb.path.join("quickstart.db")),
-        ["atlas_schema_revisions", "posts", "tags", "users"]
-    );
+    assert_eq!(sqlite_tables(&sb.path.join("quickstart.db")), ["atlas_schema_revisions", "posts", "tags", "users"]);
 }

@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 
 /// One schema change. Matched exhaustively inside the workspace, so a new variant
 /// breaks every dialect at compile time; at the ABI an unknown variant fails to decode.
+// Changes are built once and moved, never stored in bulk; boxing the large
+// variants would only burden every dialect's pattern matches.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {

@@ -110,14 +110,8 @@ pub trait DialectConnection: Send {
 /// Builds the root module for dialect `D`; the plugin's cdylib exports it with
 /// `#[abi_stable::export_root_module]`.
 pub fn root_module<D: Dialect>() -> DialectModRef {
-    DialectMod {
-        manifest: manifest::<D>,
-        open: open::<D>,
-        diff: diff::<D>,
-        plan: plan::<D>,
-        render: render::<D>,
-    }
-    .leak_into_prefix()
+    DialectMod { manifest: manifest::<D>, open: open::<D>, diff: diff::<D>, plan: plan::<D>, render: render::<D> }
+        .leak_into_prefix()
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -180,14 +174,16 @@ struct PlanInput {
 
 extern "C" fn diff<D: Dialect>(input: RStr<'_>) -> RResult<RString, PluginError> {
     guard(&dialect_name::<D>(), "diff", || {
-        let input: DiffInput = serde_json::from_str(input.as_str()).map_err(|e| PluginError::decode("diff input", e))?;
+        let input: DiffInput =
+            serde_json::from_str(input.as_str()).map_err(|e| PluginError::decode("diff input", e))?;
         to_json(&D::diff(&input.from, &input.to, &input.options)?)
     })
 }
 
 extern "C" fn plan<D: Dialect>(input: RStr<'_>) -> RResult<RString, PluginError> {
     guard(&dialect_name::<D>(), "plan", || {
-        let input: PlanInput = serde_json::from_str(input.as_str()).map_err(|e| PluginError::decode("plan input", e))?;
+        let input: PlanInput =
+            serde_json::from_str(input.as_str()).map_err(|e| PluginError::decode("plan input", e))?;
         to_json(&D::plan(&input.changes, &input.options)?)
     })
 }

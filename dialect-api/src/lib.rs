@@ -26,14 +26,13 @@ mod plan;
 mod schema;
 mod url;
 
-pub use abi::{Connection, ConnectionBox, Connection_TO, DialectMod, DialectModRef, SqlValue};
+pub use abi::{Connection, Connection_TO, ConnectionBox, DialectMod, DialectModRef, SqlValue};
 pub use change::{Change, ColumnChange, TableChange};
 pub use error::{ErrorKind, PluginError};
 pub use export::{Dialect, DialectConnection, Rows, root_module};
 pub use manifest::{API_VERSION, Capabilities, ConnInfo, LexerOptions, Manifest, Placeholder};
 pub use plan::{DiffOptions, InspectOptions, Plan, PlanOptions, PreCheck, RenderReply, RenderRequest, Statement};
 pub use schema::{
-    Attr, Check, Column, ForeignKey, Generated, Index, IndexPart, PrimaryKey, Realm, Schema, Table,
-    Trigger, View,
+    Attr, Check, Column, ForeignKey, Generated, Index, IndexPart, PrimaryKey, Realm, Schema, Table, Trigger, View,
 };
 pub use url::{DbUrl, mask};

@@ -114,7 +114,7 @@ impl DialectConnection for SqliteConn {
 
     fn query(&mut self, sql: &str, args: &[SqlValue]) -> Result<Rows, PluginError> {
         let mut stmt = self.conn.prepare(sql).map_err(classify)?;
-        let columns: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+        let columns: Vec<String> = stmt.column_names().map(String::from).collect();
         let params: Vec<Value> = args.iter().map(to_sql).collect();
         let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(classify)?;
         let mut out = Vec::new();

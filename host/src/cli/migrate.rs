@@ -151,7 +151,10 @@ fn check_sum(dir: &Dir) -> Result<(), Error> {
             other => other.to_string(),
         };
         Error::refused(
-            format!("you have a checksum error in your migration directory ({}): {detail}", dir.path().join("atlas.sum").display()),
+            format!(
+                "you have a checksum error in your migration directory ({}): {detail}",
+                dir.path().join("atlas.sum").display()
+            ),
             format!(
                 "check your migration files and run 'strata migrate hash --dir file://{}' to re-hash the contents",
                 dir.path().display()
@@ -190,7 +193,13 @@ fn file_name(name: &Option<String>) -> String {
     }
 }
 
-fn diff(ctx: &Ctx, name: &Option<String>, to: &Option<String>, dev_url: &Option<String>, arg: &DirArg) -> Result<i32, Error> {
+fn diff(
+    ctx: &Ctx,
+    name: &Option<String>,
+    to: &Option<String>,
+    dev_url: &Option<String>,
+    arg: &DirArg,
+) -> Result<i32, Error> {
     let to = to
         .clone()
         .or_else(|| ctx.env.as_ref().and_then(|e| e.src.first().cloned()))
@@ -199,7 +208,8 @@ fn diff(ctx: &Ctx, name: &Option<String>, to: &Option<String>, dev_url: &Option<
     std::fs::create_dir_all(&path).map_err(|e| Error::Usage(format!("creating {}: {e}", path.display())))?;
     let dir = open_dir(ctx, arg)?;
     check_sum(&dir)?;
-    let dev_url = ctx.dev(dev_url, Some(&to).filter(|t| !t.starts_with("file://")).map(String::as_str).or(Some("sqlite")))?;
+    let dev_url =
+        ctx.dev(dev_url, Some(&to).filter(|t| !t.starts_with("file://")).map(String::as_str).or(Some("sqlite")))?;
     let mut dev = DevDb::open(&ctx.registry, &dev_url)?;
     let files: Vec<_> = dir.files().iter().collect();
     let current = dev.state_of_dir(dir.path(), &files)?;
@@ -257,7 +267,8 @@ fn status(ctx: &Ctx, url: &Option<String>, revisions_schema: &Option<String>, ar
     check_sum(&dir)?;
     let url = ctx.url(url)?;
     let mut conn = plan::open(&ctx.registry, &url)?;
-    let schema = revisions_schema.clone().or_else(|| ctx.env.as_ref().and_then(|e| e.migration.revisions_schema.clone()));
+    let schema =
+        revisions_schema.clone().or_else(|| ctx.env.as_ref().and_then(|e| e.migration.revisions_schema.clone()));
     let store = RevisionStore::new(&conn, schema.as_deref())?;
     let revisions = store.read(&mut conn)?;
     let files = dir.files();
@@ -363,10 +374,27 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         baseline: baseline.clone().or(m.baseline),
         allow_dirty: *allow_dirty,
         dry_run: *dry_run,
-        tx_mode: tx_mode.clone().or(m.tx_mode).map(|t| t.parse::<TxMode>()).transpose().map_err(Error::Usage)?.unwrap_or_default(),
+        tx_mode: tx_mode
+            .clone()
+            .or(m.tx_mode)
+            .map(|t| t.parse::<TxMode>())
+            .transpose()
+            .map_err(Error::Usage)?
+            .unwrap_or_default(),
         revisions_schema: revisions_schema.clone().or(m.revisions_schema),
-        lock_timeout: lock_timeout.clone().or(m.lock_timeout).map(|t| parse_duration(&t)).transpose()?.unwrap_or(Duration::from_secs(10)),
-        exec_order: exec_order.clone().or(m.exec_order).map(|t| t.parse::<ExecOrder>()).transpose().map_err(Error::Usage)?.unwrap_or_default(),
+        lock_timeout: lock_timeout
+            .clone()
+            .or(m.lock_timeout)
+            .map(|t| parse_duration(&t))
+            .transpose()?
+            .unwrap_or(Duration::from_secs(10)),
+        exec_order: exec_order
+            .clone()
+            .or(m.exec_order)
+            .map(|t| t.parse::<ExecOrder>())
+            .transpose()
+            .map_err(Error::Usage)?
+            .unwrap_or_default(),
     };
     let dir = open_dir(ctx, arg)?;
     check_sum(&dir)?;
@@ -424,7 +452,8 @@ fn set(
     let url = ctx.url(url)?;
     let mut conn = plan::open(&ctx.registry, &url)?;
     conn.lock(exec::LOCK_APPLY, Duration::ZERO).map_err(db("acquiring database lock"))?;
-    let schema = revisions_schema.clone().or_else(|| ctx.env.as_ref().and_then(|e| e.migration.revisions_schema.clone()));
+    let schema =
+        revisions_schema.clone().or_else(|| ctx.env.as_ref().and_then(|e| e.migration.revisions_schema.clone()));
     let result = set_locked(ctx, &mut conn, &dir, version, schema.as_deref());
     let _ = conn.unlock(exec::LOCK_APPLY);
     result
@@ -468,9 +497,10 @@ fn set_locked(
             rev.kind = TYPE_EXECUTE | TYPE_RESOLVED;
             store.write(conn, &rev)?;
         }
-        let last = revisions.iter().map(|r| r.version.as_str()).filter(|v| *v <= target.as_str()).next_back();
+        let last = revisions.iter().map(|r| r.version.as_str()).rfind(|v| *v <= target.as_str());
         for f in files.iter().filter(|f| f.version() <= target.as_str() && last.is_none_or(|l| f.version() > l)) {
-            let rev = Revision::new(f.version(), f.desc(), TYPE_RESOLVED, 0, sum.file_hash(f.name()).unwrap_or_default());
+            let rev =
+                Revision::new(f.version(), f.desc(), TYPE_RESOLVED, 0, sum.file_hash(f.name()).unwrap_or_default());
             store.write(conn, &rev)?;
             added.push(rev);
         }

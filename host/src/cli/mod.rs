@@ -120,9 +120,9 @@ impl Ctx {
                 None => ("file://migrations".to_string(), false),
             },
         };
-        let path = text.strip_prefix("file://").ok_or_else(|| {
-            Error::Usage(format!("missing scheme for dir url. Did you mean \"file://{text}\"?"))
-        })?;
+        let path = text
+            .strip_prefix("file://")
+            .ok_or_else(|| Error::Usage(format!("missing scheme for dir url. Did you mean \"file://{text}\"?")))?;
         let path = if path.is_empty() { "migrations" } else { path };
         let path = PathBuf::from(path);
         Ok(if from_config && path.is_relative() { self.base.join(path) } else { path })
@@ -131,9 +131,10 @@ impl Ctx {
 
 fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
     let config_path = match &cli.config {
-        Some(c) => Some(PathBuf::from(c.strip_prefix("file://").ok_or_else(|| {
-            Error::Usage(format!("missing scheme for config url. Did you mean \"file://{c}\"?"))
-        })?)),
+        Some(c) => Some(PathBuf::from(
+            c.strip_prefix("file://")
+                .ok_or_else(|| Error::Usage(format!("missing scheme for config url. Did you mean \"file://{c}\"?")))?,
+        )),
         None => Some(PathBuf::from("atlas.hcl")).filter(|p| p.exists()),
     };
     if cli.env.is_some() && config_path.is_none() {

@@ -121,7 +121,9 @@ fn diff(ctx: &Ctx, from: &str, to: &str, dev_url: &Option<String>) -> Result<i32
     let to_realm = plan::load_state(&ctx.registry, &to, dev.as_mut())?;
     let plan = plan::plan(&driver, &from_realm, &to_realm, &PlanOptions::default())?;
     if ctx.out.json() {
-        ctx.out.print_json(&json!({ "Changes": plan.statements.iter().map(|s| &s.sql).collect::<Vec<_>>(), "Plan": plan }));
+        ctx.out.print_json(
+            &json!({ "Changes": plan.statements.iter().map(|s| &s.sql).collect::<Vec<_>>(), "Plan": plan }),
+        );
     } else if plan.is_empty() {
         println!("Schemas are synced, no changes to be made.");
     } else {
@@ -178,7 +180,9 @@ fn apply(
     }
     if dry_run {
         if ctx.out.json() {
-            ctx.out.print_json(&json!({ "Driver": driver.name(), "URL": conn.url().redacted(), "Changes": { "Pending": pending } }));
+            ctx.out.print_json(
+                &json!({ "Driver": driver.name(), "URL": conn.url().redacted(), "Changes": { "Pending": pending } }),
+            );
         }
         return Ok(0);
     }

@@ -53,61 +53,20 @@ pub(super) fn declare_all(ctx: &mut Context<'_>) {
         ("chomp", FuncDef::builder().param(Str).build(chomp)),
         ("strrev", FuncDef::builder().param(Str).build(strrev)),
         ("trim", FuncDef::builder().params([Str, Str]).build(trim)),
-        (
-            "trimprefix",
-            FuncDef::builder().params([Str, Str]).build(trimprefix),
-        ),
-        (
-            "trimsuffix",
-            FuncDef::builder().params([Str, Str]).build(trimsuffix),
-        ),
-        (
-            "startswith",
-            FuncDef::builder().params([Str, Str]).build(startswith),
-        ),
-        (
-            "endswith",
-            FuncDef::builder().params([Str, Str]).build(endswith),
-        ),
-        (
-            "substr",
-            FuncDef::builder()
-                .params([Str, Number, Number])
-                .build(substr),
-        ),
-        (
-            "format",
-            FuncDef::builder()
-                .param(Str)
-                .variadic_param(Any)
-                .build(format),
-        ),
-        (
-            "join",
-            FuncDef::builder()
-                .param(Str)
-                .variadic_param(strs())
-                .build(join),
-        ),
+        ("trimprefix", FuncDef::builder().params([Str, Str]).build(trimprefix)),
+        ("trimsuffix", FuncDef::builder().params([Str, Str]).build(trimsuffix)),
+        ("startswith", FuncDef::builder().params([Str, Str]).build(startswith)),
+        ("endswith", FuncDef::builder().params([Str, Str]).build(endswith)),
+        ("substr", FuncDef::builder().params([Str, Number, Number]).build(substr)),
+        ("format", FuncDef::builder().param(Str).variadic_param(Any).build(format)),
+        ("join", FuncDef::builder().param(Str).variadic_param(strs()).build(join)),
         ("split", FuncDef::builder().params([Str, Str]).build(split)),
-        (
-            "replace",
-            FuncDef::builder().params([Str, Str, Str]).build(replace),
-        ),
-        (
-            "concat",
-            FuncDef::builder().variadic_param(list()).build(concat),
-        ),
+        ("replace", FuncDef::builder().params([Str, Str, Str]).build(replace)),
+        ("concat", FuncDef::builder().variadic_param(list()).build(concat)),
         ("length", FuncDef::builder().param(Any).build(length)),
         ("urlescape", FuncDef::builder().param(Str).build(urlescape)),
-        (
-            "jsonencode",
-            FuncDef::builder().param(Any).build(jsonencode),
-        ),
-        (
-            "jsondecode",
-            FuncDef::builder().param(Str).build(jsondecode),
-        ),
+        ("jsonencode", FuncDef::builder().param(Any).build(jsonencode)),
+        ("jsondecode", FuncDef::builder().param(Str).build(jsondecode)),
         ("tostring", FuncDef::builder().param(Any).build(tostring)),
         ("tonumber", FuncDef::builder().param(Any).build(tonumber)),
         ("tobool", FuncDef::builder().param(Any).build(tobool)),
@@ -118,52 +77,21 @@ pub(super) fn declare_all(ctx: &mut Context<'_>) {
         ("reverse", FuncDef::builder().param(list()).build(reverse)),
         ("flatten", FuncDef::builder().param(list()).build(flatten)),
         ("sort", FuncDef::builder().param(strs()).build(sort)),
-        (
-            "contains",
-            FuncDef::builder().params([list(), Any]).build(contains),
-        ),
-        (
-            "element",
-            FuncDef::builder().params([list(), Number]).build(element),
-        ),
-        (
-            "coalesce",
-            FuncDef::builder().variadic_param(Any).build(coalesce),
-        ),
-        (
-            "coalescelist",
-            FuncDef::builder()
-                .variadic_param(list())
-                .build(coalescelist),
-        ),
+        ("contains", FuncDef::builder().params([list(), Any]).build(contains)),
+        ("element", FuncDef::builder().params([list(), Number]).build(element)),
+        ("coalesce", FuncDef::builder().variadic_param(Any).build(coalesce)),
+        ("coalescelist", FuncDef::builder().variadic_param(list()).build(coalescelist)),
         ("keys", FuncDef::builder().param(obj()).build(keys)),
         ("values", FuncDef::builder().param(obj()).build(values)),
-        (
-            "merge",
-            FuncDef::builder().variadic_param(obj()).build(merge),
-        ),
-        (
-            "lookup",
-            FuncDef::builder()
-                .params([obj(), Str])
-                .variadic_param(Any)
-                .build(lookup),
-        ),
-        (
-            "zipmap",
-            FuncDef::builder().params([strs(), list()]).build(zipmap),
-        ),
+        ("merge", FuncDef::builder().variadic_param(obj()).build(merge)),
+        ("lookup", FuncDef::builder().params([obj(), Str]).variadic_param(Any).build(lookup)),
+        ("zipmap", FuncDef::builder().params([strs(), list()]).build(zipmap)),
         ("abs", FuncDef::builder().param(Number).build(abs)),
         ("floor", FuncDef::builder().param(Number).build(floor)),
         ("ceil", FuncDef::builder().param(Number).build(ceil)),
         ("min", FuncDef::builder().variadic_param(Number).build(min)),
         ("max", FuncDef::builder().variadic_param(Number).build(max)),
-        (
-            "alltrue",
-            FuncDef::builder()
-                .param(ParamType::array_of(Bool))
-                .build(alltrue),
-        ),
+        ("alltrue", FuncDef::builder().param(ParamType::array_of(Bool)).build(alltrue)),
     ];
     for (name, def) in defs {
         ctx.declare_func(name, def);
@@ -173,9 +101,7 @@ pub(super) fn declare_all(ctx: &mut Context<'_>) {
 // Arguments are checked against the declared parameter types before a function runs, so these
 // helpers only fail if a declaration and its function disagree.
 fn str_at(args: &FuncArgs, i: usize) -> Result<&str, String> {
-    args.get(i)
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("argument {} must be a string", i + 1))
+    args.get(i).and_then(Value::as_str).ok_or_else(|| format!("argument {} must be a string", i + 1))
 }
 
 fn f64_at(args: &FuncArgs, i: usize) -> Result<f64, String> {
@@ -186,15 +112,11 @@ fn f64_at(args: &FuncArgs, i: usize) -> Result<f64, String> {
 }
 
 fn array_at(args: &FuncArgs, i: usize) -> Result<&Vec<Value>, String> {
-    args.get(i)
-        .and_then(Value::as_array)
-        .ok_or_else(|| format!("argument {} must be a list", i + 1))
+    args.get(i).and_then(Value::as_array).ok_or_else(|| format!("argument {} must be a list", i + 1))
 }
 
 fn object_at(args: &FuncArgs, i: usize) -> Result<&hcl::Map<String, Value>, String> {
-    args.get(i)
-        .and_then(Value::as_object)
-        .ok_or_else(|| format!("argument {} must be an object", i + 1))
+    args.get(i).and_then(Value::as_object).ok_or_else(|| format!("argument {} must be an object", i + 1))
 }
 
 fn number(f: f64) -> Result<Value, String> {
@@ -203,16 +125,12 @@ fn number(f: f64) -> Result<Value, String> {
         #[allow(clippy::cast_possible_truncation)]
         return Ok(Value::from(f as i64));
     }
-    hcl::Number::from_f64(f)
-        .map(Value::Number)
-        .ok_or_else(|| "result is not a finite number".to_owned())
+    hcl::Number::from_f64(f).map(Value::Number).ok_or_else(|| "result is not a finite number".to_owned())
 }
 
 /// Atlas's `getenv` returns the empty string for an unset variable.
 fn getenv(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::from(
-        std::env::var(str_at(&args, 0)?).unwrap_or_default(),
-    ))
+    Ok(Value::from(std::env::var(str_at(&args, 0)?).unwrap_or_default()))
 }
 
 fn file(args: FuncArgs) -> Result<Value, String> {
@@ -253,15 +171,11 @@ fn trimspace(args: FuncArgs) -> Result<Value, String> {
 }
 
 fn chomp(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::from(
-        str_at(&args, 0)?.trim_end_matches(['\n', '\r']),
-    ))
+    Ok(Value::from(str_at(&args, 0)?.trim_end_matches(['\n', '\r'])))
 }
 
 fn strrev(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::from(
-        str_at(&args, 0)?.chars().rev().collect::<String>(),
-    ))
+    Ok(Value::from(str_at(&args, 0)?.chars().rev().collect::<String>()))
 }
 
 fn trim(args: FuncArgs) -> Result<Value, String> {
@@ -280,9 +194,7 @@ fn trimsuffix(args: FuncArgs) -> Result<Value, String> {
 }
 
 fn startswith(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::Bool(
-        str_at(&args, 0)?.starts_with(str_at(&args, 1)?),
-    ))
+    Ok(Value::Bool(str_at(&args, 0)?.starts_with(str_at(&args, 1)?)))
 }
 
 fn endswith(args: FuncArgs) -> Result<Value, String> {
@@ -298,16 +210,10 @@ fn substr(args: FuncArgs) -> Result<Value, String> {
         offset += len;
     }
     let start = offset.clamp(0.0, len);
-    let end = if length < 0.0 {
-        len
-    } else {
-        (start + length).min(len)
-    };
+    let end = if length < 0.0 { len } else { (start + length).min(len) };
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let (start, end) = (start as usize, end as usize);
-    Ok(Value::from(
-        chars[start..end.max(start)].iter().collect::<String>(),
-    ))
+    Ok(Value::from(chars[start..end.max(start)].iter().collect::<String>()))
 }
 
 /// A printf subset: `%s`, `%v`, `%d`, `%f`, `%t`, `%q` and `%%`.
@@ -321,16 +227,12 @@ fn format(args: FuncArgs) -> Result<Value, String> {
             out.push(c);
             continue;
         }
-        let verb = chars
-            .next()
-            .ok_or_else(|| "format string ends with a lone %".to_owned())?;
+        let verb = chars.next().ok_or_else(|| "format string ends with a lone %".to_owned())?;
         if verb == '%' {
             out.push('%');
             continue;
         }
-        let arg = rest
-            .next()
-            .ok_or_else(|| format!("not enough arguments for %{verb}"))?;
+        let arg = rest.next().ok_or_else(|| format!("not enough arguments for %{verb}"))?;
         match verb {
             's' | 'v' => out.push_str(&display(arg)?),
             'd' => match arg.as_number().and_then(hcl::Number::as_i64) {
@@ -395,13 +297,7 @@ fn replace(args: FuncArgs) -> Result<Value, String> {
 }
 
 fn concat(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::Array(
-        args.iter()
-            .filter_map(Value::as_array)
-            .flatten()
-            .cloned()
-            .collect(),
-    ))
+    Ok(Value::Array(args.iter().filter_map(Value::as_array).flatten().cloned().collect()))
 }
 
 fn length(args: FuncArgs) -> Result<Value, String> {
@@ -430,23 +326,18 @@ fn urlescape(args: FuncArgs) -> Result<Value, String> {
 
 fn jsonencode(args: FuncArgs) -> Result<Value, String> {
     let v = args.first().unwrap_or(&Value::Null);
-    serde_json::to_string(v)
-        .map(Value::from)
-        .map_err(|e| e.to_string())
+    serde_json::to_string(v).map(Value::from).map_err(|e| e.to_string())
 }
 
 fn jsondecode(args: FuncArgs) -> Result<Value, String> {
-    let json: serde_json::Value =
-        serde_json::from_str(str_at(&args, 0)?).map_err(|e| format!("invalid JSON: {e}"))?;
+    let json: serde_json::Value = serde_json::from_str(str_at(&args, 0)?).map_err(|e| format!("invalid JSON: {e}"))?;
     hcl::to_value(json).map_err(|e| e.to_string())
 }
 
 fn tostring(args: FuncArgs) -> Result<Value, String> {
     match args.first() {
         Some(Value::Null) => Ok(Value::Null),
-        Some(v @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => {
-            Ok(Value::from(display(v)?))
-        }
+        Some(v @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => Ok(Value::from(display(v)?)),
         _ => Err("tostring requires a string, number or bool".to_owned()),
     }
 }
@@ -455,9 +346,7 @@ fn tonumber(args: FuncArgs) -> Result<Value, String> {
     match args.first() {
         Some(Value::Null) => Ok(Value::Null),
         Some(Value::Number(n)) => Ok(Value::Number(*n)),
-        Some(Value::String(s)) => {
-            parse_number(s).ok_or_else(|| format!("cannot convert {s:?} to a number"))
-        }
+        Some(Value::String(s)) => parse_number(s).ok_or_else(|| format!("cannot convert {s:?} to a number")),
         _ => Err("tonumber requires a string or number".to_owned()),
     }
 }
@@ -490,18 +379,12 @@ fn toset(args: FuncArgs) -> Result<Value, String> {
 
 fn compact(args: FuncArgs) -> Result<Value, String> {
     Ok(Value::Array(
-        array_at(&args, 0)?
-            .iter()
-            .filter(|v| !matches!(v, Value::Null) && v.as_str() != Some(""))
-            .cloned()
-            .collect(),
+        array_at(&args, 0)?.iter().filter(|v| !matches!(v, Value::Null) && v.as_str() != Some("")).cloned().collect(),
     ))
 }
 
 fn reverse(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::Array(
-        array_at(&args, 0)?.iter().rev().cloned().collect(),
-    ))
+    Ok(Value::Array(array_at(&args, 0)?.iter().rev().cloned().collect()))
 }
 
 fn flatten(args: FuncArgs) -> Result<Value, String> {
@@ -519,10 +402,7 @@ fn flatten(args: FuncArgs) -> Result<Value, String> {
 }
 
 fn sort(args: FuncArgs) -> Result<Value, String> {
-    let mut items: Vec<String> = array_at(&args, 0)?
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect();
+    let mut items: Vec<String> = array_at(&args, 0)?.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
     items.sort();
     Ok(Value::Array(items.into_iter().map(Value::from).collect()))
 }
@@ -555,27 +435,15 @@ fn coalesce(args: FuncArgs) -> Result<Value, String> {
 }
 
 fn coalescelist(args: FuncArgs) -> Result<Value, String> {
-    Ok(args
-        .iter()
-        .find(|v| v.as_array().is_some_and(|a| !a.is_empty()))
-        .cloned()
-        .unwrap_or(Value::Array(Vec::new())))
+    Ok(args.iter().find(|v| v.as_array().is_some_and(|a| !a.is_empty())).cloned().unwrap_or(Value::Array(Vec::new())))
 }
 
 fn keys(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::Array(
-        object_at(&args, 0)?
-            .keys()
-            .cloned()
-            .map(Value::from)
-            .collect(),
-    ))
+    Ok(Value::Array(object_at(&args, 0)?.keys().cloned().map(Value::from).collect()))
 }
 
 fn values(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::Array(
-        object_at(&args, 0)?.values().cloned().collect(),
-    ))
+    Ok(Value::Array(object_at(&args, 0)?.values().cloned().collect()))
 }
 
 fn merge(args: FuncArgs) -> Result<Value, String> {
@@ -640,11 +508,7 @@ fn fold_numbers(args: &FuncArgs, f: fn(f64, f64) -> f64) -> Result<Value, String
 }
 
 fn alltrue(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::Bool(
-        array_at(&args, 0)?
-            .iter()
-            .all(|v| v.as_bool() == Some(true)),
-    ))
+    Ok(Value::Bool(array_at(&args, 0)?.iter().all(|v| v.as_bool() == Some(true))))
 }
 
 #[cfg(test)]
@@ -665,60 +529,29 @@ mod tests {
         assert_eq!(eval(r#"lower("AbC")"#), Ok(Value::from("abc")));
         assert_eq!(eval(r#"upper("abc")"#), Ok(Value::from("ABC")));
         assert_eq!(eval(r#"trimspace("  x \n")"#), Ok(Value::from("x")));
-        assert_eq!(
-            eval(r#"replace("a-b-c", "-", "_")"#),
-            Ok(Value::from("a_b_c"))
-        );
-        assert_eq!(
-            eval(r#"join(",", ["a", "b"], ["c"])"#),
-            Ok(Value::from("a,b,c"))
-        );
-        assert_eq!(
-            eval(r#"split(",", "a,b")"#),
-            Ok(Value::Array(vec![Value::from("a"), Value::from("b")]))
-        );
-        assert_eq!(
-            eval(r#"format("%s:%d/%q %%", "h", 5432, "db")"#),
-            Ok(Value::from("h:5432/\"db\" %"))
-        );
-        assert_eq!(
-            eval(r#"urlescape("p@ss w/rd")"#),
-            Ok(Value::from("p%40ss+w%2Frd"))
-        );
+        assert_eq!(eval(r#"replace("a-b-c", "-", "_")"#), Ok(Value::from("a_b_c")));
+        assert_eq!(eval(r#"join(",", ["a", "b"], ["c"])"#), Ok(Value::from("a,b,c")));
+        assert_eq!(eval(r#"split(",", "a,b")"#), Ok(Value::Array(vec![Value::from("a"), Value::from("b")])));
+        assert_eq!(eval(r#"format("%s:%d/%q %%", "h", 5432, "db")"#), Ok(Value::from("h:5432/\"db\" %")));
+        assert_eq!(eval(r#"urlescape("p@ss w/rd")"#), Ok(Value::from("p%40ss+w%2Frd")));
         assert_eq!(eval(r#"substr("hello", 1, 3)"#), Ok(Value::from("ell")));
     }
 
     #[test]
     fn collection_and_conversion_functions() {
-        assert_eq!(
-            eval(r#"length(concat(["a"], ["b", "c"]))"#),
-            Ok(Value::from(3))
-        );
+        assert_eq!(eval(r#"length(concat(["a"], ["b", "c"]))"#), Ok(Value::from(3)));
         assert_eq!(eval(r#"contains(["a", "b"], "b")"#), Ok(Value::Bool(true)));
         assert_eq!(eval(r#"coalesce("", null, "x")"#), Ok(Value::from("x")));
-        assert_eq!(
-            eval(r#"jsonencode({a = [1, true]})"#),
-            Ok(Value::from(r#"{"a":[1,true]}"#))
-        );
+        assert_eq!(eval(r#"jsonencode({a = [1, true]})"#), Ok(Value::from(r#"{"a":[1,true]}"#)));
         assert_eq!(eval(r#"tostring(5)"#), Ok(Value::from("5")));
         assert_eq!(eval(r#"tonumber("2.5")"#), Ok(Value::from(2.5)));
-        assert_eq!(
-            eval(r#"length(toset(["a", "a", "b"]))"#),
-            Ok(Value::from(2))
-        );
+        assert_eq!(eval(r#"length(toset(["a", "a", "b"]))"#), Ok(Value::from(2)));
         assert_eq!(eval(r#"max(1, 7, 3)"#), Ok(Value::from(7)));
-        assert!(
-            eval(r#"tonumber("x")"#)
-                .unwrap_err()
-                .contains("cannot convert")
-        );
+        assert!(eval(r#"tonumber("x")"#).unwrap_err().contains("cannot convert"));
     }
 
     #[test]
     fn getenv_of_unset_variable_is_empty() {
-        assert_eq!(
-            eval(r#"getenv("STRATA_CONFIG_TEST_SURELY_UNSET")"#),
-            Ok(Value::from(""))
-        );
+        assert_eq!(eval(r#"getenv("STRATA_CONFIG_TEST_SURELY_UNSET")"#), Ok(Value::from("")));
     }
 }

@@ -22,9 +22,7 @@ use super::vars::VarType;
 /// Top-level blocks a project file may hold. `atlas` (Atlas Cloud login) is accepted and
 /// ignored so that files written for Atlas load; other Atlas Pro blocks (`docker`, `check`,
 /// `deployment`) change behavior Strata does not provide, so they are rejected.
-const TOP_LEVEL_BLOCKS: &[&str] = &[
-    "variable", "locals", "data", "env", "plugin", "lint", "diff", "test", "atlas",
-];
+const TOP_LEVEL_BLOCKS: &[&str] = &["variable", "locals", "data", "env", "plugin", "lint", "diff", "test", "atlas"];
 
 /// Reads and evaluates the project file at `path`.
 ///
@@ -43,31 +41,19 @@ const TOP_LEVEL_BLOCKS: &[&str] = &[
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Project, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
-            ConfigError::NotFound {
-                path: path.to_path_buf(),
-            }
+            ConfigError::NotFound { path: path.to_path_buf() }
         } else {
-            ConfigError::Read {
-                path: path.to_path_buf(),
-                source,
-            }
+            ConfigError::Read { path: path.to_path_buf(), source }
         }
     })?;
     let src = Source::new(path.to_path_buf(), text);
     let body = hcl::edit::parser::parse_body(src.text()).map_err(|e| ConfigError::Syntax {
-        location: Location {
-            file: path.to_path_buf(),
-            line: e.location().line(),
-            column: e.location().column(),
-        },
+        location: Location { file: path.to_path_buf(), line: e.location().line(), column: e.location().column() },
         message: e.message().to_owned(),
     })?;
     let decls = Decls::collect(&src, &body)?;
 
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     // Absolute, so that `file()` and plugin paths do not depend on a later change of directory.
     let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let _base = funcs::BaseDirGuard::set(&dir);
@@ -103,10 +89,7 @@ struct Decls<'a> {
 }
 
 fn invalid(src: &Source, span: Option<std::ops::Range<usize>>, message: String) -> ConfigError {
-    ConfigError::Invalid {
-        location: src.at(span),
-        message,
-    }
+    ConfigError::Invalid { location: src.at(span), message }
 }
 
 impl<'a> Decls<'a> {
@@ -139,11 +122,7 @@ impl<'a> Decls<'a> {
                 if labels.len() == n {
                     Ok(())
                 } else {
-                    Err(invalid(
-                        src,
-                        block.span(),
-                        format!("{ident} block requires {what}, got {}", labels.len()),
-                    ))
+                    Err(invalid(src, block.span(), format!("{ident} block requires {what}, got {}", labels.len())))
                 }
             };
             match ident {
@@ -181,10 +160,8 @@ impl<'a> Decls<'a> {
                 }
                 "plugin" => {
                     want_labels(1, "one label (the plugin name)")?;
-                    if let Some(first) = d
-                        .plugins
-                        .iter()
-                        .find(|b| b.labels.first().map(|l| l.as_str()) == Some(labels[0]))
+                    if let Some(first) =
+                        d.plugins.iter().find(|b| b.labels.first().map(|l| l.as_str()) == Some(labels[0]))
                     {
                         return Err(invalid(
                             src,
@@ -225,10 +202,7 @@ impl<'a> Decls<'a> {
                     return Err(invalid(
                         src,
                         block.span(),
-                        format!(
-                            "unsupported block {ident:?}: expected one of {}",
-                            TOP_LEVEL_BLOCKS.join(", ")
-                        ),
+                        format!("unsupported block {ident:?}: expected one of {}", TOP_LEVEL_BLOCKS.join(", ")),
                     ));
                 }
             }
@@ -278,10 +252,7 @@ impl<'a> Decls<'a> {
                     return Err(invalid(
                         src,
                         inner.span(),
-                        format!(
-                            "unexpected block {:?} in locals: only attributes are allowed",
-                            inner.ident.as_str()
-                        ),
+                        format!("unexpected block {:?} in locals: only attributes are allowed", inner.ident.as_str()),
                     ));
                 }
                 Structure::Attribute(attr) => {
@@ -312,10 +283,7 @@ impl<'a> Decls<'a> {
     }
 
     fn data_block(&self, kind: &str, name: &str) -> Option<&'a Block> {
-        self.data
-            .iter()
-            .find(|((k, n), _)| k == kind && n == name)
-            .map(|(_, b)| *b)
+        self.data.iter().find(|((k, n), _)| k == kind && n == name).map(|(_, b)| *b)
     }
 }
 
@@ -340,11 +308,7 @@ fn check_only_attrs(src: &Source, block: &Block, allowed: &[&str]) -> Result<(),
                 return Err(invalid(
                     src,
                     inner.span(),
-                    format!(
-                        "unexpected block {:?} in {} block",
-                        inner.ident.as_str(),
-                        block.ident.as_str()
-                    ),
+                    format!("unexpected block {:?} in {} block", inner.ident.as_str(), block.ident.as_str()),
                 ));
             }
         }
@@ -376,19 +340,12 @@ fn check_env_structure(src: &Source, block: &Block) -> Result<(), ConfigError> {
             return Err(invalid(
                 src,
                 inner.span(),
-                format!(
-                    "env block has more than one migration block (first on line {})",
-                    src.line_of(first.span())
-                ),
+                format!("env block has more than one migration block (first on line {})", src.line_of(first.span())),
             ));
         }
         migration = Some(inner);
         if !inner.labels.is_empty() {
-            return Err(invalid(
-                src,
-                inner.span(),
-                "migration block takes no labels".to_owned(),
-            ));
+            return Err(invalid(src, inner.span(), "migration block takes no labels".to_owned()));
         }
         for s in inner.body.iter() {
             match s {
@@ -496,10 +453,7 @@ fn want_strings(v: Value, single: bool) -> Result<Vec<String>, String> {
             })
             .collect(),
         Value::String(s) if single => Ok(vec![s]),
-        other => Err(format!(
-            "list of string required, got {}",
-            type_name(&other)
-        )),
+        other => Err(format!("list of string required, got {}", type_name(&other))),
     }
 }
 
@@ -522,11 +476,7 @@ fn merge_json(base: serde_json::Value, over: serde_json::Value) -> serde_json::V
 
 /// Adds a nested block to a JSON object: labels nest (`schema "a" {}` → `{"schema": {"a":
 /// {...}}}`), and a repeated unlabeled block becomes a list.
-fn insert_block_json(
-    out: &mut serde_json::Map<String, serde_json::Value>,
-    block: &Block,
-    value: serde_json::Value,
-) {
+fn insert_block_json(out: &mut serde_json::Map<String, serde_json::Value>, block: &Block, value: serde_json::Value) {
     let mut value = value;
     for label in block.labels.iter().rev() {
         let mut m = serde_json::Map::new();
@@ -547,18 +497,11 @@ fn insert_block_json(
 }
 
 impl<'a> Evaluator<'a> {
-    fn new(
-        src: &'a Source,
-        decls: &'a Decls<'a>,
-        opts: &'a LoadOptions,
-    ) -> Result<Self, ConfigError> {
+    fn new(src: &'a Source, decls: &'a Decls<'a>, opts: &'a LoadOptions) -> Result<Self, ConfigError> {
         let mut flag_vars: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (k, v) in &opts.vars {
             if decls.var(k).is_none() {
-                return Err(ConfigError::UndeclaredVariable {
-                    file: src.file().clone(),
-                    name: k.clone(),
-                });
+                return Err(ConfigError::UndeclaredVariable { file: src.file().clone(), name: k.clone() });
             }
             flag_vars.entry(k.clone()).or_default().push(v.clone());
         }
@@ -579,10 +522,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval_err(&self, span: Option<std::ops::Range<usize>>, message: String) -> ConfigError {
-        ConfigError::Eval {
-            location: self.src.at(span),
-            message,
-        }
+        ConfigError::Eval { location: self.src.at(span), message }
     }
 
     /// Validation that does not depend on the selected env: every variable gets a value and
@@ -611,30 +551,19 @@ impl<'a> Evaluator<'a> {
         refs::collect(&attr.value).iter().any(|r| match &r.target {
             Target::Data(..) => true,
             Target::Local(Some(n)) => self.local_reads_data(n, seen),
-            Target::Local(None) => self
-                .decls
-                .locals
-                .iter()
-                .any(|(n, _)| self.local_reads_data(n, seen)),
+            Target::Local(None) => self.decls.locals.iter().any(|(n, _)| self.local_reads_data(n, seen)),
             Target::Var(_) => false,
         })
     }
 
     /// Evaluates `node` unless done; `span` is the reference that needs it.
-    fn ensure(
-        &mut self,
-        node: Node,
-        span: Option<std::ops::Range<usize>>,
-    ) -> Result<(), ConfigError> {
+    fn ensure(&mut self, node: Node, span: Option<std::ops::Range<usize>>) -> Result<(), ConfigError> {
         if self.done.contains(&node) {
             return Ok(());
         }
         if let Some(start) = self.busy.iter().position(|n| *n == node) {
-            let cycle: Vec<String> = self.busy[start..]
-                .iter()
-                .chain(std::iter::once(&node))
-                .map(Node::describe)
-                .collect();
+            let cycle: Vec<String> =
+                self.busy[start..].iter().chain(std::iter::once(&node)).map(Node::describe).collect();
             return Err(self.eval_err(span, format!("reference cycle: {}", cycle.join(" -> "))));
         }
         self.busy.push(node.clone());
@@ -670,9 +599,9 @@ impl<'a> Evaluator<'a> {
         } else if let Some(default) = decl.default {
             let raw = self.eval_expr(&default.value, None)?;
             match &decl.ty {
-                Some(ty) => ty.coerce(raw, false).map_err(|e| {
-                    self.eval_err(default.value.span(), format!("variable {name:?}: {e}"))
-                })?,
+                Some(ty) => ty
+                    .coerce(raw, false)
+                    .map_err(|e| self.eval_err(default.value.span(), format!("variable {name:?}: {e}")))?,
                 None => raw,
             }
         } else {
@@ -706,21 +635,16 @@ impl<'a> Evaluator<'a> {
             message,
         };
         let Some(resolver) = self.resolver else {
-            return Err(err(
-                "cannot be evaluated: no data source resolver is configured".to_owned(),
-            ));
+            return Err(err("cannot be evaluated: no data source resolver is configured".to_owned()));
         };
         let json = {
-            let mut resolver = resolver.try_borrow_mut().map_err(|_| {
-                err("data source resolver is already in use (re-entrant call)".to_owned())
-            })?;
+            let mut resolver = resolver
+                .try_borrow_mut()
+                .map_err(|_| err("data source resolver is already in use (re-entrant call)".to_owned()))?;
             resolver.resolve(kind, name, &attrs).map_err(&err)?
         };
         let value = hcl::to_value(json).map_err(|e| err(e.to_string()))?;
-        let by_kind = self
-            .data
-            .entry(kind.to_owned())
-            .or_insert_with(|| Value::Object(hcl::Map::new()));
+        let by_kind = self.data.entry(kind.to_owned()).or_insert_with(|| Value::Object(hcl::Map::new()));
         if let Value::Object(m) = by_kind {
             m.insert(name.to_owned(), value);
         }
@@ -747,10 +671,9 @@ impl<'a> Evaluator<'a> {
                 }
                 Target::Local(Some(name)) => {
                     if self.decls.local(&name).is_none() {
-                        return Err(self.eval_err(
-                            r.span,
-                            format!("undefined local local.{name}: no locals block declares it"),
-                        ));
+                        return Err(
+                            self.eval_err(r.span, format!("undefined local local.{name}: no locals block declares it"))
+                        );
                     }
                     self.ensure(Node::Local(name), r.span)?;
                 }
@@ -763,9 +686,7 @@ impl<'a> Evaluator<'a> {
                     if self.decls.data_block(&kind, &name).is_none() {
                         return Err(self.eval_err(
                             r.span,
-                            format!(
-                                "undefined data source data.{kind}.{name}: no data block declares it"
-                            ),
+                            format!("undefined data source data.{kind}.{name}: no data block declares it"),
                         ));
                     }
                     self.ensure(Node::Data(kind, name), r.span)?;
@@ -796,9 +717,7 @@ impl<'a> Evaluator<'a> {
             ctx.declare_var("each", each.clone());
         }
         let converted: hcl::Expression = expr.clone().into();
-        converted
-            .evaluate(&ctx)
-            .map_err(|e| self.eval_err(expr.span(), e.to_string()))
+        converted.evaluate(&ctx).map_err(|e| self.eval_err(expr.span(), e.to_string()))
     }
 
     /// Evaluates an attribute and converts its value, locating conversion errors at it.
@@ -809,12 +728,7 @@ impl<'a> Evaluator<'a> {
         convert: impl FnOnce(Value) -> Result<T, String>,
     ) -> Result<T, ConfigError> {
         let v = self.eval_expr(&attr.value, each)?;
-        convert(v).map_err(|e| {
-            self.eval_err(
-                attr.value.span(),
-                format!("attribute {:?}: {e}", attr.key.as_str()),
-            )
-        })
+        convert(v).map_err(|e| self.eval_err(attr.value.span(), format!("attribute {:?}: {e}", attr.key.as_str())))
     }
 
     /// A block body as JSON: attributes evaluated, nested blocks as objects.
@@ -845,9 +759,8 @@ impl<'a> Evaluator<'a> {
             let Some(attr) = block.body.get_attribute("path") else {
                 continue;
             };
-            let path = self.eval_attr(attr, None, |v| {
-                want_string(v)?.ok_or_else(|| "string required, got null".to_owned())
-            })?;
+            let path =
+                self.eval_attr(attr, None, |v| want_string(v)?.ok_or_else(|| "string required, got null".to_owned()))?;
             out.push(dir.join(path));
         }
         Ok(out)
@@ -862,17 +775,13 @@ impl<'a> Evaluator<'a> {
             return Ok(vec![None]);
         };
         let is_set = match &attr.value {
-            Expression::FuncCall(call) => {
-                call.name.namespace.is_empty() && call.name.name.as_str() == "toset"
-            }
+            Expression::FuncCall(call) => call.name.namespace.is_empty() && call.name.name.as_str() == "toset",
             Expression::Traversal(t) => match (&t.expr, t.operators.first().map(|o| o.value())) {
-                (
-                    Expression::Variable(root),
-                    Some(hcl::edit::expr::TraversalOperator::GetAttr(name)),
-                ) if root.as_str() == "var" && t.operators.len() == 1 => self
-                    .decls
-                    .var(name.as_str())
-                    .is_some_and(|v| matches!(v.ty, Some(VarType::List(_, true)))),
+                (Expression::Variable(root), Some(hcl::edit::expr::TraversalOperator::GetAttr(name)))
+                    if root.as_str() == "var" && t.operators.len() == 1 =>
+                {
+                    self.decls.var(name.as_str()).is_some_and(|v| matches!(v.ty, Some(VarType::List(_, true))))
+                }
                 _ => false,
             },
             _ => false,
@@ -885,10 +794,7 @@ impl<'a> Evaluator<'a> {
             Some(Value::Object(m))
         };
         match value {
-            Value::Object(m) => Ok(m
-                .into_iter()
-                .map(|(k, v)| each(Value::from(k), v))
-                .collect()),
+            Value::Object(m) => Ok(m.into_iter().map(|(k, v)| each(Value::from(k), v)).collect()),
             Value::Array(items) => Ok(items
                 .into_iter()
                 .enumerate()
@@ -899,10 +805,7 @@ impl<'a> Evaluator<'a> {
                 .collect()),
             other => Err(self.eval_err(
                 attr.value.span(),
-                format!(
-                    "for_each must be a set, list or map, got {}",
-                    type_name(&other)
-                ),
+                format!("for_each must be a set, list or map, got {}", type_name(&other)),
             )),
         }
     }
@@ -910,20 +813,10 @@ impl<'a> Evaluator<'a> {
     /// The env instances named `name`: labeled `env "name"` blocks win; if there are none,
     /// unlabeled blocks whose `name` attribute evaluates to `name` are used (Atlas's rule).
     fn select_envs(&mut self, name: &str) -> Result<Vec<Env>, ConfigError> {
-        let labeled: Vec<&Block> = self
-            .decls
-            .envs
-            .iter()
-            .copied()
-            .filter(|b| b.labels.first().is_some_and(|l| l.as_str() == name))
-            .collect();
+        let labeled: Vec<&Block> =
+            self.decls.envs.iter().copied().filter(|b| b.labels.first().is_some_and(|l| l.as_str() == name)).collect();
         let candidates: Vec<&Block> = if labeled.is_empty() {
-            self.decls
-                .envs
-                .iter()
-                .copied()
-                .filter(|b| b.labels.is_empty())
-                .collect()
+            self.decls.envs.iter().copied().filter(|b| b.labels.is_empty()).collect()
         } else {
             labeled
         };
@@ -937,8 +830,7 @@ impl<'a> Evaluator<'a> {
                             return Err(invalid(
                                 self.src,
                                 block.span(),
-                                "an env block without a label requires a \"name\" attribute"
-                                    .to_owned(),
+                                "an env block without a label requires a \"name\" attribute".to_owned(),
                             ));
                         };
                         self.eval_attr(attr, each.as_ref(), |v| {
@@ -952,9 +844,7 @@ impl<'a> Evaluator<'a> {
             }
         }
         if envs.is_empty() {
-            return Err(ConfigError::EnvNotDefined {
-                name: name.to_owned(),
-            });
+            return Err(ConfigError::EnvNotDefined { name: name.to_owned() });
         }
         Ok(envs)
     }
@@ -966,21 +856,13 @@ impl<'a> Evaluator<'a> {
         let mut out = BTreeMap::new();
         for block in &self.decls.defaults {
             let v = self.body_json(&block.body, None)?;
-            out.insert(
-                block.ident.as_str().to_owned(),
-                serde_json::Value::Object(v),
-            );
+            out.insert(block.ident.as_str().to_owned(), serde_json::Value::Object(v));
         }
         self.defaults = Some(out.clone());
         Ok(out)
     }
 
-    fn build_env(
-        &mut self,
-        block: &Block,
-        name: String,
-        each: Option<&Value>,
-    ) -> Result<Env, ConfigError> {
+    fn build_env(&mut self, block: &Block, name: String, each: Option<&Value>) -> Result<Env, ConfigError> {
         let mut env = Env::new(name);
         env.set_location("env", self.src.at(block.span()));
         let mut attrs = serde_json::Map::new();
@@ -1040,12 +922,7 @@ impl<'a> Evaluator<'a> {
         Ok(env)
     }
 
-    fn migration(
-        &mut self,
-        block: &Block,
-        each: Option<&Value>,
-        env: &mut Env,
-    ) -> Result<Migration, ConfigError> {
+    fn migration(&mut self, block: &Block, each: Option<&Value>, env: &mut Env) -> Result<Migration, ConfigError> {
         let mut m = Migration::default();
         for attr in block.body.attributes() {
             let key = attr.key.as_str();
@@ -1091,9 +968,7 @@ fn normalize_exec_order(v: &str) -> Result<String, String> {
     let norm = v.to_ascii_lowercase().replace('_', "-");
     match norm.as_str() {
         "linear" | "linear-skip" | "non-linear" => Ok(norm),
-        _ => Err(format!(
-            "invalid exec_order {v:?}: expected LINEAR, LINEAR_SKIP or NON_LINEAR"
-        )),
+        _ => Err(format!("invalid exec_order {v:?}: expected LINEAR, LINEAR_SKIP or NON_LINEAR")),
     }
 }
 
@@ -1124,10 +999,7 @@ mod tests {
     fn opts(env: Option<&str>, vars: &[(&str, &str)]) -> LoadOptions {
         LoadOptions {
             env: env.map(str::to_owned),
-            vars: vars
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
+            vars: vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
             data_sources: None,
         }
     }
@@ -1174,15 +1046,7 @@ env "local" {
     #[test]
     fn var_flags_override_defaults_and_coerce() {
         let path = write("vars-override", VARS);
-        let o = opts(
-            Some("local"),
-            &[
-                ("db", "other"),
-                ("port", "6000"),
-                ("tenants", "x"),
-                ("tenants", "y"),
-            ],
-        );
+        let o = opts(Some("local"), &[("db", "other"), ("port", "6000"), ("tenants", "x"), ("tenants", "y")]);
         let env = load_env(&path, &o);
         assert_eq!(env.url.as_deref(), Some("postgres://localhost:6000/other"));
         // A number-typed variable given as text is a number again.
@@ -1199,36 +1063,21 @@ env "local" {
         let path = write("vars-flag-type", VARS);
         assert_eq!(
             err(&path, &opts(Some("local"), &[("port", "abc")])),
-            format!(
-                "{}:7:13: variable \"port\": invalid --var value: a number is required",
-                path.display()
-            )
+            format!("{}:7:13: variable \"port\": invalid --var value: a number is required", path.display())
         );
     }
 
     #[test]
     fn default_of_wrong_type_points_at_the_default() {
-        let path = write(
-            "vars-default-type",
-            "variable \"n\" {\n  type = number\n  default = \"many\"\n}\n",
-        );
+        let path = write("vars-default-type", "variable \"n\" {\n  type = number\n  default = \"many\"\n}\n");
         assert_eq!(
             err(&path, &opts(None, &[])),
-            format!(
-                "{}:3:13: variable \"n\": a number is required",
-                path.display()
-            )
+            format!("{}:3:13: variable \"n\": a number is required", path.display())
         );
-        let path = write(
-            "vars-default-list",
-            "variable \"n\" {\n  type = list(string)\n  default = \"one\"\n}\n",
-        );
+        let path = write("vars-default-list", "variable \"n\" {\n  type = list(string)\n  default = \"one\"\n}\n");
         assert_eq!(
             err(&path, &opts(None, &[])),
-            format!(
-                "{}:3:13: variable \"n\": list of string required",
-                path.display()
-            )
+            format!("{}:3:13: variable \"n\": list of string required", path.display())
         );
     }
 
@@ -1241,13 +1090,7 @@ env "local" {
         let e = load(&path, &opts(Some("dev"), &[])).unwrap_err();
         assert!(matches!(e, ConfigError::MissingVariable { .. }));
         assert!(e.is_usage());
-        assert_eq!(
-            e.to_string(),
-            format!(
-                "{}:5:3: missing value for required variable \"url\"",
-                path.display()
-            )
-        );
+        assert_eq!(e.to_string(), format!("{}:5:3: missing value for required variable \"url\"", path.display()));
         // Checked even when no env is selected.
         assert!(load(&path, &opts(None, &[])).is_err());
         // And satisfied by --var.
@@ -1261,10 +1104,7 @@ env "local" {
         let e = load(&path, &opts(None, &[("nope", "1")])).unwrap_err();
         assert_eq!(
             e.to_string(),
-            format!(
-                "{}: variable \"nope\" given with --var is not declared in the config file",
-                path.display()
-            )
+            format!("{}: variable \"nope\" given with --var is not declared in the config file", path.display())
         );
     }
 
@@ -1318,16 +1158,10 @@ env "e" {
 
     #[test]
     fn local_cycles_are_reported() {
-        let path = write(
-            "locals-cycle",
-            "locals {\n  a = local.b\n  b = \"x${local.a}\"\n}\n",
-        );
+        let path = write("locals-cycle", "locals {\n  a = local.b\n  b = \"x${local.a}\"\n}\n");
         assert_eq!(
             err(&path, &opts(None, &[])),
-            format!(
-                "{}:3:11: reference cycle: local.a -> local.b -> local.a",
-                path.display()
-            )
+            format!("{}:3:11: reference cycle: local.a -> local.b -> local.a", path.display())
         );
     }
 
@@ -1336,20 +1170,11 @@ env "e" {
         let path = write("undefined-ref", "env \"e\" {\n  url = var.nope\n}\n");
         assert_eq!(
             err(&path, &opts(Some("e"), &[])),
-            format!(
-                "{}:2:9: undefined variable var.nope: no variable block declares it",
-                path.display()
-            )
+            format!("{}:2:9: undefined variable var.nope: no variable block declares it", path.display())
         );
         let path = write("undefined-fn", "env \"e\" {\n  url = nofn(1)\n}\n");
         let msg = err(&path, &opts(Some("e"), &[]));
-        assert!(
-            msg.starts_with(&format!(
-                "{}:2:9: undefined function `nofn`",
-                path.display()
-            )),
-            "{msg}"
-        );
+        assert!(msg.starts_with(&format!("{}:2:9: undefined function `nofn`", path.display())), "{msg}");
     }
 
     #[test]
@@ -1374,10 +1199,7 @@ env "dev" {
         let p = load(&path, &opts(Some("prod"), &[])).unwrap();
         assert_eq!(p.envs.len(), 2);
         assert!(p.envs.iter().all(|e| e.name == "prod"));
-        assert_eq!(
-            p.envs[1].url.as_deref(),
-            Some("postgres://h/db?search_path=t2")
-        );
+        assert_eq!(p.envs[1].url.as_deref(), Some("postgres://h/db?search_path=t2"));
         assert_eq!(p.envs[1].attrs["tenant"], serde_json::json!("t2"));
         assert!(!p.envs[0].attrs.contains_key("for_each"));
     }
@@ -1412,10 +1234,7 @@ env {
         let path = write("for-each-bad", "env \"e\" {\n  for_each = 3\n}\n");
         assert_eq!(
             err(&path, &opts(Some("e"), &[])),
-            format!(
-                "{}:2:14: for_each must be a set, list or map, got number",
-                path.display()
-            )
+            format!("{}:2:14: for_each must be a set, list or map, got number", path.display())
         );
     }
 
@@ -1437,28 +1256,18 @@ env {
         assert!(matches!(e, ConfigError::Syntax { .. }));
         let loc = e.location().unwrap();
         assert_eq!((loc.line, loc.column), (2, 9));
-        assert!(
-            e.to_string()
-                .starts_with(&format!("{}:2:9: ", path.display())),
-            "{e}"
-        );
+        assert!(e.to_string().starts_with(&format!("{}:2:9: ", path.display())), "{e}");
     }
 
     #[test]
     fn missing_file_uses_atlas_wording() {
         let path = std::env::temp_dir().join("strata-config-surely-missing/atlas.hcl");
-        assert_eq!(
-            err(&path, &opts(None, &[])),
-            format!("config file {:?} was not found", path)
-        );
+        assert_eq!(err(&path, &opts(None, &[])), format!("config file {:?} was not found", path));
     }
 
     #[test]
     fn unknown_top_level_block_is_located() {
-        let path = write(
-            "unknown-block",
-            "env \"e\" {}\n\n docker \"postgres\" \"dev\" {}\n",
-        );
+        let path = write("unknown-block", "env \"e\" {}\n\n docker \"postgres\" \"dev\" {}\n");
         assert_eq!(
             err(&path, &opts(None, &[])),
             format!(
@@ -1473,18 +1282,12 @@ env {
         let path = write("env-type", "env \"e\" {\n  url = [\"a\"]\n}\n");
         assert_eq!(
             err(&path, &opts(Some("e"), &[])),
-            format!(
-                "{}:2:9: attribute \"url\": string required, got list",
-                path.display()
-            )
+            format!("{}:2:9: attribute \"url\": string required, got list", path.display())
         );
         let path = write("env-type-list", "env \"e\" {\n  schemas = \"public\"\n}\n");
         assert_eq!(
             err(&path, &opts(Some("e"), &[])),
-            format!(
-                "{}:2:13: attribute \"schemas\": list of string required, got string",
-                path.display()
-            )
+            format!("{}:2:13: attribute \"schemas\": list of string required, got string", path.display())
         );
     }
 
@@ -1517,18 +1320,12 @@ plugin "pg" {
         let p = load(&path, &opts(None, &[])).unwrap();
         assert_eq!(
             p.plugins,
-            vec![
-                dir.join("plugins/libstrata_sqlite.so"),
-                PathBuf::from("/opt/strata/libstrata_pg.so")
-            ]
+            vec![dir.join("plugins/libstrata_sqlite.so"), PathBuf::from("/opt/strata/libstrata_pg.so")]
         );
         let path = write("plugins-bad", "plugin \"x\" {\n  file = \"a.so\"\n}\n");
         assert_eq!(
             err(&path, &opts(None, &[])),
-            format!(
-                "{}:2:3: unsupported attribute \"file\" in plugin block: expected one of path",
-                path.display()
-            )
+            format!("{}:2:3: unsupported attribute \"file\" in plugin block: expected one of path", path.display())
         );
     }
 
@@ -1584,14 +1381,8 @@ lint {
         assert_eq!(m.tx_mode.as_deref(), Some("all"));
         assert_eq!(m.format.as_deref(), Some("atlas"));
         // The env's lint wins over the top-level one, key by key.
-        assert_eq!(
-            env.lint,
-            serde_json::json!({"latest": 1, "destructive": {"error": false}})
-        );
-        assert_eq!(
-            env.attrs["diff"],
-            serde_json::json!({"skip": {"drop_table": true}})
-        );
+        assert_eq!(env.lint, serde_json::json!({"latest": 1, "destructive": {"error": false}}));
+        assert_eq!(env.attrs["diff"], serde_json::json!({"skip": {"drop_table": true}}));
         let loc = env.location("migration.dir").unwrap();
         assert_eq!((loc.line, loc.column), (7, 24));
         let loc = env.location("url").unwrap();
@@ -1603,10 +1394,7 @@ lint {
 
     #[test]
     fn migration_block_rejects_bad_values_and_keys() {
-        let path = write(
-            "migration-bad",
-            "env \"e\" {\n  migration {\n    exec_order = \"random\"\n  }\n}\n",
-        );
+        let path = write("migration-bad", "env \"e\" {\n  migration {\n    exec_order = \"random\"\n  }\n}\n");
         assert_eq!(
             err(&path, &opts(Some("e"), &[])),
             format!(
@@ -1614,10 +1402,7 @@ lint {
                 path.display()
             )
         );
-        let path = write(
-            "migration-typo",
-            "env \"e\" {\n  migration {\n    revision_schema = \"x\"\n  }\n}\n",
-        );
+        let path = write("migration-typo", "env \"e\" {\n  migration {\n    revision_schema = \"x\"\n  }\n}\n");
         // Reported even when the env is not selected.
         let msg = err(&path, &opts(None, &[]));
         assert!(
@@ -1631,10 +1416,7 @@ lint {
 
     #[test]
     fn file_function_reads_relative_to_the_config() {
-        let path = write(
-            "file-fn",
-            "env \"e\" {\n  url = trimspace(file(\"url.txt\"))\n}\n",
-        );
+        let path = write("file-fn", "env \"e\" {\n  url = trimspace(file(\"url.txt\"))\n}\n");
         std::fs::write(path.parent().unwrap().join("url.txt"), "sqlite://f.db\n").unwrap();
         let env = load_env(&path, &opts(Some("e"), &[]));
         assert_eq!(env.url.as_deref(), Some("sqlite://f.db"));
@@ -1721,17 +1503,11 @@ env "prod" {
 
     #[test]
     fn resolver_errors_are_located_at_the_data_block() {
-        let path = write(
-            "data-unknown-kind",
-            "data \"nope\" \"x\" {}\nenv \"e\" {\n  v = data.nope.x\n}\n",
-        );
+        let path = write("data-unknown-kind", "data \"nope\" \"x\" {}\nenv \"e\" {\n  v = data.nope.x\n}\n");
         let o = opts(Some("e"), &[]).with_data_sources(Recorder(Rc::default()));
         assert_eq!(
             err(&path, &o),
-            format!(
-                "{}:1:1: data source \"nope\" \"x\": unsupported data source kind \"nope\"",
-                path.display()
-            )
+            format!("{}:1:1: data source \"nope\" \"x\": unsupported data source kind \"nope\"", path.display())
         );
     }
 }

@@ -125,10 +125,7 @@ pub struct Env {
 impl Env {
     /// Creates an env with only a name, for callers that build envs without a file.
     pub fn new(name: impl Into<String>) -> Self {
-        Env {
-            name: name.into(),
-            ..Env::default()
-        }
+        Env { name: name.into(), ..Env::default() }
     }
 
     /// Where `field` came from in the file, to point errors at it.

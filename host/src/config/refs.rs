@@ -58,17 +58,9 @@ fn target(root: &str, keys: &[Option<String>]) -> Option<Target> {
 impl Visit for Collector {
     fn visit_traversal(&mut self, node: &Traversal) {
         if let Expression::Variable(root) = &node.expr {
-            let keys: Vec<Option<String>> = node
-                .operators
-                .iter()
-                .take(2)
-                .map(|op| static_key(op.value()))
-                .collect();
+            let keys: Vec<Option<String>> = node.operators.iter().take(2).map(|op| static_key(op.value())).collect();
             if let Some(target) = target(root.as_str(), &keys) {
-                self.refs.push(Ref {
-                    target,
-                    span: node.span(),
-                });
+                self.refs.push(Ref { target, span: node.span() });
                 // Index expressions may hold references of their own.
                 for op in &node.operators {
                     self.visit_traversal_operator(op.value());
@@ -83,10 +75,7 @@ impl Visit for Collector {
         if let Expression::Variable(root) = node
             && let Some(target) = target(root.as_str(), &[])
         {
-            self.refs.push(Ref {
-                target,
-                span: node.span(),
-            });
+            self.refs.push(Ref { target, span: node.span() });
         }
         visit::visit_expr(self, node);
     }
@@ -117,10 +106,7 @@ mod tests {
 
     #[test]
     fn dynamic_access_reads_everything() {
-        assert_eq!(
-            targets("local[var.k]"),
-            vec![Target::Local(None), Target::Var(Some("k".into()))]
-        );
+        assert_eq!(targets("local[var.k]"), vec![Target::Local(None), Target::Var(Some("k".into()))]);
         assert_eq!(targets("data"), vec![Target::Data(None, None)]);
     }
 }

@@ -15,14 +15,8 @@ pub(super) struct Source {
 
 impl Source {
     pub(super) fn new(file: PathBuf, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Source {
-            file,
-            text,
-            line_starts,
-        }
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Source { file, text, line_starts }
     }
 
     pub(super) fn text(&self) -> &str {
@@ -37,21 +31,9 @@ impl Source {
     pub(super) fn location(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = self
-            .line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(0);
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
-        Location {
-            file: self.file.clone(),
-            line: line.max(1),
-            column,
-        }
+        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
+        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        Location { file: self.file.clone(), line: line.max(1), column }
     }
 
     /// The location where `span` starts. Every node hcl-edit parses has a span; a missing one

@@ -119,9 +119,7 @@ impl VarType {
             (VarType::String, Value::Bool(b)) => Ok(Value::String(b.to_string())),
             (VarType::String, _) => Err("string required".to_owned()),
             (VarType::Number, Value::Number(n)) => Ok(Value::Number(n)),
-            (VarType::Number, Value::String(s)) => {
-                parse_number(&s).ok_or_else(|| "a number is required".to_owned())
-            }
+            (VarType::Number, Value::String(s)) => parse_number(&s).ok_or_else(|| "a number is required".to_owned()),
             (VarType::Number, _) => Err("number required".to_owned()),
             (VarType::Bool, Value::Bool(b)) => Ok(Value::Bool(b)),
             (VarType::Bool, Value::String(s)) => match s.as_str() {
@@ -133,23 +131,17 @@ impl VarType {
             (VarType::List(elem, set), Value::Array(items)) => {
                 let mut out: Vec<Value> = Vec::with_capacity(items.len());
                 for (i, item) in items.into_iter().enumerate() {
-                    let v = elem
-                        .coerce(item, false)
-                        .map_err(|e| format!("element {i}: {e}"))?;
+                    let v = elem.coerce(item, false).map_err(|e| format!("element {i}: {e}"))?;
                     if !*set || !out.contains(&v) {
                         out.push(v);
                     }
                 }
                 Ok(Value::Array(out))
             }
-            (VarType::List(elem, _), v) if lenient_list => {
-                Ok(Value::Array(vec![elem.coerce(v, false)?]))
+            (VarType::List(elem, _), v) if lenient_list => Ok(Value::Array(vec![elem.coerce(v, false)?])),
+            (VarType::List(elem, set), _) => {
+                Err(format!("{} of {} required", if *set { "set" } else { "list" }, elem.name()))
             }
-            (VarType::List(elem, set), _) => Err(format!(
-                "{} of {} required",
-                if *set { "set" } else { "list" },
-                elem.name()
-            )),
         }
     }
 
@@ -181,65 +173,36 @@ mod tests {
     use super::*;
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        v.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     #[test]
     fn var_flag_is_one_csv_record() {
         assert_eq!(parse_var_flag("a=1").unwrap(), pairs(&[("a", "1")]));
-        assert_eq!(
-            parse_var_flag("a=1,b=2").unwrap(),
-            pairs(&[("a", "1"), ("b", "2")])
-        );
+        assert_eq!(parse_var_flag("a=1,b=2").unwrap(), pairs(&[("a", "1"), ("b", "2")]));
         assert_eq!(
             parse_var_flag(r#""url=mysql://h/db?a=1,b=2",x=y"#).unwrap(),
             pairs(&[("url", "mysql://h/db?a=1,b=2"), ("x", "y")])
         );
         assert_eq!(parse_var_flag("a=x=y").unwrap(), pairs(&[("a", "x=y")]));
-        assert_eq!(
-            parse_var_flag(r#"a="q""#).unwrap(),
-            pairs(&[("a", r#""q""#)])
-        );
+        assert_eq!(parse_var_flag(r#"a="q""#).unwrap(), pairs(&[("a", r#""q""#)]));
     }
 
     #[test]
     fn var_flag_item_without_equals_is_rejected() {
         let err = parse_var_flag("a=1,x").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            r#"variables must be format as key=value, got: "x""#
-        );
+        assert_eq!(err.to_string(), r#"variables must be format as key=value, got: "x""#);
         assert!(err.is_usage());
     }
 
     #[test]
     fn coercion_follows_hcl_conversions() {
-        assert_eq!(
-            VarType::Number.coerce(Value::from("42"), false),
-            Ok(Value::from(42))
-        );
-        assert_eq!(
-            VarType::Number.coerce(Value::from("x"), false),
-            Err("a number is required".to_owned())
-        );
-        assert_eq!(
-            VarType::Bool.coerce(Value::from("true"), false),
-            Ok(Value::Bool(true))
-        );
-        assert_eq!(
-            VarType::String.coerce(Value::from(1), false),
-            Ok(Value::from("1"))
-        );
+        assert_eq!(VarType::Number.coerce(Value::from("42"), false), Ok(Value::from(42)));
+        assert_eq!(VarType::Number.coerce(Value::from("x"), false), Err("a number is required".to_owned()));
+        assert_eq!(VarType::Bool.coerce(Value::from("true"), false), Ok(Value::Bool(true)));
+        assert_eq!(VarType::String.coerce(Value::from(1), false), Ok(Value::from("1")));
         let list = VarType::List(Box::new(VarType::String), false);
-        assert_eq!(
-            list.coerce(Value::from("a"), true),
-            Ok(Value::Array(vec![Value::from("a")]))
-        );
-        assert_eq!(
-            list.coerce(Value::from("a"), false),
-            Err("list of string required".to_owned())
-        );
+        assert_eq!(list.coerce(Value::from("a"), true), Ok(Value::Array(vec![Value::from("a")])));
+        assert_eq!(list.coerce(Value::from("a"), false), Err("list of string required".to_owned()));
     }
 }

@@ -37,18 +37,12 @@ fn is_word(b: u8) -> bool {
 pub(crate) fn parse(content: &[u8]) -> Option<Match<'_>> {
     // The prefix is `[ -~]*`, greedy: the candidates for `atlas:` start anywhere in
     // the leading printable-ASCII run, and the rightmost one wins.
-    let run = content
-        .iter()
-        .position(|b| !(b' '..=b'~').contains(b))
-        .unwrap_or(content.len());
-    let start = (0..=run).rev().find(|&i| {
-        content[i..].starts_with(b"atlas:") && content.get(i + 6).copied().is_some_and(is_word)
-    })?;
+    let run = content.iter().position(|b| !(b' '..=b'~').contains(b)).unwrap_or(content.len());
+    let start = (0..=run)
+        .rev()
+        .find(|&i| content[i..].starts_with(b"atlas:") && content.get(i + 6).copied().is_some_and(is_word))?;
     let name_start = start + 6;
-    let name_end = content[name_start..]
-        .iter()
-        .position(|&b| !is_word(b))
-        .map_or(content.len(), |p| name_start + p);
+    let name_end = content[name_start..].iter().position(|&b| !is_word(b)).map_or(content.len(), |p| name_start + p);
     let rest = &content[name_end..];
     let line_end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
     let line = &rest[..line_end];
@@ -64,11 +58,7 @@ pub(crate) fn parse(content: &[u8]) -> Option<Match<'_>> {
     } else {
         &[]
     };
-    Some(Match {
-        prefix: &content[..start],
-        name: &content[name_start..name_end],
-        args,
-    })
+    Some(Match { prefix: &content[..start], name: &content[name_start..name_end], args })
 }
 
 /// Returns the arguments of directive `name` at the start of `content`, when the
@@ -88,10 +78,7 @@ pub(crate) fn lookup<'a>(content: &'a [u8], name: &str, prefix: Option<&str>) ->
 
 /// Converts a match into an owned [`Directive`].
 pub(crate) fn to_directive(m: &Match<'_>) -> Directive {
-    Directive {
-        name: String::from_utf8_lossy(m.name).into_owned(),
-        args: String::from_utf8_lossy(m.args).into_owned(),
-    }
+    Directive { name: String::from_utf8_lossy(m.name).into_owned(), args: String::from_utf8_lossy(m.args).into_owned() }
 }
 
 /// Reports whether the file opts out of `atlas.sum` with `atlas:sum ignore` on its
@@ -125,11 +112,7 @@ pub(crate) fn file_comments(content: &str) -> Vec<&str> {
     if rest.is_empty() {
         return comments;
     }
-    if rest.trim_start_matches([' ', '\t']).starts_with('\n') {
-        comments
-    } else {
-        Vec::new()
-    }
+    if rest.trim_start_matches([' ', '\t']).starts_with('\n') { comments } else { Vec::new() }
 }
 
 /// Extracts the statement directives from a statement's attached comments. Line
@@ -188,14 +171,8 @@ mod tests {
 
     #[test]
     fn file_comments_need_a_blank_line() {
-        assert_eq!(
-            file_comments("-- atlas:txmode none\n#b\n\nSELECT 1;"),
-            vec!["-- atlas:txmode none", "#b"]
-        );
-        assert_eq!(
-            file_comments("-- atlas:txmode none\n \t\nSELECT 1;"),
-            vec!["-- atlas:txmode none"]
-        );
+        assert_eq!(file_comments("-- atlas:txmode none\n#b\n\nSELECT 1;"), vec!["-- atlas:txmode none", "#b"]);
+        assert_eq!(file_comments("-- atlas:txmode none\n \t\nSELECT 1;"), vec!["-- atlas:txmode none"]);
         assert!(file_comments("-- atlas:txmode none\nSELECT 1;").is_empty());
         assert_eq!(file_comments("-- a\n-- b"), vec!["-- a", "-- b"]);
         assert_eq!(file_comments("-- a\n"), vec!["-- a"]);
@@ -206,20 +183,14 @@ mod tests {
     fn statement_directives_follow_prefix_rules() {
         let cs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let ds = stmt_directives(&cs(&["--atlas:nolint\n", "-- atlas:nolint destructive\n"]));
-        let got: Vec<_> = ds
-            .iter()
-            .map(|d| (d.name.as_str(), d.args.as_str()))
-            .collect();
+        let got: Vec<_> = ds.iter().map(|d| (d.name.as_str(), d.args.as_str())).collect();
         assert_eq!(got, vec![("nolint", ""), ("nolint", "destructive")]);
         let ds = stmt_directives(&cs(&["/*atlas:nolint DS101*/"]));
         assert_eq!(ds[0].args, "DS101");
         assert!(stmt_directives(&cs(&["/* atlas:lint error */"])).is_empty());
         assert!(stmt_directives(&cs(&["/*atlas:nolint\nDS101*/"])).is_empty());
         let ds = stmt_directives(&cs(&["#atlas:lint error\n"]));
-        assert_eq!(
-            (ds[0].name.as_str(), ds[0].args.as_str()),
-            ("lint", "error")
-        );
+        assert_eq!((ds[0].name.as_str(), ds[0].args.as_str()), ("lint", "error"));
         assert!(stmt_directives(&cs(&["--- atlas:nolint\n"])).is_empty());
     }
 }

@@ -48,9 +48,7 @@ pub enum FileError {
         file: String,
     },
     /// `atlas:txmode all` in a file; `all` is only a command-line mode.
-    #[error(
-        "migration file {file:?}: txmode \"all\" cannot be set by a file directive, use --tx-mode all"
-    )]
+    #[error("migration file {file:?}: txmode \"all\" cannot be set by a file directive, use --tx-mode all")]
     TxModeAll {
         /// File name.
         file: String,
@@ -82,10 +80,7 @@ pub enum FileError {
 impl File {
     /// Creates a file from its name (e.g. `20220925092817_initial.sql`) and content.
     pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        Self {
-            name: name.into(),
-            bytes: bytes.into(),
-        }
+        Self { name: name.into(), bytes: bytes.into() }
     }
 
     /// The file name, without any directory.
@@ -119,9 +114,7 @@ impl File {
     ///
     /// [`FileError::NotUtf8`] when the content is not UTF-8.
     pub fn text(&self) -> Result<&str, FileError> {
-        std::str::from_utf8(&self.bytes).map_err(|_| FileError::NotUtf8 {
-            file: self.name.clone(),
-        })
+        std::str::from_utf8(&self.bytes).map_err(|_| FileError::NotUtf8 { file: self.name.clone() })
     }
 
     /// Reports whether the file is a txtar archive (first line `-- atlas:txtar`).
@@ -129,9 +122,7 @@ impl File {
         let first = self.bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
         let first = first.strip_suffix(b"\r").unwrap_or(first);
         directive::parse(first).is_some_and(|m| {
-            m.name == b"txtar"
-                && m.args.iter().all(|b| *b == b' ')
-                && matches!(m.prefix, b"-- " | b"--")
+            m.name == b"txtar" && m.args.iter().all(|b| *b == b' ') && matches!(m.prefix, b"-- " | b"--")
         })
     }
 
@@ -159,9 +150,7 @@ impl File {
         self.sections()?
             .into_iter()
             .find(|s| s.name == "migration.sql")
-            .ok_or_else(|| FileError::MissingMigration {
-                file: self.name.clone(),
-            })
+            .ok_or_else(|| FileError::MissingMigration { file: self.name.clone() })
     }
 
     /// The check files of a txtar migration (`checks.sql`, `checks/<name>.sql`), in
@@ -179,9 +168,7 @@ impl File {
             .into_iter()
             .filter(|s| {
                 s.name == "checks.sql"
-                    || s.name
-                        .strip_prefix("checks/")
-                        .is_some_and(|n| n.len() > ".sql".len() && n.ends_with(".sql"))
+                    || s.name.strip_prefix("checks/").is_some_and(|n| n.len() > ".sql".len() && n.ends_with(".sql"))
             })
             .collect())
     }
@@ -232,13 +219,10 @@ impl File {
                     txmode_seen = true;
                     txmode_args.extend(d.args.split_whitespace().map(str::to_string));
                 }
-                "nolint" => out
-                    .nolint
-                    .get_or_insert_with(Vec::new)
-                    .extend(d.args.split_whitespace().map(str::to_string)),
-                "checkpoint" if out.checkpoint.is_none() => {
-                    out.checkpoint = Some(d.args.trim().to_string())
+                "nolint" => {
+                    out.nolint.get_or_insert_with(Vec::new).extend(d.args.split_whitespace().map(str::to_string))
                 }
+                "checkpoint" if out.checkpoint.is_none() => out.checkpoint = Some(d.args.trim().to_string()),
                 _ => {}
             }
             out.all.push(d);
@@ -265,10 +249,7 @@ impl File {
             "none" => Ok(TxMode::None),
             "file" => Ok(TxMode::File),
             "all" => Err(FileError::TxModeAll { file }),
-            _ => Err(FileError::UnknownTxMode {
-                file,
-                value: value.clone(),
-            }),
+            _ => Err(FileError::UnknownTxMode { file, value: value.clone() }),
         }
     }
 
@@ -287,15 +268,8 @@ impl File {
         if !self.is_txtar() {
             return lex::stmts(text, opts);
         }
-        let Some(s) = txtar::sections(text)
-            .into_iter()
-            .find(|s| s.name == "migration.sql")
-        else {
-            return Err(LexError {
-                line: 1,
-                column: 1,
-                kind: LexErrorKind::MissingMigrationSection,
-            });
+        let Some(s) = txtar::sections(text).into_iter().find(|s| s.name == "migration.sql") else {
+            return Err(LexError { line: 1, column: 1, kind: LexErrorKind::MissingMigrationSection });
         };
         s.stmts(opts)
     }
@@ -305,15 +279,6 @@ impl File {
 fn utf8_error(bytes: &[u8], at: usize) -> LexError {
     let before = &bytes[..at];
     let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    let column = at
-        - before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |nl| nl + 1)
-        + 1;
-    LexError {
-        line,
-        column,
-        kind: LexErrorKind::InvalidUtf8,
-    }
+    let column = at - before.iter().rposition(|&b| b == b'\n').map_or(0, |nl| nl + 1) + 1;
+    LexError { line, column, kind: LexErrorKind::InvalidUtf8 }
 }

@@ -33,40 +33,22 @@ pub struct LexOptions {
 impl LexOptions {
     /// Options of the SQLite/libsql driver.
     pub fn sqlite() -> Self {
-        Self {
-            match_begin: true,
-            ..Self::default()
-        }
+        Self { match_begin: true, ..Self::default() }
     }
 
     /// Options of the PostgreSQL/CockroachDB driver.
     pub fn postgres() -> Self {
-        Self {
-            match_begin: true,
-            begin_atomic: true,
-            dollar_quote: true,
-            escaped_string_ext: true,
-            ..Self::default()
-        }
+        Self { match_begin: true, begin_atomic: true, dollar_quote: true, escaped_string_ext: true, ..Self::default() }
     }
 
     /// Options of the MySQL/MariaDB/TiDB driver.
     pub fn mysql() -> Self {
-        Self {
-            match_begin: true,
-            backslash_escapes: true,
-            hash_comments: true,
-            ..Self::default()
-        }
+        Self { match_begin: true, backslash_escapes: true, hash_comments: true, ..Self::default() }
     }
 
     /// Options Atlas uses without a driver (its generic `Stmts()`, e.g. `migrate import`).
     pub fn generic() -> Self {
-        Self {
-            begin_atomic: true,
-            dollar_quote: true,
-            ..Self::default()
-        }
+        Self { begin_atomic: true, dollar_quote: true, ..Self::default() }
     }
 }
 
@@ -92,11 +74,7 @@ impl Stmt {
     /// Returns the arguments of every statement directive called `name`, in order.
     /// A bare `-- atlas:nolint` yields `""`.
     pub fn directive(&self, name: &str) -> Vec<&str> {
-        self.directives
-            .iter()
-            .filter(|d| d.name == name)
-            .map(|d| d.args.as_str())
-            .collect()
+        self.directives.iter().filter(|d| d.name == name).map(|d| d.args.as_str()).collect()
     }
 }
 
@@ -159,9 +137,7 @@ fn go_quote_str(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
             c => out.push(c),
         }
     }
@@ -189,10 +165,7 @@ pub fn stmts(input: &str, opts: &LexOptions) -> Result<Vec<Stmt>, LexError> {
     // Lines are counted once over the whole input (positions are increasing).
     let (mut line, mut at) = (1, 0);
     for s in &mut out {
-        line += input.as_bytes()[at..s.pos]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        line += input.as_bytes()[at..s.pos].iter().filter(|&&b| b == b'\n').count();
         at = s.pos;
         s.line = line;
     }
@@ -338,11 +311,7 @@ impl<'a> Scanner<'a> {
         let arg = String::from_utf8_lossy(arg).into_owned();
         if arg.is_empty() {
             // Atlas reports this one without a position; point at the directive.
-            return Err(LexError {
-                line: 1,
-                column: 1,
-                kind: LexErrorKind::EmptyDelimiter,
-            });
+            return Err(LexError { line: 1, column: 1, kind: LexErrorKind::EmptyDelimiter });
         }
         self.delim = unescape_delim(&arg);
         let Some(nl) = self.input.find('\n') else {
@@ -496,9 +465,7 @@ impl<'a> Scanner<'a> {
         let pos = self.pos;
         let at = pos - 1;
         let escaped = self.opts.backslash_escapes
-            || (self.opts.escaped_string_ext
-                && at > 0
-                && matches!(self.input.as_bytes()[at - 1], b'E' | b'e'));
+            || (self.opts.escaped_string_ext && at > 0 && matches!(self.input.as_bytes()[at - 1], b'E' | b'e'));
         loop {
             match self.next() {
                 None => return Err((pos, LexErrorKind::UnclosedQuote(quote))),

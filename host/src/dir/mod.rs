@@ -6,20 +6,18 @@
 //! byte for byte where the result is persisted or compared: `atlas.sum`, statement
 //! splitting (which fixes `total`/`applied` and partial hashes) and directives.
 
-mod dir;
 mod directive;
 mod file;
 mod lex;
+mod local;
 mod sum;
 mod txtar;
 
-pub use self::dir::{Dir, DirError, MemDir, MigrationDir};
 pub use self::directive::Directive;
 pub use self::file::{File, FileDirectives, FileError, TxMode};
 pub use self::lex::{LexError, LexErrorKind, LexOptions, Stmt, stmts};
-pub use self::sum::{
-    ChecksumError, HASH_FILE_NAME, HashFile, Reason, SumEntry, SumError, partial_hash, validate,
-};
+pub use self::local::{Dir, DirError, MemDir, MigrationDir};
+pub use self::sum::{ChecksumError, HASH_FILE_NAME, HashFile, Reason, SumEntry, SumError, partial_hash, validate};
 pub use self::txtar::{CheckFile, Section};
 
 #[cfg(test)]

@@ -6,9 +6,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 
-use super::dir::{DirError, MigrationDir};
 use super::directive;
 use super::file::File;
+use super::local::{DirError, MigrationDir};
 
 /// Name of the integrity file in a migration directory.
 pub const HASH_FILE_NAME: &str = "atlas.sum";
@@ -106,10 +106,7 @@ impl HashFile {
             }
             h.update(f.bytes());
             // The entry is the digest so far; the state keeps running.
-            entries.push(SumEntry {
-                name: f.name().to_string(),
-                hash: b64(&h.clone().finalize()),
-            });
+            entries.push(SumEntry { name: f.name().to_string(), hash: b64(&h.clone().finalize()) });
         }
         HashFile { entries }
     }
@@ -124,25 +121,14 @@ impl HashFile {
         let text = String::from_utf8_lossy(bytes);
         // Split like Go's bufio.ScanLines: `\n` ends a line, a trailing `\r` is
         // dropped, and a final `\n` does not start an empty line.
-        let mut lines = text
-            .strip_suffix('\n')
-            .unwrap_or(&text)
-            .split('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l));
-        let first = if text.is_empty() {
-            ""
-        } else {
-            lines.next().unwrap_or("")
-        };
+        let mut lines = text.strip_suffix('\n').unwrap_or(&text).split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+        let first = if text.is_empty() { "" } else { lines.next().unwrap_or("") };
         let header = first.strip_prefix("h1:").unwrap_or(first);
         let mut entries = Vec::new();
         if !text.is_empty() {
             for line in lines {
                 let (name, hash) = line.split_once("h1:").ok_or(SumError::Format)?;
-                entries.push(SumEntry {
-                    name: name.trim().to_string(),
-                    hash: hash.to_string(),
-                });
+                entries.push(SumEntry { name: name.trim().to_string(), hash: hash.to_string() });
             }
         }
         let hf = HashFile { entries };
@@ -179,10 +165,7 @@ impl HashFile {
     /// The stored hash of file `name` (base64 without `h1:`, the value of the
     /// revisions table's `hash` column).
     pub fn file_hash(&self, name: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|e| e.name == name)
-            .map(|e| e.hash.as_str())
+        self.entries.iter().find(|e| e.name == name).map(|e| e.hash.as_str())
     }
 
     /// Compares this (stored) hash file with one `current`ly computed, and locates
@@ -209,27 +192,12 @@ impl HashFile {
                     let name = now.map_or_else(|| stored.name.clone(), |n| n.name.clone());
                     (name, Reason::Added)
                 };
-                return Err(ChecksumError {
-                    line: i + 2,
-                    total,
-                    pos,
-                    file,
-                    reason,
-                });
+                return Err(ChecksumError { line: i + 2, total, pos, file, reason });
             }
             pos += stored.name.len() + 1 + 47 + 1;
         }
-        let file = current
-            .entries
-            .get(total)
-            .map_or_else(String::new, |e| e.name.clone());
-        Err(ChecksumError {
-            line: total + 2,
-            total,
-            pos,
-            file,
-            reason: Reason::Added,
-        })
+        let file = current.entries.get(total).map_or_else(String::new, |e| e.name.clone());
+        Err(ChecksumError { line: total + 2, total, pos, file, reason: Reason::Added })
     }
 }
 
@@ -249,9 +217,7 @@ pub fn validate(dir: &dyn MigrationDir) -> Result<(), SumError> {
         return Err(SumError::NotFound);
     };
     let stored = HashFile::parse(&bytes)?;
-    stored
-        .compare(&HashFile::compute(&files))
-        .map_err(SumError::Checksum)
+    stored.compare(&HashFile::compute(&files)).map_err(SumError::Checksum)
 }
 
 /// Running statement hashes, as stored in the revisions table's `partial_hashes`:

@@ -20,18 +20,11 @@ fn lex_suite(name: &str) -> LexOptions {
 
 /// Options of Atlas's `lexgroup` suite.
 fn lexgroup_suite() -> LexOptions {
-    LexOptions {
-        match_begin: true,
-        ..LexOptions::default()
-    }
+    LexOptions { match_begin: true, ..LexOptions::default() }
 }
 
 fn texts(input: &str, opts: &LexOptions) -> Vec<String> {
-    stmts(input, opts)
-        .unwrap_or_else(|e| panic!("lex error: {e}"))
-        .into_iter()
-        .map(|s| s.text)
-        .collect()
+    stmts(input, opts).unwrap_or_else(|e| panic!("lex error: {e}")).into_iter().map(|s| s.text).collect()
 }
 
 /// Checks the statement count and the texts against the golden file (statements
@@ -39,11 +32,7 @@ fn texts(input: &str, opts: &LexOptions) -> Vec<String> {
 fn check_golden(name: &str, input: &str, golden: &str, opts: &LexOptions, count: usize) {
     let got = texts(input, opts);
     assert_eq!(got.len(), count, "{name}: statement count, got {got:#?}");
-    assert_eq!(
-        got.join("\n-- end --\n"),
-        golden.trim_end_matches('\n'),
-        "{name}"
-    );
+    assert_eq!(got.join("\n-- end --\n"), golden.trim_end_matches('\n'), "{name}");
 }
 
 macro_rules! golden {
@@ -66,112 +55,22 @@ golden!(lex_2_mysql, "lex", "2_mysql.sql", lex_suite("2_mysql"), 16);
 golden!(lex_3_delimiter, "lex", "3_delimiter.sql", lex_suite(""), 2);
 golden!(lex_4_delimiter, "lex", "4_delimiter.sql", lex_suite(""), 2);
 golden!(lex_5_delimiter, "lex", "5_delimiter.sql", lex_suite(""), 2);
-golden!(
-    lex_6_skip_comment,
-    "lex",
-    "6_skip_comment.sql",
-    lex_suite(""),
-    7
-);
-golden!(
-    lex_7_delimiter_2n,
-    "lex",
-    "7_delimiter_2n.sql",
-    lex_suite(""),
-    2
-);
-golden!(
-    lex_8_delimiter_3n,
-    "lex",
-    "8_delimiter_3n.sql",
-    lex_suite(""),
-    2
-);
-golden!(
-    lex_9_delimiter_3n,
-    "lex",
-    "9_delimiter_3n.sql",
-    lex_suite(""),
-    2
-);
-golden!(
-    lex_10_delimiter_comment,
-    "lex",
-    "10_delimiter_comment.sql",
-    lex_suite(""),
-    2
-);
-golden!(
-    lex_11_delimiter_cmd,
-    "lex",
-    "11_delimiter_mysql_command.sql",
-    lex_suite(""),
-    2
-);
-golden!(
-    lex_12_delimiter_cmd,
-    "lex",
-    "12_delimiter_mysql_command.sql",
-    lex_suite(""),
-    4
-);
-golden!(
-    lex_13_delimiter_cmd,
-    "lex",
-    "13_delimiter_mysql_command.sql",
-    lex_suite(""),
-    24
-);
-golden!(
-    lex_14_delimiter_cmd,
-    "lex",
-    "14_delimiter_mysql_command.sql",
-    lex_suite(""),
-    2
-);
-golden!(
-    lex_15_dollar_quote,
-    "lex",
-    "15_dollar_quote.sql",
-    lex_suite(""),
-    17
-);
-golden!(
-    lex_16_begin_atomic,
-    "lex",
-    "16_begin_atomic.sql",
-    lex_suite(""),
-    11
-);
+golden!(lex_6_skip_comment, "lex", "6_skip_comment.sql", lex_suite(""), 7);
+golden!(lex_7_delimiter_2n, "lex", "7_delimiter_2n.sql", lex_suite(""), 2);
+golden!(lex_8_delimiter_3n, "lex", "8_delimiter_3n.sql", lex_suite(""), 2);
+golden!(lex_9_delimiter_3n, "lex", "9_delimiter_3n.sql", lex_suite(""), 2);
+golden!(lex_10_delimiter_comment, "lex", "10_delimiter_comment.sql", lex_suite(""), 2);
+golden!(lex_11_delimiter_cmd, "lex", "11_delimiter_mysql_command.sql", lex_suite(""), 2);
+golden!(lex_12_delimiter_cmd, "lex", "12_delimiter_mysql_command.sql", lex_suite(""), 4);
+golden!(lex_13_delimiter_cmd, "lex", "13_delimiter_mysql_command.sql", lex_suite(""), 24);
+golden!(lex_14_delimiter_cmd, "lex", "14_delimiter_mysql_command.sql", lex_suite(""), 2);
+golden!(lex_15_dollar_quote, "lex", "15_dollar_quote.sql", lex_suite(""), 17);
+golden!(lex_16_begin_atomic, "lex", "16_begin_atomic.sql", lex_suite(""), 11);
 golden!(lex_17_paren, "lex", "17_paren.sql", lex_suite(""), 3);
-golden!(
-    lex_18_pg_expr,
-    "lex",
-    "18_pg_expr.sql",
-    lex_suite("18_pg_expr"),
-    7
-);
-golden!(
-    lexgroup_1_trigger,
-    "lexgroup",
-    "1_trigger.sql",
-    lexgroup_suite(),
-    26
-);
-golden!(
-    lexgroup_2_function,
-    "lexgroup",
-    "2_function.sql",
-    lexgroup_suite(),
-    18
-);
-golden!(
-    lexgroup_3_delimiter,
-    "lexgroup",
-    "3_delimiter.sql",
-    lexgroup_suite(),
-    5
-);
+golden!(lex_18_pg_expr, "lex", "18_pg_expr.sql", lex_suite("18_pg_expr"), 7);
+golden!(lexgroup_1_trigger, "lexgroup", "1_trigger.sql", lexgroup_suite(), 26);
+golden!(lexgroup_2_function, "lexgroup", "2_function.sql", lexgroup_suite(), 18);
+golden!(lexgroup_3_delimiter, "lexgroup", "3_delimiter.sql", lexgroup_suite(), 5);
 
 #[test]
 fn sqlite_trigger_groups_nested_begin_end_and_case() {
@@ -186,41 +85,21 @@ fn sqlite_trigger_groups_nested_begin_end_and_case() {
 #[test]
 fn lexescaped_backslash_escapes() {
     let input = include_str!("testdata/lexescaped/1.my.sql");
-    let opts = LexOptions {
-        backslash_escapes: true,
-        ..LexOptions::default()
-    };
+    let opts = LexOptions { backslash_escapes: true, ..LexOptions::default() };
     let got = texts(input, &opts);
     assert_eq!(got.len(), 4);
     assert_eq!(got[3], r#"SELECT 'it\'s', "\"";"#);
     assert_eq!(texts(input, &LexOptions::mysql()).len(), 4);
-    let opts = LexOptions {
-        escaped_string_ext: true,
-        ..LexOptions::default()
-    };
-    assert_eq!(
-        stmts(input, &opts).unwrap_err().to_string(),
-        r"4:14: unclosed quote '\''"
-    );
+    let opts = LexOptions { escaped_string_ext: true, ..LexOptions::default() };
+    assert_eq!(stmts(input, &opts).unwrap_err().to_string(), r"4:14: unclosed quote '\''");
 }
 
 #[test]
 fn lexescaped_escaped_string_ext() {
     let input = include_str!("testdata/lexescaped/2.pg.sql");
     let got = texts(input, &LexOptions::postgres());
-    assert_eq!(
-        got,
-        vec![
-            r"SELECT E'\\';",
-            r"SELECT e'\\A\\';",
-            "SELECT 'x';",
-            r"SELECT 'a', '\';"
-        ]
-    );
-    let opts = LexOptions {
-        backslash_escapes: true,
-        ..LexOptions::default()
-    };
+    assert_eq!(got, vec![r"SELECT E'\\';", r"SELECT e'\\A\\';", "SELECT 'x';", r"SELECT 'a', '\';"]);
+    let opts = LexOptions { backslash_escapes: true, ..LexOptions::default() };
     let err = stmts(input, &opts).unwrap_err();
     assert_eq!(err.to_string(), r"4:13: unclosed quote '\''");
     assert_eq!((err.line, err.column), (4, 13));
@@ -245,39 +124,27 @@ fn lex_errors() {
         ("SELECT 1;\nSELECT `x", "2:8: unclosed quote '`'"),
         ("-- atlas:delimiter\nSELECT 1", "1:1: empty delimiter"),
         ("SELECT 1;\nDELIMITER   \nSELECT 2", "2:1: empty delimiter"),
-        (
-            "-- atlas:delimiter //",
-            "1:0: no input found after delimiter \"//\"",
-        ),
+        ("-- atlas:delimiter //", "1:0: no input found after delimiter \"//\""),
     ];
     for (input, want) in cases {
         let err = stmts(input, &generic).unwrap_err();
         assert_eq!(err.to_string(), want, "input {input:?}");
     }
     let err = stmts("x\n  (y", &generic).unwrap_err();
-    assert_eq!(
-        (err.line, err.column, err.kind),
-        (2, 3, LexErrorKind::UnclosedParen)
-    );
+    assert_eq!((err.line, err.column, err.kind), (2, 3, LexErrorKind::UnclosedParen));
 }
 
 #[test]
 fn lex_quirks_follow_atlas() {
     let generic = LexOptions::generic();
     // A final comment without newline is not a comment, so it is a statement.
-    assert_eq!(
-        texts("SELECT 1;\n-- note", &generic),
-        vec!["SELECT 1;", "-- note"]
-    );
+    assert_eq!(texts("SELECT 1;\n-- note", &generic), vec!["SELECT 1;", "-- note"]);
     // Unclosed dollar quotes run to the end without an error.
     assert_eq!(texts("SELECT $$a; b", &generic), vec!["SELECT $$a; b"]);
     // DELIMITER needs a following space.
     assert_eq!(texts("DELIMITERx;", &generic), vec!["DELIMITERx;"]);
     // BEGIN without END is ordinary text.
-    assert_eq!(
-        texts("BEGIN TRANSACTION;\nSELECT 1;", &LexOptions::sqlite()),
-        vec!["BEGIN TRANSACTION;", "SELECT 1;"]
-    );
+    assert_eq!(texts("BEGIN TRANSACTION;\nSELECT 1;", &LexOptions::sqlite()), vec!["BEGIN TRANSACTION;", "SELECT 1;"]);
     assert!(texts("", &generic).is_empty());
     assert!(texts(" \n-- only a comment\n", &generic).is_empty());
 }
@@ -297,13 +164,7 @@ fn lexer_never_panics_on_prefixes() {
         "é BEGIN x; END; ñ$é$ 'ü' E'\\' DELIMITER é\nSELECT 1é",
         "-- atlas:delimiter é\n\nSELECT ñ;é",
     ];
-    let all = [
-        LexOptions::generic(),
-        LexOptions::sqlite(),
-        LexOptions::postgres(),
-        LexOptions::mysql(),
-        lex_suite(""),
-    ];
+    let all = [LexOptions::generic(), LexOptions::sqlite(), LexOptions::postgres(), LexOptions::mysql(), lex_suite("")];
     for input in inputs {
         for (i, _) in input.char_indices() {
             for opts in &all {
@@ -319,10 +180,7 @@ fn stmt_decls_positions_comments_directives() {
     let input = include_str!("testdata/stmt_decls.sql");
     let got = stmts(input, &LexOptions::mysql()).unwrap();
     let names: Vec<_> = got.iter().map(|s| s.text.as_str()).collect();
-    assert_eq!(
-        names,
-        (0..8).map(|i| format!("cmd{i};")).collect::<Vec<_>>()
-    );
+    assert_eq!(names, (0..8).map(|i| format!("cmd{i};")).collect::<Vec<_>>());
     for s in &got {
         assert_eq!(&input[s.pos..s.pos + s.text.len()], s.text);
         assert_eq!(s.line, 1 + input[..s.pos].matches('\n').count());
@@ -384,14 +242,10 @@ fn compute_reproduces_atlas_written_sums() {
     for case in ["mysqlock", "sqlitetx"] {
         let dir = Dir::open(fixtures().join("atlas-sum").join(case)).unwrap();
         let want = std::fs::read(dir.path().join("atlas.sum")).unwrap();
-        let files = dir.files().unwrap();
+        let files = dir.files();
         assert!(!files.is_empty(), "{case}");
-        let got = HashFile::compute(&files);
-        assert_eq!(
-            String::from_utf8(got.to_bytes()).unwrap(),
-            String::from_utf8(want.clone()).unwrap(),
-            "{case}"
-        );
+        let got = HashFile::compute(files);
+        assert_eq!(String::from_utf8(got.to_bytes()).unwrap(), String::from_utf8(want.clone()).unwrap(), "{case}");
         assert_eq!(HashFile::parse(&want).unwrap(), got);
         validate(&dir).unwrap();
         assert_eq!(dir.sum_file().unwrap(), Some(got));
@@ -401,20 +255,13 @@ fn compute_reproduces_atlas_written_sums() {
 #[test]
 fn sum_test_vectors() {
     let empty = HashFile::compute(&[]);
-    assert_eq!(
-        empty.to_bytes(),
-        b"h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n"
-    );
+    assert_eq!(empty.to_bytes(), b"h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n");
     let a = File::new("1_a.sql", "CREATE TABLE t(a int);\n");
     assert_eq!(
         String::from_utf8(HashFile::compute(std::slice::from_ref(&a)).to_bytes()).unwrap(),
         "h1:QBWdmAuSD79IIbz2/wOnBvgmNzilGVksWIR+glJ7DQo=\n1_a.sql h1:S8msuzO5Zemk5rG15r2SAnIomj6oOxTUu+ndiqT0L7c=\n"
     );
-    let files = [
-        a,
-        File::new("2_b.sql", "-- atlas:sum ignore\nSELECT 1;\n"),
-        File::new("3_c.sql", ""),
-    ];
+    let files = [a, File::new("2_b.sql", "-- atlas:sum ignore\nSELECT 1;\n"), File::new("3_c.sql", "")];
     let hf = HashFile::compute(&files);
     assert_eq!(
         String::from_utf8(hf.to_bytes()).unwrap(),
@@ -422,10 +269,7 @@ fn sum_test_vectors() {
          1_a.sql h1:S8msuzO5Zemk5rG15r2SAnIomj6oOxTUu+ndiqT0L7c=\n\
          3_c.sql h1:YgsjV5DSt0DTWZvUSC9XCQTcg2AAplSs4btSsfpCpFs=\n"
     );
-    assert_eq!(
-        hf.file_hash("3_c.sql"),
-        Some("YgsjV5DSt0DTWZvUSC9XCQTcg2AAplSs4btSsfpCpFs=")
-    );
+    assert_eq!(hf.file_hash("3_c.sql"), Some("YgsjV5DSt0DTWZvUSC9XCQTcg2AAplSs4btSsfpCpFs="));
     assert_eq!(hf.file_hash("2_b.sql"), None);
 }
 
@@ -433,29 +277,18 @@ fn sum_test_vectors() {
 fn partial_hash_vector() {
     assert_eq!(
         partial_hash(&["CREATE TABLE t(a int);", "INSERT INTO t VALUES (1);"]),
-        vec![
-            "h1:mLHu1EvMNNNlmAS587mlh95FIJ+LdJCCFsHpM1Oiq1w=",
-            "h1:bpwTxjw0RiyPW1WQfCBZjya6CymDqRT5UFCdI/dyNT4=",
-        ]
+        vec!["h1:mLHu1EvMNNNlmAS587mlh95FIJ+LdJCCFsHpM1Oiq1w=", "h1:bpwTxjw0RiyPW1WQfCBZjya6CymDqRT5UFCdI/dyNT4=",]
     );
 }
 
 #[test]
 fn parse_rejects_bad_sums() {
-    assert!(matches!(
-        HashFile::parse(b"h1:x\nno hash here\n"),
-        Err(SumError::Format)
-    ));
-    assert!(matches!(
-        HashFile::parse(b"h1:wrong\n"),
-        Err(SumError::Mismatch)
-    ));
+    assert!(matches!(HashFile::parse(b"h1:x\nno hash here\n"), Err(SumError::Format)));
+    assert!(matches!(HashFile::parse(b"h1:wrong\n"), Err(SumError::Mismatch)));
     assert!(matches!(HashFile::parse(b""), Err(SumError::Mismatch)));
     // CRLF line ends are tolerated when reading.
     let hf = HashFile::compute(&[File::new("1_a.sql", "x")]);
-    let crlf = String::from_utf8(hf.to_bytes())
-        .unwrap()
-        .replace('\n', "\r\n");
+    let crlf = String::from_utf8(hf.to_bytes()).unwrap().replace('\n', "\r\n");
     assert_eq!(HashFile::parse(crlf.as_bytes()).unwrap(), hf);
 }
 
@@ -489,10 +322,7 @@ fn validate_reports_first_departure() {
     let mut edited = d.clone();
     edited.write_file("2_b.sql", "B2;");
     let e = checksum_err(&edited);
-    assert_eq!(
-        (e.line, e.total, e.file.as_str(), e.reason),
-        (3, 3, "2_b.sql", Reason::Edited)
-    );
+    assert_eq!((e.line, e.total, e.file.as_str(), e.reason), (3, 3, "2_b.sql", Reason::Edited));
     assert_eq!(e.pos, sum_len(&["1_a.sql"]));
     assert_eq!(e.to_string(), "L3: 2_b.sql was edited");
     assert_eq!(SumError::Checksum(e).to_string(), "checksum mismatch");
@@ -500,26 +330,17 @@ fn validate_reports_first_departure() {
     let mut removed = d.clone();
     removed.remove_file("2_b.sql");
     let e = checksum_err(&removed);
-    assert_eq!(
-        (e.line, e.file.as_str(), e.reason),
-        (3, "2_b.sql", Reason::Removed)
-    );
+    assert_eq!((e.line, e.file.as_str(), e.reason), (3, "2_b.sql", Reason::Removed));
 
     let mut inserted = d.clone();
     inserted.write_file("1_b.sql", "X;");
     let e = checksum_err(&inserted);
-    assert_eq!(
-        (e.line, e.file.as_str(), e.reason),
-        (3, "1_b.sql", Reason::Added)
-    );
+    assert_eq!((e.line, e.file.as_str(), e.reason), (3, "1_b.sql", Reason::Added));
 
     let mut appended = d.clone();
     appended.write_file("4_d.sql", "D;");
     let e = checksum_err(&appended);
-    assert_eq!(
-        (e.line, e.total, e.file.as_str(), e.reason),
-        (5, 3, "4_d.sql", Reason::Added)
-    );
+    assert_eq!((e.line, e.total, e.file.as_str(), e.reason), (5, 3, "4_d.sql", Reason::Added));
     assert_eq!(e.pos, sum_len(&["1_a.sql", "2_b.sql", "3_c.sql"]));
     assert_eq!(e.pos, d.read_sum().unwrap().unwrap().len());
 
@@ -549,10 +370,7 @@ fn file_directives() {
     );
     let d = f.directives().unwrap();
     assert_eq!(d.txmode, Some(TxMode::None));
-    assert_eq!(
-        d.nolint,
-        Some(vec!["DS101".to_string(), "destructive".to_string()])
-    );
+    assert_eq!(d.nolint, Some(vec!["DS101".to_string(), "destructive".to_string()]));
     assert_eq!(d.delimiter, None);
     // Not detached by a blank line: statement comments, not file directives.
     let f = File::new("1.sql", "-- atlas:txmode none\nSELECT 1;\n");
@@ -567,26 +385,11 @@ fn file_directives() {
     assert_eq!(f.directives().unwrap().txmode, Some(TxMode::File));
 
     let err = |body: &str| File::new("1.sql", body).directives().unwrap_err();
-    assert!(matches!(
-        err("-- atlas:txmode all\n\nx;"),
-        FileError::TxModeAll { .. }
-    ));
-    assert!(matches!(
-        err("-- atlas:txmode maybe\n\nx;"),
-        FileError::UnknownTxMode { .. }
-    ));
-    assert!(matches!(
-        err("-- atlas:txmode none file\n\nx;"),
-        FileError::TxModeArity { .. }
-    ));
-    assert!(matches!(
-        err("-- atlas:txmode none\n-- atlas:txmode none\n\nx;"),
-        FileError::TxModeArity { .. }
-    ));
-    assert!(matches!(
-        err("-- atlas:txmode\n\nx;"),
-        FileError::TxModeArity { .. }
-    ));
+    assert!(matches!(err("-- atlas:txmode all\n\nx;"), FileError::TxModeAll { .. }));
+    assert!(matches!(err("-- atlas:txmode maybe\n\nx;"), FileError::UnknownTxMode { .. }));
+    assert!(matches!(err("-- atlas:txmode none file\n\nx;"), FileError::TxModeArity { .. }));
+    assert!(matches!(err("-- atlas:txmode none\n-- atlas:txmode none\n\nx;"), FileError::TxModeArity { .. }));
+    assert!(matches!(err("-- atlas:txmode\n\nx;"), FileError::TxModeArity { .. }));
 }
 
 #[test]
@@ -595,10 +398,7 @@ fn non_utf8_is_an_error() {
     assert!(matches!(f.migration_sql(), Err(FileError::NotUtf8 { .. })));
     assert!(matches!(f.directives(), Err(FileError::NotUtf8 { .. })));
     let err = f.stmts(&LexOptions::sqlite()).unwrap_err();
-    assert_eq!(
-        (err.line, err.column, err.kind),
-        (2, 9, LexErrorKind::InvalidUtf8)
-    );
+    assert_eq!((err.line, err.column, err.kind), (2, 9, LexErrorKind::InvalidUtf8));
     // atlas.sum still hashes the raw bytes.
     assert_eq!(HashFile::compute(&[f]).entries().len(), 1);
 }
@@ -610,10 +410,7 @@ fn txtar_sections() {
     let f = File::new("2_drop.sql", TXTAR);
     assert!(f.is_txtar());
     assert!(!File::new("1.sql", "SELECT 1;\n-- atlas:txtar\n").is_txtar());
-    assert_eq!(
-        f.migration_sql().unwrap(),
-        "-- atlas:txmode none\n\nDROP TABLE t2;\nCREATE TABLE t3 (\n  id int\n);\n"
-    );
+    assert_eq!(f.migration_sql().unwrap(), "-- atlas:txmode none\n\nDROP TABLE t2;\nCREATE TABLE t3 (\n  id int\n);\n");
     let checks = f.checks().unwrap();
     let names: Vec<_> = checks.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, vec!["checks.sql", "checks/destructive.sql"]);
@@ -621,22 +418,13 @@ fn txtar_sections() {
     assert_eq!(cs.len(), 1);
     assert_eq!(cs[0].directive("assert"), vec!["DS102"]);
     assert_eq!(cs[0].line, 8);
-    assert_eq!(
-        f.down().unwrap().unwrap().sql,
-        "CREATE TABLE t2 (id int);\n"
-    );
+    assert_eq!(f.down().unwrap().unwrap().sql, "CREATE TABLE t2 (id int);\n");
     assert_eq!(f.directives().unwrap().txmode, Some(TxMode::None));
 
     // Statement lines and positions are those of the whole file.
     let st = f.stmts(&LexOptions::postgres()).unwrap();
     let got: Vec<_> = st.iter().map(|s| (s.line, s.text.as_str())).collect();
-    assert_eq!(
-        got,
-        vec![
-            (13, "DROP TABLE t2;"),
-            (14, "CREATE TABLE t3 (\n  id int\n);")
-        ]
-    );
+    assert_eq!(got, vec![(13, "DROP TABLE t2;"), (14, "CREATE TABLE t3 (\n  id int\n);")]);
     for s in &st {
         assert_eq!(&TXTAR[s.pos..s.pos + s.text.len()], s.text);
     }
@@ -645,10 +433,7 @@ fn txtar_sections() {
     assert_eq!(err.to_string(), "14:17: unclosed '('");
 
     let none = File::new("4.sql", "-- atlas:txtar\n\n-- checks.sql --\nSELECT 1;\n");
-    assert!(matches!(
-        none.migration_sql(),
-        Err(FileError::MissingMigration { .. })
-    ));
+    assert!(matches!(none.migration_sql(), Err(FileError::MissingMigration { .. })));
     assert!(none.stmts(&LexOptions::postgres()).is_err());
     assert!(File::new("5.sql", "SELECT 1;").checks().unwrap().is_empty());
 }
@@ -677,60 +462,36 @@ impl Drop for TempDir {
 fn local_dir_lists_sql_files_bytewise() {
     let tmp = TempDir::new("list");
     let dir = Dir::open(&tmp.0).unwrap();
-    for n in [
-        "2_x.sql",
-        "10_x.sql",
-        "1_a.SQL",
-        "notes.txt",
-        ".hidden.sql",
-        "B_upper.sql",
-    ] {
+    for n in ["2_x.sql", "10_x.sql", "1_a.SQL", "notes.txt", ".hidden.sql", "B_upper.sql"] {
         dir.write_file(n, b"SELECT 1;\n").unwrap();
     }
     std::fs::create_dir(tmp.0.join("sub.sql")).unwrap();
     std::fs::write(tmp.0.join("sub.sql").join("3_y.sql"), "x").unwrap();
-    let names: Vec<_> = dir
-        .files()
-        .unwrap()
-        .iter()
-        .map(|f| f.name().to_string())
-        .collect();
-    assert_eq!(
-        names,
-        vec![".hidden.sql", "10_x.sql", "2_x.sql", "B_upper.sql"]
-    );
+    // Files are read when a directory is opened: reopen after writing.
+    let dir = Dir::open(dir.path()).unwrap();
+    let names: Vec<_> = dir.files().iter().map(|f| f.name().to_string()).collect();
+    assert_eq!(names, vec![".hidden.sql", "10_x.sql", "2_x.sql", "B_upper.sql"]);
 
     assert!(dir.sum_file().unwrap().is_none());
     assert!(matches!(validate(&dir), Err(SumError::NotFound)));
     dir.write_sum(&dir.checksum().unwrap()).unwrap();
     validate(&dir).unwrap();
     dir.remove_file("2_x.sql").unwrap();
+    let dir = Dir::open(dir.path()).unwrap();
     let e = match validate(&dir) {
         Err(SumError::Checksum(e)) => e,
         other => panic!("{other:?}"),
     };
-    assert_eq!(
-        (e.line, e.file.as_str(), e.reason),
-        (4, "2_x.sql", Reason::Removed)
-    );
-    assert!(matches!(
-        dir.write_file("../evil.sql", b""),
-        Err(DirError::InvalidName { .. })
-    ));
+    assert_eq!((e.line, e.file.as_str(), e.reason), (4, "2_x.sql", Reason::Removed));
+    assert!(matches!(dir.write_file("../evil.sql", b""), Err(DirError::InvalidName { .. })));
 }
 
 #[test]
 fn open_errors_name_the_path() {
     let missing = std::env::temp_dir().join("strata-dir-does-not-exist-xyz");
     let err = Dir::open(&missing).unwrap_err();
-    assert!(
-        err.to_string().contains("strata-dir-does-not-exist-xyz"),
-        "{err}"
-    );
-    assert!(
-        err.to_string().starts_with("open migration directory "),
-        "{err}"
-    );
+    assert!(err.to_string().contains("strata-dir-does-not-exist-xyz"), "{err}");
+    assert!(err.to_string().starts_with("open migration directory "), "{err}");
     let tmp = TempDir::new("notdir");
     let file = tmp.0.join("f.sql");
     std::fs::write(&file, "x").unwrap();
@@ -739,10 +500,7 @@ fn open_errors_name_the_path() {
 
 #[test]
 fn txtar_header_without_blank_line() {
-    let f = File::new(
-        "1.sql",
-        "-- atlas:txtar\n-- migration.sql --\n-- atlas:txmode none\n\nDROP TABLE t;\n",
-    );
+    let f = File::new("1.sql", "-- atlas:txtar\n-- migration.sql --\n-- atlas:txmode none\n\nDROP TABLE t;\n");
     assert_eq!(f.directives().unwrap().txmode, Some(TxMode::None));
     assert_eq!(f.stmts(&LexOptions::sqlite()).unwrap()[0].line, 5);
 }

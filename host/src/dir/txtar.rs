@@ -82,12 +82,7 @@ pub(crate) fn sections(content: &str) -> Vec<Section> {
     let mut current: Option<(String, usize, usize)> = None;
     let mut close = |current: &mut Option<(String, usize, usize)>, end: usize| {
         if let Some((name, start, start_line)) = current.take() {
-            out.push(Section {
-                name,
-                sql: content[start..end].to_string(),
-                offset_line: start_line,
-                offset: start,
-            });
+            out.push(Section { name, sql: content[start..end].to_string(), offset_line: start_line, offset: start });
         }
     };
     while offset < content.len() {

@@ -193,7 +193,12 @@ pub struct ApplyReport {
 /// # Errors
 /// When the run is refused before any statement executes (dirty database,
 /// out-of-order files, history changed, lock taken, unknown version).
-pub fn apply(conn: &mut Conn, dir: &Dir, opts: &ApplyOptions, progress: &mut dyn Progress) -> Result<ApplyReport, Error> {
+pub fn apply(
+    conn: &mut Conn,
+    dir: &Dir,
+    opts: &ApplyOptions,
+    progress: &mut dyn Progress,
+) -> Result<ApplyReport, Error> {
     conn.lock(LOCK_APPLY, opts.lock_timeout).map_err(db("acquiring database lock"))?;
     let result = apply_locked(conn, dir, opts, progress);
     let _ = conn.unlock(LOCK_APPLY);
@@ -208,7 +213,12 @@ struct Pending<'a> {
     revision: Option<Revision>,
 }
 
-fn apply_locked(conn: &mut Conn, dir: &Dir, opts: &ApplyOptions, progress: &mut dyn Progress) -> Result<ApplyReport, Error> {
+fn apply_locked(
+    conn: &mut Conn,
+    dir: &Dir,
+    opts: &ApplyOptions,
+    progress: &mut dyn Progress,
+) -> Result<ApplyReport, Error> {
     let started = SystemTime::now();
     let lex = crate::dir::lex_options(&conn.driver().manifest.lexer);
     let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
@@ -222,10 +232,10 @@ fn apply_locked(conn: &mut Conn, dir: &Dir, opts: &ApplyOptions, progress: &mut 
         dry_run: opts.dry_run,
         ..ApplyReport::default()
     };
-    if let Some(v) = &opts.to_version {
-        if !files.iter().any(|f| f.version() == v) {
-            return Err(Error::Usage(format!("migration with version {v:?} not found")));
-        }
+    if let Some(v) = &opts.to_version
+        && !files.iter().any(|f| f.version() == v)
+    {
+        return Err(Error::Usage(format!("migration with version {v:?} not found")));
     }
     let mut pending: Vec<Pending> = Vec::new();
     let mut baseline_row = None;
@@ -393,11 +403,8 @@ fn ensure_clean(conn: &mut Conn, revisions_schema: Option<&str>) -> Result<(), E
         .inspect(&InspectOptions { exclude_tables: vec![TABLE.into()], ..InspectOptions::default() })
         .map_err(db("inspecting the database"))?;
     let _ = revisions_schema;
-    let tables: Vec<(&str, &str)> = realm
-        .schemas
-        .iter()
-        .flat_map(|s| s.tables.iter().map(move |t| (s.name.as_str(), t.name.as_str())))
-        .collect();
+    let tables: Vec<(&str, &str)> =
+        realm.schemas.iter().flat_map(|s| s.tables.iter().map(move |t| (s.name.as_str(), t.name.as_str()))).collect();
     let reason = match tables.as_slice() {
         [] if realm.is_empty() => return Ok(()),
         [] => "found views or triggers".to_string(),
@@ -437,7 +444,10 @@ fn run_file(
     };
 
     // txtar checks run before the file, outside its transaction, in dry runs too.
-    let checks = file.checks().map_err(|e| Error::Refused { message: format!("{}: {e}", dir.path().join(file.name()).display()), hint: None })?;
+    let checks = file.checks().map_err(|e| Error::Refused {
+        message: format!("{}: {e}", dir.path().join(file.name()).display()),
+        hint: None,
+    })?;
     if !checks.is_empty() && p.start == 0 {
         progress.checks_start(file.version(), false);
         let check_timer = Instant::now();
@@ -488,7 +498,8 @@ fn run_file(
         (mode, None) => mode,
     };
     let hash = sum.file_hash(file.name()).unwrap_or_default().to_string();
-    let mut rev = p.revision.clone().unwrap_or_else(|| Revision::new(file.version(), file.desc(), TYPE_EXECUTE, 0, &hash));
+    let mut rev =
+        p.revision.clone().unwrap_or_else(|| Revision::new(file.version(), file.desc(), TYPE_EXECUTE, 0, &hash));
     // Unlike Atlas, refresh total and hash on resume: the file may have been fixed.
     rev.total = i64::try_from(p.stmts.len()).unwrap_or(i64::MAX);
     rev.hash = hash;

@@ -3,7 +3,7 @@
 
 mod apply;
 
-pub use apply::{ApplyOptions, ApplyReport, AppliedFile, ExecOrder, FileRef, StmtError, TxMode, apply};
+pub use apply::{AppliedFile, ApplyOptions, ApplyReport, ExecOrder, FileRef, StmtError, TxMode, apply};
 
 /// The lock `migrate apply` holds on the target database (Atlas's name, so the
 /// two tools exclude each other).

@@ -115,9 +115,9 @@ impl DevDb {
     /// # Errors
     /// When a statement fails; the dev database is cleaned either way.
     pub fn state_of(&mut self, sources: &[(String, Vec<crate::dir::Stmt>)]) -> Result<Realm, Error> {
-        let result = self.run(sources).and_then(|()| {
-            self.conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database"))
-        });
+        let result = self
+            .run(sources)
+            .and_then(|()| self.conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database")));
         let cleaned = clean(&mut self.conn);
         let realm = result?;
         cleaned?;
@@ -162,9 +162,10 @@ impl DevDb {
         let lex = self.lex();
         let mut sources = Vec::new();
         for file in files {
-            let stmts = file
-                .stmts(&lex)
-                .map_err(|e| Error::Refused { message: format!("{}:{e}", dir.join(file.name()).display()), hint: None })?;
+            let stmts = file.stmts(&lex).map_err(|e| Error::Refused {
+                message: format!("{}:{e}", dir.join(file.name()).display()),
+                hint: None,
+            })?;
             sources.push((dir.join(file.name()).display().to_string(), stmts));
         }
         self.state_of(&sources)
@@ -195,10 +196,9 @@ pub fn load_state(registry: &Registry, source: &Source, dev: Option<&mut DevDb>)
         }
         Source::Files(path) => match dev {
             Some(dev) => dev.state_of_files(path),
-            None => Err(Error::Usage(format!(
-                "reading file://{} needs a dev database: pass --dev-url",
-                path.display()
-            ))),
+            None => {
+                Err(Error::Usage(format!("reading file://{} needs a dev database: pass --dev-url", path.display())))
+            }
         },
     }
 }
@@ -208,9 +208,8 @@ pub fn load_state(registry: &Registry, source: &Source, dev: Option<&mut DevDb>)
 /// # Errors
 /// When the plugin cannot diff or plan.
 pub fn plan(driver: &Driver, from: &Realm, to: &Realm, options: &PlanOptions) -> Result<Plan, Error> {
-    let changes: Vec<Change> = driver
-        .diff(from, to, &DiffOptions { ignore_schema_names: true })
-        .map_err(db("computing the diff"))?;
+    let changes: Vec<Change> =
+        driver.diff(from, to, &DiffOptions { ignore_schema_names: true }).map_err(db("computing the diff"))?;
     if changes.is_empty() {
         return Ok(Plan::default());
     }

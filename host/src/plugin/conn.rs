@@ -1,8 +1,6 @@
 use super::Driver;
 use abi_stable::std_types::RVec;
-use strata_dialect_api::{
-    ConnInfo, ConnectionBox, DbUrl, InspectOptions, PluginError, Realm, Rows, SqlValue,
-};
+use strata_dialect_api::{ConnInfo, ConnectionBox, DbUrl, InspectOptions, PluginError, Realm, Rows, SqlValue};
 
 /// An open connection through a plugin, with typed calls.
 pub struct Conn {

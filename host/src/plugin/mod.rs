@@ -195,9 +195,8 @@ impl SearchPath {
 }
 
 fn is_plugin_file(name: &str) -> bool {
-    let stem = name
-        .strip_suffix(std::env::consts::DLL_SUFFIX)
-        .and_then(|s| s.strip_prefix(std::env::consts::DLL_PREFIX));
+    let stem =
+        name.strip_suffix(std::env::consts::DLL_SUFFIX).and_then(|s| s.strip_prefix(std::env::consts::DLL_PREFIX));
     stem.is_some_and(|s| s.starts_with("strata_dialect_"))
 }
 
@@ -289,10 +288,9 @@ fn load_driver(path: &Path) -> Result<Driver, LoadError> {
     let module = lib_header_from_path(path)
         .and_then(|header| header.init_root_module::<DialectModRef>())
         .map_err(|e| library_error(path, e))?;
-    let json = module.manifest()().into_result().map_err(|e| LoadError::Manifest {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let json = module.manifest()()
+        .into_result()
+        .map_err(|e| LoadError::Manifest { path: path.to_path_buf(), message: e.to_string() })?;
     let manifest: Manifest = serde_json::from_str(&json)
         .map_err(|e| LoadError::Manifest { path: path.to_path_buf(), message: e.to_string() })?;
     if manifest.api_version != API_VERSION {

@@ -2,8 +2,8 @@
 //! release of strata-dialect-api): abi_stable's layout check must refuse it cleanly.
 
 use abi_stable::{
-    StableAbi, declare_root_module_statics, library::RootModule, package_version_strings,
-    prefix_type::PrefixTypeTrait, sabi_types::VersionStrings, std_types::RString,
+    StableAbi, declare_root_module_statics, library::RootModule, package_version_strings, prefix_type::PrefixTypeTrait,
+    sabi_types::VersionStrings, std_types::RString,
 };
 
 /// Same names as the real root module, another field type.

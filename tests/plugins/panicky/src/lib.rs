@@ -2,8 +2,8 @@
 //! error, not abort.
 
 use strata_dialect_api::{
-    API_VERSION, Change, Dialect, DialectConnection, DiffOptions, ErrorKind, Manifest, Plan, PlanOptions,
-    PluginError, Realm, RenderReply, RenderRequest,
+    API_VERSION, Change, Dialect, DialectConnection, DiffOptions, ErrorKind, Manifest, Plan, PlanOptions, PluginError,
+    Realm, RenderReply, RenderRequest,
 };
 
 struct Panicky;

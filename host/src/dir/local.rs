@@ -84,9 +84,7 @@ pub trait MigrationDir {
 /// Rejects names that would escape the directory.
 fn check_name(name: &str) -> Result<(), DirError> {
     if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
-        return Err(DirError::InvalidName {
-            name: name.to_string(),
-        });
+        return Err(DirError::InvalidName { name: name.to_string() });
     }
     Ok(())
 }
@@ -108,18 +106,12 @@ impl Dir {
     /// [`DirError::NotADir`] when it is a file.
     pub fn open(path: impl AsRef<Path>) -> Result<Dir, DirError> {
         let path = path.as_ref().to_path_buf();
-        let meta = std::fs::metadata(&path).map_err(|source| DirError::Open {
-            path: path.clone(),
-            source,
-        })?;
+        let meta = std::fs::metadata(&path).map_err(|source| DirError::Open { path: path.clone(), source })?;
         if !meta.is_dir() {
             return Err(DirError::NotADir { path });
         }
         // Listing now reports an unreadable directory at open time, not later.
-        std::fs::read_dir(&path).map_err(|source| DirError::Open {
-            path: path.clone(),
-            source,
-        })?;
+        std::fs::read_dir(&path).map_err(|source| DirError::Open { path: path.clone(), source })?;
         let mut dir = Dir { path, files: Vec::new() };
         dir.files = dir.read_files()?;
         Ok(dir)
@@ -143,10 +135,7 @@ impl Dir {
     ///
     /// A [`DirError`] when the directory or a file cannot be read.
     fn read_files(&self) -> Result<Vec<File>, DirError> {
-        let open_err = |source| DirError::Open {
-            path: self.path.clone(),
-            source,
-        };
+        let open_err = |source| DirError::Open { path: self.path.clone(), source };
         let mut names = Vec::new();
         for entry in std::fs::read_dir(&self.path).map_err(open_err)? {
             let entry = entry.map_err(open_err)?;
@@ -168,8 +157,7 @@ impl Dir {
             .into_iter()
             .map(|n| {
                 let path = self.path.join(&n);
-                let bytes =
-                    std::fs::read(&path).map_err(|source| DirError::Read { path, source })?;
+                let bytes = std::fs::read(&path).map_err(|source| DirError::Read { path, source })?;
                 Ok(File::new(n, bytes))
             })
             .collect()
@@ -261,11 +249,7 @@ impl MemDir {
     }
 
     fn sql_files(&self) -> Vec<File> {
-        self.files
-            .iter()
-            .filter(|(n, _)| n.ends_with(".sql"))
-            .map(|(n, b)| File::new(n.clone(), b.clone()))
-            .collect()
+        self.files.iter().filter(|(n, _)| n.ends_with(".sql")).map(|(n, b)| File::new(n.clone(), b.clone())).collect()
     }
 }
 
