@@ -8,6 +8,7 @@ mod diff;
 mod driver;
 mod inspect;
 mod plan;
+mod sql;
 mod types;
 
 pub use diff::diff_realm;
@@ -76,6 +77,19 @@ impl Dialect for Sqlite {
                          `executed_at` datetime NOT NULL, `execution_time` integer NOT NULL, \
                          `error` text NULL, `error_stmt` text NULL, `hash` text NOT NULL, \
                          `partial_hashes` json NULL, `operator_version` text NOT NULL, PRIMARY KEY (`version`))"
+                            .into(),
+                    ],
+                })
+            }
+            RenderRequest::HistoryTable { schema } => {
+                if let Some(s) = schema.as_deref().filter(|s| *s != "main") {
+                    return Err(revisions_schema_error(s));
+                }
+                Ok(RenderReply::Statements {
+                    statements: vec![
+                        "CREATE TABLE IF NOT EXISTS `strata_schema_history` (`version` text NOT NULL, \
+                         `description` text NOT NULL, `statements` text NOT NULL, `down_statements` text NULL, \
+                         `down_applied` integer NOT NULL DEFAULT 0, PRIMARY KEY (`version`))"
                             .into(),
                     ],
                 })
