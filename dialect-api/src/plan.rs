@@ -136,6 +136,15 @@ pub enum RenderRequest {
         /// The schema to keep it in; the connection's default when absent.
         schema: Option<String>,
     },
+    /// The statements creating Strata's own history table `strata_schema_history`
+    /// (beside the revisions table), idempotently. Columns: `version` (text,
+    /// primary key), `description` (text), `statements` (text: JSON array of the
+    /// statements applied), `down_statements` (text NULL: JSON array of a revert in
+    /// progress), `down_applied` (integer: statements of it already run).
+    HistoryTable {
+        /// The schema to keep it in; the connection's default when absent.
+        schema: Option<String>,
+    },
     /// A table name as the host must write it in queries, schema-qualified when given.
     QualifiedTable {
         /// The schema.

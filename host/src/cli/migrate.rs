@@ -5,7 +5,7 @@ use crate::clock;
 use crate::dir::{Dir, HashFile};
 use crate::error::{Error, db};
 use crate::exec::{self, ApplyOptions, ExecOrder, TxMode};
-use crate::plan::{self, DevDb, Source};
+use crate::plan::{self, DevDb, DownOptions, Source, StateCache};
 use crate::report::{TextProgress, plural};
 use crate::revisions::{Revision, RevisionStore, TYPE_EXECUTE, TYPE_RESOLVED};
 use clap::{Args, Subcommand};
@@ -101,6 +101,40 @@ pub enum MigrateCmd {
         #[arg(long)]
         lock_timeout: Option<String>,
     },
+    /// Revert applied versions with a plan computed from the database's actual state.
+    Down {
+        /// Revert this many versions (default 1).
+        amount: Option<String>,
+        /// The target database.
+        #[arg(short = 'u', long)]
+        url: Option<String>,
+        #[command(flatten)]
+        dir: DirArg,
+        /// An empty database of the same dialect to compute states on.
+        #[arg(long)]
+        dev_url: Option<String>,
+        /// Revert everything applied after this version.
+        #[arg(long, conflicts_with_all = ["amount", "to_tag"])]
+        to_version: Option<String>,
+        /// Revert to the newest version the directory held at this Git tag, branch or commit.
+        #[arg(long, conflicts_with = "amount")]
+        to_tag: Option<String>,
+        /// Print the plan and run the checks; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not run pre-migration checks.
+        #[arg(long)]
+        skip_checks: bool,
+        /// Compute plans even for versions that carry a down.sql.
+        #[arg(long)]
+        plan: bool,
+        /// Schema holding the revisions table.
+        #[arg(long)]
+        revisions_schema: Option<String>,
+        /// How long to wait for the migration lock (e.g. 10s).
+        #[arg(long)]
+        lock_timeout: Option<String>,
+    },
     /// Mark the database as being at VERSION without running anything.
     Set {
         /// The version to set.
@@ -133,6 +167,7 @@ pub fn run(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         MigrateCmd::Validate { dev_url, dir } => validate(ctx, dev_url, dir),
         MigrateCmd::Status { url, revisions_schema, dir } => status(ctx, url, revisions_schema, dir),
         MigrateCmd::Apply { .. } => apply(ctx, cmd),
+        MigrateCmd::Down { .. } => down(ctx, cmd),
         MigrateCmd::Set { target, url, revisions_schema, dir } => set(ctx, target, url, revisions_schema, dir),
         MigrateCmd::Rm { target, dir } => rm(ctx, target, dir),
     }
@@ -547,4 +582,95 @@ fn rm(ctx: &Ctx, version: &str, arg: &DirArg) -> Result<i32, Error> {
         println!("Removed {}", Path::new(&name).display());
     }
     Ok(0)
+}
+
+fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
+    let MigrateCmd::Down {
+        amount,
+        url,
+        dir: arg,
+        dev_url,
+        to_version,
+        to_tag,
+        dry_run,
+        skip_checks,
+        plan: force_plan,
+        revisions_schema,
+        lock_timeout,
+    } = cmd
+    else {
+        return Ok(2);
+    };
+    let amount = match amount {
+        None => 1,
+        Some(a) => a.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
+            Error::Usage(format!("invalid amount argument {a:?}: pass a positive number of versions to revert"))
+        })?,
+    };
+    let m = ctx.env.as_ref().map(|e| e.migration.clone()).unwrap_or_default();
+    let dir = open_dir(ctx, arg)?;
+    check_sum(&dir)?;
+    let to_ref_version = match to_tag {
+        Some(reference) => Some(crate::dir::newest_version_at(dir.path(), reference).map_err(Error::Usage)?),
+        None => None,
+    };
+    let opts = DownOptions {
+        amount,
+        to_version: to_version.clone(),
+        to_ref_version,
+        dry_run: *dry_run,
+        skip_checks: *skip_checks,
+        force_plan: *force_plan,
+        revisions_schema: revisions_schema.clone().or(m.revisions_schema),
+        lock_timeout: lock_timeout
+            .clone()
+            .or(m.lock_timeout)
+            .map(|t| parse_duration(&t))
+            .transpose()?
+            .unwrap_or(Duration::from_secs(10)),
+    };
+    let url = ctx.url(url)?;
+    let dev = ctx.dev(dev_url, Some(&url))?;
+    let mut conn = plan::open(&ctx.registry, &url)?;
+    let mut progress = TextProgress::new(ctx.out, 0);
+    let mut quiet = exec::Quiet;
+    let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };
+    let started = std::time::Instant::now();
+    let report = plan::down(&ctx.registry, &mut conn, &dev, &dir, &opts, &StateCache::from_env(), sink)?;
+    if ctx.out.json() {
+        ctx.out.print_json(&report);
+    } else {
+        match report.status.as_str() {
+            "NOTHING_TO_DO" => println!("No migration to revert"),
+            "REFUSED" if report.drift.is_some() => {
+                println!("Drift detected: the database differs from what its applied migrations produce.");
+                println!("Changes that would turn the expected schema into the actual one:\n");
+                print!("{}", report.drift.clone().unwrap_or_default());
+            }
+            "REFUSED" => {}
+            _ => {
+                let (ok, failed) = progress.stmt_counts();
+                let versions = report.reverted.iter().filter(|f| f.error.is_none()).count();
+                println!("  -------------------------");
+                println!("  -- {}", clock::go_duration(started.elapsed()));
+                if report.status == "DRY_RUN" {
+                    println!("  -- {} migration{} (dry run: nothing was changed)", report.total, plural(report.total));
+                    println!("  -- {ok} sql statement{}", plural(ok));
+                } else if failed == 0 {
+                    println!("  -- {versions} migration{}", plural(versions));
+                    println!("  -- {ok} sql statement{}", plural(ok));
+                } else {
+                    println!("  -- {ok} sql statement{} ok, {failed} with errors", plural(ok));
+                }
+                let (checks_ok, checks_failed) = progress.check_counts();
+                if checks_ok + checks_failed > 0 {
+                    println!("  -- {checks_ok} check{} ok", plural(checks_ok));
+                }
+            }
+        }
+    }
+    match report.error {
+        Some(message) => Err(Error::Refused { message, hint: report.hint }),
+        None => Ok(0),
+    }
 }

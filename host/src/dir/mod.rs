@@ -9,6 +9,7 @@
 mod directive;
 mod file;
 mod lex;
+mod git;
 mod local;
 mod sum;
 mod txtar;
@@ -16,6 +17,7 @@ mod txtar;
 pub use self::directive::Directive;
 pub use self::file::{File, FileDirectives, FileError, TxMode};
 pub use self::lex::{LexError, LexErrorKind, LexOptions, Stmt, stmts};
+pub use self::git::newest_version_at;
 pub use self::local::{Dir, DirError, MemDir, MigrationDir};
 pub use self::sum::{ChecksumError, HASH_FILE_NAME, HashFile, Reason, SumEntry, SumError, partial_hash, validate};
 pub use self::txtar::{CheckFile, Section};

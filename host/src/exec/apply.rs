@@ -3,10 +3,9 @@ use crate::clock;
 use crate::dir::{Dir, File, Stmt};
 use crate::error::{Error, db};
 use crate::plugin::Conn;
-use crate::revisions::{Revision, RevisionStore, TABLE, TYPE_BASELINE, TYPE_EXECUTE};
+use crate::revisions::{History, HistoryStore, Revision, RevisionStore, TYPE_BASELINE, TYPE_EXECUTE};
 use serde::Serialize;
 use std::time::{Duration, Instant, SystemTime};
-use strata_dialect_api::InspectOptions;
 
 /// How files are wrapped in transactions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -222,6 +221,7 @@ fn apply_locked(
     let started = SystemTime::now();
     let lex = crate::dir::lex_options(&conn.driver().manifest.lexer);
     let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
+    let history = HistoryStore::new(conn, opts.revisions_schema.as_deref())?;
     let revisions = store.read(conn)?;
     let files = dir.files();
     let mut report = ApplyReport {
@@ -349,6 +349,7 @@ fn apply_locked(
     // Nothing is written before this point: a refused run leaves the database as it was.
     if !opts.dry_run && (baseline_row.is_some() || !pending.is_empty()) {
         store.ensure(conn)?;
+        history.ensure(conn)?;
         if let Some(row) = &baseline_row {
             store.write(conn, row)?;
         }
@@ -367,7 +368,7 @@ fn apply_locked(
     }
     let sum = crate::dir::HashFile::compute(files);
     for p in &pending {
-        let outcome = run_file(conn, &store, dir, p, &sum, opts, &lex, progress);
+        let outcome = run_file(conn, (&store, &history), dir, p, &sum, opts, &lex, progress);
         let (file_report, failure) = outcome?;
         report.applied.push(file_report);
         if let Some(message) = failure {
@@ -399,9 +400,7 @@ fn lex_error(dir: &Dir, file: &File, err: crate::dir::LexError) -> Error {
 
 /// Refuses a first run against a database that holds anything but the revisions table.
 fn ensure_clean(conn: &mut Conn, revisions_schema: Option<&str>) -> Result<(), Error> {
-    let realm = conn
-        .inspect(&InspectOptions { exclude_tables: vec![TABLE.into()], ..InspectOptions::default() })
-        .map_err(db("inspecting the database"))?;
+    let realm = conn.inspect(&crate::plan::target_inspect()).map_err(db("inspecting the database"))?;
     let _ = revisions_schema;
     let tables: Vec<(&str, &str)> =
         realm.schemas.iter().flat_map(|s| s.tables.iter().map(move |t| (s.name.as_str(), t.name.as_str()))).collect();
@@ -422,7 +421,7 @@ fn ensure_clean(conn: &mut Conn, revisions_schema: Option<&str>) -> Result<(), E
 #[allow(clippy::too_many_arguments)]
 fn run_file(
     conn: &mut Conn,
-    store: &RevisionStore,
+    (store, history): (&RevisionStore, &HistoryStore),
     dir: &Dir,
     p: &Pending,
     sum: &crate::dir::HashFile,
@@ -521,6 +520,16 @@ fn run_file(
         conn.begin().map_err(db("starting a transaction"))?;
     }
     store.write(conn, &rev)?;
+    // Kept so that `migrate down` can replay this version without its file.
+    history.write(
+        conn,
+        &History {
+            version: file.version().into(),
+            description: file.desc().into(),
+            statements: texts.iter().map(|t| t.to_string()).collect(),
+            ..History::default()
+        },
+    )?;
     for (i, stmt) in p.stmts.iter().enumerate().skip(p.start) {
         progress.stmt(&stmt.text);
         match conn.exec(&stmt.text, Vec::new()) {

@@ -1,10 +1,16 @@
 //! Schema states and plans: reading a desired state through the dev database,
 //! replaying a migration directory, diffing in the plugin, cleaning.
 
+mod cache;
+mod down;
+
+pub use cache::{StateCache, chain_keys};
+pub use down::{DownOptions, DownReport, down};
+
 use crate::dir::{File, LexOptions};
 use crate::error::{Error, db};
 use crate::plugin::{Conn, Driver, Registry};
-use crate::revisions::TABLE;
+use crate::revisions::{HISTORY_TABLE, TABLE};
 use std::path::{Path, PathBuf};
 use strata_dialect_api::{Change, DbUrl, DiffOptions, InspectOptions, Plan, PlanOptions, Realm};
 
@@ -48,10 +54,10 @@ impl Source {
     }
 }
 
-/// The options every inspection of a target database uses: the revisions
-/// table is Strata's own, never part of the user's schema.
+/// The options every inspection of a target database uses: the revisions and
+/// history tables are Strata's own, never part of the user's schema.
 pub fn target_inspect() -> InspectOptions {
-    InspectOptions { exclude_tables: vec![TABLE.into()], ..InspectOptions::default() }
+    InspectOptions { exclude_tables: vec![TABLE.into(), HISTORY_TABLE.into()], ..InspectOptions::default() }
 }
 
 /// Reads the SQL text of a schema source on disk: one file, or every `*.sql`
@@ -102,6 +108,59 @@ impl DevDb {
     /// The dialect of the dev database.
     pub fn driver(&self) -> &Driver {
         self.conn.driver()
+    }
+
+    /// Runs statements on the dev database; `origin` names them in errors.
+    ///
+    /// # Errors
+    /// When a statement fails.
+    pub fn exec_all(&mut self, origin: &str, stmts: &[String]) -> Result<(), Error> {
+        for (i, stmt) in stmts.iter().enumerate() {
+            self.conn.exec(stmt, Vec::new()).map_err(|e| Error::Refused {
+                message: format!(
+                    "{origin}: statement {} failed on the dev database: {}: {}",
+                    i + 1,
+                    e.message,
+                    stmt.lines().next().unwrap_or_default()
+                ),
+                hint: None,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Inspects the dev database.
+    ///
+    /// # Errors
+    /// When inspection fails.
+    pub fn inspect(&mut self) -> Result<Realm, Error> {
+        self.conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database"))
+    }
+
+    /// Drops everything, leaving the dev database empty again.
+    ///
+    /// # Errors
+    /// When a drop fails.
+    pub fn reset(&mut self) -> Result<(), Error> {
+        clean(&mut self.conn).map(|_| ())
+    }
+
+    /// Recreates `realm` on the (empty) dev database.
+    ///
+    /// # Errors
+    /// When planning or a statement fails.
+    pub fn load(&mut self, realm: &Realm) -> Result<(), Error> {
+        let empty = Realm {
+            schemas: realm
+                .schemas
+                .iter()
+                .map(|s| strata_dialect_api::Schema { name: s.name.clone(), ..Default::default() })
+                .collect(),
+        };
+        let driver = self.conn.driver().clone();
+        let plan = plan(&driver, &empty, realm, &PlanOptions::default())?;
+        let stmts: Vec<String> = plan.statements.into_iter().map(|s| s.sql).collect();
+        self.exec_all("recreating a cached state", &stmts)
     }
 
     /// The lexer options of the dev database's dialect.

@@ -97,12 +97,39 @@ impl Revision {
     }
 }
 
+/// The quoted, qualified name of one of our tables and the statements creating it.
+fn table_sql(
+    conn: &Conn,
+    schema: Option<&str>,
+    name: &str,
+    create: RenderRequest,
+) -> Result<(String, Vec<String>), crate::Error> {
+    let driver = conn.driver();
+    let usage = |e: strata_dialect_api::PluginError| crate::Error::Usage(e.to_string());
+    let table = match driver
+        .render(&RenderRequest::QualifiedTable { schema: schema.map(String::from), name: name.into() })
+        .map_err(usage)?
+    {
+        RenderReply::Text { text } => text,
+        RenderReply::Statements { .. } => return Err(crate::Error::Usage("unexpected render reply".into())),
+    };
+    let create = match driver.render(&create).map_err(usage)? {
+        RenderReply::Statements { statements } => statements,
+        RenderReply::Text { text } => vec![text],
+    };
+    Ok((table, create))
+}
+
 /// Reads and writes the revisions table over one connection.
 pub struct RevisionStore {
     table: String,
     create: Vec<String>,
     placeholder: strata_dialect_api::Placeholder,
 }
+
+mod history;
+
+pub use history::{HISTORY_TABLE, History, HistoryStore};
 
 use crate::error::db;
 
@@ -112,22 +139,9 @@ impl RevisionStore {
     /// # Errors
     /// When the dialect cannot keep the table there.
     pub fn new(conn: &Conn, schema: Option<&str>) -> Result<RevisionStore, crate::Error> {
-        let driver = conn.driver();
-        let table = match driver
-            .render(&RenderRequest::QualifiedTable { schema: schema.map(String::from), name: TABLE.into() })
-            .map_err(|e| crate::Error::Usage(e.to_string()))?
-        {
-            RenderReply::Text { text } => text,
-            RenderReply::Statements { .. } => return Err(crate::Error::Usage("unexpected render reply".into())),
-        };
-        let create = match driver
-            .render(&RenderRequest::RevisionsTable { schema: schema.map(String::from) })
-            .map_err(|e| crate::Error::Usage(e.to_string()))?
-        {
-            RenderReply::Statements { statements } => statements,
-            RenderReply::Text { text } => vec![text],
-        };
-        Ok(RevisionStore { table, create, placeholder: driver.manifest.capabilities.placeholder })
+        let (table, create) =
+            table_sql(conn, schema, TABLE, RenderRequest::RevisionsTable { schema: schema.map(String::from) })?;
+        Ok(RevisionStore { table, create, placeholder: conn.driver().manifest.capabilities.placeholder })
     }
 
     /// Creates the table if it does not exist.
@@ -199,67 +213,28 @@ impl RevisionStore {
         Ok(revisions)
     }
 
-    /// Writes a revision: update by version, insert when absent (an upsert every
-    /// dialect understands). `executed_at` and `description` are never updated.
+    /// Writes a revision: update by version, insert when absent.
+    /// `executed_at` and `description` are never updated.
     ///
     /// # Errors
     /// When the write fails.
     pub fn write(&self, conn: &mut Conn, rev: &Revision) -> Result<(), crate::Error> {
-        let p = |n| self.placeholder.nth(n);
         let partial = rev.partial_hashes.as_ref().map(|h| serde_json::to_string(h).unwrap_or_default());
-        let update = format!(
-            "UPDATE {} SET type = {}, applied = {}, total = {}, execution_time = {}, error = {}, error_stmt = {}, \
-             hash = {}, partial_hashes = {}, operator_version = {} WHERE version = {}",
-            self.table,
-            p(1),
-            p(2),
-            p(3),
-            p(4),
-            p(5),
-            p(6),
-            p(7),
-            p(8),
-            p(9),
-            p(10)
-        );
-        let args = vec![
-            SqlValue::Int(rev.kind),
-            SqlValue::Int(rev.applied),
-            SqlValue::Int(rev.total),
-            SqlValue::Int(rev.execution_time),
-            SqlValue::Text(rev.error.clone().unwrap_or_default().into()),
-            SqlValue::opt_text(rev.error_stmt.as_deref()),
-            SqlValue::from(rev.hash.as_str()),
-            SqlValue::opt_text(partial.as_deref()),
-            SqlValue::from(rev.operator_version.as_str()),
-            SqlValue::from(rev.version.as_str()),
+        let values = [
+            ("type", SqlValue::Int(rev.kind)),
+            ("applied", SqlValue::Int(rev.applied)),
+            ("total", SqlValue::Int(rev.total)),
+            ("execution_time", SqlValue::Int(rev.execution_time)),
+            ("error", SqlValue::Text(rev.error.clone().unwrap_or_default().into())),
+            ("error_stmt", SqlValue::opt_text(rev.error_stmt.as_deref())),
+            ("hash", SqlValue::from(rev.hash.as_str())),
+            ("partial_hashes", SqlValue::opt_text(partial.as_deref())),
+            ("operator_version", SqlValue::from(rev.operator_version.as_str())),
         ];
-        let changed = conn.exec(&update, args).map_err(db("writing the revisions table"))?;
-        if changed > 0 {
-            return Ok(());
-        }
-        let insert = format!(
-            "INSERT INTO {} (version, description, type, applied, total, executed_at, execution_time, error, \
-             error_stmt, hash, partial_hashes, operator_version) VALUES ({})",
-            self.table,
-            (1..=12).map(p).collect::<Vec<_>>().join(", ")
-        );
-        let args = vec![
-            SqlValue::from(rev.version.as_str()),
-            SqlValue::from(rev.description.as_str()),
-            SqlValue::Int(rev.kind),
-            SqlValue::Int(rev.applied),
-            SqlValue::Int(rev.total),
-            SqlValue::from(rev.executed_at.as_str()),
-            SqlValue::Int(rev.execution_time),
-            SqlValue::Text(rev.error.clone().unwrap_or_default().into()),
-            SqlValue::opt_text(rev.error_stmt.as_deref()),
-            SqlValue::from(rev.hash.as_str()),
-            SqlValue::opt_text(partial.as_deref()),
-            SqlValue::from(rev.operator_version.as_str()),
-        ];
-        conn.exec(&insert, args).map_err(db("writing the revisions table"))?;
-        Ok(())
+        let insert_only =
+            [("description", SqlValue::from(rev.description.as_str())), ("executed_at", SqlValue::from(rev.executed_at.as_str()))];
+        upsert(conn, &self.table, self.placeholder, &rev.version, &values, &insert_only)
+            .map_err(db("writing the revisions table"))
     }
 
     /// Deletes the row of `version`.
@@ -271,4 +246,33 @@ impl RevisionStore {
         conn.exec(&sql, vec![SqlValue::from(version)]).map_err(db("writing the revisions table"))?;
         Ok(())
     }
+}
+
+/// Updates the row keyed by `version` with `values`; inserts it (with
+/// `insert_only` too) when there is none. Every dialect understands this pair,
+/// unlike `ON CONFLICT` / `ON DUPLICATE KEY`.
+fn upsert(
+    conn: &mut Conn,
+    table: &str,
+    placeholder: strata_dialect_api::Placeholder,
+    version: &str,
+    values: &[(&str, SqlValue)],
+    insert_only: &[(&str, SqlValue)],
+) -> Result<(), strata_dialect_api::PluginError> {
+    let sets: Vec<String> = values.iter().enumerate().map(|(i, (c, _))| format!("{c} = {}", placeholder.nth(i + 1))).collect();
+    let update =
+        format!("UPDATE {table} SET {} WHERE version = {}", sets.join(", "), placeholder.nth(values.len() + 1));
+    let mut args: Vec<SqlValue> = values.iter().map(|(_, v)| v.clone()).collect();
+    args.push(SqlValue::from(version));
+    if conn.exec(&update, args)? > 0 {
+        return Ok(());
+    }
+    let columns: Vec<&str> =
+        std::iter::once("version").chain(values.iter().chain(insert_only).map(|(c, _)| *c)).collect();
+    let marks: Vec<String> = (1..=columns.len()).map(|i| placeholder.nth(i)).collect();
+    let insert = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), marks.join(", "));
+    let args: Vec<SqlValue> =
+        std::iter::once(SqlValue::from(version)).chain(values.iter().chain(insert_only).map(|(_, v)| v.clone())).collect();
+    conn.exec(&insert, args)?;
+    Ok(())
 }

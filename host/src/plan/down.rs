@@ -1,0 +1,736 @@
+//! `migrate down`: a rollback plan computed from the database's actual state.
+//!
+//! 1. Lock, read the revisions (and Strata's history table).
+//! 2. Resolve the target version.
+//! 3. Build the chain of applied versions with the statements each ran: from
+//!    the history table (what really ran), else the directory's file.
+//! 4. On the dev database, replay the chain to get the state after each version
+//!    from the target up (cached by hash chain), including a partial last file.
+//! 5. Drift: the expected state must equal the actual one, or nothing runs.
+//! 6. Plan version by version, newest first, in the plugin, with pre-migration
+//!    checks; or use each version's down.sql, verified on the dev database.
+//! 7. Run every check; then execute: one transaction where the dialect allows,
+//!    else statement by statement with progress recorded so a re-run finishes.
+
+use super::{DevDb, StateCache, chain_keys, plan as plan_diff, plan_sql};
+use crate::clock;
+use crate::dir::{Dir, LexOptions};
+use crate::error::{Error, db};
+use crate::exec::{LOCK_APPLY, Progress, truthy};
+use crate::plugin::{Conn, Registry};
+use crate::revisions::{History, HistoryStore, Revision, RevisionStore, TYPE_BASELINE};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant, SystemTime};
+use strata_dialect_api::{DiffOptions, PlanOptions, PreCheck, Realm};
+
+/// Options of `migrate down`.
+#[derive(Debug, Clone)]
+pub struct DownOptions {
+    /// Revert this many versions (default 1).
+    pub amount: usize,
+    /// Revert everything applied after this version.
+    pub to_version: Option<String>,
+    /// Revert to the newest version the directory held at a Git ref: `Some(None)`
+    /// when the directory was empty there.
+    pub to_ref_version: Option<Option<String>>,
+    /// Print the plan and run the checks; change nothing.
+    pub dry_run: bool,
+    /// Do not run pre-migration checks.
+    pub skip_checks: bool,
+    /// Compute plans even where a down.sql exists.
+    pub force_plan: bool,
+    /// Where the revisions table lives.
+    pub revisions_schema: Option<String>,
+    /// How long to wait for the migration lock.
+    pub lock_timeout: Duration,
+}
+
+impl Default for DownOptions {
+    fn default() -> Self {
+        DownOptions {
+            amount: 1,
+            to_version: None,
+            to_ref_version: None,
+            dry_run: false,
+            skip_checks: false,
+            force_plan: false,
+            revisions_schema: None,
+            lock_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A pre-migration check and its outcome.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CheckOutcome {
+    /// The version whose revert it guards.
+    pub version: String,
+    /// The assertion.
+    pub stmt: String,
+    /// Why it exists.
+    pub reason: String,
+    /// Whether it held (absent when checks were skipped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ok: Option<bool>,
+    /// The error, when it failed to run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// A version planned for reverting.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PlannedFile {
+    /// The file name (or version, when the file is gone).
+    pub name: String,
+    /// Version.
+    pub version: String,
+    /// Description.
+    pub description: String,
+    /// The statements that revert it.
+    pub content: String,
+    /// `plan` (computed from the database), `down.sql` (the file's own), or
+    /// `resumed` (the rest of an interrupted revert).
+    pub source: String,
+}
+
+/// A version reverted (or attempted).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RevertedFile {
+    /// Version.
+    pub version: String,
+    /// Description.
+    pub description: String,
+    /// Start time.
+    pub start: String,
+    /// End time.
+    pub end: String,
+    /// Statements run.
+    pub applied: Vec<String>,
+    /// Statements an earlier, interrupted run already executed.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped: usize,
+    /// The failure, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::exec::StmtError>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The result of `migrate down`.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DownReport {
+    /// The dialect.
+    pub driver: String,
+    /// The URL, password masked.
+    #[serde(rename = "URL")]
+    pub url: String,
+    /// The version before the run.
+    pub current: String,
+    /// The version after the run (empty: nothing applied).
+    pub target: String,
+    /// Versions to revert.
+    pub total: usize,
+    /// The plan, newest version first.
+    pub planned: Vec<PlannedFile>,
+    /// Pre-migration checks.
+    pub checks: Vec<CheckOutcome>,
+    /// What ran.
+    pub reverted: Vec<RevertedFile>,
+    /// Differences between the expected and the actual schema (SQL turning the
+    /// expected state into the actual one), when drift stopped the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drift: Option<String>,
+    /// `APPLIED`, `DRY_RUN`, `NOTHING_TO_DO`, `REFUSED` or `FAILED`.
+    pub status: String,
+    /// Start time.
+    pub start: String,
+    /// End time.
+    pub end: String,
+    /// The error, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// A hint naming the next command, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+/// One applied version and the statements it ran.
+struct Link {
+    version: String,
+    statements: Vec<String>,
+    /// Statements of it that ran (less than all for a partial file).
+    take: usize,
+}
+
+/// One version's revert.
+struct Step {
+    version: String,
+    description: String,
+    name: String,
+    statements: Vec<String>,
+    checks: Vec<PreCheck>,
+    source: &'static str,
+    /// Statements of `statements` an interrupted run already executed.
+    done: usize,
+    transactional: bool,
+}
+
+/// Reverts applied versions of `dir` on the database behind `conn`, using the
+/// dev database `dev_url` to compute states.
+///
+/// Returns the report also when the run was refused (drift, failed check) or
+/// failed midway; `status` and `error` say so.
+///
+/// # Errors
+/// Usage errors (unknown target version, missing files without history, a dev
+/// database that is not clean or of another dialect) and database failures
+/// before planning.
+pub fn down(
+    registry: &Registry,
+    conn: &mut Conn,
+    dev_url: &str,
+    dir: &Dir,
+    opts: &DownOptions,
+    cache: &StateCache,
+    progress: &mut dyn Progress,
+) -> Result<DownReport, Error> {
+    conn.lock(LOCK_APPLY, opts.lock_timeout).map_err(db("acquiring database lock"))?;
+    let result = down_locked(registry, conn, dev_url, dir, opts, cache, progress);
+    let _ = conn.unlock(LOCK_APPLY);
+    result
+}
+
+#[allow(clippy::too_many_lines)]
+fn down_locked(
+    registry: &Registry,
+    conn: &mut Conn,
+    dev_url: &str,
+    dir: &Dir,
+    opts: &DownOptions,
+    cache: &StateCache,
+    progress: &mut dyn Progress,
+) -> Result<DownReport, Error> {
+    let started = SystemTime::now();
+    let driver = conn.driver().clone();
+    let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
+    let history_store = HistoryStore::new(conn, opts.revisions_schema.as_deref())?;
+    let revisions = store.read(conn)?;
+    let history = history_store.read(conn)?;
+    let mut report = DownReport {
+        driver: driver.name().to_string(),
+        url: conn.url().redacted(),
+        start: clock::rfc3339(started),
+        ..DownReport::default()
+    };
+    let Some(last) = revisions.last() else {
+        report.status = "NOTHING_TO_DO".into();
+        report.error = None;
+        report.end = clock::rfc3339(SystemTime::now());
+        return Ok(report);
+    };
+    report.current = last.version.clone();
+    let target = resolve_target(&revisions, opts)?;
+    report.target = target.clone().unwrap_or_default();
+    let reverting: Vec<&Revision> =
+        revisions.iter().rev().take_while(|r| target.as_deref().is_none_or(|t| r.version.as_str() > t)).collect();
+    if reverting.is_empty() {
+        report.status = "NOTHING_TO_DO".into();
+        report.end = clock::rfc3339(SystemTime::now());
+        return Ok(report);
+    }
+    if let Some(b) = reverting.iter().find(|r| r.kind == TYPE_BASELINE) {
+        return Err(Error::refused(
+            format!("cannot revert below the baseline version {}", b.version),
+            format!("revert to version {} at most", b.version),
+        ));
+    }
+    report.total = reverting.len();
+
+    // The dev database must be the target's dialect: states are compared across them.
+    let mut dev = DevDb::open(registry, dev_url)?;
+    if dev.driver().name() != driver.name() {
+        return Err(Error::Usage(format!(
+            "the dev database is {} but the target is {}: --dev-url must use the same dialect",
+            dev.driver().name(),
+            driver.name()
+        )));
+    }
+    let lex = dev.lex();
+    let chain = build_chain(dir, &lex, &revisions, &history)?;
+    let current_idx = chain.len() - 1;
+    let target_idx: Option<usize> = target.as_ref().and_then(|t| chain.iter().position(|l| &l.version == t));
+    let stmts: Vec<&[String]> = chain.iter().map(|l| &l.statements[..l.take]).collect();
+    let keys = chain_keys(driver.name(), &stmts);
+
+    // States after each version from the target up to the one below the newest,
+    // plus the expected current state (a partial last file included).
+    let first = target_idx.map_or(0, |t| t);
+    let needed: Vec<usize> = (first..=current_idx).collect();
+    let states = materialize(&mut dev, &chain, &keys, &needed, cache)?;
+    let empty = {
+        let realm = dev.inspect()?;
+        Realm { schemas: realm.schemas.into_iter().map(|s| strata_dialect_api::Schema { name: s.name, ..Default::default() }).collect() }
+    };
+    let state = |i: Option<usize>, states: &HashMap<usize, Realm>| -> Realm {
+        i.and_then(|i| states.get(&i).cloned()).unwrap_or_else(|| empty.clone())
+    };
+    // The state before the version at `idx`: every index from the target up is
+    // in `states`, and before the first version there is nothing.
+    let before = |idx: usize, states: &HashMap<usize, Realm>| state(idx.checked_sub(1), states);
+
+    // An interrupted revert of the newest version: the expected state is its
+    // state plus the down statements that already ran.
+    let resumed = history.get(&last.version).and_then(|h| h.down_statements.clone().map(|s| (s, h.down_applied)));
+    let mut expected = states.get(&current_idx).cloned().unwrap_or_else(|| empty.clone());
+    if let Some((down_stmts, done)) = &resumed {
+        dev.load(&expected)?;
+        dev.exec_all("the interrupted revert", &down_stmts[..(*done).min(down_stmts.len())])?;
+        expected = dev.inspect()?;
+        dev.reset()?;
+    }
+
+    // Drift: what the revisions say must be what the database holds.
+    let actual = conn.inspect(&super::target_inspect()).map_err(db(format!("inspecting {}", conn.url())))?;
+    let drift = driver
+        .diff(&expected, &actual, &DiffOptions { ignore_schema_names: true })
+        .map_err(db("comparing the expected and actual schema"))?;
+    if !drift.is_empty() {
+        let sql = driver
+            .plan(&drift, &PlanOptions::default())
+            .map(|p| plan_sql(&p, true))
+            .unwrap_or_else(|_| drift.iter().map(|c| format!("-- {}\n", c.describe())).collect());
+        report.drift = Some(sql);
+        report.status = "REFUSED".into();
+        report.error = Some(format!(
+            "the database has drifted from version {}: its schema is not what the applied migrations produce; nothing was executed",
+            last.version
+        ));
+        report.hint = Some(
+            "inspect the differences above; bring the database back (or record the change in a new migration) before reverting"
+                .into(),
+        );
+        report.end = clock::rfc3339(SystemTime::now());
+        return Ok(report);
+    }
+
+    // Plans, newest first.
+    let mut steps: Vec<Step> = Vec::new();
+    for (n, rev) in reverting.iter().enumerate() {
+        let idx = current_idx - n;
+        let from = if n == 0 { actual.clone() } else { state(Some(idx), &states) };
+        let to = before(idx, &states);
+        let plan = plan_diff(&driver, &from, &to, &PlanOptions { checks: true, ..PlanOptions::default() })?;
+        let name = dir.files().iter().find(|f| f.version() == rev.version).map_or_else(|| rev.version.clone(), |f| f.name().to_string());
+        let checks: Vec<PreCheck> = plan.statements.iter().flat_map(|s| s.checks.clone()).collect();
+        let transactional = plan.transactional();
+        let mut step = Step {
+            version: rev.version.clone(),
+            description: rev.description.clone(),
+            name,
+            statements: plan.statements.into_iter().map(|s| s.sql).collect(),
+            checks,
+            source: "plan",
+            done: 0,
+            transactional,
+        };
+        if n == 0 && let Some((down_stmts, done)) = &resumed {
+            step.statements = down_stmts.clone();
+            step.done = (*done).min(down_stmts.len());
+            step.source = "resumed";
+            step.checks.clear();
+        }
+        steps.push(step);
+    }
+
+    // Manual downs: used when every version to revert has one (unless --plan).
+    if !opts.force_plan && resumed.is_none() {
+        let downs: Vec<Option<Vec<String>>> = steps
+            .iter()
+            .map(|s| {
+                let file = dir.files().iter().find(|f| f.version() == s.version)?;
+                let section = file.down().ok().flatten()?;
+                Some(section.stmts(&lex).ok()?.into_iter().map(|st| st.text).collect())
+            })
+            .collect();
+        let with: Vec<&str> = steps.iter().zip(&downs).filter(|(_, d)| d.is_some()).map(|(s, _)| s.version.as_str()).collect();
+        if !with.is_empty() && with.len() < steps.len() {
+            return Ok(refuse(report, split_message(&steps, &downs), split_hint(&steps, &downs, &chain)));
+        }
+        if with.len() == steps.len() {
+            for (n, (step, down)) in steps.iter_mut().zip(downs).enumerate() {
+                let Some(down) = down else { continue };
+                let idx = current_idx - n;
+                let from = state(Some(idx), &states);
+                let to = before(idx, &states);
+                // Verify on the dev database: the down must land exactly on the target state.
+                dev.load(&from)?;
+                let ran = dev.exec_all(&format!("down.sql of version {}", step.version), &down);
+                let got = ran.and_then(|()| dev.inspect());
+                dev.reset()?;
+                let got = got?;
+                let diff = driver.diff(&got, &to, &DiffOptions { ignore_schema_names: true }).map_err(db("verifying down.sql"))?;
+                if !diff.is_empty() {
+                    let missing = driver.plan(&diff, &PlanOptions::default()).map(|p| plan_sql(&p, false)).unwrap_or_default();
+                    return Ok(refuse(
+                        report,
+                        format!(
+                            "down.sql of version {} does not return the schema to the state before it; still needed:\n{missing}",
+                            step.version
+                        ),
+                        "fix the down.sql section, or pass --plan to use the computed plan".into(),
+                    ));
+                }
+                step.statements = down;
+                step.source = "down.sql";
+                step.transactional = true;
+            }
+        }
+    }
+    drop(dev);
+
+    report.planned = steps
+        .iter()
+        .map(|s| PlannedFile {
+            name: s.name.clone(),
+            version: s.version.clone(),
+            description: s.description.clone(),
+            content: s.statements[s.done..].iter().map(|st| format!("{st};\n")).collect(),
+            source: s.source.into(),
+        })
+        .collect();
+
+    progress.start(&report.current, if report.target.is_empty() { "0 (nothing applied)" } else { &report.target }, steps.len(), true);
+
+    // Checks: all of them, before any statement runs.
+    let mut failed_check: Option<String> = None;
+    for step in &steps {
+        if step.checks.is_empty() {
+            continue;
+        }
+        if opts.skip_checks {
+            for c in &step.checks {
+                report.checks.push(CheckOutcome { version: step.version.clone(), stmt: c.sql.clone(), reason: c.reason.clone(), ok: None, error: None });
+            }
+            continue;
+        }
+        progress.checks_start(&step.version, true);
+        let timer = Instant::now();
+        let mut failures = 0;
+        for c in &step.checks {
+            let (ok, error) = match conn.query(&c.sql, Vec::new()) {
+                Ok(rows) => (truthy(&rows), None),
+                Err(e) => (false, Some(strata_dialect_api::mask(&e.message))),
+            };
+            progress.check(&c.sql, ok);
+            if !ok {
+                failures += 1;
+                failed_check.get_or_insert_with(|| format!("check before reverting version {} failed: {} ({})", step.version, c.reason, c.sql));
+            }
+            report.checks.push(CheckOutcome { version: step.version.clone(), stmt: c.sql.clone(), reason: c.reason.clone(), ok: Some(ok), error });
+        }
+        progress.checks_done(timer.elapsed(), failures);
+    }
+    if let Some(message) = failed_check {
+        return Ok(refuse(report, format!("{message}; nothing was executed"), "remove or move the data first, or pass --skip-checks to revert anyway".into()));
+    }
+
+    if opts.dry_run {
+        for step in &steps {
+            progress.file_start(&step.version, true);
+            for stmt in &step.statements[step.done..] {
+                progress.stmt(stmt);
+            }
+            progress.file_done(Duration::ZERO);
+        }
+        report.status = "DRY_RUN".into();
+        report.end = clock::rfc3339(SystemTime::now());
+        return Ok(report);
+    }
+
+    let tx = driver.manifest.capabilities.transactional_ddl && steps.iter().all(|s| s.transactional);
+    if tx {
+        execute_in_transaction(conn, &store, &history_store, &steps, &mut report, progress)?;
+    } else {
+        history_store.ensure(conn)?;
+        execute_stepwise(conn, &store, &history_store, &history, &steps, &mut report, progress)?;
+    }
+    report.end = clock::rfc3339(SystemTime::now());
+    Ok(report)
+}
+
+fn refuse(mut report: DownReport, message: String, hint: String) -> DownReport {
+    report.status = "REFUSED".into();
+    report.error = Some(message);
+    report.hint = Some(hint);
+    report.end = clock::rfc3339(SystemTime::now());
+    report
+}
+
+fn split_message(steps: &[Step], downs: &[Option<Vec<String>>]) -> String {
+    let list = |want: bool| -> String {
+        steps.iter().zip(downs).filter(|(_, d)| d.is_some() == want).map(|(s, _)| s.version.as_str()).collect::<Vec<_>>().join(", ")
+    };
+    format!(
+        "some versions to revert have a down.sql ({}) and others do not ({}); one run uses either the files' own downs or computed plans",
+        list(true),
+        list(false)
+    )
+}
+
+/// The command reverting the newest run of versions that agree (all with a
+/// down.sql, or all without), so the rest can follow in a second run.
+fn split_hint(steps: &[Step], downs: &[Option<Vec<String>>], chain: &[Link]) -> String {
+    let first_kind = downs.first().is_some_and(Option::is_some);
+    let run = downs.iter().take_while(|d| d.is_some() == first_kind).count();
+    let boundary = steps.get(run - 1).map(|s| s.version.as_str()).unwrap_or_default();
+    let below = chain.iter().rev().map(|l| l.version.as_str()).find(|v| *v < boundary).unwrap_or("");
+    let what = if first_kind { "using their down.sql" } else { "with computed plans" };
+    format!(
+        "split the run: `strata migrate down --to-version {below}` reverts {run} version(s) {what}; then run `strata migrate down` again for the rest (or pass --plan to compute every version's plan)"
+    )
+}
+
+fn resolve_target(revisions: &[Revision], opts: &DownOptions) -> Result<Option<String>, Error> {
+    let current = revisions.last().map(|r| r.version.clone()).unwrap_or_default();
+    if let Some(v) = &opts.to_version {
+        if v.as_str() > current.as_str() {
+            return Err(Error::Usage(format!("target version {v} is above the current version {current}")));
+        }
+        if !revisions.iter().any(|r| &r.version == v) {
+            return Err(Error::Usage(format!(
+                "version {v:?} is not applied to this database: pass one of {}",
+                revisions.iter().map(|r| r.version.as_str()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        return Ok(Some(v.clone()));
+    }
+    if let Some(at_ref) = &opts.to_ref_version {
+        return Ok(at_ref
+            .as_ref()
+            .and_then(|newest| revisions.iter().rev().find(|r| r.version.as_str() <= newest.as_str()).map(|r| r.version.clone())));
+    }
+    if opts.amount == 0 {
+        return Err(Error::Usage("cannot revert '0' migration files".into()));
+    }
+    let n = revisions.len();
+    Ok(if opts.amount >= n { None } else { Some(revisions[n - 1 - opts.amount].version.clone()) })
+}
+
+/// The applied versions and their statements: what ran, from the history table,
+/// else the directory's file (a baseline stands for the files up to it).
+fn build_chain(
+    dir: &Dir,
+    lex: &LexOptions,
+    revisions: &[Revision],
+    history: &BTreeMap<String, History>,
+) -> Result<Vec<Link>, Error> {
+    let lex_file = |file: &crate::dir::File| -> Result<Vec<String>, Error> {
+        file.stmts(lex)
+            .map(|s| s.into_iter().map(|st| st.text).collect())
+            .map_err(|e| Error::Refused { message: format!("{}:{e}", dir.path().join(file.name()).display()), hint: None })
+    };
+    let mut chain = Vec::new();
+    for rev in revisions {
+        let statements = if rev.kind == TYPE_BASELINE {
+            let mut all = Vec::new();
+            for file in dir.files().iter().filter(|f| f.version() <= rev.version.as_str()) {
+                all.extend(lex_file(file)?);
+            }
+            all
+        } else if let Some(h) = history.get(&rev.version).filter(|h| !h.statements.is_empty()) {
+            h.statements.clone()
+        } else if let Some(file) = dir.files().iter().find(|f| f.version() == rev.version) {
+            lex_file(file)?
+        } else {
+            return Err(Error::refused(
+                format!(
+                    "version {} is applied but its migration file is missing and no history of it was recorded (it was applied before Strata kept history)",
+                    rev.version
+                ),
+                "restore the file in the migration directory (e.g. from the newer commit) and run the command again",
+            ));
+        };
+        let take = if rev.is_partial() { usize::try_from(rev.applied).unwrap_or(0).min(statements.len()) } else { statements.len() };
+        chain.push(Link { version: rev.version.clone(), statements, take });
+    }
+    Ok(chain)
+}
+
+/// The states after the chain's versions in `needed`, from the cache where
+/// possible; the rest by replaying on the dev database from the nearest cached
+/// state below them.
+fn materialize(
+    dev: &mut DevDb,
+    chain: &[Link],
+    keys: &[String],
+    needed: &[usize],
+    cache: &StateCache,
+) -> Result<HashMap<usize, Realm>, Error> {
+    let mut out = HashMap::new();
+    for &i in needed {
+        if let Some(realm) = cache.get(&keys[i]) {
+            out.insert(i, realm);
+        }
+    }
+    let missing: Vec<usize> = needed.iter().copied().filter(|i| !out.contains_key(i)).collect();
+    let (Some(&lo), Some(&hi)) = (missing.first(), missing.last()) else { return Ok(out) };
+    let start = (0..lo).rev().find_map(|j| cache.get(&keys[j]).map(|r| (j, r)));
+    let from = match start {
+        Some((j, realm)) => {
+            dev.load(&realm)?;
+            j + 1
+        }
+        None => 0,
+    };
+    let result = (|| {
+        for (i, link) in chain.iter().enumerate().take(hi + 1).skip(from) {
+            dev.exec_all(&format!("replaying version {}", link.version), &link.statements[..link.take])?;
+            if needed.contains(&i) && !out.contains_key(&i) {
+                let realm = dev.inspect()?;
+                cache.put(&keys[i], &realm);
+                out.insert(i, realm);
+            }
+        }
+        Ok::<(), Error>(())
+    })();
+    let reset = dev.reset();
+    result?;
+    reset?;
+    Ok(out)
+}
+
+fn execute_in_transaction(
+    conn: &mut Conn,
+    store: &RevisionStore,
+    history: &HistoryStore,
+    steps: &[Step],
+    report: &mut DownReport,
+    progress: &mut dyn Progress,
+) -> Result<(), Error> {
+    conn.begin().map_err(db("starting a transaction"))?;
+    let mut reverted = Vec::new();
+    for step in steps {
+        let (file, failed) = run_step(conn, step, progress);
+        reverted.push(file);
+        if let Some(message) = failed {
+            let _ = conn.rollback();
+            // All or nothing: nothing of this run stays, so report nothing as applied.
+            for f in &mut reverted {
+                f.applied.clear();
+            }
+            report.reverted = reverted;
+            report.status = "FAILED".into();
+            report.error = Some(format!("{message} (rolled back: nothing was changed)"));
+            return Ok(());
+        }
+        store.delete(conn, &step.version)?;
+        // Atlas-migrated databases have no history table; deleting from it is then moot.
+        let _ = history.delete(conn, &step.version);
+    }
+    conn.commit().map_err(db("committing the transaction"))?;
+    report.reverted = reverted;
+    report.status = "APPLIED".into();
+    Ok(())
+}
+
+fn execute_stepwise(
+    conn: &mut Conn,
+    store: &RevisionStore,
+    history: &HistoryStore,
+    known: &BTreeMap<String, History>,
+    steps: &[Step],
+    report: &mut DownReport,
+    progress: &mut dyn Progress,
+) -> Result<(), Error> {
+    for step in steps {
+        let mut entry = known.get(&step.version).cloned().unwrap_or_else(|| History {
+            version: step.version.clone(),
+            description: step.description.clone(),
+            ..History::default()
+        });
+        // Record the plan before running it: a run killed midway is finished by
+        // running the same command again.
+        entry.down_statements = Some(step.statements.clone());
+        entry.down_applied = step.done;
+        history.write(conn, &entry)?;
+        let started = SystemTime::now();
+        let timer = Instant::now();
+        progress.file_start(&step.version, true);
+        let mut file = RevertedFile {
+            version: step.version.clone(),
+            description: step.description.clone(),
+            start: clock::rfc3339(started),
+            end: String::new(),
+            applied: Vec::new(),
+            skipped: step.done,
+            error: None,
+        };
+        for (j, stmt) in step.statements.iter().enumerate().skip(step.done) {
+            progress.stmt(stmt);
+            if let Err(e) = conn.exec(stmt, Vec::new()) {
+                let text = strata_dialect_api::mask(&e.message);
+                progress.stmt_error(&text);
+                file.error = Some(crate::exec::StmtError { stmt: stmt.clone(), text: text.clone() });
+                file.end = clock::rfc3339(SystemTime::now());
+                report.reverted.push(file);
+                report.status = "FAILED".into();
+                report.error = Some(format!(
+                    "reverting version {}: statement {:?} failed: {text}; {} of {} statements ran",
+                    step.version,
+                    stmt,
+                    j,
+                    step.statements.len()
+                ));
+                report.hint = Some("fix the cause, then run the same command again: it continues where this run stopped".into());
+                return Ok(());
+            }
+            file.applied.push(stmt.clone());
+            entry.down_applied = j + 1;
+            history.write(conn, &entry)?;
+        }
+        store.delete(conn, &step.version)?;
+        history.delete(conn, &step.version)?;
+        progress.file_done(timer.elapsed());
+        file.end = clock::rfc3339(SystemTime::now());
+        report.reverted.push(file);
+    }
+    report.status = "APPLIED".into();
+    Ok(())
+}
+
+/// Runs one step's statements inside the caller's transaction.
+fn run_step(conn: &mut Conn, step: &Step, progress: &mut dyn Progress) -> (RevertedFile, Option<String>) {
+    let started = SystemTime::now();
+    let timer = Instant::now();
+    progress.file_start(&step.version, true);
+    let mut file = RevertedFile {
+        version: step.version.clone(),
+        description: step.description.clone(),
+        start: clock::rfc3339(started),
+        end: String::new(),
+        applied: Vec::new(),
+        skipped: step.done,
+        error: None,
+    };
+    for stmt in &step.statements[step.done..] {
+        progress.stmt(stmt);
+        if let Err(e) = conn.exec(stmt, Vec::new()) {
+            let text = strata_dialect_api::mask(&e.message);
+            progress.stmt_error(&text);
+            file.error = Some(crate::exec::StmtError { stmt: stmt.clone(), text: text.clone() });
+            file.end = clock::rfc3339(SystemTime::now());
+            return (file, Some(format!("reverting version {}: statement {stmt:?} failed: {text}", step.version)));
+        }
+        file.applied.push(stmt.clone());
+    }
+    progress.file_done(timer.elapsed());
+    file.end = clock::rfc3339(SystemTime::now());
+    (file, None)
+}

@@ -1,0 +1,114 @@
+//! `strata_schema_history`: what Strata keeps beside the revisions table so that
+//! `migrate down` works without the files (GitOps: the old commit lacks them)
+//! and a revert killed midway can be finished by running it again.
+
+use super::{table_sql, upsert};
+use crate::error::db;
+use crate::plugin::Conn;
+use std::collections::BTreeMap;
+use strata_dialect_api::{ErrorKind, Placeholder, RenderRequest, SqlValue};
+
+/// The history table's name.
+pub const HISTORY_TABLE: &str = "strata_schema_history";
+
+/// One version's row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// The file version.
+    pub version: String,
+    /// The file description.
+    pub description: String,
+    /// The statements the file ran, in order.
+    pub statements: Vec<String>,
+    /// The statements of a revert of this version in progress.
+    pub down_statements: Option<Vec<String>>,
+    /// How many of `down_statements` already ran.
+    pub down_applied: usize,
+}
+
+/// Reads and writes the history table over one connection.
+pub struct HistoryStore {
+    table: String,
+    create: Vec<String>,
+    placeholder: Placeholder,
+}
+
+impl HistoryStore {
+    /// Prepares a store beside the revisions table in `schema`.
+    ///
+    /// # Errors
+    /// When the dialect cannot keep the table there.
+    pub fn new(conn: &Conn, schema: Option<&str>) -> Result<HistoryStore, crate::Error> {
+        let (table, create) =
+            table_sql(conn, schema, HISTORY_TABLE, RenderRequest::HistoryTable { schema: schema.map(String::from) })?;
+        Ok(HistoryStore { table, create, placeholder: conn.driver().manifest.capabilities.placeholder })
+    }
+
+    /// Creates the table if it does not exist.
+    ///
+    /// # Errors
+    /// When the database refuses.
+    pub fn ensure(&self, conn: &mut Conn) -> Result<(), crate::Error> {
+        for stmt in &self.create {
+            conn.exec(stmt, Vec::new()).map_err(db("creating the history table"))?;
+        }
+        Ok(())
+    }
+
+    /// Every row by version; none when the table does not exist (a database
+    /// migrated by Atlas, or before Strata kept history).
+    ///
+    /// # Errors
+    /// When the query fails for another reason.
+    pub fn read(&self, conn: &mut Conn) -> Result<BTreeMap<String, History>, crate::Error> {
+        let sql = format!(
+            "SELECT version, description, statements, down_statements, down_applied FROM {}",
+            self.table
+        );
+        let rows = match conn.query(&sql, Vec::new()) {
+            Ok(rows) => rows,
+            Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(BTreeMap::new()),
+            Err(e) => return Err(db("reading the history table")(e)),
+        };
+        let mut out = BTreeMap::new();
+        for row in rows.rows {
+            let text = |i: usize| row.get(i).cloned().flatten();
+            let version = text(0).unwrap_or_default();
+            let entry = History {
+                version: version.clone(),
+                description: text(1).unwrap_or_default(),
+                statements: text(2).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
+                down_statements: text(3).and_then(|j| serde_json::from_str(&j).ok()),
+                down_applied: text(4).and_then(|n| n.parse().ok()).unwrap_or_default(),
+            };
+            out.insert(version, entry);
+        }
+        Ok(out)
+    }
+
+    /// Writes a row (update, else insert).
+    ///
+    /// # Errors
+    /// When the write fails.
+    pub fn write(&self, conn: &mut Conn, entry: &History) -> Result<(), crate::Error> {
+        let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_default();
+        let values = [
+            ("description", SqlValue::from(entry.description.as_str())),
+            ("statements", SqlValue::from(json(&entry.statements).as_str())),
+            ("down_statements", SqlValue::opt_text(entry.down_statements.as_ref().map(json).as_deref())),
+            ("down_applied", SqlValue::Int(i64::try_from(entry.down_applied).unwrap_or(i64::MAX))),
+        ];
+        upsert(conn, &self.table, self.placeholder, &entry.version, &values, &[])
+            .map_err(db("writing the history table"))
+    }
+
+    /// Deletes the row of `version`.
+    ///
+    /// # Errors
+    /// When the delete fails.
+    pub fn delete(&self, conn: &mut Conn, version: &str) -> Result<(), crate::Error> {
+        let sql = format!("DELETE FROM {} WHERE version = {}", self.table, self.placeholder.nth(1));
+        conn.exec(&sql, vec![SqlValue::from(version)]).map_err(db("writing the history table"))?;
+        Ok(())
+    }
+}
