@@ -174,7 +174,7 @@ fn inspect_table(
                 ))
             })
             .map_err(classify)?;
-        let mut indexes: BTreeMap<String, (bool, String, Vec<(i64, Option<String>, bool)>)> = BTreeMap::new();
+        let mut indexes: BTreeMap<String, (bool, String, Vec<XPart>)> = BTreeMap::new();
         for row in rows {
             let (idx, unique, origin, cid, col, desc) = row.map_err(classify)?;
             let entry = indexes.entry(idx).or_insert_with(|| (unique, origin, Vec::new()));
@@ -275,6 +275,10 @@ fn inspect_table(
     Ok(table)
 }
 
+/// One key part of an index as `pragma_index_xinfo` reports it: cid (-2 for an
+/// expression), column name, DESC.
+type XPart = (i64, Option<String>, bool);
+
 /// `NO ACTION` is SQLite's default and what the pragma reports for no clause: the
 /// model leaves it out so a written and an omitted `NO ACTION` compare equal.
 pub(crate) fn normalize_action(action: &str) -> Option<String> {
@@ -294,10 +298,8 @@ fn resolve_implicit_references(tables: &mut [Table]) {
         .collect();
     for table in tables.iter_mut() {
         for fk in &mut table.foreign_keys {
-            if fk.ref_columns.is_empty() {
-                if let Some(cols) = pks.get(&fk.ref_table.to_lowercase()) {
-                    fk.ref_columns = cols.clone();
-                }
+            if let Some(cols) = pks.get(&fk.ref_table.to_lowercase()).filter(|_| fk.ref_columns.is_empty()) {
+                fk.ref_columns = cols.clone();
             }
         }
     }
