@@ -28,7 +28,12 @@ fn apply_then_status_reports_every_version() {
         "{}",
         run.stdout()
     );
-    assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["atlas_schema_revisions", "posts", "users"]);
+    assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["posts", "users"]);
+    let ours = sqlite_rows(
+        &sb.path.join("app.db"),
+        "SELECT name FROM sqlite_master WHERE name IN ('atlas_schema_revisions', 'strata_schema_history') ORDER BY name",
+    );
+    assert_eq!(ours, [["atlas_schema_revisions"], ["strata_schema_history"]]);
     let revs = sqlite_rows(
         &sb.path.join("app.db"),
         "SELECT version, type, applied, total, error FROM atlas_schema_revisions ORDER BY version",
@@ -52,7 +57,7 @@ fn apply_amount_and_to_version() {
     let sb = project("apply-amount");
     let url = sb.sqlite_url("app.db");
     sb.strata(&["migrate", "apply", "1", "--url", &url]).ok();
-    assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["atlas_schema_revisions", "users"]);
+    assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["users"]);
     let json = sb.strata(&["migrate", "apply", "--url", &url, "--to-version", "2", "--format", "json"]).ok().json();
     assert_eq!(json["Current"], "1");
     assert_eq!(json["Target"], "2");
@@ -88,7 +93,7 @@ fn partial_failure_is_recorded_and_resumed() {
     let run = sb.strata(&["migrate", "apply", "--url", &url]).expect_code(1);
     assert!(run.stderr().contains("no such table: missing"), "{}", run.stderr());
     assert!(run.stderr().contains("2_broken.sql:5"), "error names file:line: {}", run.stderr());
-    assert_eq!(sqlite_tables(&db), ["a", "atlas_schema_revisions", "b", "users"]);
+    assert_eq!(sqlite_tables(&db), ["a", "b", "users"]);
     let rev =
         sqlite_rows(&db, "SELECT applied, total, error, error_stmt FROM atlas_schema_revisions WHERE version = '2'");
     assert_eq!(rev, [["2", "4", "no such table: missing", "INSERT INTO missing VALUES (1);"]]);
@@ -106,7 +111,7 @@ fn partial_failure_is_recorded_and_resumed() {
     let json = sb.strata(&["migrate", "apply", "--url", &url, "--format", "json"]).ok().json();
     assert_eq!(json["Applied"][0]["Skipped"], 2);
     assert_eq!(json["Applied"][0]["Applied"].as_array().map(Vec::len), Some(2));
-    assert_eq!(sqlite_tables(&db), ["a", "atlas_schema_revisions", "b", "c", "missing", "users"]);
+    assert_eq!(sqlite_tables(&db), ["a", "b", "c", "missing", "users"]);
     let rev = sqlite_rows(&db, "SELECT applied, total, error FROM atlas_schema_revisions WHERE version = '2'");
     assert_eq!(rev, [["4", "4", ""]]);
 }
@@ -121,7 +126,7 @@ fn transactional_file_failure_leaves_nothing_applied() {
     let db = sb.path.join("app.db");
     sb.strata(&["migrate", "apply", "--url", &url]).expect_code(1);
     // Version 1 committed; version 2 rolled back entirely, its attempt recorded.
-    assert_eq!(sqlite_tables(&db), ["atlas_schema_revisions", "users"]);
+    assert_eq!(sqlite_tables(&db), ["users"]);
     let rev = sqlite_rows(&db, "SELECT version, applied, total, error FROM atlas_schema_revisions ORDER BY version");
     assert_eq!(rev, [["1", "1", "1", ""], ["2", "0", "2", "no such table: missing"]]);
 }
@@ -134,7 +139,7 @@ fn tx_mode_all_rolls_back_the_whole_run() {
     sb.strata(&["migrate", "hash"]).ok();
     let url = sb.sqlite_url("app.db");
     sb.strata(&["migrate", "apply", "--url", &url, "--tx-mode", "all"]).expect_code(1);
-    assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["atlas_schema_revisions"]);
+    assert_eq!(sqlite_tables(&sb.path.join("app.db")), [] as [&str; 0]);
     let rows = sqlite_rows(&sb.path.join("app.db"), "SELECT count(*) FROM atlas_schema_revisions");
     assert_eq!(rows, [["0"]]);
 }
@@ -339,7 +344,7 @@ fn env_from_atlas_hcl_with_vars_and_getenv() {
         "variable \"db\" {\n  type = string\n  default = \"app.db\"\n}\nlocals {\n  dir = \"file://${getenv(\"MIG_DIR\")}\"\n}\nenv \"local\" {\n  url = \"sqlite://${var.db}\"\n  migration {\n    dir = local.dir\n  }\n}\n",
     );
     sb.strata_env(&["migrate", "apply", "--env", "local", "--var", "db=other.db"], &[("MIG_DIR", "migrations")]).ok();
-    assert_eq!(sqlite_tables(&sb.path.join("other.db")), ["atlas_schema_revisions", "posts", "users"]);
+    assert_eq!(sqlite_tables(&sb.path.join("other.db")), ["posts", "users"]);
     let run = sb.strata(&["migrate", "status", "--env", "nope"]).expect_code(2);
     assert!(run.stderr().contains("env \"nope\" not defined"), "{}", run.stderr());
 }
@@ -427,5 +432,5 @@ fn quickstart_example_applies() {
     let status = sb.strata(&["migrate", "status", "--env", "local", "--format", "json"]).ok().json();
     assert_eq!(status["Status"], "OK");
     assert_eq!(status["Current"], "20240104000000");
-    assert_eq!(sqlite_tables(&sb.path.join("quickstart.db")), ["atlas_schema_revisions", "posts", "tags", "users"]);
+    assert_eq!(sqlite_tables(&sb.path.join("quickstart.db")), ["posts", "tags", "users"]);
 }

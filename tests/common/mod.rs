@@ -165,10 +165,14 @@ pub fn sqlite_rows(path: &Path, sql: &str) -> Vec<Vec<String>> {
     rows.map(|r| r.expect("row")).collect()
 }
 
-/// The names of the tables in a SQLite file (internal ones excluded).
+/// The names of the user's tables in a SQLite file (SQLite's and Strata's own excluded).
 pub fn sqlite_tables(path: &Path) -> Vec<String> {
-    sqlite_rows(path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        .into_iter()
-        .map(|r| r[0].clone())
-        .collect()
+    sqlite_rows(
+        path,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+         AND name NOT IN ('atlas_schema_revisions', 'strata_schema_history') ORDER BY name",
+    )
+    .into_iter()
+    .map(|r| r[0].clone())
+    .collect()
 }
