@@ -1,0 +1,317 @@
+//! Round trips on real in-memory SQLite databases: plan the diff from a start
+//! schema to a target, apply it, check that nothing is left to diff, then apply
+//! the reverse statements and check that the start schema is back.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use rusqlite::Connection;
+use strata_dialect_api::{Change, DiffOptions, InspectOptions, Plan, PlanOptions, Realm};
+use strata_sqlite::{diff_realm, inspect_realm, plan_changes};
+
+const RICH: &str = "
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  email VARCHAR(255) NOT NULL COLLATE NOCASE UNIQUE,
+  name TEXT DEFAULT 'anon',
+  created_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+  score REAL DEFAULT (0.5 * 2),
+  CONSTRAINT email_len CHECK (length(email) > 3)
+);
+CREATE TABLE posts (
+  user_id INTEGER NOT NULL,
+  slug TEXT NOT NULL,
+  body TEXT,
+  words INT GENERATED ALWAYS AS (length(body)) VIRTUAL,
+  upper_slug TEXT AS (upper(slug)) STORED,
+  PRIMARY KEY (user_id, slug DESC),
+  CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE ON UPDATE NO ACTION DEFERRABLE INITIALLY DEFERRED,
+  UNIQUE (slug, body)
+);
+CREATE INDEX posts_body ON posts (lower(body) DESC, slug COLLATE NOCASE) WHERE body IS NOT NULL;
+CREATE UNIQUE INDEX users_name ON users (name);
+CREATE TABLE kv (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID;
+CREATE TABLE strict_t (a INTEGER, b TEXT) STRICT;
+CREATE TABLE tags (id INTEGER PRIMARY KEY, post_user INTEGER REFERENCES users, label TEXT CHECK (label <> ''));
+CREATE VIEW user_posts AS SELECT u.email, p.slug FROM users u JOIN posts p ON p.user_id = u.id;
+CREATE VIEW recent AS SELECT * FROM user_posts;
+CREATE TRIGGER posts_touch AFTER UPDATE ON posts BEGIN
+  UPDATE users SET name = name WHERE id = NEW.user_id;
+  SELECT CASE WHEN NEW.body IS NULL THEN RAISE(IGNORE) END;
+END;
+";
+
+/// A variant of RICH: columns added, dropped and changed, an index and a check
+/// missing, a view and a trigger written differently, an extra table.
+const RICH_VARIANT: &str = "
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  email VARCHAR(100) NOT NULL UNIQUE,
+  name TEXT DEFAULT 'anon',
+  legacy TEXT,
+  created_at DATETIME DEFAULT CURRENT_TIMESTAMP
+);
+CREATE TABLE posts (
+  user_id INTEGER NOT NULL,
+  slug TEXT NOT NULL,
+  body TEXT,
+  PRIMARY KEY (user_id, slug),
+  FOREIGN KEY (user_id) REFERENCES users(id)
+);
+CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
+CREATE TABLE strict_t (a INTEGER, b TEXT, c INT) STRICT;
+CREATE TABLE tags (id INTEGER PRIMARY KEY, post_user INTEGER REFERENCES users, label TEXT CHECK (label <> ''));
+CREATE TABLE gone (x INT);
+CREATE INDEX gone_x ON gone (x);
+CREATE VIEW user_posts AS SELECT u.email FROM users u JOIN posts p ON p.user_id = u.id;
+CREATE TRIGGER posts_touch AFTER INSERT ON posts BEGIN SELECT 1; END;
+";
+
+fn db(ddl: &str) -> Connection {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(ddl).unwrap();
+    conn
+}
+
+fn inspect(conn: &Connection) -> Realm {
+    inspect_realm(conn, &InspectOptions::default()).unwrap()
+}
+
+fn diff(from: &Realm, to: &Realm) -> Vec<Change> {
+    diff_realm(from, to, &DiffOptions::default()).unwrap()
+}
+
+fn plan(from: &Realm, to: &Realm) -> Plan {
+    plan_changes(&diff(from, to), &PlanOptions { checks: true, ..PlanOptions::default() }).unwrap()
+}
+
+fn exec(conn: &Connection, sql: &str) {
+    conn.execute_batch(sql).unwrap_or_else(|e| panic!("executing {sql}: {e}"));
+}
+
+fn assert_synced(conn: &Connection, want: &Realm, what: &str) {
+    let changes = diff(&inspect(conn), want);
+    assert!(changes.is_empty(), "{what}: drift left: {changes:#?}");
+}
+
+/// Plans start → target on a fresh database, applies it (in one transaction when
+/// `tx`), checks the result, then applies the reverse and checks the start.
+fn round_trip(start: &str, target: &str, tx: bool) {
+    let want = inspect(&db(target));
+    let b = db(start);
+    if tx {
+        exec(&b, "PRAGMA foreign_keys = on");
+    }
+    let before = inspect(&b);
+    let plan = plan(&before, &want);
+    assert!(!plan.statements.is_empty() || start == target);
+    if tx {
+        exec(&b, "BEGIN");
+    }
+    for s in &plan.statements {
+        assert!(!s.sql.ends_with(';'), "{}", s.sql);
+        assert!(s.transactional);
+        exec(&b, &s.sql);
+    }
+    if tx {
+        exec(&b, "COMMIT");
+    }
+    assert_synced(&b, &want, "forward");
+    if tx {
+        exec(&b, "BEGIN");
+    }
+    for s in plan.statements.iter().rev() {
+        for r in &s.reverse {
+            exec(&b, r);
+        }
+    }
+    if tx {
+        exec(&b, "COMMIT");
+    }
+    assert_synced(&b, &before, "reverse");
+}
+
+#[test]
+fn inspect_reports_what_was_declared() {
+    let realm = inspect(&db(RICH));
+    let schema = realm.schema("main").unwrap();
+    let names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["kv", "posts", "strict_t", "tags", "users"]);
+    let users = schema.table("users").unwrap();
+    assert_eq!(users.column("email").unwrap().ty, "varchar(255)");
+    assert_eq!(users.column("email").unwrap().collation.as_deref(), Some("NOCASE"));
+    assert!(!users.column("email").unwrap().nullable);
+    assert!(users.column("id").unwrap().nullable, "a PRIMARY KEY column is reported as declared");
+    assert_eq!(users.column("score").unwrap().default.as_deref(), Some("0.5 * 2"));
+    assert_eq!(users.primary_key.as_ref().unwrap().attrs, [strata_dialect_api::Attr::AutoIncrement]);
+    assert_eq!(users.checks[0].name.as_deref(), Some("email_len"));
+    assert_eq!(users.indexes.len(), 2, "{:?}", users.indexes);
+    let posts = schema.table("posts").unwrap();
+    let pk = posts.primary_key.as_ref().unwrap();
+    assert_eq!(pk.parts.len(), 2);
+    assert!(pk.parts[1].desc);
+    let fk = &posts.foreign_keys[0];
+    assert_eq!(fk.name.as_deref(), Some("fk_user"));
+    assert_eq!(fk.on_delete.as_deref(), Some("CASCADE"));
+    assert_eq!(fk.on_update, None);
+    assert_eq!(fk.deferrable.as_deref(), Some("DEFERRABLE INITIALLY DEFERRED"));
+    let words = posts.column("words").unwrap().generated.as_ref().unwrap();
+    assert_eq!((words.expr.as_str(), words.stored), ("length(body)", false));
+    assert!(posts.column("upper_slug").unwrap().generated.as_ref().unwrap().stored);
+    let idx = posts.index("posts_body").unwrap();
+    assert_eq!(idx.parts[0].expr.as_deref(), Some("lower(body)"));
+    assert!(idx.parts[0].desc);
+    assert_eq!(idx.parts[1].collation.as_deref(), Some("NOCASE"));
+    assert_eq!(idx.predicate.as_deref(), Some("body IS NOT NULL"));
+    assert_eq!(schema.table("kv").unwrap().attrs, [strata_dialect_api::Attr::WithoutRowid]);
+    assert_eq!(schema.table("strict_t").unwrap().attrs, [strata_dialect_api::Attr::Strict]);
+    assert_eq!(schema.table("tags").unwrap().foreign_keys[0].ref_columns, ["id"]);
+    assert_eq!(schema.views.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["recent", "user_posts"]);
+    assert_eq!(schema.triggers[0].table, "posts");
+
+    let excluded =
+        inspect_realm(&db(RICH), &InspectOptions { exclude_tables: vec!["kv".into()], ..InspectOptions::default() })
+            .unwrap();
+    assert!(excluded.schemas[0].table("kv").is_none());
+}
+
+#[test]
+fn inspected_schema_diffs_empty_against_itself() {
+    assert!(diff(&inspect(&db(RICH)), &inspect(&db(RICH))).is_empty());
+}
+
+#[test]
+fn round_trip_from_empty() {
+    round_trip("", RICH, false);
+}
+
+#[test]
+fn round_trip_to_empty() {
+    round_trip(RICH, "", false);
+}
+
+#[test]
+fn round_trip_between_variants() {
+    round_trip(RICH_VARIANT, RICH, false);
+    round_trip(RICH, RICH_VARIANT, false);
+}
+
+#[test]
+fn round_trip_in_a_transaction_with_foreign_keys_on() {
+    round_trip("", RICH, true);
+    round_trip(RICH_VARIANT, RICH, true);
+}
+
+#[test]
+fn round_trip_alterable_changes() {
+    let start = "CREATE TABLE t (a INT, b TEXT, c INT); CREATE INDEX t_b ON t (b);";
+    let target = "CREATE TABLE t (a INT, b TEXT, d INT NOT NULL DEFAULT 3, e TEXT); CREATE INDEX t_a ON t (a DESC);";
+    let want = inspect(&db(target));
+    let plan = plan(&inspect(&db(start)), &want);
+    assert!(plan.statements.iter().all(|s| !s.rewrites_table), "{:#?}", plan.statements);
+    round_trip(start, target, false);
+}
+
+fn rows(conn: &Connection, sql: &str) -> Vec<Vec<String>> {
+    let mut stmt = conn.prepare(sql).unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        (0..n)
+            .map(|i| {
+                r.get_ref(i).map(|v| match v {
+                    rusqlite::types::ValueRef::Null => "NULL".to_string(),
+                    rusqlite::types::ValueRef::Integer(i) => i.to_string(),
+                    rusqlite::types::ValueRef::Real(f) => f.to_string(),
+                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    rusqlite::types::ValueRef::Blob(b) => format!("{b:?}"),
+                })
+            })
+            .collect()
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+fn apply(conn: &Connection, plan: &Plan, tx: bool) {
+    if tx {
+        exec(conn, "BEGIN");
+    }
+    for s in &plan.statements {
+        exec(conn, &s.sql);
+    }
+    if tx {
+        exec(conn, "COMMIT");
+    }
+}
+
+#[test]
+fn rebuild_keeps_rows() {
+    let b = db("CREATE TABLE t (a INT, b TEXT, c INT, PRIMARY KEY (a, c)); CREATE INDEX t_b ON t (b);
+                INSERT INTO t VALUES (1, 'one', 10), (2, NULL, 20), (3, 'three', 30);");
+    let target = "CREATE TABLE t (a INTEGER NOT NULL, b VARCHAR(10) NOT NULL DEFAULT 'none', n INT NOT NULL DEFAULT 7,
+                  CHECK (a > 0), PRIMARY KEY (a)); CREATE INDEX t_b ON t (b);";
+    let want = inspect(&db(target));
+    let plan = plan(&inspect(&b), &want);
+    let drop = plan.statements.iter().find(|s| s.sql == "DROP TABLE `t`").unwrap();
+    assert!(drop.destructive, "dropping column c loses data");
+    assert_eq!(drop.checks[0].sql, "SELECT NOT EXISTS (SELECT 1 FROM `t` WHERE `c` IS NOT NULL) AS `is_empty`");
+    apply(&b, &plan, false);
+    assert_synced(&b, &want, "rebuild");
+    assert_eq!(
+        rows(&b, "SELECT a, b, n FROM t ORDER BY a"),
+        [["1", "one", "7"], ["2", "none", "7"], ["3", "three", "7"]]
+    );
+    // The index came back with the table.
+    assert_eq!(rows(&b, "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 't_b'"), [["t_b"]]);
+}
+
+#[test]
+fn rebuild_of_a_referenced_table_inside_a_transaction() {
+    let b = db("CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT);
+                CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id));
+                CREATE VIEW pv AS SELECT name FROM p;
+                CREATE TRIGGER p_ins AFTER INSERT ON p BEGIN SELECT 1; END;
+                INSERT INTO p VALUES (1, 'a'), (2, NULL);
+                INSERT INTO c VALUES (1, 1), (2, 2);");
+    exec(&b, "PRAGMA foreign_keys = on");
+    let target = "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '' CHECK (length(name) >= 0));
+                  CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id));
+                  CREATE VIEW pv AS SELECT name FROM p;
+                  CREATE TRIGGER p_ins AFTER INSERT ON p BEGIN SELECT 1; END;";
+    let want = inspect(&db(target));
+    let before = inspect(&b);
+    let plan = plan(&before, &want);
+    apply(&b, &plan, true);
+    assert_synced(&b, &want, "rebuild in a transaction");
+    assert_eq!(rows(&b, "SELECT id, p_id FROM c ORDER BY id"), [["1", "1"], ["2", "2"]]);
+    assert_eq!(rows(&b, "SELECT id, name FROM p ORDER BY id"), [["1", "a"], ["2", ""]]);
+    assert_eq!(rows(&b, "SELECT count(*) FROM pragma_foreign_key_check"), [["0"]]);
+    // Enforcement is still on.
+    assert!(b.execute_batch("INSERT INTO c VALUES (3, 99)").is_err());
+
+    // A rebuild that changes the referenced keys fails at COMMIT instead of orphaning rows.
+    let b2 = db("CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT);
+                 CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id));
+                 INSERT INTO p VALUES (1, 'a'); INSERT INTO c VALUES (1, 1);");
+    exec(&b2, "PRAGMA foreign_keys = on");
+    exec(&b2, "BEGIN");
+    for s in &plan.statements {
+        if s.sql.starts_with("INSERT INTO `p`") {
+            continue;
+        }
+        if s.sql.contains("VIEW") || s.sql.contains("TRIGGER") {
+            continue;
+        }
+        exec(&b2, &s.sql);
+    }
+    assert!(b2.execute_batch("COMMIT").is_err());
+}
+
+#[test]
+fn checks_guard_destructive_statements() {
+    let b = db("CREATE TABLE logs (x INT); INSERT INTO logs VALUES (1);");
+    let plan = plan(&inspect(&b), &inspect(&db("")));
+    let drop = plan.statements.iter().find(|s| s.destructive).unwrap();
+    assert_eq!(drop.checks[0].reason, "table \"logs\" is empty");
+    let ok: bool = b.query_row(&drop.checks[0].sql, [], |r| r.get(0)).unwrap();
+    assert!(!ok);
+}
