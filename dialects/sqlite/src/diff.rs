@@ -31,7 +31,8 @@ pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec
 pub(crate) fn diff_schema(from: &Schema, to: &Schema) -> Vec<Change> {
     let schema = to.name.clone();
     let mut tables = Vec::new();
-    // Tables rebuilt by the plan lose their triggers (DROP TABLE drops them).
+    // Tables rebuilt and views recreated by the plan lose their triggers
+    // (DROP TABLE and DROP VIEW drop them): those triggers are recreated.
     let mut rebuilt: Vec<String> = Vec::new();
     for f in &from.tables {
         match find_table(to, &f.name) {
@@ -58,6 +59,24 @@ pub(crate) fn diff_schema(from: &Schema, to: &Schema) -> Vec<Change> {
         }
     }
 
+    let mut view_changes = Vec::new();
+    let mut view_creates = Vec::new();
+    for f in &from.views {
+        match to.views.iter().find(|v| v.name.eq_ignore_ascii_case(&f.name)) {
+            None => view_changes.push(Change::DropView { schema: schema.clone(), view: f.clone() }),
+            Some(t) if !same_view(f, t) => {
+                // DROP VIEW drops the INSTEAD OF triggers on it too.
+                rebuilt.push(t.name.to_lowercase());
+                view_changes.push(Change::ModifyView { schema: schema.clone(), from: f.clone(), to: t.clone() });
+            }
+            Some(_) => {}
+        }
+    }
+    for t in &to.views {
+        if !from.views.iter().any(|f| f.name.eq_ignore_ascii_case(&t.name)) {
+            view_creates.push(Change::AddView { schema: schema.clone(), view: t.clone() });
+        }
+    }
     let mut changes = Vec::new();
     let mut creates = Vec::new();
     for f in &from.triggers {
@@ -74,21 +93,7 @@ pub(crate) fn diff_schema(from: &Schema, to: &Schema) -> Vec<Change> {
             creates.push(Change::AddTrigger { schema: schema.clone(), trigger: t.clone() });
         }
     }
-    let mut view_creates = Vec::new();
-    for f in &from.views {
-        match to.views.iter().find(|v| v.name.eq_ignore_ascii_case(&f.name)) {
-            None => changes.push(Change::DropView { schema: schema.clone(), view: f.clone() }),
-            Some(t) if !same_view(f, t) => {
-                changes.push(Change::ModifyView { schema: schema.clone(), from: f.clone(), to: t.clone() });
-            }
-            Some(_) => {}
-        }
-    }
-    for t in &to.views {
-        if !from.views.iter().any(|f| f.name.eq_ignore_ascii_case(&t.name)) {
-            view_creates.push(Change::AddView { schema: schema.clone(), view: t.clone() });
-        }
-    }
+    changes.extend(view_changes);
     changes.extend(tables);
     changes.extend(view_creates);
     changes.extend(creates);

@@ -37,6 +37,7 @@ CREATE TRIGGER posts_touch AFTER UPDATE ON posts BEGIN
   UPDATE users SET name = name WHERE id = NEW.user_id;
   SELECT CASE WHEN NEW.body IS NULL THEN RAISE(IGNORE) END;
 END;
+CREATE TRIGGER user_posts_ins INSTEAD OF INSERT ON user_posts BEGIN SELECT 1; END;
 ";
 
 /// A variant of RICH: columns added, dropped and changed, an index and a check
@@ -63,6 +64,7 @@ CREATE TABLE gone (x INT);
 CREATE INDEX gone_x ON gone (x);
 CREATE VIEW user_posts AS SELECT u.email FROM users u JOIN posts p ON p.user_id = u.id;
 CREATE TRIGGER posts_touch AFTER INSERT ON posts BEGIN SELECT 1; END;
+CREATE TRIGGER user_posts_ins INSTEAD OF INSERT ON user_posts BEGIN SELECT 1; END;
 ";
 
 fn db(ddl: &str) -> Connection {
