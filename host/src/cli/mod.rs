@@ -164,6 +164,7 @@ fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
     let mut ctx = Ctx { out, registry, env: None, base };
     for env in envs {
         ctx.env = env;
+        ctx.out.begin_document();
         code = match &cli.command {
             Command::Schema(cmd) => schema::run(&ctx, cmd)?,
             Command::Migrate(cmd) => migrate::run(&ctx, cmd)?,

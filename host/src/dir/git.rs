@@ -16,8 +16,10 @@ pub fn newest_version_at(dir: &Path, reference: &str) -> Result<Option<String>, 
         .and_then(|w| std::fs::canonicalize(w).ok())
         .ok_or_else(|| "the Git repository has no working directory".to_string())?;
     let rel = abs.strip_prefix(&workdir).map_err(|_| format!("{} is outside the repository", dir.display()))?;
-    let object = repo.revparse_single(reference).map_err(|e| format!("unknown Git ref {reference:?}: {}", e.message()))?;
-    let commit = object.peel_to_commit().map_err(|e| format!("Git ref {reference:?} is not a commit: {}", e.message()))?;
+    let object =
+        repo.revparse_single(reference).map_err(|e| format!("unknown Git ref {reference:?}: {}", e.message()))?;
+    let commit =
+        object.peel_to_commit().map_err(|e| format!("Git ref {reference:?} is not a commit: {}", e.message()))?;
     let root = commit.tree().map_err(|e| e.message().to_string())?;
     let tree = if rel.as_os_str().is_empty() {
         root

@@ -8,16 +8,16 @@
 
 mod directive;
 mod file;
-mod lex;
 mod git;
+mod lex;
 mod local;
 mod sum;
 mod txtar;
 
 pub use self::directive::Directive;
 pub use self::file::{File, FileDirectives, FileError, TxMode};
-pub use self::lex::{LexError, LexErrorKind, LexOptions, Stmt, stmts};
 pub use self::git::newest_version_at;
+pub use self::lex::{LexError, LexErrorKind, LexOptions, Stmt, stmts};
 pub use self::local::{Dir, DirError, MemDir, MigrationDir};
 pub use self::sum::{ChecksumError, HASH_FILE_NAME, HashFile, Reason, SumEntry, SumError, partial_hash, validate};
 pub use self::txtar::{CheckFile, Section};

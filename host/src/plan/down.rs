@@ -276,7 +276,13 @@ fn down_locked(
     let states = materialize(&mut dev, &chain, &keys, &needed, cache)?;
     let empty = {
         let realm = dev.inspect()?;
-        Realm { schemas: realm.schemas.into_iter().map(|s| strata_dialect_api::Schema { name: s.name, ..Default::default() }).collect() }
+        Realm {
+            schemas: realm
+                .schemas
+                .into_iter()
+                .map(|s| strata_dialect_api::Schema { name: s.name, ..Default::default() })
+                .collect(),
+        }
     };
     let state = |i: Option<usize>, states: &HashMap<usize, Realm>| -> Realm {
         i.and_then(|i| states.get(&i).cloned()).unwrap_or_else(|| empty.clone())
@@ -327,7 +333,11 @@ fn down_locked(
         let from = if n == 0 { actual.clone() } else { state(Some(idx), &states) };
         let to = before(idx, &states);
         let plan = plan_diff(&driver, &from, &to, &PlanOptions { checks: true, ..PlanOptions::default() })?;
-        let name = dir.files().iter().find(|f| f.version() == rev.version).map_or_else(|| rev.version.clone(), |f| f.name().to_string());
+        let name = dir
+            .files()
+            .iter()
+            .find(|f| f.version() == rev.version)
+            .map_or_else(|| rev.version.clone(), |f| f.name().to_string());
         let checks: Vec<PreCheck> = plan.statements.iter().flat_map(|s| s.checks.clone()).collect();
         let transactional = plan.transactional();
         let mut step = Step {
@@ -340,7 +350,9 @@ fn down_locked(
             done: 0,
             transactional,
         };
-        if n == 0 && let Some((down_stmts, done)) = &resumed {
+        if n == 0
+            && let Some((down_stmts, done)) = &resumed
+        {
             step.statements = down_stmts.clone();
             step.done = (*done).min(down_stmts.len());
             step.source = "resumed";
@@ -359,7 +371,8 @@ fn down_locked(
                 Some(section.stmts(&lex).ok()?.into_iter().map(|st| st.text).collect())
             })
             .collect();
-        let with: Vec<&str> = steps.iter().zip(&downs).filter(|(_, d)| d.is_some()).map(|(s, _)| s.version.as_str()).collect();
+        let with: Vec<&str> =
+            steps.iter().zip(&downs).filter(|(_, d)| d.is_some()).map(|(s, _)| s.version.as_str()).collect();
         if !with.is_empty() && with.len() < steps.len() {
             return Ok(refuse(report, split_message(&steps, &downs), split_hint(&steps, &downs, &chain)));
         }
@@ -375,9 +388,12 @@ fn down_locked(
                 let got = ran.and_then(|()| dev.inspect());
                 dev.reset()?;
                 let got = got?;
-                let diff = driver.diff(&got, &to, &DiffOptions { ignore_schema_names: true }).map_err(db("verifying down.sql"))?;
+                let diff = driver
+                    .diff(&got, &to, &DiffOptions { ignore_schema_names: true })
+                    .map_err(db("verifying down.sql"))?;
                 if !diff.is_empty() {
-                    let missing = driver.plan(&diff, &PlanOptions::default()).map(|p| plan_sql(&p, false)).unwrap_or_default();
+                    let missing =
+                        driver.plan(&diff, &PlanOptions::default()).map(|p| plan_sql(&p, false)).unwrap_or_default();
                     return Ok(refuse(
                         report,
                         format!(
@@ -401,12 +417,20 @@ fn down_locked(
             name: s.name.clone(),
             version: s.version.clone(),
             description: s.description.clone(),
-            content: s.statements[s.done..].iter().map(|st| format!("{st};\n")).collect(),
+            content: s.statements[s.done..]
+                .iter()
+                .map(|st| if st.ends_with(';') { format!("{st}\n") } else { format!("{st};\n") })
+                .collect(),
             source: s.source.into(),
         })
         .collect();
 
-    progress.start(&report.current, if report.target.is_empty() { "0 (nothing applied)" } else { &report.target }, steps.len(), true);
+    progress.start(
+        &report.current,
+        if report.target.is_empty() { "0 (nothing applied)" } else { &report.target },
+        steps.len(),
+        true,
+    );
 
     // Checks: all of them, before any statement runs.
     let mut failed_check: Option<String> = None;
@@ -416,7 +440,13 @@ fn down_locked(
         }
         if opts.skip_checks {
             for c in &step.checks {
-                report.checks.push(CheckOutcome { version: step.version.clone(), stmt: c.sql.clone(), reason: c.reason.clone(), ok: None, error: None });
+                report.checks.push(CheckOutcome {
+                    version: step.version.clone(),
+                    stmt: c.sql.clone(),
+                    reason: c.reason.clone(),
+                    ok: None,
+                    error: None,
+                });
             }
             continue;
         }
@@ -431,14 +461,26 @@ fn down_locked(
             progress.check(&c.sql, ok);
             if !ok {
                 failures += 1;
-                failed_check.get_or_insert_with(|| format!("check before reverting version {} failed: {} ({})", step.version, c.reason, c.sql));
+                failed_check.get_or_insert_with(|| {
+                    format!("check before reverting version {} failed: {} ({})", step.version, c.reason, c.sql)
+                });
             }
-            report.checks.push(CheckOutcome { version: step.version.clone(), stmt: c.sql.clone(), reason: c.reason.clone(), ok: Some(ok), error });
+            report.checks.push(CheckOutcome {
+                version: step.version.clone(),
+                stmt: c.sql.clone(),
+                reason: c.reason.clone(),
+                ok: Some(ok),
+                error,
+            });
         }
         progress.checks_done(timer.elapsed(), failures);
     }
     if let Some(message) = failed_check {
-        return Ok(refuse(report, format!("{message}; nothing was executed"), "remove or move the data first, or pass --skip-checks to revert anyway".into()));
+        return Ok(refuse(
+            report,
+            format!("{message}; nothing was executed"),
+            "remove or move the data first, or pass --skip-checks to revert anyway".into(),
+        ));
     }
 
     if opts.dry_run {
@@ -475,7 +517,13 @@ fn refuse(mut report: DownReport, message: String, hint: String) -> DownReport {
 
 fn split_message(steps: &[Step], downs: &[Option<Vec<String>>]) -> String {
     let list = |want: bool| -> String {
-        steps.iter().zip(downs).filter(|(_, d)| d.is_some() == want).map(|(s, _)| s.version.as_str()).collect::<Vec<_>>().join(", ")
+        steps
+            .iter()
+            .zip(downs)
+            .filter(|(_, d)| d.is_some() == want)
+            .map(|(s, _)| s.version.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     format!(
         "some versions to revert have a down.sql ({}) and others do not ({}); one run uses either the files' own downs or computed plans",
@@ -512,9 +560,9 @@ fn resolve_target(revisions: &[Revision], opts: &DownOptions) -> Result<Option<S
         return Ok(Some(v.clone()));
     }
     if let Some(at_ref) = &opts.to_ref_version {
-        return Ok(at_ref
-            .as_ref()
-            .and_then(|newest| revisions.iter().rev().find(|r| r.version.as_str() <= newest.as_str()).map(|r| r.version.clone())));
+        return Ok(at_ref.as_ref().and_then(|newest| {
+            revisions.iter().rev().find(|r| r.version.as_str() <= newest.as_str()).map(|r| r.version.clone())
+        }));
     }
     if opts.amount == 0 {
         return Err(Error::Usage("cannot revert '0' migration files".into()));
@@ -532,9 +580,10 @@ fn build_chain(
     history: &BTreeMap<String, History>,
 ) -> Result<Vec<Link>, Error> {
     let lex_file = |file: &crate::dir::File| -> Result<Vec<String>, Error> {
-        file.stmts(lex)
-            .map(|s| s.into_iter().map(|st| st.text).collect())
-            .map_err(|e| Error::Refused { message: format!("{}:{e}", dir.path().join(file.name()).display()), hint: None })
+        file.stmts(lex).map(|s| s.into_iter().map(|st| st.text).collect()).map_err(|e| Error::Refused {
+            message: format!("{}:{e}", dir.path().join(file.name()).display()),
+            hint: None,
+        })
     };
     let mut chain = Vec::new();
     for rev in revisions {
@@ -557,7 +606,11 @@ fn build_chain(
                 "restore the file in the migration directory (e.g. from the newer commit) and run the command again",
             ));
         };
-        let take = if rev.is_partial() { usize::try_from(rev.applied).unwrap_or(0).min(statements.len()) } else { statements.len() };
+        let take = if rev.is_partial() {
+            usize::try_from(rev.applied).unwrap_or(0).min(statements.len())
+        } else {
+            statements.len()
+        };
         chain.push(Link { version: rev.version.clone(), statements, take });
     }
     Ok(chain)
@@ -688,7 +741,8 @@ fn execute_stepwise(
                     j,
                     step.statements.len()
                 ));
-                report.hint = Some("fix the cause, then run the same command again: it continues where this run stopped".into());
+                report.hint =
+                    Some("fix the cause, then run the same command again: it continues where this run stopped".into());
                 return Ok(());
             }
             file.applied.push(stmt.clone());

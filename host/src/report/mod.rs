@@ -6,6 +6,9 @@ use crate::exec::Progress;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
+/// Set once a JSON document went to stdout.
+static JSON_PRINTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Output format of a command.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Format {
@@ -32,6 +35,11 @@ impl Output {
         Output { format, color }
     }
 
+    /// Starts a new JSON document (one per env instance of a multi-env run).
+    pub fn begin_document(&self) {
+        JSON_PRINTED.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+
     /// True for JSON output.
     pub fn json(&self) -> bool {
         self.format == Format::Json
@@ -42,8 +50,12 @@ impl Output {
         if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
     }
 
-    /// Prints a serializable report as pretty JSON.
+    /// Prints a serializable report as pretty JSON. Only the first document of a
+    /// run is printed, so an error after a report does not add a second one.
     pub fn print_json<T: serde::Serialize>(&self, value: &T) {
+        if JSON_PRINTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
         match serde_json::to_string_pretty(value) {
             Ok(text) => println!("{text}"),
             Err(e) => eprintln!("error: encoding the JSON report: {e}"),
@@ -123,10 +135,16 @@ fn indent_stmt(sql: &str) -> String {
 
 impl Progress for TextProgress {
     fn start(&mut self, current: &str, target: &str, files: usize, reverting: bool) {
-        let verb = if reverting { "Migrating down" } else { "Migrating" };
-        let from = if current.is_empty() { String::new() } else { format!(" from {current}") };
         // Atlas always says "migrations" here, whatever the count.
-        println!("{verb} to version {}{from} ({files} migrations in total):\n", self.out.paint("36", target));
+        if reverting {
+            println!(
+                "Migrating down from version {current} to {} ({files} migrations in total):\n",
+                self.out.paint("36", target)
+            );
+        } else {
+            let from = if current.is_empty() { String::new() } else { format!(" from {current}") };
+            println!("Migrating to version {}{from} ({files} migrations in total):\n", self.out.paint("36", target));
+        }
         if let Some(bar) = &mut self.bar {
             bar.total = files;
         }

@@ -61,10 +61,7 @@ impl HistoryStore {
     /// # Errors
     /// When the query fails for another reason.
     pub fn read(&self, conn: &mut Conn) -> Result<BTreeMap<String, History>, crate::Error> {
-        let sql = format!(
-            "SELECT version, description, statements, down_statements, down_applied FROM {}",
-            self.table
-        );
+        let sql = format!("SELECT version, description, statements, down_statements, down_applied FROM {}", self.table);
         let rows = match conn.query(&sql, Vec::new()) {
             Ok(rows) => rows,
             Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(BTreeMap::new()),

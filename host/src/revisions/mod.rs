@@ -231,8 +231,10 @@ impl RevisionStore {
             ("partial_hashes", SqlValue::opt_text(partial.as_deref())),
             ("operator_version", SqlValue::from(rev.operator_version.as_str())),
         ];
-        let insert_only =
-            [("description", SqlValue::from(rev.description.as_str())), ("executed_at", SqlValue::from(rev.executed_at.as_str()))];
+        let insert_only = [
+            ("description", SqlValue::from(rev.description.as_str())),
+            ("executed_at", SqlValue::from(rev.executed_at.as_str())),
+        ];
         upsert(conn, &self.table, self.placeholder, &rev.version, &values, &insert_only)
             .map_err(db("writing the revisions table"))
     }
@@ -259,7 +261,8 @@ fn upsert(
     values: &[(&str, SqlValue)],
     insert_only: &[(&str, SqlValue)],
 ) -> Result<(), strata_dialect_api::PluginError> {
-    let sets: Vec<String> = values.iter().enumerate().map(|(i, (c, _))| format!("{c} = {}", placeholder.nth(i + 1))).collect();
+    let sets: Vec<String> =
+        values.iter().enumerate().map(|(i, (c, _))| format!("{c} = {}", placeholder.nth(i + 1))).collect();
     let update =
         format!("UPDATE {table} SET {} WHERE version = {}", sets.join(", "), placeholder.nth(values.len() + 1));
     let mut args: Vec<SqlValue> = values.iter().map(|(_, v)| v.clone()).collect();
@@ -271,8 +274,9 @@ fn upsert(
         std::iter::once("version").chain(values.iter().chain(insert_only).map(|(c, _)| *c)).collect();
     let marks: Vec<String> = (1..=columns.len()).map(|i| placeholder.nth(i)).collect();
     let insert = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), marks.join(", "));
-    let args: Vec<SqlValue> =
-        std::iter::once(SqlValue::from(version)).chain(values.iter().chain(insert_only).map(|(_, v)| v.clone())).collect();
+    let args: Vec<SqlValue> = std::iter::once(SqlValue::from(version))
+        .chain(values.iter().chain(insert_only).map(|(_, v)| v.clone()))
+        .collect();
     conn.exec(&insert, args)?;
     Ok(())
 }
