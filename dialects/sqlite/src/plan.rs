@@ -42,10 +42,9 @@ pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, P
                 }
             }
             Change::AddTable { table, .. } => add_tables.push((table, source)),
-            Change::DropTable { table, .. } => {
-                fk_source.get_or_insert(source);
-                drop_tables.push((table, source));
-            }
+            // A plain drop needs no pragmas: referencing tables are dropped first,
+            // and a surviving one holding rows should make the drop fail.
+            Change::DropTable { table, .. } => drop_tables.push((table, source)),
             Change::RenameTable { from, to, .. } => {
                 let mut s = Statement::new(
                     format!("ALTER TABLE {} RENAME TO {}", quote(from), quote(to)),
@@ -710,8 +709,8 @@ mod tests {
         assert_eq!(drop.reverse.len(), 2);
         assert!(drop.reverse[0].starts_with("CREATE TABLE `users`"));
         assert_eq!(drop.checks[0].sql, "SELECT NOT EXISTS (SELECT 1 FROM `users`) AS `is_empty`");
-        assert_eq!(plan.statements.first().unwrap().sql, "PRAGMA foreign_keys = off");
-        assert_eq!(plan.statements.last().unwrap().sql, "PRAGMA foreign_keys = on");
+        // A plain drop is just the drop: no foreign-key pragmas around it.
+        assert_eq!(plan.statements.len(), 1);
     }
 
     #[test]
@@ -868,6 +867,6 @@ mod tests {
         )
         .unwrap();
         let order: Vec<&str> = drop.statements.iter().map(|s| s.sql.as_str()).collect();
-        assert_eq!(order[2..4], ["DROP TABLE `c`", "DROP TABLE `p`"]);
+        assert_eq!(order, ["DROP TABLE `c`", "DROP TABLE `p`"]);
     }
 }
