@@ -331,7 +331,7 @@ mod scenarios {
         let cache = db.sb.path.join("cache");
         let env = [("STRATA_CACHE_DIR", cache.to_str().unwrap())];
         db.sb.strata_env(&["migrate", "down", "--url", &db.url, "--dev-url", &db.dev, "--dry-run"], &env).ok();
-        let cached = std::fs::read_dir(&cache.join("states")).unwrap().count();
+        let cached = std::fs::read_dir(cache.join("states")).unwrap().count();
         assert_eq!(cached, 2, "states of versions 2 and 3 are cached");
         // A warm run must not need the dev database to replay: make replay impossible
         // by breaking a file's history? Instead, check the cache is read: it stays at 2.
