@@ -176,3 +176,81 @@ pub fn sqlite_tables(path: &Path) -> Vec<String> {
     .map(|r| r[0].clone())
     .collect()
 }
+
+/// A database server URL from the environment. Without it the test is skipped
+/// with a visible message — except under CI (`CI=true`), where a missing server
+/// is a failure.
+pub fn server_url(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("{var} is not set: CI must provide this database server (see .ci/run)")
+        }
+        _ => {
+            eprintln!("skipping: {var} not set");
+            None
+        }
+    }
+}
+
+/// A PostgreSQL database created for one test (and dropped after it), driven
+/// through `psql`.
+pub struct PgDb {
+    /// The database name.
+    pub name: String,
+    base: String,
+}
+
+/// `url` with its database replaced by `db`.
+fn with_database(url: &str, db: &str) -> String {
+    let (head, query) = url.split_once('?').unwrap_or((url, ""));
+    let scheme_end = head.find("://").map_or(0, |i| i + 3);
+    let head = match head[scheme_end..].find('/') {
+        Some(i) => &head[..scheme_end + i],
+        None => head,
+    };
+    if query.is_empty() { format!("{head}/{db}") } else { format!("{head}/{db}?{query}") }
+}
+
+fn psql(url: &str, sql: &str) -> std::process::Output {
+    Command::new("psql")
+        .args([url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-F", "\x1f", "-P", "null=NULL", "-c", sql])
+        .output()
+        .expect("run psql")
+}
+
+impl PgDb {
+    /// Creates a fresh database named after the test; `None` when no server is configured.
+    pub fn create(label: &str) -> Option<PgDb> {
+        let base = server_url("STRATA_TEST_POSTGRES_URL")?;
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let name = format!("strata_{}_{}_{n}", label.replace('-', "_"), std::process::id());
+        let out = psql(&base, &format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"));
+        assert!(out.status.success(), "creating database {name}: {}", String::from_utf8_lossy(&out.stderr));
+        Some(PgDb { name, base })
+    }
+
+    /// The database's URL.
+    pub fn url(&self) -> String {
+        with_database(&self.base, &self.name)
+    }
+
+    /// Runs SQL, panicking on error.
+    pub fn exec(&self, sql: &str) {
+        let out = psql(&self.url(), sql);
+        assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Rows of a query, every value as text (`NULL` for null).
+    pub fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+        let out = psql(&self.url(), sql);
+        assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split('\x1f').map(String::from).collect()).collect()
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        let _ = psql(&self.base, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+    }
+}

@@ -12,7 +12,6 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
-use strata_dialect_api::PlanOptions;
 
 #[derive(Debug, Args)]
 pub struct DirArg {
@@ -250,7 +249,7 @@ fn diff(
     let current = dev.state_of_dir(dir.path(), &files)?;
     let desired = plan::load_state(&ctx.registry, &Source::parse(&to), Some(&mut dev))?;
     let driver = dev.driver().clone();
-    let plan = plan::plan(&driver, &current, &desired, &PlanOptions::default())?;
+    let plan = plan::plan(&driver, &current, &desired, &dev.plan_options(false))?;
     if plan.is_empty() {
         if ctx.out.json() {
             ctx.out.print_json(&json!({ "File": null }));

@@ -6,7 +6,7 @@ use crate::plan::{self, DevDb, Source};
 use clap::Subcommand;
 use serde_json::json;
 use std::io::{BufRead, IsTerminal, Write};
-use strata_dialect_api::{InspectOptions, PlanOptions, Realm, Schema};
+use strata_dialect_api::{InspectOptions, PlanOptions};
 
 #[derive(Debug, Subcommand)]
 pub enum SchemaCmd {
@@ -74,11 +74,6 @@ pub fn run(ctx: &Ctx, cmd: &SchemaCmd) -> Result<i32, Error> {
     }
 }
 
-/// An empty realm with the same schemas: what "create everything" diffs from.
-fn empty_like(realm: &Realm) -> Realm {
-    Realm { schemas: realm.schemas.iter().map(|s| Schema { name: s.name.clone(), ..Schema::default() }).collect() }
-}
-
 fn inspect(ctx: &Ctx, url: &Option<String>, schemas: &[String], exclude: &[String]) -> Result<i32, Error> {
     let url = ctx.url(url)?;
     let mut conn = plan::open(&ctx.registry, &url)?;
@@ -91,7 +86,7 @@ fn inspect(ctx: &Ctx, url: &Option<String>, schemas: &[String], exclude: &[Strin
         return Ok(0);
     }
     let driver = conn.driver().clone();
-    let plan = plan::plan(&driver, &empty_like(&realm), &realm, &PlanOptions::default())?;
+    let plan = plan::plan(&driver, &plan::empty_realm(&realm, conn.info()), &realm, &conn.plan_options(false))?;
     print!("{}", plan::plan_sql(&plan, true));
     Ok(0)
 }
@@ -162,9 +157,9 @@ fn apply(
     let mut conn = plan::open(&ctx.registry, &url)?;
     let mut dev = dev_for(ctx, dev_url, &[&to], Some(&url))?;
     let desired = plan::load_state(&ctx.registry, &to, dev.as_mut())?;
-    let current = conn.inspect(&plan::target_inspect()).map_err(db(format!("inspecting {}", conn.url())))?;
+    let current = plan::inspect_target(&mut conn, None)?;
     let driver = conn.driver().clone();
-    let plan = plan::plan(&driver, &current, &desired, &PlanOptions::default())?;
+    let plan = plan::plan(&driver, &current, &desired, &conn.plan_options(false))?;
     let pending: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
     if plan.is_empty() {
         if ctx.out.json() {

@@ -400,7 +400,7 @@ fn lex_error(dir: &Dir, file: &File, err: crate::dir::LexError) -> Error {
 
 /// Refuses a first run against a database that holds anything but the revisions table.
 fn ensure_clean(conn: &mut Conn, revisions_schema: Option<&str>) -> Result<(), Error> {
-    let realm = conn.inspect(&crate::plan::target_inspect()).map_err(db("inspecting the database"))?;
+    let realm = crate::plan::inspect_target(conn, revisions_schema)?;
     let _ = revisions_schema;
     let tables: Vec<(&str, &str)> =
         realm.schemas.iter().flat_map(|s| s.tables.iter().map(move |t| (s.name.as_str(), t.name.as_str()))).collect();

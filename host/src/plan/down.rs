@@ -22,7 +22,7 @@ use crate::revisions::{History, HistoryStore, Revision, RevisionStore, TYPE_BASE
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant, SystemTime};
-use strata_dialect_api::{DiffOptions, PlanOptions, PreCheck, Realm};
+use strata_dialect_api::{PreCheck, Realm};
 
 /// Options of `migrate down`.
 #[derive(Debug, Clone)]
@@ -303,13 +303,11 @@ fn down_locked(
     }
 
     // Drift: what the revisions say must be what the database holds.
-    let actual = conn.inspect(&super::target_inspect()).map_err(db(format!("inspecting {}", conn.url())))?;
-    let drift = driver
-        .diff(&expected, &actual, &DiffOptions { ignore_schema_names: true })
-        .map_err(db("comparing the expected and actual schema"))?;
+    let actual = super::inspect_target(conn, opts.revisions_schema.as_deref())?;
+    let drift = super::diff(&driver, &expected, &actual)?;
     if !drift.is_empty() {
         let sql = driver
-            .plan(&drift, &PlanOptions::default())
+            .plan(&drift, &conn.plan_options(false))
             .map(|p| plan_sql(&p, true))
             .unwrap_or_else(|_| drift.iter().map(|c| format!("-- {}\n", c.describe())).collect());
         report.drift = Some(sql);
@@ -332,7 +330,7 @@ fn down_locked(
         let idx = current_idx - n;
         let from = if n == 0 { actual.clone() } else { state(Some(idx), &states) };
         let to = before(idx, &states);
-        let plan = plan_diff(&driver, &from, &to, &PlanOptions { checks: true, ..PlanOptions::default() })?;
+        let plan = plan_diff(&driver, &from, &to, &conn.plan_options(true))?;
         let name = dir
             .files()
             .iter()
@@ -388,12 +386,10 @@ fn down_locked(
                 let got = ran.and_then(|()| dev.inspect());
                 dev.reset()?;
                 let got = got?;
-                let diff = driver
-                    .diff(&got, &to, &DiffOptions { ignore_schema_names: true })
-                    .map_err(db("verifying down.sql"))?;
+                let diff = super::diff(&driver, &got, &to)?;
                 if !diff.is_empty() {
                     let missing =
-                        driver.plan(&diff, &PlanOptions::default()).map(|p| plan_sql(&p, false)).unwrap_or_default();
+                        driver.plan(&diff, &conn.plan_options(false)).map(|p| plan_sql(&p, false)).unwrap_or_default();
                     return Ok(refuse(
                         report,
                         format!(

@@ -60,6 +60,37 @@ pub fn target_inspect() -> InspectOptions {
     InspectOptions { exclude_tables: vec![TABLE.into(), HISTORY_TABLE.into()], ..InspectOptions::default() }
 }
 
+/// Inspects a target database as the user's schema: without Strata's tables,
+/// and without the schema holding them when nothing else is in it (so no plan
+/// ever drops or creates it).
+///
+/// # Errors
+/// When inspection fails.
+pub fn inspect_target(conn: &mut Conn, revisions_schema: Option<&str>) -> Result<Realm, Error> {
+    let mut realm = conn.inspect(&target_inspect()).map_err(db(format!("inspecting {}", conn.url())))?;
+    let own = conn.revisions_schema(revisions_schema);
+    if own != conn.info().schema {
+        realm.schemas.retain(|s| Some(&s.name) != own.as_ref() || !s.is_empty());
+    }
+    Ok(realm)
+}
+
+/// The empty starting point of a connection: its bound or default schema with
+/// nothing in it. Other schemas are created (or dropped) by plans.
+pub fn empty_realm(realm: &Realm, info: &strata_dialect_api::ConnInfo) -> Realm {
+    let keep = |name: &str| info.schema.as_deref() == Some(name) || matches!(name, "public" | "main");
+    let mut schemas: Vec<strata_dialect_api::Schema> = realm
+        .schemas
+        .iter()
+        .filter(|s| keep(&s.name))
+        .map(|s| strata_dialect_api::Schema { name: s.name.clone(), ..Default::default() })
+        .collect();
+    if schemas.is_empty() && realm.schemas.len() == 1 {
+        schemas.push(strata_dialect_api::Schema { name: realm.schemas[0].name.clone(), ..Default::default() });
+    }
+    Realm { schemas }
+}
+
 /// Reads the SQL text of a schema source on disk: one file, or every `*.sql`
 /// file of a directory in name order.
 ///
@@ -150,17 +181,21 @@ impl DevDb {
     /// # Errors
     /// When planning or a statement fails.
     pub fn load(&mut self, realm: &Realm) -> Result<(), Error> {
-        let empty = Realm {
-            schemas: realm
-                .schemas
-                .iter()
-                .map(|s| strata_dialect_api::Schema { name: s.name.clone(), ..Default::default() })
-                .collect(),
-        };
+        let empty = empty_realm(realm, self.conn.info());
         let driver = self.conn.driver().clone();
-        let plan = plan(&driver, &empty, realm, &PlanOptions::default())?;
+        let plan = plan(&driver, &empty, realm, &self.conn.plan_options(false))?;
         let stmts: Vec<String> = plan.statements.into_iter().map(|s| s.sql).collect();
         self.exec_all("recreating a cached state", &stmts)
+    }
+
+    /// Facts about the dev connection.
+    pub fn info(&self) -> &strata_dialect_api::ConnInfo {
+        self.conn.info()
+    }
+
+    /// The plan options for SQL run on the dev database.
+    pub fn plan_options(&self, checks: bool) -> PlanOptions {
+        self.conn.plan_options(checks)
     }
 
     /// The lexer options of the dev database's dialect.
@@ -251,7 +286,7 @@ pub fn load_state(registry: &Registry, source: &Source, dev: Option<&mut DevDb>)
     match source {
         Source::Url(url) => {
             let mut conn = open(registry, url)?;
-            conn.inspect(&target_inspect()).map_err(db(format!("inspecting {}", conn.url())))
+            inspect_target(&mut conn, None)
         }
         Source::Files(path) => match dev {
             Some(dev) => dev.state_of_files(path),
@@ -267,12 +302,48 @@ pub fn load_state(registry: &Registry, source: &Source, dev: Option<&mut DevDb>)
 /// # Errors
 /// When the plugin cannot diff or plan.
 pub fn plan(driver: &Driver, from: &Realm, to: &Realm, options: &PlanOptions) -> Result<Plan, Error> {
-    let changes: Vec<Change> =
-        driver.diff(from, to, &DiffOptions { ignore_schema_names: true }).map_err(db("computing the diff"))?;
+    let changes = diff(driver, from, to)?;
     if changes.is_empty() {
         return Ok(Plan::default());
     }
     driver.plan(&changes, options).map_err(db("planning the changes"))
+}
+
+/// The changes turning `from` into `to`, computed by the plugin on the parts
+/// that differ.
+///
+/// # Errors
+/// When the plugin cannot compare them.
+pub fn diff(driver: &Driver, from: &Realm, to: &Realm) -> Result<Vec<Change>, Error> {
+    let (from, to) = reduce(from, to);
+    if from == to {
+        return Ok(Vec::new());
+    }
+    driver.diff(&from, &to, &DiffOptions { ignore_schema_names: true }).map_err(db("computing the diff"))
+}
+
+/// The parts of two realms the plugin needs to diff them: tables that are the
+/// same on both sides are left out (views, triggers and schema attributes are
+/// kept whole, since dialects consult them when a table is rebuilt). Crossing the
+/// plugin boundary as JSON costs in proportion to what is sent, and a revert
+/// step of a long directory changes a handful of tables out of hundreds.
+fn reduce(from: &Realm, to: &Realm) -> (Realm, Realm) {
+    if from.schemas.len() != to.schemas.len() {
+        return (from.clone(), to.clone());
+    }
+    let positional = from.schemas.len() == 1;
+    let mut out = (Realm::default(), Realm::default());
+    for fs in &from.schemas {
+        let ts = if positional { to.schemas.first() } else { to.schema(&fs.name) };
+        let Some(ts) = ts else { return (from.clone(), to.clone()) };
+        let strip = |a: &strata_dialect_api::Schema, b: &strata_dialect_api::Schema| strata_dialect_api::Schema {
+            tables: a.tables.iter().filter(|t| b.table(&t.name) != Some(*t)).cloned().collect(),
+            ..a.clone()
+        };
+        out.0.schemas.push(strip(fs, ts));
+        out.1.schemas.push(strip(ts, fs));
+    }
+    out
 }
 
 /// Drops everything in the connection's scope, the revisions table included.
@@ -281,15 +352,9 @@ pub fn plan(driver: &Driver, from: &Realm, to: &Realm, options: &PlanOptions) ->
 /// When inspection, planning or a drop fails.
 pub fn clean(conn: &mut Conn) -> Result<Plan, Error> {
     let realm = conn.inspect(&InspectOptions::default()).map_err(db("inspecting the database"))?;
-    let empty = Realm {
-        schemas: realm
-            .schemas
-            .iter()
-            .map(|s| strata_dialect_api::Schema { name: s.name.clone(), ..Default::default() })
-            .collect(),
-    };
+    let empty = empty_realm(&realm, conn.info());
     let driver = conn.driver().clone();
-    let plan = plan(&driver, &realm, &empty, &PlanOptions::default())?;
+    let plan = plan(&driver, &realm, &empty, &conn.plan_options(false))?;
     execute(conn, &plan)?;
     Ok(plan)
 }

@@ -37,6 +37,22 @@ impl Conn {
         &self.info
     }
 
+    /// Plan options for SQL run on this connection: schema-qualified names when
+    /// the URL is not bound to one schema of a dialect that has schemas.
+    pub fn plan_options(&self, checks: bool) -> strata_dialect_api::PlanOptions {
+        let qualify = self.info.schema.is_none() && self.driver.manifest.capabilities.schemas;
+        strata_dialect_api::PlanOptions { qualify, checks }
+    }
+
+    /// Where Strata keeps its tables on this connection, as Atlas does: the
+    /// `--revisions-schema`, else the URL's bound schema, else (for dialects with
+    /// schemas) the schema `atlas_schema_revisions`.
+    pub fn revisions_schema(&self, flag: Option<&str>) -> Option<String> {
+        flag.map(String::from)
+            .or_else(|| self.info.schema.clone())
+            .or_else(|| self.driver.manifest.capabilities.schemas.then(|| crate::revisions::TABLE.to_string()))
+    }
+
     /// Inspects the database.
     ///
     /// # Errors

@@ -39,6 +39,8 @@ impl HistoryStore {
     /// # Errors
     /// When the dialect cannot keep the table there.
     pub fn new(conn: &Conn, schema: Option<&str>) -> Result<HistoryStore, crate::Error> {
+        let schema = conn.revisions_schema(schema);
+        let schema = schema.as_deref();
         let (table, create) =
             table_sql(conn, schema, HISTORY_TABLE, RenderRequest::HistoryTable { schema: schema.map(String::from) })?;
         Ok(HistoryStore { table, create, placeholder: conn.driver().manifest.capabilities.placeholder })

@@ -139,6 +139,8 @@ impl RevisionStore {
     /// # Errors
     /// When the dialect cannot keep the table there.
     pub fn new(conn: &Conn, schema: Option<&str>) -> Result<RevisionStore, crate::Error> {
+        let schema = conn.revisions_schema(schema);
+        let schema = schema.as_deref();
         let (table, create) =
             table_sql(conn, schema, TABLE, RenderRequest::RevisionsTable { schema: schema.map(String::from) })?;
         Ok(RevisionStore { table, create, placeholder: conn.driver().manifest.capabilities.placeholder })
