@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("raw") if args.len() == 3 => raw(Path::new(&args[1]), Path::new(&args[2])),
-        Some("down") | None => down(&args.get(1..).unwrap_or_default().to_vec()),
+        Some("down") | None => down(args.get(1..).unwrap_or_default()),
         _ => Err("usage: strata-bench down [--files N] [--revert M] [--runs R] | strata-bench raw DB FILE".into()),
     };
     match result {

@@ -3,9 +3,81 @@
 //! by a hash chain over the dialect and every statement up to that version, so a
 //! key can only ever name one state.
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
-use strata_dialect_api::Realm;
+use strata_dialect_api::{Attr, Realm, Table, Trigger, View};
+
+/// A state as the change from the state before it: the tables added or
+/// changed, the tables removed, and the (small) rest of each schema whole.
+/// Reading one full state and a run of patches is far cheaper than reading
+/// every full state of a long directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Patch {
+    schemas: Vec<SchemaPatch>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct SchemaPatch {
+    name: String,
+    upserts: Vec<Table>,
+    removes: Vec<String>,
+    views: Vec<View>,
+    triggers: Vec<Trigger>,
+    attrs: Vec<Attr>,
+}
+
+impl Patch {
+    /// The patch turning `from` into `to`; `None` when their schemas differ
+    /// (then only the full state is kept).
+    pub fn between(from: &Realm, to: &Realm) -> Option<Patch> {
+        if from.schemas.len() != to.schemas.len() {
+            return None;
+        }
+        let mut schemas = Vec::new();
+        for (f, t) in from.schemas.iter().zip(&to.schemas) {
+            if f.name != t.name {
+                return None;
+            }
+            let before: std::collections::HashMap<&str, &Table> =
+                f.tables.iter().map(|t| (t.name.as_str(), t)).collect();
+            let after: std::collections::HashSet<&str> = t.tables.iter().map(|t| t.name.as_str()).collect();
+            schemas.push(SchemaPatch {
+                name: t.name.clone(),
+                upserts: t.tables.iter().filter(|x| before.get(x.name.as_str()) != Some(x)).cloned().collect(),
+                removes: f.tables.iter().filter(|x| !after.contains(x.name.as_str())).map(|x| x.name.clone()).collect(),
+                views: t.views.clone(),
+                triggers: t.triggers.clone(),
+                attrs: t.attrs.clone(),
+            });
+        }
+        Some(Patch { schemas })
+    }
+
+    /// Applies the patch to the state it was taken from.
+    pub fn apply(&self, realm: &mut Realm) -> bool {
+        if realm.schemas.len() != self.schemas.len() {
+            return false;
+        }
+        for (schema, patch) in realm.schemas.iter_mut().zip(&self.schemas) {
+            if schema.name != patch.name {
+                return false;
+            }
+            schema.tables.retain(|t| !patch.removes.contains(&t.name));
+            for table in &patch.upserts {
+                match schema.tables.iter_mut().find(|t| t.name == table.name) {
+                    Some(slot) => *slot = table.clone(),
+                    None => schema.tables.push(table.clone()),
+                }
+            }
+            schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
+            schema.views = patch.views.clone();
+            schema.triggers = patch.triggers.clone();
+            schema.attrs = patch.attrs.clone();
+        }
+        true
+    }
+}
 
 /// The on-disk cache of inspected states.
 #[derive(Debug, Clone)]
@@ -35,22 +107,39 @@ impl StateCache {
 
     /// The state stored under `key`.
     pub fn get(&self, key: &str) -> Option<Realm> {
-        let path = self.dir.as_ref()?.join(format!("{key}.json"));
-        let text = std::fs::read_to_string(path).ok()?;
-        serde_json::from_str(&text).ok()
+        self.read(&format!("{key}.json"))
+    }
+
+    /// The patch from the state before `key` to the state under `key`.
+    pub fn get_patch(&self, key: &str) -> Option<Patch> {
+        self.read(&format!("{key}.patch.json"))
     }
 
     /// Stores a state; failures only cost speed, so they are ignored.
     pub fn put(&self, key: &str, realm: &Realm) {
+        self.write(&format!("{key}.json"), realm);
+    }
+
+    /// Stores the patch leading to the state under `key`.
+    pub fn put_patch(&self, key: &str, patch: &Patch) {
+        self.write(&format!("{key}.patch.json"), patch);
+    }
+
+    fn read<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+        let bytes = std::fs::read(self.dir.as_ref()?.join(name)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    fn write<T: Serialize>(&self, name: &str, value: &T) {
         let Some(dir) = &self.dir else { return };
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
-        let Ok(text) = serde_json::to_string(realm) else { return };
+        let Ok(text) = serde_json::to_vec(value) else { return };
         // Write then rename, so a concurrent reader never sees half a file.
-        let tmp = dir.join(format!("{key}.{}.tmp", std::process::id()));
+        let tmp = dir.join(format!("{name}.{}.tmp", std::process::id()));
         if std::fs::write(&tmp, text).is_ok() {
-            let _ = std::fs::rename(&tmp, dir.join(format!("{key}.json")));
+            let _ = std::fs::rename(&tmp, dir.join(name));
         }
     }
 }
@@ -103,5 +192,30 @@ mod tests {
         assert_eq!(cache.get("k"), Some(realm));
         let _ = std::fs::remove_dir_all(dir);
         assert!(StateCache::disabled().get("k").is_none());
+    }
+
+    #[test]
+    fn patch_rebuilds_the_next_state() {
+        use strata_dialect_api::{Column, Schema};
+        let table = |name: &str, cols: &[&str]| Table {
+            name: name.into(),
+            columns: cols
+                .iter()
+                .map(|c| Column { name: (*c).into(), ty: "int".into(), nullable: true, ..Default::default() })
+                .collect(),
+            ..Default::default()
+        };
+        let realm =
+            |tables: Vec<Table>| Realm { schemas: vec![Schema { name: "main".into(), tables, ..Default::default() }] };
+        let from = realm(vec![table("a", &["x"]), table("b", &["x"]), table("c", &["x"])]);
+        let to = realm(vec![table("a", &["x"]), table("b", &["x", "y"]), table("d", &["x"])]);
+        let patch = Patch::between(&from, &to).unwrap();
+        assert_eq!(patch.schemas[0].upserts.len(), 2, "b changed, d added");
+        assert_eq!(patch.schemas[0].removes, ["c"]);
+        let mut state = from.clone();
+        assert!(patch.apply(&mut state));
+        assert_eq!(state, to);
+        let other = Realm { schemas: vec![Schema { name: "public".into(), ..Default::default() }] };
+        assert!(Patch::between(&from, &other).is_none());
     }
 }

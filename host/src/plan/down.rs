@@ -284,12 +284,10 @@ fn down_locked(
                 .collect(),
         }
     };
-    let state = |i: Option<usize>, states: &HashMap<usize, Realm>| -> Realm {
-        i.and_then(|i| states.get(&i).cloned()).unwrap_or_else(|| empty.clone())
-    };
+    let state = |i: Option<usize>| -> &Realm { i.and_then(|i| states.get(&i)).unwrap_or(&empty) };
     // The state before the version at `idx`: every index from the target up is
     // in `states`, and before the first version there is nothing.
-    let before = |idx: usize, states: &HashMap<usize, Realm>| state(idx.checked_sub(1), states);
+    let before = |idx: usize| state(idx.checked_sub(1));
 
     // An interrupted revert of the newest version: the expected state is its
     // state plus the down statements that already ran.
@@ -328,9 +326,8 @@ fn down_locked(
     let mut steps: Vec<Step> = Vec::new();
     for (n, rev) in reverting.iter().enumerate() {
         let idx = current_idx - n;
-        let from = if n == 0 { actual.clone() } else { state(Some(idx), &states) };
-        let to = before(idx, &states);
-        let plan = plan_diff(&driver, &from, &to, &conn.plan_options(true))?;
+        let from = if n == 0 { &actual } else { state(Some(idx)) };
+        let plan = plan_diff(&driver, from, before(idx), &conn.plan_options(true))?;
         let name = dir
             .files()
             .iter()
@@ -378,15 +375,15 @@ fn down_locked(
             for (n, (step, down)) in steps.iter_mut().zip(downs).enumerate() {
                 let Some(down) = down else { continue };
                 let idx = current_idx - n;
-                let from = state(Some(idx), &states);
-                let to = before(idx, &states);
+                let from = state(Some(idx));
+                let to = before(idx);
                 // Verify on the dev database: the down must land exactly on the target state.
-                dev.load(&from)?;
+                dev.load(from)?;
                 let ran = dev.exec_all(&format!("down.sql of version {}", step.version), &down);
                 let got = ran.and_then(|()| dev.inspect());
                 dev.reset()?;
                 let got = got?;
-                let diff = super::diff(&driver, &got, &to)?;
+                let diff = super::diff(&driver, &got, to)?;
                 if !diff.is_empty() {
                     let missing =
                         driver.plan(&diff, &conn.plan_options(false)).map(|p| plan_sql(&p, false)).unwrap_or_default();
@@ -623,20 +620,35 @@ fn materialize(
     cache: &StateCache,
 ) -> Result<HashMap<usize, Realm>, Error> {
     let mut out = HashMap::new();
+    // Warm path: the lowest needed state whole, then each next one by its patch.
+    if let Some(&first) = needed.first()
+        && let Some(mut realm) = cache.get(&keys[first])
+    {
+        out.insert(first, realm.clone());
+        // `needed` is contiguous, and the patch under key i leads from state i-1.
+        for &i in &needed[1..] {
+            match cache.get_patch(&keys[i]) {
+                Some(patch) if patch.apply(&mut realm) => out.insert(i, realm.clone()),
+                _ => break,
+            };
+        }
+    }
     for &i in needed {
-        if let Some(realm) = cache.get(&keys[i]) {
+        if !out.contains_key(&i)
+            && let Some(realm) = cache.get(&keys[i])
+        {
             out.insert(i, realm);
         }
     }
     let missing: Vec<usize> = needed.iter().copied().filter(|i| !out.contains_key(i)).collect();
     let (Some(&lo), Some(&hi)) = (missing.first(), missing.last()) else { return Ok(out) };
     let start = (0..lo).rev().find_map(|j| cache.get(&keys[j]).map(|r| (j, r)));
-    let from = match start {
+    let (from, mut previous) = match start {
         Some((j, realm)) => {
             dev.load(&realm)?;
-            j + 1
+            (j + 1, Some(realm))
         }
-        None => 0,
+        None => (0, None),
     };
     let result = (|| {
         for (i, link) in chain.iter().enumerate().take(hi + 1).skip(from) {
@@ -644,7 +656,13 @@ fn materialize(
             if needed.contains(&i) && !out.contains_key(&i) {
                 let realm = dev.inspect()?;
                 cache.put(&keys[i], &realm);
+                if let Some(patch) = previous.as_ref().and_then(|p| crate::plan::Patch::between(p, &realm)) {
+                    cache.put_patch(&keys[i], &patch);
+                }
+                previous = Some(realm.clone());
                 out.insert(i, realm);
+            } else {
+                previous = None;
             }
         }
         Ok::<(), Error>(())

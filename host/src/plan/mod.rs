@@ -4,7 +4,7 @@
 mod cache;
 mod down;
 
-pub use cache::{StateCache, chain_keys};
+pub use cache::{Patch, StateCache, chain_keys};
 pub use down::{DownOptions, DownReport, down};
 
 use crate::dir::{File, LexOptions};
@@ -328,18 +328,27 @@ pub fn diff(driver: &Driver, from: &Realm, to: &Realm) -> Result<Vec<Change>, Er
 /// plugin boundary as JSON costs in proportion to what is sent, and a revert
 /// step of a long directory changes a handful of tables out of hundreds.
 fn reduce(from: &Realm, to: &Realm) -> (Realm, Realm) {
+    use std::collections::HashMap;
+    use strata_dialect_api::{Schema, Table};
     if from.schemas.len() != to.schemas.len() {
         return (from.clone(), to.clone());
     }
     let positional = from.schemas.len() == 1;
+    // Tables present on the other side, by name, to compare without a quadratic scan.
+    let strip = |a: &Schema, b: &Schema| {
+        let other: HashMap<&str, &Table> = b.tables.iter().map(|t| (t.name.as_str(), t)).collect();
+        Schema {
+            name: a.name.clone(),
+            tables: a.tables.iter().filter(|t| other.get(t.name.as_str()) != Some(t)).cloned().collect(),
+            views: a.views.clone(),
+            triggers: a.triggers.clone(),
+            attrs: a.attrs.clone(),
+        }
+    };
     let mut out = (Realm::default(), Realm::default());
     for fs in &from.schemas {
         let ts = if positional { to.schemas.first() } else { to.schema(&fs.name) };
         let Some(ts) = ts else { return (from.clone(), to.clone()) };
-        let strip = |a: &strata_dialect_api::Schema, b: &strata_dialect_api::Schema| strata_dialect_api::Schema {
-            tables: a.tables.iter().filter(|t| b.table(&t.name) != Some(*t)).cloned().collect(),
-            ..a.clone()
-        };
         out.0.schemas.push(strip(fs, ts));
         out.1.schemas.push(strip(ts, fs));
     }
