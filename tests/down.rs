@@ -6,7 +6,8 @@ use strata_tests::{PgDb, Sandbox, sqlite_rows, sqlite_tables};
 /// Which server a scenario runs on.
 enum Kind {
     Sqlite,
-    Postgres(PgDb, PgDb),
+    /// The target database, and the dev database (kept so it is dropped with the test).
+    Postgres(PgDb, #[allow(dead_code)] PgDb),
 }
 
 /// A target database of one dialect, with a sandbox for the project files.
@@ -152,13 +153,9 @@ mod scenarios {
         assert_eq!(db.versions(), ["1", "2"]);
         // Rows of surviving tables are untouched; the added column is gone.
         assert_eq!(db.rows("SELECT id, name FROM users ORDER BY id"), [["1", "ada"], ["2", "bob"]]);
-        let cols = db.rows("SELECT name FROM pragma_table_info('users') ORDER BY cid");
-        assert_eq!(cols, [["id"], ["name"]]);
-        // The index of version 1 survived the rebuild of users.
-        assert_eq!(
-            db.rows("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'users_name'"),
-            [["users_name"]]
-        );
+        assert_eq!(db.columns("users"), ["id", "name"]);
+        // The index of version 1 survived (on SQLite, a rebuild of users).
+        assert!(db.has_index("users_name"));
         // Applying again brings version 3 back.
         db.apply();
         assert_eq!(db.versions(), ["1", "2", "3"]);
