@@ -434,3 +434,23 @@ fn quickstart_example_applies() {
     assert_eq!(status["Current"], "20240104000000");
     assert_eq!(sqlite_tables(&sb.path.join("quickstart.db")), ["posts", "tags", "users"]);
 }
+
+#[test]
+fn plugin_named_in_atlas_hcl_is_loaded() {
+    let sb = Sandbox::new("plugin-hcl");
+    let plugin = cdylib("strata_fixture_panicky");
+    sb.write(
+        "atlas.hcl",
+        &format!(
+            "plugin \"panicky\" {{\n  path = \"{}\"\n}}\n\nenv \"x\" {{\n  url = \"panicky://db\"\n}}\n",
+            plugin.display()
+        ),
+    );
+    // Loaded from the config (not from STRATA_PLUGIN_PATH): its panic is reported as an error.
+    let run = sb.strata(&["schema", "inspect", "--env", "x"]).expect_code(1);
+    assert!(run.stderr().contains("plugin panicky panicked in open"), "{}", run.stderr());
+    // Without the block the scheme is unknown.
+    sb.write("atlas.hcl", "env \"x\" {\n  url = \"panicky://db\"\n}\n");
+    let run = sb.strata(&["schema", "inspect", "--env", "x"]).expect_code(2);
+    assert!(run.stderr().contains("unknown URL scheme \"panicky\""), "{}", run.stderr());
+}
