@@ -1,0 +1,76 @@
+//! Pre-migration checks for destructive or data-dependent PostgreSQL statements:
+//! queries returning one true row when the statement cannot lose data or fail
+//! on the data (Atlas's shape, `SELECT NOT EXISTS (…) AS "is_empty"`).
+
+use crate::types::{int_range, quote};
+use strata_dialect_api::PreCheck;
+
+/// Dropping `table` (rendered as `table_sql`) loses nothing when it holds no row.
+pub(crate) fn table_is_empty(table_sql: &str, table: &str) -> PreCheck {
+    PreCheck {
+        sql: format!("SELECT NOT EXISTS (SELECT 1 FROM {table_sql}) AS \"is_empty\""),
+        reason: format!("table {table:?} is empty"),
+    }
+}
+
+/// Dropping `column` loses nothing when it holds no non-NULL value.
+pub(crate) fn column_is_empty(table_sql: &str, table: &str, column: &str) -> PreCheck {
+    PreCheck {
+        sql: format!(
+            "SELECT NOT EXISTS (SELECT 1 FROM {table_sql} WHERE {} IS NOT NULL) AS \"is_empty\"",
+            quote(column)
+        ),
+        reason: format!("column {column:?} of table {table:?} is empty"),
+    }
+}
+
+/// `SET NOT NULL` succeeds only when no row holds NULL (a default does not fill them in).
+pub(crate) fn column_has_no_nulls(table_sql: &str, table: &str, column: &str) -> PreCheck {
+    PreCheck {
+        sql: format!("SELECT NOT EXISTS (SELECT 1 FROM {table_sql} WHERE {} IS NULL) AS \"no_nulls\"", quote(column)),
+        reason: format!("column {column:?} of table {table:?} holds no NULL"),
+    }
+}
+
+/// Adding a NOT NULL column without a default succeeds only on an empty table.
+pub(crate) fn table_is_empty_for(table_sql: &str, table: &str, column: &str) -> PreCheck {
+    PreCheck {
+        reason: format!("table {table:?} is empty (new column {column:?} is NOT NULL without a default)"),
+        ..table_is_empty(table_sql, table)
+    }
+}
+
+/// A narrowing type change keeps every value: integers stay in range, anything
+/// else prints the same after a cast to the new type (an explicit cast to
+/// `varchar(n)` truncates, which the comparison catches).
+pub(crate) fn values_fit(table_sql: &str, table: &str, column: &str, ty: &str) -> PreCheck {
+    let c = quote(column);
+    let condition = match int_range(ty) {
+        Some((min, max)) => format!("{c} NOT BETWEEN {min} AND {max}"),
+        None => format!("{c}::text <> ({c}::{ty})::text"),
+    };
+    PreCheck {
+        sql: format!("SELECT NOT EXISTS (SELECT 1 FROM {table_sql} WHERE {c} IS NOT NULL AND {condition}) AS \"fits\""),
+        reason: format!("every value of column {column:?} of table {table:?} fits {ty}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_have_atlas_shape() {
+        assert_eq!(
+            table_is_empty("\"logs\"", "logs").sql,
+            "SELECT NOT EXISTS (SELECT 1 FROM \"logs\") AS \"is_empty\""
+        );
+        assert_eq!(table_is_empty("\"logs\"", "logs").reason, "table \"logs\" is empty");
+        assert_eq!(
+            values_fit("\"t\"", "t", "c", "character varying(3)").sql,
+            "SELECT NOT EXISTS (SELECT 1 FROM \"t\" WHERE \"c\" IS NOT NULL AND \
+             \"c\"::text <> (\"c\"::character varying(3))::text) AS \"fits\""
+        );
+        assert!(values_fit("\"t\"", "t", "c", "integer").sql.contains("\"c\" NOT BETWEEN -2147483648 AND 2147483647"));
+    }
+}

@@ -1,0 +1,430 @@
+//! Diffing two PostgreSQL realms into changes.
+//!
+//! Both sides normally come from inspection, where the server printed every
+//! expression, so most elements compare as they are; SQL fragments (defaults,
+//! predicates, view and function bodies) are compared re-tokenized so that
+//! layout alone is never a change. PostgreSQL identifiers are case-sensitive
+//! once folded, so names compare exactly.
+
+use crate::inspect::is_constraint;
+use crate::objects::{Alter, Object, objects};
+use crate::sql::normalize;
+use strata_dialect_api::{
+    Attr, Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Generated, Index, IndexPart, PluginError,
+    PrimaryKey, Realm, Schema, Table, TableChange, Trigger, View,
+};
+
+/// Computes the changes turning `from` into `to`.
+///
+/// With `ignore_schema_names` and exactly one schema on each side, those two are
+/// compared whatever their names (a dev database works in `public` while the
+/// target is bound to another schema); the changes name `from`'s schema, the
+/// one the plan runs against.
+///
+/// # Errors
+/// Never today; the signature leaves room for elements that cannot be compared.
+pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec<Change>, PluginError> {
+    if options.ignore_schema_names && from.schemas.len() == 1 && to.schemas.len() == 1 {
+        return Ok(diff_schema(&from.schemas[0], &to.schemas[0], &from.schemas[0].name));
+    }
+    let mut changes = Vec::new();
+    for f in &from.schemas {
+        match to.schema(&f.name) {
+            Some(t) => changes.extend(diff_schema(f, t, &f.name)),
+            None => changes.push(Change::DropSchema { schema: f.clone() }),
+        }
+    }
+    for t in &to.schemas {
+        if from.schema(&t.name).is_none() {
+            changes.extend(add_schema(t));
+        }
+    }
+    Ok(changes)
+}
+
+/// The changes creating schema `schema` with everything in it.
+pub(crate) fn add_schema(schema: &Schema) -> Vec<Change> {
+    let name = schema.name.clone();
+    let mut changes = vec![Change::AddSchema {
+        schema: Schema { name: name.clone(), attrs: schema.attrs.clone(), ..Schema::default() },
+    }];
+    changes.extend(schema.tables.iter().map(|t| Change::AddTable { schema: name.clone(), table: t.clone() }));
+    changes.extend(schema.views.iter().map(|v| Change::AddView { schema: name.clone(), view: v.clone() }));
+    changes.extend(schema.triggers.iter().map(|t| Change::AddTrigger { schema: name.clone(), trigger: t.clone() }));
+    changes
+}
+
+fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
+    let schema = name.to_string();
+    let mut changes = Vec::new();
+
+    let alter = diff_objects(&objects(from), &objects(to));
+    if !alter.is_empty() {
+        changes.push(Change::AddSchema {
+            schema: Schema { name: schema.clone(), attrs: vec![alter.to_attr()], ..Schema::default() },
+        });
+    }
+
+    for f in &from.tables {
+        match to.table(&f.name) {
+            None => changes.push(Change::DropTable { schema: schema.clone(), table: f.clone() }),
+            Some(t) => {
+                let table_changes = diff_table(f, t);
+                if !table_changes.is_empty() {
+                    changes.push(Change::ModifyTable {
+                        schema: schema.clone(),
+                        from: f.clone(),
+                        to: t.clone(),
+                        changes: table_changes,
+                    });
+                }
+            }
+        }
+    }
+    for t in &to.tables {
+        if from.table(&t.name).is_none() {
+            changes.push(Change::AddTable { schema: schema.clone(), table: t.clone() });
+        }
+    }
+
+    for f in &from.views {
+        match to.view(&f.name) {
+            None => changes.push(Change::DropView { schema: schema.clone(), view: f.clone() }),
+            Some(t) if !same_view(f, t) => {
+                changes.push(Change::ModifyView { schema: schema.clone(), from: f.clone(), to: t.clone() });
+            }
+            Some(_) => {}
+        }
+    }
+    for t in &to.views {
+        if from.view(&t.name).is_none() {
+            changes.push(Change::AddView { schema: schema.clone(), view: t.clone() });
+        }
+    }
+
+    // Trigger names are unique per table, not per schema.
+    let find =
+        |triggers: &[Trigger], t: &Trigger| triggers.iter().find(|x| x.name == t.name && x.table == t.table).cloned();
+    for f in &from.triggers {
+        match find(&to.triggers, f) {
+            None => changes.push(Change::DropTrigger { schema: schema.clone(), trigger: f.clone() }),
+            Some(t) if normalize(&t.def) != normalize(&f.def) => {
+                changes.push(Change::ModifyTrigger { schema: schema.clone(), from: f.clone(), to: t });
+            }
+            Some(_) => {}
+        }
+    }
+    for t in &to.triggers {
+        if find(&from.triggers, t).is_none() {
+            changes.push(Change::AddTrigger { schema: schema.clone(), trigger: t.clone() });
+        }
+    }
+    changes
+}
+
+fn same_view(from: &View, to: &View) -> bool {
+    normalize(&from.def) == normalize(&to.def) && sorted_attrs(&from.attrs) == sorted_attrs(&to.attrs)
+}
+
+/// An object in comparable form.
+fn norm_object(object: &Object) -> Object {
+    match object {
+        Object::Function(f) => {
+            let mut f = f.clone();
+            f.def = normalize(&f.def);
+            Object::Function(f)
+        }
+        // The server picks an extension's version; comparing it would report
+        // drift between databases of different server builds.
+        Object::Extension(e) => {
+            let mut e = e.clone();
+            e.version = String::new();
+            Object::Extension(e)
+        }
+        Object::Domain(d) => {
+            let mut d = d.clone();
+            d.default = d.default.as_deref().map(normalize);
+            d.checks = d.checks.iter().map(|(n, c)| (n.clone(), normalize(c))).collect();
+            Object::Domain(d)
+        }
+        other => other.clone(),
+    }
+}
+
+fn diff_objects(from: &[Object], to: &[Object]) -> Alter {
+    let mut alter = Alter::default();
+    let find = |list: &[Object], o: &Object| list.iter().find(|x| x.kind() == o.kind() && x.key() == o.key()).cloned();
+    for f in from {
+        match find(to, f) {
+            None => alter.drop.push(f.to_attr()),
+            Some(t) if norm_object(f) != norm_object(&t) => alter.modify.push((f.to_attr(), t.to_attr())),
+            Some(_) => {}
+        }
+    }
+    for t in to {
+        if find(from, t).is_none() {
+            alter.add.push(t.to_attr());
+        }
+    }
+    alter
+}
+
+/// Diffs two versions of one table.
+pub(crate) fn diff_table(from: &Table, to: &Table) -> Vec<TableChange> {
+    let mut changes = Vec::new();
+    for f in &from.columns {
+        match to.column(&f.name) {
+            None => changes.push(TableChange::DropColumn { column: f.clone() }),
+            Some(t) => {
+                let change = ColumnChange::between(&norm_column(f), &norm_column(t));
+                if !change.is_empty() {
+                    changes.push(TableChange::ModifyColumn { from: f.clone(), to: t.clone(), change });
+                }
+            }
+        }
+    }
+    for t in &to.columns {
+        if from.column(&t.name).is_none() {
+            changes.push(TableChange::AddColumn { column: t.clone() });
+        }
+    }
+
+    match (&from.primary_key, &to.primary_key) {
+        (Some(f), None) => changes.push(TableChange::DropPrimaryKey { key: f.clone() }),
+        (None, Some(t)) => changes.push(TableChange::AddPrimaryKey { key: t.clone() }),
+        (Some(f), Some(t)) if norm_pk(f) != norm_pk(t) => {
+            changes.push(TableChange::ModifyPrimaryKey { from: f.clone(), to: t.clone() });
+        }
+        _ => {}
+    }
+
+    for f in &from.indexes {
+        match to.index(&f.name) {
+            None => changes.push(TableChange::DropIndex { index: f.clone() }),
+            Some(t) if norm_index(f) != norm_index(t) => {
+                changes.push(TableChange::ModifyIndex { from: f.clone(), to: t.clone() });
+            }
+            Some(_) => {}
+        }
+    }
+    for t in &to.indexes {
+        if from.index(&t.name).is_none() {
+            changes.push(TableChange::AddIndex { index: t.clone() });
+        }
+    }
+
+    let mut matched = vec![false; to.foreign_keys.len()];
+    for f in &from.foreign_keys {
+        let found = to.foreign_keys.iter().enumerate().find(|(i, t)| !matched[*i] && same_fk_key(f, t));
+        match found {
+            None => changes.push(TableChange::DropForeignKey { foreign_key: f.clone() }),
+            Some((i, t)) => {
+                matched[i] = true;
+                if norm_fk(f) != norm_fk(t) {
+                    changes.push(TableChange::ModifyForeignKey { from: f.clone(), to: t.clone() });
+                }
+            }
+        }
+    }
+    for (i, t) in to.foreign_keys.iter().enumerate() {
+        if !matched[i] {
+            changes.push(TableChange::AddForeignKey { foreign_key: t.clone() });
+        }
+    }
+
+    // A changed check is dropped and added again: PostgreSQL cannot alter one.
+    let mut matched = vec![false; to.checks.len()];
+    for f in &from.checks {
+        match to.checks.iter().enumerate().position(|(i, t)| !matched[i] && same_check(f, t)) {
+            Some(i) => matched[i] = true,
+            None => changes.push(TableChange::DropCheck { check: f.clone() }),
+        }
+    }
+    for (i, t) in to.checks.iter().enumerate() {
+        if !matched[i] {
+            changes.push(TableChange::AddCheck { check: t.clone() });
+        }
+    }
+
+    if from.comment != to.comment || sorted_attrs(&from.attrs) != sorted_attrs(&to.attrs) {
+        changes.push(TableChange::ModifyAttrs);
+    }
+    changes
+}
+
+fn norm_column(c: &Column) -> Column {
+    Column {
+        name: c.name.clone(),
+        ty: c.ty.trim().to_string(),
+        nullable: c.nullable,
+        default: c.default.as_deref().map(normalize),
+        collation: c.collation.clone(),
+        generated: c.generated.as_ref().map(|g| Generated { expr: normalize(&g.expr), stored: g.stored }),
+        comment: c.comment.clone(),
+        attrs: sorted_attrs(&c.attrs),
+    }
+}
+
+fn norm_part(p: &IndexPart) -> IndexPart {
+    IndexPart {
+        column: p.column.clone(),
+        expr: p.expr.as_deref().map(normalize),
+        desc: p.desc,
+        collation: p.collation.clone(),
+    }
+}
+
+fn norm_pk(k: &PrimaryKey) -> PrimaryKey {
+    PrimaryKey { name: k.name.clone(), parts: k.parts.iter().map(norm_part).collect(), attrs: sorted_attrs(&k.attrs) }
+}
+
+fn norm_index(i: &Index) -> Index {
+    Index {
+        name: i.name.clone(),
+        unique: i.unique || is_constraint(i),
+        parts: i.parts.iter().map(norm_part).collect(),
+        predicate: i.predicate.as_deref().map(normalize),
+        attrs: sorted_attrs(&i.attrs),
+    }
+}
+
+/// Named keys match by name (PostgreSQL names every constraint); a key without
+/// a name matches one with the same columns and referenced table.
+fn same_fk_key(f: &ForeignKey, t: &ForeignKey) -> bool {
+    match (&f.name, &t.name) {
+        (Some(a), Some(b)) => a == b,
+        _ => f.columns == t.columns && f.ref_table == t.ref_table && f.ref_schema == t.ref_schema,
+    }
+}
+
+fn norm_fk(k: &ForeignKey) -> ForeignKey {
+    let action = |a: &Option<String>| a.as_deref().map(str::to_uppercase).filter(|a| a != "NO ACTION");
+    ForeignKey {
+        name: None,
+        columns: k.columns.clone(),
+        ref_schema: k.ref_schema.clone(),
+        ref_table: k.ref_table.clone(),
+        ref_columns: k.ref_columns.clone(),
+        on_update: action(&k.on_update),
+        on_delete: action(&k.on_delete),
+        deferrable: k
+            .deferrable
+            .as_deref()
+            .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase())
+            .filter(|d| d != "NOT DEFERRABLE" && d != "NOT DEFERRABLE INITIALLY IMMEDIATE")
+            .map(|d| if d == "DEFERRABLE" { "DEFERRABLE INITIALLY IMMEDIATE".into() } else { d }),
+    }
+}
+
+fn same_check(f: &Check, t: &Check) -> bool {
+    let names_agree = match (&f.name, &t.name) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    names_agree && normalize(&f.expr) == normalize(&t.expr)
+}
+
+/// Attributes in a canonical order: their order carries no meaning.
+fn sorted_attrs(attrs: &[Attr]) -> Vec<Attr> {
+    let mut out = attrs.to_vec();
+    out.sort_by_cached_key(|a| serde_json::to_string(a).unwrap_or_default());
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::objects::EnumType;
+
+    fn col(name: &str, ty: &str) -> Column {
+        Column { name: name.into(), ty: ty.into(), nullable: true, ..Column::default() }
+    }
+
+    fn table(name: &str, columns: Vec<Column>) -> Table {
+        Table { name: name.into(), columns, ..Table::default() }
+    }
+
+    fn realm(name: &str, tables: Vec<Table>) -> Realm {
+        Realm { schemas: vec![Schema { name: name.into(), tables, ..Schema::default() }] }
+    }
+
+    #[test]
+    fn table_diff_cases() {
+        let base = table("t", vec![col("a", "integer"), col("b", "text")]);
+        let idx = Index { name: "i".into(), parts: vec![IndexPart::column("b")], ..Index::default() };
+        let cases: Vec<(&str, Table, Vec<TableChange>)> = vec![
+            ("unchanged", base.clone(), vec![]),
+            (
+                "default added",
+                table("t", vec![col("a", "integer"), Column { default: Some("'x'::text".into()), ..col("b", "text") }]),
+                vec![TableChange::ModifyColumn {
+                    from: col("b", "text"),
+                    to: Column { default: Some("'x'::text".into()), ..col("b", "text") },
+                    change: ColumnChange { default: true, ..ColumnChange::default() },
+                }],
+            ),
+            (
+                "type",
+                table("t", vec![col("a", "bigint"), col("b", "text")]),
+                vec![TableChange::ModifyColumn {
+                    from: col("a", "integer"),
+                    to: col("a", "bigint"),
+                    change: ColumnChange { ty: true, ..ColumnChange::default() },
+                }],
+            ),
+            (
+                "add index",
+                Table { indexes: vec![idx.clone()], ..base.clone() },
+                vec![TableChange::AddIndex { index: idx }],
+            ),
+            ("comment", Table { comment: Some("c".into()), ..base.clone() }, vec![TableChange::ModifyAttrs]),
+            (
+                "check changed",
+                Table { checks: vec![Check { name: Some("c".into()), expr: "(a > 0)".into() }], ..base.clone() },
+                vec![TableChange::AddCheck { check: Check { name: Some("c".into()), expr: "(a > 0)".into() } }],
+            ),
+        ];
+        for (name, to, want) in cases {
+            assert_eq!(diff_table(&base, &to), want, "{name}");
+        }
+        let spaced = table("t", vec![Column { default: Some("now( )".into()), ..col("a", "integer") }]);
+        let tight = table("t", vec![Column { default: Some("now()".into()), ..col("a", "integer") }]);
+        assert!(diff_table(&spaced, &tight).is_empty());
+    }
+
+    #[test]
+    fn foreign_keys_compare_actions_in_normal_form() {
+        let fk = |on_delete: Option<&str>, deferrable: Option<&str>| ForeignKey {
+            name: Some("fk".into()),
+            columns: vec!["a".into()],
+            ref_table: "p".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: on_delete.map(String::from),
+            deferrable: deferrable.map(String::from),
+            ..ForeignKey::default()
+        };
+        let t = |k: ForeignKey| Table { foreign_keys: vec![k], ..table("t", vec![col("a", "integer")]) };
+        assert!(diff_table(&t(fk(Some("NO ACTION"), Some("NOT DEFERRABLE"))), &t(fk(None, None))).is_empty());
+        assert_eq!(diff_table(&t(fk(None, None)), &t(fk(Some("CASCADE"), None))).len(), 1);
+    }
+
+    #[test]
+    fn schemas_and_objects() {
+        let from = realm("public", vec![table("a", vec![col("x", "integer")])]);
+        let mut to = realm("public", vec![table("b", vec![col("x", "integer")])]);
+        to.schemas[0].attrs.push(Object::Enum(EnumType { name: "mood".into(), values: vec!["a".into()] }).to_attr());
+        let changes = diff_realm(&from, &to, &DiffOptions::default()).unwrap();
+        let kinds: Vec<String> = changes.iter().map(Change::describe).collect();
+        assert_eq!(kinds, ["add schema \"public\"", "drop table \"a\"", "create table \"b\""]);
+        let Change::AddSchema { schema } = &changes[0] else { panic!() };
+        assert_eq!(Alter::of(schema).unwrap().add.len(), 1);
+
+        let other = realm("other", vec![table("a", vec![col("x", "integer")])]);
+        let options = DiffOptions { ignore_schema_names: true };
+        assert!(diff_realm(&other, &from, &options).unwrap().is_empty());
+        let changes = diff_realm(&other, &from, &DiffOptions::default()).unwrap();
+        let kinds: Vec<String> = changes.iter().map(Change::describe).collect();
+        assert_eq!(kinds, ["drop schema \"other\"", "add schema \"public\"", "create table \"a\""]);
+    }
+}

@@ -1,0 +1,140 @@
+//! The PostgreSQL dialect: inspection, diffing and planning over tokio-postgres.
+//!
+//! This is an ordinary library so tests can link it; the loadable plugin is the
+//! few-line cdylib in `plugin/`, which only exports [`Postgres`] as a root module.
+//! The async driver runs on a runtime this crate owns; every call blocks on it.
+//!
+//! Sequences, enum types, domains, extensions and functions have no place in the
+//! shared model: they ride in `Schema.attrs` as `Attr::Other { dialect: "postgres", .. }`
+//! (see `objects.rs`).
+
+mod checks;
+mod diff;
+mod driver;
+mod inspect;
+mod objects;
+mod plan;
+mod sql;
+mod types;
+mod values;
+
+pub use diff::diff_realm;
+pub use driver::{PgConn, lock_id, open};
+pub use plan::plan_changes;
+pub use types::{literal, quote};
+
+use strata_dialect_api::{
+    API_VERSION, Capabilities, Change, Dialect, DialectConnection, DiffOptions, LexerOptions, Manifest, Placeholder,
+    Plan, PlanOptions, PluginError, Realm, RenderReply, RenderRequest,
+};
+
+/// The PostgreSQL dialect.
+pub struct Postgres;
+
+impl Dialect for Postgres {
+    fn manifest() -> Manifest {
+        Manifest {
+            name: "postgres".into(),
+            api_version: API_VERSION,
+            version: env!("CARGO_PKG_VERSION").into(),
+            url_schemes: vec!["postgres".into(), "postgresql".into()],
+            capabilities: Capabilities {
+                transactional_ddl: true,
+                advisory_locks: true,
+                schemas: true,
+                concurrent_index: true,
+                placeholder: Placeholder::Dollar,
+            },
+            // Atlas's PostgreSQL scanner options (reference §2.1).
+            lexer: LexerOptions {
+                match_begin: true,
+                begin_atomic: true,
+                dollar_quote: true,
+                escaped_string_ext: true,
+                ..LexerOptions::default()
+            },
+        }
+    }
+
+    fn open(url: &str) -> Result<Box<dyn DialectConnection>, PluginError> {
+        Ok(Box::new(open(url)?))
+    }
+
+    fn diff(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec<Change>, PluginError> {
+        diff_realm(from, to, options)
+    }
+
+    fn plan(changes: &[Change], options: &PlanOptions) -> Result<Plan, PluginError> {
+        plan_changes(changes, options)
+    }
+
+    fn render(request: &RenderRequest) -> Result<RenderReply, PluginError> {
+        Ok(render(request))
+    }
+}
+
+/// Answers a render request.
+pub fn render(request: &RenderRequest) -> RenderReply {
+    match request {
+        RenderRequest::QuoteIdent { name } => RenderReply::Text { text: quote(name) },
+        RenderRequest::QualifiedTable { schema, name } => {
+            RenderReply::Text { text: types::qualified(schema.as_deref(), name) }
+        }
+        RenderRequest::RevisionsTable { schema } => {
+            // Atlas's column types (reference/atlas-behavior.md §4.1), so either tool reads
+            // the other's table. `partial_hashes` is jsonb: the host binds it as text, which
+            // the driver sends in the text format for the server to parse.
+            let table = types::qualified(schema.as_deref(), "atlas_schema_revisions");
+            let mut statements: Vec<String> = schema_statement(schema.as_deref()).into_iter().collect();
+            statements.push(format!(
+                "CREATE TABLE IF NOT EXISTS {table} (\"version\" character varying NOT NULL, \
+                 \"description\" character varying NOT NULL, \"type\" bigint NOT NULL DEFAULT 2, \
+                 \"applied\" bigint NOT NULL DEFAULT 0, \"total\" bigint NOT NULL DEFAULT 0, \
+                 \"executed_at\" timestamptz NOT NULL, \"execution_time\" bigint NOT NULL, \
+                 \"error\" text NULL, \"error_stmt\" text NULL, \"hash\" character varying NOT NULL, \
+                 \"partial_hashes\" jsonb NULL, \"operator_version\" character varying NOT NULL, \
+                 PRIMARY KEY (\"version\"))"
+            ));
+            RenderReply::Statements { statements }
+        }
+        RenderRequest::HistoryTable { schema } => {
+            let table = types::qualified(schema.as_deref(), "strata_schema_history");
+            let mut statements: Vec<String> = schema_statement(schema.as_deref()).into_iter().collect();
+            statements.push(format!(
+                "CREATE TABLE IF NOT EXISTS {table} (\"version\" character varying NOT NULL, \
+                 \"description\" character varying NOT NULL, \"statements\" text NOT NULL, \
+                 \"down_statements\" text NULL, \"down_applied\" bigint NOT NULL DEFAULT 0, \
+                 PRIMARY KEY (\"version\"))"
+            ));
+            RenderReply::Statements { statements }
+        }
+    }
+}
+
+fn schema_statement(schema: Option<&str>) -> Option<String> {
+    schema.map(|s| format!("CREATE SCHEMA IF NOT EXISTS {}", quote(s)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_requests() {
+        let text = |r: RenderRequest| match render(&r) {
+            RenderReply::Text { text } => text,
+            RenderReply::Statements { statements } => statements.join(";\n"),
+        };
+        assert_eq!(text(RenderRequest::QuoteIdent { name: "a\"b".into() }), "\"a\"\"b\"");
+        assert_eq!(text(RenderRequest::QualifiedTable { schema: Some("s".into()), name: "t".into() }), "\"s\".\"t\"");
+        assert_eq!(text(RenderRequest::QualifiedTable { schema: None, name: "t".into() }), "\"t\"");
+        let ddl = text(RenderRequest::RevisionsTable { schema: Some("atlas_schema_revisions".into()) });
+        assert!(ddl.starts_with(
+            "CREATE SCHEMA IF NOT EXISTS \"atlas_schema_revisions\";\n\
+             CREATE TABLE IF NOT EXISTS \"atlas_schema_revisions\".\"atlas_schema_revisions\" ("
+        ));
+        assert!(ddl.contains("\"partial_hashes\" jsonb NULL"));
+        let ddl = text(RenderRequest::HistoryTable { schema: None });
+        assert!(ddl.starts_with("CREATE TABLE IF NOT EXISTS \"strata_schema_history\" ("));
+    }
+}

@@ -1,0 +1,174 @@
+//! Schema-level objects the model has no field for (sequences, enum types,
+//! domains, extensions, functions and procedures). They ride in `Schema.attrs` as
+//! `Attr::Other { dialect: "postgres", name: <kind>, value: <definition> }`.
+//!
+//! The change model has no variant for them either, so changes to them travel as
+//! one `Change::AddSchema` whose schema carries an [`ALTER`] attribute (see
+//! [`Alter`]): the schema exists already and only the listed objects change.
+
+use serde::{Deserialize, Serialize};
+use strata_dialect_api::{Attr, Schema};
+
+/// The dialect name in `Attr::Other`.
+pub(crate) const DIALECT: &str = "postgres";
+/// The attribute name marking an `AddSchema` change that alters objects of an existing schema.
+pub(crate) const ALTER: &str = "alter_objects";
+
+/// A schema-level object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Object {
+    Sequence(Sequence),
+    Enum(EnumType),
+    Domain(Domain),
+    Extension(Extension),
+    Function(Function),
+}
+
+/// A sequence not owned by a column (serial and identity sequences belong to their column).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Sequence {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub start: i64,
+    pub increment: i64,
+    pub min: i64,
+    pub max: i64,
+    pub cache: i64,
+    pub cycle: bool,
+}
+
+/// An enum type with its labels in sort order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct EnumType {
+    pub name: String,
+    pub values: Vec<String>,
+}
+
+/// A domain over a base type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Domain {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub not_null: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// `(name, CHECK (…))` pairs in name order.
+    #[serde(default)]
+    pub checks: Vec<(String, String)>,
+}
+
+/// An extension installed into the schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Extension {
+    pub name: String,
+    /// Informational: versions are not compared (the server picks the default version).
+    pub version: String,
+}
+
+/// A function or procedure, by its full definition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Function {
+    pub name: String,
+    /// The identity arguments (`a integer, b text`), which tell overloads apart.
+    pub args: String,
+    /// `function` or `procedure`.
+    pub kind: String,
+    /// `CREATE OR REPLACE FUNCTION …` as `pg_get_functiondef` prints it.
+    pub def: String,
+}
+
+impl Object {
+    /// The attribute name for the object's kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Object::Sequence(_) => "sequence",
+            Object::Enum(_) => "enum",
+            Object::Domain(_) => "domain",
+            Object::Extension(_) => "extension",
+            Object::Function(_) => "function",
+        }
+    }
+
+    /// The object's name, with the arguments for functions.
+    pub fn key(&self) -> String {
+        match self {
+            Object::Sequence(s) => s.name.clone(),
+            Object::Enum(e) => e.name.clone(),
+            Object::Domain(d) => d.name.clone(),
+            Object::Extension(e) => e.name.clone(),
+            Object::Function(f) => format!("{}({})", f.name, f.args),
+        }
+    }
+
+    /// The object as a schema attribute.
+    pub fn to_attr(&self) -> Attr {
+        Attr::Other {
+            dialect: DIALECT.into(),
+            name: self.kind().into(),
+            value: serde_json::to_value(self).unwrap_or_default(),
+        }
+    }
+
+    /// Reads an object back from a schema attribute of kind `name`.
+    pub fn from_attr(attr: &Attr) -> Option<Object> {
+        let Attr::Other { dialect, name, value } = attr else { return None };
+        if dialect != DIALECT {
+            return None;
+        }
+        let value = value.clone();
+        match name.as_str() {
+            "sequence" => serde_json::from_value(value).ok().map(Object::Sequence),
+            "enum" => serde_json::from_value(value).ok().map(Object::Enum),
+            "domain" => serde_json::from_value(value).ok().map(Object::Domain),
+            "extension" => serde_json::from_value(value).ok().map(Object::Extension),
+            "function" => serde_json::from_value(value).ok().map(Object::Function),
+            _ => None,
+        }
+    }
+}
+
+/// The objects a schema carries.
+pub(crate) fn objects(schema: &Schema) -> Vec<Object> {
+    schema.attrs.iter().filter_map(Object::from_attr).collect()
+}
+
+/// Changes to the objects of an existing schema.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Alter {
+    #[serde(default)]
+    pub add: Vec<Attr>,
+    #[serde(default)]
+    pub drop: Vec<Attr>,
+    /// `(from, to)` pairs of the same object.
+    #[serde(default)]
+    pub modify: Vec<(Attr, Attr)>,
+}
+
+impl Alter {
+    /// True when nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.add.is_empty() && self.drop.is_empty() && self.modify.is_empty()
+    }
+
+    /// The marker attribute carrying this alteration.
+    pub fn to_attr(&self) -> Attr {
+        Attr::Other {
+            dialect: DIALECT.into(),
+            name: ALTER.into(),
+            value: serde_json::to_value(self).unwrap_or_default(),
+        }
+    }
+
+    /// The alteration a schema of an `AddSchema` change carries, if any.
+    pub fn of(schema: &Schema) -> Option<Alter> {
+        schema.attrs.iter().find_map(|a| match a {
+            Attr::Other { dialect, name, value } if dialect == DIALECT && name == ALTER => {
+                serde_json::from_value(value.clone()).ok()
+            }
+            _ => None,
+        })
+    }
+}

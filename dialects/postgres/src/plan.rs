@@ -1,0 +1,1347 @@
+//! Planning changes into PostgreSQL statements.
+//!
+//! Every change becomes `ALTER TABLE` / `CREATE` / `DROP` statements, each with
+//! its reverse. Statements are grouped in phases so dependencies hold whatever
+//! order the changes come in:
+//!
+//! 1. triggers and views are dropped (views using other views first);
+//! 2. foreign keys of modified tables are dropped, then dropped tables go
+//!    (referencing tables first; keys of a reference cycle are dropped before);
+//! 3. schemas, extensions, types, sequences and functions are created or changed;
+//! 4. modified tables change in place, then new tables are created (referenced
+//!    tables first); keys to tables created later or in a cycle are added after;
+//! 5. foreign keys are added, views and triggers created;
+//! 6. functions, sequences, types, extensions and schemas are dropped.
+//!
+//! Names are double-quoted and left unqualified unless `PlanOptions::qualify`.
+//! `CREATE INDEX` is never `CONCURRENTLY`: that cannot run in the transaction
+//! the host wraps a migration in.
+
+use crate::checks;
+use crate::inspect::{attr_value, is_constraint};
+use crate::objects::{Alter, Domain, EnumType, Function, Object, Sequence};
+use crate::sql;
+use crate::types::{literal, quote, serial_base, type_change, volatile_default};
+use strata_dialect_api::{
+    Change, Column, ColumnChange, ErrorKind, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PrimaryKey,
+    Schema, Statement, Table, TableChange, Trigger, View,
+};
+
+/// Plans `changes`.
+///
+/// # Errors
+/// [`ErrorKind::Unsupported`] for changes PostgreSQL cannot make in place and
+/// the planner does not rebuild: removing or reordering enum values, changing a
+/// domain, turning a column into a serial one or back.
+pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, PluginError> {
+    let mut p = Phases::default();
+    for (source, change) in changes.iter().enumerate() {
+        plan_change(&mut p, change, source, options)?;
+    }
+    Ok(Plan { changes: changes.to_vec(), statements: p.finish(options) })
+}
+
+#[derive(Default)]
+struct Phases {
+    drop_triggers: Vec<Statement>,
+    drop_views: Vec<(String, View, usize)>,
+    drop_fks: Vec<Statement>,
+    drop_tables: Vec<(String, Table, usize)>,
+    create_objects: Vec<Statement>,
+    modify_tables: Vec<Statement>,
+    add_tables: Vec<(String, Table, usize)>,
+    add_fks: Vec<Statement>,
+    add_views: Vec<(String, View, usize)>,
+    add_triggers: Vec<Statement>,
+    drop_objects: Vec<Statement>,
+    drop_schemas: Vec<Statement>,
+}
+
+/// Naming in one schema.
+struct Names<'a> {
+    schema: &'a str,
+    qualify: bool,
+}
+
+impl Names<'_> {
+    fn name(&self, name: &str) -> String {
+        if self.qualify { format!("{}.{}", quote(self.schema), quote(name)) } else { quote(name) }
+    }
+
+    fn in_schema(&self, schema: Option<&str>, name: &str) -> String {
+        match schema {
+            Some(s) if s != self.schema => format!("{}.{}", quote(s), quote(name)),
+            _ => self.name(name),
+        }
+    }
+}
+
+fn stmt(sql: String, comment: String, source: usize, reverse: Vec<String>) -> Statement {
+    let mut s = Statement::new(sql, comment, source);
+    s.reverse = reverse;
+    s
+}
+
+fn unsupported(what: String) -> PluginError {
+    PluginError::new(ErrorKind::Unsupported, format!("postgres plugin cannot plan: {what}"))
+}
+
+fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOptions) -> Result<(), PluginError> {
+    match change {
+        Change::AddSchema { schema } => match Alter::of(schema) {
+            Some(alter) => alter_objects(p, &schema.name, &alter, source, options)?,
+            None => {
+                let s = quote(&schema.name);
+                p.create_objects.push(stmt(
+                    format!("CREATE SCHEMA {s}"),
+                    format!("add new schema named {:?}", schema.name),
+                    source,
+                    vec![format!("DROP SCHEMA {s} CASCADE")],
+                ));
+                let alter = Alter { add: schema.attrs.clone(), ..Alter::default() };
+                alter_objects(p, &schema.name, &alter, source, options)?;
+            }
+        },
+        Change::DropSchema { schema } => {
+            let mut s = stmt(
+                format!("DROP SCHEMA {} CASCADE", quote(&schema.name)),
+                format!("drop schema named {:?}", schema.name),
+                source,
+                recreate_schema(schema)?,
+            );
+            s.destructive = true;
+            if options.checks {
+                let names = Names { schema: &schema.name, qualify: true };
+                s.checks =
+                    schema.tables.iter().map(|t| checks::table_is_empty(&names.name(&t.name), &t.name)).collect();
+            }
+            p.drop_schemas.push(s);
+        }
+        Change::AddTable { schema, table } => p.add_tables.push((schema.clone(), table.clone(), source)),
+        Change::DropTable { schema, table } => p.drop_tables.push((schema.clone(), table.clone(), source)),
+        Change::RenameTable { schema, from, to } => {
+            let names = Names { schema, qualify: options.qualify };
+            p.modify_tables.push(stmt(
+                format!("ALTER TABLE {} RENAME TO {}", names.name(from), quote(to)),
+                format!("rename a table from {from:?} to {to:?}"),
+                source,
+                vec![format!("ALTER TABLE {} RENAME TO {}", names.name(to), quote(from))],
+            ));
+        }
+        Change::ModifyTable { schema, from, to, changes } => {
+            modify_table(p, schema, from, to, changes, source, options)?;
+        }
+        Change::AddView { schema, view } => p.add_views.push((schema.clone(), view.clone(), source)),
+        Change::DropView { schema, view } => p.drop_views.push((schema.clone(), view.clone(), source)),
+        Change::ModifyView { schema, from, to } => {
+            p.drop_views.push((schema.clone(), from.clone(), source));
+            p.add_views.push((schema.clone(), to.clone(), source));
+        }
+        Change::AddTrigger { schema, trigger } => p.add_triggers.push(create_trigger(schema, trigger, source, options)),
+        Change::DropTrigger { schema, trigger } => p.drop_triggers.push(drop_trigger(schema, trigger, source, options)),
+        Change::ModifyTrigger { schema, from, to } => {
+            p.drop_triggers.push(drop_trigger(schema, from, source, options));
+            p.add_triggers.push(create_trigger(schema, to, source, options));
+        }
+    }
+    Ok(())
+}
+
+/// The statements recreating a dropped schema with everything it held.
+fn recreate_schema(schema: &Schema) -> Result<Vec<String>, PluginError> {
+    // Qualified: the reverse runs on a connection that may be bound elsewhere.
+    let plan =
+        plan_changes(&crate::diff::add_schema(schema), &PlanOptions { qualify: true, ..PlanOptions::default() })?;
+    Ok(plan.statements.into_iter().map(|s| s.sql).collect())
+}
+
+impl Phases {
+    fn finish(self, options: &PlanOptions) -> Vec<Statement> {
+        let mut out = Vec::new();
+        out.extend(self.drop_triggers);
+        let views = dependency_order(
+            self.drop_views,
+            |(_, v, _)| v.name.clone(),
+            |(_, a, _), (_, b, _)| sql::mentions(&a.def, &b.name),
+        );
+        for (schema, view, source) in views.into_iter().rev() {
+            out.push(drop_view(&schema, &view, source, options));
+        }
+        out.extend(self.drop_fks);
+
+        // Dropped tables: referencing tables first; keys of a cycle are dropped before.
+        let dropped = dependency_order(
+            self.drop_tables,
+            |(_, t, _)| t.name.clone(),
+            |(_, a, _), (_, b, _)| references(a, &b.name),
+        );
+        let order: Vec<String> = dropped.iter().rev().map(|(_, t, _)| t.name.clone()).collect();
+        let mut table_drops = Vec::new();
+        for (schema, table, source) in dropped.iter().rev() {
+            let at = order.iter().position(|n| n == &table.name).unwrap_or(0);
+            // A table referenced by one dropped later (a cycle) cannot go while that
+            // key exists: such keys are dropped before any table.
+            let cyclic: Vec<&ForeignKey> = table
+                .foreign_keys
+                .iter()
+                .filter(|fk| {
+                    fk.ref_table != table.name
+                        && fk.ref_schema.as_ref().is_none_or(|s| s == schema)
+                        && order.iter().position(|n| n == &fk.ref_table).is_some_and(|i| i < at)
+                })
+                .collect();
+            let names = Names { schema, qualify: options.qualify };
+            for fk in &cyclic {
+                out.push(drop_fk(&names, &table.name, fk, *source));
+            }
+            let skip: Vec<&str> = cyclic.iter().filter_map(|fk| fk.name.as_deref()).collect();
+            table_drops.push(drop_table(&names, table, &skip, *source, options));
+        }
+        out.extend(table_drops);
+
+        out.extend(self.create_objects);
+        out.extend(self.modify_tables);
+
+        let added = dependency_order(
+            self.add_tables,
+            |(_, t, _)| t.name.clone(),
+            |(_, a, _), (_, b, _)| references(a, &b.name),
+        );
+        let order: Vec<String> = added.iter().map(|(_, t, _)| t.name.clone()).collect();
+        let mut later_fks = Vec::new();
+        for (i, (schema, table, source)) in added.iter().enumerate() {
+            let names = Names { schema, qualify: options.qualify };
+            // A key to a table created later (or in a cycle) is added once both exist.
+            let (inline, deferred): (Vec<&ForeignKey>, Vec<&ForeignKey>) = table.foreign_keys.iter().partition(|fk| {
+                fk.ref_schema.as_ref().is_some_and(|s| s != schema)
+                    || fk.ref_table == table.name
+                    || order.iter().position(|n| n == &fk.ref_table).is_none_or(|j| j < i)
+            });
+            out.extend(create_table(&names, table, &inline, *source));
+            later_fks.extend(deferred.into_iter().map(|fk| add_fk(&names, &table.name, fk, *source)));
+        }
+        out.extend(later_fks);
+        out.extend(self.add_fks);
+        let views = dependency_order(
+            self.add_views,
+            |(_, v, _)| v.name.clone(),
+            |(_, a, _), (_, b, _)| sql::mentions(&a.def, &b.name),
+        );
+        for (schema, view, source) in views {
+            out.push(create_view(&schema, &view, source, options));
+        }
+        out.extend(self.add_triggers);
+        out.extend(self.drop_objects);
+        out.extend(self.drop_schemas);
+        out
+    }
+}
+
+/// True when `table` has a foreign key to another table named `other`.
+fn references(table: &Table, other: &str) -> bool {
+    table.name != other && table.foreign_keys.iter().any(|fk| fk.ref_table == other)
+}
+
+/// Orders `items` so that each comes after what it depends on. In a cycle, the
+/// item that most others wait for goes first (its own dependencies are then
+/// handled apart, e.g. as foreign keys added afterwards).
+fn dependency_order<T>(mut items: Vec<T>, name: impl Fn(&T) -> String, depends: impl Fn(&T, &T) -> bool) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    while !items.is_empty() {
+        let edges = |i: usize, j: usize| j != i && name(&items[j]) != name(&items[i]) && depends(&items[i], &items[j]);
+        let n = items.len();
+        let ready = (0..n).find(|&i| !(0..n).any(|j| edges(i, j))).unwrap_or_else(|| {
+            (0..n)
+                .min_by_key(|&i| {
+                    let waits = (0..n).filter(|&j| edges(i, j)).count();
+                    let awaited = (0..n).filter(|&j| edges(j, i)).count();
+                    (waits, std::cmp::Reverse(awaited), i)
+                })
+                .unwrap_or(0)
+        });
+        out.push(items.remove(ready));
+    }
+    out
+}
+
+// ---------------------------------------------------------------- tables
+
+fn identity(column: &Column) -> Option<String> {
+    attr_value(&column.attrs, "identity").and_then(|v| v.as_str()).map(str::to_string)
+}
+
+fn column_sql(column: &Column) -> String {
+    let mut out = format!("{} {}", quote(&column.name), column.ty);
+    if let Some(c) = &column.collation {
+        out.push_str(&format!(" COLLATE {}", quote(c)));
+    }
+    out.push_str(if column.nullable { " NULL" } else { " NOT NULL" });
+    if let Some(d) = &column.default {
+        out.push_str(&format!(" DEFAULT {d}"));
+    }
+    if let Some(g) = &column.generated {
+        out.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", g.expr));
+    }
+    if let Some(kind) = identity(column) {
+        out.push_str(&format!(" GENERATED {kind} AS IDENTITY"));
+    }
+    out
+}
+
+fn columns_list(columns: &[String]) -> String {
+    columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ")
+}
+
+fn part_columns(parts: &[IndexPart]) -> Vec<String> {
+    parts.iter().filter_map(|p| p.column.clone()).collect()
+}
+
+fn pk_sql(key: &PrimaryKey) -> String {
+    let body = format!("PRIMARY KEY ({})", columns_list(&part_columns(&key.parts)));
+    match &key.name {
+        Some(n) => format!("CONSTRAINT {} {body}", quote(n)),
+        None => body,
+    }
+}
+
+fn str_list(index: &Index, name: &str) -> Vec<Option<String>> {
+    attr_value(&index.attrs, name)
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+fn include_sql(index: &Index) -> String {
+    let include: Vec<String> = str_list(index, "include").into_iter().flatten().collect();
+    if include.is_empty() { String::new() } else { format!(" INCLUDE ({})", columns_list(&include)) }
+}
+
+fn nulls_distinct_sql(index: &Index) -> &'static str {
+    if attr_value(&index.attrs, "nulls_not_distinct").is_some_and(|v| v.as_bool() == Some(true)) {
+        " NULLS NOT DISTINCT"
+    } else {
+        ""
+    }
+}
+
+fn unique_sql(index: &Index) -> String {
+    format!(
+        "CONSTRAINT {} UNIQUE{} ({}){}",
+        quote(&index.name),
+        nulls_distinct_sql(index),
+        columns_list(&part_columns(&index.parts)),
+        include_sql(index)
+    )
+}
+
+fn check_sql(check: &strata_dialect_api::Check) -> String {
+    match &check.name {
+        Some(n) => format!("CONSTRAINT {} CHECK ({})", quote(n), check.expr),
+        None => format!("CHECK ({})", check.expr),
+    }
+}
+
+fn fk_sql(names: &Names<'_>, fk: &ForeignKey) -> String {
+    let mut out = String::new();
+    if let Some(n) = &fk.name {
+        out.push_str(&format!("CONSTRAINT {} ", quote(n)));
+    }
+    out.push_str(&format!(
+        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        columns_list(&fk.columns),
+        names.in_schema(fk.ref_schema.as_deref(), &fk.ref_table),
+        columns_list(&fk.ref_columns)
+    ));
+    if let Some(a) = fk.on_update.as_deref().filter(|a| !a.eq_ignore_ascii_case("NO ACTION")) {
+        out.push_str(&format!(" ON UPDATE {a}"));
+    }
+    if let Some(a) = fk.on_delete.as_deref().filter(|a| !a.eq_ignore_ascii_case("NO ACTION")) {
+        out.push_str(&format!(" ON DELETE {a}"));
+    }
+    if let Some(d) = &fk.deferrable {
+        out.push(' ');
+        out.push_str(d);
+    }
+    out
+}
+
+fn create_index_sql(names: &Names<'_>, table: &str, index: &Index) -> String {
+    let method = attr_value(&index.attrs, "method").and_then(|v| v.as_str());
+    let opclasses = str_list(index, "opclass");
+    let nulls = str_list(index, "nulls");
+    let parts: Vec<String> = index
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut s = match (&p.column, &p.expr) {
+                (Some(c), _) => quote(c),
+                // An expression needs parentheses unless it is a function call;
+                // they are always accepted.
+                (None, Some(e)) if sql::is_wrapped(e) => e.clone(),
+                (None, Some(e)) => format!("({e})"),
+                (None, None) => String::new(),
+            };
+            if let Some(c) = &p.collation {
+                s.push_str(&format!(" COLLATE {}", quote(c)));
+            }
+            if let Some(Some(o)) = opclasses.get(i) {
+                s.push_str(&format!(" {}", quote(o)));
+            }
+            if p.desc {
+                s.push_str(" DESC");
+            }
+            if let Some(Some(n)) = nulls.get(i) {
+                s.push_str(&format!(" NULLS {n}"));
+            }
+            s
+        })
+        .collect();
+    let mut out = format!(
+        "CREATE {}INDEX {} ON {}{} ({}){}{}",
+        if index.unique { "UNIQUE " } else { "" },
+        quote(&index.name),
+        names.name(table),
+        method.map(|m| format!(" USING {m}")).unwrap_or_default(),
+        parts.join(", "),
+        include_sql(index),
+        nulls_distinct_sql(index),
+    );
+    if let Some(pred) = &index.predicate {
+        out.push_str(&format!(" WHERE {pred}"));
+    }
+    out
+}
+
+/// Creates an index, or adds the `UNIQUE` constraint it backs.
+fn add_index(names: &Names<'_>, table: &str, index: &Index, source: usize) -> Statement {
+    let mut s = if is_constraint(index) {
+        stmt(
+            format!("ALTER TABLE {} ADD {}", names.name(table), unique_sql(index)),
+            format!("create unique constraint {:?} to table: {table:?}", index.name),
+            source,
+            vec![format!("ALTER TABLE {} DROP CONSTRAINT {}", names.name(table), quote(&index.name))],
+        )
+    } else {
+        stmt(
+            create_index_sql(names, table, index),
+            format!("create index {:?} to table: {table:?}", index.name),
+            source,
+            vec![format!("DROP INDEX {}", names.name(&index.name))],
+        )
+    };
+    // Without CONCURRENTLY the build blocks writes to the table.
+    s.locks_table = true;
+    s
+}
+
+fn drop_index(names: &Names<'_>, table: &str, index: &Index, source: usize) -> Statement {
+    let reverse = add_index(names, table, index, source).sql;
+    if is_constraint(index) {
+        stmt(
+            format!("ALTER TABLE {} DROP CONSTRAINT {}", names.name(table), quote(&index.name)),
+            format!("drop unique constraint {:?} from table: {table:?}", index.name),
+            source,
+            vec![reverse],
+        )
+    } else {
+        stmt(
+            format!("DROP INDEX {}", names.name(&index.name)),
+            format!("drop index {:?} from table: {table:?}", index.name),
+            source,
+            vec![reverse],
+        )
+    }
+}
+
+fn fk_name(table: &str, fk: &ForeignKey) -> String {
+    fk.name.clone().unwrap_or_else(|| format!("{table}_{}_fkey", fk.columns.join("_")))
+}
+
+fn add_fk(names: &Names<'_>, table: &str, fk: &ForeignKey, source: usize) -> Statement {
+    let mut s = stmt(
+        format!("ALTER TABLE {} ADD {}", names.name(table), fk_sql(names, fk)),
+        format!("create foreign key {:?} to table: {table:?}", fk_name(table, fk)),
+        source,
+        vec![format!("ALTER TABLE {} DROP CONSTRAINT {}", names.name(table), quote(&fk_name(table, fk)))],
+    );
+    // Validating the key scans the table under a lock that blocks writes.
+    s.locks_table = true;
+    s
+}
+
+fn drop_fk(names: &Names<'_>, table: &str, fk: &ForeignKey, source: usize) -> Statement {
+    stmt(
+        format!("ALTER TABLE {} DROP CONSTRAINT {}", names.name(table), quote(&fk_name(table, fk))),
+        format!("drop foreign key {:?} from table: {table:?}", fk_name(table, fk)),
+        source,
+        vec![format!("ALTER TABLE {} ADD {}", names.name(table), fk_sql(names, fk))],
+    )
+}
+
+fn comment_sql(target: &str, comment: Option<&str>) -> String {
+    format!("COMMENT ON {target} IS {}", comment.map_or("NULL".to_string(), literal))
+}
+
+/// `CREATE TABLE` with its constraints and the keys in `fks`, then its indexes and comments.
+fn create_table(names: &Names<'_>, table: &Table, fks: &[&ForeignKey], source: usize) -> Vec<Statement> {
+    let t = names.name(&table.name);
+    let mut items: Vec<String> = table.columns.iter().map(column_sql).collect();
+    if let Some(pk) = &table.primary_key {
+        items.push(pk_sql(pk));
+    }
+    items.extend(table.indexes.iter().filter(|i| is_constraint(i)).map(unique_sql));
+    items.extend(table.checks.iter().map(check_sql));
+    items.extend(fks.iter().map(|fk| fk_sql(names, fk)));
+    let mut out = vec![stmt(
+        format!("CREATE TABLE {t} ({})", items.join(", ")),
+        format!("create {:?} table", table.name),
+        source,
+        vec![format!("DROP TABLE {t}")],
+    )];
+    for index in table.indexes.iter().filter(|i| !is_constraint(i)) {
+        out.push(add_index(names, &table.name, index, source));
+    }
+    if table.comment.is_some() {
+        out.push(stmt(
+            comment_sql(&format!("TABLE {t}"), table.comment.as_deref()),
+            format!("set comment to table: {:?}", table.name),
+            source,
+            vec![comment_sql(&format!("TABLE {t}"), None)],
+        ));
+    }
+    for c in table.columns.iter().filter(|c| c.comment.is_some()) {
+        let target = format!("COLUMN {t}.{}", quote(&c.name));
+        out.push(stmt(
+            comment_sql(&target, c.comment.as_deref()),
+            format!("set comment to column: {:?} on table: {:?}", c.name, table.name),
+            source,
+            vec![comment_sql(&target, None)],
+        ));
+    }
+    out
+}
+
+fn drop_table(names: &Names<'_>, table: &Table, skip_fks: &[&str], source: usize, options: &PlanOptions) -> Statement {
+    let fks: Vec<&ForeignKey> =
+        table.foreign_keys.iter().filter(|fk| fk.name.as_deref().is_none_or(|n| !skip_fks.contains(&n))).collect();
+    let reverse = create_table(names, table, &fks, source).into_iter().map(|s| s.sql).collect();
+    let t = names.name(&table.name);
+    let mut s = stmt(format!("DROP TABLE {t}"), format!("drop {:?} table", table.name), source, reverse);
+    s.destructive = true;
+    if options.checks {
+        s.checks.push(checks::table_is_empty(&t, &table.name));
+    }
+    s
+}
+
+fn modify_table(
+    p: &mut Phases,
+    schema: &str,
+    from: &Table,
+    to: &Table,
+    changes: &[TableChange],
+    source: usize,
+    options: &PlanOptions,
+) -> Result<(), PluginError> {
+    let names = Names { schema, qualify: options.qualify };
+    let name = to.name.as_str();
+    let t = names.name(name);
+    let alter = |clause: String| format!("ALTER TABLE {t} {clause}");
+    let mut drops = Vec::new();
+    let mut columns = Vec::new();
+    let mut adds = Vec::new();
+    for change in changes {
+        match change {
+            TableChange::DropForeignKey { foreign_key } | TableChange::ModifyForeignKey { from: foreign_key, .. } => {
+                p.drop_fks.push(drop_fk(&names, name, foreign_key, source));
+            }
+            _ => {}
+        }
+        match change {
+            TableChange::AddForeignKey { foreign_key } | TableChange::ModifyForeignKey { to: foreign_key, .. } => {
+                p.add_fks.push(add_fk(&names, name, foreign_key, source));
+            }
+            TableChange::DropForeignKey { .. } => {}
+            TableChange::DropCheck { check } => {
+                let Some(n) = &check.name else { return Err(unsupported(format!("drop unnamed check on {name:?}"))) };
+                drops.push(stmt(
+                    alter(format!("DROP CONSTRAINT {}", quote(n))),
+                    format!("drop check constraint {n:?} from table: {name:?}"),
+                    source,
+                    vec![alter(format!("ADD {}", check_sql(check)))],
+                ));
+            }
+            TableChange::AddCheck { check } => {
+                let reverse = check.name.iter().map(|n| alter(format!("DROP CONSTRAINT {}", quote(n)))).collect();
+                let mut s = stmt(
+                    alter(format!("ADD {}", check_sql(check))),
+                    format!("add check constraint {:?} to table: {name:?}", check.name.as_deref().unwrap_or("")),
+                    source,
+                    reverse,
+                );
+                s.locks_table = true;
+                adds.push(s);
+            }
+            TableChange::DropIndex { index } => drops.push(drop_index(&names, name, index, source)),
+            TableChange::AddIndex { index } => adds.push(add_index(&names, name, index, source)),
+            TableChange::ModifyIndex { from, to } => {
+                drops.push(drop_index(&names, name, from, source));
+                adds.push(add_index(&names, name, to, source));
+            }
+            TableChange::DropPrimaryKey { key } => drops.push(drop_pk(&names, name, key, source)),
+            TableChange::AddPrimaryKey { key } => adds.push(add_pk(&names, name, key, source)),
+            TableChange::ModifyPrimaryKey { from, to } => {
+                drops.push(drop_pk(&names, name, from, source));
+                adds.push(add_pk(&names, name, to, source));
+            }
+            TableChange::DropColumn { column } => {
+                let mut s = stmt(
+                    alter(format!("DROP COLUMN {}", quote(&column.name))),
+                    format!("drop column {:?} from table: {name:?}", column.name),
+                    source,
+                    vec![alter(format!("ADD COLUMN {}", column_sql(column)))],
+                );
+                s.destructive = true;
+                if options.checks {
+                    s.checks.push(checks::column_is_empty(&t, name, &column.name));
+                }
+                columns.push(s);
+            }
+            TableChange::AddColumn { column } => {
+                let mut s = stmt(
+                    alter(format!("ADD COLUMN {}", column_sql(column))),
+                    format!("add column {:?} to table: {name:?}", column.name),
+                    source,
+                    vec![alter(format!("DROP COLUMN {}", quote(&column.name)))],
+                );
+                let filled = column.default.is_some()
+                    || column.generated.is_some()
+                    || identity(column).is_some()
+                    || serial_base(&column.ty).is_some();
+                // Since PostgreSQL 11 a constant default is stored once; volatile
+                // ones, identities, serials and stored generated columns fill every row.
+                s.rewrites_table = column.default.as_deref().is_some_and(volatile_default)
+                    || column.generated.is_some()
+                    || identity(column).is_some()
+                    || serial_base(&column.ty).is_some();
+                s.locks_table = s.rewrites_table;
+                if !column.nullable && !filled && options.checks {
+                    s.checks.push(checks::table_is_empty_for(&t, name, &column.name));
+                }
+                columns.push(s);
+                if column.comment.is_some() {
+                    let target = format!("COLUMN {t}.{}", quote(&column.name));
+                    columns.push(stmt(
+                        comment_sql(&target, column.comment.as_deref()),
+                        format!("set comment to column: {:?} on table: {name:?}", column.name),
+                        source,
+                        vec![comment_sql(&target, None)],
+                    ));
+                }
+            }
+            TableChange::ModifyColumn { from, to, change } => {
+                columns.extend(modify_column(&names, name, from, to, change, source, options)?);
+            }
+            TableChange::ModifyAttrs => {
+                if from.comment != to.comment {
+                    columns.push(stmt(
+                        comment_sql(&format!("TABLE {t}"), to.comment.as_deref()),
+                        format!("set comment to table: {name:?}"),
+                        source,
+                        vec![comment_sql(&format!("TABLE {t}"), from.comment.as_deref())],
+                    ));
+                }
+            }
+        }
+    }
+    p.modify_tables.extend(drops);
+    p.modify_tables.extend(columns);
+    p.modify_tables.extend(adds);
+    Ok(())
+}
+
+fn pk_name(table: &str, key: &PrimaryKey) -> String {
+    key.name.clone().unwrap_or_else(|| format!("{table}_pkey"))
+}
+
+fn add_pk(names: &Names<'_>, table: &str, key: &PrimaryKey, source: usize) -> Statement {
+    let mut s = stmt(
+        format!("ALTER TABLE {} ADD {}", names.name(table), pk_sql(key)),
+        format!("add primary key to table: {table:?}"),
+        source,
+        vec![format!("ALTER TABLE {} DROP CONSTRAINT {}", names.name(table), quote(&pk_name(table, key)))],
+    );
+    s.locks_table = true;
+    s
+}
+
+fn drop_pk(names: &Names<'_>, table: &str, key: &PrimaryKey, source: usize) -> Statement {
+    stmt(
+        format!("ALTER TABLE {} DROP CONSTRAINT {}", names.name(table), quote(&pk_name(table, key))),
+        format!("drop primary key from table: {table:?}"),
+        source,
+        vec![format!("ALTER TABLE {} ADD {}", names.name(table), pk_sql(key))],
+    )
+}
+
+/// The `TYPE` clause turning a column of type `from` into `to`.
+fn type_clause(column: &str, from: &str, to: &Column) -> String {
+    let ty = serial_base(&to.ty).unwrap_or(&to.ty);
+    let mut out = format!("ALTER COLUMN {} TYPE {ty}", quote(column));
+    if let Some(c) = &to.collation {
+        out.push_str(&format!(" COLLATE {}", quote(c)));
+    }
+    // Without an assignment cast the server needs an explicit conversion
+    // (https://www.postgresql.org/docs/current/sql-altertable.html, SET DATA TYPE).
+    if !type_change(from, &to.ty).implicit {
+        out.push_str(&format!(" USING {}::{ty}", quote(column)));
+    }
+    out
+}
+
+fn modify_column(
+    names: &Names<'_>,
+    table: &str,
+    from: &Column,
+    to: &Column,
+    change: &ColumnChange,
+    source: usize,
+    options: &PlanOptions,
+) -> Result<Vec<Statement>, PluginError> {
+    let t = names.name(table);
+    let alter = |clause: String| format!("ALTER TABLE {t} {clause}");
+    let c = quote(&to.name);
+    let comment = format!("modify {:?} column of table: {table:?}", to.name);
+    let mut out = Vec::new();
+    if change.generated {
+        // PostgreSQL cannot change a generation expression: the column is dropped
+        // and added again, recomputing every value.
+        let mut drop = stmt(alter(format!("DROP COLUMN {c}")), comment.clone(), source, vec![]);
+        let mut add = stmt(alter(format!("ADD COLUMN {}", column_sql(to))), comment.clone(), source, vec![]);
+        drop.reverse = vec![alter(format!("ADD COLUMN {}", column_sql(from)))];
+        add.reverse = vec![alter(format!("DROP COLUMN {c}"))];
+        drop.destructive = from.generated.is_none();
+        if drop.destructive && options.checks {
+            drop.checks.push(checks::column_is_empty(&t, table, &from.name));
+        }
+        add.rewrites_table = true;
+        add.locks_table = true;
+        return Ok(vec![drop, add]);
+    }
+    let serial = |ty: &str| serial_base(ty).is_some();
+    if change.ty && serial(&from.ty) != serial(&to.ty) {
+        return Err(unsupported(format!(
+            "change column {:?} of table {table:?} from {} to {} (serial columns own a sequence)",
+            to.name, from.ty, to.ty
+        )));
+    }
+    // A default the new type cannot take would make the type change fail: drop it first.
+    let default_first = change.ty && change.default && from.default.is_some();
+    if default_first {
+        out.push(stmt(
+            alter(format!("ALTER COLUMN {c} DROP DEFAULT")),
+            comment.clone(),
+            source,
+            from.default.iter().map(|d| alter(format!("ALTER COLUMN {c} SET DEFAULT {d}"))).collect(),
+        ));
+    }
+    if change.ty || change.collation {
+        let kind = type_change(&from.ty, &to.ty);
+        let mut s = stmt(
+            alter(type_clause(&to.name, &from.ty, to)),
+            comment.clone(),
+            source,
+            vec![alter(type_clause(&from.name, &to.ty, from))],
+        );
+        // ALTER COLUMN TYPE holds an ACCESS EXCLUSIVE lock while it runs.
+        s.locks_table = true;
+        s.rewrites_table = kind.rewrites || change.collation;
+        if change.ty && !kind.widening && options.checks {
+            let ty = serial_base(&to.ty).unwrap_or(&to.ty);
+            s.checks.push(checks::values_fit(&t, table, &from.name, ty));
+        }
+        out.push(s);
+    }
+    if change.default && !default_first || default_first && to.default.is_some() {
+        let set = |d: &Option<String>| match d {
+            Some(d) => alter(format!("ALTER COLUMN {c} SET DEFAULT {d}")),
+            None => alter(format!("ALTER COLUMN {c} DROP DEFAULT")),
+        };
+        let reverse = if default_first { alter(format!("ALTER COLUMN {c} DROP DEFAULT")) } else { set(&from.default) };
+        out.push(stmt(set(&to.default), comment.clone(), source, vec![reverse]));
+    }
+    if change.null {
+        let (forward, back) =
+            if to.nullable { ("DROP NOT NULL", "SET NOT NULL") } else { ("SET NOT NULL", "DROP NOT NULL") };
+        let mut s = stmt(
+            alter(format!("ALTER COLUMN {c} {forward}")),
+            comment.clone(),
+            source,
+            vec![alter(format!("ALTER COLUMN {c} {back}"))],
+        );
+        if !to.nullable {
+            // SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock.
+            s.locks_table = true;
+            if options.checks {
+                s.checks.push(checks::column_has_no_nulls(&t, table, &from.name));
+            }
+        }
+        out.push(s);
+    }
+    if change.attrs {
+        let identity_clause = |from: Option<String>, to: Option<String>| match (from, to) {
+            (None, Some(k)) => Some(format!("ALTER COLUMN {c} ADD GENERATED {k} AS IDENTITY")),
+            (Some(_), None) => Some(format!("ALTER COLUMN {c} DROP IDENTITY")),
+            (Some(a), Some(b)) if a != b => Some(format!("ALTER COLUMN {c} SET GENERATED {b}")),
+            _ => None,
+        };
+        if let Some(forward) = identity_clause(identity(from), identity(to)) {
+            let reverse = identity_clause(identity(to), identity(from)).map(alter).into_iter().collect();
+            out.push(stmt(alter(forward), comment.clone(), source, reverse));
+        }
+    }
+    if change.comment {
+        let target = format!("COLUMN {t}.{c}");
+        out.push(stmt(
+            comment_sql(&target, to.comment.as_deref()),
+            format!("set comment to column: {:?} on table: {table:?}", to.name),
+            source,
+            vec![comment_sql(&target, from.comment.as_deref())],
+        ));
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- views and triggers
+
+fn materialized(view: &View) -> bool {
+    attr_value(&view.attrs, "materialized").is_some_and(|v| v.as_bool() == Some(true))
+}
+
+fn create_view(schema: &str, view: &View, source: usize, options: &PlanOptions) -> Statement {
+    let names = Names { schema, qualify: options.qualify };
+    let kind = if materialized(view) { "MATERIALIZED VIEW" } else { "VIEW" };
+    let v = names.name(&view.name);
+    stmt(
+        format!("CREATE {kind} {v} AS {}", view.def.trim().trim_end_matches(';').trim_end()),
+        format!("create {:?} view", view.name),
+        source,
+        vec![format!("DROP {kind} {v}")],
+    )
+}
+
+fn drop_view(schema: &str, view: &View, source: usize, options: &PlanOptions) -> Statement {
+    let names = Names { schema, qualify: options.qualify };
+    let kind = if materialized(view) { "MATERIALIZED VIEW" } else { "VIEW" };
+    let mut s = stmt(
+        format!("DROP {kind} {}", names.name(&view.name)),
+        format!("drop {:?} view", view.name),
+        source,
+        vec![create_view(schema, view, source, options).sql],
+    );
+    // A materialized view holds data; refreshing it back may be expensive, not lossy.
+    s.destructive = false;
+    s
+}
+
+fn create_trigger(schema: &str, trigger: &Trigger, source: usize, options: &PlanOptions) -> Statement {
+    stmt(
+        trigger.def.trim().trim_end_matches(';').to_string(),
+        format!("create trigger {:?}", trigger.name),
+        source,
+        vec![drop_trigger(schema, trigger, source, options).sql],
+    )
+}
+
+fn drop_trigger(schema: &str, trigger: &Trigger, source: usize, options: &PlanOptions) -> Statement {
+    let names = Names { schema, qualify: options.qualify };
+    stmt(
+        format!("DROP TRIGGER {} ON {}", quote(&trigger.name), names.name(&trigger.table)),
+        format!("drop trigger {:?}", trigger.name),
+        source,
+        vec![trigger.def.trim().trim_end_matches(';').to_string()],
+    )
+}
+
+// ---------------------------------------------------------------- schema objects
+
+fn alter_objects(
+    p: &mut Phases,
+    schema: &str,
+    alter: &Alter,
+    source: usize,
+    options: &PlanOptions,
+) -> Result<(), PluginError> {
+    let names = Names { schema, qualify: options.qualify };
+    let decode =
+        |attrs: &[strata_dialect_api::Attr]| -> Vec<Object> { attrs.iter().filter_map(Object::from_attr).collect() };
+    // Creation order: extensions, types, sequences, functions (tables may use any).
+    let rank = |o: &Object| match o {
+        Object::Extension(_) => 0,
+        Object::Enum(_) => 1,
+        Object::Domain(_) => 2,
+        Object::Sequence(_) => 3,
+        Object::Function(_) => 4,
+    };
+    let mut add = decode(&alter.add);
+    add.sort_by_key(rank);
+    for object in &add {
+        p.create_objects.push(create_object(&names, object, source));
+    }
+    for (from, to) in &alter.modify {
+        let (Some(from), Some(to)) = (Object::from_attr(from), Object::from_attr(to)) else { continue };
+        p.create_objects.extend(modify_object(&names, &from, &to, source)?);
+    }
+    let mut drop = decode(&alter.drop);
+    drop.sort_by_key(|o| std::cmp::Reverse(rank(o)));
+    for object in &drop {
+        let mut s = drop_object(&names, object, source);
+        s.reverse = vec![create_object(&names, object, source).sql];
+        p.drop_objects.push(s);
+    }
+    Ok(())
+}
+
+fn sequence_options(s: &Sequence) -> String {
+    format!(
+        "AS {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {}{}",
+        s.ty,
+        s.increment,
+        s.min,
+        s.max,
+        s.start,
+        s.cache,
+        if s.cycle { " CYCLE" } else { " NO CYCLE" }
+    )
+}
+
+fn enum_values(e: &EnumType) -> String {
+    e.values.iter().map(|v| literal(v)).collect::<Vec<_>>().join(", ")
+}
+
+fn domain_sql(names: &Names<'_>, d: &Domain) -> String {
+    let mut out = format!("CREATE DOMAIN {} AS {}", names.name(&d.name), d.ty);
+    if let Some(default) = &d.default {
+        out.push_str(&format!(" DEFAULT {default}"));
+    }
+    if d.not_null {
+        out.push_str(" NOT NULL");
+    }
+    for (name, check) in &d.checks {
+        out.push_str(&format!(" CONSTRAINT {} {check}", quote(name)));
+    }
+    out
+}
+
+fn function_drop(names: &Names<'_>, f: &Function) -> String {
+    let kind = if f.kind == "procedure" { "PROCEDURE" } else { "FUNCTION" };
+    format!("DROP {kind} {}({})", names.name(&f.name), f.args)
+}
+
+fn create_object(names: &Names<'_>, object: &Object, source: usize) -> Statement {
+    let (sql, comment, reverse) = match object {
+        Object::Extension(e) => {
+            let schema = if names.qualify { format!(" WITH SCHEMA {}", quote(names.schema)) } else { String::new() };
+            (
+                format!("CREATE EXTENSION IF NOT EXISTS {}{schema}", quote(&e.name)),
+                format!("create extension {:?}", e.name),
+                format!("DROP EXTENSION {}", quote(&e.name)),
+            )
+        }
+        Object::Enum(e) => (
+            format!("CREATE TYPE {} AS ENUM ({})", names.name(&e.name), enum_values(e)),
+            format!("create enum type {:?}", e.name),
+            format!("DROP TYPE {}", names.name(&e.name)),
+        ),
+        Object::Domain(d) => (
+            domain_sql(names, d),
+            format!("create domain type {:?}", d.name),
+            format!("DROP DOMAIN {}", names.name(&d.name)),
+        ),
+        Object::Sequence(s) => (
+            format!("CREATE SEQUENCE {} {}", names.name(&s.name), sequence_options(s)),
+            format!("create sequence {:?}", s.name),
+            format!("DROP SEQUENCE {}", names.name(&s.name)),
+        ),
+        Object::Function(f) => (
+            f.def.trim().trim_end_matches(';').to_string(),
+            format!("create {} {:?}", f.kind, f.name),
+            function_drop(names, f),
+        ),
+    };
+    stmt(sql, comment, source, vec![reverse])
+}
+
+fn drop_object(names: &Names<'_>, object: &Object, source: usize) -> Statement {
+    let (sql, comment) = match object {
+        Object::Extension(e) => (format!("DROP EXTENSION {}", quote(&e.name)), format!("drop extension {:?}", e.name)),
+        Object::Enum(e) => (format!("DROP TYPE {}", names.name(&e.name)), format!("drop enum type {:?}", e.name)),
+        Object::Domain(d) => (format!("DROP DOMAIN {}", names.name(&d.name)), format!("drop domain type {:?}", d.name)),
+        Object::Sequence(s) => {
+            (format!("DROP SEQUENCE {}", names.name(&s.name)), format!("drop sequence {:?}", s.name))
+        }
+        Object::Function(f) => (function_drop(names, f), format!("drop {} {:?}", f.kind, f.name)),
+    };
+    let mut s = stmt(sql, comment, source, vec![]);
+    // A sequence holds its position; the other objects hold no data.
+    s.destructive = matches!(object, Object::Sequence(_));
+    s
+}
+
+fn modify_object(names: &Names<'_>, from: &Object, to: &Object, source: usize) -> Result<Vec<Statement>, PluginError> {
+    match (from, to) {
+        (Object::Enum(f), Object::Enum(t)) => add_enum_values(names, f, t, source),
+        (Object::Sequence(f), Object::Sequence(t)) => Ok(vec![stmt(
+            format!("ALTER SEQUENCE {} {}", names.name(&t.name), sequence_options(t)),
+            format!("modify sequence {:?}", t.name),
+            source,
+            vec![format!("ALTER SEQUENCE {} {}", names.name(&f.name), sequence_options(f))],
+        )]),
+        (Object::Function(f), Object::Function(t)) => Ok(vec![stmt(
+            t.def.trim().trim_end_matches(';').to_string(),
+            format!("modify {} {:?}", t.kind, t.name),
+            source,
+            vec![f.def.trim().trim_end_matches(';').to_string()],
+        )]),
+        // Only the version differs, and it is not compared.
+        (Object::Extension(_), Object::Extension(_)) => Ok(vec![]),
+        _ => Err(unsupported(format!("change {} {:?}", to.kind(), to.key()))),
+    }
+}
+
+/// New enum labels go in place with `ALTER TYPE … ADD VALUE`. Since PostgreSQL 12
+/// it runs inside a transaction block, but the new label cannot be used before
+/// that transaction commits
+/// (https://www.postgresql.org/docs/current/sql-altertype.html#id-1.9.3.42.7); the
+/// statements stay transactional. Labels cannot be removed, so there is no reverse.
+fn add_enum_values(
+    names: &Names<'_>,
+    from: &EnumType,
+    to: &EnumType,
+    source: usize,
+) -> Result<Vec<Statement>, PluginError> {
+    // The old labels must appear in the new list, in the same order.
+    let mut positions = Vec::new();
+    for v in &from.values {
+        let after = positions.last().map_or(0, |p| p + 1);
+        match to.values.iter().skip(after).position(|x| x == v) {
+            Some(i) => positions.push(after + i),
+            None => {
+                return Err(unsupported(format!(
+                    "remove or reorder values of enum type {:?} (PostgreSQL can only add values)",
+                    to.name
+                )));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, value) in to.values.iter().enumerate() {
+        if positions.contains(&i) {
+            continue;
+        }
+        let place = match i.checked_sub(1).and_then(|j| to.values.get(j)) {
+            Some(prev) => format!(" AFTER {}", literal(prev)),
+            None => to.values.get(1).map(|next| format!(" BEFORE {}", literal(next))).unwrap_or_default(),
+        };
+        out.push(stmt(
+            format!("ALTER TYPE {} ADD VALUE {}{place}", names.name(&to.name), literal(value)),
+            format!("add value {value:?} to enum type {:?}", to.name),
+            source,
+            vec![],
+        ));
+    }
+    Ok(out)
+}
+
+/// The objects of `schema` as statements (used by tests).
+#[cfg(test)]
+fn object_statements(schema: &Schema) -> Vec<String> {
+    let names = Names { schema: &schema.name, qualify: false };
+    crate::objects::objects(schema).iter().map(|o| create_object(&names, o, 0).sql).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::inspect::attr;
+    use strata_dialect_api::{Check, Generated};
+
+    fn col(name: &str, ty: &str, nullable: bool) -> Column {
+        Column { name: name.into(), ty: ty.into(), nullable, ..Column::default() }
+    }
+
+    fn users() -> Table {
+        Table {
+            name: "users".into(),
+            columns: vec![
+                Column { attrs: vec![attr("identity", "ALWAYS")], ..col("id", "bigint", false) },
+                Column {
+                    default: Some("'x'::character varying".into()),
+                    collation: Some("C".into()),
+                    comment: Some("it's".into()),
+                    ..col("name", "character varying(255)", false)
+                },
+                Column {
+                    generated: Some(Generated { expr: "length((name)::text)".into(), stored: true }),
+                    ..col("len", "integer", true)
+                },
+            ],
+            primary_key: Some(PrimaryKey {
+                name: Some("users_pkey".into()),
+                parts: vec![IndexPart::column("id")],
+                ..PrimaryKey::default()
+            }),
+            indexes: vec![
+                Index {
+                    name: "users_lower".into(),
+                    parts: vec![IndexPart {
+                        expr: Some("lower((name)::text)".into()),
+                        desc: true,
+                        ..IndexPart::default()
+                    }],
+                    predicate: Some("(id > 0)".into()),
+                    attrs: vec![attr("nulls", vec![serde_json::Value::from("LAST")])],
+                    ..Index::default()
+                },
+                Index {
+                    name: "users_name_key".into(),
+                    unique: true,
+                    parts: vec![IndexPart::column("name")],
+                    attrs: vec![attr("constraint", "unique")],
+                    ..Index::default()
+                },
+            ],
+            checks: vec![Check { name: Some("positive".into()), expr: "(id > 0)".into() }],
+            comment: Some("people".into()),
+            ..Table::default()
+        }
+    }
+
+    fn sqls(plan: &Plan) -> Vec<(String, Vec<String>)> {
+        plan.statements.iter().map(|s| (s.sql.clone(), s.reverse.clone())).collect()
+    }
+
+    #[test]
+    fn add_table_snapshot() {
+        let plan =
+            plan_changes(&[Change::AddTable { schema: "public".into(), table: users() }], &PlanOptions::default())
+                .unwrap();
+        let s = |a: &str, b: &str| (a.to_string(), vec![b.to_string()]);
+        assert_eq!(
+            sqls(&plan),
+            vec![
+                s(
+                    "CREATE TABLE \"users\" (\"id\" bigint NOT NULL GENERATED ALWAYS AS IDENTITY, \
+                     \"name\" character varying(255) COLLATE \"C\" NOT NULL DEFAULT 'x'::character varying, \
+                     \"len\" integer NULL GENERATED ALWAYS AS (length((name)::text)) STORED, \
+                     CONSTRAINT \"users_pkey\" PRIMARY KEY (\"id\"), CONSTRAINT \"users_name_key\" UNIQUE (\"name\"), \
+                     CONSTRAINT \"positive\" CHECK ((id > 0)))",
+                    "DROP TABLE \"users\""
+                ),
+                s(
+                    "CREATE INDEX \"users_lower\" ON \"users\" ((lower((name)::text)) DESC NULLS LAST) WHERE (id > 0)",
+                    "DROP INDEX \"users_lower\""
+                ),
+                s("COMMENT ON TABLE \"users\" IS 'people'", "COMMENT ON TABLE \"users\" IS NULL"),
+                s("COMMENT ON COLUMN \"users\".\"name\" IS 'it''s'", "COMMENT ON COLUMN \"users\".\"name\" IS NULL"),
+            ]
+        );
+        assert_eq!(plan.statements[0].comment, "create \"users\" table");
+        assert!(plan.statements[1].locks_table);
+        let qualified = plan_changes(
+            &[Change::AddTable { schema: "app".into(), table: users() }],
+            &PlanOptions { qualify: true, ..PlanOptions::default() },
+        )
+        .unwrap();
+        assert!(qualified.statements[0].sql.starts_with("CREATE TABLE \"app\".\"users\" ("));
+        assert_eq!(qualified.statements[1].reverse, ["DROP INDEX \"app\".\"users_lower\""]);
+    }
+
+    #[test]
+    fn drop_table_reverse_recreates_indexes_and_checks_emptiness() {
+        let plan = plan_changes(
+            &[Change::DropTable { schema: "public".into(), table: users() }],
+            &PlanOptions { checks: true, ..PlanOptions::default() },
+        )
+        .unwrap();
+        assert_eq!(plan.statements.len(), 1);
+        let drop = &plan.statements[0];
+        assert_eq!(drop.sql, "DROP TABLE \"users\"");
+        assert!(drop.destructive);
+        assert_eq!(drop.reverse.len(), 4);
+        assert_eq!(drop.checks[0].sql, "SELECT NOT EXISTS (SELECT 1 FROM \"users\") AS \"is_empty\"");
+    }
+
+    #[test]
+    fn alter_snapshot() {
+        let from = Table {
+            name: "t".into(),
+            columns: vec![
+                col("a", "integer", true),
+                col("b", "text", true),
+                col("c", "character varying(20)", true),
+                col("d", "text", true),
+            ],
+            ..Table::default()
+        };
+        let to = Table {
+            name: "t".into(),
+            columns: vec![
+                Column { default: Some("0".into()), ..col("a", "bigint", false) },
+                col("c", "character varying(10)", true),
+                col("d", "integer", true),
+                Column { default: Some("now()".into()), ..col("e", "timestamp with time zone", false) },
+            ],
+            indexes: vec![Index { name: "t_a".into(), parts: vec![IndexPart::column("a")], ..Index::default() }],
+            foreign_keys: vec![ForeignKey {
+                name: Some("t_a_fkey".into()),
+                columns: vec!["a".into()],
+                ref_table: "p".into(),
+                ref_columns: vec!["id".into()],
+                on_delete: Some("CASCADE".into()),
+                ..ForeignKey::default()
+            }],
+            ..Table::default()
+        };
+        let changes = crate::diff::diff_table(&from, &to);
+        let plan = plan_changes(
+            &[Change::ModifyTable { schema: "public".into(), from, to, changes }],
+            &PlanOptions { checks: true, ..PlanOptions::default() },
+        )
+        .unwrap();
+        let s = |a: &str, b: &str| (a.to_string(), vec![b.to_string()]);
+        assert_eq!(
+            sqls(&plan),
+            vec![
+                s(
+                    "ALTER TABLE \"t\" ALTER COLUMN \"a\" TYPE bigint",
+                    "ALTER TABLE \"t\" ALTER COLUMN \"a\" TYPE integer"
+                ),
+                s(
+                    "ALTER TABLE \"t\" ALTER COLUMN \"a\" SET DEFAULT 0",
+                    "ALTER TABLE \"t\" ALTER COLUMN \"a\" DROP DEFAULT"
+                ),
+                s(
+                    "ALTER TABLE \"t\" ALTER COLUMN \"a\" SET NOT NULL",
+                    "ALTER TABLE \"t\" ALTER COLUMN \"a\" DROP NOT NULL"
+                ),
+                s("ALTER TABLE \"t\" DROP COLUMN \"b\"", "ALTER TABLE \"t\" ADD COLUMN \"b\" text NULL"),
+                s(
+                    "ALTER TABLE \"t\" ALTER COLUMN \"c\" TYPE character varying(10)",
+                    "ALTER TABLE \"t\" ALTER COLUMN \"c\" TYPE character varying(20)"
+                ),
+                s(
+                    "ALTER TABLE \"t\" ALTER COLUMN \"d\" TYPE integer USING \"d\"::integer",
+                    "ALTER TABLE \"t\" ALTER COLUMN \"d\" TYPE text"
+                ),
+                s(
+                    "ALTER TABLE \"t\" ADD COLUMN \"e\" timestamp with time zone NOT NULL DEFAULT now()",
+                    "ALTER TABLE \"t\" DROP COLUMN \"e\""
+                ),
+                s("CREATE INDEX \"t_a\" ON \"t\" (\"a\")", "DROP INDEX \"t_a\""),
+                s(
+                    "ALTER TABLE \"t\" ADD CONSTRAINT \"t_a_fkey\" FOREIGN KEY (\"a\") REFERENCES \"p\" (\"id\") ON DELETE CASCADE",
+                    "ALTER TABLE \"t\" DROP CONSTRAINT \"t_a_fkey\""
+                ),
+            ]
+        );
+        let st = &plan.statements;
+        assert!(st[0].rewrites_table && st[0].locks_table && st[0].checks.is_empty());
+        assert_eq!(st[2].checks[0].sql, "SELECT NOT EXISTS (SELECT 1 FROM \"t\" WHERE \"a\" IS NULL) AS \"no_nulls\"");
+        assert!(st[3].destructive);
+        assert_eq!(st[3].checks[0].reason, "column \"b\" of table \"t\" is empty");
+        assert!(st[4].rewrites_table && st[4].checks[0].reason.contains("fits character varying(10)"));
+        assert!(st[5].rewrites_table);
+        assert!(!st[6].rewrites_table && st[6].checks.is_empty());
+    }
+
+    #[test]
+    fn cyclic_tables_get_their_keys_afterwards() {
+        let fk = |name: &str, to: &str| ForeignKey {
+            name: Some(name.into()),
+            columns: vec!["r".into()],
+            ref_table: to.into(),
+            ref_columns: vec!["id".into()],
+            ..ForeignKey::default()
+        };
+        let t = |name: &str, fks: Vec<ForeignKey>| Table {
+            name: name.into(),
+            columns: vec![col("id", "integer", false), col("r", "integer", true)],
+            primary_key: Some(PrimaryKey { parts: vec![IndexPart::column("id")], ..PrimaryKey::default() }),
+            foreign_keys: fks,
+            ..Table::default()
+        };
+        let a = t("a", vec![fk("a_b", "b")]);
+        let b = t("b", vec![fk("b_a", "a")]);
+        let c = t("c", vec![fk("c_a", "a")]);
+        let changes = vec![
+            Change::AddTable { schema: "public".into(), table: c.clone() },
+            Change::AddTable { schema: "public".into(), table: a.clone() },
+            Change::AddTable { schema: "public".into(), table: b.clone() },
+        ];
+        let plan = plan_changes(&changes, &PlanOptions::default()).unwrap();
+        let order: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(order.len(), 4);
+        assert!(order[0].starts_with("CREATE TABLE \"a\"") && !order[0].contains("REFERENCES"));
+        assert!(order[1..3].iter().all(|s| s.contains("REFERENCES \"a\"")));
+        assert_eq!(order[3], "ALTER TABLE \"a\" ADD CONSTRAINT \"a_b\" FOREIGN KEY (\"r\") REFERENCES \"b\" (\"id\")");
+
+        let drops = vec![
+            Change::DropTable { schema: "public".into(), table: a },
+            Change::DropTable { schema: "public".into(), table: b },
+            Change::DropTable { schema: "public".into(), table: c },
+        ];
+        let plan = plan_changes(&drops, &PlanOptions::default()).unwrap();
+        let order: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(
+            order,
+            ["ALTER TABLE \"a\" DROP CONSTRAINT \"a_b\"", "DROP TABLE \"c\"", "DROP TABLE \"b\"", "DROP TABLE \"a\""]
+        );
+    }
+
+    #[test]
+    fn objects_and_enum_values() {
+        let e =
+            |values: &[&str]| EnumType { name: "mood".into(), values: values.iter().map(|v| v.to_string()).collect() };
+        let schema = Schema {
+            name: "public".into(),
+            attrs: vec![
+                Object::Enum(e(&["a", "c"])).to_attr(),
+                Object::Sequence(Sequence {
+                    name: "s".into(),
+                    ty: "bigint".into(),
+                    start: 1,
+                    increment: 1,
+                    min: 1,
+                    max: i64::MAX,
+                    cache: 1,
+                    cycle: false,
+                })
+                .to_attr(),
+            ],
+            ..Schema::default()
+        };
+        assert_eq!(
+            object_statements(&schema),
+            [
+                "CREATE TYPE \"mood\" AS ENUM ('a', 'c')",
+                "CREATE SEQUENCE \"s\" AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1 NO CYCLE"
+            ]
+        );
+        let names = Names { schema: "public", qualify: false };
+        let added = add_enum_values(&names, &e(&["a", "c"]), &e(&["z", "a", "b", "c", "d"]), 0).unwrap();
+        let sql: Vec<&str> = added.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(
+            sql,
+            [
+                "ALTER TYPE \"mood\" ADD VALUE 'z' BEFORE 'a'",
+                "ALTER TYPE \"mood\" ADD VALUE 'b' AFTER 'a'",
+                "ALTER TYPE \"mood\" ADD VALUE 'd' AFTER 'c'"
+            ]
+        );
+        assert!(added.iter().all(|s| s.transactional));
+        assert!(add_enum_values(&names, &e(&["a", "c"]), &e(&["c", "a"]), 0).is_err());
+    }
+}

@@ -1,0 +1,190 @@
+//! Identifier and literal quoting, and what PostgreSQL does when a column's type changes.
+
+/// Quotes an identifier with double quotes, doubling any `"` inside
+/// (https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS).
+pub fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A string literal. `standard_conforming_strings` is on by default since 9.1,
+/// so only `'` needs doubling; a backslash makes it an `E''` literal to be safe
+/// either way.
+pub fn literal(value: &str) -> String {
+    if value.contains('\\') {
+        format!("E'{}'", value.replace('\\', "\\\\").replace('\'', "''"))
+    } else {
+        format!("'{}'", value.replace('\'', "''"))
+    }
+}
+
+/// `name`, or `"schema"."name"` when `schema` is given.
+pub(crate) fn qualified(schema: Option<&str>, name: &str) -> String {
+    match schema {
+        Some(s) => format!("{}.{}", quote(s), quote(name)),
+        None => quote(name),
+    }
+}
+
+/// The serial pseudo-types and the integer type each stands for
+/// (https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-SERIAL).
+pub(crate) fn serial_base(ty: &str) -> Option<&'static str> {
+    match ty {
+        "smallserial" => Some("smallint"),
+        "serial" => Some("integer"),
+        "bigserial" => Some("bigint"),
+        _ => None,
+    }
+}
+
+/// The serial pseudo-type standing for an integer type.
+pub(crate) fn serial_of(ty: &str) -> Option<&'static str> {
+    match ty {
+        "smallint" => Some("smallserial"),
+        "integer" => Some("serial"),
+        "bigint" => Some("bigserial"),
+        _ => None,
+    }
+}
+
+/// A type split into its base name and its modifier: `character varying(20)` →
+/// (`character varying`, Some(20, None)); arrays keep their `[]` in the base.
+fn split_type(ty: &str) -> (String, Option<(i64, Option<i64>)>) {
+    let Some(open) = ty.find('(') else { return (ty.to_string(), None) };
+    let Some(close) = ty[open..].find(')').map(|c| open + c) else { return (ty.to_string(), None) };
+    let args: Vec<Option<i64>> = ty[open + 1..close].split(',').map(|a| a.trim().parse::<i64>().ok()).collect();
+    let base = format!("{}{}", ty[..open].trim_end(), &ty[close + 1..]);
+    match args.as_slice() {
+        [Some(p)] => (base, Some((*p, None))),
+        [Some(p), Some(s)] => (base, Some((*p, Some(*s)))),
+        _ => (ty.to_string(), None),
+    }
+}
+
+fn int_rank(ty: &str) -> Option<u8> {
+    match ty {
+        "smallint" => Some(1),
+        "integer" => Some(2),
+        "bigint" => Some(3),
+        _ => None,
+    }
+}
+
+fn is_string(base: &str) -> bool {
+    matches!(base, "text" | "character varying" | "character")
+}
+
+/// The range of an integer type, for narrowing checks.
+pub(crate) fn int_range(ty: &str) -> Option<(i64, i64)> {
+    match ty {
+        "smallint" => Some((i64::from(i16::MIN), i64::from(i16::MAX))),
+        "integer" => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+        _ => None,
+    }
+}
+
+/// What changing a column from type `from` to `to` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TypeChange {
+    /// The server converts implicitly (an assignment cast exists), so no `USING` is needed.
+    pub implicit: bool,
+    /// Every value of `from` fits `to`.
+    pub widening: bool,
+    /// The server rewrites the table. Binary-coercible changes that only relax a
+    /// length or precision limit do not
+    /// (https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES).
+    pub rewrites: bool,
+}
+
+/// Classifies a change of column type (both as `format_type` prints them).
+pub(crate) fn type_change(from: &str, to: &str) -> TypeChange {
+    let from = serial_base(from).unwrap_or(from);
+    let to = serial_base(to).unwrap_or(to);
+    let (fb, fm) = split_type(from);
+    let (tb, tm) = split_type(to);
+    if let (Some(f), Some(t)) = (int_rank(&fb), int_rank(&tb)) {
+        return TypeChange { implicit: true, widening: t >= f, rewrites: t != f };
+    }
+    if is_string(&fb) && is_string(&tb) {
+        let limit = |base: &str, m: Option<(i64, Option<i64>)>| match (base, m) {
+            ("text", _) | ("character varying", None) => i64::MAX,
+            ("character", None) => 1,
+            (_, Some((n, _))) => n,
+            _ => i64::MAX,
+        };
+        let widening = limit(&tb, tm) >= limit(&fb, fm);
+        // varchar(n) → varchar(m ≥ n), varchar → text and back are binary-coercible;
+        // char(n) pads with blanks and is not.
+        let rewrites = fb == "character" || tb == "character" || !widening;
+        return TypeChange { implicit: true, widening, rewrites };
+    }
+    if fb == "numeric" && tb == "numeric" {
+        let widening = match (fm, tm) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some((fp, fs)), Some((tp, ts))) => fs == ts && tp >= fp,
+        };
+        return TypeChange { implicit: true, widening, rewrites: !widening };
+    }
+    if int_rank(&fb).is_some() && matches!(tb.as_str(), "numeric" | "real" | "double precision") {
+        return TypeChange { implicit: true, widening: tm.is_none() || tb != "numeric", rewrites: true };
+    }
+    if fb == "real" && tb == "double precision" {
+        return TypeChange { implicit: true, widening: true, rewrites: true };
+    }
+    if fb == "timestamp without time zone" && tb == "timestamp with time zone"
+        || fb == "timestamp with time zone" && tb == "timestamp without time zone"
+    {
+        // Binary-coercible when the session time zone is UTC; assume the rewrite.
+        return TypeChange { implicit: true, widening: true, rewrites: true };
+    }
+    if is_string(&tb) && tm.is_none() {
+        // Every type has an assignment cast to text through its output function.
+        return TypeChange { implicit: true, widening: true, rewrites: true };
+    }
+    TypeChange { implicit: false, widening: false, rewrites: true }
+}
+
+/// True when a default expression is volatile, so `ADD COLUMN … DEFAULT` must
+/// compute it for every row and rewrites the table (stable defaults such as
+/// `now()` are evaluated once since PostgreSQL 11).
+pub(crate) fn volatile_default(expr: &str) -> bool {
+    let lower = expr.to_lowercase();
+    [
+        "nextval(",
+        "random(",
+        "clock_timestamp(",
+        "timeofday(",
+        "gen_random_uuid(",
+        "uuid_generate_",
+        "statement_timestamp(",
+    ]
+    .iter()
+    .any(|f| lower.contains(f))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(quote("a\"b"), "\"a\"\"b\"");
+        assert_eq!(literal("it's"), "'it''s'");
+        assert_eq!(literal("a\\b"), "E'a\\\\b'");
+        assert_eq!(qualified(Some("s"), "t"), "\"s\".\"t\"");
+    }
+
+    #[test]
+    fn type_changes() {
+        let c = type_change("integer", "bigint");
+        assert!(c.implicit && c.widening && c.rewrites);
+        let c = type_change("character varying(10)", "character varying(20)");
+        assert!(c.implicit && c.widening && !c.rewrites);
+        let c = type_change("character varying(20)", "character varying(10)");
+        assert!(c.implicit && !c.widening);
+        assert!(!type_change("text", "integer").implicit);
+        assert!(type_change("numeric(10,2)", "numeric(12,2)").widening);
+        assert!(!type_change("numeric(10,2)", "numeric(10,1)").widening);
+        assert!(!type_change("bigint", "integer").widening);
+    }
+}
