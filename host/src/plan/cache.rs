@@ -54,6 +54,24 @@ impl Patch {
         Some(Patch { schemas })
     }
 
+    /// The part of `realm` the patch touches: its tables named in the patch (added,
+    /// changed or removed) and each schema's views, triggers and attributes.
+    pub fn subset(&self, realm: &Realm) -> Realm {
+        let mut out = Realm::default();
+        for (schema, patch) in realm.schemas.iter().zip(&self.schemas) {
+            let touched =
+                |name: &str| patch.removes.iter().any(|r| r == name) || patch.upserts.iter().any(|t| t.name == name);
+            out.schemas.push(strata_dialect_api::Schema {
+                name: schema.name.clone(),
+                tables: schema.tables.iter().filter(|t| touched(&t.name)).cloned().collect(),
+                views: schema.views.clone(),
+                triggers: schema.triggers.clone(),
+                attrs: schema.attrs.clone(),
+            });
+        }
+        out
+    }
+
     /// Applies the patch to the state it was taken from.
     pub fn apply(&self, realm: &mut Realm) -> bool {
         if realm.schemas.len() != self.schemas.len() {

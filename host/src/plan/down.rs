@@ -269,30 +269,18 @@ fn down_locked(
     let stmts: Vec<&[String]> = chain.iter().map(|l| &l.statements[..l.take]).collect();
     let keys = chain_keys(driver.name(), &stmts);
 
-    // States after each version from the target up to the one below the newest,
-    // plus the expected current state (a partial last file included).
-    let first = target_idx.map_or(0, |t| t);
-    let needed: Vec<usize> = (first..=current_idx).collect();
-    let states = materialize(&mut dev, &chain, &keys, &needed, cache)?;
+    // The state the database should be in, and for each version to revert the
+    // parts of the states around it that differ (what its revert must undo).
     let empty = {
         let realm = dev.inspect()?;
-        Realm {
-            schemas: realm
-                .schemas
-                .into_iter()
-                .map(|s| strata_dialect_api::Schema { name: s.name, ..Default::default() })
-                .collect(),
-        }
+        super::empty_realm(&realm, dev.info())
     };
-    let state = |i: Option<usize>| -> &Realm { i.and_then(|i| states.get(&i)).unwrap_or(&empty) };
-    // The state before the version at `idx`: every index from the target up is
-    // in `states`, and before the first version there is nothing.
-    let before = |idx: usize| state(idx.checked_sub(1));
+    let States { expected: replayed, steps: pairs } = materialize(&mut dev, &chain, &keys, target_idx, &empty, cache)?;
 
     // An interrupted revert of the newest version: the expected state is its
     // state plus the down statements that already ran.
     let resumed = history.get(&last.version).and_then(|h| h.down_statements.clone().map(|s| (s, h.down_applied)));
-    let mut expected = states.get(&current_idx).cloned().unwrap_or_else(|| empty.clone());
+    let mut expected = replayed.clone();
     if let Some((down_stmts, done)) = &resumed {
         dev.load(&expected)?;
         dev.exec_all("the interrupted revert", &down_stmts[..(*done).min(down_stmts.len())])?;
@@ -326,8 +314,11 @@ fn down_locked(
     let mut steps: Vec<Step> = Vec::new();
     for (n, rev) in reverting.iter().enumerate() {
         let idx = current_idx - n;
-        let from = if n == 0 { &actual } else { state(Some(idx)) };
-        let plan = plan_diff(&driver, from, before(idx), &conn.plan_options(true))?;
+        // No drift: the replayed state stands for the actual one.
+        let (from, to) = pairs
+            .get(&idx)
+            .ok_or_else(|| Error::Failed(format!("internal logic error: no state for version {}", rev.version)))?;
+        let plan = plan_diff(&driver, from, to, &conn.plan_options(true))?;
         let name = dir
             .files()
             .iter()
@@ -372,34 +363,45 @@ fn down_locked(
             return Ok(refuse(report, split_message(&steps, &downs), split_hint(&steps, &downs, &chain)));
         }
         if with.len() == steps.len() {
-            for (n, (step, down)) in steps.iter_mut().zip(downs).enumerate() {
-                let Some(down) = down else { continue };
-                let idx = current_idx - n;
-                let from = state(Some(idx));
-                let to = before(idx);
-                // Verify on the dev database: the down must land exactly on the target state.
-                dev.load(from)?;
-                let ran = dev.exec_all(&format!("down.sql of version {}", step.version), &down);
-                let got = ran.and_then(|()| dev.inspect());
-                dev.reset()?;
-                let got = got?;
-                let diff = super::diff(&driver, &got, to)?;
-                if !diff.is_empty() {
-                    let missing =
-                        driver.plan(&diff, &conn.plan_options(false)).map(|p| plan_sql(&p, false)).unwrap_or_default();
-                    return Ok(refuse(
-                        report,
-                        format!(
-                            "down.sql of version {} does not return the schema to the state before it; still needed:\n{missing}",
-                            step.version
-                        ),
-                        "fix the down.sql section, or pass --plan to use the computed plan".into(),
-                    ));
+            // Verify on the dev database, newest first from the expected state:
+            // each down must land exactly on the state before its version.
+            dev.load(&replayed)?;
+            let mut want = replayed.clone();
+            let verified = (|| -> Result<Option<DownReport>, Error> {
+                for (n, (step, down)) in steps.iter_mut().zip(downs).enumerate() {
+                    let Some(down) = down else { continue };
+                    let idx = current_idx - n;
+                    if let Some((from, to)) = pairs.get(&idx) {
+                        undo(&mut want, from, to);
+                    }
+                    dev.exec_all(&format!("down.sql of version {}", step.version), &down)?;
+                    let got = dev.inspect()?;
+                    let diff = super::diff(&driver, &got, &want)?;
+                    if !diff.is_empty() {
+                        let missing = driver
+                            .plan(&diff, &conn.plan_options(false))
+                            .map(|p| plan_sql(&p, false))
+                            .unwrap_or_default();
+                        return Ok(Some(refuse(
+                            report.clone(),
+                            format!(
+                                "down.sql of version {} does not return the schema to the state before it; still needed:\n{missing}",
+                                step.version
+                            ),
+                            "fix the down.sql section, or pass --plan to use the computed plan".into(),
+                        )));
+                    }
+                    step.statements = down;
+                    step.source = "down.sql";
+                    step.transactional = true;
                 }
-                step.statements = down;
-                step.source = "down.sql";
-                step.transactional = true;
+                Ok(None)
+            })();
+            let reset = dev.reset();
+            if let Some(refused) = verified? {
+                return Ok(refused);
             }
+            reset?;
         }
     }
     drop(dev);
@@ -609,68 +611,92 @@ fn build_chain(
     Ok(chain)
 }
 
-/// The states after the chain's versions in `needed`, from the cache where
-/// possible; the rest by replaying on the dev database from the nearest cached
-/// state below them.
+/// What planning a revert needs from the replayed directory.
+struct States {
+    /// The state after every applied version (the last one maybe partial).
+    expected: Realm,
+    /// For each version to revert, by chain index: the parts of the state after
+    /// it and of the state before it that differ.
+    steps: HashMap<usize, (Realm, Realm)>,
+}
+
+/// Replays the chain from the target up: from the cache where possible (one
+/// full state, then a patch per version), else on the dev database.
 fn materialize(
     dev: &mut DevDb,
     chain: &[Link],
     keys: &[String],
-    needed: &[usize],
+    target: Option<usize>,
+    empty: &Realm,
     cache: &StateCache,
-) -> Result<HashMap<usize, Realm>, Error> {
-    let mut out = HashMap::new();
-    // Warm path: the lowest needed state whole, then each next one by its patch.
-    if let Some(&first) = needed.first()
-        && let Some(mut realm) = cache.get(&keys[first])
-    {
-        out.insert(first, realm.clone());
-        // `needed` is contiguous, and the patch under key i leads from state i-1.
-        for &i in &needed[1..] {
-            match cache.get_patch(&keys[i]) {
-                Some(patch) if patch.apply(&mut realm) => out.insert(i, realm.clone()),
-                _ => break,
-            };
-        }
-    }
-    for &i in needed {
-        if !out.contains_key(&i)
-            && let Some(realm) = cache.get(&keys[i])
-        {
-            out.insert(i, realm);
-        }
-    }
-    let missing: Vec<usize> = needed.iter().copied().filter(|i| !out.contains_key(i)).collect();
-    let (Some(&lo), Some(&hi)) = (missing.first(), missing.last()) else { return Ok(out) };
-    let start = (0..lo).rev().find_map(|j| cache.get(&keys[j]).map(|r| (j, r)));
-    let (from, mut previous) = match start {
-        Some((j, realm)) => {
-            dev.load(&realm)?;
-            (j + 1, Some(realm))
-        }
-        None => (0, None),
+) -> Result<States, Error> {
+    let lo = target.map_or(0, |t| t + 1);
+    let hi = chain.len() - 1;
+    // Warm path: walk up by patches, keeping only what each version touched.
+    let base = match target {
+        Some(t) => cache.get(&keys[t]),
+        None => Some(empty.clone()),
     };
+    if let Some(mut realm) = base {
+        let mut steps = HashMap::new();
+        for (i, key) in keys.iter().enumerate().take(hi + 1).skip(lo) {
+            let Some(patch) = cache.get_patch(key) else { break };
+            let to = patch.subset(&realm);
+            if !patch.apply(&mut realm) {
+                break;
+            }
+            steps.insert(i, (patch.subset(&realm), to));
+        }
+        if steps.len() == hi + 1 - lo {
+            return Ok(States { expected: realm, steps });
+        }
+    }
+
+    // Cold path: replay, inspecting after the target and every later version.
+    let mut previous = match target {
+        None => Some(empty.clone()),
+        Some(_) => None,
+    };
+    let mut steps = HashMap::new();
     let result = (|| {
-        for (i, link) in chain.iter().enumerate().take(hi + 1).skip(from) {
+        for (i, link) in chain.iter().enumerate().take(hi + 1) {
             dev.exec_all(&format!("replaying version {}", link.version), &link.statements[..link.take])?;
-            if needed.contains(&i) && !out.contains_key(&i) {
-                let realm = dev.inspect()?;
-                cache.put(&keys[i], &realm);
-                if let Some(patch) = previous.as_ref().and_then(|p| crate::plan::Patch::between(p, &realm)) {
+            if target.is_some_and(|t| i < t) {
+                continue;
+            }
+            let realm = dev.inspect()?;
+            cache.put(&keys[i], &realm);
+            if let Some(prev) = &previous {
+                if let Some(patch) = crate::plan::Patch::between(prev, &realm) {
                     cache.put_patch(&keys[i], &patch);
                 }
-                previous = Some(realm.clone());
-                out.insert(i, realm);
-            } else {
-                previous = None;
+                if i >= lo {
+                    let (from, to) = super::reduce(&realm, prev);
+                    steps.insert(i, (from, to));
+                }
             }
+            previous = Some(realm);
         }
         Ok::<(), Error>(())
     })();
     let reset = dev.reset();
     result?;
     reset?;
-    Ok(out)
+    let expected = previous.unwrap_or_else(|| empty.clone());
+    Ok(States { expected, steps })
+}
+
+/// Turns a state into the state before a version, given that version's pair of
+/// differing parts (`from` as after it, `to` as before it).
+fn undo(state: &mut Realm, from: &Realm, to: &Realm) {
+    for (schema, (f, t)) in state.schemas.iter_mut().zip(from.schemas.iter().zip(&to.schemas)) {
+        schema.tables.retain(|x| !f.tables.iter().any(|y| y.name == x.name));
+        schema.tables.extend(t.tables.iter().cloned());
+        schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
+        schema.views = t.views.clone();
+        schema.triggers = t.triggers.clone();
+        schema.attrs = t.attrs.clone();
+    }
 }
 
 fn execute_in_transaction(

@@ -327,7 +327,7 @@ pub fn diff(driver: &Driver, from: &Realm, to: &Realm) -> Result<Vec<Change>, Er
 /// kept whole, since dialects consult them when a table is rebuilt). Crossing the
 /// plugin boundary as JSON costs in proportion to what is sent, and a revert
 /// step of a long directory changes a handful of tables out of hundreds.
-fn reduce(from: &Realm, to: &Realm) -> (Realm, Realm) {
+pub(crate) fn reduce(from: &Realm, to: &Realm) -> (Realm, Realm) {
     use std::collections::HashMap;
     use strata_dialect_api::{Schema, Table};
     if from.schemas.len() != to.schemas.len() {
