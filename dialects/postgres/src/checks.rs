@@ -2,7 +2,7 @@
 //! queries returning one true row when the statement cannot lose data or fail
 //! on the data (Atlas's shape, `SELECT NOT EXISTS (…) AS "is_empty"`).
 
-use crate::types::{int_range, quote};
+use crate::types::{int_range, quote, without_modifier};
 use strata_dialect_api::PreCheck;
 
 /// Dropping `table` (rendered as `table_sql`) loses nothing when it holds no row.
@@ -40,14 +40,19 @@ pub(crate) fn table_is_empty_for(table_sql: &str, table: &str, column: &str) -> 
     }
 }
 
-/// A narrowing type change keeps every value: integers stay in range, anything
-/// else prints the same after a cast to the new type (an explicit cast to
-/// `varchar(n)` truncates, which the comparison catches).
+/// A narrowing type change keeps every value: integers stay in range; a type with
+/// a length or precision keeps the value it has without that limit (an explicit
+/// cast to `varchar(n)` truncates and one to `numeric(p,s)` rounds, which the
+/// comparison catches); any other type must take every value through a cast
+/// (the check query fails when one does not convert).
 pub(crate) fn values_fit(table_sql: &str, table: &str, column: &str, ty: &str) -> PreCheck {
     let c = quote(column);
     let condition = match int_range(ty) {
         Some((min, max)) => format!("{c} NOT BETWEEN {min} AND {max}"),
-        None => format!("{c}::text <> ({c}::{ty})::text"),
+        None => match without_modifier(ty) {
+            Some(base) => format!("{c}::{base} <> {c}::{ty}"),
+            None => format!("({c}::{ty}) IS NULL"),
+        },
     };
     PreCheck {
         sql: format!("SELECT NOT EXISTS (SELECT 1 FROM {table_sql} WHERE {c} IS NOT NULL AND {condition}) AS \"fits\""),
@@ -69,7 +74,7 @@ mod tests {
         assert_eq!(
             values_fit("\"t\"", "t", "c", "character varying(3)").sql,
             "SELECT NOT EXISTS (SELECT 1 FROM \"t\" WHERE \"c\" IS NOT NULL AND \
-             \"c\"::text <> (\"c\"::character varying(3))::text) AS \"fits\""
+             \"c\"::character varying <> \"c\"::character varying(3)) AS \"fits\""
         );
         assert!(values_fit("\"t\"", "t", "c", "integer").sql.contains("\"c\" NOT BETWEEN -2147483648 AND 2147483647"));
     }

@@ -60,6 +60,14 @@ fn split_type(ty: &str) -> (String, Option<(i64, Option<i64>)>) {
     }
 }
 
+/// `ty` without its length or precision modifier (`numeric(10,2)` → `numeric`),
+/// when it has one and the bare type has no implicit limit of its own (bare
+/// `character` and `bit` mean a length of 1).
+pub(crate) fn without_modifier(ty: &str) -> Option<String> {
+    let (base, modifier) = split_type(ty);
+    (modifier.is_some() && !matches!(base.as_str(), "character" | "bit")).then_some(base)
+}
+
 fn int_rank(ty: &str) -> Option<u8> {
     match ty {
         "smallint" => Some(1),
