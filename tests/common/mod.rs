@@ -225,8 +225,11 @@ impl PgDb {
         let base = server_url("STRATA_TEST_POSTGRES_URL")?;
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let name = format!("strata_{}_{}_{n}", label.replace('-', "_"), std::process::id());
-        let out = psql(&base, &format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"));
-        assert!(out.status.success(), "creating database {name}: {}", String::from_utf8_lossy(&out.stderr));
+        // One statement per call: CREATE/DROP DATABASE cannot share a transaction.
+        for sql in [format!("DROP DATABASE IF EXISTS {name}"), format!("CREATE DATABASE {name}")] {
+            let out = psql(&base, &sql);
+            assert!(out.status.success(), "creating database {name}: {}", String::from_utf8_lossy(&out.stderr));
+        }
         Some(PgDb { name, base })
     }
 
