@@ -243,7 +243,11 @@ fn migrate_new_and_diff_write_versions() {
         .ok();
     assert!(again.stdout().contains("no changes to be made"), "{}", again.stdout());
     let new = sb.strata(&["migrate", "new", "empty"]).ok();
-    assert!(new.stdout().trim().ends_with("_empty.sql"));
+    let second = new.stdout().trim().to_string();
+    assert!(second.ends_with("_empty.sql"));
+    // Made within the same second, the new file still sorts after the first.
+    let version = |p: &str| p.rsplit('/').next().unwrap().split('_').next().unwrap().to_string();
+    assert!(version(&second) > version(&first), "{first} then {second}");
     sb.strata(&["migrate", "validate"]).ok();
 }
 

@@ -207,7 +207,7 @@ fn new(ctx: &Ctx, name: &Option<String>, arg: &DirArg) -> Result<i32, Error> {
     std::fs::create_dir_all(&path).map_err(|e| Error::Usage(format!("creating {}: {e}", path.display())))?;
     let dir = open_dir(ctx, arg)?;
     check_sum(&dir)?;
-    let file = file_name(name);
+    let file = file_name(&dir, name);
     dir.write_file(&file, b"").map_err(|e| Error::Usage(e.to_string()))?;
     let dir = open_dir(ctx, arg)?;
     write_sum(&dir)?;
@@ -219,8 +219,16 @@ fn new(ctx: &Ctx, name: &Option<String>, arg: &DirArg) -> Result<i32, Error> {
     Ok(0)
 }
 
-fn file_name(name: &Option<String>) -> String {
-    let version = clock::version_stamp(SystemTime::now());
+/// The name of a new file: `<UTC timestamp>[_name].sql`, and always after the
+/// directory's last version, even when two files are made within one second.
+fn file_name(dir: &Dir, name: &Option<String>) -> String {
+    let mut version = clock::version_stamp(SystemTime::now());
+    if let Some(last) = dir.files().last().map(|f| f.version().to_string())
+        && last.as_bytes() >= version.as_bytes()
+        && let Ok(n) = last.parse::<u64>()
+    {
+        version = (n + 1).to_string();
+    }
     match name.as_deref().filter(|n| !n.is_empty()) {
         Some(n) => format!("{version}_{n}.sql"),
         None => format!("{version}.sql"),
@@ -258,7 +266,7 @@ fn diff(
         }
         return Ok(0);
     }
-    let file = file_name(name);
+    let file = file_name(&dir, name);
     dir.write_file(&file, plan::plan_sql(&plan, true).as_bytes()).map_err(|e| Error::Usage(e.to_string()))?;
     write_sum(&open_dir(ctx, arg)?)?;
     if ctx.out.json() {
