@@ -10,7 +10,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("raw") if args.len() == 3 => raw(Path::new(&args[1]), Path::new(&args[2])),
         Some("down") | None => down(args.get(1..).unwrap_or_default()),
-        _ => Err("usage: strata-bench down [--files N] [--revert M] [--runs R] | strata-bench raw DB FILE".into()),
+        Some("pg-inspect") => pg_inspect(args.get(1..).unwrap_or_default()),
+        Some("pg-diff") => pg_diff(args.get(1..).unwrap_or_default()),
+        _ => Err("usage: strata-bench down [--files N] [--revert M] [--runs R] | pg-inspect [--tables N] | \
+                  pg-diff [--tables N] [--migra PATH] | raw DB FILE"
+            .into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -152,11 +156,18 @@ fn down(args: &[String]) -> Result<(), String> {
         rows[3].times.push(run(&mut strata_down(&warm_cache, &["--dry-run"]))?);
     }
 
+    print_table(&format!("migrate down {revert} on a {files}-file SQLite directory ({runs} runs each)"), &rows);
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
+
+/// Prints rows with min/median/max and the ratio of each median to the first row's.
+fn print_table(title: &str, rows: &[Row]) {
     let baseline = rows[0].median();
-    println!("migrate down {revert} on a {files}-file SQLite directory ({runs} runs each)\n");
+    println!("{title}\n");
     println!("| {:<34} | {:>10} | {:>10} | {:>10} | {:>12} |", "command", "min", "median", "max", "vs baseline");
     println!("|{:-<36}|{:->12}|{:->12}|{:->12}|{:->14}|", "", "", "", "", "");
-    for row in &rows {
+    for row in rows {
         let min = row.times.iter().min().copied().unwrap_or_default();
         let max = row.times.iter().max().copied().unwrap_or_default();
         let ratio = row.median().as_secs_f64() / baseline.as_secs_f64();
@@ -168,6 +179,187 @@ fn down(args: &[String]) -> Result<(), String> {
             ms(max),
             ratio
         );
+    }
+}
+
+/// The server to use: `--url`, else `STRATA_TEST_POSTGRES_URL`.
+fn pg_base(args: &[String]) -> Result<String, String> {
+    match args.iter().position(|a| a == "--url") {
+        Some(i) => args.get(i + 1).cloned().ok_or_else(|| "--url needs a value".to_string()),
+        None => std::env::var("STRATA_TEST_POSTGRES_URL")
+            .map_err(|_| "set STRATA_TEST_POSTGRES_URL (or pass --url) to a PostgreSQL server".to_string()),
+    }
+}
+
+/// `url` with its database replaced by `db`.
+fn with_db(url: &str, db: &str) -> String {
+    let (head, query) = url.split_once('?').unwrap_or((url, ""));
+    let start = head.find("://").map_or(0, |i| i + 3);
+    let head = head[start..].find('/').map_or(head, |i| &head[..start + i]);
+    if query.is_empty() { format!("{head}/{db}") } else { format!("{head}/{db}?{query}") }
+}
+
+fn psql(url: &str, sql: &str) -> Result<String, String> {
+    let out = Command::new("psql")
+        .args([url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
+        .output()
+        .map_err(|e| format!("running psql: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("psql: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn fresh_db(base: &str, name: &str) -> Result<String, String> {
+    psql(base, &format!("DROP DATABASE IF EXISTS {name}"))?;
+    psql(base, &format!("CREATE DATABASE {name}"))?;
+    Ok(with_db(base, name))
+}
+
+/// DDL of `n` tables, each with 10 columns, 2 indexes and a foreign key to the
+/// previous one; tables for which `changed` holds differ a little.
+fn pg_schema(n: usize, changed: &dyn Fn(usize) -> bool) -> String {
+    let mut sql = String::new();
+    for i in 1..=n {
+        let fk = if i > 1 { format!(" REFERENCES t{} (id)", i - 1) } else { String::new() };
+        let (c4, extra, idx) = if changed(i) {
+            ("varchar(200)", ", c9 boolean DEFAULT false", format!("CREATE INDEX t{i}_c4 ON t{i} (c4);"))
+        } else {
+            ("text", "", format!("CREATE INDEX t{i}_c2_c3 ON t{i} (c2, c3);"))
+        };
+        sql.push_str(&format!(
+            "CREATE TABLE t{i} (id bigint PRIMARY KEY, ref_id bigint{fk}, c1 text NOT NULL, c2 integer, \
+             c3 numeric(10,2), c4 {c4}, c5 integer DEFAULT 0, c6 timestamptz, c7 boolean, c8 jsonb{extra});\n\
+             CREATE INDEX t{i}_c1 ON t{i} (c1);\n{idx}\n"
+        ));
+    }
+    sql
+}
+
+fn load(url: &str, work: &Path, name: &str, sql: &str) -> Result<(), String> {
+    let file = work.join(format!("{name}.sql"));
+    std::fs::write(&file, sql).map_err(|e| e.to_string())?;
+    let out = Command::new("psql")
+        .args([url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-f"])
+        .arg(&file)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() { Ok(()) } else { Err(format!("loading {name}: {}", String::from_utf8_lossy(&out.stderr))) }
+}
+
+/// Peak RSS (KiB) of one run of `cmd`, read with GNU time.
+fn peak_rss(cmd: &[&str]) -> Option<u64> {
+    let out = Command::new("/usr/bin/time").arg("-f").arg("%M").args(cmd).output().ok()?;
+    String::from_utf8_lossy(&out.stderr).lines().last()?.trim().parse().ok()
+}
+
+fn strata_path() -> Result<PathBuf, String> {
+    let bin = std::env::current_exe().map_err(|e| e.to_string())?;
+    let strata = bin.parent().ok_or("no binary directory")?.join("strata");
+    if strata.exists() {
+        Ok(strata)
+    } else {
+        Err(format!("{} is missing: build the workspace in release", strata.display()))
+    }
+}
+
+fn pg_inspect(args: &[String]) -> Result<(), String> {
+    let n = flag(args, "--tables", 1000)?;
+    let runs = flag(args, "--runs", 5)?.max(1);
+    let base = pg_base(args)?;
+    let strata = strata_path()?;
+    let work = std::env::temp_dir().join(format!("strata-bench-pg-{}", std::process::id()));
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let url = fresh_db(&base, "strata_bench_inspect")?;
+    load(&url, &work, "schema", &pg_schema(n, &|_| false))?;
+    let mut row = Row { name: "strata schema inspect (json)", times: Vec::new() };
+    for _ in 0..runs {
+        row.times.push(run(Command::new(&strata).args(["schema", "inspect", "--url", &url, "--format", "json"]))?);
+    }
+    let s = strata.to_string_lossy().into_owned();
+    let rss = peak_rss(&[&s, "schema", "inspect", "--url", &url, "--format", "json"]);
+    print_table(
+        &format!(
+            "inspect a {n}-table PostgreSQL schema (10 columns, 2 indexes, 1 FK each; {runs} runs, whole process)"
+        ),
+        &[row],
+    );
+    match rss {
+        Some(kib) => println!("\npeak RSS: {:.1} MB", kib as f64 / 1024.0),
+        None => println!("\npeak RSS: unknown (/usr/bin/time missing)"),
+    }
+    psql(&base, "DROP DATABASE IF EXISTS strata_bench_inspect")?;
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
+
+fn pg_diff(args: &[String]) -> Result<(), String> {
+    let n = flag(args, "--tables", 500)?;
+    let runs = flag(args, "--runs", 5)?.max(1);
+    let base = pg_base(args)?;
+    let strata = strata_path()?;
+    let migra = match args.iter().position(|a| a == "--migra") {
+        Some(i) => args.get(i + 1).cloned().ok_or("--migra needs a path")?,
+        None => "migra".to_string(),
+    };
+    let work = std::env::temp_dir().join(format!("strata-bench-pgdiff-{}", std::process::id()));
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    // 5% of the tables differ: a column added, a type changed, an index swapped.
+    let changed = |i: usize| i.is_multiple_of(20);
+    let from = fresh_db(&base, "strata_bench_from")?;
+    let to = fresh_db(&base, "strata_bench_to")?;
+    load(&from, &work, "from", &pg_schema(n, &|_| false))?;
+    load(&to, &work, "to", &pg_schema(n, &changed))?;
+
+    let mut theirs = Row { name: "migra (baseline)", times: Vec::new() };
+    let mut ours = Row { name: "strata schema diff", times: Vec::new() };
+    let mut migra_sql = String::new();
+    for _ in 0..runs {
+        let start = Instant::now();
+        let out =
+            Command::new(&migra).args(["--unsafe", &from, &to]).output().map_err(|e| format!("running migra: {e}"))?;
+        theirs.times.push(start.elapsed());
+        // migra exits 2 when it found differences.
+        if !matches!(out.status.code(), Some(0 | 2)) {
+            return Err(format!("migra failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        migra_sql = String::from_utf8_lossy(&out.stdout).into_owned();
+        ours.times.push(run(Command::new(&strata).args(["schema", "diff", "--from", &from, "--to", &to]))?);
+    }
+    let rows = [theirs, ours];
+    print_table(
+        &format!("diff two {n}-table PostgreSQL databases differing in {} tables ({runs} runs, whole process)", n / 20),
+        &rows,
+    );
+    let speedup = rows[0].median().as_secs_f64() / rows[1].median().as_secs_f64();
+    println!("\nstrata is {speedup:.1}x faster than migra");
+
+    // Convergence: apply each tool's plan to a copy of `from`, then diff again.
+    let converges = |name: &str, sql: &str| -> Result<String, String> {
+        let copy = fresh_db(&base, name)?;
+        load(&copy, &work, "from-copy", &pg_schema(n, &|_| false))?;
+        load(&copy, &work, name, sql)?;
+        let out = Command::new(&strata)
+            .args(["schema", "diff", "--from", &copy, "--to", &to])
+            .output()
+            .map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        psql(&base, &format!("DROP DATABASE IF EXISTS {name}"))?;
+        Ok(if text.contains("Schemas are synced") {
+            "converges (a second diff is empty)".into()
+        } else {
+            format!("does NOT converge; left:\n{text}")
+        })
+    };
+    let our_sql = Command::new(&strata)
+        .args(["schema", "diff", "--from", &from, "--to", &to])
+        .output()
+        .map_err(|e| e.to_string())?
+        .stdout;
+    println!("strata's plan: {}", converges("strata_bench_ours", &String::from_utf8_lossy(&our_sql))?);
+    println!("migra's plan:  {}", converges("strata_bench_migra", &migra_sql)?);
+    for db in ["strata_bench_from", "strata_bench_to"] {
+        psql(&base, &format!("DROP DATABASE IF EXISTS {db}"))?;
     }
     let _ = std::fs::remove_dir_all(&work);
     Ok(())
