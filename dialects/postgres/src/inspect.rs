@@ -17,7 +17,7 @@ use crate::objects::{Domain, EnumType, Extension, Function, Object, Sequence};
 use crate::sql::{self, strip_schema};
 use crate::types::serial_of;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use strata_dialect_api::{
     Attr, Check, Column, DialectConnection, ForeignKey, Generated, Index, IndexPart, InspectOptions, PluginError,
     PrimaryKey, Realm, Schema, Table, Trigger, View,
@@ -112,8 +112,9 @@ async fn inspect(
     // Tables.
     let mut tables: BTreeMap<u32, (String, Table)> = BTreeMap::new();
     let query = format!(
-        "SELECT c.oid, n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class') \
+        "SELECT c.oid, n.nspname::text, c.relname::text, ds.description \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0 \
          WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
            AND c.relname <> ALL($2::text[]) AND {}",
         not_extension_member("pg_class", "c.oid")
@@ -131,7 +132,7 @@ async fn inspect(
             "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
                pg_get_expr(d.adbin, d.adrelid), a.attgenerated::text, a.attidentity::text, \
                CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, \
-               col_description(a.attrelid, a.attnum), \
+               ds.description, \
                CASE WHEN d.adbin IS NOT NULL THEN (SELECT s.relname::text FROM pg_depend dep \
                  JOIN pg_class s ON s.oid = dep.objid \
                  WHERE dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid \
@@ -143,6 +144,8 @@ async fn inspect(
              JOIN pg_type t ON t.oid = a.atttypid \
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
              LEFT JOIN pg_collation co ON co.oid = a.attcollation \
+             LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass \
+               AND ds.objsubid = a.attnum \
              WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
              ORDER BY a.attrelid, a.attnum",
             &[&names],
@@ -154,20 +157,23 @@ async fn inspect(
         table.columns.push(column(&row, schema)?);
     }
 
-    // Indexes, primary keys and unique constraints.
+    // Indexes, primary keys and unique constraints. `pg_get_indexdef` deparses
+    // the whole index on every call: ask it only for expression parts. The
+    // per-part lookups are scalar subqueries so they use the catalogs' oid
+    // indexes; operator classes are mapped from `opclasses` below.
     let nulls_not_distinct = if version >= 150_000 { "i.indnullsnotdistinct" } else { "false" };
     let query = format!(
         "SELECT i.indrelid, ic.relname::text, i.indisunique, i.indisprimary, am.amname::text, i.indnkeyatts::int4, \
-           array(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(attnum, ord) \
-             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.attnum ORDER BY u.ord), \
-           array(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts::int4) k ORDER BY k), \
+           array(SELECT (SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = u.attnum) \
+             FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(attnum, ord) ORDER BY u.ord), \
+           array(SELECT CASE WHEN u.attnum = 0 THEN pg_get_indexdef(i.indexrelid, u.ord::int4, true) END \
+             FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(attnum, ord) ORDER BY u.ord), \
            i.indoption::int2[], \
-           array(SELECT CASE WHEN o.opcdefault THEN NULL ELSE o.opcname::text END \
-             FROM unnest(i.indclass::oid[]) WITH ORDINALITY u(oid, ord) JOIN pg_opclass o ON o.oid = u.oid ORDER BY u.ord), \
-           array(SELECT CASE WHEN u.coll = 0 OR u.coll = COALESCE(a.attcollation, 100) THEN NULL ELSE co.collname::text END \
-             FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY u(coll, attnum, ord) \
-             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.attnum AND u.attnum <> 0 \
-             LEFT JOIN pg_collation co ON co.oid = u.coll ORDER BY u.ord), \
+           i.indclass::oid[], \
+           array(SELECT CASE WHEN u.coll = 0 OR u.coll = COALESCE((SELECT a.attcollation FROM pg_attribute a \
+               WHERE a.attrelid = i.indrelid AND a.attnum = u.attnum AND u.attnum <> 0), 100) THEN NULL \
+               ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = u.coll) END \
+             FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY u(coll, attnum, ord) ORDER BY u.ord), \
            pg_get_expr(i.indpred, i.indrelid), con.conname::text, con.contype::text, {nulls_not_distinct} \
          FROM pg_index i \
          JOIN pg_class ic ON ic.oid = i.indexrelid \
@@ -179,10 +185,16 @@ async fn inspect(
          WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') \
          ORDER BY i.indrelid, ic.relname"
     );
+    // Operator classes other than their type's default, by oid: a lookup per
+    // index part in SQL made the planner scan pg_opclass thousands of times.
+    let mut opclasses: HashMap<u32, String> = HashMap::new();
+    for row in client.query("SELECT oid, opcname::text FROM pg_opclass WHERE NOT opcdefault", &[]).await? {
+        opclasses.insert(row.try_get(0)?, row.try_get(1)?);
+    }
     for row in client.query(&query, &[&names]).await? {
         let oid: u32 = row.try_get(0)?;
         let Some((schema, table)) = tables.get_mut(&oid) else { continue };
-        index(&row, schema, table)?;
+        index(&row, schema, table, &opclasses)?;
     }
 
     // Foreign keys.
@@ -450,7 +462,12 @@ fn check_expr(def: &str) -> String {
     def.to_string()
 }
 
-fn index(row: &Row, schema: &str, table: &mut Table) -> Result<(), tokio_postgres::Error> {
+fn index(
+    row: &Row,
+    schema: &str,
+    table: &mut Table,
+    opclasses: &HashMap<u32, String>,
+) -> Result<(), tokio_postgres::Error> {
     let name: String = row.try_get(1)?;
     let unique: bool = row.try_get(2)?;
     let primary: bool = row.try_get(3)?;
@@ -459,7 +476,8 @@ fn index(row: &Row, schema: &str, table: &mut Table) -> Result<(), tokio_postgre
     let columns: Vec<Option<String>> = row.try_get(6)?;
     let exprs: Vec<Option<String>> = row.try_get(7)?;
     let options: Vec<i16> = row.try_get(8)?;
-    let opclasses: Vec<Option<String>> = row.try_get(9)?;
+    let opclasses: Vec<Option<String>> =
+        row.try_get::<_, Vec<u32>>(9)?.into_iter().map(|oid| opclasses.get(&oid).cloned()).collect();
     let collations: Vec<Option<String>> = row.try_get(10)?;
     let predicate: Option<String> = row.try_get(11)?;
     let constraint: Option<String> = row.try_get(12)?;

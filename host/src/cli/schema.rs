@@ -112,8 +112,22 @@ fn diff(ctx: &Ctx, from: &str, to: &str, dev_url: &Option<String>) -> Result<i32
         (None, Some(u)) => ctx.registry.driver_for(&plan::parse_url(u)?)?.clone(),
         (None, None) => return Err(Error::Usage("schema diff needs at least one URL or a --dev-url".into())),
     };
-    let from_realm = plan::load_state(&ctx.registry, &from, dev.as_mut())?;
-    let to_realm = plan::load_state(&ctx.registry, &to, dev.as_mut())?;
+    let (from_realm, to_realm) = match (&from, &to) {
+        // Two live databases: inspect them at the same time (calls into a plugin block).
+        (Source::Url(_), Source::Url(_)) => std::thread::scope(|scope| {
+            let from_job = scope.spawn(|| plan::load_state(&ctx.registry, &from, None));
+            let to_realm = plan::load_state(&ctx.registry, &to, None);
+            let from_realm = from_job
+                .join()
+                .unwrap_or_else(|_| Err(Error::Failed("internal logic error: inspecting --from panicked".into())));
+            (from_realm, to_realm)
+        }),
+        _ => {
+            let from_realm = plan::load_state(&ctx.registry, &from, dev.as_mut());
+            (from_realm, plan::load_state(&ctx.registry, &to, dev.as_mut()))
+        }
+    };
+    let (from_realm, to_realm) = (from_realm?, to_realm?);
     let plan = plan::plan(&driver, &from_realm, &to_realm, &PlanOptions::default())?;
     if ctx.out.json() {
         ctx.out.print_json(
