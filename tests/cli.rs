@@ -458,3 +458,40 @@ fn plugin_named_in_atlas_hcl_is_loaded() {
     let run = sb.strata(&["schema", "inspect", "--env", "x"]).expect_code(2);
     assert!(run.stderr().contains("unknown URL scheme \"panicky\""), "{}", run.stderr());
 }
+
+#[test]
+fn held_migration_lock_refuses_and_changes_nothing() {
+    let sb = Sandbox::new("lock");
+    sb.write("migrations/1_users.sql", V1);
+    sb.strata(&["migrate", "hash"]).ok();
+    let db = sb.path.join("app.db");
+    rusqlite::Connection::open(&db).unwrap();
+    let url = sb.sqlite_url("app.db");
+    // SQLite's migration lock is a file in the temp dir named after the lock and
+    // the database (as Atlas's): point the temp dir into the sandbox and hold it.
+    let tmp = sb.path.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let abs = std::fs::canonicalize(&db).unwrap();
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in abs.to_string_lossy().bytes() {
+        a = (a + u32::from(byte)) % 65521;
+        b = (b + a) % 65521;
+    }
+    let lock = tmp.join(format!("atlas_migrate_execute_{:08x}.lock", (b << 16) | a));
+    let expiry =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() + 60_000_000_000;
+    std::fs::write(&lock, expiry.to_string()).unwrap();
+    let env = [("TMPDIR", tmp.to_str().unwrap())];
+    let run = sb.strata_env(&["migrate", "apply", "--url", &url, "--lock-timeout", "100ms"], &env).expect_code(1);
+    assert!(
+        run.stderr().contains("acquiring database lock") && run.stderr().contains("already taken"),
+        "{}",
+        run.stderr()
+    );
+    assert!(sqlite_tables(&db).is_empty());
+    // Released: the same command runs, and leaves no lock behind.
+    std::fs::remove_file(&lock).unwrap();
+    sb.strata_env(&["migrate", "apply", "--url", &url], &env).ok();
+    assert_eq!(sqlite_tables(&db), ["users"]);
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+}

@@ -190,6 +190,17 @@ fn bad_input_is_refused_without_secrets() {
     assert_eq!(schemas, [["0"]]);
     p.target.exec(&format!("DROP OWNED BY {role}; DROP ROLE {role}"));
 
+    // A dev database of another dialect cannot compute PostgreSQL states.
+    p.sb.write("migrations/1_t.sql", "CREATE TABLE t (id int);\n");
+    p.sb.strata(&["migrate", "hash"]).ok();
+    p.sb.strata(&["migrate", "apply", "--url", &p.target.url()]).ok();
+    let run =
+        p.sb.strata(&["migrate", "down", "--url", &p.target.url(), "--dev-url", "sqlite://dev?mode=memory"])
+            .expect_code(2);
+    assert!(run.stderr().contains("must use the same dialect"), "{}", run.stderr());
+    assert_eq!(tables(&p.target, "public"), ["t"]);
+    p.target.exec("DROP TABLE t; DROP SCHEMA atlas_schema_revisions CASCADE");
+
     // A dev database that is not empty.
     p.dev.exec("CREATE TABLE leftover (id int)");
     p.sb.write("schema.sql", "CREATE TABLE a (id int);\n");
