@@ -213,38 +213,8 @@ pub(crate) fn diff_table(from: &Table, to: &Table) -> Vec<TableChange> {
         }
     }
 
-    let mut matched = vec![false; to.foreign_keys.len()];
-    for f in &from.foreign_keys {
-        let found = to.foreign_keys.iter().enumerate().find(|(i, t)| !matched[*i] && same_fk_key(f, t));
-        match found {
-            None => changes.push(TableChange::DropForeignKey { foreign_key: f.clone() }),
-            Some((i, t)) => {
-                matched[i] = true;
-                if norm_fk(f) != norm_fk(t) {
-                    changes.push(TableChange::ModifyForeignKey { from: f.clone(), to: t.clone() });
-                }
-            }
-        }
-    }
-    for (i, t) in to.foreign_keys.iter().enumerate() {
-        if !matched[i] {
-            changes.push(TableChange::AddForeignKey { foreign_key: t.clone() });
-        }
-    }
-
-    // A changed check is dropped and added again: PostgreSQL cannot alter one.
-    let mut matched = vec![false; to.checks.len()];
-    for f in &from.checks {
-        match to.checks.iter().enumerate().position(|(i, t)| !matched[i] && same_check(f, t)) {
-            Some(i) => matched[i] = true,
-            None => changes.push(TableChange::DropCheck { check: f.clone() }),
-        }
-    }
-    for (i, t) in to.checks.iter().enumerate() {
-        if !matched[i] {
-            changes.push(TableChange::AddCheck { check: t.clone() });
-        }
-    }
+    changes.extend(strata_dialect_kit::diff_foreign_keys(&from.foreign_keys, &to.foreign_keys, same_fk_key, norm_fk));
+    changes.extend(strata_dialect_kit::diff_checks(&from.checks, &to.checks, same_check));
 
     if from.comment != to.comment || sorted_attrs(&from.attrs) != sorted_attrs(&to.attrs) {
         changes.push(TableChange::ModifyAttrs);

@@ -339,7 +339,12 @@ fn advisory_lock_excludes_a_second_session() {
     first.lock("atlas_migrate_execute", Duration::from_secs(1)).unwrap();
     let err = second.lock("atlas_migrate_execute", Duration::from_millis(200)).unwrap_err();
     assert_eq!(err.kind, ErrorKind::LockTimeout, "{}", err.message);
-    let held = scalar(&mut first, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 2686470616");
+    // pg_locks spans the cluster; other tests take the same lock in their own databases.
+    let held = scalar(
+        &mut first,
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 2686470616 \
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    );
     assert_eq!(held.as_deref(), Some("1"));
     first.unlock("atlas_migrate_execute").unwrap();
     second.lock("atlas_migrate_execute", Duration::from_secs(1)).unwrap();

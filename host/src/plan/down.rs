@@ -710,7 +710,7 @@ fn execute_in_transaction(
     conn.begin().map_err(db("starting a transaction"))?;
     let mut reverted = Vec::new();
     for step in steps {
-        let (file, failed) = run_step(conn, step, progress);
+        let (file, failed) = run_step(conn, step, progress, |_, _| Ok(()))?;
         reverted.push(file);
         if let Some(message) = failed {
             let _ = conn.rollback();
@@ -753,78 +753,60 @@ fn execute_stepwise(
         entry.down_statements = Some(step.statements.clone());
         entry.down_applied = step.done;
         history.write(conn, &entry)?;
-        let started = SystemTime::now();
-        let timer = Instant::now();
-        progress.file_start(&step.version, true);
-        let mut file = RevertedFile {
-            version: step.version.clone(),
-            description: step.description.clone(),
-            start: clock::rfc3339(started),
-            end: String::new(),
-            applied: Vec::new(),
-            skipped: step.done,
-            error: None,
-        };
-        for (j, stmt) in step.statements.iter().enumerate().skip(step.done) {
-            progress.stmt(stmt);
-            if let Err(e) = conn.exec(stmt, Vec::new()) {
-                let text = strata_dialect_api::mask(&e.message);
-                progress.stmt_error(&text);
-                file.error = Some(crate::exec::StmtError { stmt: stmt.clone(), text: text.clone() });
-                file.end = clock::rfc3339(SystemTime::now());
-                report.reverted.push(file);
-                report.status = "FAILED".into();
-                report.error = Some(format!(
-                    "reverting version {}: statement {:?} failed: {text}; {} of {} statements ran",
-                    step.version,
-                    stmt,
-                    j,
-                    step.statements.len()
-                ));
-                report.hint =
-                    Some("fix the cause, then run the same command again: it continues where this run stopped".into());
-                return Ok(());
-            }
-            file.applied.push(stmt.clone());
-            entry.down_applied = j + 1;
-            history.write(conn, &entry)?;
+        let (file, failed) = run_step(conn, step, progress, |conn, ran| {
+            entry.down_applied = ran;
+            history.write(conn, &entry)
+        })?;
+        let ran = step.done + file.applied.len();
+        report.reverted.push(file);
+        if let Some(message) = failed {
+            report.status = "FAILED".into();
+            report.error = Some(format!("{message}; {ran} of {} statements ran", step.statements.len()));
+            report.hint =
+                Some("fix the cause, then run the same command again: it continues where this run stopped".into());
+            return Ok(());
         }
         store.delete(conn, &step.version)?;
         history.delete(conn, &step.version)?;
-        progress.file_done(timer.elapsed());
-        file.end = clock::rfc3339(SystemTime::now());
-        report.reverted.push(file);
     }
     report.status = "APPLIED".into();
     Ok(())
 }
 
-/// Runs one step's statements inside the caller's transaction.
-fn run_step(conn: &mut Conn, step: &Step, progress: &mut dyn Progress) -> (RevertedFile, Option<String>) {
-    let started = SystemTime::now();
+/// Runs one step's statements from where an earlier run stopped, calling
+/// `after_each` with the count run so far after every statement. Returns what
+/// ran and, when a statement failed, the message.
+fn run_step(
+    conn: &mut Conn,
+    step: &Step,
+    progress: &mut dyn Progress,
+    mut after_each: impl FnMut(&mut Conn, usize) -> Result<(), Error>,
+) -> Result<(RevertedFile, Option<String>), Error> {
     let timer = Instant::now();
     progress.file_start(&step.version, true);
     let mut file = RevertedFile {
         version: step.version.clone(),
         description: step.description.clone(),
-        start: clock::rfc3339(started),
+        start: clock::rfc3339(SystemTime::now()),
         end: String::new(),
         applied: Vec::new(),
         skipped: step.done,
         error: None,
     };
-    for stmt in &step.statements[step.done..] {
+    for (j, stmt) in step.statements.iter().enumerate().skip(step.done) {
         progress.stmt(stmt);
         if let Err(e) = conn.exec(stmt, Vec::new()) {
             let text = strata_dialect_api::mask(&e.message);
             progress.stmt_error(&text);
             file.error = Some(crate::exec::StmtError { stmt: stmt.clone(), text: text.clone() });
             file.end = clock::rfc3339(SystemTime::now());
-            return (file, Some(format!("reverting version {}: statement {stmt:?} failed: {text}", step.version)));
+            let message = format!("reverting version {}: statement {stmt:?} failed: {text}", step.version);
+            return Ok((file, Some(message)));
         }
         file.applied.push(stmt.clone());
+        after_each(conn, j + 1)?;
     }
     progress.file_done(timer.elapsed());
     file.end = clock::rfc3339(SystemTime::now());
-    (file, None)
+    Ok((file, None))
 }
