@@ -1,6 +1,8 @@
 //! Code the dialect plugins share, linked statically into each. Not part of the
 //! plugin ABI (that is `strata-dialect-api`): a vendor's plugin may use it or not.
 
+pub mod sql;
+
 use strata_dialect_api::{Check, ForeignKey, TableChange};
 
 /// Pairs the elements of `from` with those of `to` that `same` says are one
