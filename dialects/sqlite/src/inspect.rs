@@ -78,20 +78,114 @@ pub fn inspect_realm(conn: &rusqlite::Connection, options: &InspectOptions) -> R
             }
         }
     }
-    // The per-table statements are prepared once and reused from rusqlite's
-    // statement cache: preparing them per table dominated inspecting hundreds.
+    // One query per kind of object for all tables (the pragmas as table-valued
+    // functions joined with sqlite_master), never a query per table.
+    let mut rows = TableRows::fetch(conn)?;
     for (name, def) in &tables {
-        schema.tables.push(inspect_table(conn, name, def, &index_sql)?);
+        let own = rows.remove(name);
+        schema.tables.push(inspect_table(name, def, &index_sql, own)?);
     }
     resolve_implicit_references(&mut schema.tables);
     Ok(Realm { schemas: vec![schema] })
 }
 
+/// A `pragma_table_xinfo` row: name, type, notnull, default, pk position, hidden.
+type ColumnRow = (String, Option<String>, bool, Option<String>, i64, i64);
+/// A `pragma_index_list` × `pragma_index_xinfo` row: index, unique, origin, cid, column, desc.
+type IndexRow = (String, bool, String, i64, Option<String>, bool);
+/// A `pragma_foreign_key_list` row: id, referenced table, from, to, on update, on delete.
+type ForeignKeyRow = (i64, String, String, Option<String>, String, String);
+
+/// Catalog rows of one table, as the pragmas report them.
+#[derive(Default)]
+struct OwnRows {
+    columns: Vec<ColumnRow>,
+    indexes: Vec<IndexRow>,
+    foreign_keys: Vec<ForeignKeyRow>,
+}
+
+/// Catalog rows of every table, by table name.
+struct TableRows(HashMap<String, OwnRows>);
+
+/// Ordinary tables: not SQLite's own, not virtual (their pragmas need the module).
+const ORDINARY: &str = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+     AND m.sql NOT LIKE 'CREATE VIRTUAL%'";
+
+impl TableRows {
+    fn fetch(conn: &rusqlite::Connection) -> Result<TableRows, PluginError> {
+        let mut all: HashMap<String, OwnRows> = HashMap::new();
+        let columns = format!(
+            "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
+             FROM main.sqlite_master AS m JOIN pragma_table_xinfo(m.name) AS p \
+             WHERE {ORDINARY} ORDER BY m.name, p.cid"
+        );
+        let mut stmt = conn.prepare(&columns).map_err(classify)?;
+        let mut rows = stmt.query([]).map_err(classify)?;
+        while let Some(r) = rows.next().map_err(classify)? {
+            let table: String = r.get(0).map_err(classify)?;
+            let row = (
+                r.get(1).map_err(classify)?,
+                r.get(2).map_err(classify)?,
+                r.get(3).map_err(classify)?,
+                r.get(4).map_err(classify)?,
+                r.get(5).map_err(classify)?,
+                r.get(6).map_err(classify)?,
+            );
+            all.entry(table).or_default().columns.push(row);
+        }
+        let indexes = format!(
+            "SELECT m.name, il.name, il.\"unique\", il.origin, ix.cid, ix.name, ix.desc \
+             FROM main.sqlite_master AS m JOIN pragma_index_list(m.name) AS il \
+             JOIN pragma_index_xinfo(il.name) AS ix \
+             WHERE {ORDINARY} AND ix.key = 1 ORDER BY m.name, il.name, ix.seqno"
+        );
+        let mut stmt = conn.prepare(&indexes).map_err(classify)?;
+        let mut rows = stmt.query([]).map_err(classify)?;
+        while let Some(r) = rows.next().map_err(classify)? {
+            let table: String = r.get(0).map_err(classify)?;
+            let row = (
+                r.get(1).map_err(classify)?,
+                r.get(2).map_err(classify)?,
+                r.get(3).map_err(classify)?,
+                r.get(4).map_err(classify)?,
+                r.get(5).map_err(classify)?,
+                r.get(6).map_err(classify)?,
+            );
+            all.entry(table).or_default().indexes.push(row);
+        }
+        // The pragma lists the last declared first (highest id = first declared).
+        let foreign_keys = format!(
+            "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
+             FROM main.sqlite_master AS m JOIN pragma_foreign_key_list(m.name) AS f \
+             WHERE {ORDINARY} ORDER BY m.name, f.id DESC, f.seq"
+        );
+        let mut stmt = conn.prepare(&foreign_keys).map_err(classify)?;
+        let mut rows = stmt.query([]).map_err(classify)?;
+        while let Some(r) = rows.next().map_err(classify)? {
+            let table: String = r.get(0).map_err(classify)?;
+            let row = (
+                r.get(1).map_err(classify)?,
+                r.get(2).map_err(classify)?,
+                r.get(3).map_err(classify)?,
+                r.get(4).map_err(classify)?,
+                r.get(5).map_err(classify)?,
+                r.get(6).map_err(classify)?,
+            );
+            all.entry(table).or_default().foreign_keys.push(row);
+        }
+        Ok(TableRows(all))
+    }
+
+    fn remove(&mut self, table: &str) -> OwnRows {
+        self.0.remove(table).unwrap_or_default()
+    }
+}
+
 fn inspect_table(
-    conn: &rusqlite::Connection,
     name: &str,
     def: &str,
     index_sql: &HashMap<String, String>,
+    rows: OwnRows,
 ) -> Result<Table, PluginError> {
     let parsed = parse_create_table(def);
     let mut table = Table { name: name.to_string(), checks: parsed.checks.clone(), ..Table::default() };
@@ -105,25 +199,7 @@ fn inspect_table(
     // Columns and the primary key.
     let mut pk: Vec<(i64, String)> = Vec::new();
     {
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) ORDER BY cid",
-            )
-            .map_err(classify)?;
-        let rows = stmt
-            .query_map([name], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, bool>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, i64>(5)?,
-                ))
-            })
-            .map_err(classify)?;
-        for row in rows {
-            let (col, ty, notnull, default, pk_pos, hidden) = row.map_err(classify)?;
+        for (col, ty, notnull, default, pk_pos, hidden) in rows.columns {
             // hidden = 1: a virtual table's hidden column, never part of the DDL.
             if hidden == 1 {
                 continue;
@@ -157,30 +233,10 @@ fn inspect_table(
         table.primary_key = Some(PrimaryKey { name: None, parts, attrs });
     }
 
-    // Indexes, with their parts, in one query.
+    // Indexes, with their parts.
     {
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT il.name, il.\"unique\", il.origin, ix.cid, ix.name, ix.desc \
-                 FROM pragma_index_list(?1) AS il JOIN pragma_index_xinfo(il.name) AS ix \
-                 WHERE ix.key = 1 ORDER BY il.name, ix.seqno",
-            )
-            .map_err(classify)?;
-        let rows = stmt
-            .query_map([name], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, bool>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, bool>(5)?,
-                ))
-            })
-            .map_err(classify)?;
         let mut indexes: BTreeMap<String, (bool, String, Vec<XPart>)> = BTreeMap::new();
-        for row in rows {
-            let (idx, unique, origin, cid, col, desc) = row.map_err(classify)?;
+        for (idx, unique, origin, cid, col, desc) in rows.indexes {
             let entry = indexes.entry(idx).or_insert_with(|| (unique, origin, Vec::new()));
             entry.2.push((cid, col, desc));
         }
@@ -211,30 +267,11 @@ fn inspect_table(
         }
     }
 
-    // Foreign keys: the pragma lists the last declared first (highest id = first declared).
+    // Foreign keys, in the order they were declared.
     {
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete \
-                 FROM pragma_foreign_key_list(?1) ORDER BY id DESC, seq",
-            )
-            .map_err(classify)?;
-        let rows = stmt
-            .query_map([name], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
-            })
-            .map_err(classify)?;
         let mut current: Option<(i64, ForeignKey)> = None;
         let mut fks = Vec::new();
-        for row in rows {
-            let (id, ref_table, from, to, on_update, on_delete) = row.map_err(classify)?;
+        for (id, ref_table, from, to, on_update, on_delete) in rows.foreign_keys {
             if current.as_ref().is_none_or(|(cur, _)| *cur != id) {
                 if let Some((_, fk)) = current.take() {
                     fks.push(fk);
