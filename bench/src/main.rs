@@ -314,10 +314,15 @@ fn pg_diff(args: &[String]) -> Result<(), String> {
     let mut theirs = Row { name: "migra (baseline)", times: Vec::new() };
     let mut ours = Row { name: "strata schema diff", times: Vec::new() };
     let mut migra_sql = String::new();
+    // SQLAlchemy (under migra) knows only the `postgresql://` spelling.
+    let alchemy = |u: &str| u.replacen("postgres://", "postgresql://", 1);
+    let (from_a, to_a) = (alchemy(&from), alchemy(&to));
     for _ in 0..runs {
         let start = Instant::now();
-        let out =
-            Command::new(&migra).args(["--unsafe", &from, &to]).output().map_err(|e| format!("running migra: {e}"))?;
+        let out = Command::new(&migra)
+            .args(["--unsafe", &from_a, &to_a])
+            .output()
+            .map_err(|e| format!("running migra: {e}"))?;
         theirs.times.push(start.elapsed());
         // migra exits 2 when it found differences.
         if !matches!(out.status.code(), Some(0 | 2)) {
