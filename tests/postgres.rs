@@ -220,3 +220,21 @@ fn bad_input_is_refused_without_secrets() {
     assert!(run.stderr().contains("is not clean"), "{}", run.stderr());
     assert!(tables(&p.target, "public").is_empty());
 }
+
+#[test]
+fn revisions_schema_flag_is_honoured() {
+    let Some(p) = pg("revisions_schema") else { return };
+    let url = p.target.url();
+    p.sb.write("migrations/1_t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+    p.sb.strata(&["migrate", "hash"]).ok();
+    p.sb.strata(&["migrate", "apply", "--url", &url, "--revisions-schema", "ops"]).ok();
+    assert_eq!(p.target.rows("SELECT version FROM ops.atlas_schema_revisions"), [["1"]]);
+    let none = p.target.rows("SELECT count(*) FROM pg_namespace WHERE nspname = 'atlas_schema_revisions'");
+    assert_eq!(none, [["0"]], "nothing in the default schema");
+    let status =
+        p.sb.strata(&["migrate", "status", "--url", &url, "--revisions-schema", "ops", "--format", "json"]).ok().json();
+    assert_eq!(status["Current"], "1");
+    // The schema holding only Strata's tables never shows up as a change.
+    let run = p.sb.strata(&["schema", "inspect", "--url", &url]).ok();
+    assert!(!run.stdout().contains("ops"), "{}", run.stdout());
+}

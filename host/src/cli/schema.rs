@@ -77,10 +77,8 @@ pub fn run(ctx: &Ctx, cmd: &SchemaCmd) -> Result<i32, Error> {
 fn inspect(ctx: &Ctx, url: &Option<String>, schemas: &[String], exclude: &[String]) -> Result<i32, Error> {
     let url = ctx.url(url)?;
     let mut conn = plan::open(&ctx.registry, &url)?;
-    let mut options = plan::target_inspect();
-    options.schemas = schemas.to_vec();
-    options.exclude_tables.extend(exclude.iter().cloned());
-    let realm = conn.inspect(&options).map_err(db(format!("inspecting {}", conn.url())))?;
+    let options = InspectOptions { schemas: schemas.to_vec(), exclude_tables: exclude.to_vec() };
+    let realm = plan::inspect_target(&mut conn, &options)?;
     if ctx.out.json() {
         ctx.out.print_json(&realm);
         return Ok(0);
@@ -171,7 +169,7 @@ fn apply(
     let mut conn = plan::open(&ctx.registry, &url)?;
     let mut dev = dev_for(ctx, dev_url, &[&to], Some(&url))?;
     let desired = plan::load_state(&ctx.registry, &to, dev.as_mut())?;
-    let current = plan::inspect_target(&mut conn, None)?;
+    let current = plan::inspect_target(&mut conn, &InspectOptions::default())?;
     let driver = conn.driver().clone();
     let plan = plan::plan(&driver, &current, &desired, &conn.plan_options(false))?;
     let pending: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();

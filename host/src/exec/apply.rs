@@ -250,7 +250,7 @@ fn apply_locked(
             None => None,
         };
         if baseline.is_none() && !opts.allow_dirty {
-            ensure_clean(conn, opts.revisions_schema.as_deref())?;
+            ensure_clean(conn)?;
         }
         if let Some(i) = baseline {
             let f = &files[i];
@@ -399,9 +399,8 @@ fn lex_error(dir: &Dir, file: &File, err: crate::dir::LexError) -> Error {
 }
 
 /// Refuses a first run against a database that holds anything but the revisions table.
-fn ensure_clean(conn: &mut Conn, revisions_schema: Option<&str>) -> Result<(), Error> {
-    let realm = crate::plan::inspect_target(conn, revisions_schema)?;
-    let _ = revisions_schema;
+fn ensure_clean(conn: &mut Conn) -> Result<(), Error> {
+    let realm = crate::plan::inspect_target(conn, &strata_dialect_api::InspectOptions::default())?;
     let tables: Vec<(&str, &str)> =
         realm.schemas.iter().flat_map(|s| s.tables.iter().map(move |t| (s.name.as_str(), t.name.as_str()))).collect();
     let reason = match tables.as_slice() {

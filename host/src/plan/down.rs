@@ -289,7 +289,7 @@ fn down_locked(
     }
 
     // Drift: what the revisions say must be what the database holds.
-    let actual = super::inspect_target(conn, opts.revisions_schema.as_deref())?;
+    let actual = super::inspect_target(conn, &strata_dialect_api::InspectOptions::default())?;
     let drift = super::diff(&driver, &expected, &actual)?;
     if !drift.is_empty() {
         let sql = driver

@@ -54,24 +54,24 @@ impl Source {
     }
 }
 
-/// The options every inspection of a target database uses: the revisions and
-/// history tables are Strata's own, never part of the user's schema.
-pub fn target_inspect() -> InspectOptions {
-    InspectOptions { exclude_tables: vec![TABLE.into(), HISTORY_TABLE.into()], ..InspectOptions::default() }
-}
-
 /// Inspects a target database as the user's schema: without Strata's tables,
-/// and without the schema holding them when nothing else is in it (so no plan
-/// ever drops or creates it).
+/// and without a schema that held nothing but them (wherever `--revisions-schema`
+/// put them), so no plan ever drops or creates it.
 ///
 /// # Errors
 /// When inspection fails.
-pub fn inspect_target(conn: &mut Conn, revisions_schema: Option<&str>) -> Result<Realm, Error> {
-    let mut realm = conn.inspect(&target_inspect()).map_err(db(format!("inspecting {}", conn.url())))?;
-    let own = conn.revisions_schema(revisions_schema);
-    if own != conn.info().schema {
-        realm.schemas.retain(|s| Some(&s.name) != own.as_ref() || !s.is_empty());
-    }
+pub fn inspect_target(conn: &mut Conn, options: &InspectOptions) -> Result<Realm, Error> {
+    let mut realm = conn.inspect(options).map_err(db(format!("inspecting {}", conn.url())))?;
+    let ours = |name: &str| name == TABLE || name == HISTORY_TABLE;
+    let bound = conn.info().schema.clone();
+    realm.schemas.retain_mut(|schema| {
+        let before = schema.tables.len();
+        schema.tables.retain(|t| !ours(&t.name));
+        let only_ours = schema.tables.len() < before && schema.is_empty();
+        let default =
+            bound.as_deref() == Some(schema.name.as_str()) || matches!(schema.name.as_str(), "public" | "main");
+        !only_ours || default
+    });
     Ok(realm)
 }
 
@@ -286,7 +286,7 @@ pub fn load_state(registry: &Registry, source: &Source, dev: Option<&mut DevDb>)
     match source {
         Source::Url(url) => {
             let mut conn = open(registry, url)?;
-            inspect_target(&mut conn, None)
+            inspect_target(&mut conn, &InspectOptions::default())
         }
         Source::Files(path) => match dev {
             Some(dev) => dev.state_of_files(path),
