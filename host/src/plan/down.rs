@@ -275,7 +275,18 @@ fn down_locked(
         let realm = dev.inspect()?;
         super::empty_realm(&realm, dev.info())
     };
-    let States { expected: replayed, steps: pairs } = materialize(&mut dev, &chain, &keys, target_idx, &empty, cache)?;
+    // The actual schema is read from the target while the dev database (or the
+    // cache) gives the expected ones: two databases, so two threads.
+    let (states, actual) = std::thread::scope(|scope| {
+        let target = scope.spawn(|| super::inspect_target(conn, &strata_dialect_api::InspectOptions::default()));
+        let states = materialize(&mut dev, &chain, &keys, target_idx, &empty, cache);
+        let actual = target
+            .join()
+            .unwrap_or_else(|_| Err(Error::Failed("internal logic error: inspecting the target panicked".into())));
+        (states, actual)
+    });
+    let States { expected: replayed, steps: pairs } = states?;
+    let actual = actual?;
 
     // An interrupted revert of the newest version: the expected state is its
     // state plus the down statements that already ran.
@@ -289,7 +300,6 @@ fn down_locked(
     }
 
     // Drift: what the revisions say must be what the database holds.
-    let actual = super::inspect_target(conn, &strata_dialect_api::InspectOptions::default())?;
     let drift = super::diff(&driver, &expected, &actual)?;
     if !drift.is_empty() {
         let sql = driver
