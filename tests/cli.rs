@@ -495,3 +495,24 @@ fn held_migration_lock_refuses_and_changes_nothing() {
     assert_eq!(sqlite_tables(&db), ["users"]);
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
 }
+
+#[test]
+fn closed_stdout_does_not_stop_a_migration() {
+    let sb = project("closed-stdout");
+    let url = sb.sqlite_url("app.db");
+    // The reader goes away before strata prints: the apply must still finish.
+    let mut child = std::process::Command::new(strata_tests::bin_dir().join("strata"))
+        .args(["migrate", "apply", "--url", &url])
+        .current_dir(&sb.path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["posts", "users"]);
+    let revs = sqlite_rows(&sb.path.join("app.db"), "SELECT count(*) FROM atlas_schema_revisions");
+    assert_eq!(revs, [["3"]]);
+}

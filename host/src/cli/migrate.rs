@@ -214,7 +214,7 @@ fn new(ctx: &Ctx, name: &Option<String>, arg: &DirArg) -> Result<i32, Error> {
     if ctx.out.json() {
         ctx.out.print_json(&json!({ "File": path.join(&file) }));
     } else {
-        println!("{}", path.join(&file).display());
+        crate::outln!("{}", path.join(&file).display());
     }
     Ok(0)
 }
@@ -262,7 +262,7 @@ fn diff(
         if ctx.out.json() {
             ctx.out.print_json(&json!({ "File": null }));
         } else {
-            println!("The migration directory is synced with the desired state, no changes to be made");
+            crate::outln!("The migration directory is synced with the desired state, no changes to be made");
         }
         return Ok(0);
     }
@@ -272,7 +272,7 @@ fn diff(
     if ctx.out.json() {
         ctx.out.print_json(&json!({ "File": path.join(&file), "Statements": plan.statements.iter().map(|s| &s.sql).collect::<Vec<_>>() }));
     } else {
-        println!("{}", path.join(&file).display());
+        crate::outln!("{}", path.join(&file).display());
     }
     Ok(0)
 }
@@ -299,7 +299,7 @@ fn validate(ctx: &Ctx, dev_url: &Option<String>, arg: &DirArg) -> Result<i32, Er
     if ctx.out.json() {
         ctx.out.print_json(&json!({ "Valid": true, "Files": dir.files().len() }));
     } else {
-        println!("Migration directory is valid ({} file{})", dir.files().len(), plural(dir.files().len()));
+        crate::outln!("Migration directory is valid ({} file{})", dir.files().len(), plural(dir.files().len()));
     }
     Ok(0)
 }
@@ -345,25 +345,29 @@ fn status(ctx: &Ctx, url: &Option<String>, revisions_schema: &Option<String>, ar
         return Ok(0);
     }
     let colored = if pending.is_empty() { ctx.out.paint("32", status) } else { ctx.out.paint("33", status) };
-    println!("Migration Status: {colored}");
+    crate::outln!("Migration Status: {colored}");
     let cur = match (&current, partial) {
         (Some(c), Some(p)) => format!("{c} ({} statements applied)", p.applied),
         (Some(c), None) => c.clone(),
         (None, _) => "No migration applied yet".into(),
     };
-    println!("  -- Current Version: {}", ctx.out.paint("36", &cur));
+    crate::outln!("  -- Current Version: {}", ctx.out.paint("36", &cur));
     let nxt = match (&next, partial) {
         (Some(n), Some(p)) => format!("{n} ({} statements left)", p.total - p.applied),
         (Some(n), None) => n.clone(),
         (None, _) => "Already at latest version".into(),
     };
-    println!("  -- Next Version:    {}", ctx.out.paint("36", &nxt));
-    println!("  -- Executed Files:  {executed}{}", if partial.is_some() { " (last one partially)" } else { "" });
-    println!("  -- Pending Files:   {}", pending.len());
+    crate::outln!("  -- Next Version:    {}", ctx.out.paint("36", &nxt));
+    crate::outln!("  -- Executed Files:  {executed}{}", if partial.is_some() { " (last one partially)" } else { "" });
+    crate::outln!("  -- Pending Files:   {}", pending.len());
     if let Some(p) = partial.filter(|p| p.error.is_some()) {
-        println!("\nLast migration attempt had errors:");
-        println!("  -- SQL:   {}", p.error_stmt.clone().unwrap_or_default().replace('\n', " "));
-        println!("  -- {}: {}", ctx.out.paint("31", "ERROR"), p.error.clone().unwrap_or_default().replace('\n', " "));
+        crate::outln!("\nLast migration attempt had errors:");
+        crate::outln!("  -- SQL:   {}", p.error_stmt.clone().unwrap_or_default().replace('\n', " "));
+        crate::outln!(
+            "  -- {}: {}",
+            ctx.out.paint("31", "ERROR"),
+            p.error.clone().unwrap_or_default().replace('\n', " ")
+        );
     }
     Ok(0)
 }
@@ -450,30 +454,30 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     if ctx.out.json() {
         ctx.out.print_json(&report);
     } else if report.applied.is_empty() && report.error.is_none() {
-        println!("{}", report.message);
+        crate::outln!("{}", report.message);
     } else {
         let (ok, failed) = progress.stmt_counts();
         let files_ok = report.applied.iter().filter(|f| f.error.is_none()).count();
         let files_failed = report.applied.len() - files_ok;
-        println!("  -------------------------");
-        println!("  -- {}", clock::go_duration(started.elapsed()));
+        crate::outln!("  -------------------------");
+        crate::outln!("  -- {}", clock::go_duration(started.elapsed()));
         if files_failed == 0 {
-            println!("  -- {} migration{}", files_ok, plural(files_ok));
-            println!("  -- {} sql statement{}", ok, plural(ok));
+            crate::outln!("  -- {} migration{}", files_ok, plural(files_ok));
+            crate::outln!("  -- {} sql statement{}", ok, plural(ok));
         } else {
-            println!("  -- {files_ok} migration{} ok, {files_failed} with errors", plural(files_ok));
-            println!("  -- {ok} sql statement{} ok, {failed} with errors", plural(ok));
+            crate::outln!("  -- {files_ok} migration{} ok, {files_failed} with errors", plural(files_ok));
+            crate::outln!("  -- {ok} sql statement{} ok, {failed} with errors", plural(ok));
         }
         let (checks_ok, checks_failed) = progress.check_counts();
         if checks_ok + checks_failed > 0 {
             if checks_failed == 0 {
-                println!("  -- {checks_ok} check{}", plural(checks_ok));
+                crate::outln!("  -- {checks_ok} check{}", plural(checks_ok));
             } else {
-                println!("  -- {checks_ok} checks ok, {checks_failed} failure{}", plural(checks_failed));
+                crate::outln!("  -- {checks_ok} checks ok, {checks_failed} failure{}", plural(checks_failed));
             }
         }
         if opts.dry_run {
-            println!("  -- dry run: nothing was changed");
+            crate::outln!("  -- dry run: nothing was changed");
         }
     }
     match report.error {
@@ -562,12 +566,12 @@ fn set_locked(
         ctx.out.print_json(&json!({ "Current": target, "Set": added, "Removed": removed }));
         return Ok(0);
     }
-    println!("Current version is {target} ({} set, {} removed):", added.len(), removed.len());
+    crate::outln!("Current version is {target} ({} set, {} removed):", added.len(), removed.len());
     for r in &added {
-        println!("  + {} ({})", r.version, r.description);
+        crate::outln!("  + {} ({})", r.version, r.description);
     }
     for r in &removed {
-        println!("  - {} ({})", r.version, r.description);
+        crate::outln!("  - {} ({})", r.version, r.description);
     }
     Ok(0)
 }
@@ -586,7 +590,7 @@ fn rm(ctx: &Ctx, version: &str, arg: &DirArg) -> Result<i32, Error> {
     if ctx.out.json() {
         ctx.out.print_json(&json!({ "Removed": name }));
     } else {
-        println!("Removed {}", Path::new(&name).display());
+        crate::outln!("Removed {}", Path::new(&name).display());
     }
     Ok(0)
 }
@@ -648,30 +652,34 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         ctx.out.print_json(&report);
     } else {
         match report.status.as_str() {
-            "NOTHING_TO_DO" => println!("No migration to revert"),
+            "NOTHING_TO_DO" => crate::outln!("No migration to revert"),
             "REFUSED" if report.drift.is_some() => {
-                println!("Drift detected: the database differs from what its applied migrations produce.");
-                println!("Changes that would turn the expected schema into the actual one:\n");
-                print!("{}", report.drift.clone().unwrap_or_default());
+                crate::outln!("Drift detected: the database differs from what its applied migrations produce.");
+                crate::outln!("Changes that would turn the expected schema into the actual one:\n");
+                crate::out!("{}", report.drift.clone().unwrap_or_default());
             }
             "REFUSED" => {}
             _ => {
                 let (ok, failed) = progress.stmt_counts();
                 let versions = report.reverted.iter().filter(|f| f.error.is_none()).count();
-                println!("  -------------------------");
-                println!("  -- {}", clock::go_duration(started.elapsed()));
+                crate::outln!("  -------------------------");
+                crate::outln!("  -- {}", clock::go_duration(started.elapsed()));
                 if report.status == "DRY_RUN" {
-                    println!("  -- {} migration{} (dry run: nothing was changed)", report.total, plural(report.total));
-                    println!("  -- {ok} sql statement{}", plural(ok));
+                    crate::outln!(
+                        "  -- {} migration{} (dry run: nothing was changed)",
+                        report.total,
+                        plural(report.total)
+                    );
+                    crate::outln!("  -- {ok} sql statement{}", plural(ok));
                 } else if failed == 0 {
-                    println!("  -- {versions} migration{}", plural(versions));
-                    println!("  -- {ok} sql statement{}", plural(ok));
+                    crate::outln!("  -- {versions} migration{}", plural(versions));
+                    crate::outln!("  -- {ok} sql statement{}", plural(ok));
                 } else {
-                    println!("  -- {ok} sql statement{} ok, {failed} with errors", plural(ok));
+                    crate::outln!("  -- {ok} sql statement{} ok, {failed} with errors", plural(ok));
                 }
                 let (checks_ok, checks_failed) = progress.check_counts();
                 if checks_ok + checks_failed > 0 {
-                    println!("  -- {checks_ok} check{} ok", plural(checks_ok));
+                    crate::outln!("  -- {checks_ok} check{} ok", plural(checks_ok));
                 }
             }
         }

@@ -85,7 +85,7 @@ fn inspect(ctx: &Ctx, url: &Option<String>, schemas: &[String], exclude: &[Strin
     }
     let driver = conn.driver().clone();
     let plan = plan::plan(&driver, &plan::empty_realm(&realm, conn.info()), &realm, &conn.plan_options(false))?;
-    print!("{}", plan::plan_sql(&plan, true));
+    crate::out!("{}", plan::plan_sql(&plan, true));
     Ok(0)
 }
 
@@ -132,9 +132,9 @@ fn diff(ctx: &Ctx, from: &str, to: &str, dev_url: &Option<String>) -> Result<i32
             &json!({ "Changes": plan.statements.iter().map(|s| &s.sql).collect::<Vec<_>>(), "Plan": plan }),
         );
     } else if plan.is_empty() {
-        println!("Schemas are synced, no changes to be made.");
+        crate::outln!("Schemas are synced, no changes to be made.");
     } else {
-        print!("{}", plan::plan_sql(&plan, true));
+        crate::out!("{}", plan::plan_sql(&plan, true));
     }
     Ok(0)
 }
@@ -145,7 +145,7 @@ fn confirm(question: &str) -> Result<bool, Error> {
             "refusing to change the database without confirmation: stdin is not a terminal; pass --auto-approve (or --dry-run)".into(),
         ));
     }
-    print!("{question} [y/N]: ");
+    crate::out!("{question} [y/N]: ");
     let _ = std::io::stdout().flush();
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer).map_err(|e| Error::Usage(format!("reading the answer: {e}")))?;
@@ -177,13 +177,13 @@ fn apply(
         if ctx.out.json() {
             ctx.out.print_json(&json!({ "Driver": driver.name(), "URL": conn.url().redacted(), "Changes": {} }));
         } else {
-            println!("Schema is synced, no changes to be made");
+            crate::outln!("Schema is synced, no changes to be made");
         }
         return Ok(0);
     }
     if !ctx.out.json() {
-        println!("-- Planned Changes:");
-        print!("{}", plan::plan_sql(&plan, true));
+        crate::outln!("-- Planned Changes:");
+        crate::out!("{}", plan::plan_sql(&plan, true));
     }
     if dry_run {
         if ctx.out.json() {
@@ -194,7 +194,7 @@ fn apply(
         return Ok(0);
     }
     if !auto_approve && !confirm("Apply these changes?")? {
-        println!("Aborted: nothing was changed.");
+        crate::outln!("Aborted: nothing was changed.");
         return Ok(1);
     }
     let result = plan::execute(&mut conn, &plan);
@@ -217,20 +217,20 @@ fn clean(ctx: &Ctx, url: &Option<String>, auto_approve: bool) -> Result<i32, Err
         if ctx.out.json() {
             ctx.out.print_json(&json!({ "Dropped": [] }));
         } else {
-            println!("Nothing to drop");
+            crate::outln!("Nothing to drop");
         }
         return Ok(0);
     }
     if !auto_approve && !confirm(&format!("Drop every object in {}?", conn.url()))? {
-        println!("Aborted: nothing was changed.");
+        crate::outln!("Aborted: nothing was changed.");
         return Ok(1);
     }
     let plan = plan::clean(&mut conn)?;
     if ctx.out.json() {
         ctx.out.print_json(&json!({ "Dropped": plan.statements.iter().map(|s| &s.sql).collect::<Vec<_>>() }));
     } else {
-        println!("-- Dropped:");
-        print!("{}", plan::plan_sql(&plan, true));
+        crate::outln!("-- Dropped:");
+        crate::out!("{}", plan::plan_sql(&plan, true));
     }
     Ok(0)
 }

@@ -6,6 +6,39 @@ use crate::exec::Progress;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
+/// Set when stdout was closed by its reader (`strata … | head`).
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes to stdout. A closed pipe only stops the printing: the operation goes
+/// on to its end (a migration must not stop halfway because `head` had enough),
+/// and the exit code is still the operation's.
+pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
+    use std::sync::atomic::Ordering;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    let written = out.write_fmt(args).and_then(|()| if newline { out.write_all(b"\n") } else { Ok(()) });
+    if let Err(e) = written.and_then(|()| out.flush())
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// `println!` through [`write_stdout`].
+#[macro_export]
+macro_rules! outln {
+    () => { $crate::report::write_stdout(format_args!(""), true) };
+    ($($arg:tt)*) => { $crate::report::write_stdout(format_args!($($arg)*), true) };
+}
+
+/// `print!` through [`write_stdout`].
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::report::write_stdout(format_args!($($arg)*), false) };
+}
+
 /// Set once a JSON document went to stdout.
 static JSON_PRINTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -57,7 +90,7 @@ impl Output {
             return;
         }
         match serde_json::to_string_pretty(value) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => crate::outln!("{text}"),
             Err(e) => eprintln!("error: encoding the JSON report: {e}"),
         }
     }
@@ -103,7 +136,7 @@ impl TextProgress {
 
     fn line(&self, text: &str) {
         if self.bar.is_none() {
-            println!("{text}");
+            crate::outln!("{text}");
         }
     }
 
@@ -137,13 +170,16 @@ impl Progress for TextProgress {
     fn start(&mut self, current: &str, target: &str, files: usize, reverting: bool) {
         // Atlas always says "migrations" here, whatever the count.
         if reverting {
-            println!(
+            crate::outln!(
                 "Migrating down from version {current} to {} ({files} migrations in total):\n",
                 self.out.paint("36", target)
             );
         } else {
             let from = if current.is_empty() { String::new() } else { format!(" from {current}") };
-            println!("Migrating to version {}{from} ({files} migrations in total):\n", self.out.paint("36", target));
+            crate::outln!(
+                "Migrating to version {}{from} ({files} migrations in total):\n",
+                self.out.paint("36", target)
+            );
         }
         if let Some(bar) = &mut self.bar {
             bar.total = files;
@@ -193,7 +229,7 @@ impl Progress for TextProgress {
             let _ = bar;
             eprintln!();
         }
-        println!("    {}", self.out.paint("31", error));
+        crate::outln!("    {}", self.out.paint("31", error));
     }
 
     fn file_done(&mut self, elapsed: Duration) {
