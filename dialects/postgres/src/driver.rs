@@ -101,7 +101,7 @@ pub fn open(url: &str) -> Result<PgConn, PluginError> {
         if err.kind == ErrorKind::Database {
             err.kind = ErrorKind::Connection;
         }
-        err.message = format!("connecting to {}: {}", parsed.redacted(), err.message).into();
+        // The host names the (redacted) URL it was connecting to.
         scrub(err)
     })?;
     let mut conn = PgConn { client, info: ConnInfo::default(), password };
