@@ -88,3 +88,18 @@ pub struct ConnInfo {
     /// The dialect flavour, e.g. `mariadb`.
     pub flavour: String,
 }
+
+/// Where Strata and its plugins keep caches: `STRATA_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/strata`, else `~/.cache/strata`. `None` when
+/// `STRATA_CACHE_DIR` is set but empty (caching off) or no home is known.
+/// A cache only ever saves time: entries are keyed by their full content.
+pub fn cache_dir() -> Option<std::path::PathBuf> {
+    match std::env::var_os("STRATA_CACHE_DIR") {
+        Some(dir) if dir.is_empty() => None,
+        Some(dir) => Some(dir.into()),
+        None => std::env::var_os("XDG_CACHE_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
+            .map(|d| d.join("strata")),
+    }
+}

@@ -1,6 +1,5 @@
 //! Opening SQLite databases and running statements on them.
 
-use crate::inspect_realm;
 use rusqlite::types::{Value, ValueRef};
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -100,7 +99,9 @@ impl DialectConnection for SqliteConn {
     }
 
     fn inspect(&mut self, options: &InspectOptions) -> Result<Realm, PluginError> {
-        inspect_realm(&self.conn, options)
+        // Files only: an in-memory database is a dev database, a new state each time.
+        let cache = self.path.as_ref().and(strata_dialect_api::cache_dir()).map(|d| d.join("sqlite-inspect"));
+        crate::inspect::inspect_realm_cached(&self.conn, options, cache.as_deref())
     }
 
     fn exec(&mut self, sql: &str, args: &[SqlValue]) -> Result<u64, PluginError> {

@@ -30,6 +30,64 @@ pub(crate) fn is_constraint(index: &Index) -> bool {
         .any(|a| matches!(a, Attr::Other { dialect, name, .. } if dialect == "sqlite" && name == "constraint"))
 }
 
+/// Inspects like [`inspect_realm`], reusing an earlier inspection of the same
+/// schema from `cache` (a directory) when there is one.
+///
+/// Everything inspection reports derives from the schema SQL SQLite keeps in
+/// `sqlite_master` (pragmas read the same definitions), so a hash of those rows,
+/// the options and the versions involved is a complete key: a changed schema can
+/// never be served from the cache. Reading the rows costs one query; inspecting
+/// hundreds of tables costs many milliseconds, paid by every drift check.
+///
+/// # Errors
+/// When a catalog query fails. Cache failures only cost time.
+pub fn inspect_realm_cached(
+    conn: &rusqlite::Connection,
+    options: &InspectOptions,
+    cache: Option<&std::path::Path>,
+) -> Result<Realm, PluginError> {
+    let Some(dir) = cache else { return inspect_realm(conn, options) };
+    let path = dir.join(format!("{}.json", fingerprint(conn, options)?));
+    if let Some(realm) = std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()) {
+        return Ok(realm);
+    }
+    let realm = inspect_realm(conn, options)?;
+    if std::fs::create_dir_all(dir).is_ok()
+        && let Ok(json) = serde_json::to_vec(&realm)
+    {
+        // Write then rename, so a concurrent reader never sees half a file.
+        let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+        if std::fs::write(&tmp, json).is_ok() {
+            let _ = std::fs::rename(&tmp, &path);
+        }
+    }
+    Ok(realm)
+}
+
+/// The hash of what an inspection of `conn` with `options` depends on.
+fn fingerprint(conn: &rusqlite::Connection, options: &InspectOptions) -> Result<String, PluginError> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut feed = |text: &str| {
+        h.update((text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    };
+    feed("strata-sqlite-inspect-v1");
+    feed(env!("CARGO_PKG_VERSION"));
+    feed(rusqlite::version());
+    feed(&serde_json::to_string(options).unwrap_or_default());
+    let mut stmt = conn
+        .prepare("SELECT type, name, tbl_name, coalesce(sql, '') FROM main.sqlite_master ORDER BY type, name")
+        .map_err(classify)?;
+    let mut rows = stmt.query([]).map_err(classify)?;
+    while let Some(row) = rows.next().map_err(classify)? {
+        for i in 0..4 {
+            feed(&row.get::<_, String>(i).map_err(classify)?);
+        }
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// Inspects the `main` schema.
 ///
 /// # Errors
@@ -566,6 +624,36 @@ fn parse_create_index(def: &str) -> ParsedIndex {
         out.predicate = Some(rest.to_string());
     }
     out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod cache_tests {
+    use super::*;
+
+    #[test]
+    fn cached_inspection_follows_every_schema_change() {
+        let dir = std::env::temp_dir().join(format!("strata-sqlite-inspect-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (a int); CREATE INDEX t_a ON t (a);").unwrap();
+        let options = InspectOptions::default();
+        let first = inspect_realm_cached(&conn, &options, Some(&dir)).unwrap();
+        assert_eq!(first, inspect_realm(&conn, &options).unwrap());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "stored");
+        // Served from the cache: the same realm.
+        assert_eq!(inspect_realm_cached(&conn, &options, Some(&dir)).unwrap(), first);
+        // Any change to the schema is a new key, never a stale answer.
+        conn.execute_batch("ALTER TABLE t ADD COLUMN b text").unwrap();
+        let second = inspect_realm_cached(&conn, &options, Some(&dir)).unwrap();
+        assert_eq!(second.schemas[0].tables[0].columns.len(), 2);
+        conn.execute_batch("DROP INDEX t_a").unwrap();
+        assert!(inspect_realm_cached(&conn, &options, Some(&dir)).unwrap().schemas[0].tables[0].indexes.is_empty());
+        // Other options, other key.
+        let excluded = InspectOptions { exclude_tables: vec!["t".into()], ..InspectOptions::default() };
+        assert!(inspect_realm_cached(&conn, &excluded, Some(&dir)).unwrap().schemas[0].tables.is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
 
 #[cfg(test)]

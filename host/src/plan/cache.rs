@@ -107,15 +107,7 @@ impl StateCache {
     /// The cache in `STRATA_CACHE_DIR`, else `$XDG_CACHE_HOME/strata`, else
     /// `~/.cache/strata`; disabled when `STRATA_CACHE_DIR` is empty or no home is known.
     pub fn from_env() -> StateCache {
-        let base = match std::env::var_os("STRATA_CACHE_DIR") {
-            Some(d) if d.is_empty() => None,
-            Some(d) => Some(PathBuf::from(d)),
-            None => std::env::var_os("XDG_CACHE_HOME")
-                .map(PathBuf::from)
-                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                .map(|d| d.join("strata")),
-        };
-        StateCache { dir: base.map(|b| b.join("states")) }
+        StateCache { dir: strata_dialect_api::cache_dir().map(|b| b.join("states")) }
     }
 
     /// A cache that stores nothing.
