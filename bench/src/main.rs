@@ -133,11 +133,15 @@ fn down(args: &[String]) -> Result<(), String> {
         cmd
     };
 
+    // The sqlite3 CLI is the raw client users have; the minimal rusqlite client
+    // is the stricter baseline (no shell, no output), so ratios use it.
+    let sqlite3 = Command::new("sqlite3").arg("-version").output().is_ok_and(|o| o.status.success());
     let mut rows = vec![
         Row { name: "raw client (baseline)", times: Vec::new() },
         Row { name: "strata down, cold cache", times: Vec::new() },
         Row { name: "strata down, warm cache", times: Vec::new() },
         Row { name: "strata plan only (dry run), warm", times: Vec::new() },
+        Row { name: "sqlite3 CLI, same downs", times: Vec::new() },
     ];
     // Fill the warm cache once.
     fresh()?;
@@ -145,6 +149,12 @@ fn down(args: &[String]) -> Result<(), String> {
     for _ in 0..runs {
         fresh()?;
         rows[0].times.push(run(Command::new(&bin).arg("raw").arg(&db).arg(&downs_file))?);
+        if sqlite3 {
+            fresh()?;
+            let input = std::fs::File::open(&downs_file).map_err(|e| e.to_string())?;
+            rows[4].times.push(run(Command::new("sqlite3").arg(&db).stdin(input))?);
+            check_reverted(&db, files - revert)?;
+        }
         fresh()?;
         let _ = std::fs::remove_dir_all(&cold_cache);
         rows[1].times.push(run(&mut strata_down(&cold_cache, &[]))?);
@@ -156,7 +166,14 @@ fn down(args: &[String]) -> Result<(), String> {
         rows[3].times.push(run(&mut strata_down(&warm_cache, &["--dry-run"]))?);
     }
 
+    if !sqlite3 {
+        rows.pop();
+    }
     print_table(&format!("migrate down {revert} on a {files}-file SQLite directory ({runs} runs each)"), &rows);
+    if let Some(cli) = rows.get(4) {
+        let ratio = rows[2].median().as_secs_f64() / cli.median().as_secs_f64();
+        println!("\nwarm strata down vs the sqlite3 CLI: {ratio:.2}x");
+    }
     let _ = std::fs::remove_dir_all(&work);
     Ok(())
 }
