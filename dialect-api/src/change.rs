@@ -21,6 +21,15 @@ pub enum Change {
         /// The schema as it was.
         schema: Schema,
     },
+    /// Changes a schema's own attributes and dialect objects (sequences, types,
+    /// functions a dialect keeps in `Schema::attrs`); its tables, views and
+    /// triggers change through their own variants.
+    ModifySchema {
+        /// The schema as it is (only `name` and `attrs` matter).
+        from: Schema,
+        /// The schema as it must become.
+        to: Schema,
+    },
     /// Creates a table.
     AddTable {
         /// The schema it goes into.
@@ -109,6 +118,7 @@ impl Change {
         match self {
             Change::AddSchema { schema } => format!("add schema {:?}", schema.name),
             Change::DropSchema { schema } => format!("drop schema {:?}", schema.name),
+            Change::ModifySchema { to, .. } => format!("modify schema {:?}", to.name),
             Change::AddTable { table, .. } => format!("create table {:?}", table.name),
             Change::DropTable { table, .. } => format!("drop table {:?}", table.name),
             Change::RenameTable { from, to, .. } => format!("rename table {from:?} to {to:?}"),

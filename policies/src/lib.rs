@@ -50,6 +50,7 @@ pub fn destructive(plan: &Plan) -> Vec<Diagnostic> {
                 }
             }
             Change::AddSchema { .. }
+            | Change::ModifySchema { .. }
             | Change::AddTable { .. }
             | Change::RenameTable { .. }
             | Change::AddView { .. }

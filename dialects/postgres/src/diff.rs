@@ -58,10 +58,10 @@ fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
     let schema = name.to_string();
     let mut changes = Vec::new();
 
-    let alter = diff_objects(&objects(from), &objects(to));
-    if !alter.is_empty() {
-        changes.push(Change::AddSchema {
-            schema: Schema { name: schema.clone(), attrs: vec![alter.to_attr()], ..Schema::default() },
+    if !diff_objects(&objects(from), &objects(to)).is_empty() {
+        changes.push(Change::ModifySchema {
+            from: Schema { name: schema.clone(), attrs: from.attrs.clone(), ..Schema::default() },
+            to: Schema { name: schema.clone(), attrs: to.attrs.clone(), ..Schema::default() },
         });
     }
 
@@ -151,7 +151,7 @@ fn norm_object(object: &Object) -> Object {
     }
 }
 
-fn diff_objects(from: &[Object], to: &[Object]) -> Alter {
+pub(crate) fn diff_objects(from: &[Object], to: &[Object]) -> Alter {
     let mut alter = Alter::default();
     let find = |list: &[Object], o: &Object| list.iter().find(|x| x.kind() == o.kind() && x.key() == o.key()).cloned();
     for f in from {
@@ -386,9 +386,9 @@ mod tests {
         to.schemas[0].attrs.push(Object::Enum(EnumType { name: "mood".into(), values: vec!["a".into()] }).to_attr());
         let changes = diff_realm(&from, &to, &DiffOptions::default()).unwrap();
         let kinds: Vec<String> = changes.iter().map(Change::describe).collect();
-        assert_eq!(kinds, ["add schema \"public\"", "drop table \"a\"", "create table \"b\""]);
-        let Change::AddSchema { schema } = &changes[0] else { panic!() };
-        assert_eq!(Alter::of(schema).unwrap().add.len(), 1);
+        assert_eq!(kinds, ["modify schema \"public\"", "drop table \"a\"", "create table \"b\""]);
+        let Change::ModifySchema { from: before, to: after } = &changes[0] else { panic!() };
+        assert_eq!(diff_objects(&objects(before), &objects(after)).add.len(), 1);
 
         let other = realm("other", vec![table("a", vec![col("x", "integer")])]);
         let options = DiffOptions { ignore_schema_names: true };

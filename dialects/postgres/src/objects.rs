@@ -2,17 +2,14 @@
 //! domains, extensions, functions and procedures). They ride in `Schema.attrs` as
 //! `Attr::Other { dialect: "postgres", name: <kind>, value: <definition> }`.
 //!
-//! The change model has no variant for them either, so changes to them travel as
-//! one `Change::AddSchema` whose schema carries an [`ALTER`] attribute (see
-//! [`Alter`]): the schema exists already and only the listed objects change.
+//! Changes to them travel as `Change::ModifySchema` (from and to attributes);
+//! the planner derives the [`Alter`] (objects added, dropped, modified).
 
 use serde::{Deserialize, Serialize};
 use strata_dialect_api::{Attr, Schema};
 
 /// The dialect name in `Attr::Other`.
 pub(crate) const DIALECT: &str = "postgres";
-/// The attribute name marking an `AddSchema` change that alters objects of an existing schema.
-pub(crate) const ALTER: &str = "alter_objects";
 
 /// A schema-level object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,14 +133,11 @@ pub(crate) fn objects(schema: &Schema) -> Vec<Object> {
 }
 
 /// Changes to the objects of an existing schema.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Alter {
-    #[serde(default)]
     pub add: Vec<Attr>,
-    #[serde(default)]
     pub drop: Vec<Attr>,
     /// `(from, to)` pairs of the same object.
-    #[serde(default)]
     pub modify: Vec<(Attr, Attr)>,
 }
 
@@ -151,24 +145,5 @@ impl Alter {
     /// True when nothing changes.
     pub fn is_empty(&self) -> bool {
         self.add.is_empty() && self.drop.is_empty() && self.modify.is_empty()
-    }
-
-    /// The marker attribute carrying this alteration.
-    pub fn to_attr(&self) -> Attr {
-        Attr::Other {
-            dialect: DIALECT.into(),
-            name: ALTER.into(),
-            value: serde_json::to_value(self).unwrap_or_default(),
-        }
-    }
-
-    /// The alteration a schema of an `AddSchema` change carries, if any.
-    pub fn of(schema: &Schema) -> Option<Alter> {
-        schema.attrs.iter().find_map(|a| match a {
-            Attr::Other { dialect, name, value } if dialect == DIALECT && name == ALTER => {
-                serde_json::from_value(value.clone()).ok()
-            }
-            _ => None,
-        })
     }
 }

@@ -88,20 +88,21 @@ fn unsupported(what: String) -> PluginError {
 
 fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOptions) -> Result<(), PluginError> {
     match change {
-        Change::AddSchema { schema } => match Alter::of(schema) {
-            Some(alter) => alter_objects(p, &schema.name, &alter, source, options)?,
-            None => {
-                let s = quote(&schema.name);
-                p.create_objects.push(stmt(
-                    format!("CREATE SCHEMA {s}"),
-                    format!("add new schema named {:?}", schema.name),
-                    source,
-                    vec![format!("DROP SCHEMA {s} CASCADE")],
-                ));
-                let alter = Alter { add: schema.attrs.clone(), ..Alter::default() };
-                alter_objects(p, &schema.name, &alter, source, options)?;
-            }
-        },
+        Change::AddSchema { schema } => {
+            let s = quote(&schema.name);
+            p.create_objects.push(stmt(
+                format!("CREATE SCHEMA {s}"),
+                format!("add new schema named {:?}", schema.name),
+                source,
+                vec![format!("DROP SCHEMA {s} CASCADE")],
+            ));
+            let alter = Alter { add: schema.attrs.clone(), ..Alter::default() };
+            alter_objects(p, &schema.name, &alter, source, options)?;
+        }
+        Change::ModifySchema { from, to } => {
+            let alter = crate::diff::diff_objects(&crate::objects::objects(from), &crate::objects::objects(to));
+            alter_objects(p, &to.name, &alter, source, options)?;
+        }
         Change::DropSchema { schema } => {
             let mut s = stmt(
                 format!("DROP SCHEMA {} CASCADE", quote(&schema.name)),

@@ -33,7 +33,7 @@ pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, P
 
     for (source, change) in changes.iter().enumerate() {
         match change {
-            Change::AddSchema { schema } | Change::DropSchema { schema } => {
+            Change::AddSchema { schema } | Change::DropSchema { schema } | Change::ModifySchema { to: schema, .. } => {
                 if schema.name != "main" {
                     return Err(PluginError::new(
                         ErrorKind::Unsupported,
