@@ -169,6 +169,23 @@ struct TableRows(HashMap<String, OwnRows>);
 const ORDINARY: &str = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
      AND m.sql NOT LIKE 'CREATE VIRTUAL%'";
 
+/// Runs `sql`, whose first column is a table name, and files each row's other
+/// columns under that table with `add`.
+fn fetch_rows(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    all: &mut HashMap<String, OwnRows>,
+    add: impl Fn(&mut OwnRows, &rusqlite::Row<'_>) -> rusqlite::Result<()>,
+) -> Result<(), PluginError> {
+    let mut stmt = conn.prepare(sql).map_err(classify)?;
+    let mut rows = stmt.query([]).map_err(classify)?;
+    while let Some(r) = rows.next().map_err(classify)? {
+        let table: String = r.get(0).map_err(classify)?;
+        add(all.entry(table).or_default(), r).map_err(classify)?;
+    }
+    Ok(())
+}
+
 impl TableRows {
     fn fetch(conn: &rusqlite::Connection) -> Result<TableRows, PluginError> {
         let mut all: HashMap<String, OwnRows> = HashMap::new();
@@ -177,60 +194,30 @@ impl TableRows {
              FROM main.sqlite_master AS m JOIN pragma_table_xinfo(m.name) AS p \
              WHERE {ORDINARY} ORDER BY m.name, p.cid"
         );
-        let mut stmt = conn.prepare(&columns).map_err(classify)?;
-        let mut rows = stmt.query([]).map_err(classify)?;
-        while let Some(r) = rows.next().map_err(classify)? {
-            let table: String = r.get(0).map_err(classify)?;
-            let row = (
-                r.get(1).map_err(classify)?,
-                r.get(2).map_err(classify)?,
-                r.get(3).map_err(classify)?,
-                r.get(4).map_err(classify)?,
-                r.get(5).map_err(classify)?,
-                r.get(6).map_err(classify)?,
-            );
-            all.entry(table).or_default().columns.push(row);
-        }
+        fetch_rows(conn, &columns, &mut all, |t, r| {
+            t.columns.push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?));
+            Ok(())
+        })?;
         let indexes = format!(
             "SELECT m.name, il.name, il.\"unique\", il.origin, ix.cid, ix.name, ix.desc \
              FROM main.sqlite_master AS m JOIN pragma_index_list(m.name) AS il \
              JOIN pragma_index_xinfo(il.name) AS ix \
              WHERE {ORDINARY} AND ix.key = 1 ORDER BY m.name, il.name, ix.seqno"
         );
-        let mut stmt = conn.prepare(&indexes).map_err(classify)?;
-        let mut rows = stmt.query([]).map_err(classify)?;
-        while let Some(r) = rows.next().map_err(classify)? {
-            let table: String = r.get(0).map_err(classify)?;
-            let row = (
-                r.get(1).map_err(classify)?,
-                r.get(2).map_err(classify)?,
-                r.get(3).map_err(classify)?,
-                r.get(4).map_err(classify)?,
-                r.get(5).map_err(classify)?,
-                r.get(6).map_err(classify)?,
-            );
-            all.entry(table).or_default().indexes.push(row);
-        }
+        fetch_rows(conn, &indexes, &mut all, |t, r| {
+            t.indexes.push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?));
+            Ok(())
+        })?;
         // The pragma lists the last declared first (highest id = first declared).
         let foreign_keys = format!(
             "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
              FROM main.sqlite_master AS m JOIN pragma_foreign_key_list(m.name) AS f \
              WHERE {ORDINARY} ORDER BY m.name, f.id DESC, f.seq"
         );
-        let mut stmt = conn.prepare(&foreign_keys).map_err(classify)?;
-        let mut rows = stmt.query([]).map_err(classify)?;
-        while let Some(r) = rows.next().map_err(classify)? {
-            let table: String = r.get(0).map_err(classify)?;
-            let row = (
-                r.get(1).map_err(classify)?,
-                r.get(2).map_err(classify)?,
-                r.get(3).map_err(classify)?,
-                r.get(4).map_err(classify)?,
-                r.get(5).map_err(classify)?,
-                r.get(6).map_err(classify)?,
-            );
-            all.entry(table).or_default().foreign_keys.push(row);
-        }
+        fetch_rows(conn, &foreign_keys, &mut all, |t, r| {
+            t.foreign_keys.push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?));
+            Ok(())
+        })?;
         Ok(TableRows(all))
     }
 
