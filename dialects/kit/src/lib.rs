@@ -3,7 +3,14 @@
 
 pub mod sql;
 
-use strata_dialect_api::{Check, ForeignKey, TableChange};
+use strata_dialect_api::{Attr, Check, ForeignKey, TableChange};
+
+/// Attributes in a canonical order: their order carries no meaning.
+pub fn sorted_attrs(attrs: &[Attr]) -> Vec<Attr> {
+    let mut out = attrs.to_vec();
+    out.sort_by_cached_key(|a| serde_json::to_string(a).unwrap_or_default());
+    out
+}
 
 /// Pairs the elements of `from` with those of `to` that `same` says are one
 /// object, each element of `to` used once. Returns, in `from`'s order, every

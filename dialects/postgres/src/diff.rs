@@ -10,8 +10,8 @@ use crate::inspect::is_constraint;
 use crate::objects::{Alter, Object, objects};
 use crate::sql::normalize;
 use strata_dialect_api::{
-    Attr, Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Generated, Index, IndexPart, PluginError,
-    PrimaryKey, Realm, Schema, Table, TableChange, Trigger, View,
+    Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Generated, Index, IndexPart, PluginError, PrimaryKey,
+    Realm, Schema, Table, TableChange, Trigger, View,
 };
 
 /// Computes the changes turning `from` into `to`.
@@ -123,7 +123,8 @@ fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
 }
 
 fn same_view(from: &View, to: &View) -> bool {
-    normalize(&from.def) == normalize(&to.def) && sorted_attrs(&from.attrs) == sorted_attrs(&to.attrs)
+    normalize(&from.def) == normalize(&to.def)
+        && strata_dialect_kit::sorted_attrs(&from.attrs) == strata_dialect_kit::sorted_attrs(&to.attrs)
 }
 
 /// An object in comparable form.
@@ -216,7 +217,9 @@ pub(crate) fn diff_table(from: &Table, to: &Table) -> Vec<TableChange> {
     changes.extend(strata_dialect_kit::diff_foreign_keys(&from.foreign_keys, &to.foreign_keys, same_fk_key, norm_fk));
     changes.extend(strata_dialect_kit::diff_checks(&from.checks, &to.checks, same_check));
 
-    if from.comment != to.comment || sorted_attrs(&from.attrs) != sorted_attrs(&to.attrs) {
+    if from.comment != to.comment
+        || strata_dialect_kit::sorted_attrs(&from.attrs) != strata_dialect_kit::sorted_attrs(&to.attrs)
+    {
         changes.push(TableChange::ModifyAttrs);
     }
     changes
@@ -231,7 +234,7 @@ fn norm_column(c: &Column) -> Column {
         collation: c.collation.clone(),
         generated: c.generated.as_ref().map(|g| Generated { expr: normalize(&g.expr), stored: g.stored }),
         comment: c.comment.clone(),
-        attrs: sorted_attrs(&c.attrs),
+        attrs: strata_dialect_kit::sorted_attrs(&c.attrs),
     }
 }
 
@@ -245,7 +248,11 @@ fn norm_part(p: &IndexPart) -> IndexPart {
 }
 
 fn norm_pk(k: &PrimaryKey) -> PrimaryKey {
-    PrimaryKey { name: k.name.clone(), parts: k.parts.iter().map(norm_part).collect(), attrs: sorted_attrs(&k.attrs) }
+    PrimaryKey {
+        name: k.name.clone(),
+        parts: k.parts.iter().map(norm_part).collect(),
+        attrs: strata_dialect_kit::sorted_attrs(&k.attrs),
+    }
 }
 
 fn norm_index(i: &Index) -> Index {
@@ -254,7 +261,7 @@ fn norm_index(i: &Index) -> Index {
         unique: i.unique || is_constraint(i),
         parts: i.parts.iter().map(norm_part).collect(),
         predicate: i.predicate.as_deref().map(normalize),
-        attrs: sorted_attrs(&i.attrs),
+        attrs: strata_dialect_kit::sorted_attrs(&i.attrs),
     }
 }
 
@@ -292,13 +299,6 @@ fn same_check(f: &Check, t: &Check) -> bool {
         _ => true,
     };
     names_agree && normalize(&f.expr) == normalize(&t.expr)
-}
-
-/// Attributes in a canonical order: their order carries no meaning.
-fn sorted_attrs(attrs: &[Attr]) -> Vec<Attr> {
-    let mut out = attrs.to_vec();
-    out.sort_by_cached_key(|a| serde_json::to_string(a).unwrap_or_default());
-    out
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use crate::plan::needs_rebuild;
 use crate::sql::normalize;
 use crate::types::normalize_type;
 use strata_dialect_api::{
-    Attr, Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Index, IndexPart, PluginError, PrimaryKey,
-    Realm, Schema, Table, TableChange, Trigger, View,
+    Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Index, IndexPart, PluginError, PrimaryKey, Realm,
+    Schema, Table, TableChange, Trigger, View,
 };
 
 /// Computes the changes turning `from` into `to`.
@@ -160,7 +160,7 @@ pub(crate) fn diff_table(from: &Table, to: &Table) -> Vec<TableChange> {
     changes.extend(strata_dialect_kit::diff_checks(&from.checks, &to.checks, same_check));
 
     // SQLite keeps no comments: comparing them would report a change forever.
-    if sorted_attrs(&from.attrs) != sorted_attrs(&to.attrs) {
+    if strata_dialect_kit::sorted_attrs(&from.attrs) != strata_dialect_kit::sorted_attrs(&to.attrs) {
         changes.push(TableChange::ModifyAttrs);
     }
     changes
@@ -194,7 +194,11 @@ fn norm_part(p: &IndexPart) -> IndexPart {
 
 /// The name is left out: SQLite does not keep primary-key constraint names.
 fn norm_pk(k: &PrimaryKey) -> PrimaryKey {
-    PrimaryKey { name: None, parts: k.parts.iter().map(norm_part).collect(), attrs: sorted_attrs(&k.attrs) }
+    PrimaryKey {
+        name: None,
+        parts: k.parts.iter().map(norm_part).collect(),
+        attrs: strata_dialect_kit::sorted_attrs(&k.attrs),
+    }
 }
 
 fn norm_index(i: &Index) -> Index {
@@ -203,7 +207,7 @@ fn norm_index(i: &Index) -> Index {
         unique: i.unique,
         parts: i.parts.iter().map(norm_part).collect(),
         predicate: i.predicate.as_deref().map(normalize),
-        attrs: sorted_attrs(&i.attrs),
+        attrs: strata_dialect_kit::sorted_attrs(&i.attrs),
     }
 }
 
@@ -260,18 +264,11 @@ fn lower(names: &[String]) -> Vec<String> {
     names.iter().map(|n| n.to_lowercase()).collect()
 }
 
-/// Attributes in a canonical order: their order carries no meaning.
-fn sorted_attrs(attrs: &[Attr]) -> Vec<Attr> {
-    let mut out = attrs.to_vec();
-    out.sort_by_cached_key(|a| serde_json::to_string(a).unwrap_or_default());
-    out
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use strata_dialect_api::Generated;
+    use strata_dialect_api::{Attr, Generated};
 
     fn col(name: &str, ty: &str) -> Column {
         Column { name: name.into(), ty: ty.into(), nullable: true, ..Column::default() }
