@@ -459,41 +459,112 @@ fn plugin_named_in_atlas_hcl_is_loaded() {
     assert!(run.stderr().contains("unknown URL scheme \"panicky\""), "{}", run.stderr());
 }
 
-#[test]
-fn held_migration_lock_refuses_and_changes_nothing() {
-    let sb = Sandbox::new("lock");
-    sb.write("migrations/1_users.sql", V1);
-    sb.strata(&["migrate", "hash"]).ok();
+/// A `strata migrate apply` of [`project`]'s files on `app.db`, started with the
+/// sandbox's `tmp/` as its temp dir and kept waiting inside the migration lock:
+/// the returned connection holds a write transaction, so strata blocks on its
+/// busy timeout (5 s) right after taking the lock. Returns once the lock is
+/// held, with the lock file (found by trying to flock every file strata made).
+fn blocked_apply(sb: &Sandbox) -> (std::process::Child, rusqlite::Connection, std::path::PathBuf) {
     let db = sb.path.join("app.db");
-    rusqlite::Connection::open(&db).unwrap();
-    let url = sb.sqlite_url("app.db");
-    // SQLite's migration lock is a file in the temp dir named after the lock and
-    // the database (as Atlas's): point the temp dir into the sandbox and hold it.
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    // IMMEDIATE, not EXCLUSIVE: strata must still be able to read while it opens.
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
     let tmp = sb.path.join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
-    let abs = std::fs::canonicalize(&db).unwrap();
-    let (mut a, mut b) = (1u32, 0u32);
-    for byte in abs.to_string_lossy().bytes() {
-        a = (a + u32::from(byte)) % 65521;
-        b = (b + a) % 65521;
+    let mut child = std::process::Command::new(strata_tests::bin_dir().join("strata"))
+        .args(["migrate", "apply", "--url", &sb.sqlite_url("app.db")])
+        .current_dir(&sb.path)
+        .env("TMPDIR", &tmp)
+        .env_remove("STRATA_PLUGIN_PATH")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("strata exited ({status}) before it was seen holding the lock");
+        }
+        for entry in std::fs::read_dir(&tmp).unwrap() {
+            let path = entry.unwrap().path();
+            let file = std::fs::File::open(&path).unwrap();
+            if matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock)) {
+                return (child, holder, path);
+            }
+        }
+        assert!(std::time::Instant::now() < deadline, "strata never took the migration lock");
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    let lock = tmp.join(format!("atlas_migrate_execute_{:08x}.lock", (b << 16) | a));
-    let expiry =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() + 60_000_000_000;
-    std::fs::write(&lock, expiry.to_string()).unwrap();
-    let env = [("TMPDIR", tmp.to_str().unwrap())];
-    let run = sb.strata_env(&["migrate", "apply", "--url", &url, "--lock-timeout", "100ms"], &env).expect_code(1);
-    assert!(
-        run.stderr().contains("acquiring database lock") && run.stderr().contains("already taken"),
-        "{}",
-        run.stderr()
-    );
+}
+
+/// Kills a blocked apply with `signal`, then checks that the next apply runs at
+/// once (a zero lock timeout) and migrates everything.
+fn killed_apply_leaves_no_lock(name: &str, signal: &str) {
+    use std::os::unix::process::ExitStatusExt;
+    let sb = project(name);
+    let (mut child, holder, lock) = blocked_apply(&sb);
+    let pid = child.id().to_string();
+    let kill = std::process::Command::new("kill").args([signal, &pid]).status().unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    // Killed while waiting, not exited by itself after its busy timeout.
+    let number = if signal == "-KILL" { 9 } else { 15 };
+    assert_eq!(status.signal(), Some(number), "{status}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    let db = sb.path.join("app.db");
     assert!(sqlite_tables(&db).is_empty());
-    // Released: the same command runs, and leaves no lock behind.
-    std::fs::remove_file(&lock).unwrap();
+    // The killed process left its lock file behind; only the flock counted.
+    assert!(lock.exists());
+    let tmp = sb.path.join("tmp");
+    let url = sb.sqlite_url("app.db");
+    sb.strata_env(&["migrate", "apply", "--url", &url, "--lock-timeout", "0s"], &[("TMPDIR", tmp.to_str().unwrap())])
+        .ok();
+    assert_eq!(sqlite_tables(&db), ["posts", "users"]);
+    assert_eq!(sqlite_rows(&db, "SELECT count(*) FROM atlas_schema_revisions"), [["3"]]);
+}
+
+#[test]
+fn apply_killed_by_sigkill_does_not_block_the_next() {
+    killed_apply_leaves_no_lock("sigkill", "-KILL");
+}
+
+#[test]
+fn apply_killed_by_sigterm_does_not_block_the_next() {
+    killed_apply_leaves_no_lock("sigterm", "-TERM");
+}
+
+#[test]
+fn held_migration_lock_refuses_and_changes_nothing() {
+    let sb = project("lock");
+    let db = sb.path.join("app.db");
+    let url = sb.sqlite_url("app.db");
+    let tmp = sb.path.join("tmp");
+    let env = [("TMPDIR", tmp.to_str().unwrap())];
+    // While one apply holds the lock, a second gives up after its timeout.
+    let (mut child, holder, lock) = blocked_apply(&sb);
+    let run = sb.strata_env(&["migrate", "apply", "--url", &url, "--lock-timeout", "100ms"], &env).expect_code(1);
+    let err = run.stderr();
+    assert!(err.contains("acquiring database lock"), "{err}");
+    assert!(err.contains("lock on \"atlas_migrate_execute\" already taken"), "{err}");
+    assert!(err.contains(&db.display().to_string()), "{err}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    assert!(sqlite_tables(&db).is_empty());
+    // Any holder counts, whoever took the flock: here the test itself.
+    let held = std::fs::File::open(&lock).unwrap();
+    held.lock().unwrap();
+    for cmd in ["apply", "down"] {
+        let run = sb.strata_env(&["migrate", cmd, "--url", &url, "--lock-timeout", "100ms"], &env).expect_code(1);
+        assert!(run.stderr().contains("already taken"), "{cmd}: {}", run.stderr());
+    }
+    assert!(sqlite_tables(&db).is_empty());
+    // Released: the same command runs.
+    drop(held);
     sb.strata_env(&["migrate", "apply", "--url", &url], &env).ok();
-    assert_eq!(sqlite_tables(&db), ["users"]);
-    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+    assert_eq!(sqlite_tables(&db), ["posts", "users"]);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use rusqlite::types::{Value, ValueRef};
 use std::path::PathBuf;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use strata_dialect_api::{ConnInfo, DialectConnection, ErrorKind, InspectOptions, PluginError, Realm, Rows, SqlValue};
 
 /// An open SQLite database.
@@ -10,8 +10,17 @@ pub struct SqliteConn {
     conn: rusqlite::Connection,
     /// The database file, `None` for in-memory databases (which need no lock).
     path: Option<PathBuf>,
-    /// Lock files this connection holds, removed on unlock and on drop.
-    locks: Vec<PathBuf>,
+    /// Named locks this connection holds. Each is an exclusive `flock` on an
+    /// open file: closing the file (unlock, drop, or the process dying by any
+    /// signal) releases it, so a killed run never blocks the next one.
+    locks: Vec<HeldLock>,
+}
+
+/// A lock held by this connection: its name and the locked file.
+struct HeldLock {
+    name: String,
+    /// Kept open for the flock it carries; dropping it releases the lock.
+    _file: std::fs::File,
 }
 
 /// Opens `sqlite://PATH` (a file, created if missing) or `sqlite://NAME?mode=memory`.
@@ -59,19 +68,22 @@ impl SqliteConn {
         &self.conn
     }
 
+    /// The lock file for `name` on this database: `$TMPDIR/strata_<name>_<key>.lock`,
+    /// keyed by a SHA-256 of the canonical database path so that two paths to
+    /// one file share a lock and different files never do.
     fn lock_path(&self, name: &str) -> Option<PathBuf> {
+        use sha2::{Digest, Sha256};
         let path = self.path.as_ref()?;
         let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-        let tag = adler32(abs.to_string_lossy().as_bytes());
-        Some(std::env::temp_dir().join(format!("{name}_{tag:08x}.lock")))
-    }
-}
-
-impl Drop for SqliteConn {
-    fn drop(&mut self) {
-        for lock in self.locks.drain(..) {
-            let _ = std::fs::remove_file(lock);
-        }
+        let mut hasher = Sha256::new();
+        // The name is hashed too: the sanitized name below could merge two names.
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(abs.as_os_str().as_encoded_bytes());
+        let key: String = hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+        let safe: String =
+            name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
+        Some(std::env::temp_dir().join(format!("strata_{safe}_{key}.lock")))
     }
 }
 
@@ -146,69 +158,53 @@ impl DialectConnection for SqliteConn {
 
     fn lock(&mut self, name: &str, timeout: Duration) -> Result<(), PluginError> {
         let Some(path) = self.lock_path(name) else { return Ok(()) };
+        let db = self.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        // The file is never removed: deleting it while another process waits on
+        // the old inode would let a third one lock a new file beside it. A file
+        // left behind is harmless, only the flock on it counts.
+        let file =
+            std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(
+                |e| PluginError::new(ErrorKind::PermissionDenied, format!("opening lock file {}: {e}", path.display())),
+            )?;
         let deadline = Instant::now() + timeout;
+        let mut pause = Duration::from_millis(5);
         loop {
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut file) => {
-                    use std::io::Write;
-                    // The content is the lock's expiry, so a lock left by a killed
-                    // process stops blocking after an hour.
-                    let expiry = now_nanos() + 3_600_000_000_000;
-                    let _ = write!(file, "{expiry}");
-                    self.locks.push(path);
+            match file.try_lock() {
+                Ok(()) => {
+                    self.locks.push(HeldLock { name: name.to_string(), _file: file });
                     return Ok(());
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let expired = std::fs::read_to_string(&path)
-                        .ok()
-                        .and_then(|s| s.trim().parse::<u128>().ok())
-                        .is_some_and(|expiry| expiry < now_nanos());
-                    if expired {
-                        let _ = std::fs::remove_file(&path);
-                        continue;
-                    }
-                    if Instant::now() >= deadline {
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let now = Instant::now();
+                    if now >= deadline {
                         return Err(PluginError::new(
                             ErrorKind::LockTimeout,
-                            format!("lock on {name:?} already taken (lock file {})", path.display()),
+                            format!(
+                                "lock on {name:?} already taken for database {db} by another session \
+                                 (lock file {})",
+                                path.display()
+                            ),
                         ));
                     }
-                    std::thread::sleep(Duration::from_millis(25));
+                    std::thread::sleep(pause.min(deadline - now));
+                    pause = (pause * 2).min(Duration::from_millis(100));
                 }
-                Err(e) => {
-                    return Err(PluginError::new(
-                        ErrorKind::PermissionDenied,
-                        format!("creating lock file {}: {e}", path.display()),
-                    ));
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(PluginError::new(ErrorKind::Internal, format!("locking {}: {e}", path.display())));
                 }
             }
         }
     }
 
     fn unlock(&mut self, name: &str) -> Result<(), PluginError> {
-        let Some(path) = self.lock_path(name) else { return Ok(()) };
-        self.locks.retain(|p| p != &path);
-        std::fs::remove_file(&path)
-            .or_else(|e| if e.kind() == std::io::ErrorKind::NotFound { Ok(()) } else { Err(e) })
-            .map_err(|e| PluginError::new(ErrorKind::Internal, format!("removing lock file {}: {e}", path.display())))
+        // Closing the file releases the flock.
+        self.locks.retain(|held| held.name != name);
+        Ok(())
     }
 
     fn close(&mut self) -> Result<(), PluginError> {
         Ok(())
     }
-}
-
-fn now_nanos() -> u128 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default()
-}
-
-fn adler32(data: &[u8]) -> u32 {
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in data {
-        a = (a + u32::from(byte)) % 65521;
-        b = (b + a) % 65521;
-    }
-    (b << 16) | a
 }
 
 /// Classifies a rusqlite error. SQLite reports most failures as the generic
