@@ -72,7 +72,8 @@ fn fingerprint(conn: &rusqlite::Connection, options: &InspectOptions) -> Result<
         h.update((text.len() as u64).to_le_bytes());
         h.update(text.as_bytes());
     };
-    feed("strata-sqlite-inspect-v1");
+    // v2: primary keys carry their constraint name.
+    feed("strata-sqlite-inspect-v2");
     feed(env!("CARGO_PKG_VERSION"));
     feed(rusqlite::version());
     feed(&serde_json::to_string(options).unwrap_or_default());
@@ -275,7 +276,7 @@ fn inspect_table(
             })
             .collect();
         let attrs = if parsed.autoincrement { vec![Attr::AutoIncrement] } else { Vec::new() };
-        table.primary_key = Some(PrimaryKey { name: None, parts, attrs });
+        table.primary_key = Some(PrimaryKey { name: parsed.pk_name.clone(), parts, attrs });
     }
 
     // Indexes, with their parts.
@@ -411,6 +412,8 @@ struct ParsedTable {
     columns: HashMap<String, ParsedColumn>,
     /// DESC flags of primary-key columns, keyed by lower-cased name.
     pk_desc: HashMap<String, bool>,
+    /// The primary key's constraint name (`CONSTRAINT pk PRIMARY KEY …`).
+    pk_name: Option<String>,
     autoincrement: bool,
     checks: Vec<Check>,
     fks: Vec<ParsedFk>,
@@ -449,15 +452,22 @@ fn parse_column(def: &str, item: &[Token], out: &mut ParsedTable) {
     let Some(name) = item.first().map(|t| t.value.clone()) else { return };
     let mut column = ParsedColumn::default();
     let mut pending: Option<String> = None;
+    // Where the constraint a `CONSTRAINT name` names starts.
+    let mut named_at = 0;
     let mut i = 1;
     while i < item.len() {
         let t = &item[i];
         if t.is("CONSTRAINT") {
             pending = item.get(i + 1).map(|t| t.value.clone());
+            named_at = i + 2;
             i += 2;
         } else if t.is("PRIMARY") {
             let desc = item.get(i + 2).is_some_and(|t| t.is("DESC"));
             out.pk_desc.insert(name.to_lowercase(), desc);
+            let name = pending.take();
+            if named_at == i {
+                out.pk_name = name;
+            }
             i += 2;
         } else if t.is("AUTOINCREMENT") {
             out.autoincrement = true;
@@ -514,6 +524,7 @@ fn parse_table_constraint(def: &str, item: &[Token], out: &mut ParsedTable) {
         if item.iter().any(|t| t.is("AUTOINCREMENT")) {
             out.autoincrement = true;
         }
+        out.pk_name = name;
     } else if kind.is("CHECK") {
         let (expr, _) = group(def, item, i + 1);
         out.checks.push(Check { name, expr });

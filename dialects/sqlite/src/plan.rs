@@ -211,7 +211,9 @@ fn part_uses(parts: &[IndexPart], column: &str) -> bool {
 }
 
 /// Renders a column definition.
-fn column_sql(column: &Column, inline_pk: bool) -> String {
+/// `inline_pk` is `Some(name)` for the inline `PRIMARY KEY AUTOINCREMENT`
+/// column, with the key's constraint name if it has one.
+fn column_sql(column: &Column, inline_pk: Option<Option<&str>>) -> String {
     let mut out = quote(&column.name);
     let ty = normalize_type(&column.ty);
     if !ty.is_empty() {
@@ -219,7 +221,10 @@ fn column_sql(column: &Column, inline_pk: bool) -> String {
         out.push_str(&ty);
     }
     out.push_str(if column.nullable { " NULL" } else { " NOT NULL" });
-    if inline_pk {
+    if let Some(name) = inline_pk {
+        if let Some(name) = name {
+            out.push_str(&format!(" CONSTRAINT {}", quote(name)));
+        }
         out.push_str(" PRIMARY KEY AUTOINCREMENT");
     }
     if let Some(default) = &column.default {
@@ -305,10 +310,18 @@ fn autoincrement_column(table: &Table) -> Option<&str> {
 /// Renders `CREATE TABLE` for `table`, with its `UNIQUE` constraints but not its other indexes.
 pub(crate) fn create_table_sql(table: &Table) -> String {
     let inline = autoincrement_column(table);
-    let mut items: Vec<String> =
-        table.columns.iter().map(|c| column_sql(c, inline.is_some_and(|i| i.eq_ignore_ascii_case(&c.name)))).collect();
+    let pk_name = table.primary_key.as_ref().and_then(|pk| pk.name.as_deref());
+    let mut items: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| column_sql(c, inline.filter(|i| i.eq_ignore_ascii_case(&c.name)).map(|_| pk_name)))
+        .collect();
     if let Some(pk) = table.primary_key.as_ref().filter(|_| inline.is_none()) {
-        items.push(format!("PRIMARY KEY {}", parts_sql(&pk.parts)));
+        // A rebuilt table keeps its key's name (Atlas and other tools refer to it).
+        match pk_name {
+            Some(name) => items.push(format!("CONSTRAINT {} PRIMARY KEY {}", quote(name), parts_sql(&pk.parts))),
+            None => items.push(format!("PRIMARY KEY {}", parts_sql(&pk.parts))),
+        }
     }
     for index in table.indexes.iter().filter(|i| is_constraint(i)) {
         items.push(format!("UNIQUE {}", parts_sql(&index.parts)));
@@ -459,7 +472,7 @@ fn alter(from: &Table, to: &Table, changes: &[TableChange], source: usize, optio
                     format!("drop column {:?} from table: {t:?}", column.name),
                     source,
                 );
-                s.reverse = vec![format!("ALTER TABLE {} ADD COLUMN {}", quote(t), column_sql(column, false))];
+                s.reverse = vec![format!("ALTER TABLE {} ADD COLUMN {}", quote(t), column_sql(column, None))];
                 s.destructive = true;
                 if options.checks {
                     s.checks.push(checks::column_is_empty(&from.name, &column.name));
@@ -468,7 +481,7 @@ fn alter(from: &Table, to: &Table, changes: &[TableChange], source: usize, optio
             }
             TableChange::AddColumn { column } => {
                 let mut s = Statement::new(
-                    format!("ALTER TABLE {} ADD COLUMN {}", quote(t), column_sql(column, false)),
+                    format!("ALTER TABLE {} ADD COLUMN {}", quote(t), column_sql(column, None)),
                     format!("add column {:?} to table: {t:?}", column.name),
                     source,
                 );

@@ -317,3 +317,36 @@ fn checks_guard_destructive_statements() {
     let ok: bool = b.query_row(&drop.checks[0].sql, [], |r| r.get(0)).unwrap();
     assert!(!ok);
 }
+
+#[test]
+fn rebuild_keeps_the_primary_key_constraint_name() {
+    for (start, target) in [
+        (
+            "CREATE TABLE users (id INTEGER, name TEXT, CONSTRAINT pk_users PRIMARY KEY (id));",
+            "CREATE TABLE users (id INTEGER, name TEXT NOT NULL DEFAULT '', CONSTRAINT pk_users PRIMARY KEY (id));",
+        ),
+        (
+            "CREATE TABLE users (id INTEGER CONSTRAINT pk_users PRIMARY KEY AUTOINCREMENT, name TEXT);",
+            "CREATE TABLE users (id INTEGER CONSTRAINT pk_users PRIMARY KEY AUTOINCREMENT, \
+             name TEXT NOT NULL DEFAULT '');",
+        ),
+    ] {
+        let b = db(start);
+        exec(&b, "INSERT INTO users (id, name) VALUES (1, 'a'), (2, NULL)");
+        let pk = inspect(&b).schemas[0].tables[0].primary_key.clone().unwrap();
+        assert_eq!(pk.name.as_deref(), Some("pk_users"), "{start}");
+        let want = inspect(&db(target));
+        let plan = plan(&inspect(&b), &want);
+        assert!(plan.statements.iter().any(|s| s.sql == "DROP TABLE `users`"), "a rebuild: {plan:#?}");
+        apply(&b, &plan, true);
+        assert_synced(&b, &want, "rebuild");
+        let sql = rows(&b, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'");
+        assert!(sql[0][0].contains("CONSTRAINT `pk_users` PRIMARY KEY"), "{}", sql[0][0]);
+        let pk = inspect(&b).schemas[0].tables[0].primary_key.clone().unwrap();
+        assert_eq!(pk.name.as_deref(), Some("pk_users"));
+        assert_eq!(rows(&b, "SELECT id, name FROM users ORDER BY id"), [["1", "a"], ["2", ""]]);
+    }
+    // A name on another column constraint is not the key's.
+    let b = db("CREATE TABLE t (id INTEGER CONSTRAINT nn NOT NULL PRIMARY KEY)");
+    assert_eq!(inspect(&b).schemas[0].tables[0].primary_key.clone().unwrap().name, None);
+}
