@@ -1,7 +1,8 @@
 //! Inspected schema states per version, cached on disk. Replaying a long
 //! directory on the dev database is the slow part of planning; a state is keyed
-//! by a hash chain over the dialect and every statement up to that version, so a
-//! key can only ever name one state.
+//! by a hash chain over what produced it (the plugin build, the dialect API, the
+//! dev server's version) and every statement up to that version, so a key can
+//! only ever name one state.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -154,10 +155,81 @@ impl StateCache {
     }
 }
 
+/// What, besides the statements, decides the state a replay produces: the
+/// plugin that ran and inspected it and the dev server it ran on. Two runs with
+/// different seeds never share a cached state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateSeed {
+    /// The dialect plugin's name.
+    pub plugin: String,
+    /// The plugin's own version (its manifest's).
+    pub plugin_version: String,
+    /// Which build of the plugin: its library file's path, size and modification
+    /// time (see [`StateSeed::new`]).
+    pub build: String,
+    /// The dialect API version the plugin speaks.
+    pub api_version: u32,
+    /// The dev database server's version, flavour and bound schema.
+    pub server: String,
+}
+
+impl StateSeed {
+    /// The seed for states replayed and inspected through `driver` on a dev
+    /// connection described by `dev`.
+    ///
+    /// The build is identified by the library file's size and modification time
+    /// (one `stat`), not a hash of its bytes: debug plugins run to tens of
+    /// megabytes, and any rebuild or reinstall changes the time. A file that
+    /// cannot be read gets an identity no other run shares, which only costs the
+    /// cache.
+    pub fn new(driver: &crate::plugin::Driver, dev: &strata_dialect_api::ConnInfo) -> StateSeed {
+        let m = &driver.manifest;
+        StateSeed::from_parts(&m.name, &m.version, m.api_version, &driver.path, dev)
+    }
+
+    fn from_parts(
+        plugin: &str,
+        version: &str,
+        api_version: u32,
+        library: &std::path::Path,
+        dev: &strata_dialect_api::ConnInfo,
+    ) -> StateSeed {
+        let stamp = std::fs::metadata(library).ok().and_then(|m| {
+            let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+            Some(format!("{}:{}.{:09}", m.len(), mtime.as_secs(), mtime.subsec_nanos()))
+        });
+        let stamp = stamp.unwrap_or_else(|| {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            format!("unreadable:{}:{}", std::process::id(), now.as_nanos())
+        });
+        StateSeed {
+            plugin: plugin.to_string(),
+            plugin_version: version.to_string(),
+            build: format!("{}:{stamp}", library.display()),
+            api_version,
+            server: format!("{}:{}:{}", dev.flavour, dev.version, dev.schema.as_deref().unwrap_or_default()),
+        }
+    }
+}
+
 /// Keys for the states after each prefix of `chain` (statements per version):
-/// `key[i] = sha256(key[i-1] ‖ statements of version i)`, seeded with the dialect.
-pub fn chain_keys(dialect: &str, chain: &[&[String]]) -> Vec<String> {
-    let mut prev = format!("strata-state-v1:{dialect}");
+/// `key[i] = sha256(key[i-1] ‖ statements of version i)`, seeded with `seed`.
+pub fn chain_keys(seed: &StateSeed, chain: &[&[String]]) -> Vec<String> {
+    let mut h = Sha256::new();
+    // Length-prefixed fields, so no two seeds serialize alike.
+    for field in [
+        "strata-state-v2",
+        env!("CARGO_PKG_VERSION"),
+        &seed.plugin,
+        &seed.plugin_version,
+        &seed.build,
+        &seed.api_version.to_string(),
+        &seed.server,
+    ] {
+        h.update((field.len() as u64).to_le_bytes());
+        h.update(field.as_bytes());
+    }
+    let mut prev: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
     let mut keys = Vec::with_capacity(chain.len());
     for stmts in chain {
         let mut h = Sha256::new();
@@ -177,19 +249,82 @@ pub fn chain_keys(dialect: &str, chain: &[&[String]]) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn seed(plugin: &str) -> StateSeed {
+        StateSeed {
+            plugin: plugin.into(),
+            plugin_version: "0.1.0".into(),
+            build: "/lib/libstrata_dialect_x.so:1000:1700000000.000000001".into(),
+            api_version: 1,
+            server: "sqlite:3.46.0:main".into(),
+        }
+    }
+
     #[test]
     fn keys_chain_and_differ() {
         let a = vec!["CREATE TABLE a (x int);".to_string()];
         let b = vec!["CREATE TABLE b (x int);".to_string()];
-        let k1 = chain_keys("sqlite", &[&a, &b]);
-        let k2 = chain_keys("sqlite", &[&a, &a]);
+        let k1 = chain_keys(&seed("sqlite"), &[&a, &b]);
+        let k2 = chain_keys(&seed("sqlite"), &[&a, &a]);
         assert_eq!(k1[0], k2[0]);
         assert_ne!(k1[1], k2[1]);
-        assert_ne!(chain_keys("postgres", &[&a])[0], k1[0]);
+        assert_ne!(chain_keys(&seed("postgres"), &[&a])[0], k1[0]);
         // Statement boundaries matter: ["ab"] is not ["a", "b"].
         let joined = vec!["ab".to_string()];
         let split = vec!["a".to_string(), "b".to_string()];
-        assert_ne!(chain_keys("x", &[&joined]), chain_keys("x", &[&split]));
+        assert_ne!(chain_keys(&seed("x"), &[&joined]), chain_keys(&seed("x"), &[&split]));
+    }
+
+    #[test]
+    fn keys_differ_by_plugin_build_api_and_server() {
+        let a = vec!["CREATE TABLE a (x int);".to_string()];
+        let base = chain_keys(&seed("sqlite"), &[&a]);
+        assert_eq!(base, chain_keys(&seed("sqlite"), &[&a]), "the same seed gives the same key");
+        type Change = fn(&mut StateSeed);
+        let variants: [(&str, Change); 5] = [
+            ("plugin name", |s| s.plugin = "sqlite2".into()),
+            ("plugin version", |s| s.plugin_version = "0.1.1".into()),
+            ("plugin build", |s| s.build = "/lib/libstrata_dialect_x.so:1000:1700000000.000000002".into()),
+            ("API version", |s| s.api_version = 2),
+            ("server version", |s| s.server = "sqlite:3.47.0:main".into()),
+        ];
+        for (what, change) in variants {
+            let mut other = seed("sqlite");
+            change(&mut other);
+            assert_ne!(chain_keys(&other, &[&a]), base, "a different {what} must change the key");
+        }
+        // Fields do not run into each other.
+        let mut left = seed("ab");
+        left.plugin_version = "c".into();
+        let mut right = seed("a");
+        right.plugin_version = "bc".into();
+        assert_ne!(chain_keys(&left, &[&a]), chain_keys(&right, &[&a]));
+    }
+
+    #[test]
+    fn seed_tracks_the_plugin_file_and_dev_server() {
+        let dir = std::env::temp_dir().join(format!("strata-seed-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let lib = dir.join("libstrata_dialect_fake.so");
+        std::fs::write(&lib, b"build one").unwrap();
+        let info = strata_dialect_api::ConnInfo {
+            schema: Some("main".into()),
+            version: "3.46.0".into(),
+            flavour: "sqlite".into(),
+        };
+        let first = StateSeed::from_parts("sqlite", "0.1.0", 1, &lib, &info);
+        assert_eq!(first, StateSeed::from_parts("sqlite", "0.1.0", 1, &lib, &info));
+        // A rebuilt library (another size, another time) is another build.
+        std::fs::write(&lib, b"build number two").unwrap();
+        let rebuilt = StateSeed::from_parts("sqlite", "0.1.0", 1, &lib, &info);
+        assert_ne!(first.build, rebuilt.build);
+        let newer = strata_dialect_api::ConnInfo { version: "3.47.0".into(), ..info.clone() };
+        assert_ne!(rebuilt.server, StateSeed::from_parts("sqlite", "0.1.0", 1, &lib, &newer).server);
+        // An unreadable file never matches anything, not even itself later.
+        let gone = dir.join("missing.so");
+        let a = StateSeed::from_parts("sqlite", "0.1.0", 1, &gone, &info);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        assert_ne!(a.build, StateSeed::from_parts("sqlite", "0.1.0", 1, &gone, &info).build);
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

@@ -267,7 +267,7 @@ fn down_locked(
     let current_idx = chain.len() - 1;
     let target_idx: Option<usize> = target.as_ref().and_then(|t| chain.iter().position(|l| &l.version == t));
     let stmts: Vec<&[String]> = chain.iter().map(|l| &l.statements[..l.take]).collect();
-    let keys = chain_keys(driver.name(), &stmts);
+    let keys = chain_keys(&super::cache::StateSeed::new(dev.driver(), dev.info()), &stmts);
 
     // The state the database should be in, and for each version to revert the
     // parts of the states around it that differ (what its revert must undo).

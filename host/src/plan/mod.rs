@@ -4,7 +4,7 @@
 mod cache;
 mod down;
 
-pub use cache::{Patch, StateCache, chain_keys};
+pub use cache::{Patch, StateCache, StateSeed, chain_keys};
 pub use down::{DownOptions, DownReport, down};
 
 use crate::dir::{File, LexOptions};
