@@ -3,7 +3,9 @@
 use rusqlite::types::{Value, ValueRef};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use strata_dialect_api::{ConnInfo, DialectConnection, ErrorKind, InspectOptions, PluginError, Realm, Rows, SqlValue};
+use strata_dialect_api::{
+    ConnInfo, DbUrl, DialectConnection, ErrorKind, InspectOptions, PluginError, Realm, Rows, SqlValue, mask,
+};
 
 /// An open SQLite database.
 pub struct SqliteConn {
@@ -23,35 +25,54 @@ struct HeldLock {
     _file: std::fs::File,
 }
 
-/// Opens `sqlite://PATH` (a file, created if missing) or `sqlite://NAME?mode=memory`.
+/// Opens `sqlite://PATH` (a file, created if missing; `sqlite:///abs.db` is
+/// absolute), Atlas's `sqlite://file:PATH?cache=shared&_fk=1`, or
+/// `sqlite://NAME?mode=memory`. Query parameters are read as go-sqlite3 reads
+/// them for Atlas: `_fk` (or `_foreign_keys`) sets foreign keys on or off,
+/// `mode` is `memory`, `ro`, `rw` or `rwc`; others (`cache=shared`,
+/// `_busy_timeout`, ...) are accepted and ignored.
 ///
 /// # Errors
 /// When the URL is not a SQLite URL or the file cannot be opened.
 pub fn open(url: &str) -> Result<SqliteConn, PluginError> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite3://"))
-        .ok_or_else(|| PluginError::new(ErrorKind::InvalidUrl, format!("{url:?} is not a sqlite:// URL")))?;
-    let (target, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let params: Vec<(&str, &str)> =
-        query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, ""))).collect();
-    let param = |k: &str| params.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
-    let target = target.strip_prefix("file:").unwrap_or(target);
-    if target.is_empty() && param("mode") != Some("memory") {
-        return Err(PluginError::new(ErrorKind::InvalidUrl, format!("{url:?} names no database file")));
+    use rusqlite::OpenFlags;
+    // The host's parser, so that both read the same file from the same URL.
+    let parsed = DbUrl::parse(url).map_err(|e| PluginError::new(ErrorKind::InvalidUrl, e))?;
+    let invalid = |why: String| PluginError::new(ErrorKind::InvalidUrl, format!("{parsed}: {why}"));
+    if !matches!(parsed.scheme.as_str(), "sqlite" | "sqlite3") {
+        return Err(invalid("not a sqlite:// URL".into()));
     }
-    let (conn, path) = if param("mode") == Some("memory") {
+    let param = |k: &str| parsed.query.get(k).map(String::as_str);
+    let base = OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let flags = match param("mode") {
+        None | Some("rwc" | "memory") => base | OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        Some("rw") => base | OpenFlags::SQLITE_OPEN_READ_WRITE,
+        Some("ro") => base | OpenFlags::SQLITE_OPEN_READ_ONLY,
+        Some(other) => return Err(invalid(format!("unknown mode {other:?}: use memory, ro, rw or rwc"))),
+    };
+    let foreign_keys = match param("_fk").or_else(|| param("_foreign_keys")).map(str::to_ascii_lowercase).as_deref() {
+        None => None,
+        Some("1" | "true" | "yes" | "on") => Some(true),
+        Some("0" | "false" | "no" | "off") => Some(false),
+        Some(other) => return Err(invalid(format!("invalid _fk value {other:?}: use 1 or 0"))),
+    };
+    let memory = param("mode") == Some("memory");
+    if parsed.path.is_empty() && !memory {
+        return Err(invalid("names no database file".into()));
+    }
+    let (conn, path) = if memory {
         // Each open gets a fresh private database: a dev database must start clean.
         (rusqlite::Connection::open_in_memory().map_err(classify)?, None)
     } else {
-        let path = PathBuf::from(target);
-        let conn = rusqlite::Connection::open(&path)
-            .map_err(|e| PluginError::new(ErrorKind::Connection, format!("opening {}: {e}", path.display())))?;
+        let path = PathBuf::from(&parsed.path);
+        let conn = rusqlite::Connection::open_with_flags(&path, flags)
+            .map_err(|e| PluginError::new(ErrorKind::Connection, mask(&format!("opening {}: {e}", path.display()))))?;
         (conn, Some(path))
     };
-    // Atlas enables foreign keys only with `_fk=1`; keep that contract.
-    if matches!(param("_fk"), Some("1" | "true")) {
-        conn.execute_batch("PRAGMA foreign_keys = on").map_err(classify)?;
+    // Without `_fk` the build's default holds (on for rusqlite's bundled SQLite).
+    if let Some(on) = foreign_keys {
+        conn.execute_batch(if on { "PRAGMA foreign_keys = ON" } else { "PRAGMA foreign_keys = OFF" })
+            .map_err(classify)?;
     }
     // Fail on a file that is not a database now, not at the first statement.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())).map_err(|e| {
