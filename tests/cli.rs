@@ -587,3 +587,383 @@ fn closed_stdout_does_not_stop_a_migration() {
     let revs = sqlite_rows(&sb.path.join("app.db"), "SELECT count(*) FROM atlas_schema_revisions");
     assert_eq!(revs, [["3"]]);
 }
+
+// --- The directory's history checked as Atlas checks it (exec_order) ---
+
+/// Asserts a refusal: exit 1 and `error: MESSAGE` as the first line of stderr.
+#[track_caller]
+fn refused(run: strata_tests::Run, message: &str) -> strata_tests::Run {
+    let run = run.expect_code(1);
+    assert_eq!(run.stderr().lines().next(), Some(format!("error: {message}").as_str()), "{}", run.stderr());
+    run
+}
+
+fn versions(db: &std::path::Path) -> Vec<Vec<String>> {
+    sqlite_rows(db, "SELECT version FROM atlas_schema_revisions ORDER BY version")
+}
+
+/// `apply`, `status` and `validate --url` all refuse with `message`, and the
+/// database keeps the revisions it had.
+#[track_caller]
+fn refused_everywhere(sb: &Sandbox, message: &str, revisions: &[&str]) -> strata_tests::Run {
+    let url = sb.sqlite_url("app.db");
+    let db = sb.path.join("app.db");
+    let run = refused(sb.strata(&["migrate", "apply", "--url", &url]), message);
+    refused(sb.strata(&["migrate", "status", "--url", &url]), message);
+    refused(sb.strata(&["migrate", "validate", "--url", &url]), message);
+    let want: Vec<Vec<String>> = revisions.iter().map(|v| vec![v.to_string()]).collect();
+    assert_eq!(versions(&db), want);
+    run
+}
+
+#[test]
+fn duplicate_versions_are_refused_by_every_command() {
+    let sb = project("dup-version");
+    let url = sb.sqlite_url("app.db");
+    sb.strata(&["migrate", "apply", "1", "--url", &url]).ok();
+    sb.write("migrations/2_more.sql", "CREATE TABLE more (id int);\n");
+    sb.strata(&["migrate", "hash"]).ok();
+    let message = "migration files 2_more.sql, 2_posts.sql have the same version 2";
+    let run = refused_everywhere(&sb, message, &["1"]);
+    assert!(run.stderr().contains("then run 'strata migrate hash'"), "{}", run.stderr());
+    refused(sb.strata(&["migrate", "validate"]), message);
+    refused(sb.strata(&["migrate", "set", "2", "--url", &url]), message);
+    refused(sb.strata(&["migrate", "down", "--url", &url]), message);
+    assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["users"]);
+}
+
+#[test]
+fn file_without_a_version_is_refused() {
+    let sb = project("no-version");
+    let url = sb.sqlite_url("app.db");
+    sb.strata(&["migrate", "apply", "1", "--url", &url]).ok();
+    sb.write("migrations/_x.sql", "CREATE TABLE x (id int);\n");
+    sb.strata(&["migrate", "hash"]).ok();
+    let message = "migration file _x.sql has no version: a migration file name starts with its version, as in \
+                   1_create_users.sql";
+    refused_everywhere(&sb, message, &["1"]);
+    refused(sb.strata(&["migrate", "validate"]), message);
+    // A name that is not a version at all.
+    std::fs::remove_file(sb.path.join("migrations/_x.sql")).unwrap();
+    sb.write("migrations/schema.sql", "CREATE TABLE x (id int);\n");
+    sb.strata(&["migrate", "hash"]).ok();
+    refused(
+        sb.strata(&["migrate", "validate"]),
+        "migration file schema.sql has no version: a migration file name starts with its version, as in \
+         1_create_users.sql",
+    );
+    assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["users"]);
+}
+
+/// Versions 1 and 3 applied, then 2_posts.sql added (and hashed).
+fn out_of_order_project(name: &str) -> Sandbox {
+    let sb = Sandbox::new(name);
+    sb.write("migrations/1_users.sql", V1);
+    sb.write("migrations/3_email.sql", V3);
+    sb.strata(&["migrate", "hash"]).ok();
+    sb.strata(&["migrate", "apply", "--url", &sb.sqlite_url("app.db")]).ok();
+    sb.write("migrations/2_posts.sql", V2);
+    sb.strata(&["migrate", "hash"]).ok();
+    sb
+}
+
+const OUT_OF_ORDER: &str =
+    "migration file 2_posts.sql was added out of order. See: https://atlasgo.io/versioned/apply#non-linear-error";
+
+#[test]
+fn file_added_out_of_order_is_refused_under_linear() {
+    let sb = out_of_order_project("ooo-linear");
+    let url = sb.sqlite_url("app.db");
+    let db = sb.path.join("app.db");
+    refused(sb.strata(&["migrate", "apply", "--url", &url]), OUT_OF_ORDER);
+    refused(sb.strata(&["migrate", "validate", "--url", &url]), OUT_OF_ORDER);
+    // Without a database there is no history to compare with.
+    sb.strata(&["migrate", "validate"]).ok();
+    assert_eq!(versions(&db), [["1"], ["3"]]);
+    assert_eq!(sqlite_tables(&db), ["users"]);
+
+    // Status is not an error (as in Atlas): PENDING, with the reason.
+    let text = sb.strata(&["migrate", "status", "--url", &url]).ok().stdout();
+    assert_eq!(
+        text,
+        format!(
+            "Migration Status: PENDING\n  -- Current Version: 3\n  -- Next Version:    UNKNOWN\n  -- Executed Files:  2\n  \
+             -- Pending Files:   1 (out of order)\n\n  ERROR: {OUT_OF_ORDER}\n"
+        )
+    );
+    let json = sb.strata(&["migrate", "status", "--url", &url, "--format", "json"]).ok().json();
+    assert_eq!(json["Status"], "PENDING");
+    assert_eq!(json["Error"], OUT_OF_ORDER);
+    assert_eq!(json["OutOfOrder"][0]["Name"], "2_posts.sql");
+    assert_eq!(json["Pending"].as_array().map(Vec::len), Some(0));
+
+    // Two files: the plural, both named.
+    sb.write("migrations/2.5_more.sql", "CREATE TABLE more (id int);\n");
+    sb.strata(&["migrate", "hash"]).ok();
+    refused(
+        sb.strata(&["migrate", "apply", "--url", &url]),
+        "migration files 2.5_more.sql, 2_posts.sql were added out of order. See: \
+         https://atlasgo.io/versioned/apply#non-linear-error",
+    );
+    assert_eq!(versions(&db), [["1"], ["3"]]);
+}
+
+#[test]
+fn linear_skip_ignores_the_out_of_order_file() {
+    let sb = out_of_order_project("ooo-skip");
+    let url = sb.sqlite_url("app.db");
+    let db = sb.path.join("app.db");
+    let run = sb.strata(&["migrate", "apply", "--url", &url, "--exec-order", "linear-skip"]).ok();
+    assert_eq!(run.stdout(), "No migration files to execute\n");
+    sb.strata(&["migrate", "validate", "--url", &url, "--exec-order", "linear-skip"]).ok();
+    // A newer file still runs; the skipped one never does.
+    sb.write("migrations/4_tags.sql", "CREATE TABLE tags (id int);\n");
+    sb.strata(&["migrate", "hash"]).ok();
+    sb.strata(&["migrate", "apply", "--url", &url, "--exec-order", "linear-skip"]).ok();
+    assert_eq!(versions(&db), [["1"], ["3"], ["4"]]);
+    assert_eq!(sqlite_tables(&db), ["tags", "users"]);
+}
+
+#[test]
+fn non_linear_from_atlas_hcl_applies_the_out_of_order_file() {
+    let sb = out_of_order_project("ooo-non-linear");
+    sb.write(
+        "atlas.hcl",
+        "env \"local\" {\n  url = \"sqlite://app.db\"\n  migration {\n    dir = \"file://migrations\"\n    exec_order = NON_LINEAR\n  }\n}\n",
+    );
+    let db = sb.path.join("app.db");
+    let status = sb.strata(&["migrate", "status", "--env", "local", "--format", "json"]).ok().json();
+    assert_eq!(
+        (status["Status"].as_str(), status["Next"].as_str(), status["Error"].as_str()),
+        (Some("PENDING"), Some("2"), Some(""))
+    );
+    let json = sb.strata(&["migrate", "apply", "--env", "local", "--format", "json"]).ok().json();
+    assert_eq!(json["Applied"][0]["Name"], "2_posts.sql");
+    assert_eq!(json["Applied"].as_array().map(Vec::len), Some(1));
+    assert_eq!(versions(&db), [["1"], ["2"], ["3"]]);
+    assert_eq!(sqlite_tables(&db), ["posts", "users"]);
+    // 3's recorded hash predates 2_posts.sql: that is history, not an edit.
+    let text = sb.strata(&["migrate", "status", "--env", "local"]).ok().stdout();
+    assert!(text.starts_with("Migration Status: OK\n"), "{text}");
+    sb.strata(&["migrate", "apply", "--env", "local"]).ok();
+    sb.strata(&["migrate", "validate", "--url", &sb.sqlite_url("app.db")]).ok();
+}
+
+#[test]
+fn deleted_applied_file_is_refused_but_down_still_works() {
+    let sb = project("deleted-file");
+    let url = sb.sqlite_url("app.db");
+    sb.strata(&["migrate", "apply", "--url", &url]).ok();
+    std::fs::remove_file(sb.path.join("migrations/2_posts.sql")).unwrap();
+    sb.strata(&["migrate", "hash"]).ok();
+    let run = refused_everywhere(
+        &sb,
+        "version 2 was applied but its migration file 2_posts.sql was deleted from the migration directory",
+        &["1", "2", "3"],
+    );
+    assert!(
+        run.stderr().contains(
+            "hint: restore 2_posts.sql (e.g. from version control), or, if it was removed on purpose, record the \
+             history without it: 'strata migrate set 1' then 'strata migrate set 3'"
+        ),
+        "{}",
+        run.stderr()
+    );
+    // Rolling back works without the files: Strata kept what each version ran.
+    sb.strata(&["migrate", "down", "--url", &url]).ok();
+    assert_eq!(versions(&sb.path.join("app.db")), [["1"], ["2"]]);
+}
+
+#[test]
+fn deleted_file_hint_set_then_set_clears_the_error() {
+    let sb = project("deleted-set");
+    let url = sb.sqlite_url("app.db");
+    sb.strata(&["migrate", "apply", "--url", &url]).ok();
+    std::fs::remove_file(sb.path.join("migrations/2_posts.sql")).unwrap();
+    sb.strata(&["migrate", "hash"]).ok();
+    sb.strata(&["migrate", "set", "1", "--url", &url]).ok();
+    sb.strata(&["migrate", "set", "3", "--url", &url]).ok();
+    assert_eq!(versions(&sb.path.join("app.db")), [["1"], ["3"]]);
+    let text = sb.strata(&["migrate", "status", "--url", &url]).ok().stdout();
+    assert!(text.starts_with("Migration Status: OK\n"), "{text}");
+}
+
+#[test]
+fn edited_applied_file_is_refused() {
+    let sb = project("edited-file");
+    let url = sb.sqlite_url("app.db");
+    sb.strata(&["migrate", "apply", "--url", &url]).ok();
+    sb.write("migrations/2_posts.sql", "CREATE TABLE posts (id integer PRIMARY KEY);\n");
+    sb.strata(&["migrate", "hash"]).ok();
+    let run = refused_everywhere(
+        &sb,
+        "migration file 2_posts.sql was edited after it was applied (revision hash differs)",
+        &["1", "2", "3"],
+    );
+    assert!(run.stderr().contains("'strata migrate hash'"), "{}", run.stderr());
+    // Restoring the content (and the hash) makes the history whole again.
+    sb.write("migrations/2_posts.sql", V2);
+    sb.strata(&["migrate", "hash"]).ok();
+    sb.strata(&["migrate", "validate", "--url", &url]).ok();
+    let hashes = sqlite_rows(&sb.path.join("app.db"), "SELECT hash FROM atlas_schema_revisions WHERE version = '2'");
+    assert!(sb.read("migrations/atlas.sum").contains(&format!("2_posts.sql h1:{}\n", hashes[0][0])));
+}
+
+#[test]
+fn revision_missing_from_the_directory_is_refused() {
+    let sb = project("revision-not-in-dir");
+    let url = sb.sqlite_url("app.db");
+    sb.strata(&["migrate", "apply", "--url", &url]).ok();
+    std::fs::remove_file(sb.path.join("migrations/3_email.sql")).unwrap();
+    sb.strata(&["migrate", "hash"]).ok();
+    let run = refused_everywhere(
+        &sb,
+        "version 3 was applied but its migration file 3_email.sql is not in the migration directory (it was \
+         deleted, or the directory is older than the database)",
+        &["1", "2", "3"],
+    );
+    assert!(run.stderr().contains("'strata migrate down --to-version 2'"), "{}", run.stderr());
+}
+
+/// The columns of a SQLite table, read from its catalog.
+fn columns(db: &std::path::Path, table: &str) -> Vec<String> {
+    sqlite_rows(db, &format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"))
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect()
+}
+
+#[test]
+fn schema_apply_refuses_to_drop_a_column_holding_values() {
+    let sb = Sandbox::new("schema-apply-checks");
+    let db = sb.path.join("app.db");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE users (id integer PRIMARY KEY, name text, email text);
+             INSERT INTO users VALUES (1, 'a', 'a@x'), (2, 'b', NULL);",
+        )
+        .unwrap();
+    // A rename in the desired schema is planned as drop + add: email's values would go.
+    sb.write("schema.sql", "CREATE TABLE users (id integer PRIMARY KEY, name text, mail text);\n");
+    let url = sb.sqlite_url("app.db");
+    let apply = |extra: &[&str]| {
+        let mut args = vec!["schema", "apply", "--url", &url, "--to", "file://schema.sql"];
+        args.extend_from_slice(extra);
+        sb.strata(&args)
+    };
+    let refusal = "data would be lost: pre-migration check failed: expected column \"email\" of table \"users\" \
+                   is empty (SELECT NOT EXISTS (SELECT 1 FROM `users` WHERE `email` IS NOT NULL) AS `is_empty`); \
+                   nothing was executed";
+    let intact = [["1", "a", "a@x"], ["2", "b", "NULL"]];
+    for extra in [&["--dry-run"][..], &["--auto-approve"]] {
+        let run = apply(extra).expect_code(1);
+        assert!(
+            run.stdout().contains("-- destructive: drops column users.email (1 row holds a value)\n"),
+            "{}",
+            run.stdout()
+        );
+        assert!(run.stderr().contains(refusal), "{}", run.stderr());
+        assert!(run.stderr().contains("pass --skip-checks to destroy it"), "{}", run.stderr());
+        assert_eq!(columns(&db, "users"), ["id", "name", "email"]);
+        assert_eq!(sqlite_rows(&db, "SELECT id, name, email FROM users ORDER BY id"), intact);
+    }
+    // JSON carries what is destroyed and the checks' outcomes.
+    let run = apply(&["--auto-approve", "--format", "json"]).expect_code(1);
+    let json = run.json();
+    assert_eq!(json["Destructive"][0]["What"], "drops column users.email");
+    assert_eq!(json["Destructive"][0]["Rows"], 1);
+    assert_eq!(json["Checks"][0]["Reason"], "column \"email\" of table \"users\" is empty");
+    assert_eq!(json["Checks"][0]["Ok"], false);
+    assert_eq!(json["Changes"]["Applied"].as_array().unwrap().len(), 0);
+    assert_eq!(columns(&db, "users"), ["id", "name", "email"]);
+
+    // --skip-checks destroys the values, as asked.
+    let run = apply(&["--auto-approve", "--skip-checks"]).ok();
+    assert!(run.stdout().contains("-- destructive: drops column users.email (1 row holds a value)\n"));
+    assert_eq!(columns(&db, "users"), ["id", "name", "mail"]);
+    assert_eq!(
+        sqlite_rows(&db, "SELECT id, name, mail FROM users ORDER BY id"),
+        [["1", "a", "NULL"], ["2", "b", "NULL"]]
+    );
+}
+
+#[test]
+fn schema_apply_refuses_to_drop_a_table_holding_rows_in_a_rebuild_too() {
+    let sb = Sandbox::new("schema-apply-checks-table");
+    let db = sb.path.join("app.db");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE logs (line text);
+             CREATE TABLE users (id integer PRIMARY KEY, name text, email text);
+             CREATE INDEX users_email ON users (email);
+             INSERT INTO logs VALUES ('x'); INSERT INTO users VALUES (1, 'a', 'a@x');",
+        )
+        .unwrap();
+    sb.write("schema.sql", "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL DEFAULT '');\n");
+    let url = sb.sqlite_url("app.db");
+    let args = ["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--auto-approve"];
+    let run = sb.strata(&args).expect_code(1);
+    let out = run.stdout();
+    assert!(out.contains("-- destructive: drops table logs (1 row)\n"), "{out}");
+    assert!(out.contains("-- destructive: drops column users.email (1 row holds a value)\n"), "{out}");
+    assert!(run.stderr().contains("data would be lost"), "{}", run.stderr());
+    assert_eq!(sqlite_tables(&db), ["logs", "users"]);
+    assert_eq!(sqlite_rows(&db, "SELECT line FROM logs"), [["x"]]);
+    assert_eq!(sqlite_rows(&db, "SELECT id, name, email FROM users"), [["1", "a", "a@x"]]);
+    // Emptied, the same plan runs without flags (the checks run inside its transaction).
+    rusqlite::Connection::open(&db).unwrap().execute_batch("DELETE FROM logs; UPDATE users SET email = NULL").unwrap();
+    sb.strata(&args).ok();
+    assert_eq!(sqlite_tables(&db), ["users"]);
+    assert_eq!(sqlite_rows(&db, "SELECT id, name FROM users"), [["1", "a"]]);
+}
+
+#[test]
+fn schema_apply_drops_an_empty_column_without_flags() {
+    let sb = Sandbox::new("schema-apply-empty-column");
+    let db = sb.path.join("app.db");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE users (id integer PRIMARY KEY, name text, note text);
+             INSERT INTO users VALUES (1, 'a', NULL), (2, 'b', NULL);",
+        )
+        .unwrap();
+    sb.write("schema.sql", "CREATE TABLE users (id integer PRIMARY KEY, name text);\n");
+    let url = sb.sqlite_url("app.db");
+    let run = sb.strata(&["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--auto-approve"]).ok();
+    assert!(
+        run.stdout().contains("-- destructive: drops column users.note (0 rows hold a value)\n"),
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(columns(&db, "users"), ["id", "name"]);
+    assert_eq!(sqlite_rows(&db, "SELECT id, name FROM users ORDER BY id"), [["1", "a"], ["2", "b"]]);
+}
+
+#[test]
+fn schema_apply_takes_the_migration_lock() {
+    let sb = project("schema-apply-lock");
+    let db = sb.path.join("app.db");
+    // Find the lock file through a run that holds it, then hold it from here.
+    let (mut child, holder, lock) = blocked_apply(&sb);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    let held = std::fs::File::open(&lock).unwrap();
+    held.lock().unwrap();
+    sb.write("schema.sql", V1);
+    let url = sb.sqlite_url("app.db");
+    let tmp = sb.path.join("tmp");
+    let env = [("TMPDIR", tmp.to_str().unwrap())];
+    let args = ["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--auto-approve"];
+    let run = sb.strata_env(&args, &env).expect_code(1);
+    assert!(run.stderr().contains("acquiring database lock"), "{}", run.stderr());
+    assert!(run.stderr().contains("lock on \"atlas_migrate_execute\" already taken"), "{}", run.stderr());
+    assert!(sqlite_tables(&db).is_empty());
+    drop(held);
+    sb.strata_env(&args, &env).ok();
+    assert_eq!(sqlite_tables(&db), ["users"]);
+}

@@ -198,9 +198,7 @@ pub fn mask(text: &str) -> String {
 
 /// Masks `text` taken whole as one URL (a `--url` value), whitespace included.
 fn mask_one(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    push_masked(text, true, &mut out);
-    out
+    hide(text, secret_ranges(text, 0..text.len(), true))
 }
 
 /// Characters after which a URL may start inside a word (`"postgres://…"`,
@@ -209,15 +207,12 @@ const URL_OPENERS: &[u8] = b"\"'`(<[{,;=";
 
 fn mask_word(word: &str, out: &mut String) {
     let starts = url_starts(word);
-    let Some(&first) = starts.first() else {
-        out.push_str(word);
-        return;
-    };
-    out.push_str(word.get(..first).unwrap_or_default());
+    let mut ranges = Vec::new();
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(word.len());
-        push_masked(word.get(start..end).unwrap_or_default(), false, out);
+        ranges.extend(secret_ranges(word, start..end, false));
     }
+    out.push_str(&hide(word, ranges));
 }
 
 /// Where URLs start in `word`: the first `scheme:` at the word's start or after
@@ -251,62 +246,79 @@ fn scheme_len(text: &str) -> Option<usize> {
     (bytes.get(n) == Some(&b':')).then_some(n)
 }
 
-/// Appends `seg` (one URL, from its scheme on) with its secrets replaced.
-/// `whole`: `seg` is all of a single URL, so nothing after it is prose.
-fn push_masked(seg: &str, whole: bool, out: &mut String) {
-    let mut ranges = secret_ranges(seg, whole);
+/// `text` with each range replaced by `****`; overlapping or touching ranges
+/// become one `****`.
+fn hide(text: &str, mut ranges: Vec<Range<usize>>) -> String {
     ranges.sort_by_key(|r| r.start);
-    let mut at = 0;
+    let mut merged: Vec<Range<usize>> = Vec::new();
     for r in ranges {
-        if r.end <= at {
-            continue;
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
         }
-        let start = r.start.max(at);
-        out.push_str(seg.get(at..start).unwrap_or_default());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in merged {
+        out.push_str(text.get(at..r.start).unwrap_or_default());
         out.push_str(HIDDEN);
         at = r.end;
     }
-    out.push_str(seg.get(at..).unwrap_or_default());
+    out.push_str(text.get(at..).unwrap_or_default());
+    out
 }
 
-/// Byte ranges of `seg` to hide; each bound sits next to an ASCII delimiter.
-fn secret_ranges(seg: &str, whole: bool) -> Vec<Range<usize>> {
+/// Byte ranges of `text` to hide for the URL at `url` (from its scheme to
+/// where the next URL starts). Each bound sits next to an ASCII delimiter.
+/// `whole`: `text` is all of one URL, so nothing after it is prose.
+///
+/// A secret may run past `url.end` when a password happens to hold something
+/// like `,x://`: a password with no `@` before the next URL extends to the
+/// word's last `@`, and a query value to the next `&`, hiding too much rather
+/// than too little.
+fn secret_ranges(text: &str, url: Range<usize>, whole: bool) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
+    let seg = text.get(url.clone()).unwrap_or_default();
     let userinfo_start = match scheme_len(seg) {
-        Some(n) if seg.get(n..).is_some_and(|r| r.starts_with("://")) => Some((n + 3, true)),
-        Some(n) => Some((n + 1, false)),
+        Some(n) if seg.get(n..).is_some_and(|r| r.starts_with("://")) => Some((url.start + n + 3, true)),
+        Some(n) => Some((url.start + n + 1, false)),
         // A whole URL without a scheme (`alice:pw@host`): all before `@` may be secret.
-        None if whole => Some((0, false)),
+        None if whole => Some((url.start, false)),
         None => None,
     };
-    if let Some((start, hier)) = userinfo_start
-        && let Some(at) = seg.get(start..).and_then(|r| r.rfind('@')).map(|i| start + i)
-    {
-        let info = seg.get(start..at).unwrap_or_default();
-        match info.find(':') {
-            Some(colon) if start + colon + 1 < at => ranges.push(start + colon + 1..at),
-            Some(_) => {}
-            // `//user@host` names a user; without `//` nothing tells a user from a password.
-            None if !hier && !info.is_empty() => ranges.push(start..at),
-            None => {}
+    if let Some((start, hier)) = userinfo_start {
+        let last_at = |end: usize| text.get(start..end).and_then(|r| r.rfind('@')).map(|i| start + i);
+        let in_url = text.get(start..url.end).unwrap_or_default();
+        let at = last_at(url.end).or_else(|| if in_url.contains(':') { last_at(text.len()) } else { None });
+        if let Some(at) = at {
+            let info = text.get(start..at).unwrap_or_default();
+            match info.find(':') {
+                Some(colon) if start + colon + 1 < at => ranges.push(start + colon + 1..at),
+                Some(_) => {}
+                // `//user@host` names a user; without `//` nothing tells a user from a password.
+                None if !hier && !info.is_empty() => ranges.push(start..at),
+                None => {}
+            }
         }
     }
     for (i, b) in seg.bytes().enumerate() {
         if !matches!(b, b'?' | b'&' | b';') {
             continue;
         }
-        let name_start = i + 1;
-        let rest = seg.get(name_start..).unwrap_or_default();
-        let Some(eq) = rest.find(['=', '&', '?', ';', '#']) else { continue };
+        let name_start = url.start + i + 1;
+        let rest = text.get(name_start..).unwrap_or_default();
+        // A name holds none of the URL's delimiters, so it never reaches into a
+        // userinfo or a value that an earlier pass already hid.
+        let Some(eq) = rest.find(['=', '&', '?', ';', '#', '@', ':', '/', '"', '\'']) else { continue };
         if rest.as_bytes().get(eq) != Some(&b'=') || !is_secret_name(rest.get(..eq).unwrap_or_default()) {
             continue;
         }
         let value_start = name_start + eq + 1;
-        let value = seg.get(value_start..).unwrap_or_default();
+        let value = text.get(value_start..).unwrap_or_default();
         let mut value_end = value_start + value.find('&').unwrap_or(value.len());
         if !whole {
             // Keep the prose's punctuation after a URL (`…?password=x",` or `…: error`).
-            let kept = seg.get(value_start..value_end).unwrap_or_default();
+            let kept = text.get(value_start..value_end).unwrap_or_default();
             value_end =
                 value_start + kept.trim_end_matches(['"', '\'', '`', ')', '>', ']', '}', ',', ';', ':', '.']).len();
         }
@@ -528,6 +540,9 @@ mod tests {
             "mysql://root:****@h/db: Access denied for user 'root'@'10.0.0.1' (using password: YES)"
         );
         assert_eq!(mask("no url here: a@b, x=1 ü"), "no url here: a@b, x=1 ü");
+        // A password that looks like the start of another URL is still hidden whole.
+        assert_eq!(mask("postgres://u:a,b://c@h/db"), "postgres://u:****@h/db");
+        assert_eq!(mask("postgres://h/db?password=x=y://z&a=1"), "postgres://h/db?password=****&a=1");
         assert_eq!(mask(""), "");
     }
 

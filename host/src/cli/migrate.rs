@@ -47,11 +47,21 @@ pub enum MigrateCmd {
         #[command(flatten)]
         dir: DirArg,
     },
-    /// Check atlas.sum, and with --dev-url that every file runs.
+    /// Check atlas.sum and the versions, with --dev-url that every file runs, and
+    /// with --url that the directory agrees with the database's revisions.
     Validate {
         /// An empty database to replay the directory on.
         #[arg(long)]
         dev_url: Option<String>,
+        /// A database whose applied versions to check against the directory.
+        #[arg(short = 'u', long)]
+        url: Option<String>,
+        /// Schema holding the revisions table.
+        #[arg(long)]
+        revisions_schema: Option<String>,
+        /// Out-of-order files: linear (refused), linear-skip or non-linear.
+        #[arg(long)]
+        exec_order: Option<String>,
         #[command(flatten)]
         dir: DirArg,
     },
@@ -163,7 +173,7 @@ pub fn run(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         MigrateCmd::New { name, dir } => new(ctx, name, dir),
         MigrateCmd::Diff { name, to, dev_url, dir } => diff(ctx, name, to, dev_url, dir),
         MigrateCmd::Hash { dir } => hash(ctx, dir),
-        MigrateCmd::Validate { dev_url, dir } => validate(ctx, dev_url, dir),
+        MigrateCmd::Validate { .. } => validate(ctx, cmd),
         MigrateCmd::Status { url, revisions_schema, dir } => status(ctx, url, revisions_schema, dir),
         MigrateCmd::Apply { .. } => apply(ctx, cmd),
         MigrateCmd::Down { .. } => down(ctx, cmd),
@@ -195,6 +205,22 @@ fn check_sum(dir: &Dir) -> Result<(), Error> {
             ),
         )
     })
+}
+
+/// Refuses a directory whose files share a version or have none: a version
+/// names one file, in the directory and in the revisions table.
+fn check_versions(dir: &Dir) -> Result<(), Error> {
+    plan::check_dir(dir.files()).map_err(|e| e.into_error(dir.path()))
+}
+
+/// `--exec-order`, else the env's `migration { exec_order }`, else linear.
+fn exec_order(ctx: &Ctx, flag: &Option<String>) -> Result<ExecOrder, Error> {
+    flag.clone()
+        .or_else(|| ctx.env.as_ref().and_then(|e| e.migration.exec_order.clone()))
+        .map(|t| t.parse::<ExecOrder>())
+        .transpose()
+        .map_err(Error::Usage)
+        .map(Option::unwrap_or_default)
 }
 
 fn write_sum(dir: &Dir) -> Result<(), Error> {
@@ -286,8 +312,12 @@ fn hash(ctx: &Ctx, arg: &DirArg) -> Result<i32, Error> {
     Ok(0)
 }
 
-fn validate(ctx: &Ctx, dev_url: &Option<String>, arg: &DirArg) -> Result<i32, Error> {
+fn validate(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
+    let MigrateCmd::Validate { dev_url, url, revisions_schema, exec_order: order, dir: arg } = cmd else {
+        return Ok(2);
+    };
     let dir = open_dir(ctx, arg)?;
+    check_versions(&dir)?;
     check_sum(&dir)?;
     let dev = ctx.pick(dev_url, |e| e.dev.clone());
     if let Some(dev) = dev {
@@ -296,16 +326,39 @@ fn validate(ctx: &Ctx, dev_url: &Option<String>, arg: &DirArg) -> Result<i32, Er
         dev.state_of_dir(dir.path(), &files)
             .map_err(|e| Error::Refused { message: format!("replaying the migration directory: {e}"), hint: None })?;
     }
+    // Only an explicit --url: validating a directory never connects to a target by surprise.
+    let mut revisions = None;
+    if let Some(url) = url {
+        let order = exec_order(ctx, order)?;
+        let mut conn = plan::open(&ctx.registry, url)?;
+        let schema =
+            revisions_schema.clone().or_else(|| ctx.env.as_ref().and_then(|e| e.migration.revisions_schema.clone()));
+        let applied = RevisionStore::new(&conn, schema.as_deref())?.read(&mut conn)?;
+        plan::check_history(dir.files(), &applied, order).map_err(|e| e.into_error(dir.path()))?;
+        revisions = Some(applied.len());
+    }
+    let n = dir.files().len();
     if ctx.out.json() {
-        ctx.out.print_json(&json!({ "Valid": true, "Files": dir.files().len() }));
+        let mut report = json!({ "Valid": true, "Files": n });
+        if let Some(r) = revisions {
+            report["Revisions"] = r.into();
+        }
+        ctx.out.print_json(&report);
+    } else if let Some(r) = revisions {
+        crate::outln!(
+            "Migration directory is valid ({n} file{}) and agrees with the database ({r} revision{})",
+            plural(n),
+            plural(r)
+        );
     } else {
-        crate::outln!("Migration directory is valid ({} file{})", dir.files().len(), plural(dir.files().len()));
+        crate::outln!("Migration directory is valid ({n} file{})", plural(n));
     }
     Ok(0)
 }
 
 fn status(ctx: &Ctx, url: &Option<String>, revisions_schema: &Option<String>, arg: &DirArg) -> Result<i32, Error> {
     let dir = open_dir(ctx, arg)?;
+    check_versions(&dir)?;
     check_sum(&dir)?;
     let url = ctx.url(url)?;
     let mut conn = plan::open(&ctx.registry, &url)?;
@@ -314,20 +367,25 @@ fn status(ctx: &Ctx, url: &Option<String>, revisions_schema: &Option<String>, ar
     let store = RevisionStore::new(&conn, schema.as_deref())?;
     let revisions = store.read(&mut conn)?;
     let files = dir.files();
-    let last = revisions.last();
-    let partial = last.filter(|r| r.is_partial());
-    let current = last.map(|r| r.version.clone());
-    let pending: Vec<_> = files
-        .iter()
-        .filter(|f| match (&current, partial) {
-            (_, Some(p)) => f.version() >= p.version.as_str(),
-            (Some(c), None) => f.version() > c.as_str(),
-            (None, None) => true,
-        })
-        .collect();
+    // Applied files deleted or edited are errors; files added out of order are
+    // treated as the env's exec_order has `migrate apply` treat them (linear:
+    // pending, with Atlas's error text).
+    plan::check_applied(files, &revisions).map_err(|e| e.into_error(dir.path()))?;
+    let order = exec_order(ctx, &None)?;
+    let state = plan::classify(files, &revisions);
+    let out_of_order = if order == ExecOrder::LinearSkip { Vec::new() } else { state.out_of_order.clone() };
+    let history_error =
+        if order == ExecOrder::Linear { state.out_of_order_error().map(|e| e.to_string()) } else { None };
+    let partial = state.partial;
+    let current = state.last.map(|r| r.version.clone());
+    let mut pending = state.pending.clone();
+    if order == ExecOrder::NonLinear {
+        pending.splice(0..0, out_of_order.iter().copied());
+    }
     let executed = revisions.iter().filter(|r| r.kind & crate::revisions::TYPE_BASELINE == 0).count();
-    let status = if pending.is_empty() { "OK" } else { "PENDING" };
-    let next = pending.first().map(|f| f.version().to_string());
+    let status = if pending.is_empty() && history_error.is_none() { "OK" } else { "PENDING" };
+    // Atlas leaves the next version unknown while the history is not linear.
+    let next = if history_error.is_some() { None } else { pending.first().map(|f| f.version().to_string()) };
     if ctx.out.json() {
         ctx.out.print_json(&json!({
             "Env": { "Driver": conn.driver().name(), "URL": conn.url().redacted(), "Dir": dir.path() },
@@ -339,12 +397,13 @@ fn status(ctx: &Ctx, url: &Option<String>, revisions_schema: &Option<String>, ar
             "Count": executed,
             "Total": files.len(),
             "Status": status,
-            "Error": partial.and_then(|p| p.error.clone()).unwrap_or_default(),
+            "OutOfOrder": out_of_order.iter().map(|f| json!({"Name": f.name(), "Version": f.version(), "Description": f.desc()})).collect::<Vec<_>>(),
+            "Error": history_error.clone().or_else(|| partial.and_then(|p| p.error.clone())).unwrap_or_default(),
             "SQL": partial.and_then(|p| p.error_stmt.clone()).unwrap_or_default(),
         }));
         return Ok(0);
     }
-    let colored = if pending.is_empty() { ctx.out.paint("32", status) } else { ctx.out.paint("33", status) };
+    let colored = if status == "OK" { ctx.out.paint("32", status) } else { ctx.out.paint("33", status) };
     crate::outln!("Migration Status: {colored}");
     let cur = match (&current, partial) {
         (Some(c), Some(p)) => format!("{c} ({} statements applied)", p.applied),
@@ -355,11 +414,22 @@ fn status(ctx: &Ctx, url: &Option<String>, revisions_schema: &Option<String>, ar
     let nxt = match (&next, partial) {
         (Some(n), Some(p)) => format!("{n} ({} statements left)", p.total - p.applied),
         (Some(n), None) => n.clone(),
+        (None, _) if history_error.is_some() => "UNKNOWN".into(),
         (None, _) => "Already at latest version".into(),
     };
     crate::outln!("  -- Next Version:    {}", ctx.out.paint("36", &nxt));
     crate::outln!("  -- Executed Files:  {executed}{}", if partial.is_some() { " (last one partially)" } else { "" });
-    crate::outln!("  -- Pending Files:   {}", pending.len());
+    // Atlas's count: the files in order, then the out-of-order ones.
+    let in_order = pending.len() - pending.iter().filter(|f| out_of_order.contains(f)).count();
+    let count = in_order + out_of_order.len();
+    match (out_of_order.len(), in_order) {
+        (0, _) => crate::outln!("  -- Pending Files:   {count}"),
+        (_, 0) => crate::outln!("  -- Pending Files:   {count} (out of order)"),
+        (k, _) => crate::outln!("  -- Pending Files:   {count} ({k} out of order)"),
+    }
+    if let Some(e) = history_error.as_ref().filter(|_| partial.is_none()) {
+        crate::outln!("\n  {} {e}", ctx.out.paint("31", "ERROR:"));
+    }
     if let Some(p) = partial.filter(|p| p.error.is_some()) {
         crate::outln!("\nLast migration attempt had errors:");
         crate::outln!("  -- SQL:   {}", p.error_stmt.clone().unwrap_or_default().replace('\n', " "));
@@ -443,6 +513,7 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
             .unwrap_or_default(),
     };
     let dir = open_dir(ctx, arg)?;
+    check_versions(&dir)?;
     check_sum(&dir)?;
     let url = ctx.url(url)?;
     let mut conn = plan::open(&ctx.registry, &url)?;
@@ -494,6 +565,7 @@ fn set(
     arg: &DirArg,
 ) -> Result<i32, Error> {
     let dir = open_dir(ctx, arg)?;
+    check_versions(&dir)?;
     check_sum(&dir)?;
     let url = ctx.url(url)?;
     let mut conn = plan::open(&ctx.registry, &url)?;
@@ -620,6 +692,7 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     };
     let m = ctx.env.as_ref().map(|e| e.migration.clone()).unwrap_or_default();
     let dir = open_dir(ctx, arg)?;
+    check_versions(&dir)?;
     check_sum(&dir)?;
     let to_ref_version = match to_tag {
         Some(reference) => Some(crate::dir::newest_version_at(dir.path(), reference).map_err(Error::Usage)?),

@@ -931,6 +931,15 @@ impl<'a> Evaluator<'a> {
                 m.exclude = self.eval_attr(attr, each, |v| want_strings(v, false))?;
                 continue;
             }
+            // Atlas declares LINEAR, LINEAR_SKIP and NON_LINEAR as enum words
+            // scoped to this attribute, so they are written unquoted.
+            if key == "exec_order"
+                && let Expression::Variable(word) = &attr.value
+                && matches!(word.as_str(), "LINEAR" | "LINEAR_SKIP" | "NON_LINEAR")
+            {
+                m.exec_order = normalize_exec_order(word.as_str()).ok();
+                continue;
+            }
             let value = self.eval_attr(attr, each, want_string)?;
             let slot = match key {
                 "dir" => &mut m.dir,
@@ -1380,6 +1389,9 @@ lint {
         assert_eq!(m.lock_timeout.as_deref(), Some("10s"));
         assert_eq!(m.tx_mode.as_deref(), Some("all"));
         assert_eq!(m.format.as_deref(), Some("atlas"));
+        // Atlas's spelling: the enum word, unquoted.
+        let path = write("exec-order-word", "env \"a\" {\n  migration {\n    exec_order = NON_LINEAR\n  }\n}\n");
+        assert_eq!(load_env(&path, &opts(Some("a"), &[])).migration.exec_order.as_deref(), Some("non-linear"));
         // The env's lint wins over the top-level one, key by key.
         assert_eq!(env.lint, serde_json::json!({"latest": 1, "destructive": {"error": false}}));
         assert_eq!(env.attrs["diff"], serde_json::json!({"skip": {"drop_table": true}}));

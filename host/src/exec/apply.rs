@@ -237,89 +237,28 @@ fn apply_locked(
     {
         return Err(Error::Usage(format!("migration with version {v:?} not found")));
     }
-    let mut pending: Vec<Pending> = Vec::new();
-    let mut baseline_row = None;
-    if revisions.is_empty() {
-        let baseline = match &opts.baseline {
-            Some(v) => Some(
-                files
-                    .iter()
-                    .rposition(|f| f.version() == v)
-                    .ok_or_else(|| Error::Usage(format!("baseline version {v:?} not found")))?,
-            ),
-            None => None,
-        };
-        if baseline.is_none() && !opts.allow_dirty {
-            ensure_clean(conn)?;
-        }
-        if let Some(i) = baseline {
-            let f = &files[i];
-            report.current = f.version().to_string();
-            baseline_row = Some(Revision::new(f.version(), f.desc(), TYPE_BASELINE, 0, ""));
-        }
-        let from = baseline.map_or(0, |i| i + 1);
-        for file in &files[from..] {
-            pending.push(Pending { file, stmts: Vec::new(), start: 0, revision: None });
-        }
-    } else {
-        let last = revisions.last().map(|r| r.version.clone()).unwrap_or_default();
-        report.current = last.clone();
-        let first = revisions.first().map(|r| r.version.clone()).unwrap_or_default();
-        let known: std::collections::BTreeSet<&str> = revisions.iter().map(|r| r.version.as_str()).collect();
-        let out_of_order: Vec<&File> = files
-            .iter()
-            .filter(|f| f.version() > first.as_str() && f.version() < last.as_str() && !known.contains(f.version()))
-            .collect();
-        if !out_of_order.is_empty() {
-            match opts.exec_order {
-                ExecOrder::Linear => {
-                    let names: Vec<&str> = out_of_order.iter().map(|f| f.name()).collect();
-                    let what = if names.len() == 1 {
-                        format!("migration file {} was", names[0])
-                    } else {
-                        format!("migration files {} were", names.join(", "))
-                    };
-                    return Err(Error::refused(
-                        format!("{what} added out of order. See: https://atlasgo.io/versioned/apply#non-linear-error"),
-                        "rename the file(s) to a version after the last applied one, or pass --exec-order linear-skip",
-                    ));
-                }
-                ExecOrder::LinearSkip => {}
-                ExecOrder::NonLinear => {
-                    for file in out_of_order {
-                        pending.push(Pending { file, stmts: Vec::new(), start: 0, revision: None });
-                    }
-                }
-            }
-        }
-        if let Some(rev) = revisions.last().filter(|r| r.is_partial()) {
-            let file = files.iter().find(|f| f.version() == rev.version).ok_or_else(|| {
-                Error::refused(
-                    format!(
-                        "missing migration: revision {:?} is partially applied but migration file was not found",
-                        rev.version
-                    ),
-                    "restore the file, or resolve the revision with `strata migrate set`",
-                )
-            })?;
-            let stmts = file.stmts(&lex).map_err(|e| lex_error(dir, file, e))?;
-            let applied = usize::try_from(rev.applied).unwrap_or(0).min(stmts.len());
-            if let Some(hashes) = &rev.partial_hashes {
-                let texts: Vec<&str> = stmts.iter().map(|s| s.text.as_str()).collect();
-                let now = crate::dir::partial_hashes(&texts[..applied]);
-                if let Some(i) = (0..applied.min(hashes.len())).find(|&i| hashes[i] != now[i]) {
-                    return Err(Error::refused(
-                        format!("history changed: statement {} from file {:?} changed", i + 1, file.name()),
-                        "restore the statements that already ran; only statements after the failed one may change",
-                    ));
-                }
-            }
-            pending.push(Pending { file, stmts, start: applied, revision: Some(rev.clone()) });
-        }
-        for file in files.iter().filter(|f| f.version() > last.as_str()) {
-            pending.push(Pending { file, stmts: Vec::new(), start: 0, revision: None });
-        }
+    // The directory and its history are checked, and the files to run chosen, by plan.
+    let planned = crate::plan::pending(
+        files,
+        &revisions,
+        &crate::plan::PendingOptions { order: opts.exec_order, baseline: opts.baseline.as_deref() },
+        &lex,
+    )
+    .map_err(|e| e.into_error(dir.path()))?;
+    if revisions.is_empty() && planned.baseline.is_none() && !opts.allow_dirty {
+        ensure_clean(conn)?;
     }
+    let baseline_row = planned.baseline.map(|f| Revision::new(f.version(), f.desc(), TYPE_BASELINE, 0, ""));
+    report.current = match (planned.baseline, revisions.last()) {
+        (Some(f), _) => f.version().to_string(),
+        (None, Some(last)) => last.version.clone(),
+        (None, None) => String::new(),
+    };
+    let mut pending: Vec<Pending> = planned
+        .files
+        .into_iter()
+        .map(|p| Pending { file: p.file, stmts: p.stmts, start: p.start, revision: p.revision })
+        .collect();
 
     if let Some(v) = &opts.to_version {
         pending.retain(|p| p.file.version() <= v.as_str());

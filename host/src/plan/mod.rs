@@ -3,9 +3,14 @@
 
 mod cache;
 mod down;
+mod pending;
 
 pub use cache::{Patch, StateCache, StateSeed, chain_keys};
 pub use down::{DownOptions, DownReport, down};
+pub use pending::{
+    DirState, HistoryError, PendingFile, PendingOptions, PendingPlan, check_applied, check_dir, check_history,
+    classify, pending,
+};
 
 use crate::dir::{File, LexOptions};
 use crate::error::{Error, db};
