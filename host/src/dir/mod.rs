@@ -26,6 +26,10 @@ pub use self::txtar::{CheckFile, Section};
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests;
 
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod fuzz;
+
 /// The lexer options a dialect plugin declares, in this module's terms.
 pub fn lex_options(options: &strata_dialect_api::LexerOptions) -> LexOptions {
     LexOptions {
