@@ -1,135 +1,7 @@
 //! `migrate down` scenarios, one suite parametrized by dialect: each dialect
 //! that lands joins it with one `suite!` line.
 
-use strata_tests::{PgDb, Sandbox, sqlite_rows, sqlite_tables};
-
-/// Which server a scenario runs on.
-enum Kind {
-    Sqlite,
-    /// The target database, and the dev database (kept so it is dropped with the test).
-    Postgres(PgDb, #[allow(dead_code)] PgDb),
-}
-
-/// A target database of one dialect, with a sandbox for the project files.
-struct Db {
-    sb: Sandbox,
-    url: String,
-    dev: String,
-    kind: Kind,
-}
-
-impl Db {
-    fn sqlite(name: &str) -> Option<Db> {
-        let sb = Sandbox::new(&format!("down-{name}"));
-        let url = sb.sqlite_url("app.db");
-        Some(Db { sb, url, dev: "sqlite://dev?mode=memory".into(), kind: Kind::Sqlite })
-    }
-
-    fn postgres(name: &str) -> Option<Db> {
-        let target = PgDb::create(name)?;
-        let dev = PgDb::create(&format!("{name}_dev"))?;
-        let sb = Sandbox::new(&format!("down-pg-{name}"));
-        Some(Db { sb, url: target.url(), dev: dev.url(), kind: Kind::Postgres(target, dev) })
-    }
-
-    fn exec(&self, sql: &str) {
-        match &self.kind {
-            Kind::Sqlite => {
-                rusqlite::Connection::open(self.sb.path.join("app.db")).unwrap().execute_batch(sql).unwrap()
-            }
-            Kind::Postgres(db, _) => db.exec(sql),
-        }
-    }
-
-    fn rows(&self, sql: &str) -> Vec<Vec<String>> {
-        match &self.kind {
-            Kind::Sqlite => sqlite_rows(&self.sb.path.join("app.db"), sql),
-            Kind::Postgres(db, _) => db.rows(sql),
-        }
-    }
-
-    /// The user's tables (Strata's own excluded).
-    fn tables(&self) -> Vec<String> {
-        match &self.kind {
-            Kind::Sqlite => sqlite_tables(&self.sb.path.join("app.db")),
-            Kind::Postgres(db, _) => db
-                .rows(
-                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' \
-                     AND table_type = 'BASE TABLE' ORDER BY 1",
-                )
-                .into_iter()
-                .map(|r| r[0].clone())
-                .collect(),
-        }
-    }
-
-    fn columns(&self, table: &str) -> Vec<String> {
-        let sql = match &self.kind {
-            Kind::Sqlite => format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
-            Kind::Postgres(..) => format!(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' \
-                 AND table_name = '{table}' ORDER BY ordinal_position"
-            ),
-        };
-        self.rows(&sql).into_iter().map(|r| r[0].clone()).collect()
-    }
-
-    fn has_index(&self, name: &str) -> bool {
-        let sql = match &self.kind {
-            Kind::Sqlite => format!("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '{name}'"),
-            Kind::Postgres(..) => format!("SELECT count(*) FROM pg_indexes WHERE indexname = '{name}'"),
-        };
-        self.rows(&sql) == [["1"]]
-    }
-
-    fn versions(&self) -> Vec<String> {
-        let table = match &self.kind {
-            Kind::Sqlite => "atlas_schema_revisions",
-            // An unbound PostgreSQL URL keeps it in its own schema, as Atlas does.
-            Kind::Postgres(..) => "atlas_schema_revisions.atlas_schema_revisions",
-        };
-        self.rows(&format!("SELECT version FROM {table} ORDER BY version")).into_iter().map(|r| r[0].clone()).collect()
-    }
-
-    /// A table as the dialect's plans name it: an unbound PostgreSQL URL gets
-    /// schema-qualified SQL, as in Atlas.
-    fn t(&self, name: &str) -> String {
-        match &self.kind {
-            Kind::Sqlite => self.q(name),
-            Kind::Postgres(..) => format!("\"public\".{}", self.q(name)),
-        }
-    }
-
-    /// Quotes an identifier the way the dialect's plans do.
-    fn q(&self, name: &str) -> String {
-        match &self.kind {
-            Kind::Sqlite => format!("`{name}`"),
-            Kind::Postgres(..) => format!("\"{name}\""),
-        }
-    }
-
-    fn write(&self, rel: &str, content: &str) {
-        self.sb.write(rel, content);
-    }
-
-    fn hash(&self) {
-        self.strata(&["migrate", "hash"]).ok();
-    }
-
-    fn strata(&self, args: &[&str]) -> strata_tests::Run {
-        self.sb.strata(args)
-    }
-
-    fn apply(&self) {
-        self.strata(&["migrate", "apply", "--url", &self.url]).ok();
-    }
-
-    fn down(&self, extra: &[&str]) -> strata_tests::Run {
-        let mut args = vec!["migrate", "down", "--url", &self.url, "--dev-url", &self.dev];
-        args.extend_from_slice(extra);
-        self.strata(&args)
-    }
-}
+use strata_tests::db::{Db, Kind};
 
 const V1: &str =
     "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);\nCREATE INDEX users_name ON users (name);\n";
@@ -243,7 +115,8 @@ mod scenarios {
         three_applied(&db);
         db.exec("INSERT INTO logs (id, line) VALUES (1, 'keep me'); UPDATE users SET email = 'a@x' WHERE id = 1;");
         let run = db.down(&[]).expect_code(1);
-        assert!(run.stderr().contains("nothing was executed"), "{}", run.stderr());
+        assert!(run.stderr().contains("check before reverting version 3 failed"), "{}", run.stderr());
+        assert!(run.stderr().contains("nothing was changed"), "{}", run.stderr());
         assert!(
             run.stdout().contains(&format!("SELECT NOT EXISTS (SELECT 1 FROM {})", db.t("logs"))),
             "{}",
@@ -295,6 +168,43 @@ mod scenarios {
         assert_eq!(db.tables(), ["logs", "users"]);
         db.down(&["--plan"]).ok();
         assert_eq!(db.tables(), ["users"]);
+    }
+
+    /// A down.sql's generated checks run where the statement they guard runs:
+    /// a down that deletes its own seed rows, then drops the table, passes; one
+    /// whose table still holds other rows is refused and rolled back.
+    pub fn manual_down_checked_at_its_statement(db: Db) {
+        db.write("migrations/1_users.sql", V1);
+        db.write(
+            "migrations/2_kinds.sql",
+            "-- atlas:txtar\n\n-- migration.sql --\nCREATE TABLE kinds (id integer PRIMARY KEY, name text);\n\
+             INSERT INTO kinds (id, name) VALUES (1, 'seed-a'), (2, 'seed-b');\n\n-- down.sql --\n\
+             DELETE FROM kinds WHERE id IN (1, 2);\nDROP TABLE kinds;\n",
+        );
+        db.hash();
+        db.apply();
+        db.exec("INSERT INTO users (id, name) VALUES (1, 'ada');");
+        // The dry run cannot know the rows the DELETE leaves: the check is listed, not run.
+        let json = db.down(&["--dry-run", "--format", "json"]).ok().json();
+        assert_eq!(json["Checks"][0]["Ok"], serde_json::Value::Null, "{json}");
+        assert!(json["Checks"][0]["Reason"].as_str().unwrap().contains("before statement 2"), "{json}");
+        let out = db.down(&[]).ok().stdout();
+        assert!(out.contains("-- check: SELECT NOT EXISTS"), "{out}");
+        assert_eq!(db.tables(), ["users"]);
+        assert_eq!(db.versions(), ["1"]);
+
+        // Rows the down.sql does not delete keep the table.
+        db.apply();
+        db.exec("INSERT INTO kinds (id, name) VALUES (3, 'added later');");
+        let run = db.down(&[]).expect_code(1);
+        assert!(run.stderr().contains("check before reverting version 2 failed"), "{}", run.stderr());
+        assert!(run.stderr().contains("rolled back"), "{}", run.stderr());
+        // The DELETE that ran before the check was rolled back with everything else.
+        assert_eq!(
+            db.rows("SELECT id, name FROM kinds ORDER BY id"),
+            [["1", "seed-a"], ["2", "seed-b"], ["3", "added later"]]
+        );
+        assert_eq!(db.versions(), ["1", "2"]);
     }
 
     pub fn split_rule(db: Db) {
@@ -477,6 +387,10 @@ macro_rules! suite {
             #[test]
             fn manual_down() {
                 with("manual", scenarios::manual_down)
+            }
+            #[test]
+            fn manual_down_checked_at_its_statement() {
+                with("manual-checked", scenarios::manual_down_checked_at_its_statement)
             }
             #[test]
             fn split_rule() {

@@ -238,3 +238,59 @@ fn revisions_schema_flag_is_honoured() {
     let run = p.sb.strata(&["schema", "inspect", "--url", &url]).ok();
     assert!(!run.stdout().contains("ops"), "{}", run.stdout());
 }
+
+#[test]
+fn schema_apply_refuses_to_drop_a_column_holding_values() {
+    let Some(p) = pg("schema_checks") else { return };
+    p.target.exec(
+        "CREATE TABLE users (id int PRIMARY KEY, name text, email text, note text);
+         INSERT INTO users VALUES (1, 'a', 'a@x', NULL), (2, 'b', NULL, NULL);",
+    );
+    let (url, dev) = (p.target.url(), p.dev.url());
+    let apply = |extra: &[&str]| {
+        let mut args = vec!["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--dev-url", &dev];
+        args.extend_from_slice(extra);
+        p.sb.strata(&args)
+    };
+    let columns = || -> Vec<String> {
+        p.target
+            .rows("SELECT column_name FROM information_schema.columns WHERE table_name = 'users' ORDER BY ordinal_position")
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect()
+    };
+    // email renamed to mail: planned as drop + add, and email holds a value.
+    p.sb.write("schema.sql", "CREATE TABLE users (id int PRIMARY KEY, name text, mail text, note text);\n");
+    let run = apply(&["--auto-approve"]).expect_code(1);
+    assert!(
+        run.stdout().contains("-- destructive: drops column users.email (1 row holds a value)\n"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stderr().contains(
+            "data would be lost: pre-migration check failed: expected column \"email\" of table \"users\" is empty"
+        ),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stderr().contains("nothing was executed"), "{}", run.stderr());
+    assert_eq!(columns(), ["id", "name", "email", "note"]);
+    assert_eq!(p.target.rows("SELECT id, email FROM users ORDER BY id"), [["1", "a@x"], ["2", "NULL"]]);
+
+    // An empty column goes without flags.
+    p.sb.write("schema.sql", "CREATE TABLE users (id int PRIMARY KEY, name text, email text);\n");
+    let run = apply(&["--auto-approve"]).ok();
+    assert!(
+        run.stdout().contains("-- destructive: drops column users.note (0 rows hold a value)\n"),
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(columns(), ["id", "name", "email"]);
+
+    // --skip-checks destroys the values, as asked.
+    p.sb.write("schema.sql", "CREATE TABLE users (id int PRIMARY KEY, name text, mail text);\n");
+    apply(&["--auto-approve", "--skip-checks"]).ok();
+    assert_eq!(columns(), ["id", "name", "mail"]);
+    assert_eq!(p.target.rows("SELECT id, name, mail FROM users ORDER BY id"), [["1", "a", "NULL"], ["2", "b", "NULL"]]);
+}

@@ -92,6 +92,11 @@ pub trait Connection: Send {
     fn begin(&mut self) -> RResult<(), PluginError>;
 
     /// Commits the open transaction.
+    ///
+    /// A statement (or query) that failed inside the transaction dooms it, as
+    /// PostgreSQL does: commit then rolls back and returns an error naming the
+    /// failure. A transaction the database ended on its own is an error too.
+    /// `Ok` means the database committed every statement of the transaction.
     fn commit(&mut self) -> RResult<(), PluginError>;
 
     /// Rolls back the open transaction.

@@ -83,7 +83,10 @@ pub trait DialectConnection: Send {
     /// Commits.
     ///
     /// # Errors
-    /// When the database refuses.
+    /// When the database refuses, and when the transaction cannot commit
+    /// everything: a statement or query failed inside it (the transaction is
+    /// then rolled back) or the database already ended it. Never report a
+    /// rollback as a commit.
     fn commit(&mut self) -> Result<(), PluginError>;
     /// Rolls back.
     ///

@@ -1,6 +1,8 @@
 //! Helpers for end-to-end tests: run the built `strata` binary in a scratch
 //! directory and look at the databases it leaves behind.
 
+pub mod db;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -42,6 +42,11 @@ pub struct PgConn {
     info: ConnInfo,
     /// The password, kept only to scrub it from any message that might echo it.
     password: Option<String>,
+    /// True between `begin` and `commit`/`rollback`.
+    in_tx: bool,
+    /// The first failure inside the open transaction: PostgreSQL aborts the
+    /// transaction on it, and a later COMMIT silently rolls back.
+    doomed: Option<String>,
 }
 
 /// Opens `postgres://user:pass@host:port/db?sslmode=disable&search_path=s`.
@@ -104,7 +109,7 @@ pub fn open(url: &str) -> Result<PgConn, PluginError> {
         // The host names the (redacted) URL it was connecting to.
         scrub(err)
     })?;
-    let mut conn = PgConn { client, info: ConnInfo::default(), password };
+    let mut conn = PgConn { client, info: ConnInfo::default(), password, in_tx: false, doomed: None };
     if let Some(schema) = &schema {
         // Atlas binds a connection to a schema with `search_path` (reference §9):
         // unqualified SQL then creates and finds objects there.
@@ -143,8 +148,12 @@ impl PgConn {
         major * 10_000 + minor
     }
 
-    fn fail(&self, err: &tokio_postgres::Error) -> PluginError {
-        scrub(classify(err), self.password.as_deref())
+    fn fail(&mut self, err: &tokio_postgres::Error) -> PluginError {
+        let err = scrub(classify(err), self.password.as_deref());
+        if self.in_tx && self.doomed.is_none() {
+            self.doomed = Some(err.message.to_string());
+        }
+        err
     }
 
     /// Runs `sql` through the simple-query protocol: several statements allowed,
@@ -280,14 +289,35 @@ impl DialectConnection for PgConn {
     }
 
     fn begin(&mut self) -> Result<(), PluginError> {
-        self.simple("BEGIN").map(|_| ())
+        self.simple("BEGIN")?;
+        self.in_tx = true;
+        self.doomed = None;
+        Ok(())
     }
 
     fn commit(&mut self) -> Result<(), PluginError> {
+        // COMMIT of an aborted transaction answers with a ROLLBACK tag, not an
+        // error. Whatever failed inside (even an error the caller chose to
+        // ignore) makes the commit an error. A query probes for failures we
+        // did not see: it fails in an aborted transaction.
+        let probe = if self.doomed.is_none() { self.simple("SELECT 1").err() } else { None };
+        if let Some(why) = self.doomed.take().or_else(|| probe.map(|e| e.message.to_string())) {
+            self.in_tx = false;
+            let _ = self.simple("ROLLBACK");
+            return Err(PluginError::new(
+                ErrorKind::Database,
+                format!(
+                    "the transaction was rolled back, nothing of it was committed: a statement in it failed: {why}"
+                ),
+            ));
+        }
+        self.in_tx = false;
         self.simple("COMMIT").map(|_| ())
     }
 
     fn rollback(&mut self) -> Result<(), PluginError> {
+        self.in_tx = false;
+        self.doomed = None;
         // Outside a transaction the server only warns.
         self.simple("ROLLBACK").map(|_| ())
     }

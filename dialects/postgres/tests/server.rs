@@ -460,3 +460,26 @@ fn revisions_table_takes_text_and_integer_arguments() {
     let names: Vec<&str> = realm.schemas.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["public"]);
 }
+
+#[test]
+fn commit_after_a_failed_statement_is_an_error_and_keeps_nothing() {
+    let Some(server) = server() else { return };
+    let db = TestDb::new(&server, "doomed_tx");
+    let mut conn = db.open();
+    exec(&mut conn, "CREATE TABLE t (id int PRIMARY KEY)");
+    conn.begin().unwrap();
+    conn.exec("INSERT INTO t VALUES (1)", &[]).unwrap();
+    // The caller ignores this failure; PostgreSQL aborts the transaction, and
+    // its COMMIT would answer ROLLBACK without an error.
+    let failed = conn.exec("INSERT INTO missing VALUES (1)", &[]).unwrap_err();
+    assert_eq!(failed.kind, ErrorKind::ObjectMissing);
+    let err = conn.commit().unwrap_err();
+    assert!(err.message.contains("rolled back"), "{err}");
+    assert!(err.message.contains("missing"), "the error names the failure: {err}");
+    assert_eq!(scalar(&mut conn, "SELECT count(*) FROM t").as_deref(), Some("0"));
+    // The connection is usable afterwards, and a clean transaction commits.
+    conn.begin().unwrap();
+    conn.exec("INSERT INTO t VALUES (2)", &[]).unwrap();
+    conn.commit().unwrap();
+    assert_eq!(scalar(&mut conn, "SELECT count(*) FROM t").as_deref(), Some("1"));
+}

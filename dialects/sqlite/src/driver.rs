@@ -16,6 +16,12 @@ pub struct SqliteConn {
     /// open file: closing the file (unlock, drop, or the process dying by any
     /// signal) releases it, so a killed run never blocks the next one.
     locks: Vec<HeldLock>,
+    /// True between `begin` and `commit`/`rollback`.
+    in_tx: bool,
+    /// The first failure inside the open transaction. SQLite keeps a
+    /// transaction open after most failed statements; committing it would keep
+    /// half of the work, so commit refuses (as PostgreSQL does).
+    doomed: Option<String>,
 }
 
 /// A lock held by this connection: its name and the locked file.
@@ -80,10 +86,46 @@ pub fn open(url: &str) -> Result<SqliteConn, PluginError> {
         err.kind = ErrorKind::Connection;
         err
     })?;
-    Ok(SqliteConn { conn, path, locks: Vec::new() })
+    Ok(SqliteConn { conn, path, locks: Vec::new(), in_tx: false, doomed: None })
 }
 
 impl SqliteConn {
+    fn exec_inner(&mut self, sql: &str, args: &[SqlValue]) -> Result<u64, PluginError> {
+        let mut stmt = self.conn.prepare(sql).map_err(classify)?;
+        let params: Vec<Value> = args.iter().map(to_sql).collect();
+        let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(classify)?;
+        // Step through whatever the statement yields (PRAGMA, RETURNING) so it completes.
+        while rows.next().map_err(classify)?.is_some() {}
+        Ok(self.conn.changes())
+    }
+
+    fn query_inner(&mut self, sql: &str, args: &[SqlValue]) -> Result<Rows, PluginError> {
+        let mut stmt = self.conn.prepare(sql).map_err(classify)?;
+        let columns: Vec<String> = stmt.column_names().map(String::from).collect();
+        let params: Vec<Value> = args.iter().map(to_sql).collect();
+        let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(classify)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(classify)? {
+            let mut values = Vec::with_capacity(columns.len());
+            for i in 0..columns.len() {
+                values.push(to_text(row.get_ref(i).map_err(classify)?));
+            }
+            out.push(values);
+        }
+        Ok(Rows { columns, rows: out })
+    }
+
+    /// Remembers the first failure inside an open transaction (see `commit`).
+    fn track<T>(&mut self, result: Result<T, PluginError>) -> Result<T, PluginError> {
+        if let Err(e) = &result
+            && self.in_tx
+            && self.doomed.is_none()
+        {
+            self.doomed = Some(e.message.to_string());
+        }
+        result
+    }
+
     /// The underlying rusqlite connection (tests and inspection use it).
     pub fn raw(&self) -> &rusqlite::Connection {
         &self.conn
@@ -138,39 +180,49 @@ impl DialectConnection for SqliteConn {
     }
 
     fn exec(&mut self, sql: &str, args: &[SqlValue]) -> Result<u64, PluginError> {
-        let mut stmt = self.conn.prepare(sql).map_err(classify)?;
-        let params: Vec<Value> = args.iter().map(to_sql).collect();
-        let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(classify)?;
-        // Step through whatever the statement yields (PRAGMA, RETURNING) so it completes.
-        while rows.next().map_err(classify)?.is_some() {}
-        Ok(self.conn.changes())
+        let result = self.exec_inner(sql, args);
+        self.track(result)
     }
 
     fn query(&mut self, sql: &str, args: &[SqlValue]) -> Result<Rows, PluginError> {
-        let mut stmt = self.conn.prepare(sql).map_err(classify)?;
-        let columns: Vec<String> = stmt.column_names().map(String::from).collect();
-        let params: Vec<Value> = args.iter().map(to_sql).collect();
-        let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(classify)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(classify)? {
-            let mut values = Vec::with_capacity(columns.len());
-            for i in 0..columns.len() {
-                values.push(to_text(row.get_ref(i).map_err(classify)?));
-            }
-            out.push(values);
-        }
-        Ok(Rows { columns, rows: out })
+        let result = self.query_inner(sql, args);
+        self.track(result)
     }
 
     fn begin(&mut self) -> Result<(), PluginError> {
-        self.conn.execute_batch("BEGIN").map_err(classify)
+        self.conn.execute_batch("BEGIN").map_err(classify)?;
+        self.in_tx = true;
+        self.doomed = None;
+        Ok(())
     }
 
     fn commit(&mut self) -> Result<(), PluginError> {
+        let doomed = self.doomed.take();
+        let was_open = std::mem::replace(&mut self.in_tx, false);
+        if let Some(why) = doomed {
+            if !self.conn.is_autocommit() {
+                let _ = self.conn.execute_batch("ROLLBACK");
+            }
+            return Err(PluginError::new(
+                ErrorKind::Database,
+                format!(
+                    "the transaction was rolled back, nothing of it was committed: a statement in it failed: {why}"
+                ),
+            ));
+        }
+        if was_open && self.conn.is_autocommit() {
+            // SQLite ended the transaction itself (RAISE(ROLLBACK), a full disk).
+            return Err(PluginError::new(
+                ErrorKind::Database,
+                "the transaction was rolled back by SQLite before the commit: nothing of it was committed",
+            ));
+        }
         self.conn.execute_batch("COMMIT").map_err(classify)
     }
 
     fn rollback(&mut self) -> Result<(), PluginError> {
+        self.in_tx = false;
+        self.doomed = None;
         if self.conn.is_autocommit() {
             return Ok(());
         }

@@ -383,6 +383,12 @@ fn status(ctx: &Ctx, url: &Option<String>, revisions_schema: &Option<String>, ar
         pending.splice(0..0, out_of_order.iter().copied());
     }
     let executed = revisions.iter().filter(|r| r.kind & crate::revisions::TYPE_BASELINE == 0).count();
+    // A file that failed and was rolled back is not a revision (it blocks
+    // nothing), but its failure is worth showing until a run succeeds.
+    let failed_attempt = match partial {
+        Some(_) => None,
+        None => crate::revisions::HistoryStore::new(&conn, schema.as_deref())?.failure(&mut conn)?,
+    };
     let status = if pending.is_empty() && history_error.is_none() { "OK" } else { "PENDING" };
     // Atlas leaves the next version unknown while the history is not linear.
     let next = if history_error.is_some() { None } else { pending.first().map(|f| f.version().to_string()) };
@@ -398,8 +404,9 @@ fn status(ctx: &Ctx, url: &Option<String>, revisions_schema: &Option<String>, ar
             "Total": files.len(),
             "Status": status,
             "OutOfOrder": out_of_order.iter().map(|f| json!({"Name": f.name(), "Version": f.version(), "Description": f.desc()})).collect::<Vec<_>>(),
-            "Error": history_error.clone().or_else(|| partial.and_then(|p| p.error.clone())).unwrap_or_default(),
-            "SQL": partial.and_then(|p| p.error_stmt.clone()).unwrap_or_default(),
+            "Error": history_error.clone().or_else(|| partial.and_then(|p| p.error.clone())).or_else(|| failed_attempt.as_ref().map(|f| f.error.clone())).unwrap_or_default(),
+            "SQL": partial.and_then(|p| p.error_stmt.clone()).or_else(|| failed_attempt.as_ref().map(|f| f.stmt.clone())).unwrap_or_default(),
+            "FailedAttempt": failed_attempt,
         }));
         return Ok(0);
     }
@@ -438,6 +445,14 @@ fn status(ctx: &Ctx, url: &Option<String>, revisions_schema: &Option<String>, ar
             ctx.out.paint("31", "ERROR"),
             p.error.clone().unwrap_or_default().replace('\n', " ")
         );
+    }
+    if let Some(f) = &failed_attempt {
+        crate::outln!("\nLast migration attempt had errors (rolled back, nothing of it applied):");
+        crate::outln!("  -- File:  {} ({})", f.name, f.at);
+        if !f.stmt.is_empty() {
+            crate::outln!("  -- SQL:   {}", f.stmt.replace('\n', " "));
+        }
+        crate::outln!("  -- {}: {}", ctx.out.paint("31", "ERROR"), f.error.replace('\n', " "));
     }
     Ok(0)
 }
@@ -601,6 +616,10 @@ fn set_locked(
     let sum = HashFile::compute(files);
     let mut added = Vec::new();
     let mut removed = Vec::new();
+    // Strata's history of a removed version would otherwise outlive it; the
+    // table is optional, so look before the transaction.
+    let history = crate::revisions::HistoryStore::new(conn, schema)?;
+    let has_history = history.exists(conn)?;
     let tx = conn.driver().manifest.capabilities.transactional_ddl;
     if tx {
         conn.begin().map_err(db("starting a transaction"))?;
@@ -608,6 +627,9 @@ fn set_locked(
     let result = (|| -> Result<(), Error> {
         for rev in revisions.iter().filter(|r| r.version.as_str() > target.as_str()) {
             store.delete(conn, &rev.version)?;
+            if has_history {
+                history.delete(conn, &rev.version)?;
+            }
             removed.push(rev.clone());
         }
         if let Some(rev) = revisions.iter().find(|r| r.version == target).filter(|r| r.is_partial()) {
@@ -625,7 +647,7 @@ fn set_locked(
         Ok(())
     })();
     match result {
-        Ok(()) if tx => conn.commit().map_err(db("committing the transaction"))?,
+        Ok(()) if tx => conn.commit().map_err(db("committing the transaction (nothing was changed)"))?,
         Ok(()) => {}
         Err(e) => {
             if tx {
@@ -633,6 +655,14 @@ fn set_locked(
             }
             return Err(e);
         }
+    }
+    // "ok" is a fact: the revisions table must now end at the target.
+    let after = store.read(conn)?;
+    let last = after.last().map(|r| r.version.as_str()).unwrap_or_default();
+    if last != target || after.iter().any(|r| r.version == target && r.is_partial()) {
+        return Err(Error::Failed(format!(
+            "the revisions table ends at version {last:?} after setting it to {target:?}: the database did not keep the change"
+        )));
     }
     if ctx.out.json() {
         ctx.out.print_json(&json!({ "Current": target, "Set": added, "Removed": removed }));
@@ -744,11 +774,14 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
                         plural(report.total)
                     );
                     crate::outln!("  -- {ok} sql statement{}", plural(ok));
-                } else if failed == 0 {
+                } else if report.status == "APPLIED" {
                     crate::outln!("  -- {versions} migration{}", plural(versions));
                     crate::outln!("  -- {ok} sql statement{}", plural(ok));
                 } else {
                     crate::outln!("  -- {ok} sql statement{} ok, {failed} with errors", plural(ok));
+                    if report.reverted.iter().all(|f| f.applied.is_empty()) {
+                        crate::outln!("  -- rolled back: nothing was changed");
+                    }
                 }
                 let (checks_ok, checks_failed) = progress.check_counts();
                 if checks_ok + checks_failed > 0 {

@@ -2,10 +2,13 @@
 
 use super::Ctx;
 use crate::error::{Error, db};
+use crate::exec;
 use crate::plan::{self, DevDb, Source};
+use crate::plugin::Conn;
 use clap::Subcommand;
 use serde_json::json;
 use std::io::{BufRead, IsTerminal, Write};
+use std::time::Duration;
 use strata_dialect_api::{InspectOptions, PlanOptions};
 
 #[derive(Debug, Subcommand)]
@@ -51,6 +54,10 @@ pub enum SchemaCmd {
         /// Apply without asking.
         #[arg(long)]
         auto_approve: bool,
+        /// Do not run pre-migration checks: allows destroying data (a dropped
+        /// column or table that still holds rows).
+        #[arg(long)]
+        skip_checks: bool,
     },
     /// Drop every object in the database's scope, the revisions table included.
     Clean {
@@ -67,9 +74,7 @@ pub fn run(ctx: &Ctx, cmd: &SchemaCmd) -> Result<i32, Error> {
     match cmd {
         SchemaCmd::Inspect { url, schemas, exclude } => inspect(ctx, url, schemas, exclude),
         SchemaCmd::Diff { from, to, dev_url } => diff(ctx, from, to, dev_url),
-        SchemaCmd::Apply { url, to, dev_url, dry_run, auto_approve } => {
-            apply(ctx, url, to, dev_url, *dry_run, *auto_approve)
-        }
+        SchemaCmd::Apply { .. } => apply(ctx, cmd),
         SchemaCmd::Clean { url, auto_approve } => clean(ctx, url, *auto_approve),
     }
 }
@@ -152,14 +157,12 @@ fn confirm(question: &str) -> Result<bool, Error> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
-fn apply(
-    ctx: &Ctx,
-    url: &Option<String>,
-    to: &Option<String>,
-    dev_url: &Option<String>,
-    dry_run: bool,
-    auto_approve: bool,
-) -> Result<i32, Error> {
+fn apply(ctx: &Ctx, cmd: &SchemaCmd) -> Result<i32, Error> {
+    let SchemaCmd::Apply { url, to, dev_url, dry_run, auto_approve, skip_checks } = cmd else {
+        return Ok(2);
+    };
+    // The default of `migrate apply`'s --lock-timeout, until schema apply has the flag.
+    let lock_timeout = Duration::from_secs(10);
     let url = ctx.url(url)?;
     let to = to
         .clone()
@@ -167,29 +170,76 @@ fn apply(
         .ok_or_else(|| Error::Usage("required flag \"to\" not set (pass --to file://schema.sql)".into()))?;
     let to = Source::parse(&to);
     let mut conn = plan::open(&ctx.registry, &url)?;
-    let mut dev = dev_for(ctx, dev_url, &[&to], Some(&url))?;
-    let desired = plan::load_state(&ctx.registry, &to, dev.as_mut())?;
-    let current = plan::inspect_target(&mut conn, &InspectOptions::default())?;
+    // The migration lock, as migrate apply and down take it: planned and executed
+    // against a state no other run changes meanwhile.
+    conn.lock(exec::LOCK_APPLY, lock_timeout).map_err(db("acquiring database lock"))?;
+    let flags = (*dry_run, *auto_approve, *skip_checks);
+    let result = apply_locked(ctx, &mut conn, &url, &to, dev_url, flags);
+    let _ = conn.unlock(exec::LOCK_APPLY);
+    result
+}
+
+fn apply_locked(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    url: &str,
+    to: &Source,
+    dev_url: &Option<String>,
+    (dry_run, auto_approve, skip_checks): (bool, bool, bool),
+) -> Result<i32, Error> {
+    let mut dev = dev_for(ctx, dev_url, &[to], Some(url))?;
+    let desired = plan::load_state(&ctx.registry, to, dev.as_mut())?;
+    let current = plan::inspect_target(conn, &InspectOptions::default())?;
     let driver = conn.driver().clone();
-    let plan = plan::plan(&driver, &current, &desired, &conn.plan_options(false))?;
+    let plan = plan::plan(&driver, &current, &desired, &conn.plan_options(true))?;
     let pending: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
+    let (driver_name, redacted) = (driver.name().to_string(), conn.url().redacted());
     if plan.is_empty() {
         if ctx.out.json() {
-            ctx.out.print_json(&json!({ "Driver": driver.name(), "URL": conn.url().redacted(), "Changes": {} }));
+            ctx.out.print_json(&json!({ "Driver": driver_name, "URL": redacted, "Changes": {} }));
         } else {
             crate::outln!("Schema is synced, no changes to be made");
         }
         return Ok(0);
     }
+    // What the plan destroys and whether the data allows it, read now to show
+    // the user; the checks run again right before the statements they guard.
+    let destroys = plan::destructions(conn, &plan);
+    let (checks, failed) = if skip_checks {
+        (plan::skipped_checks(&plan.statements), None)
+    } else {
+        plan::run_checks(conn, &plan.statements)
+    };
     if !ctx.out.json() {
         crate::outln!("-- Planned Changes:");
         crate::out!("{}", plan::plan_sql(&plan, true));
+        for d in &destroys {
+            crate::outln!("-- destructive: {d}");
+        }
+        if skip_checks && !checks.is_empty() {
+            crate::outln!("-- pre-migration checks skipped (--skip-checks): the data above is destroyed");
+        }
+    }
+    let report = |applied: &[&str], error: Option<String>| {
+        json!({
+            "Driver": driver_name, "URL": redacted,
+            "Changes": { "Applied": applied, "Pending": pending, "Error": error },
+            "Destructive": destroys, "Checks": checks,
+        })
+    };
+    if let Some(message) = failed {
+        let err = plan::check_refusal(message);
+        if ctx.out.json() {
+            ctx.out.print_json(&report(&[], Some(err.to_string())));
+        }
+        return Err(err);
     }
     if dry_run {
         if ctx.out.json() {
-            ctx.out.print_json(
-                &json!({ "Driver": driver.name(), "URL": conn.url().redacted(), "Changes": { "Pending": pending } }),
-            );
+            ctx.out.print_json(&json!({
+                "Driver": driver_name, "URL": redacted, "Changes": { "Pending": pending },
+                "Destructive": destroys, "Checks": checks,
+            }));
         }
         return Ok(0);
     }
@@ -197,14 +247,11 @@ fn apply(
         crate::outln!("Aborted: nothing was changed.");
         return Ok(1);
     }
-    let result = plan::execute(&mut conn, &plan);
+    let result = plan::execute_guarded(conn, &plan, !skip_checks);
     if ctx.out.json() {
         let error = result.as_ref().err().map(ToString::to_string);
         let applied: Vec<&str> = if result.is_ok() { pending.clone() } else { Vec::new() };
-        ctx.out.print_json(&json!({
-            "Driver": driver.name(), "URL": conn.url().redacted(),
-            "Changes": { "Applied": applied, "Pending": pending, "Error": error },
-        }));
+        ctx.out.print_json(&report(&applied, error));
     }
     result.map(|()| 0)
 }

@@ -3,7 +3,7 @@ use crate::clock;
 use crate::dir::{Dir, File, Stmt};
 use crate::error::{Error, db};
 use crate::plugin::Conn;
-use crate::revisions::{History, HistoryStore, Revision, RevisionStore, TYPE_BASELINE, TYPE_EXECUTE};
+use crate::revisions::{FailedAttempt, History, HistoryStore, Revision, RevisionStore, TYPE_BASELINE, TYPE_EXECUTE};
 use serde::Serialize;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -308,19 +308,56 @@ fn apply_locked(
     let sum = crate::dir::HashFile::compute(files);
     for p in &pending {
         let outcome = run_file(conn, (&store, &history), dir, p, &sum, opts, &lex, progress);
-        let (file_report, failure) = outcome?;
+        let (file_report, failure) = match outcome {
+            Ok(done) => done,
+            Err(e) => {
+                if all {
+                    let _ = conn.rollback();
+                }
+                return Err(e);
+            }
+        };
         report.applied.push(file_report);
         if let Some(message) = failure {
             if all {
+                // One transaction for the run: nothing of it stays.
                 let _ = conn.rollback();
+                for f in &mut report.applied {
+                    f.applied.clear();
+                }
+                let stmt = p
+                    .stmts
+                    .iter()
+                    .find(|s| report.applied.last().and_then(|f| f.error.as_ref()).is_some_and(|e| e.stmt == s.text));
+                record_failure(conn, &history, p.file, stmt, &message)?;
+                report.error = Some(format!("{message} (rolled back: nothing of this run was applied)"));
+            } else {
+                report.error = Some(message);
             }
-            report.error = Some(message);
+            confirm_applied(conn, &store, &mut report)?;
             report.end = clock::rfc3339(SystemTime::now());
             return Ok(report);
         }
     }
-    if all {
-        conn.commit().map_err(db("committing the transaction"))?;
+    if all && let Err(e) = conn.commit() {
+        for f in &mut report.applied {
+            f.applied.clear();
+        }
+        report.error = Some(format!(
+            "committing the run: {} (rolled back: nothing of this run was applied)",
+            strata_dialect_api::mask(&e.message)
+        ));
+        report.end = clock::rfc3339(SystemTime::now());
+        return Ok(report);
+    }
+    confirm_applied(conn, &store, &mut report)?;
+    if report.error.is_some() {
+        report.end = clock::rfc3339(SystemTime::now());
+        return Ok(report);
+    }
+    // The run succeeded: an earlier rolled-back attempt is history.
+    if history.exists(conn)? {
+        history.clear_failure(conn)?;
     }
     report.end = clock::rfc3339(SystemTime::now());
     report.message = match report.current.as_str() {
@@ -457,7 +494,79 @@ fn run_file(
     if mode == TxMode::File {
         conn.begin().map_err(db("starting a transaction"))?;
     }
-    store.write(conn, &rev)?;
+    let ran = run_stmts(conn, (store, history), p, &mut rev, &texts, mode, timer, &mut out, progress);
+    let failed = match ran {
+        Ok(None) if mode == TxMode::File => match conn.commit() {
+            Ok(()) => None,
+            Err(e) => Some((
+                None,
+                format!(
+                    "committing version {}: {} (rolled back)",
+                    file.version(),
+                    strata_dialect_api::mask(&e.message)
+                ),
+            )),
+        },
+        Ok(None) => None,
+        Ok(Some((stmt, text))) => {
+            let location = format!("{}:{}", dir.path().join(file.name()).display(), stmt.line);
+            let message =
+                format!("{location}: executing statement {:?} from version {:?}: {text}", stmt.text, file.version());
+            Some((Some((stmt, text)), message))
+        }
+        Err(e) => Some((None, e.to_string())),
+    };
+    if let Some((stmt, message)) = failed {
+        out.end = clock::rfc3339(SystemTime::now());
+        match mode {
+            TxMode::None => {
+                // Statements before the failed one stay applied: the revision
+                // says how far the file got, and the next run resumes there.
+                if let Some((stmt, text)) = stmt {
+                    rev.error = Some(text);
+                    rev.error_stmt = Some(stmt.text.clone());
+                    rev.execution_time = nanos(timer);
+                    store.write(conn, &rev)?;
+                }
+            }
+            TxMode::File => {
+                // Nothing of the file stays, so no revision may say otherwise
+                // (a partial revision would block removing or fixing the file).
+                // The attempt is kept beside it for `migrate status`.
+                let _ = conn.rollback();
+                record_failure(conn, history, file, stmt.as_ref().map(|(s, _)| s), &message)?;
+            }
+            // The caller rolls the whole run back and records the attempt.
+            TxMode::All => {}
+        }
+        return Ok((out, Some(message)));
+    }
+    progress.file_done(timer.elapsed());
+    out.end = clock::rfc3339(SystemTime::now());
+    Ok((out, None))
+}
+
+fn nanos(timer: Instant) -> i64 {
+    i64::try_from(timer.elapsed().as_nanos()).unwrap_or(i64::MAX)
+}
+
+/// Runs a file's statements from `p.start`, writing the revision as it goes
+/// (after each statement when nothing else would keep the progress). Returns
+/// the statement that failed and its error.
+#[allow(clippy::too_many_arguments)]
+fn run_stmts(
+    conn: &mut Conn,
+    (store, history): (&RevisionStore, &HistoryStore),
+    p: &Pending,
+    rev: &mut Revision,
+    texts: &[&str],
+    mode: TxMode,
+    timer: Instant,
+    out: &mut AppliedFile,
+    progress: &mut dyn Progress,
+) -> Result<Option<(Stmt, String)>, Error> {
+    let file = p.file;
+    store.write(conn, rev)?;
     // Kept so that `migrate down` can replay this version without its file.
     history.write(
         conn,
@@ -470,54 +579,72 @@ fn run_file(
     )?;
     for (i, stmt) in p.stmts.iter().enumerate().skip(p.start) {
         progress.stmt(&stmt.text);
-        match conn.exec(&stmt.text, Vec::new()) {
-            Ok(_) => {
-                out.applied.push(stmt.text.clone());
-                rev.applied = i64::try_from(i + 1).unwrap_or(i64::MAX);
-                rev.partial_hashes = Some(crate::dir::partial_hashes(&texts[..=i]));
-                rev.execution_time = i64::try_from(timer.elapsed().as_nanos()).unwrap_or(i64::MAX);
-                if mode == TxMode::None {
-                    store.write(conn, &rev)?;
-                }
-            }
-            Err(e) => {
-                let text = strata_dialect_api::mask(&e.message);
-                progress.stmt_error(&text);
-                out.error = Some(StmtError { stmt: stmt.text.clone(), text: text.clone() });
-                if mode == TxMode::File {
-                    // The file's statements rolled back with it: record the
-                    // attempt outside the transaction so status shows it.
-                    let _ = conn.rollback();
-                    rev.applied = i64::try_from(p.start).unwrap_or(0);
-                    rev.partial_hashes = (p.start > 0).then(|| crate::dir::partial_hashes(&texts[..p.start]));
-                }
-                rev.error = Some(text.clone());
-                rev.error_stmt = Some(stmt.text.clone());
-                rev.execution_time = i64::try_from(timer.elapsed().as_nanos()).unwrap_or(i64::MAX);
-                if mode != TxMode::All {
-                    store.write(conn, &rev)?;
-                }
-                out.end = clock::rfc3339(SystemTime::now());
-                let location = format!("{}:{}", dir.path().join(file.name()).display(), stmt.line);
-                return Ok((
-                    out,
-                    Some(format!(
-                        "{location}: executing statement {:?} from version {:?}: {text}",
-                        stmt.text,
-                        file.version()
-                    )),
-                ));
-            }
+        if let Err(e) = conn.exec(&stmt.text, Vec::new()) {
+            let text = strata_dialect_api::mask(&e.message);
+            progress.stmt_error(&text);
+            out.error = Some(StmtError { stmt: stmt.text.clone(), text: text.clone() });
+            return Ok(Some((stmt.clone(), text)));
+        }
+        out.applied.push(stmt.text.clone());
+        rev.applied = i64::try_from(i + 1).unwrap_or(i64::MAX);
+        rev.partial_hashes = Some(crate::dir::partial_hashes(&texts[..=i]));
+        rev.execution_time = nanos(timer);
+        if mode == TxMode::None {
+            store.write(conn, rev)?;
         }
     }
     rev.applied = rev.total;
     rev.partial_hashes = None;
-    rev.execution_time = i64::try_from(timer.elapsed().as_nanos()).unwrap_or(i64::MAX);
-    store.write(conn, &rev)?;
-    if mode == TxMode::File {
-        conn.commit().map_err(db("committing the transaction"))?;
+    rev.execution_time = nanos(timer);
+    store.write(conn, rev)?;
+    Ok(None)
+}
+
+/// Keeps a rolled-back file's failure for `migrate status`, outside any
+/// transaction. Strata's history table is created for it if needed.
+fn record_failure(
+    conn: &mut Conn,
+    history: &HistoryStore,
+    file: &File,
+    stmt: Option<&Stmt>,
+    message: &str,
+) -> Result<(), Error> {
+    history.ensure(conn)?;
+    history.record_failure(
+        conn,
+        &FailedAttempt {
+            version: file.version().into(),
+            name: file.name().into(),
+            stmt: stmt.map(|s| s.text.clone()).unwrap_or_default(),
+            error: message.into(),
+            at: clock::rfc3339(SystemTime::now()),
+        },
+    )
+}
+
+/// "ok" is a fact: re-reads the revisions and checks that every file the run
+/// reports as applied is recorded complete. Sets the report's error otherwise.
+fn confirm_applied(conn: &mut Conn, store: &RevisionStore, report: &mut ApplyReport) -> Result<(), Error> {
+    if report.dry_run {
+        return Ok(());
     }
-    progress.file_done(timer.elapsed());
-    out.end = clock::rfc3339(SystemTime::now());
-    Ok((out, None))
+    let after = store.read(conn)?;
+    let missing: Vec<&str> = report
+        .applied
+        .iter()
+        .filter(|f| f.error.is_none() && !f.applied.is_empty())
+        .filter(|f| !after.iter().any(|r| r.version == f.file.version && !r.is_partial()))
+        .map(|f| f.file.version.as_str())
+        .collect();
+    if !missing.is_empty() {
+        let message = format!(
+            "the run reported version(s) {} as applied, but the revisions table does not record them: the database did not keep the changes",
+            missing.join(", ")
+        );
+        report.error = Some(match report.error.take() {
+            Some(e) => format!("{e}; {message}"),
+            None => message,
+        });
+    }
+    Ok(())
 }

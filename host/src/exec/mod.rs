@@ -18,6 +18,8 @@ pub trait Progress {
     fn checks_start(&mut self, _version: &str, _reverting: bool) {}
     /// One assertion ran.
     fn check(&mut self, _sql: &str, _ok: bool) {}
+    /// A check guarding the next statement ran (inside a file, not before it).
+    fn guard(&mut self, _sql: &str, _ok: bool) {}
     /// The checks finished.
     fn checks_done(&mut self, _elapsed: std::time::Duration, _failed: usize) {}
     /// A file is about to run (`reverting` for `migrate down`).

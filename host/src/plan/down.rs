@@ -175,7 +175,9 @@ struct Step {
     description: String,
     name: String,
     statements: Vec<String>,
-    checks: Vec<PreCheck>,
+    /// Pre-migration checks with the index of the statement each guards; a
+    /// check runs immediately before its statement (index 0: before the step).
+    checks: Vec<(usize, PreCheck)>,
     source: &'static str,
     /// Statements of `statements` an interrupted run already executed.
     done: usize,
@@ -334,7 +336,10 @@ fn down_locked(
             .iter()
             .find(|f| f.version() == rev.version)
             .map_or_else(|| rev.version.clone(), |f| f.name().to_string());
-        let checks: Vec<PreCheck> = plan.statements.iter().flat_map(|s| s.checks.clone()).collect();
+        // A computed plan's checks read the state before the version's revert,
+        // so they guard the step as a whole: they run before its first statement.
+        let checks: Vec<(usize, PreCheck)> =
+            plan.statements.iter().flat_map(|s| s.checks.iter().cloned().map(|c| (0, c))).collect();
         let transactional = plan.transactional();
         let mut step = Step {
             version: rev.version.clone(),
@@ -384,8 +389,21 @@ fn down_locked(
                     if let Some((from, to)) = pairs.get(&idx) {
                         undo(&mut want, from, to);
                     }
-                    dev.exec_all(&format!("down.sql of version {}", step.version), &down)?;
-                    let got = dev.inspect()?;
+                    // Run it one statement at a time: what each statement does to
+                    // the schema is planned with checks, and those checks guard
+                    // that statement when the down runs for real.
+                    let mut got = dev.inspect()?;
+                    let mut checks = Vec::new();
+                    for (k, stmt) in down.iter().enumerate() {
+                        dev.exec_all(
+                            &format!("down.sql of version {} (statement {})", step.version, k + 1),
+                            std::slice::from_ref(stmt),
+                        )?;
+                        let after = dev.inspect()?;
+                        let plan = plan_diff(&driver, &got, &after, &conn.plan_options(true))?;
+                        checks.extend(plan.statements.into_iter().flat_map(|s| s.checks).map(|c| (k, c)));
+                        got = after;
+                    }
                     let diff = super::diff(&driver, &got, &want)?;
                     if !diff.is_empty() {
                         let missing = driver
@@ -402,6 +420,7 @@ fn down_locked(
                         )));
                     }
                     step.statements = down;
+                    step.checks = checks;
                     step.source = "down.sql";
                     step.transactional = true;
                 }
@@ -437,58 +456,17 @@ fn down_locked(
         true,
     );
 
-    // Checks: all of them, before any statement runs.
-    let mut failed_check: Option<String> = None;
-    for step in &steps {
-        if step.checks.is_empty() {
-            continue;
-        }
-        if opts.skip_checks {
-            for c in &step.checks {
-                report.checks.push(CheckOutcome {
-                    version: step.version.clone(),
-                    stmt: c.sql.clone(),
-                    reason: c.reason.clone(),
-                    ok: None,
-                    error: None,
-                });
-            }
-            continue;
-        }
-        progress.checks_start(&step.version, true);
-        let timer = Instant::now();
-        let mut failures = 0;
-        for c in &step.checks {
-            let (ok, error) = match conn.query(&c.sql, Vec::new()) {
-                Ok(rows) => (truthy(&rows), None),
-                Err(e) => (false, Some(strata_dialect_api::mask(&e.message))),
-            };
-            progress.check(&c.sql, ok);
-            if !ok {
-                failures += 1;
-                failed_check.get_or_insert_with(|| {
-                    format!("check before reverting version {} failed: {} ({})", step.version, c.reason, c.sql)
-                });
-            }
-            report.checks.push(CheckOutcome {
-                version: step.version.clone(),
-                stmt: c.sql.clone(),
-                reason: c.reason.clone(),
-                ok: Some(ok),
-                error,
-            });
-        }
-        progress.checks_done(timer.elapsed(), failures);
-    }
-    if let Some(message) = failed_check {
-        return Ok(refuse(
-            report,
-            format!("{message}; nothing was executed"),
-            "remove or move the data first, or pass --skip-checks to revert anyway".into(),
-        ));
-    }
-
     if opts.dry_run {
+        // Nothing runs, so every check reads the current state: exact for the
+        // checks before a step; a check guarding a later statement of a
+        // down.sql depends on the statements before it and is only listed.
+        if let Some(message) = run_upfront_checks(conn, &steps, opts.skip_checks, true, &mut report, progress) {
+            return Ok(refuse(
+                report,
+                format!("{message}; nothing was executed, nothing was changed"),
+                CHECK_HINT.into(),
+            ));
+        }
         for step in &steps {
             progress.file_start(&step.version, true);
             for stmt in &step.statements[step.done..] {
@@ -501,15 +479,55 @@ fn down_locked(
         return Ok(report);
     }
 
+    // Strata's history table is optional (a database Atlas migrated has none):
+    // learn whether it exists before any transaction, where a failed probe
+    // would abort the transaction.
+    let has_history = history_store.exists(conn)?;
     let tx = driver.manifest.capabilities.transactional_ddl && steps.iter().all(|s| s.transactional);
+    let ctx = ExecCtx { store: &store, history: &history_store, has_history, skip_checks: opts.skip_checks };
     if tx {
-        execute_in_transaction(conn, &store, &history_store, &steps, &mut report, progress)?;
+        execute_in_transaction(conn, &ctx, &steps, &mut report, progress)?;
     } else {
+        if let Some(message) = run_upfront_checks(conn, &steps, opts.skip_checks, false, &mut report, progress) {
+            return Ok(refuse(
+                report,
+                format!("{message}; nothing was executed, nothing was changed"),
+                CHECK_HINT.into(),
+            ));
+        }
         history_store.ensure(conn)?;
-        execute_stepwise(conn, &store, &history_store, &history, &steps, &mut report, progress)?;
+        execute_stepwise(conn, &ctx, &history, &steps, &mut report, progress)?;
+    }
+    if report.status == "APPLIED" {
+        confirm_reverted(conn, &store, &steps, &mut report)?;
     }
     report.end = clock::rfc3339(SystemTime::now());
     Ok(report)
+}
+
+const CHECK_HINT: &str = "remove or move the data first, or pass --skip-checks to revert anyway";
+
+/// "ok" is a fact: after the commit, the revisions table must no longer hold
+/// any reverted version. Anything else is a failure, whatever the database said.
+fn confirm_reverted(
+    conn: &mut Conn,
+    store: &RevisionStore,
+    steps: &[Step],
+    report: &mut DownReport,
+) -> Result<(), Error> {
+    let after = store.read(conn)?;
+    let left: Vec<&str> =
+        steps.iter().filter(|s| after.iter().any(|r| r.version == s.version)).map(|s| s.version.as_str()).collect();
+    if !left.is_empty() {
+        report.status = "FAILED".into();
+        report.error = Some(format!(
+            "the revert reported success but the revisions table still records version(s) {}: the database did not keep the changes",
+            left.join(", ")
+        ));
+        return Ok(());
+    }
+    report.target = after.last().map(|r| r.version.clone()).unwrap_or_default();
+    Ok(())
 }
 
 fn refuse(mut report: DownReport, message: String, hint: String) -> DownReport {
@@ -709,44 +727,182 @@ fn undo(state: &mut Realm, from: &Realm, to: &Realm) {
     }
 }
 
+/// What executing a revert needs besides the connection.
+struct ExecCtx<'a> {
+    store: &'a RevisionStore,
+    history: &'a HistoryStore,
+    /// Whether Strata's history table exists on the target.
+    has_history: bool,
+    skip_checks: bool,
+}
+
+/// Runs the checks guarding the start of every step (all of them, before any
+/// statement): for dry runs and for dialects that cannot put them inside one
+/// transaction. Returns the first failure.
+fn run_upfront_checks(
+    conn: &mut Conn,
+    steps: &[Step],
+    skip: bool,
+    dry_run: bool,
+    report: &mut DownReport,
+    progress: &mut dyn Progress,
+) -> Option<String> {
+    let mut failed = None;
+    for step in steps {
+        let (now, later): (Vec<_>, Vec<_>) = step.checks.iter().partition(|(k, _)| *k <= step.done);
+        if dry_run {
+            for (k, c) in later {
+                report.checks.push(CheckOutcome {
+                    version: step.version.clone(),
+                    stmt: c.sql.clone(),
+                    reason: format!("{} (evaluated before statement {} runs)", c.reason, k + 1),
+                    ok: None,
+                    error: None,
+                });
+            }
+        }
+        let now: Vec<PreCheck> = now.into_iter().map(|(_, c)| c.clone()).collect();
+        if let Some(message) = run_checks(conn, &step.version, &now, skip, true, report, progress) {
+            failed.get_or_insert(message);
+        }
+    }
+    failed
+}
+
+/// Evaluates `checks` guarding part of a version's revert, recording each
+/// outcome. `block` prints them as a block before the step; otherwise inline,
+/// before the statement they guard. Returns the failure, if any.
+fn run_checks(
+    conn: &mut Conn,
+    version: &str,
+    checks: &[PreCheck],
+    skip: bool,
+    block: bool,
+    report: &mut DownReport,
+    progress: &mut dyn Progress,
+) -> Option<String> {
+    if checks.is_empty() {
+        return None;
+    }
+    if skip {
+        for c in checks {
+            report.checks.push(CheckOutcome {
+                version: version.into(),
+                stmt: c.sql.clone(),
+                reason: c.reason.clone(),
+                ok: None,
+                error: None,
+            });
+        }
+        return None;
+    }
+    if block {
+        progress.checks_start(version, true);
+    }
+    let timer = Instant::now();
+    let mut failures = 0;
+    let mut failed = None;
+    for c in checks {
+        let (ok, error) = match conn.query(&c.sql, Vec::new()) {
+            Ok(rows) => (truthy(&rows), None),
+            Err(e) => (false, Some(strata_dialect_api::mask(&e.message))),
+        };
+        if block {
+            progress.check(&c.sql, ok);
+        } else {
+            progress.guard(&c.sql, ok);
+        }
+        if !ok {
+            failures += 1;
+            failed.get_or_insert_with(|| {
+                let why = error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
+                format!("check before reverting version {version} failed: {} ({}){why}", c.reason, c.sql)
+            });
+        }
+        report.checks.push(CheckOutcome {
+            version: version.into(),
+            stmt: c.sql.clone(),
+            reason: c.reason.clone(),
+            ok: Some(ok),
+            error,
+        });
+    }
+    if block {
+        progress.checks_done(timer.elapsed(), failures);
+    }
+    failed
+}
+
+/// Transactional dialects: one transaction for every statement, the checks
+/// guarding them (evaluated right before their statements, so nothing can slip
+/// in between a passing check and its DROP) and the bookkeeping. Any failure
+/// rolls everything back.
 fn execute_in_transaction(
     conn: &mut Conn,
-    store: &RevisionStore,
-    history: &HistoryStore,
+    ctx: &ExecCtx<'_>,
     steps: &[Step],
     report: &mut DownReport,
     progress: &mut dyn Progress,
 ) -> Result<(), Error> {
     conn.begin().map_err(db("starting a transaction"))?;
     let mut reverted = Vec::new();
-    for step in steps {
-        let (file, failed) = run_step(conn, step, progress, |_, _| Ok(()))?;
-        reverted.push(file);
-        if let Some(message) = failed {
-            let _ = conn.rollback();
-            // All or nothing: nothing of this run stays, so report nothing as applied.
-            for f in &mut reverted {
-                f.applied.clear();
+    let outcome = (|| -> Result<Option<(Failure, String)>, Error> {
+        for step in steps {
+            let (file, failed) = run_step(conn, step, ctx.skip_checks, true, report, progress, |_, _| Ok(()))?;
+            reverted.push(file);
+            if let Some(failure) = failed {
+                return Ok(Some(failure));
             }
-            report.reverted = reverted;
-            report.status = "FAILED".into();
-            report.error = Some(format!("{message} (rolled back: nothing was changed)"));
-            return Ok(());
+            ctx.store.delete(conn, &step.version)?;
+            if ctx.has_history {
+                ctx.history.delete(conn, &step.version)?;
+            }
         }
-        store.delete(conn, &step.version)?;
-        // Atlas-migrated databases have no history table; deleting from it is then moot.
-        let _ = history.delete(conn, &step.version);
+        Ok(None)
+    })();
+    let failure = match outcome {
+        Ok(None) => match conn.commit() {
+            Ok(()) => None,
+            Err(e) => {
+                Some((Failure::Statement, format!("committing the revert: {}", strata_dialect_api::mask(&e.message))))
+            }
+        },
+        Ok(Some(failure)) => {
+            let _ = conn.rollback();
+            Some(failure)
+        }
+        Err(e) => {
+            let _ = conn.rollback();
+            Some((Failure::Statement, e.to_string()))
+        }
+    };
+    if let Some((kind, message)) = failure {
+        // All or nothing: nothing of this run stays, so report nothing as applied.
+        for f in &mut reverted {
+            f.applied.clear();
+        }
+        report.reverted = reverted;
+        match kind {
+            Failure::Check => {
+                report.status = "REFUSED".into();
+                report.hint = Some(CHECK_HINT.into());
+            }
+            Failure::Statement => report.status = "FAILED".into(),
+        }
+        report.error = Some(format!("{message} (rolled back: nothing was changed)"));
+        return Ok(());
     }
-    conn.commit().map_err(db("committing the transaction"))?;
     report.reverted = reverted;
     report.status = "APPLIED".into();
     Ok(())
 }
 
+/// Dialects without transactional DDL: version by version, statement by
+/// statement, recording progress so that running the command again finishes
+/// an interrupted revert.
 fn execute_stepwise(
     conn: &mut Conn,
-    store: &RevisionStore,
-    history: &HistoryStore,
+    ctx: &ExecCtx<'_>,
     known: &BTreeMap<String, History>,
     steps: &[Step],
     report: &mut DownReport,
@@ -762,38 +918,52 @@ fn execute_stepwise(
         // running the same command again.
         entry.down_statements = Some(step.statements.clone());
         entry.down_applied = step.done;
-        history.write(conn, &entry)?;
-        let (file, failed) = run_step(conn, step, progress, |conn, ran| {
+        ctx.history.write(conn, &entry)?;
+        let (file, failed) = run_step(conn, step, ctx.skip_checks, false, report, progress, |conn, ran| {
             entry.down_applied = ran;
-            history.write(conn, &entry)
+            ctx.history.write(conn, &entry)
         })?;
         let ran = step.done + file.applied.len();
         report.reverted.push(file);
-        if let Some(message) = failed {
-            report.status = "FAILED".into();
+        if let Some((kind, message)) = failed {
+            report.status = if kind == Failure::Check { "REFUSED" } else { "FAILED" }.into();
             report.error = Some(format!("{message}; {ran} of {} statements ran", step.statements.len()));
             report.hint =
                 Some("fix the cause, then run the same command again: it continues where this run stopped".into());
             return Ok(());
         }
-        store.delete(conn, &step.version)?;
-        history.delete(conn, &step.version)?;
+        ctx.store.delete(conn, &step.version)?;
+        ctx.history.delete(conn, &step.version)?;
     }
     report.status = "APPLIED".into();
     Ok(())
 }
 
-/// Runs one step's statements from where an earlier run stopped, calling
-/// `after_each` with the count run so far after every statement. Returns what
-/// ran and, when a statement failed, the message.
+/// Why a step stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    /// A pre-migration check did not hold.
+    Check,
+    /// A statement failed.
+    Statement,
+}
+
+/// Runs one step's statements from where an earlier run stopped, each after
+/// the checks guarding it (`all_checks`: also those before the step, which the
+/// stepwise path ran up front), calling `after_each` with the count run so far
+/// after every statement. Returns what ran and, when a check or statement
+/// failed, why.
+#[allow(clippy::too_many_arguments)]
 fn run_step(
     conn: &mut Conn,
     step: &Step,
+    skip_checks: bool,
+    all_checks: bool,
+    report: &mut DownReport,
     progress: &mut dyn Progress,
     mut after_each: impl FnMut(&mut Conn, usize) -> Result<(), Error>,
-) -> Result<(RevertedFile, Option<String>), Error> {
+) -> Result<(RevertedFile, Option<(Failure, String)>), Error> {
     let timer = Instant::now();
-    progress.file_start(&step.version, true);
     let mut file = RevertedFile {
         version: step.version.clone(),
         description: step.description.clone(),
@@ -803,7 +973,24 @@ fn run_step(
         skipped: step.done,
         error: None,
     };
+    let guarding =
+        |k: usize| -> Vec<PreCheck> { step.checks.iter().filter(|(i, _)| *i == k).map(|(_, c)| c.clone()).collect() };
+    if all_checks {
+        let before: Vec<PreCheck> =
+            step.checks.iter().filter(|(i, _)| *i <= step.done).map(|(_, c)| c.clone()).collect();
+        if let Some(message) = run_checks(conn, &step.version, &before, skip_checks, true, report, progress) {
+            file.end = clock::rfc3339(SystemTime::now());
+            return Ok((file, Some((Failure::Check, message))));
+        }
+    }
+    progress.file_start(&step.version, true);
     for (j, stmt) in step.statements.iter().enumerate().skip(step.done) {
+        if j > step.done
+            && let Some(message) = run_checks(conn, &step.version, &guarding(j), skip_checks, false, report, progress)
+        {
+            file.end = clock::rfc3339(SystemTime::now());
+            return Ok((file, Some((Failure::Check, message))));
+        }
         progress.stmt(stmt);
         if let Err(e) = conn.exec(stmt, Vec::new()) {
             let text = strata_dialect_api::mask(&e.message);
@@ -811,7 +998,7 @@ fn run_step(
             file.error = Some(crate::exec::StmtError { stmt: stmt.clone(), text: text.clone() });
             file.end = clock::rfc3339(SystemTime::now());
             let message = format!("reverting version {}: statement {stmt:?} failed: {text}", step.version);
-            return Ok((file, Some(message)));
+            return Ok((file, Some((Failure::Statement, message))));
         }
         file.applied.push(stmt.clone());
         after_each(conn, j + 1)?;

@@ -17,7 +17,7 @@ use crate::error::{Error, db};
 use crate::plugin::{Conn, Driver, Registry};
 use crate::revisions::{HISTORY_TABLE, TABLE};
 use std::path::{Path, PathBuf};
-use strata_dialect_api::{Change, DbUrl, DiffOptions, InspectOptions, Plan, PlanOptions, Realm};
+use strata_dialect_api::{Change, DbUrl, DiffOptions, InspectOptions, Plan, PlanOptions, Realm, Statement};
 
 /// The dev database used when none is given for SQLite: embedded, in memory.
 pub const EMBEDDED_DEV: &str = "sqlite://dev?mode=memory";
@@ -72,6 +72,8 @@ pub fn inspect_target(conn: &mut Conn, options: &InspectOptions) -> Result<Realm
     realm.schemas.retain_mut(|schema| {
         let before = schema.tables.len();
         schema.tables.retain(|t| !ours(&t.name));
+        // Triggers a team put on the bookkeeping tables are not the user's schema either.
+        schema.triggers.retain(|t| !ours(&t.table));
         let only_ours = schema.tables.len() < before && schema.is_empty();
         let default =
             bound.as_deref() == Some(schema.name.as_str()) || matches!(schema.name.as_str(), "public" | "main");
@@ -379,14 +381,96 @@ pub fn clean(conn: &mut Conn) -> Result<Plan, Error> {
 /// # Errors
 /// When a statement fails (after rolling back where possible).
 pub fn execute(conn: &mut Conn, plan: &Plan) -> Result<(), Error> {
+    execute_guarded(conn, plan, false)
+}
+
+/// A pre-migration check of a plan's statement and its outcome.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PlanCheck {
+    /// The assertion.
+    pub stmt: String,
+    /// Why it exists, e.g. `column "c" of table "t" is empty`.
+    pub reason: String,
+    /// Whether it held (absent when checks were skipped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ok: Option<bool>,
+    /// The error, when it failed to run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The checks guarding `stmts`, not run (what `--skip-checks` reports).
+pub fn skipped_checks(stmts: &[Statement]) -> Vec<PlanCheck> {
+    stmts
+        .iter()
+        .flat_map(|s| &s.checks)
+        .map(|c| PlanCheck { stmt: c.sql.clone(), reason: c.reason.clone(), ok: None, error: None })
+        .collect()
+}
+
+/// Runs the pre-migration checks of `stmts` on `conn`: every outcome, and the
+/// refusal message of the first that did not hold.
+pub fn run_checks(conn: &mut Conn, stmts: &[Statement]) -> (Vec<PlanCheck>, Option<String>) {
+    let mut out = Vec::new();
+    let mut failed = None;
+    for stmt in stmts {
+        for c in &stmt.checks {
+            let (ok, error) = match conn.query(&c.sql, Vec::new()) {
+                Ok(rows) => (crate::exec::truthy(&rows), None),
+                Err(e) => (false, Some(strata_dialect_api::mask(&e.message))),
+            };
+            if !ok && failed.is_none() {
+                let loss = if stmt.destructive { "data would be lost: " } else { "" };
+                failed = Some(match &error {
+                    Some(e) => format!("{loss}pre-migration check could not run: {} ({}): {e}", c.reason, c.sql),
+                    None => format!("{loss}pre-migration check failed: expected {} ({})", c.reason, c.sql),
+                });
+            }
+            out.push(PlanCheck { stmt: c.sql.clone(), reason: c.reason.clone(), ok: Some(ok), error });
+        }
+    }
+    (out, failed)
+}
+
+/// A refusal because a pre-migration check did not hold (`message` from [`run_checks`]).
+pub fn check_refusal(message: String) -> Error {
+    Error::refused(
+        format!("{message}; nothing was executed"),
+        "move or remove the data first, or pass --skip-checks to destroy it",
+    )
+}
+
+/// Runs a plan like [`execute`], each statement's pre-migration checks first
+/// when `checks`. In a transaction they run inside it, right before the
+/// statement they guard, so nothing can change the data between check and
+/// statement; a failure rolls everything back. Without a transaction every
+/// check runs before the first statement, since nothing could be undone.
+///
+/// # Errors
+/// [`Error::Refused`] when a check fails (nothing executed); otherwise as [`execute`].
+pub fn execute_guarded(conn: &mut Conn, plan: &Plan, checks: bool) -> Result<(), Error> {
     if plan.is_empty() {
         return Ok(());
     }
     let tx = conn.driver().manifest.capabilities.transactional_ddl && plan.transactional();
+    if checks
+        && !tx
+        && let (_, Some(message)) = run_checks(conn, &plan.statements)
+    {
+        return Err(check_refusal(message));
+    }
     if tx {
         conn.begin().map_err(db("starting a transaction"))?;
     }
     for stmt in &plan.statements {
+        if checks
+            && tx
+            && let (_, Some(message)) = run_checks(conn, std::slice::from_ref(stmt))
+        {
+            let _ = conn.rollback();
+            return Err(check_refusal(message));
+        }
         if let Err(e) = conn.exec(&stmt.sql, Vec::new()) {
             if tx {
                 let _ = conn.rollback();
@@ -403,6 +487,93 @@ pub fn execute(conn: &mut Conn, plan: &Plan) -> Result<(), Error> {
         conn.commit().map_err(db("committing the transaction"))?;
     }
     Ok(())
+}
+
+/// What one destructive statement of a plan destroys.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Destruction {
+    /// The statement.
+    pub statement: String,
+    /// What it destroys, e.g. `drops column users.email`.
+    pub what: String,
+    /// Rows that hold what is destroyed (a table's rows, a column's non-NULL
+    /// values); absent when they could not be counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u64>,
+    /// True when `rows` counts a column's values rather than a table's rows.
+    #[serde(skip)]
+    pub column: bool,
+}
+
+impl std::fmt::Display for Destruction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.what)?;
+        match (self.rows, self.column) {
+            (Some(1), true) => write!(f, " (1 row holds a value)"),
+            (Some(n), true) => write!(f, " ({n} rows hold a value)"),
+            (Some(1), false) => write!(f, " (1 row)"),
+            (Some(n), false) => write!(f, " ({n} rows)"),
+            (None, _) => Ok(()),
+        }
+    }
+}
+
+/// What the destructive statements of `plan` destroy, with the rows at stake
+/// counted on `conn` (for the user to read; the checks are what refuse).
+pub fn destructions(conn: &mut Conn, plan: &Plan) -> Vec<Destruction> {
+    use strata_dialect_api::TableChange;
+    let qualify = conn.plan_options(false).qualify;
+    let mut out: Vec<Destruction> = Vec::new();
+    for stmt in plan.statements.iter().filter(|s| s.destructive) {
+        // (schema, table, column) of what the statement's change drops.
+        let mut targets: Vec<(&str, &str, Option<&str>)> = Vec::new();
+        match plan.changes.get(stmt.source) {
+            Some(Change::DropTable { schema, table }) => targets.push((schema, &table.name, None)),
+            Some(Change::ModifyTable { schema, from, changes, .. }) => {
+                for change in changes {
+                    if let TableChange::DropColumn { column } = change {
+                        targets.push((schema, &from.name, Some(&column.name)));
+                    }
+                }
+            }
+            _ => {}
+        }
+        if targets.is_empty() {
+            let what = if stmt.comment.is_empty() { stmt.sql.clone() } else { stmt.comment.clone() };
+            out.push(Destruction { statement: stmt.sql.clone(), what, rows: None, column: false });
+        }
+        for (schema, table, column) in targets {
+            let what = match column {
+                Some(c) => format!("drops column {table}.{c}"),
+                None => format!("drops table {table}"),
+            };
+            // A rebuild drops the same column through several statements: once is enough.
+            if out.iter().any(|d| d.what == what) {
+                continue;
+            }
+            let rows = count_rows(conn, qualify.then_some(schema), table, column);
+            out.push(Destruction { statement: stmt.sql.clone(), what, rows, column: column.is_some() });
+        }
+    }
+    out
+}
+
+/// Rows of a table, or its rows where `column` holds a value; `None` when the
+/// query cannot be written or run.
+fn count_rows(conn: &mut Conn, schema: Option<&str>, table: &str, column: Option<&str>) -> Option<u64> {
+    let driver = conn.driver().clone();
+    let request =
+        strata_dialect_api::RenderRequest::QualifiedTable { schema: schema.map(String::from), name: table.into() };
+    let strata_dialect_api::RenderReply::Text { text: qualified } = driver.render(&request).ok()? else {
+        return None;
+    };
+    let filter = match column {
+        Some(c) => format!(" WHERE {} IS NOT NULL", driver.quote(c).ok()?),
+        None => String::new(),
+    };
+    let rows = conn.query(&format!("SELECT count(*) FROM {qualified}{filter}"), Vec::new()).ok()?;
+    rows.rows.first()?.first()?.as_deref()?.trim().parse().ok()
 }
 
 /// Renders a plan as SQL text, one statement per line group, `;`-terminated.

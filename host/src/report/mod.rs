@@ -203,6 +203,16 @@ impl Progress for TextProgress {
         }
     }
 
+    fn guard(&mut self, sql: &str, ok: bool) {
+        if ok {
+            self.checks_ok += 1;
+        } else {
+            self.checks_failed += 1;
+        }
+        let result = if ok { self.out.paint("32", "ok") } else { self.out.paint("31", "assertion failed") };
+        self.line(&format!("    -- check: {} ({result})", indent_stmt(sql)));
+    }
+
     fn checks_done(&mut self, elapsed: Duration, failed: usize) {
         if failed == 0 {
             self.line(&format!("  -- {} ({})\n", self.out.paint("32", "ok"), go_duration(elapsed)));

@@ -26,6 +26,28 @@ pub struct History {
     pub down_applied: usize,
 }
 
+/// The key of the row recording the last failed attempt of a file whose
+/// transaction rolled back. A leading dot never starts a version (Atlas keeps
+/// its own `.atlas_cloud_identifier` row the same way).
+const FAILED_ATTEMPT: &str = ".strata_failed_attempt";
+
+/// A file that failed and was rolled back: not a revision (nothing of it is
+/// applied, so it blocks nothing), kept so `migrate status` can show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FailedAttempt {
+    /// The file's version.
+    pub version: String,
+    /// The file's name.
+    pub name: String,
+    /// The statement that failed.
+    pub stmt: String,
+    /// The error.
+    pub error: String,
+    /// When it failed (RFC 3339).
+    pub at: String,
+}
+
 /// Reads and writes the history table over one connection.
 pub struct HistoryStore {
     table: String,
@@ -57,6 +79,19 @@ impl HistoryStore {
         Ok(())
     }
 
+    /// True when the table exists. Ask before a transaction: on PostgreSQL a
+    /// failed probe inside one aborts it.
+    ///
+    /// # Errors
+    /// When the check fails for another reason than a missing table.
+    pub fn exists(&self, conn: &mut Conn) -> Result<bool, crate::Error> {
+        match conn.query(&format!("SELECT 1 FROM {} WHERE 1 = 0", self.table), Vec::new()) {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind == ErrorKind::ObjectMissing => Ok(false),
+            Err(e) => Err(db("reading the history table")(e)),
+        }
+    }
+
     /// Every row by version; none when the table does not exist (a database
     /// migrated by Atlas, or before Strata kept history).
     ///
@@ -73,6 +108,9 @@ impl HistoryStore {
         for row in rows.rows {
             let text = |i: usize| row.get(i).cloned().flatten();
             let version = text(0).unwrap_or_default();
+            if version.starts_with('.') {
+                continue;
+            }
             let entry = History {
                 version: version.clone(),
                 description: text(1).unwrap_or_default(),
@@ -109,5 +147,43 @@ impl HistoryStore {
         let sql = format!("DELETE FROM {} WHERE version = {}", self.table, self.placeholder.nth(1));
         conn.exec(&sql, vec![SqlValue::from(version)]).map_err(db("writing the history table"))?;
         Ok(())
+    }
+
+    /// Records a failed, rolled-back attempt (replacing an earlier one).
+    ///
+    /// # Errors
+    /// When the write fails.
+    pub fn record_failure(&self, conn: &mut Conn, attempt: &FailedAttempt) -> Result<(), crate::Error> {
+        let json = serde_json::to_string(attempt).unwrap_or_default();
+        let values = [
+            ("description", SqlValue::from(attempt.version.as_str())),
+            ("statements", SqlValue::from(json.as_str())),
+            ("down_statements", SqlValue::Null),
+            ("down_applied", SqlValue::Int(0)),
+        ];
+        upsert(conn, &self.table, self.placeholder, FAILED_ATTEMPT, &values, &[])
+            .map_err(db("writing the history table"))
+    }
+
+    /// The last failed, rolled-back attempt, if one is recorded.
+    ///
+    /// # Errors
+    /// When the query fails for another reason than a missing table.
+    pub fn failure(&self, conn: &mut Conn) -> Result<Option<FailedAttempt>, crate::Error> {
+        let sql = format!("SELECT statements FROM {} WHERE version = {}", self.table, self.placeholder.nth(1));
+        let rows = match conn.query(&sql, vec![SqlValue::from(FAILED_ATTEMPT)]) {
+            Ok(rows) => rows,
+            Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(None),
+            Err(e) => return Err(db("reading the history table")(e)),
+        };
+        Ok(rows.rows.first().and_then(|r| r.first().cloned().flatten()).and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    /// Forgets the last failed attempt.
+    ///
+    /// # Errors
+    /// When the delete fails.
+    pub fn clear_failure(&self, conn: &mut Conn) -> Result<(), crate::Error> {
+        self.delete(conn, FAILED_ATTEMPT)
     }
 }

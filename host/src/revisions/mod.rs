@@ -129,7 +129,7 @@ pub struct RevisionStore {
 
 mod history;
 
-pub use history::{HISTORY_TABLE, History, HistoryStore};
+pub use history::{FailedAttempt, HISTORY_TABLE, History, HistoryStore};
 
 use crate::error::db;
 

@@ -1,0 +1,141 @@
+//! A target database of either dialect for end-to-end scenarios that run on
+//! every dialect: one suite, parametrized by the database it gets.
+
+use crate::{PgDb, Sandbox, sqlite_rows, sqlite_tables};
+
+/// Which server a scenario runs on.
+pub enum Kind {
+    /// A SQLite file `app.db` in the sandbox.
+    Sqlite,
+    /// The target database, and the dev database (kept so it is dropped with the test).
+    Postgres(PgDb, #[allow(dead_code)] PgDb),
+}
+
+/// A target database of one dialect, with a sandbox for the project files.
+pub struct Db {
+    /// The project directory.
+    pub sb: Sandbox,
+    /// The target URL.
+    pub url: String,
+    /// The dev database URL.
+    pub dev: String,
+    /// Which server.
+    pub kind: Kind,
+}
+
+impl Db {
+    pub fn sqlite(name: &str) -> Option<Db> {
+        let sb = Sandbox::new(&format!("down-{name}"));
+        let url = sb.sqlite_url("app.db");
+        Some(Db { sb, url, dev: "sqlite://dev?mode=memory".into(), kind: Kind::Sqlite })
+    }
+
+    pub fn postgres(name: &str) -> Option<Db> {
+        let target = PgDb::create(name)?;
+        let dev = PgDb::create(&format!("{name}_dev"))?;
+        let sb = Sandbox::new(&format!("down-pg-{name}"));
+        Some(Db { sb, url: target.url(), dev: dev.url(), kind: Kind::Postgres(target, dev) })
+    }
+
+    pub fn exec(&self, sql: &str) {
+        match &self.kind {
+            Kind::Sqlite => {
+                rusqlite::Connection::open(self.sb.path.join("app.db")).unwrap().execute_batch(sql).unwrap()
+            }
+            Kind::Postgres(db, _) => db.exec(sql),
+        }
+    }
+
+    pub fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+        match &self.kind {
+            Kind::Sqlite => sqlite_rows(&self.sb.path.join("app.db"), sql),
+            Kind::Postgres(db, _) => db.rows(sql),
+        }
+    }
+
+    /// The user's tables (Strata's own excluded).
+    pub fn tables(&self) -> Vec<String> {
+        match &self.kind {
+            Kind::Sqlite => sqlite_tables(&self.sb.path.join("app.db")),
+            Kind::Postgres(db, _) => db
+                .rows(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' \
+                     AND table_type = 'BASE TABLE' ORDER BY 1",
+                )
+                .into_iter()
+                .map(|r| r[0].clone())
+                .collect(),
+        }
+    }
+
+    pub fn columns(&self, table: &str) -> Vec<String> {
+        let sql = match &self.kind {
+            Kind::Sqlite => format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
+            Kind::Postgres(..) => format!(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' \
+                 AND table_name = '{table}' ORDER BY ordinal_position"
+            ),
+        };
+        self.rows(&sql).into_iter().map(|r| r[0].clone()).collect()
+    }
+
+    pub fn has_index(&self, name: &str) -> bool {
+        let sql = match &self.kind {
+            Kind::Sqlite => format!("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '{name}'"),
+            Kind::Postgres(..) => format!("SELECT count(*) FROM pg_indexes WHERE indexname = '{name}'"),
+        };
+        self.rows(&sql) == [["1"]]
+    }
+
+    pub fn versions(&self) -> Vec<String> {
+        let table = match &self.kind {
+            Kind::Sqlite => "atlas_schema_revisions",
+            // An unbound PostgreSQL URL keeps it in its own schema, as Atlas does.
+            Kind::Postgres(..) => "atlas_schema_revisions.atlas_schema_revisions",
+        };
+        // Atlas's own rows (`.atlas_cloud_identifier`) are not versions.
+        self.rows(&format!("SELECT version FROM {table} WHERE version NOT LIKE '.%' ORDER BY version"))
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect()
+    }
+
+    /// A table as the dialect's plans name it: an unbound PostgreSQL URL gets
+    /// schema-qualified SQL, as in Atlas.
+    pub fn t(&self, name: &str) -> String {
+        match &self.kind {
+            Kind::Sqlite => self.q(name),
+            Kind::Postgres(..) => format!("\"public\".{}", self.q(name)),
+        }
+    }
+
+    /// Quotes an identifier the way the dialect's plans do.
+    pub fn q(&self, name: &str) -> String {
+        match &self.kind {
+            Kind::Sqlite => format!("`{name}`"),
+            Kind::Postgres(..) => format!("\"{name}\""),
+        }
+    }
+
+    pub fn write(&self, rel: &str, content: &str) {
+        self.sb.write(rel, content);
+    }
+
+    pub fn hash(&self) {
+        self.strata(&["migrate", "hash"]).ok();
+    }
+
+    pub fn strata(&self, args: &[&str]) -> crate::Run {
+        self.sb.strata(args)
+    }
+
+    pub fn apply(&self) {
+        self.strata(&["migrate", "apply", "--url", &self.url]).ok();
+    }
+
+    pub fn down(&self, extra: &[&str]) -> crate::Run {
+        let mut args = vec!["migrate", "down", "--url", &self.url, "--dev-url", &self.dev];
+        args.extend_from_slice(extra);
+        self.strata(&args)
+    }
+}
