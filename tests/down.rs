@@ -1,7 +1,7 @@
 //! `migrate down` scenarios, one suite parametrized by dialect: each dialect
 //! that lands joins it with one `suite!` line.
 
-use strata_tests::db::{Db, Kind};
+use strata_tests::db::Db;
 
 const V1: &str =
     "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);\nCREATE INDEX users_name ON users (name);\n";
