@@ -146,7 +146,7 @@ fn bad_port(raw: &str, scheme: &str, rest: &str, host: &str, port: &str) -> Stri
     let shown = if rest.contains('@') { mask_one(raw) } else { format!("{scheme}://{host}:…") };
     format!(
         "invalid URL {shown:?}: the port after {host:?} is not a number from 0 to 65535; \
-         if this is user:password@host, percent-encode any '/', '?', '#' or '@' in the password (e.g. '/' as %2F)"
+         if a password comes before the host, percent-encode any '/', '?', '#' or '@' in it (e.g. '/' as %2F)"
     )
 }
 
@@ -398,8 +398,10 @@ mod tests {
         assert_eq!(
             err("postgres://u:p/w?x@h/db"),
             "invalid URL \"postgres://u:****@h/db\": the port after \"u\" is not a number from 0 to 65535; \
-             if this is user:password@host, percent-encode any '/', '?', '#' or '@' in the password (e.g. '/' as %2F)"
+             if a password comes before the host, percent-encode any '/', '?', '#' or '@' in it (e.g. '/' as %2F)"
         );
+        // The CLI masks every error again: the text must survive that unchanged.
+        assert_eq!(mask(&err("postgres://u:p/w?x@h/db")), err("postgres://u:p/w?x@h/db"));
         assert!(err("postgres://u:pa#ss@h/db").starts_with("invalid URL \"postgres://u:****@h/db\": the port after"));
         // No `@` at all: the "port" may still be a password, so only the host shows.
         assert!(err("postgres://alice:secret/db").starts_with("invalid URL \"postgres://alice:…\": the port after"));
