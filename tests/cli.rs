@@ -968,3 +968,50 @@ fn schema_apply_takes_the_migration_lock() {
     sb.strata_env(&args, &env).ok();
     assert_eq!(sqlite_tables(&db), ["users"]);
 }
+
+#[test]
+fn lock_timeout_is_a_go_duration_on_every_locking_command() {
+    let sb = project("lock-timeout-flag");
+    let url = sb.sqlite_url("app.db");
+    for value in ["99999999999999999999s", "10", "1y", "-1s"] {
+        let flag = format!("--lock-timeout={value}");
+        let run = sb.strata(&["migrate", "apply", "--url", &url, &flag]).expect_code(2);
+        assert!(
+            run.stderr().starts_with(&format!("error: invalid value '{value}' for '--lock-timeout <DURATION>': ")),
+            "{}",
+            run.stderr()
+        );
+    }
+    assert!(sqlite_tables(&sb.path.join("app.db")).is_empty());
+    sb.strata(&["migrate", "apply", "1", "--url", &url, "--lock-timeout", "0"]).ok();
+    sb.strata(&["migrate", "apply", "--url", &url, "--lock-timeout", "1m30s"]).ok();
+    sb.strata(&["migrate", "down", "--url", &url, "--lock-timeout", "10s"]).ok();
+    sb.strata(&["migrate", "set", "2", "--url", &url, "--lock-timeout", "500ms"]).ok();
+    sb.write("schema.sql", V1);
+    let schema_apply = ["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--auto-approve"];
+    let run = sb.strata(&[&schema_apply[..], &["--lock-timeout", "1.5h"]].concat()).ok();
+    assert!(run.stdout().contains("-- Planned Changes:"), "{}", run.stdout());
+    let run = sb.strata(&[&schema_apply[..], &["--lock-timeout", "1e3s"]].concat()).expect_code(2);
+    assert!(run.stderr().contains("'1e3s' for '--lock-timeout <DURATION>'"), "{}", run.stderr());
+
+    // Held elsewhere: set and schema apply give up after the timeout asked for,
+    // well before the default 10s.
+    let (mut child, holder, lock) = blocked_apply(&sb);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    let held = std::fs::File::open(&lock).unwrap();
+    held.lock().unwrap();
+    let tmp = sb.path.join("tmp");
+    let env = [("TMPDIR", tmp.to_str().unwrap())];
+    for args in [
+        &["migrate", "set", "1", "--url", &url, "--lock-timeout", "100ms"][..],
+        &[&schema_apply[..], &["--lock-timeout", "100ms"]].concat(),
+    ] {
+        let started = std::time::Instant::now();
+        let run = sb.strata_env(args, &env).expect_code(1);
+        assert!(run.stderr().contains("already taken"), "{args:?}: {}", run.stderr());
+        assert!(started.elapsed() < std::time::Duration::from_secs(8), "{args:?} waited {:?}", started.elapsed());
+    }
+}

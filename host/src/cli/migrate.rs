@@ -106,8 +106,8 @@ pub enum MigrateCmd {
         /// Schema holding the revisions table.
         #[arg(long)]
         revisions_schema: Option<String>,
-        /// How long to wait for the migration lock (e.g. 10s).
-        #[arg(long)]
+        /// How long to wait for the migration lock (a Go duration: 10s, 500ms, 1m30s, 0).
+        #[arg(long, value_name = "DURATION", value_parser = lock_timeout_arg)]
         lock_timeout: Option<String>,
     },
     /// Revert applied versions with a plan computed from the database's actual state.
@@ -140,8 +140,8 @@ pub enum MigrateCmd {
         /// Schema holding the revisions table.
         #[arg(long)]
         revisions_schema: Option<String>,
-        /// How long to wait for the migration lock (e.g. 10s).
-        #[arg(long)]
+        /// How long to wait for the migration lock (a Go duration: 10s, 500ms, 1m30s, 0).
+        #[arg(long, value_name = "DURATION", value_parser = lock_timeout_arg)]
         lock_timeout: Option<String>,
     },
     /// Mark the database as being at VERSION without running anything.
@@ -157,6 +157,9 @@ pub enum MigrateCmd {
         revisions_schema: Option<String>,
         #[command(flatten)]
         dir: DirArg,
+        /// How long to wait for the migration lock (a Go duration: 10s, 500ms, 1m30s, 0).
+        #[arg(long, value_name = "DURATION", value_parser = lock_timeout_arg)]
+        lock_timeout: Option<String>,
     },
     /// Remove a migration file and update atlas.sum.
     Rm {
@@ -177,7 +180,9 @@ pub fn run(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         MigrateCmd::Status { url, revisions_schema, dir } => status(ctx, url, revisions_schema, dir),
         MigrateCmd::Apply { .. } => apply(ctx, cmd),
         MigrateCmd::Down { .. } => down(ctx, cmd),
-        MigrateCmd::Set { target, url, revisions_schema, dir } => set(ctx, target, url, revisions_schema, dir),
+        MigrateCmd::Set { target, url, revisions_schema, dir, lock_timeout } => {
+            set(ctx, target, url, revisions_schema, dir, lock_timeout)
+        }
         MigrateCmd::Rm { target, dir } => rm(ctx, target, dir),
     }
 }
@@ -457,16 +462,80 @@ fn status(ctx: &Ctx, url: &Option<String>, revisions_schema: &Option<String>, ar
     Ok(0)
 }
 
+/// A lock timeout from atlas.hcl (flag values were checked by clap already).
 fn parse_duration(text: &str) -> Result<Duration, Error> {
-    let (num, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len()));
-    let value: f64 = num.parse().map_err(|_| Error::Usage(format!("invalid duration {text:?}")))?;
-    let secs = match unit {
-        "ms" => value / 1000.0,
-        "s" | "" => value,
-        "m" => value * 60.0,
-        _ => return Err(Error::Usage(format!("invalid duration {text:?}: use ms, s or m"))),
-    };
-    Ok(Duration::from_secs_f64(secs))
+    go_duration(text).map_err(|why| {
+        Error::Usage(format!("invalid lock timeout {text:?} (--lock-timeout, or lock_timeout in atlas.hcl): {why}"))
+    })
+}
+
+/// Checks a `--lock-timeout` value while clap parses, so that a bad one is a
+/// usage error (exit 2) naming the flag and the value.
+pub(super) fn lock_timeout_arg(text: &str) -> Result<String, String> {
+    go_duration(text).map(|_| text.to_string())
+}
+
+/// Parses a duration as Go's `time.ParseDuration` does, which Atlas uses for
+/// `--lock-timeout`: `0`, or numbers with units (`ns`, `us`/`µs`, `ms`, `s`,
+/// `m`, `h`) such as `10s`, `1.5m` or `1m30s`. Negative ones are refused: a
+/// timeout cannot be. Go's limit, 2562047h, bounds the value.
+pub(super) fn go_duration(text: &str) -> Result<Duration, String> {
+    const MAX_NANOS: u128 = i64::MAX as u128;
+    const UNITS: &str = "use ns, us, ms, s, m or h, e.g. 10s, 500ms or 1m30s";
+    if text == "0" || text == "+0" {
+        return Ok(Duration::ZERO);
+    }
+    let mut rest = text.strip_prefix('+').unwrap_or(text);
+    if rest.starts_with('-') {
+        return Err("a timeout cannot be negative".into());
+    }
+    if rest.is_empty() {
+        return Err(format!("not a duration: {UNITS}"));
+    }
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let mut nanos: u128 = 0;
+    while !rest.is_empty() {
+        let (int, after) = rest.split_at(digits(rest));
+        let (frac, after) = match after.strip_prefix('.') {
+            Some(f) => f.split_at(digits(f)),
+            None => ("", after),
+        };
+        if int.is_empty() && frac.is_empty() {
+            return Err(format!("not a duration: {UNITS}"));
+        }
+        let (unit, after) = after.split_at(after.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(after.len()));
+        let scale: u128 = match unit {
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            "" => return Err(format!("missing unit: {UNITS}")),
+            other => return Err(format!("unknown unit {other:?}: {UNITS}")),
+        };
+        // Digits beyond what the limit allows cannot fit: stop before u128 overflows.
+        let whole = int.bytes().try_fold(0u128, |v, d| {
+            v.checked_mul(10).and_then(|v| v.checked_add(u128::from(d - b'0'))).filter(|v| *v <= MAX_NANOS)
+        });
+        let whole = whole.ok_or_else(out_of_range)?;
+        // Nanosecond precision needs no more than 18 fraction digits.
+        let frac = frac.get(..frac.len().min(18)).unwrap_or_default();
+        let frac_nanos = frac.bytes().fold(0u128, |v, d| v * 10 + u128::from(d - b'0')) * scale
+            / 10u128.pow(u32::try_from(frac.len()).unwrap_or(0));
+        nanos = whole
+            .checked_mul(scale)
+            .and_then(|n| n.checked_add(frac_nanos))
+            .and_then(|n| n.checked_add(nanos))
+            .filter(|n| *n <= MAX_NANOS)
+            .ok_or_else(out_of_range)?;
+        rest = after;
+    }
+    u64::try_from(nanos).map(Duration::from_nanos).map_err(|_| out_of_range())
+}
+
+fn out_of_range() -> String {
+    "out of range: at most 2562047h".to_string()
 }
 
 fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
@@ -578,13 +647,20 @@ fn set(
     url: &Option<String>,
     revisions_schema: &Option<String>,
     arg: &DirArg,
+    lock_timeout: &Option<String>,
 ) -> Result<i32, Error> {
+    let lock_timeout = lock_timeout
+        .clone()
+        .or_else(|| ctx.env.as_ref().and_then(|e| e.migration.lock_timeout.clone()))
+        .map(|t| parse_duration(&t))
+        .transpose()?
+        .unwrap_or(Duration::from_secs(10));
     let dir = open_dir(ctx, arg)?;
     check_versions(&dir)?;
     check_sum(&dir)?;
     let url = ctx.url(url)?;
     let mut conn = plan::open(&ctx.registry, &url)?;
-    conn.lock(exec::LOCK_APPLY, Duration::ZERO).map_err(db("acquiring database lock"))?;
+    conn.lock(exec::LOCK_APPLY, lock_timeout).map_err(db("acquiring database lock"))?;
     let schema =
         revisions_schema.clone().or_else(|| ctx.env.as_ref().and_then(|e| e.migration.revisions_schema.clone()));
     let result = set_locked(ctx, &mut conn, &dir, version, schema.as_deref());
@@ -793,5 +869,49 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     match report.error {
         Some(message) => Err(Error::Refused { message, hint: report.hint }),
         None => Ok(0),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_durations() {
+        let ok = |t: &str| go_duration(t).unwrap();
+        assert_eq!(ok("0"), Duration::ZERO);
+        assert_eq!(ok("0s"), Duration::ZERO);
+        assert_eq!(ok("10s"), Duration::from_secs(10));
+        assert_eq!(ok("500ms"), Duration::from_millis(500));
+        assert_eq!(ok("1m"), Duration::from_secs(60));
+        assert_eq!(ok("1m30s"), Duration::from_secs(90));
+        assert_eq!(ok("1.5h"), Duration::from_secs(5400));
+        assert_eq!(ok(".5s"), Duration::from_millis(500));
+        assert_eq!(ok("+2us"), Duration::from_micros(2));
+        assert_eq!(ok("3µs"), Duration::from_micros(3));
+        assert_eq!(ok("1h2m3s4ms5ns"), Duration::new(3723, 4_000_005));
+        assert_eq!(ok("0.000000001s"), Duration::from_nanos(1));
+        assert_eq!(ok("2562047h"), Duration::from_secs(2_562_047 * 3600));
+    }
+
+    #[test]
+    fn bad_go_durations() {
+        let err = |t: &str| go_duration(t).unwrap_err();
+        assert_eq!(err("99999999999999999999s"), "out of range: at most 2562047h");
+        assert_eq!(err("2562048h"), "out of range: at most 2562047h");
+        assert_eq!(err("9".repeat(60).as_str()), "missing unit: use ns, us, ms, s, m or h, e.g. 10s, 500ms or 1m30s");
+        assert_eq!(err("10"), "missing unit: use ns, us, ms, s, m or h, e.g. 10s, 500ms or 1m30s");
+        assert_eq!(err("10x"), "unknown unit \"x\": use ns, us, ms, s, m or h, e.g. 10s, 500ms or 1m30s");
+        assert_eq!(err("-1s"), "a timeout cannot be negative");
+        assert_eq!(err(""), "not a duration: use ns, us, ms, s, m or h, e.g. 10s, 500ms or 1m30s");
+        assert_eq!(err("s"), "not a duration: use ns, us, ms, s, m or h, e.g. 10s, 500ms or 1m30s");
+        assert_eq!(err(".s"), "not a duration: use ns, us, ms, s, m or h, e.g. 10s, 500ms or 1m30s");
+        assert_eq!(err("1é"), "unknown unit \"é\": use ns, us, ms, s, m or h, e.g. 10s, 500ms or 1m30s");
+        assert_eq!(
+            parse_duration("1y").unwrap_err().to_string(),
+            "invalid lock timeout \"1y\" (--lock-timeout, or lock_timeout in atlas.hcl): \
+             unknown unit \"y\": use ns, us, ms, s, m or h, e.g. 10s, 500ms or 1m30s"
+        );
     }
 }

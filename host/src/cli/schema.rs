@@ -54,6 +54,9 @@ pub enum SchemaCmd {
         /// Apply without asking.
         #[arg(long)]
         auto_approve: bool,
+        /// How long to wait for the migration lock (a Go duration: 10s, 500ms, 1m30s, 0).
+        #[arg(long, value_name = "DURATION", value_parser = super::migrate::lock_timeout_arg)]
+        lock_timeout: Option<String>,
         /// Do not run pre-migration checks: allows destroying data (a dropped
         /// column or table that still holds rows).
         #[arg(long)]
@@ -158,11 +161,14 @@ fn confirm(question: &str) -> Result<bool, Error> {
 }
 
 fn apply(ctx: &Ctx, cmd: &SchemaCmd) -> Result<i32, Error> {
-    let SchemaCmd::Apply { url, to, dev_url, dry_run, auto_approve, skip_checks } = cmd else {
+    let SchemaCmd::Apply { url, to, dev_url, dry_run, auto_approve, skip_checks, lock_timeout } = cmd else {
         return Ok(2);
     };
-    // The default of `migrate apply`'s --lock-timeout, until schema apply has the flag.
-    let lock_timeout = Duration::from_secs(10);
+    // Checked by clap already; 10s is Atlas's default, as for migrate apply.
+    let lock_timeout = match lock_timeout {
+        Some(t) => super::migrate::go_duration(t).map_err(Error::Usage)?,
+        None => Duration::from_secs(10),
+    };
     let url = ctx.url(url)?;
     let to = to
         .clone()
@@ -247,7 +253,7 @@ fn apply_locked(
         crate::outln!("Aborted: nothing was changed.");
         return Ok(1);
     }
-    let result = plan::execute_guarded(conn, &plan, !skip_checks);
+    let result = plan::execute_guarded(conn, &plan, !skip_checks).and_then(|()| confirm_synced(conn, &desired));
     if ctx.out.json() {
         let error = result.as_ref().err().map(ToString::to_string);
         let applied: Vec<&str> = if result.is_ok() { pending.clone() } else { Vec::new() };
@@ -280,4 +286,19 @@ fn clean(ctx: &Ctx, url: &Option<String>, auto_approve: bool) -> Result<i32, Err
         crate::out!("{}", plan::plan_sql(&plan, true));
     }
     Ok(0)
+}
+
+/// "ok" is a fact: after the apply, the database is inspected again and must
+/// hold the desired schema.
+fn confirm_synced(conn: &mut Conn, desired: &strata_dialect_api::Realm) -> Result<(), Error> {
+    let after = plan::inspect_target(conn, &InspectOptions::default())?;
+    let left = plan::diff(&conn.driver().clone(), &after, desired)?;
+    if left.is_empty() {
+        return Ok(());
+    }
+    let still: Vec<String> = left.iter().map(|c| c.describe()).collect();
+    Err(Error::Failed(format!(
+        "the apply reported success but the database does not hold the desired schema; still different: {}",
+        still.join("; ")
+    )))
 }
