@@ -970,6 +970,54 @@ fn schema_apply_takes_the_migration_lock() {
 }
 
 #[test]
+fn url_passwords_never_print() {
+    let sb = project("url-passwords");
+    // (URL, the secret, exit code, what the error must say)
+    let cases = [
+        ("postgres://u:s3cr%aé@127.0.0.1:1/db", "s3cr", None, "postgres://u:****@127.0.0.1:1/db"),
+        (
+            "postgres://u:p/w?x@h/db",
+            "p/w",
+            Some(2),
+            "invalid URL \"postgres://u:****@h/db\": the port after \"u\" is not a number from 0 to 65535",
+        ),
+        (
+            "postgres:u:pw@h/db",
+            "pw",
+            Some(2),
+            "invalid URL \"postgres:u:****@h/db\": missing \"//\" after \"postgres:\"",
+        ),
+        ("postgres://h/db?password=topsecret", "topsecret", None, "postgres://h/db?password=****"),
+        (
+            "sqlite://user:pw@/tmp/x.db",
+            "pw",
+            Some(2),
+            "invalid URL \"sqlite://user:****@/tmp/x.db\": a SQLite URL takes no user name or password",
+        ),
+    ];
+    for (url, secret, code, says) in cases {
+        for format in [&[][..], &["--format", "json"][..]] {
+            let mut args = vec!["migrate", "status", "--url", url];
+            args.extend_from_slice(format);
+            let run = sb.strata(&args);
+            let (out, err) = (run.stdout(), run.stderr());
+            // A server URL fails to connect (1), or names an unknown scheme (2)
+            // where the plugin is not built; never a panic.
+            match code {
+                Some(c) => assert_eq!(run.code(), c, "{url}: {err}"),
+                None => assert!(matches!(run.code(), 1 | 2), "{url} exited {}: {err}", run.code()),
+            }
+            assert!(!out.contains(secret) && !err.contains(secret), "{url} printed its password:\n{out}\n{err}");
+            assert!(err.starts_with("error: ") && err.contains(says), "{url}: {err}");
+            assert!(!err.contains("panicked") && !err.contains("internal error"), "{url}: {err}");
+            if !format.is_empty() {
+                assert!(run.json()["Error"].as_str().is_some_and(|e| e.contains(says)), "{url}: {out}");
+            }
+        }
+    }
+}
+
+#[test]
 fn lock_timeout_is_a_go_duration_on_every_locking_command() {
     let sb = project("lock-timeout-flag");
     let url = sb.sqlite_url("app.db");

@@ -1,5 +1,6 @@
 //! The `strata` binary: everything happens in the library; this only exits.
 
 fn main() {
-    std::process::exit(strata::cli::main());
+    strata::panic_hook::install();
+    std::process::exit(strata::panic_hook::exit_code(strata::cli::main));
 }

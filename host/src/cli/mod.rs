@@ -66,12 +66,15 @@ pub fn main() -> i32 {
 fn report_error(out: Output, err: &Error) {
     let mut err_out = std::io::stderr();
     let label = if std::io::IsTerminal::is_terminal(&err_out) { "\x1b[31merror\x1b[0m" } else { "error" };
-    let _ = std::io::Write::write_fmt(&mut err_out, format_args!("{label}: {err}\n"));
+    // The last line of defence: whatever an error quotes (a URL from a flag,
+    // atlas.hcl or getenv(), a driver message), no password reaches the terminal.
+    let message = strata_dialect_api::mask(&err.to_string());
+    let _ = std::io::Write::write_fmt(&mut err_out, format_args!("{label}: {message}\n"));
     if let Some(hint) = err.hint() {
-        eprintln!("  hint: {hint}");
+        let _ = std::io::Write::write_fmt(&mut err_out, format_args!("  hint: {}\n", strata_dialect_api::mask(hint)));
     }
     if out.json() {
-        out.print_json(&serde_json::json!({ "Error": err.to_string() }));
+        out.print_json(&serde_json::json!({ "Error": message }));
     }
 }
 
