@@ -417,11 +417,24 @@ fn run_file(
         error: None,
     };
 
-    // txtar checks run before the file, outside its transaction, in dry runs too.
+    let directives = file.directives().map_err(|e| Error::Usage(e.to_string()))?;
+    let mode = match (opts.tx_mode, directives.txmode) {
+        (TxMode::All, _) => TxMode::All,
+        (_, Some(crate::dir::TxMode::None)) => TxMode::None,
+        (_, Some(crate::dir::TxMode::File)) => TxMode::File,
+        (mode, None) => mode,
+    };
+    // txtar checks guard the file: inside its transaction, right before its
+    // statements, so nothing can change what they asserted (dry runs too,
+    // without a transaction). A failure rolls the file back.
     let checks = file.checks().map_err(|e| Error::Refused {
         message: format!("{}: {e}", dir.path().join(file.name()).display()),
         hint: None,
     })?;
+    let own_tx = mode == TxMode::File && !opts.dry_run;
+    if own_tx {
+        conn.begin().map_err(db("starting a transaction"))?;
+    }
     if !checks.is_empty() && p.start == 0 {
         progress.checks_start(file.version(), false);
         let check_timer = Instant::now();
@@ -429,7 +442,15 @@ fn run_file(
         let mut total = 0;
         let mut failures = 0;
         for check in &checks {
-            let stmts = check.stmts(lex).map_err(|e| lex_error(dir, file, e))?;
+            let stmts = match check.stmts(lex) {
+                Ok(stmts) => stmts,
+                Err(e) => {
+                    if own_tx {
+                        let _ = conn.rollback();
+                    }
+                    return Err(lex_error(dir, file, e));
+                }
+            };
             let oneof = check.assert_oneof();
             let mut any_true = false;
             let mut first_false: Option<String> = None;
@@ -458,19 +479,15 @@ fn run_file(
         }
         progress.checks_done(check_timer.elapsed(), failures);
         if let Some(reason) = failed {
+            if own_tx {
+                let _ = conn.rollback();
+            }
             out.end = clock::rfc3339(SystemTime::now());
             return Ok((out, Some(format!("{failures} of {total} assertions failed: {reason}"))));
         }
     }
 
     progress.file_start(file.version(), false);
-    let directives = file.directives().map_err(|e| Error::Usage(e.to_string()))?;
-    let mode = match (opts.tx_mode, directives.txmode) {
-        (TxMode::All, _) => TxMode::All,
-        (_, Some(crate::dir::TxMode::None)) => TxMode::None,
-        (_, Some(crate::dir::TxMode::File)) => TxMode::File,
-        (mode, None) => mode,
-    };
     let hash = sum.file_hash(file.name()).unwrap_or_default().to_string();
     let mut rev =
         p.revision.clone().unwrap_or_else(|| Revision::new(file.version(), file.desc(), TYPE_EXECUTE, 0, &hash));
@@ -491,9 +508,6 @@ fn run_file(
         return Ok((out, None));
     }
 
-    if mode == TxMode::File {
-        conn.begin().map_err(db("starting a transaction"))?;
-    }
     let ran = run_stmts(conn, (store, history), p, &mut rev, &texts, mode, timer, &mut out, progress);
     let failed = match ran {
         Ok(None) if mode == TxMode::File => match conn.commit() {
