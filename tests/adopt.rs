@@ -182,6 +182,11 @@ mod scenarios {
         assert!(!run.stdout().contains("  -- 1 migration\n"), "{}", run.stdout());
         assert_eq!(db.tables(), ["posts", "users"]);
         assert_eq!(db.versions(), ["1", "2"]);
+        // migrate set forgets the history of the versions it removes: refused the
+        // same way, it changes nothing either.
+        let run = db.strata(&["migrate", "set", "1", "--url", &db.url]).expect_code(1);
+        assert!(run.stderr().contains("history"), "{}", run.stderr());
+        assert_eq!(db.versions(), ["1", "2"]);
     }
 
     /// The same for apply: the revisions table refuses the new row; the file

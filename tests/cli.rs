@@ -416,10 +416,16 @@ fn plugin_panic_becomes_an_error() {
     let sb = Sandbox::new("plugin-panic");
     let plugin = cdylib("strata_fixture_panicky");
     let run = sb
-        .strata_env(&["schema", "inspect", "--url", "panicky://x"], &[("STRATA_PLUGIN_PATH", plugin.to_str().unwrap())])
+        .strata_env(
+            &["schema", "inspect", "--url", "panicky://admin:hunter2@x/db"],
+            &[("STRATA_PLUGIN_PATH", plugin.to_str().unwrap())],
+        )
         .expect_code(1);
     assert!(run.stderr().contains("plugin panicky panicked in open"), "{}", run.stderr());
     assert!(run.output.status.code().is_some(), "no abort");
+    // The plugin's own panic output and the host's error are both masked.
+    assert!(!run.stderr().contains("hunter2") && !run.stdout().contains("hunter2"), "{}", run.stderr());
+    assert!(run.stderr().contains("admin:****@x"), "{}", run.stderr());
 }
 
 #[test]

@@ -127,8 +127,22 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
+/// Replaces the plugin's panic hook (a cdylib has its own std, so the host's
+/// hook does not reach it) with one that prints the message masked: a panic
+/// message may hold a URL with its password. The panic itself becomes an error.
+fn mask_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let at = info.location().map(|l| format!(" (at {}:{})", l.file(), l.line())).unwrap_or_default();
+            eprintln!("strata plugin panicked: {}{at}", crate::mask(&panic_message(info.payload())));
+        }));
+    });
+}
+
 /// Runs `f`, turning a panic into a [`ErrorKind::Panic`] error naming `who`.
 fn guard<T>(who: &str, what: &str, f: impl FnOnce() -> Result<T, PluginError>) -> RResult<T, PluginError> {
+    mask_panics();
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(result) => result.into(),
         Err(payload) => RResult::RErr(PluginError::new(
@@ -139,6 +153,7 @@ fn guard<T>(who: &str, what: &str, f: impl FnOnce() -> Result<T, PluginError>) -
 }
 
 fn dialect_name<D: Dialect>() -> String {
+    mask_panics();
     catch_unwind(D::manifest).map_or_else(|_| std::any::type_name::<D>().to_string(), |m| m.name)
 }
 
