@@ -64,6 +64,14 @@ pub fn inspect_realm_cached(
     Ok(realm)
 }
 
+/// The sources whose behaviour an inspection's output depends on.
+const INSPECT_SOURCES: [&str; 4] = [
+    include_str!("inspect.rs"),
+    include_str!("sql.rs"),
+    include_str!("types.rs"),
+    include_str!("../../../dialect-api/src/schema.rs"),
+];
+
 /// The hash of what an inspection of `conn` with `options` depends on.
 fn fingerprint(conn: &rusqlite::Connection, options: &InspectOptions) -> Result<String, PluginError> {
     use sha2::{Digest, Sha256};
@@ -72,9 +80,13 @@ fn fingerprint(conn: &rusqlite::Connection, options: &InspectOptions) -> Result<
         h.update((text.len() as u64).to_le_bytes());
         h.update(text.as_bytes());
     };
-    // v2: primary keys carry their constraint name.
-    feed("strata-sqlite-inspect-v2");
+    // The code that turns the SQL into a model is part of the key: any edit to
+    // it (or to the model) is a new key, so no build reads another's output.
+    feed("strata-sqlite-inspect");
     feed(env!("CARGO_PKG_VERSION"));
+    for source in INSPECT_SOURCES {
+        feed(source);
+    }
     feed(rusqlite::version());
     feed(&serde_json::to_string(options).unwrap_or_default());
     let mut stmt = conn

@@ -5,8 +5,11 @@ mod apply;
 
 pub use apply::{AppliedFile, ApplyOptions, ApplyReport, ExecOrder, FileRef, StmtError, TxMode, apply};
 
-/// The lock `migrate apply` holds on the target database (Atlas's name, so the
-/// two tools exclude each other).
+/// The lock the commands that change a database hold on it. Atlas's name, so
+/// the two tools exclude each other where the lock lives in the server
+/// (PostgreSQL's advisory lock, MySQL's `GET_LOCK`); on SQLite Strata's lock is
+/// a kernel `flock` of its own, released when a process dies, which Atlas's
+/// expiring lock file is not.
 pub const LOCK_APPLY: &str = "atlas_migrate_execute";
 
 /// Receives progress while a run executes; the text reporter prints it as it
