@@ -12,11 +12,11 @@
 //! 7. Run every check; then execute: one transaction where the dialect allows,
 //!    else statement by statement with progress recorded so a re-run finishes.
 
-use super::{DevDb, StateCache, chain_keys, plan as plan_diff, plan_sql};
+use super::{DevDb, PlanCheck, StateCache, chain_keys, plan as plan_diff, plan_sql};
 use crate::clock;
 use crate::dir::{Dir, LexOptions};
 use crate::error::{Error, db};
-use crate::exec::{LOCK_APPLY, Progress, truthy};
+use crate::exec::{LOCK_APPLY, Progress};
 use crate::plugin::{Conn, Registry};
 use crate::revisions::{History, HistoryStore, Revision, RevisionStore, TYPE_BASELINE};
 use serde::Serialize;
@@ -61,22 +61,15 @@ impl Default for DownOptions {
     }
 }
 
-/// A pre-migration check and its outcome.
+/// A pre-migration check and its outcome, with the version whose revert it guards.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CheckOutcome {
     /// The version whose revert it guards.
     pub version: String,
-    /// The assertion.
-    pub stmt: String,
-    /// Why it exists.
-    pub reason: String,
-    /// Whether it held (absent when checks were skipped).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ok: Option<bool>,
-    /// The error, when it failed to run.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    /// The check and its outcome.
+    #[serde(flatten)]
+    pub check: super::PlanCheck,
 }
 
 /// A version planned for reverting.
@@ -752,13 +745,9 @@ fn run_upfront_checks(
         let (now, later): (Vec<_>, Vec<_>) = step.checks.iter().partition(|(k, _)| *k <= step.done);
         if dry_run {
             for (k, c) in later {
-                report.checks.push(CheckOutcome {
-                    version: step.version.clone(),
-                    stmt: c.sql.clone(),
-                    reason: format!("{} (evaluated before statement {} runs)", c.reason, k + 1),
-                    ok: None,
-                    error: None,
-                });
+                let mut check = PlanCheck::skipped(c);
+                check.reason = format!("{} (evaluated before statement {} runs)", c.reason, k + 1);
+                report.checks.push(CheckOutcome { version: step.version.clone(), check });
             }
         }
         let now: Vec<PreCheck> = now.into_iter().map(|(_, c)| c.clone()).collect();
@@ -786,13 +775,7 @@ fn run_checks(
     }
     if skip {
         for c in checks {
-            report.checks.push(CheckOutcome {
-                version: version.into(),
-                stmt: c.sql.clone(),
-                reason: c.reason.clone(),
-                ok: None,
-                error: None,
-            });
+            report.checks.push(CheckOutcome { version: version.into(), check: PlanCheck::skipped(c) });
         }
         return None;
     }
@@ -803,10 +786,8 @@ fn run_checks(
     let mut failures = 0;
     let mut failed = None;
     for c in checks {
-        let (ok, error) = match conn.query(&c.sql, Vec::new()) {
-            Ok(rows) => (truthy(&rows), None),
-            Err(e) => (false, Some(strata_dialect_api::mask(&e.message))),
-        };
+        let check = PlanCheck::evaluate(conn, c);
+        let ok = check.held();
         if block {
             progress.check(&c.sql, ok);
         } else {
@@ -815,17 +796,11 @@ fn run_checks(
         if !ok {
             failures += 1;
             failed.get_or_insert_with(|| {
-                let why = error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
+                let why = check.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
                 format!("check before reverting version {version} failed: {} ({}){why}", c.reason, c.sql)
             });
         }
-        report.checks.push(CheckOutcome {
-            version: version.into(),
-            stmt: c.sql.clone(),
-            reason: c.reason.clone(),
-            ok: Some(ok),
-            error,
-        });
+        report.checks.push(CheckOutcome { version: version.into(), check });
     }
     if block {
         progress.checks_done(timer.elapsed(), failures);

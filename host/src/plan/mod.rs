@@ -400,13 +400,31 @@ pub struct PlanCheck {
     pub error: Option<String>,
 }
 
+impl PlanCheck {
+    /// A check listed but not run (`--skip-checks`, or deferred in a dry run).
+    pub fn skipped(check: &strata_dialect_api::PreCheck) -> PlanCheck {
+        PlanCheck { stmt: check.sql.clone(), reason: check.reason.clone(), ok: None, error: None }
+    }
+
+    /// Runs `check` on `conn`: it holds when its first value reads as true; a
+    /// query that fails does not hold.
+    pub fn evaluate(conn: &mut Conn, check: &strata_dialect_api::PreCheck) -> PlanCheck {
+        let (ok, error) = match conn.query(&check.sql, Vec::new()) {
+            Ok(rows) => (crate::exec::truthy(&rows), None),
+            Err(e) => (false, Some(strata_dialect_api::mask(&e.message))),
+        };
+        PlanCheck { stmt: check.sql.clone(), reason: check.reason.clone(), ok: Some(ok), error }
+    }
+
+    /// True when the check ran and held.
+    pub fn held(&self) -> bool {
+        self.ok == Some(true)
+    }
+}
+
 /// The checks guarding `stmts`, not run (what `--skip-checks` reports).
 pub fn skipped_checks(stmts: &[Statement]) -> Vec<PlanCheck> {
-    stmts
-        .iter()
-        .flat_map(|s| &s.checks)
-        .map(|c| PlanCheck { stmt: c.sql.clone(), reason: c.reason.clone(), ok: None, error: None })
-        .collect()
+    stmts.iter().flat_map(|s| &s.checks).map(PlanCheck::skipped).collect()
 }
 
 /// Runs the pre-migration checks of `stmts` on `conn`: every outcome, and the
@@ -416,18 +434,15 @@ pub fn run_checks(conn: &mut Conn, stmts: &[Statement]) -> (Vec<PlanCheck>, Opti
     let mut failed = None;
     for stmt in stmts {
         for c in &stmt.checks {
-            let (ok, error) = match conn.query(&c.sql, Vec::new()) {
-                Ok(rows) => (crate::exec::truthy(&rows), None),
-                Err(e) => (false, Some(strata_dialect_api::mask(&e.message))),
-            };
-            if !ok && failed.is_none() {
+            let outcome = PlanCheck::evaluate(conn, c);
+            if !outcome.held() && failed.is_none() {
                 let loss = if stmt.destructive { "data would be lost: " } else { "" };
-                failed = Some(match &error {
+                failed = Some(match &outcome.error {
                     Some(e) => format!("{loss}pre-migration check could not run: {} ({}): {e}", c.reason, c.sql),
                     None => format!("{loss}pre-migration check failed: expected {} ({})", c.reason, c.sql),
                 });
             }
-            out.push(PlanCheck { stmt: c.sql.clone(), reason: c.reason.clone(), ok: Some(ok), error });
+            out.push(outcome);
         }
     }
     (out, failed)
