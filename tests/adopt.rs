@@ -239,6 +239,41 @@ mod attempts {
     }
 }
 
+mod declarative {
+    use super::*;
+
+    /// A statement that fails inside `schema apply`'s transaction rolls back
+    /// the whole plan: exit 1, the error names the failure, nothing changed.
+    pub fn failed_schema_apply_changes_nothing(db: Db) {
+        db.exec("CREATE TABLE users (id integer PRIMARY KEY, name text);");
+        db.exec("INSERT INTO users (id, name) VALUES (1, 'ada'), (2, 'ada');");
+        db.write(
+            "schema.sql",
+            "CREATE TABLE users (id integer PRIMARY KEY, name text);\n\
+             CREATE UNIQUE INDEX users_name ON users (name);\n\
+             CREATE TABLE tags (id integer PRIMARY KEY);\n",
+        );
+        let run = db
+            .strata(&[
+                "schema",
+                "apply",
+                "--url",
+                &db.url,
+                "--to",
+                "file://schema.sql",
+                "--dev-url",
+                &db.dev,
+                "--auto-approve",
+            ])
+            .expect_code(1);
+        let err = run.stderr().to_lowercase();
+        assert!(err.contains("unique") || err.contains("duplicate"), "the error names the failure: {err}");
+        assert_eq!(db.tables(), ["users"]);
+        assert!(!db.has_index("users_name"));
+        assert_eq!(db.rows("SELECT id, name FROM users ORDER BY id"), [["1", "ada"], ["2", "ada"]]);
+    }
+}
+
 /// Makes every DELETE on `table` fail, without adding anything a schema diff
 /// would see (a trigger on Strata's own tables is not the user's schema).
 fn refuse_deletes(db: &Db, table: &str) {
@@ -293,6 +328,10 @@ macro_rules! suite {
             #[test]
             fn failed_file_never_blocks_its_removal() {
                 with("failed-file", attempts::failed_file_never_blocks_its_removal)
+            }
+            #[test]
+            fn failed_schema_apply_changes_nothing() {
+                with("fail-schema-apply", declarative::failed_schema_apply_changes_nothing)
             }
             #[test]
             fn failed_bookkeeping_rolls_back_apply() {
