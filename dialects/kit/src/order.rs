@@ -1,0 +1,278 @@
+//! One dependency-aware ordering of a plan's statements, shared by every
+//! dialect's planner.
+//!
+//! A planner emits its statements in a sensible default order (its phases) and
+//! says, for each group of statements that must stay together (one statement,
+//! or a table rebuild), which objects it creates, which it drops, and which it
+//! needs: as they are before the plan (a `DROP VIEW` needs the old table it
+//! reads), or as they are after it (a `CREATE VIEW` needs the new one). From
+//! that alone the order follows:
+//!
+//! - a step that needs an old object runs before any step that drops it
+//!   (dependents are dropped before what they depend on);
+//! - a step that needs a new object runs after every step that creates it
+//!   (creates before uses, whatever the phases said);
+//! - a step that drops an object runs before any step that creates one of the
+//!   same name (renames and drops free a name before it is reused).
+//!
+//! Within those constraints the planner's order is kept, so plans stay
+//! readable and stable. A cycle (legal for foreign keys, which a planner
+//! breaks by adding keys afterwards) falls back to the planner's order for the
+//! steps involved instead of failing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What kind of object a [`Key`] names. Kinds keep an index and a table of one
+/// name apart where a dialect keeps them in separate namespaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// A schema (namespace).
+    Schema,
+    /// A table, view or anything else in the relation namespace.
+    Relation,
+    /// A column of a relation.
+    Column,
+    /// An index (SQLite: schema-wide names; PostgreSQL: relation namespace).
+    Index,
+    /// A named constraint (primary key, unique, check, foreign key).
+    Constraint,
+    /// A type: enum, domain, composite.
+    Type,
+    /// A sequence.
+    Sequence,
+    /// A function or procedure.
+    Function,
+    /// A trigger.
+    Trigger,
+    /// An extension.
+    Extension,
+}
+
+/// A database object as the ordering sees it: a kind and a qualified name.
+/// Names compare case-insensitively, as unquoted SQL identifiers do in the
+/// plans' sources.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    kind: Kind,
+    name: String,
+}
+
+impl Key {
+    /// The object `name` of `kind` in `schema` (empty for dialects without schemas).
+    pub fn new(kind: Kind, schema: &str, name: &str) -> Key {
+        Key { kind, name: format!("{}.{}", schema.to_lowercase(), name.to_lowercase()) }
+    }
+
+    /// A relation (table or view).
+    pub fn relation(schema: &str, name: &str) -> Key {
+        Key::new(Kind::Relation, schema, name)
+    }
+
+    /// A column of a relation.
+    pub fn column(schema: &str, table: &str, column: &str) -> Key {
+        Key {
+            kind: Kind::Column,
+            name: format!("{}.{}.{}", schema.to_lowercase(), table.to_lowercase(), column.to_lowercase()),
+        }
+    }
+
+    /// An index.
+    pub fn index(schema: &str, name: &str) -> Key {
+        Key::new(Kind::Index, schema, name)
+    }
+
+    /// A constraint of a table (constraint names are per table).
+    pub fn constraint(schema: &str, table: &str, name: &str) -> Key {
+        Key {
+            kind: Kind::Constraint,
+            name: format!("{}.{}.{}", schema.to_lowercase(), table.to_lowercase(), name.to_lowercase()),
+        }
+    }
+
+    /// The kind of object.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+}
+
+/// One unit of a plan to order: statements that stay together, and the
+/// objects they touch.
+#[derive(Debug, Clone)]
+pub struct Step<T> {
+    /// What is ordered (a statement, or several that must stay together).
+    pub item: T,
+    /// Objects that exist after the step and not before.
+    pub creates: Vec<Key>,
+    /// Objects that exist before the step and not after.
+    pub drops: Vec<Key>,
+    /// Objects the step needs as they are before the plan.
+    pub needs_old: Vec<Key>,
+    /// Objects the step needs as they are after the plan.
+    pub needs_new: Vec<Key>,
+}
+
+impl<T> Step<T> {
+    /// A step that touches nothing the ordering knows about.
+    pub fn new(item: T) -> Step<T> {
+        Step { item, creates: Vec::new(), drops: Vec::new(), needs_old: Vec::new(), needs_new: Vec::new() }
+    }
+
+    /// Adds objects the step creates.
+    #[must_use]
+    pub fn creates(mut self, keys: impl IntoIterator<Item = Key>) -> Step<T> {
+        self.creates.extend(keys);
+        self
+    }
+
+    /// Adds objects the step drops.
+    #[must_use]
+    pub fn drops(mut self, keys: impl IntoIterator<Item = Key>) -> Step<T> {
+        self.drops.extend(keys);
+        self
+    }
+
+    /// Adds objects the step needs as they were before the plan.
+    #[must_use]
+    pub fn needs_old(mut self, keys: impl IntoIterator<Item = Key>) -> Step<T> {
+        self.needs_old.extend(keys);
+        self
+    }
+
+    /// Adds objects the step needs as they are after the plan.
+    #[must_use]
+    pub fn needs_new(mut self, keys: impl IntoIterator<Item = Key>) -> Step<T> {
+        self.needs_new.extend(keys);
+        self
+    }
+}
+
+/// Orders `steps` (given in the planner's preferred order) so that every
+/// dependency holds; see the module documentation for the rules.
+pub fn order<T>(steps: Vec<Step<T>>) -> Vec<T> {
+    let n = steps.len();
+    let mut creators: BTreeMap<&Key, Vec<usize>> = BTreeMap::new();
+    let mut droppers: BTreeMap<&Key, Vec<usize>> = BTreeMap::new();
+    for (i, s) in steps.iter().enumerate() {
+        for k in &s.creates {
+            creators.entry(k).or_default().push(i);
+        }
+        for k in &s.drops {
+            droppers.entry(k).or_default().push(i);
+        }
+    }
+    // succ[a] holds every b that must run after a; waits[b] counts them.
+    let mut succ: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
+    let mut edge = |a: usize, b: usize| {
+        if a != b {
+            succ[a].insert(b);
+        }
+    };
+    for (i, s) in steps.iter().enumerate() {
+        for k in &s.needs_old {
+            for &d in droppers.get(k).into_iter().flatten() {
+                edge(i, d);
+            }
+        }
+        for k in &s.needs_new {
+            for &c in creators.get(k).into_iter().flatten() {
+                edge(c, i);
+            }
+        }
+        for k in &s.drops {
+            for &c in creators.get(k).into_iter().flatten() {
+                edge(i, c);
+            }
+        }
+    }
+    let mut waits = vec![0usize; n];
+    for next in &succ {
+        for &b in next {
+            waits[b] += 1;
+        }
+    }
+
+    // Kahn's algorithm, always taking the earliest ready step in the planner's
+    // order; when none is ready (a cycle), the earliest remaining one.
+    let mut ready: BTreeSet<usize> = (0..n).filter(|&i| waits[i] == 0).collect();
+    let mut left: BTreeSet<usize> = (0..n).collect();
+    let mut sequence = Vec::with_capacity(n);
+    while let Some(next) = ready.pop_first().or_else(|| left.first().copied()) {
+        if !left.remove(&next) {
+            continue;
+        }
+        sequence.push(next);
+        for &b in &succ[next] {
+            waits[b] = waits[b].saturating_sub(1);
+            if waits[b] == 0 && left.contains(&b) {
+                ready.insert(b);
+            }
+        }
+    }
+    let mut slots: Vec<Option<T>> = steps.into_iter().map(|s| Some(s.item)).collect();
+    sequence.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(name: &str) -> Key {
+        Key::relation("main", name)
+    }
+
+    #[test]
+    fn keeps_the_planner_order_without_dependencies() {
+        let steps = vec![Step::new(1), Step::new(2), Step::new(3)];
+        assert_eq!(order(steps), [1, 2, 3]);
+    }
+
+    #[test]
+    fn creates_before_uses_and_dependents_dropped_first() {
+        let steps = vec![
+            // A view over a new table, planned first by a careless phase.
+            Step::new("create view v").creates([t("v")]).needs_new([t("users")]),
+            Step::new("create table users").creates([t("users")]),
+            // Dropping a table a doomed view still reads.
+            Step::new("drop table old").drops([t("old")]),
+            Step::new("drop view w").drops([t("w")]).needs_old([t("old")]),
+        ];
+        assert_eq!(order(steps), ["create table users", "create view v", "drop view w", "drop table old"]);
+    }
+
+    #[test]
+    fn a_name_is_freed_before_it_is_reused() {
+        let ix = Key::index("main", "ix_users");
+        let steps = vec![
+            Step::new("create table users_v2 + index ix_users").creates([t("users_v2"), ix.clone()]),
+            Step::new("drop table users (and its index)").drops([t("users"), ix]),
+        ];
+        assert_eq!(order(steps), ["drop table users (and its index)", "create table users_v2 + index ix_users"]);
+    }
+
+    #[test]
+    fn a_rebuilt_parent_waits_for_the_child_dropping_its_key() {
+        let col = Key::column("main", "parent", "code");
+        let steps = vec![
+            Step::new("rebuild parent without code").drops([col.clone()]).creates([]),
+            Step::new("rebuild child without its key to parent.code").needs_old([col]),
+        ];
+        assert_eq!(order(steps), ["rebuild child without its key to parent.code", "rebuild parent without code"]);
+    }
+
+    #[test]
+    fn cycles_fall_back_to_the_planner_order() {
+        let steps = vec![
+            Step::new("a").creates([t("a")]).needs_new([t("b")]),
+            Step::new("b").creates([t("b")]).needs_new([t("a")]),
+            Step::new("c").needs_new([t("a")]),
+        ];
+        assert_eq!(order(steps), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn keys_ignore_case() {
+        assert_eq!(Key::relation("Main", "Users"), Key::relation("main", "users"));
+        assert_ne!(Key::relation("main", "users"), Key::index("main", "users"));
+        assert_eq!(Key::relation("main", "users").kind(), Kind::Relation);
+    }
+}
