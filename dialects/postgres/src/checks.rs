@@ -2,7 +2,7 @@
 //! queries returning one true row when the statement cannot lose data or fail
 //! on the data (Atlas's shape, `SELECT NOT EXISTS (…) AS "is_empty"`).
 
-use crate::types::{int_range, quote, without_modifier};
+use crate::types::{conversion, int_range, is_integer, quote, without_modifier};
 use strata_dialect_api::PreCheck;
 
 /// Dropping `table` (rendered as `table_sql`) loses nothing when it holds no row.
@@ -40,19 +40,19 @@ pub(crate) fn table_is_empty_for(table_sql: &str, table: &str, column: &str) -> 
     }
 }
 
-/// A narrowing type change keeps every value: integers stay in range; a type with
-/// a length or precision keeps the value it has without that limit (an explicit
-/// cast to `varchar(n)` truncates and one to `numeric(p,s)` rounds, which the
-/// comparison catches); any other type must take every value through a cast
-/// (the check query fails when one does not convert).
-pub(crate) fn values_fit(table_sql: &str, table: &str, column: &str, ty: &str) -> PreCheck {
+/// A narrowing type change from `from` to `ty` keeps every value: integers stay
+/// in range; integers turned boolean are 0 or 1; a type with a length or
+/// precision keeps the value it has without that limit (an explicit cast to
+/// `varchar(n)` truncates and one to `numeric(p,s)` rounds, which the
+/// comparison catches); any other type must take every value through the
+/// conversion the plan uses (the check query fails when one does not convert).
+pub(crate) fn values_fit(table_sql: &str, table: &str, column: &str, from: &str, ty: &str) -> PreCheck {
     let c = quote(column);
-    let condition = match int_range(ty) {
-        Some((min, max)) => format!("{c} NOT BETWEEN {min} AND {max}"),
-        None => match without_modifier(ty) {
-            Some(base) => format!("{c}::{base} <> {c}::{ty}"),
-            None => format!("({c}::{ty}) IS NULL"),
-        },
+    let condition = match (int_range(ty), without_modifier(ty)) {
+        (Some((min, max)), _) if is_integer(from) => format!("{c} NOT BETWEEN {min} AND {max}"),
+        _ if ty == "boolean" && is_integer(from) => format!("{c} NOT IN (0, 1)"),
+        (None, Some(base)) => format!("{c}::{base} <> {c}::{ty}"),
+        _ => format!("({}) IS NULL", conversion(&c, from, ty)),
     };
     PreCheck {
         sql: format!("SELECT NOT EXISTS (SELECT 1 FROM {table_sql} WHERE {c} IS NOT NULL AND {condition}) AS \"fits\""),
@@ -72,10 +72,16 @@ mod tests {
         );
         assert_eq!(table_is_empty("\"logs\"", "logs").reason, "table \"logs\" is empty");
         assert_eq!(
-            values_fit("\"t\"", "t", "c", "character varying(3)").sql,
+            values_fit("\"t\"", "t", "c", "text", "character varying(3)").sql,
             "SELECT NOT EXISTS (SELECT 1 FROM \"t\" WHERE \"c\" IS NOT NULL AND \
              \"c\"::character varying <> \"c\"::character varying(3)) AS \"fits\""
         );
-        assert!(values_fit("\"t\"", "t", "c", "integer").sql.contains("\"c\" NOT BETWEEN -2147483648 AND 2147483647"));
+        assert!(
+            values_fit("\"t\"", "t", "c", "bigint", "integer")
+                .sql
+                .contains("\"c\" NOT BETWEEN -2147483648 AND 2147483647")
+        );
+        assert!(values_fit("\"t\"", "t", "c", "boolean", "integer").sql.contains("(\"c\"::integer) IS NULL"));
+        assert!(values_fit("\"t\"", "t", "c", "bigint", "boolean").sql.contains("\"c\" NOT IN (0, 1)"));
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::inspect::is_constraint;
 use crate::objects::{Alter, Object, objects};
-use crate::sql::normalize;
+use crate::sql::{normalize, normalize_expr};
 use strata_dialect_api::{
     Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Generated, Index, IndexPart, PluginError, PrimaryKey,
     Realm, Schema, Table, TableChange, Trigger, View,
@@ -260,7 +260,7 @@ fn norm_index(i: &Index) -> Index {
         name: i.name.clone(),
         unique: i.unique || is_constraint(i),
         parts: i.parts.iter().map(norm_part).collect(),
-        predicate: i.predicate.as_deref().map(normalize),
+        predicate: i.predicate.as_deref().map(normalize_expr),
         attrs: strata_dialect_kit::sorted_attrs(&i.attrs),
     }
 }
@@ -298,7 +298,7 @@ fn same_check(f: &Check, t: &Check) -> bool {
         (Some(a), Some(b)) => a == b,
         _ => true,
     };
-    names_agree && normalize(&f.expr) == normalize(&t.expr)
+    names_agree && normalize_expr(&f.expr) == normalize_expr(&t.expr)
 }
 
 #[cfg(test)]

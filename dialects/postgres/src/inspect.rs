@@ -8,9 +8,11 @@
 //! databases holding the same schema print the same text.
 //!
 //! The queries run with an empty `search_path`, so those functions qualify every
-//! name outside `pg_catalog`; the inspected schema's own qualifier is then
-//! stripped (`sql::strip_schema`). The result does not depend on the session's
-//! `search_path`, and a schema compares equal to its copy under another name.
+//! name outside `pg_catalog`; the qualifier of the connection's home schema (its
+//! bound schema, else `public`, where unqualified names resolve when plans run)
+//! is then stripped (`sql::strip_schema`), and every other schema's kept, so the
+//! text runs as written. The result does not depend on the session's
+//! `search_path`, and a bound schema compares equal to its copy under another name.
 
 use crate::driver::{PgConn, block_on, classify};
 use crate::objects::{Domain, EnumType, Extension, Function, Object, Sequence};
@@ -55,11 +57,12 @@ pub fn inspect_realm(conn: &PgConn, options: &InspectOptions) -> Result<Realm, P
         scope.push(bound);
     }
     let version = conn.version_num();
+    let home = conn.info().schema.unwrap_or_else(|| "public".to_string());
     let client = conn.client();
     block_on(async {
         let saved: String = client.query_one("SELECT current_setting('search_path')", &[]).await?.try_get(0)?;
         client.execute("SELECT set_config('search_path', '', false)", &[]).await?;
-        let result = inspect(client, &scope, options, version).await;
+        let result = inspect(client, &scope, &home, options, version).await;
         // Restore even after a failure; inside an aborted transaction this fails,
         // and the rollback restores the setting anyway.
         let restored = client.execute("SELECT set_config('search_path', $1, false)", &[&saved]).await;
@@ -81,6 +84,7 @@ fn not_extension_member(catalog: &str, oid: &str) -> String {
 async fn inspect(
     client: &Client,
     scope: &[String],
+    home: &str,
     options: &InspectOptions,
     version: u32,
 ) -> Result<Realm, tokio_postgres::Error> {
@@ -153,8 +157,8 @@ async fn inspect(
         .await?;
     for row in rows {
         let oid: u32 = row.try_get(0)?;
-        let Some((schema, table)) = tables.get_mut(&oid) else { continue };
-        table.columns.push(column(&row, schema)?);
+        let Some((_, table)) = tables.get_mut(&oid) else { continue };
+        table.columns.push(column(&row, home)?);
     }
 
     // Indexes, primary keys and unique constraints. `pg_get_indexdef` deparses
@@ -193,8 +197,8 @@ async fn inspect(
     }
     for row in client.query(&query, &[&names]).await? {
         let oid: u32 = row.try_get(0)?;
-        let Some((schema, table)) = tables.get_mut(&oid) else { continue };
-        index(&row, schema, table, &opclasses)?;
+        let Some((_, table)) = tables.get_mut(&oid) else { continue };
+        index(&row, home, table, &opclasses)?;
     }
 
     // Foreign keys.
@@ -258,9 +262,9 @@ async fn inspect(
         .await?;
     for row in rows {
         let oid: u32 = row.try_get(0)?;
-        let Some((schema, table)) = tables.get_mut(&oid) else { continue };
+        let Some((_, table)) = tables.get_mut(&oid) else { continue };
         let def: String = row.try_get(2)?;
-        table.checks.push(Check { name: row.try_get(1)?, expr: check_expr(&strip_schema(&def, schema)) });
+        table.checks.push(Check { name: row.try_get(1)?, expr: check_expr(&strip_schema(&def, home)) });
     }
 
     let mut by_schema: BTreeMap<String, Vec<Table>> = BTreeMap::new();
@@ -287,7 +291,7 @@ async fn inspect(
         let def: String = row.try_get(3)?;
         let mut view = View {
             name: row.try_get(1)?,
-            def: strip_schema(def.trim().trim_end_matches(';').trim(), &schema),
+            def: strip_schema(def.trim().trim_end_matches(';').trim(), home),
             attrs: Vec::new(),
         };
         if row.try_get::<_, String>(2)? == "m" {
@@ -311,7 +315,7 @@ async fn inspect(
         schemas[i].triggers.push(Trigger {
             table: row.try_get(1)?,
             name: row.try_get(2)?,
-            def: strip_schema(&def, &schema),
+            def: strip_schema(&def, home),
         });
     }
 
@@ -358,10 +362,10 @@ async fn inspect(
             let check_defs: Vec<String> = row.try_get(8)?;
             Object::Domain(Domain {
                 name,
-                ty: strip_schema(&row.try_get::<_, String>(4)?, &schema),
+                ty: strip_schema(&row.try_get::<_, String>(4)?, home),
                 not_null: row.try_get(5)?,
-                default: row.try_get::<_, Option<String>>(6)?.map(|d| strip_schema(&d, &schema)),
-                checks: check_names.into_iter().zip(check_defs.iter().map(|d| strip_schema(d, &schema))).collect(),
+                default: row.try_get::<_, Option<String>>(6)?.map(|d| strip_schema(&d, home)),
+                checks: check_names.into_iter().zip(check_defs.iter().map(|d| strip_schema(d, home))).collect(),
             })
         };
         objects.push((schema, object));
@@ -398,9 +402,9 @@ async fn inspect(
             schema.clone(),
             Object::Function(Function {
                 name: row.try_get(1)?,
-                args: strip_schema(&row.try_get::<_, String>(2)?, &schema),
+                args: strip_schema(&row.try_get::<_, String>(2)?, home),
                 kind: if kind == "p" { "procedure".into() } else { "function".into() },
-                def: strip_schema(def.trim_end(), &schema),
+                def: strip_schema(def.trim_end(), home),
             }),
         ));
     }

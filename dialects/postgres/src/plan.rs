@@ -21,7 +21,7 @@ use crate::checks;
 use crate::inspect::{attr_value, is_constraint};
 use crate::objects::{Alter, Domain, EnumType, Function, Object, Sequence};
 use crate::sql;
-use crate::types::{literal, quote, serial_base, type_change, volatile_default};
+use crate::types::{conversion, literal, quote, serial_base, type_change, volatile_default};
 use strata_dialect_api::{
     Change, Column, ColumnChange, ErrorKind, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PrimaryKey,
     Schema, Statement, Table, TableChange, Trigger, View,
@@ -696,7 +696,7 @@ fn type_clause(column: &str, from: &str, to: &Column) -> String {
     // Without an assignment cast the server needs an explicit conversion
     // (https://www.postgresql.org/docs/current/sql-altertable.html, SET DATA TYPE).
     if !type_change(from, &to.ty).implicit {
-        out.push_str(&format!(" USING {}::{ty}", quote(column)));
+        out.push_str(&format!(" USING {}", conversion(&quote(column), from, ty)));
     }
     out
 }
@@ -760,7 +760,7 @@ fn modify_column(
         s.rewrites_table = kind.rewrites || change.collation;
         if change.ty && !kind.widening && options.checks {
             let ty = serial_base(&to.ty).unwrap_or(&to.ty);
-            s.checks.push(checks::values_fit(&t, table, &from.name, ty));
+            s.checks.push(checks::values_fit(&t, table, &from.name, &from.ty, ty));
         }
         out.push(s);
     }
@@ -771,6 +771,23 @@ fn modify_column(
         };
         let reverse = if default_first { alter(format!("ALTER COLUMN {c} DROP DEFAULT")) } else { set(&from.default) };
         out.push(stmt(set(&to.default), comment.clone(), source, vec![reverse]));
+    }
+    // An identity column is NOT NULL: its identity goes before DROP NOT NULL,
+    // and comes after SET NOT NULL (the server requires both ways round).
+    let identity_clause = |from: Option<String>, to: Option<String>| match (from, to) {
+        (None, Some(k)) => Some(format!("ALTER COLUMN {c} ADD GENERATED {k} AS IDENTITY")),
+        (Some(_), None) => Some(format!("ALTER COLUMN {c} DROP IDENTITY")),
+        (Some(a), Some(b)) if a != b => Some(format!("ALTER COLUMN {c} SET GENERATED {b}")),
+        _ => None,
+    };
+    let identity_stmt = || {
+        let forward = identity_clause(identity(from), identity(to))?;
+        let reverse = identity_clause(identity(to), identity(from)).map(alter).into_iter().collect();
+        Some(stmt(alter(forward), comment.clone(), source, reverse))
+    };
+    let dropping_identity = identity(from).is_some() && identity(to).is_none();
+    if change.attrs && dropping_identity {
+        out.extend(identity_stmt());
     }
     if change.null {
         let (forward, back) =
@@ -790,17 +807,8 @@ fn modify_column(
         }
         out.push(s);
     }
-    if change.attrs {
-        let identity_clause = |from: Option<String>, to: Option<String>| match (from, to) {
-            (None, Some(k)) => Some(format!("ALTER COLUMN {c} ADD GENERATED {k} AS IDENTITY")),
-            (Some(_), None) => Some(format!("ALTER COLUMN {c} DROP IDENTITY")),
-            (Some(a), Some(b)) if a != b => Some(format!("ALTER COLUMN {c} SET GENERATED {b}")),
-            _ => None,
-        };
-        if let Some(forward) = identity_clause(identity(from), identity(to)) {
-            let reverse = identity_clause(identity(to), identity(from)).map(alter).into_iter().collect();
-            out.push(stmt(alter(forward), comment.clone(), source, reverse));
-        }
+    if change.attrs && !dropping_identity {
+        out.extend(identity_stmt());
     }
     if change.comment {
         let target = format!("COLUMN {t}.{c}");

@@ -36,6 +36,80 @@ pub(crate) fn normalize(sql: &str) -> String {
     words.join(" ")
 }
 
+/// [`normalize`], with an array cast written back in the form the server stores
+/// it: PostgreSQL prints `x IN ('a', 'b')` on a varchar column as
+/// `(ARRAY['a'::character varying, …])::text[]`, and parses that text back as
+/// `ARRAY[('a'::character varying)::text, …]`, so both forms must compare equal.
+pub(crate) fn normalize_expr(sql: &str) -> String {
+    let tokens = tokenize(sql);
+    let word = |t: &Token| match t.kind {
+        Kind::Quoted => format!("\"{}\"", t.value),
+        _ => t.value.clone(),
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some((elements, ty, next)) = array_cast(&tokens, i) {
+            out.extend(["array".to_string(), "[".to_string()]);
+            for (k, e) in elements.iter().enumerate() {
+                if k > 0 {
+                    out.push(",".into());
+                }
+                out.push("(".into());
+                out.extend(e.iter().map(word));
+                out.push(")".into());
+                out.push("::".into());
+                out.extend(ty.iter().map(word));
+            }
+            out.push("]".into());
+            i = next;
+            continue;
+        }
+        out.push(word(&tokens[i]));
+        i += 1;
+    }
+    while out.last().is_some_and(|t| t == ";") {
+        out.pop();
+    }
+    out.join(" ")
+}
+
+/// `( ARRAY [ e, … ] ) :: type [ ]` at `at`: the elements, the type's tokens and
+/// the index after the match.
+fn array_cast(tokens: &[Token], at: usize) -> Option<(Vec<&[Token]>, &[Token], usize)> {
+    let t = |i: usize| tokens.get(i);
+    if !(t(at)?.is_punct("(") && t(at + 1)?.is("array") && t(at + 2)?.is_punct("[")) {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut close = None;
+    for (i, tok) in tokens.iter().enumerate().skip(at + 2) {
+        if tok.is_punct("[") {
+            depth += 1;
+        } else if tok.is_punct("]") {
+            depth -= 1;
+            if depth == 0 {
+                close = Some(i);
+                break;
+            }
+        }
+    }
+    let close = close?;
+    if !(t(close + 1)?.is_punct(")") && t(close + 2)?.is_punct("::")) {
+        return None;
+    }
+    let ty_start = close + 3;
+    let mut end = ty_start;
+    while t(end).is_some_and(Token::is_name) {
+        end += 1;
+    }
+    if end == ty_start || !(t(end)?.is_punct("[") && t(end + 1)?.is_punct("]")) {
+        return None;
+    }
+    let elements = strata_dialect_kit::sql::split_commas(&tokens[at + 3..close]);
+    Some((elements, &tokens[ty_start..end], end + 2))
+}
+
 /// True when `sql` mentions the identifier `name` (quoted or folded).
 pub(crate) fn mentions(sql: &str, name: &str) -> bool {
     tokenize(sql).iter().any(|t| t.is_name() && t.value == name)
@@ -107,6 +181,15 @@ mod tests {
         assert_eq!(strip_schema("\"My S\".mood[]", "My S"), "mood[]");
         assert_eq!(strip_schema("x.public.y", "public"), "x.public.y");
         assert_eq!(strip_schema("$$ public.t $$", "public"), "$$ public.t $$");
+    }
+
+    #[test]
+    fn array_casts_compare_as_stored() {
+        assert_eq!(
+            normalize_expr("((c)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))"),
+            normalize_expr("((c)::text = ANY (ARRAY[('a'::character varying)::text, ('b'::character varying)::text]))")
+        );
+        assert_eq!(normalize_expr("a = ANY (ARRAY[1, 2])"), normalize("a = ANY (ARRAY[1, 2])"));
     }
 
     #[test]

@@ -152,6 +152,24 @@ pub(crate) fn type_change(from: &str, to: &str) -> TypeChange {
     TypeChange { implicit: false, widening: false, rewrites: true }
 }
 
+/// The expression converting `column` (quoted) of type `from` to `to` in
+/// `ALTER COLUMN … TYPE … USING`. Casts exist between `boolean` and `integer`
+/// only; other integer types compare with zero, as the cast to boolean does.
+pub(crate) fn conversion(column: &str, from: &str, to: &str) -> String {
+    let from = serial_base(from).unwrap_or(from);
+    let to = serial_base(to).unwrap_or(to);
+    match (int_rank(from), int_rank(to)) {
+        (Some(_), None) if to == "boolean" => format!("({column} <> 0)"),
+        (None, Some(_)) if from == "boolean" && to != "integer" => format!("{column}::integer::{to}"),
+        _ => format!("{column}::{to}"),
+    }
+}
+
+/// True for the integer types (serials included).
+pub(crate) fn is_integer(ty: &str) -> bool {
+    int_rank(serial_base(ty).unwrap_or(ty)).is_some()
+}
+
 /// True when a default expression is volatile, so `ADD COLUMN … DEFAULT` must
 /// compute it for every row and rewrites the table (stable defaults such as
 /// `now()` are evaluated once since PostgreSQL 11).
@@ -194,5 +212,9 @@ mod tests {
         assert!(type_change("numeric(10,2)", "numeric(12,2)").widening);
         assert!(!type_change("numeric(10,2)", "numeric(10,1)").widening);
         assert!(!type_change("bigint", "integer").widening);
+        assert_eq!(conversion("\"c\"", "bigint", "boolean"), "(\"c\" <> 0)");
+        assert_eq!(conversion("\"c\"", "boolean", "bigint"), "\"c\"::integer::bigint");
+        assert_eq!(conversion("\"c\"", "boolean", "integer"), "\"c\"::integer");
+        assert_eq!(conversion("\"c\"", "text", "integer"), "\"c\"::integer");
     }
 }
