@@ -53,6 +53,7 @@ pub(crate) fn diff_schema(from: &Schema, to: &Schema) -> Vec<Change> {
             }
         }
     }
+    force_rebuilds_of_acting_children(from, to, &schema, &mut tables, &mut rebuilt);
     for t in &to.tables {
         if find_table(from, &t.name).is_none() {
             tables.push(Change::AddTable { schema: schema.clone(), table: t.clone() });
@@ -98,6 +99,68 @@ pub(crate) fn diff_schema(from: &Schema, to: &Schema) -> Vec<Change> {
     changes.extend(view_creates);
     changes.extend(creates);
     changes
+}
+
+/// Rebuilding a table drops it, and with foreign keys enforced `DROP TABLE`
+/// deletes its rows first: the `ON DELETE CASCADE`, `SET NULL` and `SET DEFAULT`
+/// actions of the tables referencing it then act on their rows, deferred checks
+/// or not (https://sqlite.org/foreignkeys.html#fk_schemacommands), and
+/// `PRAGMA foreign_keys = off` cannot stop it inside a transaction. So such a
+/// child is rebuilt too, its key recreated unchanged, and the plan drops it
+/// before its parent and brings it back after. Its own such children follow.
+fn force_rebuilds_of_acting_children(
+    from: &Schema,
+    to: &Schema,
+    schema: &str,
+    tables: &mut Vec<Change>,
+    rebuilt: &mut Vec<String>,
+) {
+    let acts = |fk: &ForeignKey| {
+        fk.on_delete
+            .as_deref()
+            .and_then(normalize_action)
+            .is_some_and(|a| matches!(a.as_str(), "CASCADE" | "SET NULL" | "SET DEFAULT"))
+    };
+    loop {
+        let mut forced = false;
+        for f in &from.tables {
+            let name = f.name.to_lowercase();
+            let Some(t) = find_table(to, &f.name).filter(|_| !rebuilt.contains(&name)) else {
+                continue;
+            };
+            let keys: Vec<TableChange> = f
+                .foreign_keys
+                .iter()
+                .filter(|fk| acts(fk) && rebuilt.contains(&fk.ref_table.to_lowercase()))
+                .filter_map(|fk| {
+                    // A key dropped or changed already makes this table a rebuild.
+                    let new = t.foreign_keys.iter().find(|n| same_fk_key(fk, n))?;
+                    Some(TableChange::ModifyForeignKey { from: fk.clone(), to: new.clone() })
+                })
+                .collect();
+            if keys.is_empty() {
+                continue;
+            }
+            let existing = tables.iter_mut().find_map(|c| match c {
+                Change::ModifyTable { to, changes, .. } if to.name.eq_ignore_ascii_case(&f.name) => Some(changes),
+                _ => None,
+            });
+            match existing {
+                Some(changes) => changes.extend(keys),
+                None => tables.push(Change::ModifyTable {
+                    schema: schema.to_string(),
+                    from: f.clone(),
+                    to: t.clone(),
+                    changes: keys,
+                }),
+            }
+            rebuilt.push(name);
+            forced = true;
+        }
+        if !forced {
+            break;
+        }
+    }
 }
 
 fn find_table<'a>(schema: &'a Schema, name: &str) -> Option<&'a Table> {

@@ -2,10 +2,12 @@
 //!
 //! SQLite's `ALTER TABLE` only renames, adds and drops columns; everything else
 //! is a table rebuild (https://www.sqlite.org/lang_altertable.html#otheralter).
-//! Statements are grouped in phases so dependencies hold whatever order the
-//! changes come in: views and triggers are dropped first, then tables are
-//! created (referenced tables first), modified, and dropped (referencing tables
-//! first), and views and triggers are created last.
+//! Statements are emitted in phases (triggers dropped, tables altered, views
+//! dropped, tables created, rebuilt and dropped, views and triggers created),
+//! each step annotated with
+//! the tables, columns, indexes, views and triggers it creates, drops and needs;
+//! the shared ordering (`strata_dialect_kit::order`) then moves steps wherever
+//! a combination of changes needs another order.
 
 use crate::checks;
 use crate::inspect::is_constraint;
@@ -15,20 +17,143 @@ use strata_dialect_api::{
     Attr, Change, Column, ErrorKind, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, Statement, Table,
     TableChange, Trigger, View,
 };
+use strata_dialect_kit::order::{Key, Kind, Step, order};
+
+/// A group of statements that stay together, with what it touches.
+type Group = Step<Vec<Statement>>;
+
+/// SQLite's one schema, as keys name it.
+const MAIN: &str = "main";
+
+fn relation_key(name: &str) -> Key {
+    Key::relation(MAIN, name)
+}
+
+fn column_key(table: &str, column: &str) -> Key {
+    Key::column(MAIN, table, column)
+}
+
+/// Index names are schema-wide in SQLite, whatever table they are on.
+fn index_key(name: &str) -> Key {
+    Key::index(MAIN, name)
+}
+
+fn trigger_key(name: &str) -> Key {
+    Key::new(Kind::Trigger, MAIN, name)
+}
+
+/// The relation, columns and indexes that exist while `table` does.
+fn table_keys(table: &Table) -> Vec<Key> {
+    let mut keys = vec![relation_key(&table.name)];
+    keys.extend(table.columns.iter().map(|c| column_key(&table.name, &c.name)));
+    keys.extend(table.indexes.iter().map(|i| index_key(&i.name)));
+    keys
+}
+
+/// What the foreign keys of `table` reference: the parent tables and their key
+/// columns (a key whose parent lost the column or its unique index makes every
+/// write to either table fail with `foreign key mismatch`).
+fn fk_targets(table: &Table) -> Vec<Key> {
+    table
+        .foreign_keys
+        .iter()
+        .flat_map(|fk| {
+            std::iter::once(relation_key(&fk.ref_table))
+                .chain(fk.ref_columns.iter().map(|c| column_key(&fk.ref_table, c)))
+        })
+        .collect()
+}
+
+/// Columns of `table` that the index uses.
+fn index_columns(table: &Table, index: &Index) -> Vec<Key> {
+    table
+        .columns
+        .iter()
+        .filter(|c| {
+            part_uses(&index.parts, &c.name) || index.predicate.as_deref().is_some_and(|p| sql::mentions(p, &c.name))
+        })
+        .map(|c| column_key(&table.name, &c.name))
+        .collect()
+}
+
+/// The relations (and their columns) the plan touches, to find what the SQL of
+/// a view or trigger mentions. Relations the plan leaves alone need no order.
+#[derive(Default)]
+struct Known {
+    relations: Vec<(String, Vec<String>)>,
+}
+
+impl Known {
+    fn add(&mut self, name: &str, columns: impl IntoIterator<Item = String>) {
+        let columns: Vec<String> = columns.into_iter().collect();
+        match self.relations.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            Some((_, known)) => {
+                for c in columns {
+                    if !known.iter().any(|k| k.eq_ignore_ascii_case(&c)) {
+                        known.push(c);
+                    }
+                }
+            }
+            None => self.relations.push((name.to_string(), columns)),
+        }
+    }
+
+    fn add_table(&mut self, table: &Table) {
+        self.add(&table.name, table.columns.iter().map(|c| c.name.clone()));
+    }
+
+    /// Keys of the known relations and columns that `sql` names.
+    fn mentioned(&self, sql: &str) -> Vec<Key> {
+        let names: Vec<String> =
+            sql::tokenize(sql).into_iter().filter(|t| t.is_name()).map(|t| t.value.to_lowercase()).collect();
+        let named = |n: &str| names.iter().any(|m| m.eq_ignore_ascii_case(n));
+        let mut keys = Vec::new();
+        for (relation, columns) in &self.relations {
+            if named(relation) {
+                keys.push(relation_key(relation));
+                keys.extend(columns.iter().filter(|c| named(c)).map(|c| column_key(relation, c)));
+            }
+        }
+        keys
+    }
+}
 
 /// Plans `changes`.
 ///
 /// # Errors
 /// When a change cannot be expressed in SQLite (schemas other than `main`).
 pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, PluginError> {
-    let mut drop_dependents: Vec<Statement> = Vec::new();
-    let mut view_creates: Vec<(View, usize)> = Vec::new();
-    let mut view_drops: Vec<(View, usize)> = Vec::new();
-    let mut trigger_creates: Vec<Statement> = Vec::new();
-    let mut add_tables: Vec<(&Table, usize)> = Vec::new();
-    let mut drop_tables: Vec<(&Table, usize)> = Vec::new();
-    let mut modify: Vec<Statement> = Vec::new();
-    // The change that first needs foreign-key enforcement relaxed.
+    let mut known = Known::default();
+    for change in changes {
+        match change {
+            Change::AddTable { table, .. } | Change::DropTable { table, .. } => known.add_table(table),
+            Change::ModifyTable { from, to, .. } => {
+                known.add_table(from);
+                known.add_table(to);
+            }
+            Change::RenameTable { from, to, .. } => {
+                known.add(from, []);
+                known.add(to, []);
+            }
+            Change::AddView { view, .. } | Change::DropView { view, .. } => known.add(&view.name, []),
+            Change::ModifyView { to, .. } => known.add(&to.name, []),
+            _ => {}
+        }
+    }
+
+    let mut trigger_drops: Vec<Group> = Vec::new();
+    let mut view_drops: Vec<Group> = Vec::new();
+    let mut add_tables: Vec<Group> = Vec::new();
+    // ALTER TABLE … DROP COLUMN and RENAME re-read every view and trigger in the
+    // schema and fail on one naming a relation that is gone for the moment: they
+    // go first, while the schema is whole (the order still moves a view or
+    // trigger drop they need before them).
+    let mut alters: Vec<Group> = Vec::new();
+    let mut rebuilds: Vec<Group> = Vec::new();
+    let mut drop_tables: Vec<Group> = Vec::new();
+    let mut view_creates: Vec<Group> = Vec::new();
+    let mut trigger_creates: Vec<Group> = Vec::new();
+    // The change that first needs foreign-key checks deferred (a rebuild).
     let mut fk_source: Option<usize> = None;
 
     for (source, change) in changes.iter().enumerate() {
@@ -41,10 +166,10 @@ pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, P
                     ));
                 }
             }
-            Change::AddTable { table, .. } => add_tables.push((table, source)),
+            Change::AddTable { table, .. } => add_tables.extend(add_table(table, source)),
             // A plain drop needs no pragmas: referencing tables are dropped first,
             // and a surviving one holding rows should make the drop fail.
-            Change::DropTable { table, .. } => drop_tables.push((table, source)),
+            Change::DropTable { table, .. } => drop_tables.push(drop_table(table, source, options)),
             Change::RenameTable { from, to, .. } => {
                 let mut s = Statement::new(
                     format!("ALTER TABLE {} RENAME TO {}", quote(from), quote(to)),
@@ -52,39 +177,47 @@ pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, P
                     source,
                 );
                 s.reverse = vec![format!("ALTER TABLE {} RENAME TO {}", quote(to), quote(from))];
-                modify.push(s);
+                alters.push(Step::new(vec![s]).drops([relation_key(from)]).creates([relation_key(to)]));
             }
             Change::ModifyTable { from, to, changes: table_changes, .. } => {
                 if needs_rebuild(from, to, table_changes) {
                     fk_source.get_or_insert(source);
-                    modify.extend(rebuild(from, to, table_changes, source, options));
+                    rebuilds.extend(rebuild(from, to, table_changes, source, options));
                 } else {
-                    modify.extend(alter(from, to, table_changes, source, options));
+                    alters.extend(alter(from, to, table_changes, source, options));
                 }
             }
-            Change::AddView { view, .. } => view_creates.push((view.clone(), source)),
-            Change::DropView { view, .. } => view_drops.push((view.clone(), source)),
+            Change::AddView { view, .. } => view_creates.push(create_view(view, source, &known)),
+            Change::DropView { view, .. } => view_drops.push(drop_view(view, source, &known)),
             Change::ModifyView { from, to, .. } => {
-                view_drops.push((from.clone(), source));
-                view_creates.push((to.clone(), source));
+                view_drops.push(drop_view(from, source, &known));
+                view_creates.push(create_view(to, source, &known));
             }
-            Change::AddTrigger { trigger, .. } => trigger_creates.push(create_trigger(trigger, source)),
-            Change::DropTrigger { trigger, .. } => drop_dependents.push(drop_trigger(trigger, source)),
+            Change::AddTrigger { trigger, .. } => trigger_creates.push(create_trigger(trigger, source, &known)),
+            Change::DropTrigger { trigger, .. } => trigger_drops.push(drop_trigger(trigger, source, &known)),
             Change::ModifyTrigger { from, to, .. } => {
-                drop_dependents.push(drop_trigger(from, source));
-                trigger_creates.push(create_trigger(to, source));
+                trigger_drops.push(drop_trigger(from, source, &known));
+                trigger_creates.push(create_trigger(to, source, &known));
             }
         }
     }
 
+    let steps: Vec<Group> =
+        [trigger_drops, alters, view_drops, add_tables, rebuilds, drop_tables, view_creates, trigger_creates]
+            .into_iter()
+            .flatten()
+            .collect();
     let mut statements = Vec::new();
     if let Some(source) = fk_source {
-        // `PRAGMA foreign_keys` is a no-op inside a transaction
-        // (https://sqlite.org/pragma.html#pragma_foreign_keys): it only helps when the
-        // plan runs outside one. Inside one, `defer_foreign_keys` moves the checks to
-        // COMMIT, so a rebuilt parent table whose rows come back unchanged passes. Its
-        // limit: the implicit DELETE of `DROP TABLE` still fires ON DELETE actions
-        // (CASCADE, SET NULL) of referencing tables when enforcement is on.
+        // A rebuild drops and recreates tables other tables reference. The plan
+        // normally runs inside one transaction (schema apply, migrate down, a
+        // migration file), where `PRAGMA foreign_keys` is a no-op
+        // (https://sqlite.org/pragma.html#pragma_foreign_keys); there
+        // `defer_foreign_keys` moves the checks to COMMIT, by which time the rows
+        // are back. `foreign_keys = off` still serves a plan run outside a
+        // transaction (`-- atlas:txmode none`), as Atlas writes it. ON DELETE
+        // actions fire on `DROP TABLE` even when deferred: the differ rebuilds
+        // children with such actions too, and the order drops them first.
         let mut off =
             Statement::new("PRAGMA foreign_keys = off", "disable the enforcement of foreign-keys constraints", source);
         off.reverse = vec!["PRAGMA foreign_keys = on".into()];
@@ -97,32 +230,7 @@ pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, P
         statements.push(off);
         statements.push(defer);
     }
-    statements.extend(drop_dependents);
-    // Views that use other dropped views go first.
-    for (view, source) in
-        dependency_order(view_drops, |v| v.0.name.as_str(), |a, b| sql::mentions(&a.0.def, &b.0.name)).into_iter().rev()
-    {
-        statements.push(drop_view(&view, source));
-    }
-    for (table, source) in
-        dependency_order(add_tables, |(t, _)| t.name.as_str(), |(a, _), (b, _)| references(a, &b.name))
-    {
-        statements.extend(add_table(table, source));
-    }
-    statements.extend(modify);
-    for (table, source) in
-        dependency_order(drop_tables, |(t, _)| t.name.as_str(), |(a, _), (b, _)| references(a, &b.name))
-            .into_iter()
-            .rev()
-    {
-        statements.push(drop_table(table, source, options));
-    }
-    for (view, source) in
-        dependency_order(view_creates, |v| v.0.name.as_str(), |a, b| sql::mentions(&a.0.def, &b.0.name))
-    {
-        statements.push(create_view(&view, source));
-    }
-    statements.extend(trigger_creates);
+    statements.extend(order(steps).into_iter().flatten());
     if let Some(source) = fk_source {
         let mut on = Statement::new(
             "PRAGMA foreign_keys = on",
@@ -133,32 +241,6 @@ pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, P
         statements.push(on);
     }
     Ok(Plan { changes: changes.to_vec(), statements })
-}
-
-/// True when `table` has a foreign key to `other`.
-fn references(table: &Table, other: &str) -> bool {
-    table
-        .foreign_keys
-        .iter()
-        .any(|fk| fk.ref_table.eq_ignore_ascii_case(other) && !table.name.eq_ignore_ascii_case(other))
-}
-
-/// Orders `items` so that each comes after what it depends on; cycles (legal for
-/// foreign keys, which SQLite resolves lazily) keep their input order.
-fn dependency_order<T>(mut items: Vec<T>, name: impl Fn(&T) -> &str, depends: impl Fn(&T, &T) -> bool) -> Vec<T> {
-    let mut out = Vec::with_capacity(items.len());
-    while !items.is_empty() {
-        let ready = (0..items.len())
-            .find(|&i| {
-                !items
-                    .iter()
-                    .enumerate()
-                    .any(|(j, other)| j != i && name(other) != name(&items[i]) && depends(&items[i], other))
-            })
-            .unwrap_or(0);
-        out.push(items.remove(ready));
-    }
-    out
 }
 
 /// True when SQLite cannot apply `changes` with `ALTER TABLE` / `CREATE INDEX`
@@ -391,15 +473,28 @@ fn create_table_statements(table: &Table) -> Vec<String> {
     out
 }
 
-fn add_table(table: &Table, source: usize) -> Vec<Statement> {
+/// `CREATE TABLE`, then each `CREATE INDEX` as its own step (an index name may
+/// still belong to a table the plan drops later).
+fn add_table(table: &Table, source: usize) -> Vec<Group> {
     let mut create = Statement::new(create_table_sql(table), format!("create {:?} table", table.name), source);
     create.reverse = vec![format!("DROP TABLE {}", quote(&table.name))];
-    let mut out = vec![create];
-    out.extend(table.indexes.iter().filter(|i| !is_constraint(i)).map(|i| create_index(&table.name, i, source)));
+    let mut keys = vec![relation_key(&table.name)];
+    keys.extend(table.columns.iter().map(|c| column_key(&table.name, &c.name)));
+    // UNIQUE constraints come with the table, under names derived from it.
+    keys.extend(table.indexes.iter().filter(|i| is_constraint(i)).map(|i| index_key(&i.name)));
+    let mut out = vec![Step::new(vec![create]).creates(keys).needs_new(fk_targets(table))];
+    out.extend(table.indexes.iter().filter(|i| !is_constraint(i)).map(|i| {
+        Step::new(vec![create_index(&table.name, i, source)])
+            .creates([index_key(&i.name)])
+            .needs_new(index_columns(table, i))
+            .needs_new([relation_key(&table.name)])
+    }));
     out
 }
 
-fn drop_table(table: &Table, source: usize, options: &PlanOptions) -> Statement {
+/// `DROP TABLE`, which drops its indexes and triggers too; tables it references
+/// are dropped after it.
+fn drop_table(table: &Table, source: usize, options: &PlanOptions) -> Group {
     let mut s =
         Statement::new(format!("DROP TABLE {}", quote(&table.name)), format!("drop {:?} table", table.name), source);
     s.reverse = create_table_statements(table);
@@ -407,7 +502,7 @@ fn drop_table(table: &Table, source: usize, options: &PlanOptions) -> Statement 
     if options.checks {
         s.checks.push(checks::table_is_empty(&table.name));
     }
-    s
+    Step::new(vec![s]).drops(table_keys(table)).needs_old(fk_targets(table))
 }
 
 fn view_sql(view: &View) -> String {
@@ -419,52 +514,78 @@ fn view_sql(view: &View) -> String {
     }
 }
 
-fn create_view(view: &View, source: usize) -> Statement {
+fn create_view(view: &View, source: usize, known: &Known) -> Group {
     let mut s = Statement::new(view_sql(view), format!("create {:?} view", view.name), source);
     s.reverse = vec![format!("DROP VIEW {}", quote(&view.name))];
-    s
+    let self_key = relation_key(&view.name);
+    let needs: Vec<Key> = known.mentioned(&view.def).into_iter().filter(|k| *k != self_key).collect();
+    Step::new(vec![s]).creates([self_key]).needs_new(needs)
 }
 
-fn drop_view(view: &View, source: usize) -> Statement {
+fn drop_view(view: &View, source: usize, known: &Known) -> Group {
     let mut s =
         Statement::new(format!("DROP VIEW {}", quote(&view.name)), format!("drop {:?} view", view.name), source);
     s.reverse = vec![view_sql(view)];
-    s
+    let self_key = relation_key(&view.name);
+    let needs: Vec<Key> = known.mentioned(&view.def).into_iter().filter(|k| *k != self_key).collect();
+    Step::new(vec![s]).drops([self_key]).needs_old(needs)
 }
 
 fn trigger_sql(trigger: &Trigger) -> String {
     trigger.def.trim().trim_end_matches(';').trim_end().to_string()
 }
 
-fn create_trigger(trigger: &Trigger, source: usize) -> Statement {
-    let mut s = Statement::new(trigger_sql(trigger), format!("create trigger {:?}", trigger.name), source);
-    s.reverse = vec![format!("DROP TRIGGER {}", quote(&trigger.name))];
-    s
+/// A trigger needs its table (or view) and whatever its body names; `DROP TABLE`
+/// drops a table's triggers, so dropping one goes before its table is dropped.
+fn trigger_needs(trigger: &Trigger, known: &Known) -> Vec<Key> {
+    let mut needs = known.mentioned(&trigger.def);
+    needs.push(relation_key(&trigger.table));
+    needs
 }
 
-fn drop_trigger(trigger: &Trigger, source: usize) -> Statement {
+fn create_trigger(trigger: &Trigger, source: usize, known: &Known) -> Group {
+    let mut s = Statement::new(trigger_sql(trigger), format!("create trigger {:?}", trigger.name), source);
+    s.reverse = vec![format!("DROP TRIGGER {}", quote(&trigger.name))];
+    Step::new(vec![s]).creates([trigger_key(&trigger.name)]).needs_new(trigger_needs(trigger, known))
+}
+
+fn drop_trigger(trigger: &Trigger, source: usize, known: &Known) -> Group {
     let mut s = Statement::new(
         format!("DROP TRIGGER {}", quote(&trigger.name)),
         format!("drop trigger {:?}", trigger.name),
         source,
     );
     s.reverse = vec![trigger_sql(trigger)];
-    s
+    Step::new(vec![s]).drops([trigger_key(&trigger.name)]).needs_old(trigger_needs(trigger, known))
 }
 
 /// Applies `changes` with `ALTER TABLE` and index statements; `needs_rebuild` said it can.
-fn alter(from: &Table, to: &Table, changes: &[TableChange], source: usize, options: &PlanOptions) -> Vec<Statement> {
+/// Index drops come first, then added columns, dropped columns, and index
+/// creations: adding before dropping lets a table's only column be renamed
+/// (SQLite refuses to drop the last column).
+fn alter(from: &Table, to: &Table, changes: &[TableChange], source: usize, options: &PlanOptions) -> Vec<Group> {
     let t = to.name.as_str();
+    let drop_index_step = |index: &Index| {
+        Step::new(vec![drop_index(t, index, source)])
+            .drops([index_key(&index.name)])
+            .needs_old(index_columns(from, index))
+    };
+    let create_index_step = |index: &Index| {
+        Step::new(vec![create_index(t, index, source)])
+            .creates([index_key(&index.name)])
+            .needs_new(index_columns(to, index))
+    };
     let mut drops = Vec::new();
-    let mut columns = Vec::new();
+    let mut adds = Vec::new();
+    let mut removes = Vec::new();
     let mut creates = Vec::new();
     for change in changes {
         match change {
-            TableChange::DropIndex { index } => drops.push(drop_index(t, index, source)),
-            TableChange::AddIndex { index } => creates.push(create_index(t, index, source)),
+            TableChange::DropIndex { index } => drops.push(drop_index_step(index)),
+            TableChange::AddIndex { index } => creates.push(create_index_step(index)),
             TableChange::ModifyIndex { from, to } => {
-                drops.push(drop_index(t, from, source));
-                creates.push(create_index(t, to, source));
+                drops.push(drop_index_step(from));
+                creates.push(create_index_step(to));
             }
             TableChange::DropColumn { column } => {
                 let mut s = Statement::new(
@@ -477,7 +598,7 @@ fn alter(from: &Table, to: &Table, changes: &[TableChange], source: usize, optio
                 if options.checks {
                     s.checks.push(checks::column_is_empty(&from.name, &column.name));
                 }
-                columns.insert(0, s);
+                removes.push(Step::new(vec![s]).drops([column_key(t, &column.name)]));
             }
             TableChange::AddColumn { column } => {
                 let mut s = Statement::new(
@@ -486,13 +607,13 @@ fn alter(from: &Table, to: &Table, changes: &[TableChange], source: usize, optio
                     source,
                 );
                 s.reverse = vec![format!("ALTER TABLE {} DROP COLUMN {}", quote(t), quote(&column.name))];
-                columns.push(s);
+                adds.push(Step::new(vec![s]).creates([column_key(t, &column.name)]));
             }
             // needs_rebuild sends every other change to `rebuild`.
             _ => {}
         }
     }
-    drops.into_iter().chain(columns).chain(creates).collect()
+    drops.into_iter().chain(adds).chain(removes).chain(creates).collect()
 }
 
 /// Rebuilds `from` into `to`, keeping the rows.
@@ -505,18 +626,28 @@ fn alter(from: &Table, to: &Table, changes: &[TableChange], source: usize, optio
 /// parked in a temporary table and inserted back into the new `t` under its final
 /// name, which settles the deferred count and leaves views untouched. The cost is
 /// a second copy of the rows.
-fn rebuild(from: &Table, to: &Table, changes: &[TableChange], source: usize, options: &PlanOptions) -> Vec<Statement> {
-    let mut out = rebuild_statements(from, to, changes, source, options);
+///
+/// It is two steps for the ordering: parking the rows and dropping the table,
+/// then creating it and copying the rows back. Between them the table does not
+/// exist, so a rebuilt child can be dropped before its parent goes (its ON DELETE
+/// actions would otherwise fire on the parent's rows) and created after the
+/// parent is back with the key it references.
+fn rebuild(from: &Table, to: &Table, changes: &[TableChange], source: usize, options: &PlanOptions) -> Vec<Group> {
+    let mut setup = rebuild_statements(from, to, changes, source, options);
     // The reverse is the rebuild back, planned now (Atlas plans a DropTable's
     // reverse the same way); it sits on the group's last statement so that
     // undoing statements in reverse order runs it first.
     let back = reverse_changes(changes);
     let reverse: Vec<String> =
         rebuild_statements(to, from, &back, source, &PlanOptions::default()).into_iter().map(|s| s.sql).collect();
-    if let Some(last) = out.last_mut() {
+    if let Some(last) = setup.last_mut() {
         last.reverse = reverse;
     }
-    out
+    let teardown: Vec<Statement> = setup.drain(..setup.len().min(2)).collect();
+    vec![
+        Step::new(teardown).drops(table_keys(from)).needs_old(fk_targets(from)),
+        Step::new(setup).creates(table_keys(to)).needs_new(fk_targets(to)),
+    ]
 }
 
 fn reverse_changes(changes: &[TableChange]) -> Vec<TableChange> {
@@ -749,20 +880,20 @@ mod tests {
         assert_eq!(
             sqls(&plan),
             vec![
-                ("ALTER TABLE `t` DROP COLUMN `b`".into(), vec!["ALTER TABLE `t` ADD COLUMN `b` text NULL".into()]),
                 (
                     "ALTER TABLE `t` ADD COLUMN `c` int NOT NULL DEFAULT 0".into(),
                     vec!["ALTER TABLE `t` DROP COLUMN `c`".into()]
                 ),
+                ("ALTER TABLE `t` DROP COLUMN `b`".into(), vec!["ALTER TABLE `t` ADD COLUMN `b` text NULL".into()]),
                 ("CREATE INDEX `t_a` ON `t` (`a`)".into(), vec!["DROP INDEX `t_a`".into()]),
             ]
         );
         assert_eq!(
-            plan.statements[0].checks[0].sql,
+            plan.statements[1].checks[0].sql,
             "SELECT NOT EXISTS (SELECT 1 FROM `t` WHERE `b` IS NOT NULL) AS `is_empty`"
         );
-        assert!(plan.statements[0].destructive);
-        assert_eq!(plan.statements[1].comment, "add column \"c\" to table: \"t\"");
+        assert!(plan.statements[1].destructive);
+        assert_eq!(plan.statements[0].comment, "add column \"c\" to table: \"t\"");
     }
 
     #[test]

@@ -350,3 +350,225 @@ fn rebuild_keeps_the_primary_key_constraint_name() {
     let b = db("CREATE TABLE t (id INTEGER CONSTRAINT nn NOT NULL PRIMARY KEY)");
     assert_eq!(inspect(&b).schemas[0].tables[0].primary_key.clone().unwrap().name, None);
 }
+
+/// Plans the database's schema → `target` from the catalog and runs the plan in
+/// one transaction with foreign keys enforced, as `schema apply` and
+/// `migrate down` do; then nothing is left to diff and no key is violated.
+fn migrate(conn: &Connection, target: &str) {
+    let want = inspect(&db(target));
+    let plan = plan(&inspect(conn), &want);
+    exec(conn, "PRAGMA foreign_keys = on");
+    apply(conn, &plan, true);
+    assert_synced(conn, &want, target);
+    assert_eq!(rows(conn, "SELECT count(*) FROM pragma_foreign_key_check"), [["0"]]);
+    assert_eq!(rows(conn, "PRAGMA foreign_keys"), [["1"]]);
+}
+
+fn indexes(conn: &Connection) -> Vec<Vec<String>> {
+    rows(
+        conn,
+        "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+}
+
+fn tables(conn: &Connection) -> Vec<Vec<String>> {
+    rows(conn, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+}
+
+fn columns(conn: &Connection, table: &str) -> Vec<Vec<String>> {
+    rows(conn, &format!("SELECT name FROM pragma_table_xinfo('{table}') ORDER BY cid"))
+}
+
+fn foreign_keys(conn: &Connection, table: &str) -> Vec<Vec<String>> {
+    rows(
+        conn,
+        &format!(
+            "SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list('{table}') ORDER BY id, seq"
+        ),
+    )
+}
+
+#[test]
+fn a_renamed_table_keeps_its_index_name() {
+    let start = "CREATE TABLE users (id INTEGER PRIMARY KEY, note TEXT); CREATE INDEX ix_users ON users (note);";
+    let target = "CREATE TABLE users_v2 (id INTEGER PRIMARY KEY, note TEXT); CREATE INDEX ix_users ON users_v2 (note);";
+    let b = db(start);
+    migrate(&b, target);
+    assert_eq!(tables(&b), [["users_v2"]]);
+    assert_eq!(indexes(&b), [["ix_users", "users_v2"]]);
+    migrate(&b, start);
+    assert_eq!(indexes(&b), [["ix_users", "users"]]);
+}
+
+#[test]
+fn a_parent_key_dropped_with_the_key_using_it_rebuilds_the_child_first() {
+    let start = "CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT UNIQUE, name TEXT);
+                 CREATE TABLE child (id INTEGER PRIMARY KEY, parent_code TEXT REFERENCES parent (code), parent_id INT);";
+    let target = "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);
+                  CREATE TABLE child (id INTEGER PRIMARY KEY, parent_code TEXT, parent_id INT REFERENCES parent (id));";
+    let b = db(start);
+    exec(
+        &b,
+        "INSERT INTO parent VALUES (1, 'a', 'one'), (2, 'b', 'two'); INSERT INTO child VALUES (1, 'a', 1), (2, NULL, 2);",
+    );
+    let plan = plan(&inspect(&b), &inspect(&db(target)));
+    let position = |sql: &str| plan.statements.iter().position(|s| s.sql == sql).unwrap();
+    assert!(position("DROP TABLE `child`") < position("DROP TABLE `parent`"));
+    // Enforcement cannot be switched off inside a transaction: checks are deferred instead.
+    assert_eq!(plan.statements[1].sql, "PRAGMA defer_foreign_keys = on");
+    migrate(&b, target);
+    assert_eq!(columns(&b, "parent"), [["id"], ["name"]]);
+    assert_eq!(foreign_keys(&b, "child"), [["parent", "parent_id", "id", "NO ACTION"]]);
+    assert_eq!(rows(&b, "SELECT id, name FROM parent ORDER BY id"), [["1", "one"], ["2", "two"]]);
+    assert_eq!(
+        rows(&b, "SELECT id, parent_code, parent_id FROM child ORDER BY id"),
+        [["1", "a", "1"], ["2", "NULL", "2"]]
+    );
+
+    // And back (what migrate down plans): the parent gets its key column before the child uses it.
+    exec(&b, "UPDATE child SET parent_code = NULL");
+    migrate(&b, start);
+    assert_eq!(columns(&b, "parent"), [["id"], ["code"], ["name"]]);
+    assert_eq!(foreign_keys(&b, "child"), [["parent", "parent_code", "code", "NO ACTION"]]);
+    assert_eq!(rows(&b, "SELECT id, parent_id FROM child ORDER BY id"), [["1", "1"], ["2", "2"]]);
+}
+
+#[test]
+fn a_rebuilt_parent_keeps_the_rows_its_children_would_delete_or_null() {
+    let start = "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);
+                 CREATE TABLE cascades (id INTEGER PRIMARY KEY, p INT REFERENCES parent (id) ON DELETE CASCADE);
+                 CREATE TABLE nulls (id INTEGER PRIMARY KEY, p INT REFERENCES parent (id) ON DELETE SET NULL);
+                 CREATE TABLE defaults (id INTEGER PRIMARY KEY, p INT DEFAULT 2 REFERENCES parent (id) ON DELETE SET DEFAULT);
+                 CREATE TABLE restricts (id INTEGER PRIMARY KEY, p INT REFERENCES parent (id) ON DELETE RESTRICT);
+                 CREATE TABLE grandchild (id INTEGER PRIMARY KEY, c INT REFERENCES cascades (id) ON DELETE CASCADE);
+                 CREATE TABLE log (what TEXT);
+                 CREATE TRIGGER cascades_ins AFTER INSERT ON cascades BEGIN INSERT INTO log VALUES ('insert'); END;";
+    let target = &start.replace("name TEXT", "name TEXT NOT NULL DEFAULT ''");
+    let b = db(start);
+    exec(
+        &b,
+        "INSERT INTO parent VALUES (1, 'a'), (2, NULL);
+              INSERT INTO cascades VALUES (1, 1); INSERT INTO nulls VALUES (1, 1); INSERT INTO defaults VALUES (1, 1);
+              INSERT INTO restricts VALUES (1, 1); INSERT INTO grandchild VALUES (1, 1);",
+    );
+    assert_eq!(rows(&b, "SELECT count(*) FROM log"), [["1"]]);
+    migrate(&b, target);
+    assert_eq!(rows(&b, "SELECT id, name FROM parent ORDER BY id"), [["1", "a"], ["2", ""]]);
+    for table in ["cascades", "nulls", "defaults", "restricts"] {
+        assert_eq!(rows(&b, &format!("SELECT id, p FROM {table}")), [["1", "1"]], "{table}");
+    }
+    assert_eq!(rows(&b, "SELECT id, c FROM grandchild"), [["1", "1"]]);
+    assert_eq!(foreign_keys(&b, "cascades"), [["parent", "p", "id", "CASCADE"]]);
+    // The trigger on a child rebuilt with it is back, and copying rows back did not fire it.
+    assert_eq!(
+        rows(&b, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"),
+        [["cascades_ins", "cascades"]]
+    );
+    assert_eq!(rows(&b, "SELECT count(*) FROM log"), [["1"]]);
+    // The actions still work afterwards.
+    let err = b.execute_batch("DELETE FROM parent WHERE id = 1").unwrap_err();
+    assert_eq!(err.to_string(), "FOREIGN KEY constraint failed", "restricts still restricts");
+    exec(&b, "DELETE FROM restricts; DELETE FROM parent WHERE id = 1");
+    assert_eq!(rows(&b, "SELECT count(*) FROM grandchild"), [["0"]]);
+    assert_eq!(rows(&b, "SELECT id, p FROM nulls"), [["1", "NULL"]]);
+    assert_eq!(rows(&b, "SELECT id, p FROM defaults"), [["1", "2"]]);
+}
+
+#[test]
+fn a_foreign_key_to_a_table_created_in_the_same_plan() {
+    let start = "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer INT);";
+    // `orders` is rebuilt with a key to a new table, itself referencing a newer one.
+    let target = "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer INT REFERENCES customers (id));
+                  CREATE TABLE customers (id INTEGER PRIMARY KEY, region INT REFERENCES regions (id));
+                  CREATE TABLE regions (id INTEGER PRIMARY KEY);";
+    let b = db(start);
+    exec(&b, "INSERT INTO orders VALUES (1, NULL)");
+    migrate(&b, target);
+    assert_eq!(foreign_keys(&b, "orders"), [["customers", "customer", "id", "NO ACTION"]]);
+    assert_eq!(foreign_keys(&b, "customers"), [["regions", "region", "id", "NO ACTION"]]);
+    assert_eq!(rows(&b, "SELECT id, customer FROM orders"), [["1", "NULL"]]);
+    migrate(&b, start);
+    assert_eq!(tables(&b), [["orders"]]);
+    assert_eq!(rows(&b, "SELECT id FROM orders"), [["1"]]);
+}
+
+#[test]
+fn renaming_the_only_column_adds_before_it_drops() {
+    let b = db("CREATE TABLE t (a TEXT); INSERT INTO t VALUES ('x');");
+    let plan = plan(&inspect(&b), &inspect(&db("CREATE TABLE t (b TEXT);")));
+    assert!(plan.statements.iter().all(|s| !s.rewrites_table));
+    migrate(&b, "CREATE TABLE t (b TEXT);");
+    assert_eq!(columns(&b, "t"), [["b"]]);
+    assert_eq!(rows(&b, "SELECT count(*) FROM t"), [["1"]]);
+}
+
+#[test]
+fn an_index_follows_its_column_renamed() {
+    let start =
+        "CREATE TABLE t (id INT, a TEXT); CREATE INDEX ix ON t (a); CREATE INDEX ix2 ON t (id) WHERE a IS NOT NULL;";
+    let target =
+        "CREATE TABLE t (id INT, b TEXT); CREATE INDEX ix ON t (b); CREATE INDEX ix2 ON t (id) WHERE b IS NOT NULL;";
+    let b = db(start);
+    exec(&b, "INSERT INTO t VALUES (1, NULL)");
+    migrate(&b, target);
+    assert_eq!(columns(&b, "t"), [["id"], ["b"]]);
+    assert_eq!(rows(&b, "SELECT name FROM pragma_index_info('ix')"), [["b"]]);
+    migrate(&b, start);
+    assert_eq!(rows(&b, "SELECT name FROM pragma_index_info('ix')"), [["a"]]);
+}
+
+#[test]
+fn two_tables_swap_names_and_indexes() {
+    let start = "CREATE TABLE a (x INT, y INT NOT NULL DEFAULT 0); CREATE INDEX ix_a ON a (x);
+                 CREATE TABLE b (z TEXT UNIQUE); CREATE INDEX ix_b ON b (z);";
+    let target = "CREATE TABLE b (x INT, y INT NOT NULL DEFAULT 0); CREATE INDEX ix_a ON b (x);
+                  CREATE TABLE a (z TEXT UNIQUE); CREATE INDEX ix_b ON a (z);";
+    let b = db(start);
+    migrate(&b, target);
+    assert_eq!(indexes(&b), [["ix_a", "b"], ["ix_b", "a"]]);
+    assert_eq!(columns(&b, "a"), [["z"]]);
+    migrate(&b, start);
+    assert_eq!(indexes(&b), [["ix_a", "a"], ["ix_b", "b"]]);
+}
+
+#[test]
+fn views_over_a_rebuilt_table() {
+    let start = "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT);
+                 CREATE VIEW kept AS SELECT id FROM t;
+                 CREATE VIEW changed AS SELECT id, b FROM t;
+                 CREATE VIEW over AS SELECT * FROM changed;
+                 CREATE TRIGGER t_upd AFTER UPDATE ON t BEGIN SELECT 1; END;
+                 CREATE TABLE other (k TEXT, gone TEXT);";
+    // `t` loses `b` (a rebuild: a check is added), the views using it change;
+    // `other` drops a column with ALTER, which re-reads every view in the schema.
+    let target = "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT CHECK (a <> ''));
+                  CREATE VIEW kept AS SELECT id FROM t;
+                  CREATE VIEW changed AS SELECT id, a FROM t;
+                  CREATE VIEW over AS SELECT * FROM changed;
+                  CREATE TRIGGER t_upd AFTER UPDATE ON t BEGIN SELECT 1; END;
+                  CREATE TABLE other (k TEXT);";
+    let b = db(start);
+    exec(&b, "INSERT INTO t VALUES (1, 'x', 'y')");
+    migrate(&b, target);
+    assert_eq!(columns(&b, "t"), [["id"], ["a"]]);
+    assert_eq!(rows(&b, "SELECT * FROM over"), [["1", "x"]]);
+    assert_eq!(rows(&b, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"), [["t_upd", "t"]]);
+    migrate(&b, start);
+    assert_eq!(rows(&b, "SELECT * FROM over"), [["1", "NULL"]]);
+}
+
+#[test]
+fn a_dropped_table_referenced_by_a_rebuilt_one() {
+    let start = "CREATE TABLE p (id INTEGER PRIMARY KEY);
+                 CREATE TABLE c (id INTEGER PRIMARY KEY, p INT REFERENCES p (id));";
+    let target = "CREATE TABLE c (id INTEGER PRIMARY KEY, p INT);";
+    let b = db(start);
+    exec(&b, "INSERT INTO p VALUES (1); INSERT INTO c VALUES (1, 1);");
+    let plan = plan(&inspect(&b), &inspect(&db(target)));
+    let position = |sql: &str| plan.statements.iter().position(|s| s.sql == sql).unwrap();
+    assert!(position("DROP TABLE `c`") < position("DROP TABLE `p`"));
+    migrate(&b, target);
+    assert_eq!(tables(&b), [["c"]]);
+    assert_eq!(foreign_keys(&b, "c"), Vec::<Vec<String>>::new());
+    assert_eq!(rows(&b, "SELECT id, p FROM c"), [["1", "1"]]);
+}
