@@ -8,7 +8,7 @@
 
 use crate::inspect::is_constraint;
 use crate::objects::{Alter, Object, objects};
-use crate::sql::{normalize, normalize_expr};
+use crate::sql::{mentions, normalize, normalize_expr};
 use strata_dialect_api::{
     Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Generated, Index, IndexPart, PluginError, PrimaryKey,
     Realm, Schema, Table, TableChange, Trigger, View,
@@ -25,12 +25,19 @@ use strata_dialect_api::{
 /// Never today; the signature leaves room for elements that cannot be compared.
 pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec<Change>, PluginError> {
     if options.ignore_schema_names && from.schemas.len() == 1 && to.schemas.len() == 1 {
-        return Ok(diff_schema(&from.schemas[0], &to.schemas[0], &from.schemas[0].name));
+        let (f, t) = (&from.schemas[0], &to.schemas[0]);
+        let mut changes = diff_schema(f, t, &f.name);
+        recreate_dependent_views(&[(f, t)], &mut changes);
+        return Ok(changes);
     }
     let mut changes = Vec::new();
+    let mut pairs = Vec::new();
     for f in &from.schemas {
         match to.schema(&f.name) {
-            Some(t) => changes.extend(diff_schema(f, t, &f.name)),
+            Some(t) => {
+                changes.extend(diff_schema(f, t, &f.name));
+                pairs.push((f, t));
+            }
             None => changes.push(Change::DropSchema { schema: f.clone() }),
         }
     }
@@ -39,7 +46,56 @@ pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec
             changes.extend(add_schema(t));
         }
     }
+    recreate_dependent_views(&pairs, &mut changes);
     Ok(changes)
+}
+
+/// PostgreSQL refuses to change the type of a column a view reads, or to drop
+/// a view another one reads: unchanged views over a retyped table or over a
+/// view that is dropped or rewritten are dropped and created again around the
+/// change (transitively). Views are matched by the names they mention, which
+/// may recreate a view that did not need it, never miss one.
+fn recreate_dependent_views(pairs: &[(&Schema, &Schema)], changes: &mut Vec<Change>) {
+    let mut affected: Vec<String> = Vec::new();
+    for change in changes.iter() {
+        match change {
+            Change::ModifyTable { from, changes: table_changes, .. } => {
+                let retyped = table_changes
+                    .iter()
+                    .any(|c| matches!(c, TableChange::ModifyColumn { change, .. } if change.ty || change.collation));
+                if retyped {
+                    affected.push(from.name.clone());
+                }
+            }
+            Change::ModifyView { from: view, .. } | Change::DropView { view, .. } => affected.push(view.name.clone()),
+            _ => {}
+        }
+    }
+    let changed = |changes: &[Change], schema: &str, name: &str| {
+        changes.iter().any(|c| match c {
+            Change::ModifyView { schema: s, from, .. } | Change::DropView { schema: s, view: from } => {
+                s == schema && from.name == name
+            }
+            _ => false,
+        })
+    };
+    loop {
+        let mut added = false;
+        for (f, t) in pairs {
+            for view in &f.views {
+                let Some(target) = t.view(&view.name) else { continue };
+                if changed(changes, &f.name, &view.name) || !affected.iter().any(|a| mentions(&view.def, a)) {
+                    continue;
+                }
+                changes.push(Change::ModifyView { schema: f.name.clone(), from: view.clone(), to: target.clone() });
+                affected.push(view.name.clone());
+                added = true;
+            }
+        }
+        if !added {
+            break;
+        }
+    }
 }
 
 /// The changes creating schema `schema` with everything in it.

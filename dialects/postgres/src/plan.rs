@@ -26,6 +26,7 @@ use strata_dialect_api::{
     Change, Column, ColumnChange, ErrorKind, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PrimaryKey,
     Schema, Statement, Table, TableChange, Trigger, View,
 };
+use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step};
 
 /// Plans `changes`.
 ///
@@ -41,20 +42,28 @@ pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, P
     Ok(Plan { changes: changes.to_vec(), statements: p.finish(options) })
 }
 
+/// Statements that stay together, with the objects they create, drop and need
+/// (for the shared ordering, `strata_dialect_kit::order`).
+type Unit = Step<Vec<Statement>>;
+
+fn unit(s: Statement) -> Unit {
+    Step::new(vec![s])
+}
+
 #[derive(Default)]
 struct Phases {
-    drop_triggers: Vec<Statement>,
+    drop_triggers: Vec<Unit>,
     drop_views: Vec<(String, View, usize)>,
-    drop_fks: Vec<Statement>,
+    drop_fks: Vec<Unit>,
     drop_tables: Vec<(String, Table, usize)>,
-    create_objects: Vec<Statement>,
-    modify_tables: Vec<Statement>,
+    create_objects: Vec<Unit>,
+    modify_tables: Vec<Unit>,
     add_tables: Vec<(String, Table, usize)>,
-    add_fks: Vec<Statement>,
+    add_fks: Vec<Unit>,
     add_views: Vec<(String, View, usize)>,
-    add_triggers: Vec<Statement>,
-    drop_objects: Vec<Statement>,
-    drop_schemas: Vec<Statement>,
+    add_triggers: Vec<Unit>,
+    drop_objects: Vec<Unit>,
+    drop_schemas: Vec<Unit>,
 }
 
 /// Naming in one schema.
@@ -76,6 +85,91 @@ impl Names<'_> {
     }
 }
 
+/// The schema unqualified names in inspected text belong to: the bound schema,
+/// else `public` (see `inspect`).
+fn home<'a>(options: &PlanOptions, schema: &'a str) -> &'a str {
+    if options.qualify { "public" } else { schema }
+}
+
+/// The objects a SQL fragment may name (relations, types, sequences, functions),
+/// unqualified names taken in `home`. Keys for names that are no such object
+/// (columns, aliases, keywords) match nothing the plan creates or drops.
+fn refs(home: &str, sql: &str) -> Vec<Key> {
+    let tokens = sql::tokenize(sql);
+    let named = |schema: &str, name: &str| {
+        [KeyKind::Relation, KeyKind::Type, KeyKind::Sequence, KeyKind::Function].map(|k| Key::new(k, schema, name))
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if t.is_name() {
+            let qualified = tokens.get(i + 1).is_some_and(|n| n.is_punct("."))
+                && tokens.get(i + 2).is_some_and(sql::Token::is_name);
+            if qualified {
+                out.extend(named(&t.value, &tokens[i + 2].value));
+                i += 3;
+            } else {
+                out.extend(named(home, &t.value));
+                i += 1;
+            }
+            continue;
+        }
+        // nextval('s.seq'::regclass)
+        if t.kind == sql::Kind::Str && tokens.get(i + 2).is_some_and(|n| n.is("regclass")) {
+            let inner = t.value.trim_matches('\'');
+            let (schema, name) = inner.rsplit_once('.').unwrap_or((home, inner));
+            out.extend(named(schema.trim_matches('"'), name.trim_matches('"')));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A unique key (primary key or unique constraint) over `columns` of a table,
+/// which foreign keys referencing those columns need.
+fn unique_key(schema: &str, table: &str, columns: &[String]) -> Key {
+    let mut sorted = columns.to_vec();
+    sorted.sort();
+    Key::constraint(schema, table, &format!("unique({})", sorted.join(",")))
+}
+
+fn key_parts(schema: &str, table: &str, parts: &[IndexPart]) -> Key {
+    unique_key(schema, table, &part_columns(parts))
+}
+
+/// The table and unique key a foreign key of a table in `schema` references.
+fn fk_refs(schema: &str, fk: &ForeignKey) -> Vec<Key> {
+    let ref_schema = fk.ref_schema.as_deref().unwrap_or(schema);
+    vec![Key::relation(ref_schema, &fk.ref_table), unique_key(ref_schema, &fk.ref_table, &fk.ref_columns)]
+}
+
+/// What a table brings into existence: the relation, its indexes and unique
+/// constraints (relation namespace), and its unique keys.
+fn table_keys(schema: &str, table: &Table) -> Vec<Key> {
+    let mut out = vec![Key::relation(schema, &table.name)];
+    out.extend(table.indexes.iter().map(|i| Key::relation(schema, &i.name)));
+    out.extend(table.columns.iter().map(|c| Key::column(schema, &table.name, &c.name)));
+    if let Some(pk) = &table.primary_key {
+        out.push(key_parts(schema, &table.name, &pk.parts));
+    }
+    out.extend(table.indexes.iter().filter(|i| i.unique).map(|i| key_parts(schema, &table.name, &i.parts)));
+    out
+}
+
+/// What a table's definition uses: its schema, the types, sequences and
+/// functions its columns and checks name, and what `fks` reference.
+fn table_uses(home: &str, schema: &str, table: &Table, fks: &[&ForeignKey]) -> Vec<Key> {
+    let mut out = vec![Key::new(KeyKind::Schema, "", schema)];
+    for c in &table.columns {
+        out.extend(refs(home, &c.ty));
+        out.extend(c.default.iter().flat_map(|d| refs(home, d)));
+    }
+    out.extend(table.checks.iter().flat_map(|c| refs(home, &c.expr)));
+    out.extend(fks.iter().flat_map(|fk| fk_refs(schema, fk)));
+    out
+}
+
 fn stmt(sql: String, comment: String, source: usize, reverse: Vec<String>) -> Statement {
     let mut s = Statement::new(sql, comment, source);
     s.reverse = reverse;
@@ -90,12 +184,15 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
     match change {
         Change::AddSchema { schema } => {
             let s = quote(&schema.name);
-            p.create_objects.push(stmt(
-                format!("CREATE SCHEMA {s}"),
-                format!("add new schema named {:?}", schema.name),
-                source,
-                vec![format!("DROP SCHEMA {s} CASCADE")],
-            ));
+            p.create_objects.push(
+                unit(stmt(
+                    format!("CREATE SCHEMA {s}"),
+                    format!("add new schema named {:?}", schema.name),
+                    source,
+                    vec![format!("DROP SCHEMA {s} CASCADE")],
+                ))
+                .creates([Key::new(KeyKind::Schema, "", &schema.name)]),
+            );
             let alter = Alter { add: schema.attrs.clone(), ..Alter::default() };
             alter_objects(p, &schema.name, &alter, source, options)?;
         }
@@ -116,18 +213,22 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                 s.checks =
                     schema.tables.iter().map(|t| checks::table_is_empty(&names.name(&t.name), &t.name)).collect();
             }
-            p.drop_schemas.push(s);
+            p.drop_schemas.push(drop_schema_unit(s, schema, options));
         }
         Change::AddTable { schema, table } => p.add_tables.push((schema.clone(), table.clone(), source)),
         Change::DropTable { schema, table } => p.drop_tables.push((schema.clone(), table.clone(), source)),
         Change::RenameTable { schema, from, to } => {
             let names = Names { schema, qualify: options.qualify };
-            p.modify_tables.push(stmt(
-                format!("ALTER TABLE {} RENAME TO {}", names.name(from), quote(to)),
-                format!("rename a table from {from:?} to {to:?}"),
-                source,
-                vec![format!("ALTER TABLE {} RENAME TO {}", names.name(to), quote(from))],
-            ));
+            p.modify_tables.push(
+                unit(stmt(
+                    format!("ALTER TABLE {} RENAME TO {}", names.name(from), quote(to)),
+                    format!("rename a table from {from:?} to {to:?}"),
+                    source,
+                    vec![format!("ALTER TABLE {} RENAME TO {}", names.name(to), quote(from))],
+                ))
+                .drops([Key::relation(schema, from)])
+                .creates([Key::relation(schema, to)]),
+            );
         }
         Change::ModifyTable { schema, from, to, changes } => {
             modify_table(p, schema, from, to, changes, source, options)?;
@@ -138,14 +239,51 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
             p.drop_views.push((schema.clone(), from.clone(), source));
             p.add_views.push((schema.clone(), to.clone(), source));
         }
-        Change::AddTrigger { schema, trigger } => p.add_triggers.push(create_trigger(schema, trigger, source, options)),
-        Change::DropTrigger { schema, trigger } => p.drop_triggers.push(drop_trigger(schema, trigger, source, options)),
+        Change::AddTrigger { schema, trigger } => {
+            p.add_triggers.push(trigger_unit(schema, trigger, true, source, options))
+        }
+        Change::DropTrigger { schema, trigger } => {
+            p.drop_triggers.push(trigger_unit(schema, trigger, false, source, options));
+        }
         Change::ModifyTrigger { schema, from, to } => {
-            p.drop_triggers.push(drop_trigger(schema, from, source, options));
-            p.add_triggers.push(create_trigger(schema, to, source, options));
+            p.drop_triggers.push(trigger_unit(schema, from, false, source, options));
+            p.add_triggers.push(trigger_unit(schema, to, true, source, options));
         }
     }
     Ok(())
+}
+
+/// Creating (`create`) or dropping a trigger: it needs its table and function.
+fn trigger_unit(schema: &str, trigger: &Trigger, create: bool, source: usize, options: &PlanOptions) -> Unit {
+    let key = Key::new(KeyKind::Trigger, schema, &format!("{}.{}", trigger.table, trigger.name));
+    let mut uses = refs(home(options, schema), &trigger.def);
+    uses.push(Key::relation(schema, &trigger.table));
+    if create {
+        unit(create_trigger(schema, trigger, source, options)).creates([key]).needs_new(uses)
+    } else {
+        unit(drop_trigger(schema, trigger, source, options)).drops([key]).needs_old(uses)
+    }
+}
+
+/// `DROP SCHEMA … CASCADE` drops everything in the schema at once; whatever
+/// those objects use in other schemas must outlive it.
+fn drop_schema_unit(s: Statement, schema: &Schema, options: &PlanOptions) -> Unit {
+    let name = schema.name.as_str();
+    let home = home(options, name);
+    let mut drops = vec![Key::new(KeyKind::Schema, "", name)];
+    let mut uses = Vec::new();
+    for t in &schema.tables {
+        drops.extend(table_keys(name, t));
+        uses.extend(table_uses(home, name, t, &t.foreign_keys.iter().collect::<Vec<_>>()));
+    }
+    for v in &schema.views {
+        drops.push(Key::relation(name, &v.name));
+        uses.extend(refs(home, &v.def));
+    }
+    for o in crate::objects::objects(schema) {
+        drops.push(object_key(name, &o));
+    }
+    unit(s).drops(drops).needs_old(uses)
 }
 
 /// The statements recreating a dropped schema with everything it held.
@@ -157,46 +295,55 @@ fn recreate_schema(schema: &Schema) -> Result<Vec<String>, PluginError> {
 }
 
 impl Phases {
+    /// The statements in phase order, then reordered wherever a dependency
+    /// between phases says otherwise (across schemas, renames, rebuilt views).
     fn finish(self, options: &PlanOptions) -> Vec<Statement> {
-        let mut out = Vec::new();
+        let mut out: Vec<Unit> = Vec::new();
         out.extend(self.drop_triggers);
-        let views = dependency_order(
-            self.drop_views,
-            |(_, v, _)| v.name.clone(),
-            |(_, a, _), (_, b, _)| sql::mentions(&a.def, &b.name),
-        );
-        for (schema, view, source) in views.into_iter().rev() {
-            out.push(drop_view(&schema, &view, source, options));
+        // Views using other views are dropped first: their steps need what they read.
+        for (schema, view, source) in self.drop_views.iter().rev() {
+            out.push(
+                unit(drop_view(schema, view, *source, options))
+                    .drops([Key::relation(schema, &view.name)])
+                    .needs_old(refs(home(options, schema), &view.def)),
+            );
         }
         out.extend(self.drop_fks);
 
         // Dropped tables: referencing tables first; keys of a cycle are dropped before.
         let dropped = dependency_order(
             self.drop_tables,
-            |(_, t, _)| t.name.clone(),
-            |(_, a, _), (_, b, _)| references(a, &b.name),
+            |(s, t, _)| (s.clone(), t.name.clone()),
+            |(sa, a, _), (sb, b, _)| references(sa, a, sb, &b.name),
         );
-        let order: Vec<String> = dropped.iter().rev().map(|(_, t, _)| t.name.clone()).collect();
+        let order: Vec<(String, String)> = dropped.iter().rev().map(|(s, t, _)| (s.clone(), t.name.clone())).collect();
+        let position = |schema: &str, fk: &ForeignKey| {
+            let target = (fk.ref_schema.clone().unwrap_or_else(|| schema.to_string()), fk.ref_table.clone());
+            order.iter().position(|n| *n == target)
+        };
         let mut table_drops = Vec::new();
         for (schema, table, source) in dropped.iter().rev() {
-            let at = order.iter().position(|n| n == &table.name).unwrap_or(0);
+            let at = order.iter().position(|(s, n)| s == schema && n == &table.name).unwrap_or(0);
             // A table referenced by one dropped later (a cycle) cannot go while that
             // key exists: such keys are dropped before any table.
-            let cyclic: Vec<&ForeignKey> = table
-                .foreign_keys
-                .iter()
-                .filter(|fk| {
-                    fk.ref_table != table.name
-                        && fk.ref_schema.as_ref().is_none_or(|s| s == schema)
-                        && order.iter().position(|n| n == &fk.ref_table).is_some_and(|i| i < at)
-                })
-                .collect();
+            let (cyclic, kept): (Vec<&ForeignKey>, Vec<&ForeignKey>) = table.foreign_keys.iter().partition(|fk| {
+                !(fk.ref_table == table.name && fk.ref_schema.is_none()) && position(schema, fk).is_some_and(|i| i < at)
+            });
             let names = Names { schema, qualify: options.qualify };
             for fk in &cyclic {
-                out.push(drop_fk(&names, &table.name, fk, *source));
+                out.push(
+                    unit(drop_fk(&names, &table.name, fk, *source))
+                        .drops([Key::constraint(schema, &table.name, &fk_name(&table.name, fk))])
+                        .needs_old(fk_refs(schema, fk)),
+                );
             }
             let skip: Vec<&str> = cyclic.iter().filter_map(|fk| fk.name.as_deref()).collect();
-            table_drops.push(drop_table(&names, table, &skip, *source, options));
+            let home = home(options, schema);
+            table_drops.push(
+                unit(drop_table(&names, table, &skip, *source, options))
+                    .drops(table_keys(schema, table))
+                    .needs_old(table_uses(home, schema, table, &kept)),
+            );
         }
         out.extend(table_drops);
 
@@ -205,48 +352,67 @@ impl Phases {
 
         let added = dependency_order(
             self.add_tables,
-            |(_, t, _)| t.name.clone(),
-            |(_, a, _), (_, b, _)| references(a, &b.name),
+            |(s, t, _)| (s.clone(), t.name.clone()),
+            |(sa, a, _), (sb, b, _)| references(sa, a, sb, &b.name),
         );
-        let order: Vec<String> = added.iter().map(|(_, t, _)| t.name.clone()).collect();
+        let order: Vec<(String, String)> = added.iter().map(|(s, t, _)| (s.clone(), t.name.clone())).collect();
         let mut later_fks = Vec::new();
         for (i, (schema, table, source)) in added.iter().enumerate() {
             let names = Names { schema, qualify: options.qualify };
             // A key to a table created later (or in a cycle) is added once both exist.
             let (inline, deferred): (Vec<&ForeignKey>, Vec<&ForeignKey>) = table.foreign_keys.iter().partition(|fk| {
-                fk.ref_schema.as_ref().is_some_and(|s| s != schema)
-                    || fk.ref_table == table.name
-                    || order.iter().position(|n| n == &fk.ref_table).is_none_or(|j| j < i)
+                let target = (fk.ref_schema.clone().unwrap_or_else(|| schema.clone()), fk.ref_table.clone());
+                order.iter().position(|n| *n == target).is_none_or(|j| j <= i)
             });
-            out.extend(create_table(&names, table, &inline, *source));
-            later_fks.extend(deferred.into_iter().map(|fk| add_fk(&names, &table.name, fk, *source)));
+            let home = home(options, schema);
+            out.push(
+                Step::new(create_table(&names, table, &inline, *source))
+                    .creates(table_keys(schema, table))
+                    .needs_new(table_uses(home, schema, table, &inline)),
+            );
+            later_fks.extend(deferred.into_iter().map(|fk| {
+                unit(add_fk(&names, &table.name, fk, *source))
+                    .creates([Key::constraint(schema, &table.name, &fk_name(&table.name, fk))])
+                    .needs_new(fk_refs(schema, fk))
+                    .needs_new([Key::relation(schema, &table.name)])
+            }));
         }
         out.extend(later_fks);
         out.extend(self.add_fks);
-        let views = dependency_order(
-            self.add_views,
-            |(_, v, _)| v.name.clone(),
-            |(_, a, _), (_, b, _)| sql::mentions(&a.def, &b.name),
-        );
-        for (schema, view, source) in views {
-            out.push(create_view(&schema, &view, source, options));
+        for (schema, view, source) in self.add_views {
+            let uses = refs(home(options, &schema), &view.def);
+            out.push(
+                unit(create_view(&schema, &view, source, options))
+                    .creates([Key::relation(&schema, &view.name)])
+                    .needs_new(uses)
+                    .needs_new([Key::new(KeyKind::Schema, "", &schema)]),
+            );
         }
         out.extend(self.add_triggers);
         out.extend(self.drop_objects);
         out.extend(self.drop_schemas);
-        out
+        order::order(out).into_iter().flatten().collect()
     }
 }
 
-/// True when `table` has a foreign key to another table named `other`.
-fn references(table: &Table, other: &str) -> bool {
-    table.name != other && table.foreign_keys.iter().any(|fk| fk.ref_table == other)
+/// True when `table` (in `schema`) has a foreign key to another table `other` in `other_schema`.
+fn references(schema: &str, table: &Table, other_schema: &str, other: &str) -> bool {
+    (schema != other_schema || table.name != other)
+        && table
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.ref_table == other && fk.ref_schema.as_deref().unwrap_or(schema) == other_schema)
 }
 
-/// Orders `items` so that each comes after what it depends on. In a cycle, the
-/// item that most others wait for goes first (its own dependencies are then
-/// handled apart, e.g. as foreign keys added afterwards).
-fn dependency_order<T>(mut items: Vec<T>, name: impl Fn(&T) -> String, depends: impl Fn(&T, &T) -> bool) -> Vec<T> {
+/// Orders tables so that each comes after those its foreign keys reference. In
+/// a cycle, the table that most others wait for goes first; the keys closing
+/// the cycle are then added afterwards (or dropped before). The rest of the
+/// plan is ordered by `strata_dialect_kit::order`.
+fn dependency_order<T, N: PartialEq>(
+    mut items: Vec<T>,
+    name: impl Fn(&T) -> N,
+    depends: impl Fn(&T, &T) -> bool,
+) -> Vec<T> {
     let mut out = Vec::with_capacity(items.len());
     while !items.is_empty() {
         let edges = |i: usize, j: usize| j != i && name(&items[j]) != name(&items[i]) && depends(&items[i], &items[j]);
@@ -549,29 +715,47 @@ fn modify_table(
     let name = to.name.as_str();
     let t = names.name(name);
     let alter = |clause: String| format!("ALTER TABLE {t} {clause}");
-    let mut drops = Vec::new();
-    let mut columns = Vec::new();
-    let mut adds = Vec::new();
+    let home = home(options, schema);
+    let mut drops: Vec<Unit> = Vec::new();
+    let mut columns: Vec<Unit> = Vec::new();
+    let mut adds: Vec<Unit> = Vec::new();
+    let index_keys = |index: &Index| {
+        let mut keys = vec![Key::relation(schema, &index.name)];
+        if index.unique {
+            keys.push(key_parts(schema, name, &index.parts));
+        }
+        keys
+    };
+    let column_keys = |c: &[String]| c.iter().map(|c| Key::column(schema, name, c)).collect::<Vec<_>>();
     for change in changes {
         match change {
             TableChange::DropForeignKey { foreign_key } | TableChange::ModifyForeignKey { from: foreign_key, .. } => {
-                p.drop_fks.push(drop_fk(&names, name, foreign_key, source));
+                p.drop_fks.push(
+                    unit(drop_fk(&names, name, foreign_key, source))
+                        .drops([Key::constraint(schema, name, &fk_name(name, foreign_key))])
+                        .needs_old(fk_refs(schema, foreign_key)),
+                );
             }
             _ => {}
         }
         match change {
             TableChange::AddForeignKey { foreign_key } | TableChange::ModifyForeignKey { to: foreign_key, .. } => {
-                p.add_fks.push(add_fk(&names, name, foreign_key, source));
+                p.add_fks.push(
+                    unit(add_fk(&names, name, foreign_key, source))
+                        .creates([Key::constraint(schema, name, &fk_name(name, foreign_key))])
+                        .needs_new(fk_refs(schema, foreign_key))
+                        .needs_new(column_keys(&foreign_key.columns)),
+                );
             }
             TableChange::DropForeignKey { .. } => {}
             TableChange::DropCheck { check } => {
                 let Some(n) = &check.name else { return Err(unsupported(format!("drop unnamed check on {name:?}"))) };
-                drops.push(stmt(
+                drops.push(unit(stmt(
                     alter(format!("DROP CONSTRAINT {}", quote(n))),
                     format!("drop check constraint {n:?} from table: {name:?}"),
                     source,
                     vec![alter(format!("ADD {}", check_sql(check)))],
-                ));
+                )));
             }
             TableChange::AddCheck { check } => {
                 let reverse = check.name.iter().map(|n| alter(format!("DROP CONSTRAINT {}", quote(n)))).collect();
@@ -582,19 +766,27 @@ fn modify_table(
                     reverse,
                 );
                 s.locks_table = true;
-                adds.push(s);
+                adds.push(unit(s).needs_new(refs(home, &check.expr)));
             }
-            TableChange::DropIndex { index } => drops.push(drop_index(&names, name, index, source)),
-            TableChange::AddIndex { index } => adds.push(add_index(&names, name, index, source)),
+            TableChange::DropIndex { index } => {
+                drops.push(unit(drop_index(&names, name, index, source)).drops(index_keys(index)));
+            }
+            TableChange::AddIndex { index } => {
+                adds.push(unit(add_index(&names, name, index, source)).creates(index_keys(index)));
+            }
             TableChange::ModifyIndex { from, to } => {
-                drops.push(drop_index(&names, name, from, source));
-                adds.push(add_index(&names, name, to, source));
+                drops.push(unit(drop_index(&names, name, from, source)).drops(index_keys(from)));
+                adds.push(unit(add_index(&names, name, to, source)).creates(index_keys(to)));
             }
-            TableChange::DropPrimaryKey { key } => drops.push(drop_pk(&names, name, key, source)),
-            TableChange::AddPrimaryKey { key } => adds.push(add_pk(&names, name, key, source)),
+            TableChange::DropPrimaryKey { key } => {
+                drops.push(unit(drop_pk(&names, name, key, source)).drops([key_parts(schema, name, &key.parts)]));
+            }
+            TableChange::AddPrimaryKey { key } => {
+                adds.push(unit(add_pk(&names, name, key, source)).creates([key_parts(schema, name, &key.parts)]));
+            }
             TableChange::ModifyPrimaryKey { from, to } => {
-                drops.push(drop_pk(&names, name, from, source));
-                adds.push(add_pk(&names, name, to, source));
+                drops.push(unit(drop_pk(&names, name, from, source)).drops([key_parts(schema, name, &from.parts)]));
+                adds.push(unit(add_pk(&names, name, to, source)).creates([key_parts(schema, name, &to.parts)]));
             }
             TableChange::DropColumn { column } => {
                 let mut s = stmt(
@@ -607,7 +799,7 @@ fn modify_table(
                 if options.checks {
                     s.checks.push(checks::column_is_empty(&t, name, &column.name));
                 }
-                columns.push(s);
+                columns.push(unit(s).drops(column_keys(std::slice::from_ref(&column.name))));
             }
             TableChange::AddColumn { column } => {
                 let mut s = stmt(
@@ -630,28 +822,34 @@ fn modify_table(
                 if !column.nullable && !filled && options.checks {
                     s.checks.push(checks::table_is_empty_for(&t, name, &column.name));
                 }
-                columns.push(s);
+                let mut group = vec![s];
                 if column.comment.is_some() {
                     let target = format!("COLUMN {t}.{}", quote(&column.name));
-                    columns.push(stmt(
+                    group.push(stmt(
                         comment_sql(&target, column.comment.as_deref()),
                         format!("set comment to column: {:?} on table: {name:?}", column.name),
                         source,
                         vec![comment_sql(&target, None)],
                     ));
                 }
+                columns.push(
+                    Step::new(group)
+                        .creates(column_keys(std::slice::from_ref(&column.name)))
+                        .needs_new(column_uses(home, column)),
+                );
             }
             TableChange::ModifyColumn { from, to, change } => {
-                columns.extend(modify_column(&names, name, from, to, change, source, options)?);
+                let group = modify_column(&names, name, from, to, change, source, options)?;
+                columns.push(Step::new(group).needs_new(column_uses(home, to)).needs_old(column_uses(home, from)));
             }
             TableChange::ModifyAttrs => {
                 if from.comment != to.comment {
-                    columns.push(stmt(
+                    columns.push(unit(stmt(
                         comment_sql(&format!("TABLE {t}"), to.comment.as_deref()),
                         format!("set comment to table: {name:?}"),
                         source,
                         vec![comment_sql(&format!("TABLE {t}"), from.comment.as_deref())],
-                    ));
+                    )));
                 }
             }
         }
@@ -660,6 +858,13 @@ fn modify_table(
     p.modify_tables.extend(columns);
     p.modify_tables.extend(adds);
     Ok(())
+}
+
+/// The types, sequences and functions a column's type and default name.
+fn column_uses(home: &str, column: &Column) -> Vec<Key> {
+    let mut out = refs(home, &column.ty);
+    out.extend(column.default.iter().flat_map(|d| refs(home, d)));
+    out
 }
 
 fn pk_name(table: &str, key: &PrimaryKey) -> String {
@@ -895,21 +1100,42 @@ fn alter_objects(
     };
     let mut add = decode(&alter.add);
     add.sort_by_key(rank);
+    let home = home(options, schema);
+    let uses = |o: &Object| match o {
+        Object::Domain(d) => refs(home, &d.ty),
+        _ => Vec::new(),
+    };
     for object in &add {
-        p.create_objects.push(create_object(&names, object, source));
+        p.create_objects.push(
+            unit(create_object(&names, object, source))
+                .creates([object_key(schema, object)])
+                .needs_new(uses(object))
+                .needs_new([Key::new(KeyKind::Schema, "", schema)]),
+        );
     }
     for (from, to) in &alter.modify {
         let (Some(from), Some(to)) = (Object::from_attr(from), Object::from_attr(to)) else { continue };
-        p.create_objects.extend(modify_object(&names, &from, &to, source)?);
+        p.create_objects.push(Step::new(modify_object(&names, &from, &to, source)?));
     }
     let mut drop = decode(&alter.drop);
     drop.sort_by_key(|o| std::cmp::Reverse(rank(o)));
     for object in &drop {
         let mut s = drop_object(&names, object, source);
         s.reverse = vec![create_object(&names, object, source).sql];
-        p.drop_objects.push(s);
+        p.drop_objects.push(unit(s).drops([object_key(schema, object)]).needs_old(uses(object)));
     }
     Ok(())
+}
+
+/// The ordering's key for a schema-level object.
+fn object_key(schema: &str, object: &Object) -> Key {
+    match object {
+        Object::Enum(e) => Key::new(KeyKind::Type, schema, &e.name),
+        Object::Domain(d) => Key::new(KeyKind::Type, schema, &d.name),
+        Object::Sequence(s) => Key::new(KeyKind::Sequence, schema, &s.name),
+        Object::Function(f) => Key::new(KeyKind::Function, schema, &f.name),
+        Object::Extension(e) => Key::new(KeyKind::Extension, "", &e.name),
+    }
 }
 
 fn sequence_options(s: &Sequence) -> String {

@@ -74,9 +74,11 @@ pub(crate) fn normalize_expr(sql: &str) -> String {
     out.join(" ")
 }
 
-/// `( ARRAY [ e, … ] ) :: type [ ]` at `at`: the elements, the type's tokens and
-/// the index after the match.
-fn array_cast(tokens: &[Token], at: usize) -> Option<(Vec<&[Token]>, &[Token], usize)> {
+/// The elements of an array cast, the cast's type tokens, and the index after it.
+type ArrayCast<'a> = (Vec<&'a [Token]>, &'a [Token], usize);
+
+/// `( ARRAY [ e, … ] ) :: type [ ]` at `at`.
+fn array_cast(tokens: &[Token], at: usize) -> Option<ArrayCast<'_>> {
     let t = |i: usize| tokens.get(i);
     if !(t(at)?.is_punct("(") && t(at + 1)?.is("array") && t(at + 2)?.is_punct("[")) {
         return None;

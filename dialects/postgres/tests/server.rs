@@ -483,3 +483,189 @@ fn commit_after_a_failed_statement_is_an_error_and_keeps_nothing() {
     conn.commit().unwrap();
     assert_eq!(scalar(&mut conn, "SELECT count(*) FROM t").as_deref(), Some("1"));
 }
+
+/// Loads `from` and `to` into two fresh databases, plans `from` → `to` as an
+/// unbound connection does (qualified names, checks), applies it to the first
+/// and asserts it then inspects equal to the second. Returns the first.
+fn converge(test: &str, from: &str, to: &str) -> (TestDb, Plan) {
+    let server = server().unwrap();
+    let (a, b) = (TestDb::new(&server, test), TestDb::new(&server, &format!("{test}_to")));
+    let (mut ca, mut cb) = (a.open(), b.open());
+    exec(&mut ca, from);
+    exec(&mut cb, to);
+    let want = inspect(&mut cb);
+    let changes = diff(&inspect(&mut ca), &want, false);
+    let plan = plan_changes(&changes, &PlanOptions { qualify: true, checks: true }).unwrap();
+    apply(&mut ca, &plan);
+    assert_synced(&inspect(&mut ca), &want, false, test);
+    (a, plan)
+}
+
+fn rows(conn: &mut PgConn, sql: &str) -> Vec<Vec<Option<String>>> {
+    conn.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {}", e.message)).rows
+}
+
+#[test]
+fn cross_schema_dependents_are_dropped_before_what_they_use() {
+    if server().is_none() {
+        return;
+    }
+    let from = "CREATE TYPE channel AS ENUM ('a', 'b'); CREATE SEQUENCE seq; \
+        CREATE TABLE parent (id int PRIMARY KEY); CREATE SCHEMA aux; \
+        CREATE TABLE aux.batches (level public.channel, n bigint DEFAULT nextval('public.seq'), \
+          parent_id int REFERENCES public.parent (id)); \
+        CREATE VIEW aux.levels AS SELECT level FROM aux.batches;";
+    let (db, plan) = converge("xschema_drop", from, "SELECT 1");
+    let sql: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
+    let at = |needle: &str| sql.iter().position(|s| s.starts_with(needle)).unwrap();
+    assert!(at("DROP SCHEMA \"aux\" CASCADE") < at("DROP TYPE \"public\".\"channel\""), "{sql:#?}");
+    assert!(at("DROP SCHEMA \"aux\" CASCADE") < at("DROP SEQUENCE \"public\".\"seq\""), "{sql:#?}");
+    assert!(at("DROP SCHEMA \"aux\" CASCADE") < at("DROP TABLE \"public\".\"parent\""), "{sql:#?}");
+    let mut conn = db.open();
+    let left = "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        WHERE n.nspname IN ('public', 'aux')";
+    assert_eq!(scalar(&mut conn, left).as_deref(), Some("0"));
+    assert_eq!(scalar(&mut conn, "SELECT count(*) FROM pg_namespace WHERE nspname = 'aux'").as_deref(), Some("0"));
+    assert_eq!(scalar(&mut conn, "SELECT count(*) FROM pg_type WHERE typname = 'channel'").as_deref(), Some("0"));
+
+    // And back: the schema's content is created after what it uses.
+    let server = server().unwrap();
+    let back = TestDb::new(&server, "xschema_back");
+    let mut src = back.open();
+    exec(&mut src, from);
+    let (empty, full) = (inspect(&mut conn), inspect(&mut src));
+    let plan = plan_changes(&diff(&empty, &full, false), &PlanOptions { qualify: true, checks: true }).unwrap();
+    apply(&mut conn, &plan);
+    assert_synced(&inspect(&mut conn), &full, false, "recreated");
+}
+
+#[test]
+fn names_outside_public_keep_their_schema() {
+    if server().is_none() {
+        return;
+    }
+    // A decoy `public.events` catches a view body resolved through the search path.
+    let base = "CREATE TABLE events (id int, other text);";
+    let to = "CREATE TABLE events (id int, other text); CREATE SCHEMA billing; \
+        CREATE TYPE billing.phase AS ENUM ('open', 'closed'); \
+        CREATE TABLE billing.events (id int, p billing.phase DEFAULT 'open'); \
+        CREATE VIEW billing.open_events AS SELECT id, p FROM billing.events WHERE p = 'open';";
+    let (db, _) = converge("qualifiers", base, to);
+    let mut conn = db.open();
+    let used = rows(
+        &mut conn,
+        "SELECT table_schema, table_name FROM information_schema.view_table_usage WHERE view_name = 'open_events'",
+    );
+    assert_eq!(used, [[Some("billing".to_string()), Some("events".to_string())]]);
+    let ty = rows(
+        &mut conn,
+        "SELECT udt_schema, udt_name FROM information_schema.columns \
+         WHERE table_schema = 'billing' AND table_name = 'events' AND column_name = 'p'",
+    );
+    assert_eq!(ty, [[Some("billing".to_string()), Some("phase".to_string())]]);
+}
+
+#[test]
+fn varchar_in_checks_converge_and_survive_unrelated_changes() {
+    if server().is_none() {
+        return;
+    }
+    let to = "CREATE TABLE t (c varchar(10) CONSTRAINT c_in CHECK (c IN ('a', 'b')), x int);";
+    let (db, plan) = converge("varchar_check", "CREATE TABLE t (c varchar(10), x int);", to);
+    assert_eq!(plan.statements.len(), 1, "{plan:#?}");
+    // An unrelated change leaves the check alone.
+    let (_, plan) = converge(
+        "varchar_check_again",
+        to,
+        "CREATE TABLE t (c varchar(10) CONSTRAINT c_in CHECK (c IN ('a', 'b')), x int, y int);",
+    );
+    let sql: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(sql, ["ALTER TABLE \"public\".\"t\" ADD COLUMN \"y\" integer NULL"]);
+    let mut conn = db.open();
+    assert_eq!(
+        scalar(&mut conn, "SELECT count(*) FROM pg_constraint WHERE conname = 'c_in' AND contype = 'c'").as_deref(),
+        Some("1")
+    );
+    assert!(conn.exec("INSERT INTO t (c) VALUES ('z')", &[]).unwrap_err().message.contains("c_in"));
+}
+
+#[test]
+fn views_over_a_retyped_column_are_recreated_around_it() {
+    if server().is_none() {
+        return;
+    }
+    let views = "CREATE VIEW v AS SELECT a FROM t; CREATE VIEW v2 AS SELECT a FROM v; \
+        CREATE SCHEMA r; CREATE VIEW r.v3 AS SELECT a FROM public.t;";
+    let (db, _) = converge(
+        "view_retype",
+        &format!("CREATE TABLE t (a int); INSERT INTO t VALUES (7); {views}"),
+        &format!("CREATE TABLE t (a bigint); {views}"),
+    );
+    let mut conn = db.open();
+    let types = rows(
+        &mut conn,
+        "SELECT table_schema || '.' || table_name, data_type FROM information_schema.columns \
+         WHERE column_name = 'a' ORDER BY 1",
+    );
+    let want = |n: &str| vec![Some(n.to_string()), Some("bigint".to_string())];
+    assert_eq!(types, [want("public.t"), want("public.v"), want("public.v2"), want("r.v3")]);
+    assert_eq!(scalar(&mut conn, "SELECT a FROM v2").as_deref(), Some("7"));
+}
+
+#[test]
+fn undoing_an_identity_drops_it_before_not_null() {
+    if server().is_none() {
+        return;
+    }
+    let (db, _) = converge(
+        "identity_undo",
+        "CREATE TABLE t (id int GENERATED BY DEFAULT AS IDENTITY, x int); INSERT INTO t (x) VALUES (1);",
+        "CREATE TABLE t (id int, x int);",
+    );
+    let mut conn = db.open();
+    let attr = "SELECT attidentity::text || ':' || attnotnull::text FROM pg_attribute \
+        WHERE attrelid = 't'::regclass AND attname = 'id'";
+    assert_eq!(scalar(&mut conn, attr).as_deref(), Some(":false"));
+    assert_eq!(scalar(&mut conn, "SELECT id FROM t").as_deref(), Some("1"));
+    // And back again.
+    let (db, _) = converge(
+        "identity_redo",
+        "CREATE TABLE t (id int, x int); INSERT INTO t VALUES (5, 1);",
+        "CREATE TABLE t (id int GENERATED BY DEFAULT AS IDENTITY, x int);",
+    );
+    assert_eq!(scalar(&mut db.open(), attr).as_deref(), Some("d:true"));
+}
+
+#[test]
+fn integers_and_booleans_convert_with_checks_that_run() {
+    if server().is_none() {
+        return;
+    }
+    let (db, plan) = converge(
+        "int_bool",
+        "CREATE TABLE t (b bigint); INSERT INTO t VALUES (0), (1);",
+        "CREATE TABLE t (b boolean);",
+    );
+    assert!(plan.statements[0].sql.ends_with("TYPE boolean USING (\"b\" <> 0)"), "{plan:#?}");
+    let mut conn = db.open();
+    assert_eq!(
+        rows(&mut conn, "SELECT b::text FROM t ORDER BY b").concat(),
+        [Some("false".into()), Some("true".into())]
+    );
+    // Narrowing back to integer: the check casts the boolean, it does not compare it with integers.
+    let (db, plan) =
+        converge("bool_int", "CREATE TABLE t (b boolean); INSERT INTO t VALUES (true);", "CREATE TABLE t (b integer);");
+    assert_eq!(plan.statements[0].checks.len(), 1);
+    assert_eq!(scalar(&mut db.open(), "SELECT b FROM t").as_deref(), Some("1"));
+    // A value that would be lost fails the check (false, not an error).
+    let server = server().unwrap();
+    let lossy = TestDb::new(&server, "int_bool_lossy");
+    let mut conn = lossy.open();
+    exec(&mut conn, "CREATE TABLE t (b bigint); INSERT INTO t VALUES (5);");
+    let from = inspect(&mut conn);
+    exec(&mut conn, "DROP TABLE t; CREATE TABLE t (b boolean);");
+    let to = inspect(&mut conn);
+    let plan = plan_changes(&diff(&from, &to, false), &PlanOptions { qualify: true, checks: true }).unwrap();
+    exec(&mut conn, "DROP TABLE t; CREATE TABLE t (b bigint); INSERT INTO t VALUES (5);");
+    assert_eq!(scalar(&mut conn, &plan.statements[0].checks[0].sql).as_deref(), Some("f"));
+}
