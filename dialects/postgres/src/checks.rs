@@ -2,7 +2,7 @@
 //! queries returning one true row when the statement cannot lose data or fail
 //! on the data (Atlas's shape, `SELECT NOT EXISTS (…) AS "is_empty"`).
 
-use crate::types::{conversion, int_range, is_integer, quote, without_modifier};
+use crate::types::{conversion, int_range, is_integer, literal, quote, without_modifier};
 use strata_dialect_api::PreCheck;
 
 /// Dropping `table` (rendered as `table_sql`) loses nothing when it holds no row.
@@ -57,6 +57,25 @@ pub(crate) fn values_fit(table_sql: &str, table: &str, column: &str, from: &str,
     PreCheck {
         sql: format!("SELECT NOT EXISTS (SELECT 1 FROM {table_sql} WHERE {c} IS NOT NULL AND {condition}) AS \"fits\""),
         reason: format!("every value of column {column:?} of table {table:?} fits {ty}"),
+    }
+}
+
+/// Rebuilding an enum type without some labels keeps every value when no row
+/// of a column of that type holds one of them.
+pub(crate) fn enum_values_unused(
+    table_sql: &str,
+    table: &str,
+    column: &str,
+    array: bool,
+    values: &[&String],
+) -> PreCheck {
+    let c = quote(column);
+    let list = values.iter().map(|v| literal(v)).collect::<Vec<_>>().join(", ");
+    let condition =
+        if array { format!("{c}::text[] && ARRAY[{list}]::text[]") } else { format!("{c}::text IN ({list})") };
+    PreCheck {
+        sql: format!("SELECT NOT EXISTS (SELECT 1 FROM {table_sql} WHERE {condition}) AS \"is_unused\""),
+        reason: format!("no row of column {column:?} of table {table:?} holds {list}"),
     }
 }
 

@@ -7,11 +7,11 @@
 //! once folded, so names compare exactly.
 
 use crate::inspect::is_constraint;
-use crate::objects::{Alter, Object, objects};
+use crate::objects::{Alter, ENUM_USERS, EnumUser, Object, objects};
 use crate::sql::{mentions, normalize, normalize_expr};
 use strata_dialect_api::{
-    Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Generated, Index, IndexPart, PluginError, PrimaryKey,
-    Realm, Schema, Table, TableChange, Trigger, View,
+    Attr, Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Generated, Index, IndexPart, PluginError,
+    PrimaryKey, Realm, Schema, Table, TableChange, Trigger, View,
 };
 
 /// Computes the changes turning `from` into `to`.
@@ -28,6 +28,7 @@ pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec
         let (f, t) = (&from.schemas[0], &to.schemas[0]);
         let mut changes = diff_schema(f, t, &f.name);
         recreate_dependent_views(&[(f, t)], &mut changes);
+        attach_enum_users(&from.schemas, &mut changes);
         return Ok(changes);
     }
     let mut changes = Vec::new();
@@ -47,7 +48,69 @@ pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec
         }
     }
     recreate_dependent_views(&pairs, &mut changes);
+    attach_enum_users(&from.schemas, &mut changes);
     Ok(changes)
+}
+
+/// Beside every enum type whose values change, the columns using it, for a
+/// planner that must rebuild the type (values removed or reordered, or a new
+/// value used in the same transaction). A column names the type unqualified
+/// when it lives in the home schema (`public`, or the only one inspected).
+fn attach_enum_users(schemas: &[Schema], changes: &mut [Change]) {
+    let single = schemas.len() == 1;
+    for change in changes.iter_mut() {
+        let Change::ModifySchema { from, to } = change else { continue };
+        let before = objects(from);
+        let changed: Vec<String> = objects(to)
+            .into_iter()
+            .filter_map(|o| match o {
+                Object::Enum(e)
+                    if before.iter().any(|b| matches!(b, Object::Enum(x) if x.name == e.name && *x != e)) =>
+                {
+                    Some(e.name)
+                }
+                _ => None,
+            })
+            .collect();
+        let mut users = Vec::new();
+        for name in &changed {
+            for schema in schemas {
+                for table in &schema.tables {
+                    for column in &table.columns {
+                        let (base, array) = match column.ty.strip_suffix("[]") {
+                            Some(b) => (b, true),
+                            None => (column.ty.as_str(), false),
+                        };
+                        let (qualifier, ty) = match base.rsplit_once('.') {
+                            Some((q, t)) => (Some(q.trim_matches('"')), t.trim_matches('"')),
+                            None => (None, base.trim_matches('"')),
+                        };
+                        let ours = match qualifier {
+                            Some(q) => q == from.name,
+                            None => single || from.name == "public",
+                        };
+                        if ours && ty == name {
+                            users.push(EnumUser {
+                                ty: name.clone(),
+                                schema: schema.name.clone(),
+                                table: table.name.clone(),
+                                column: column.name.clone(),
+                                array,
+                                default: column.default.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if !users.is_empty() {
+            from.attrs.push(Attr::Other {
+                dialect: crate::objects::DIALECT.into(),
+                name: ENUM_USERS.into(),
+                value: serde_json::to_value(users).unwrap_or_default(),
+            });
+        }
+    }
 }
 
 /// PostgreSQL refuses to change the type of a column a view reads, or to drop

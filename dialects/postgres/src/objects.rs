@@ -132,6 +132,38 @@ pub(crate) fn objects(schema: &Schema) -> Vec<Object> {
     schema.attrs.iter().filter_map(Object::from_attr).collect()
 }
 
+/// The attribute naming, beside an enum type whose values change, the columns
+/// of that type (diff time only: the planner rebuilds the type through them).
+pub(crate) const ENUM_USERS: &str = "enum_users";
+
+/// A column whose type is an enum, or an array of one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct EnumUser {
+    /// The enum type's name (in the schema of the change carrying this).
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub schema: String,
+    pub table: String,
+    pub column: String,
+    pub array: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+/// The enum users carried in `attrs`.
+pub(crate) fn enum_users(attrs: &[Attr]) -> Vec<EnumUser> {
+    attrs
+        .iter()
+        .filter_map(|a| match a {
+            Attr::Other { dialect, name, value } if dialect == DIALECT && name == ENUM_USERS => {
+                serde_json::from_value::<Vec<EnumUser>>(value.clone()).ok()
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
 /// Changes to the objects of an existing schema.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Alter {

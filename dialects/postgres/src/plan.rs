@@ -19,7 +19,7 @@
 
 use crate::checks;
 use crate::inspect::{attr_value, is_constraint};
-use crate::objects::{Alter, Domain, EnumType, Function, Object, Sequence};
+use crate::objects::{Alter, Domain, EnumType, EnumUser, Function, Object, Sequence};
 use crate::sql;
 use crate::types::{conversion, literal, quote, serial_base, type_change, volatile_default};
 use strata_dialect_api::{
@@ -35,7 +35,13 @@ use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step};
 /// the planner does not rebuild: removing or reordering enum values, changing a
 /// domain, turning a column into a serial one or back.
 pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, PluginError> {
-    let mut p = Phases::default();
+    // What the plan writes besides schema objects, to tell whether it uses a new enum value.
+    let written = changes
+        .iter()
+        .filter(|c| !matches!(c, Change::ModifySchema { .. }))
+        .filter_map(|c| serde_json::to_string(c).ok())
+        .collect();
+    let mut p = Phases { written, ..Phases::default() };
     for (source, change) in changes.iter().enumerate() {
         plan_change(&mut p, change, source, options)?;
     }
@@ -64,6 +70,7 @@ struct Phases {
     add_triggers: Vec<Unit>,
     drop_objects: Vec<Unit>,
     drop_schemas: Vec<Unit>,
+    written: String,
 }
 
 /// Naming in one schema.
@@ -194,11 +201,12 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                 .creates([Key::new(KeyKind::Schema, "", &schema.name)]),
             );
             let alter = Alter { add: schema.attrs.clone(), ..Alter::default() };
-            alter_objects(p, &schema.name, &alter, source, options)?;
+            alter_objects(p, &schema.name, &alter, &[], source, options)?;
         }
         Change::ModifySchema { from, to } => {
             let alter = crate::diff::diff_objects(&crate::objects::objects(from), &crate::objects::objects(to));
-            alter_objects(p, &to.name, &alter, source, options)?;
+            let users = crate::objects::enum_users(&from.attrs);
+            alter_objects(p, &to.name, &alter, &users, source, options)?;
         }
         Change::DropSchema { schema } => {
             let mut s = stmt(
@@ -1084,6 +1092,7 @@ fn alter_objects(
     p: &mut Phases,
     schema: &str,
     alter: &Alter,
+    users: &[EnumUser],
     source: usize,
     options: &PlanOptions,
 ) -> Result<(), PluginError> {
@@ -1115,6 +1124,21 @@ fn alter_objects(
     }
     for (from, to) in &alter.modify {
         let (Some(from), Some(to)) = (Object::from_attr(from), Object::from_attr(to)) else { continue };
+        if let (Object::Enum(f), Object::Enum(t)) = (&from, &to) {
+            let added = add_enum_values(&names, f, t, source);
+            // A new label cannot be used in the transaction adding it ("unsafe use
+            // of new value"); a type rebuild has no such limit.
+            let used =
+                t.values.iter().any(|v| !f.values.contains(v) && p.written.contains(&format!("{}::", literal(v))));
+            match added {
+                Ok(stmts) if !used => p.create_objects.push(Step::new(stmts)),
+                _ => {
+                    let mine: Vec<&EnumUser> = users.iter().filter(|u| u.ty == t.name).collect();
+                    p.create_objects.push(rebuild_enum(&names, f, t, &mine, source, options));
+                }
+            }
+            continue;
+        }
         p.create_objects.push(Step::new(modify_object(&names, &from, &to, source)?));
     }
     let mut drop = decode(&alter.drop);
@@ -1243,6 +1267,78 @@ fn modify_object(names: &Names<'_>, from: &Object, to: &Object, source: usize) -
         (Object::Extension(_), Object::Extension(_)) => Ok(vec![]),
         _ => Err(unsupported(format!("change {} {:?}", to.kind(), to.key()))),
     }
+}
+
+/// An enum type rebuilt with other labels: a new type, every column moved to
+/// it through text, the old type dropped and the new one renamed. Labels that
+/// go are guarded by a check that no row holds them.
+fn rebuild_enum(
+    names: &Names<'_>,
+    from: &EnumType,
+    to: &EnumType,
+    users: &[&EnumUser],
+    source: usize,
+    options: &PlanOptions,
+) -> Unit {
+    let tmp = names.name(&format!("{}__new", to.name));
+    let removed: Vec<&String> = from.values.iter().filter(|v| !to.values.contains(v)).collect();
+    let comment = format!("rebuild enum type {:?}", to.name);
+    let mut out =
+        vec![stmt(format!("CREATE TYPE {tmp} AS ENUM ({})", enum_values(to)), comment.clone(), source, vec![])];
+    let mut needs = Vec::new();
+    for u in users {
+        let table = Names { schema: &u.schema, qualify: names.qualify }.name(&u.table);
+        let c = quote(&u.column);
+        let alter = |clause: String| format!("ALTER TABLE {table} ALTER COLUMN {c} {clause}");
+        needs.push(Key::relation(&u.schema, &u.table));
+        needs.push(Key::column(&u.schema, &u.table, &u.column));
+        // A default typed by the old type cannot be cast: it is set again on the new one.
+        let default = u.default.as_ref().filter(|d| !removed.iter().any(|v| d.contains(&literal(v))));
+        if u.default.is_some() {
+            out.push(stmt(alter("DROP DEFAULT".into()), comment.clone(), source, vec![]));
+        }
+        let (ty, via) = if u.array { (format!("{tmp}[]"), "text[]") } else { (tmp.clone(), "text") };
+        let mut s = stmt(alter(format!("TYPE {ty} USING {c}::{via}::{ty}")), comment.clone(), source, vec![]);
+        s.locks_table = true;
+        s.rewrites_table = true;
+        if !removed.is_empty() && options.checks {
+            s.checks.push(checks::enum_values_unused(&table, &u.table, &u.column, u.array, &removed));
+        }
+        out.push(s);
+        if let Some(d) = default {
+            out.push(stmt(
+                alter(format!("SET DEFAULT {}", retype(d, &from.name, &tmp))),
+                comment.clone(),
+                source,
+                vec![],
+            ));
+        }
+    }
+    out.push(stmt(format!("DROP TYPE {}", names.name(&from.name)), comment.clone(), source, vec![]));
+    out.push(stmt(format!("ALTER TYPE {tmp} RENAME TO {}", quote(&to.name)), comment, source, vec![]));
+    Step::new(out).needs_old(needs)
+}
+
+/// `expr` with casts to the type `name` (`::name`, `::schema.name`) turned into casts to `to`.
+fn retype(expr: &str, name: &str, to: &str) -> String {
+    let tokens = sql::tokenize(expr);
+    let mut out = String::new();
+    let mut at = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if !t.is_punct("::") {
+            continue;
+        }
+        let end = match (tokens.get(i + 1), tokens.get(i + 2), tokens.get(i + 3)) {
+            (Some(_), Some(dot), Some(n)) if dot.is_punct(".") && n.is_name() && n.value == name => n.end,
+            (Some(n), _, _) if n.is_name() && n.value == name => n.end,
+            _ => continue,
+        };
+        out.push_str(&expr[at..t.end]);
+        out.push_str(to);
+        at = end;
+    }
+    out.push_str(&expr[at..]);
+    out
 }
 
 /// New enum labels go in place with `ALTER TYPE … ADD VALUE`. Since PostgreSQL 12

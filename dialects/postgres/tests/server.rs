@@ -669,3 +669,66 @@ fn integers_and_booleans_convert_with_checks_that_run() {
     exec(&mut conn, "DROP TABLE t; CREATE TABLE t (b bigint); INSERT INTO t VALUES (5);");
     assert_eq!(scalar(&mut conn, &plan.statements[0].checks[0].sql).as_deref(), Some("f"));
 }
+
+fn labels(conn: &mut PgConn, ty: &str) -> Vec<Option<String>> {
+    rows(conn, &format!("SELECT enumlabel::text FROM pg_enum WHERE enumtypid = '{ty}'::regtype ORDER BY enumsortorder"))
+        .concat()
+}
+
+#[test]
+fn a_new_enum_value_used_as_a_default_in_the_same_plan() {
+    if server().is_none() {
+        return;
+    }
+    let (db, plan) = converge(
+        "enum_new_default",
+        "CREATE TYPE mood AS ENUM ('a', 'b'); CREATE TABLE t (m mood DEFAULT 'a', ms mood[]); \
+         INSERT INTO t VALUES ('b', '{a,b}');",
+        "CREATE TYPE mood AS ENUM ('a', 'b', 'c'); CREATE TABLE t (m mood DEFAULT 'c', ms mood[]);",
+    );
+    assert!(plan.statements.iter().all(|s| !s.sql.contains("ADD VALUE")), "{plan:#?}");
+    let mut conn = db.open();
+    assert_eq!(labels(&mut conn, "mood"), [Some("a".into()), Some("b".into()), Some("c".into())]);
+    let default = "SELECT column_default FROM information_schema.columns WHERE table_name = 't' AND column_name = 'm'";
+    assert_eq!(scalar(&mut conn, default).as_deref(), Some("'c'::mood"));
+    assert_eq!(rows(&mut conn, "SELECT m::text, ms::text FROM t").concat(), [Some("b".into()), Some("{a,b}".into())]);
+    assert_eq!(scalar(&mut conn, "SELECT count(*) FROM pg_type WHERE typname LIKE 'mood%'").as_deref(), Some("1"));
+
+    // Unused, a new value is still added in place.
+    let (_, plan) = converge(
+        "enum_new_unused",
+        "CREATE TYPE mood AS ENUM ('a', 'b'); CREATE TABLE t (m mood);",
+        "CREATE TYPE mood AS ENUM ('a', 'b', 'c'); CREATE TABLE t (m mood);",
+    );
+    let sql: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(sql, ["ALTER TYPE \"public\".\"mood\" ADD VALUE 'c' AFTER 'b'"]);
+}
+
+#[test]
+fn removing_an_enum_value_rebuilds_the_type_behind_a_check() {
+    if server().is_none() {
+        return;
+    }
+    let to = "CREATE TYPE mood AS ENUM ('a', 'b'); CREATE SCHEMA o; \
+        CREATE TABLE o.t (m public.mood NOT NULL DEFAULT 'a', ms public.mood[]);";
+    let (db, plan) = converge(
+        "enum_remove",
+        "CREATE TYPE mood AS ENUM ('a', 'c', 'b'); CREATE SCHEMA o; \
+         CREATE TABLE o.t (m public.mood NOT NULL DEFAULT 'a', ms public.mood[]); \
+         INSERT INTO o.t VALUES ('b', '{a}');",
+        to,
+    );
+    let checks: Vec<&str> = plan.statements.iter().flat_map(|s| &s.checks).map(|c| c.sql.as_str()).collect();
+    assert_eq!(checks.len(), 2, "{plan:#?}");
+    let mut conn = db.open();
+    assert_eq!(labels(&mut conn, "mood"), [Some("a".into()), Some("b".into())]);
+    assert_eq!(rows(&mut conn, "SELECT m::text, ms::text FROM o.t").concat(), [Some("b".into()), Some("{a}".into())]);
+    // A row holding the value fails the check.
+    exec(
+        &mut conn,
+        "DROP TABLE o.t; DROP TYPE mood; CREATE TYPE mood AS ENUM ('a', 'c', 'b'); \
+        CREATE TABLE o.t (m public.mood NOT NULL DEFAULT 'a', ms public.mood[]); INSERT INTO o.t VALUES ('a', '{c}');",
+    );
+    assert_eq!(scalar(&mut conn, checks[0]).as_deref(), Some("t"));
+    assert_eq!(scalar(&mut conn, checks[1]).as_deref(), Some("f"));
+}
