@@ -294,3 +294,53 @@ fn schema_apply_refuses_to_drop_a_column_holding_values() {
     assert_eq!(columns(), ["id", "name", "mail"]);
     assert_eq!(p.target.rows("SELECT id, name, mail FROM users ORDER BY id"), [["1", "a", "NULL"], ["2", "b", "NULL"]]);
 }
+
+/// Issue 9, cases 5 and 12: objects in a second schema using a type, a sequence
+/// and a table of `public` go through `migrate diff` (the dev database is reset
+/// between states), `migrate apply`, `migrate down` (the added enum value
+/// reverted by rebuilding the type) and `schema clean`.
+#[test]
+fn cross_schema_references_diff_apply_down_and_clean() {
+    let Some(p) = pg("xschema") else { return };
+    let (url, dev) = (p.target.url(), p.dev.url());
+    let v1 = "CREATE TYPE channel AS ENUM ('a', 'b');\n\
+        CREATE TABLE keep (id int PRIMARY KEY, ch channel NOT NULL DEFAULT 'a');\n";
+    p.sb.write("schema.sql", v1);
+    p.sb.strata(&["migrate", "diff", "init", "--to", "file://schema.sql", "--dev-url", &dev]).ok();
+    p.sb.write(
+        "schema.sql",
+        &format!(
+            "CREATE TYPE channel AS ENUM ('a', 'b', 'c');\n\
+             CREATE TABLE keep (id int PRIMARY KEY, ch channel NOT NULL DEFAULT 'a');\n\
+             CREATE SEQUENCE seq;\nCREATE SCHEMA aux;\n\
+             CREATE TABLE aux.batches (level public.channel, n bigint DEFAULT nextval('public.seq'), \
+               keep_id int REFERENCES public.keep (id));\n\
+             CREATE VIEW aux.levels AS SELECT level FROM aux.batches;\n"
+        ),
+    );
+    let run = p.sb.strata(&["migrate", "diff", "aux", "--to", "file://schema.sql", "--dev-url", &dev]).ok();
+    let again = p.sb.strata(&["migrate", "diff", "noop", "--to", "file://schema.sql", "--dev-url", &dev]).ok();
+    assert!(again.stdout().contains("no changes to be made"), "{}\n{}", run.stdout(), again.stdout());
+    assert!(tables(&p.dev, "public").is_empty());
+    p.sb.strata(&["migrate", "apply", "--url", &url, "--dry-run"]).ok();
+    p.sb.strata(&["migrate", "apply", "--url", &url]).ok();
+    assert_eq!(tables(&p.target, "aux"), ["batches"]);
+    p.target.exec("INSERT INTO keep VALUES (1, 'b'); INSERT INTO aux.batches (level, keep_id) VALUES ('a', 1)");
+
+    // Down: the second schema goes before what it uses, and 'c' leaves the type.
+    let down = p.sb.strata(&["migrate", "down", "--url", &url, "--dev-url", &dev, "--skip-checks"]).ok();
+    assert!(down.stdout().contains("DROP SCHEMA"), "{}", down.stdout());
+    assert_eq!(p.target.rows("SELECT count(*) FROM pg_namespace WHERE nspname = 'aux'"), [["0"]]);
+    let labels = "SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum \
+        WHERE enumtypid = 'public.channel'::regtype";
+    assert_eq!(p.target.rows(labels), [["a,b"]]);
+    assert_eq!(p.target.rows("SELECT id, ch FROM keep"), [["1", "b"]]);
+
+    // Clean drops everything, in an order the server accepts.
+    p.sb.strata(&["migrate", "apply", "--url", &url]).ok();
+    p.sb.strata(&["schema", "clean", "--url", &url, "--auto-approve"]).ok();
+    let left = "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        WHERE n.nspname IN ('public', 'aux')";
+    assert_eq!(p.target.rows(left), [["0"]]);
+    assert_eq!(p.target.rows("SELECT count(*) FROM pg_type WHERE typname = 'channel'"), [["0"]]);
+}

@@ -27,8 +27,8 @@ pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec
     if options.ignore_schema_names && from.schemas.len() == 1 && to.schemas.len() == 1 {
         let (f, t) = (&from.schemas[0], &to.schemas[0]);
         let mut changes = diff_schema(f, t, &f.name);
-        recreate_dependent_views(&[(f, t)], &mut changes);
-        attach_enum_users(&from.schemas, &mut changes);
+        let users = attach_enum_users(&[(f, t)], &mut changes);
+        recreate_dependent_views(&[(f, t)], &users, &mut changes);
         return Ok(changes);
     }
     let mut changes = Vec::new();
@@ -47,17 +47,20 @@ pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec
             changes.extend(add_schema(t));
         }
     }
-    recreate_dependent_views(&pairs, &mut changes);
-    attach_enum_users(&from.schemas, &mut changes);
+    let users = attach_enum_users(&pairs, &mut changes);
+    recreate_dependent_views(&pairs, &users, &mut changes);
     Ok(changes)
 }
 
-/// Beside every enum type whose values change, the columns using it, for a
-/// planner that must rebuild the type (values removed or reordered, or a new
-/// value used in the same transaction). A column names the type unqualified
-/// when it lives in the home schema (`public`, or the only one inspected).
-fn attach_enum_users(schemas: &[Schema], changes: &mut [Change]) {
-    let single = schemas.len() == 1;
+/// Beside every enum type whose values change, the columns using it before and
+/// after the plan, for a planner that must rebuild the type (values removed or
+/// reordered, or a new value used in the same transaction); returns their
+/// tables, whose views are recreated around a rebuild. A column names the type
+/// unqualified when it lives in the home schema (`public`, or the only one
+/// inspected). Columns dropped or retyped by the plan are left to it.
+fn attach_enum_users(pairs: &[(&Schema, &Schema)], changes: &mut [Change]) -> Vec<String> {
+    let single = pairs.len() == 1;
+    let mut tables = Vec::new();
     for change in changes.iter_mut() {
         let Change::ModifySchema { from, to } = change else { continue };
         let before = objects(from);
@@ -74,9 +77,13 @@ fn attach_enum_users(schemas: &[Schema], changes: &mut [Change]) {
             .collect();
         let mut users = Vec::new();
         for name in &changed {
-            for schema in schemas {
+            for (schema, after) in pairs {
                 for table in &schema.tables {
                     for column in &table.columns {
+                        let kept = after.table(&table.name).and_then(|t| t.column(&column.name));
+                        if kept.is_none_or(|c| c.ty != column.ty) {
+                            continue;
+                        }
                         let (base, array) = match column.ty.strip_suffix("[]") {
                             Some(b) => (b, true),
                             None => (column.ty.as_str(), false),
@@ -103,6 +110,7 @@ fn attach_enum_users(schemas: &[Schema], changes: &mut [Change]) {
                 }
             }
         }
+        tables.extend(users.iter().map(|u: &EnumUser| u.table.clone()));
         if !users.is_empty() {
             from.attrs.push(Attr::Other {
                 dialect: crate::objects::DIALECT.into(),
@@ -111,6 +119,7 @@ fn attach_enum_users(schemas: &[Schema], changes: &mut [Change]) {
             });
         }
     }
+    tables
 }
 
 /// PostgreSQL refuses to change the type of a column a view reads, or to drop
@@ -118,8 +127,8 @@ fn attach_enum_users(schemas: &[Schema], changes: &mut [Change]) {
 /// view that is dropped or rewritten are dropped and created again around the
 /// change (transitively). Views are matched by the names they mention, which
 /// may recreate a view that did not need it, never miss one.
-fn recreate_dependent_views(pairs: &[(&Schema, &Schema)], changes: &mut Vec<Change>) {
-    let mut affected: Vec<String> = Vec::new();
+fn recreate_dependent_views(pairs: &[(&Schema, &Schema)], retyped: &[String], changes: &mut Vec<Change>) {
+    let mut affected: Vec<String> = retyped.to_vec();
     for change in changes.iter() {
         match change {
             Change::ModifyTable { from, changes: table_changes, .. } => {

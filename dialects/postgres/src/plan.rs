@@ -1316,7 +1316,10 @@ fn rebuild_enum(
     }
     out.push(stmt(format!("DROP TYPE {}", names.name(&from.name)), comment.clone(), source, vec![]));
     out.push(stmt(format!("ALTER TYPE {tmp} RENAME TO {}", quote(&to.name)), comment, source, vec![]));
-    Step::new(out).needs_old(needs)
+    // The old type goes: whatever still uses it (a dropped schema's tables, a
+    // column leaving the type) goes first; the new one is in place for the rest.
+    let ty = Key::new(KeyKind::Type, names.schema, &to.name);
+    Step::new(out).needs_old(needs).drops([ty.clone()]).creates([ty])
 }
 
 /// `expr` with casts to the type `name` (`::name`, `::schema.name`) turned into casts to `to`.
