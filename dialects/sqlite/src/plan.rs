@@ -627,26 +627,38 @@ fn alter(from: &Table, to: &Table, changes: &[TableChange], source: usize, optio
 /// name, which settles the deferred count and leaves views untouched. The cost is
 /// a second copy of the rows.
 ///
-/// It is two steps for the ordering: parking the rows and dropping the table,
-/// then creating it and copying the rows back. Between them the table does not
-/// exist, so a rebuilt child can be dropped before its parent goes (its ON DELETE
-/// actions would otherwise fire on the parent's rows) and created after the
-/// parent is back with the key it references.
+/// It is four steps for the ordering: park the rows, drop the table, create
+/// it (with its indexes), copy the rows back. Every rebuilt table's rows are
+/// parked before any table it references is dropped, so ON DELETE actions
+/// that dropping a parent fires on them lose nothing; a child is dropped
+/// before its parent loses the key it references; rows are copied back once
+/// every table their keys reference exists again (in a cycle of foreign keys,
+/// after all are created).
 fn rebuild(from: &Table, to: &Table, changes: &[TableChange], source: usize, options: &PlanOptions) -> Vec<Group> {
-    let mut setup = rebuild_statements(from, to, changes, source, options);
+    let mut statements = rebuild_statements(from, to, changes, source, options);
+    let indexes = to.indexes.iter().filter(|i| !is_constraint(i)).count();
+    let create_indexes: Vec<Statement> = statements.split_off(statements.len().saturating_sub(indexes));
+    let mut rest = statements.into_iter();
+    let park: Vec<Statement> = rest.by_ref().take(1).collect();
+    let drop: Vec<Statement> = rest.by_ref().take(1).collect();
+    let mut create: Vec<Statement> = rest.by_ref().take(1).collect();
+    create.extend(create_indexes);
+    let mut fill: Vec<Statement> = rest.collect();
     // The reverse is the rebuild back, planned now (Atlas plans a DropTable's
-    // reverse the same way); it sits on the group's last statement so that
+    // reverse the same way); it sits on the rebuild's last statement so that
     // undoing statements in reverse order runs it first.
     let back = reverse_changes(changes);
     let reverse: Vec<String> =
         rebuild_statements(to, from, &back, source, &PlanOptions::default()).into_iter().map(|s| s.sql).collect();
-    if let Some(last) = setup.last_mut() {
+    if let Some(last) = fill.last_mut() {
         last.reverse = reverse;
     }
-    let teardown: Vec<Statement> = setup.drain(..setup.len().min(2)).collect();
+    let old = relation_key(&from.name);
     vec![
-        Step::new(teardown).drops(table_keys(from)).needs_old(fk_targets(from)),
-        Step::new(setup).creates(table_keys(to)).needs_new(fk_targets(to)),
+        Step::new(park).needs_old(fk_targets(from)).needs_old([old]),
+        Step::new(drop).drops(table_keys(from)).needs_old(fk_targets(from)),
+        Step::new(create).creates(table_keys(to)),
+        Step::new(fill).needs_new(fk_targets(to)).needs_new([relation_key(&to.name)]),
     ]
 }
 

@@ -572,3 +572,23 @@ fn a_dropped_table_referenced_by_a_rebuilt_one() {
     assert_eq!(foreign_keys(&b, "c"), Vec::<Vec<String>>::new());
     assert_eq!(rows(&b, "SELECT id, p FROM c"), [["1", "1"]]);
 }
+
+#[test]
+fn two_tables_referencing_each_other_rebuilt_together() {
+    let start = "CREATE TABLE users (id INTEGER PRIMARY KEY, account INT REFERENCES accounts (id) ON DELETE SET NULL, flag REAL);
+                 CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner INT REFERENCES users (id) ON DELETE CASCADE, name TEXT);";
+    let target = "CREATE TABLE users (id INTEGER PRIMARY KEY, account INT REFERENCES accounts (id) ON DELETE SET NULL, flag REAL UNIQUE);
+                  CREATE TABLE accounts (id INTEGER PRIMARY KEY, owned_by INT REFERENCES users (id) ON DELETE CASCADE, name TEXT);";
+    let b = db(start);
+    exec(
+        &b,
+        "INSERT INTO users VALUES (1, NULL, 0.5); INSERT INTO accounts VALUES (1, 1, 'a'); UPDATE users SET account = 1;",
+    );
+    migrate(&b, target);
+    assert_eq!(foreign_keys(&b, "accounts"), [["users", "owned_by", "id", "CASCADE"]]);
+    assert_eq!(rows(&b, "SELECT id, account, flag FROM users"), [["1", "1", "0.5"]]);
+    assert_eq!(rows(&b, "SELECT id, name FROM accounts"), [["1", "a"]]);
+    migrate(&b, start);
+    assert_eq!(rows(&b, "SELECT id, account FROM users"), [["1", "1"]]);
+    assert_eq!(rows(&b, "SELECT id, name FROM accounts"), [["1", "a"]]);
+}
