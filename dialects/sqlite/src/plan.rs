@@ -202,11 +202,12 @@ pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, P
         }
     }
 
-    let steps: Vec<Group> =
+    let mut steps: Vec<Group> =
         [trigger_drops, alters, view_drops, add_tables, rebuilds, drop_tables, view_creates, trigger_creates]
             .into_iter()
             .flatten()
             .collect();
+    break_mutual_drops(&mut steps);
     let mut statements = Vec::new();
     if let Some(source) = fk_source {
         // A rebuild drops and recreates tables other tables reference. The plan
@@ -241,6 +242,31 @@ pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, P
         statements.push(on);
     }
     Ok(Plan { changes: changes.to_vec(), statements })
+}
+
+/// Two tables referencing each other that are both dropped (or rebuilt) each
+/// need the other to be dropped second: no order satisfies both, and the
+/// ordering's fallback for a cycle may then run a step that merely waits on it
+/// (such as the drop of a third table one of them references) too early. Either
+/// order works for the pair itself (checks are deferred, rows are parked first),
+/// so the mutual needs are left out and the pair keeps the planner's order.
+fn break_mutual_drops(steps: &mut [Group]) {
+    let drops_relation_needed_by =
+        |a: &Group, b: &Group| a.drops.iter().any(|k| k.kind() == Kind::Relation && b.needs_old.contains(k));
+    let mut pairs = Vec::new();
+    for (i, a) in steps.iter().enumerate() {
+        for (j, b) in steps.iter().enumerate().skip(i + 1) {
+            if drops_relation_needed_by(a, b) && drops_relation_needed_by(b, a) {
+                pairs.push((i, j));
+            }
+        }
+    }
+    for (i, j) in pairs {
+        // The relation and its columns, whatever the other one drops.
+        let (dropped_i, dropped_j) = (steps[i].drops.clone(), steps[j].drops.clone());
+        steps[i].needs_old.retain(|k| !dropped_j.contains(k));
+        steps[j].needs_old.retain(|k| !dropped_i.contains(k));
+    }
 }
 
 /// True when SQLite cannot apply `changes` with `ALTER TABLE` / `CREATE INDEX`

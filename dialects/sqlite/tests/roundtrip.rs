@@ -592,3 +592,19 @@ fn two_tables_referencing_each_other_rebuilt_together() {
     assert_eq!(rows(&b, "SELECT id, account FROM users"), [["1", "1"]]);
     assert_eq!(rows(&b, "SELECT id, name FROM accounts"), [["1", "a"]]);
 }
+
+#[test]
+fn dropping_tables_in_a_foreign_key_cycle_and_a_table_one_references() {
+    let start = "CREATE TABLE accounts (id INTEGER PRIMARY KEY);
+                 CREATE TABLE items (id INTEGER PRIMARY KEY, other INT REFERENCES others (id) ON DELETE CASCADE);
+                 CREATE TABLE others (id INTEGER PRIMARY KEY, item INT REFERENCES items (id) ON DELETE CASCADE,
+                                      account INT REFERENCES accounts (id) ON DELETE CASCADE);";
+    let b = db(start);
+    exec(
+        &b,
+        "INSERT INTO accounts VALUES (1); INSERT INTO items VALUES (1, NULL); INSERT INTO others VALUES (1, 1, 1);
+              UPDATE items SET other = 1;",
+    );
+    migrate(&b, "");
+    assert_eq!(tables(&b), Vec::<Vec<String>>::new());
+}
