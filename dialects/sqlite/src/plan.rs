@@ -64,6 +64,26 @@ fn fk_targets(table: &Table) -> Vec<Key> {
         .collect()
 }
 
+/// What dropping `table` needs to exist still. A child goes before a parent
+/// that is dropped for good when `relations` (without deferred checks, dropping
+/// the parent first fails on the child's rows). A child goes before a parent
+/// that is rebuilt without a key column the child references: writing the
+/// parent back while the child's old key still names that column fails with
+/// `foreign key mismatch`. Nothing else: dropping a child whose parent is gone
+/// is allowed, and asking more only makes cycles.
+fn drop_needs(table: &Table, relations: bool, rebuilt: &[String]) -> Vec<Key> {
+    let mut keys = Vec::new();
+    for fk in &table.foreign_keys {
+        if relations {
+            keys.push(relation_key(&fk.ref_table));
+        }
+        if rebuilt.iter().any(|r| r.eq_ignore_ascii_case(&fk.ref_table)) {
+            keys.extend(fk.ref_columns.iter().map(|c| column_key(&fk.ref_table, c)));
+        }
+    }
+    keys
+}
+
 /// Columns of `table` that the index uses.
 fn index_columns(table: &Table, index: &Index) -> Vec<Key> {
     table
@@ -141,6 +161,13 @@ pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, P
         }
     }
 
+    let rebuilt: Vec<String> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::ModifyTable { from, to, changes, .. } if needs_rebuild(from, to, changes) => Some(to.name.clone()),
+            _ => None,
+        })
+        .collect();
     let mut trigger_drops: Vec<Group> = Vec::new();
     let mut view_drops: Vec<Group> = Vec::new();
     let mut add_tables: Vec<Group> = Vec::new();
@@ -169,7 +196,7 @@ pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, P
             Change::AddTable { table, .. } => add_tables.extend(add_table(table, source)),
             // A plain drop needs no pragmas: referencing tables are dropped first,
             // and a surviving one holding rows should make the drop fail.
-            Change::DropTable { table, .. } => drop_tables.push(drop_table(table, source, options)),
+            Change::DropTable { table, .. } => drop_tables.push(drop_table(table, source, options, &rebuilt)),
             Change::RenameTable { from, to, .. } => {
                 let mut s = Statement::new(
                     format!("ALTER TABLE {} RENAME TO {}", quote(from), quote(to)),
@@ -182,7 +209,7 @@ pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, P
             Change::ModifyTable { from, to, changes: table_changes, .. } => {
                 if needs_rebuild(from, to, table_changes) {
                     fk_source.get_or_insert(source);
-                    rebuilds.extend(rebuild(from, to, table_changes, source, options));
+                    rebuilds.extend(rebuild(from, to, table_changes, source, options, &rebuilt));
                 } else {
                     alters.extend(alter(from, to, table_changes, source, options));
                 }
@@ -261,11 +288,14 @@ fn break_mutual_drops(steps: &mut [Group]) {
             }
         }
     }
+    let recreated: Vec<Key> = steps.iter().flat_map(|s| s.creates.iter().cloned()).collect();
+    // The other's relation, and the columns it has again afterwards; a column
+    // gone for good still orders the pair (see `drop_needs`).
+    let lifted = |k: &Key, other: &[Key]| other.contains(k) && (k.kind() == Kind::Relation || recreated.contains(k));
     for (i, j) in pairs {
-        // The relation and its columns, whatever the other one drops.
         let (dropped_i, dropped_j) = (steps[i].drops.clone(), steps[j].drops.clone());
-        steps[i].needs_old.retain(|k| !dropped_j.contains(k));
-        steps[j].needs_old.retain(|k| !dropped_i.contains(k));
+        steps[i].needs_old.retain(|k| !lifted(k, &dropped_j));
+        steps[j].needs_old.retain(|k| !lifted(k, &dropped_i));
     }
 }
 
@@ -520,7 +550,7 @@ fn add_table(table: &Table, source: usize) -> Vec<Group> {
 
 /// `DROP TABLE`, which drops its indexes and triggers too; tables it references
 /// are dropped after it.
-fn drop_table(table: &Table, source: usize, options: &PlanOptions) -> Group {
+fn drop_table(table: &Table, source: usize, options: &PlanOptions, rebuilt: &[String]) -> Group {
     let mut s =
         Statement::new(format!("DROP TABLE {}", quote(&table.name)), format!("drop {:?} table", table.name), source);
     s.reverse = create_table_statements(table);
@@ -528,7 +558,7 @@ fn drop_table(table: &Table, source: usize, options: &PlanOptions) -> Group {
     if options.checks {
         s.checks.push(checks::table_is_empty(&table.name));
     }
-    Step::new(vec![s]).drops(table_keys(table)).needs_old(fk_targets(table))
+    Step::new(vec![s]).drops(table_keys(table)).needs_old(drop_needs(table, true, rebuilt))
 }
 
 fn view_sql(view: &View) -> String {
@@ -660,7 +690,14 @@ fn alter(from: &Table, to: &Table, changes: &[TableChange], source: usize, optio
 /// before its parent loses the key it references; rows are copied back once
 /// every table their keys reference exists again (in a cycle of foreign keys,
 /// after all are created).
-fn rebuild(from: &Table, to: &Table, changes: &[TableChange], source: usize, options: &PlanOptions) -> Vec<Group> {
+fn rebuild(
+    from: &Table,
+    to: &Table,
+    changes: &[TableChange],
+    source: usize,
+    options: &PlanOptions,
+    rebuilt: &[String],
+) -> Vec<Group> {
     let mut statements = rebuild_statements(from, to, changes, source, options);
     let indexes = to.indexes.iter().filter(|i| !is_constraint(i)).count();
     let create_indexes: Vec<Statement> = statements.split_off(statements.len().saturating_sub(indexes));
@@ -682,7 +719,8 @@ fn rebuild(from: &Table, to: &Table, changes: &[TableChange], source: usize, opt
     let old = relation_key(&from.name);
     vec![
         Step::new(park).needs_old(fk_targets(from)).needs_old([old]),
-        Step::new(drop).drops(table_keys(from)).needs_old(fk_targets(from)),
+        // Checks are deferred in a plan with a rebuild: the parents' relations need not wait.
+        Step::new(drop).drops(table_keys(from)).needs_old(drop_needs(from, false, rebuilt)),
         Step::new(create).creates(table_keys(to)),
         Step::new(fill).needs_new(fk_targets(to)).needs_new([relation_key(&to.name)]),
     ]

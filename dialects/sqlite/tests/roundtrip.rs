@@ -608,3 +608,20 @@ fn dropping_tables_in_a_foreign_key_cycle_and_a_table_one_references() {
     migrate(&b, "");
     assert_eq!(tables(&b), Vec::<Vec<String>>::new());
 }
+
+#[test]
+fn a_dropped_table_referencing_a_rebuilt_one_that_loses_the_key() {
+    // notes and items reference each other; notes goes, items renames the column notes referenced.
+    let start = "CREATE TABLE notes (id INTEGER PRIMARY KEY, item INT REFERENCES items (id));
+                 CREATE TABLE items (id INTEGER PRIMARY KEY, note INT REFERENCES notes (id), body TEXT);";
+    let target = "CREATE TABLE items (id_2 INTEGER PRIMARY KEY, note INT, body TEXT);";
+    let b = db(start);
+    exec(&b, "INSERT INTO items VALUES (1, NULL, 'x')");
+    let plan = plan(&inspect(&b), &inspect(&db(target)));
+    let position = |prefix: &str| plan.statements.iter().position(|s| s.sql.starts_with(prefix)).unwrap();
+    assert!(position("DROP TABLE `notes`") < position("INSERT INTO `items`"));
+    migrate(&b, target);
+    assert_eq!(tables(&b), [["items"]]);
+    assert_eq!(columns(&b, "items"), [["id_2"], ["note"], ["body"]]);
+    assert_eq!(rows(&b, "SELECT note, body FROM items"), [["NULL", "x"]]);
+}
