@@ -73,6 +73,13 @@ impl Patch {
         out
     }
 
+    /// True when the patch changes a schema's objects (enums, sequences, ...)
+    /// of `before`, the state it applies to: a revert may then touch tables the
+    /// patch does not name, so the whole states are needed (see `plan::reduce`).
+    pub fn changes_objects(&self, before: &Realm) -> bool {
+        before.schemas.iter().zip(&self.schemas).any(|(schema, patch)| schema.attrs != patch.attrs)
+    }
+
     /// Applies the patch to the state it was taken from.
     pub fn apply(&self, realm: &mut Realm) -> bool {
         if realm.schemas.len() != self.schemas.len() {

@@ -662,11 +662,13 @@ fn materialize(
         let mut steps = HashMap::new();
         for (i, key) in keys.iter().enumerate().take(hi + 1).skip(lo) {
             let Some(patch) = cache.get_patch(key) else { break };
-            let to = patch.subset(&realm);
+            let whole = patch.changes_objects(&realm);
+            let to = if whole { realm.clone() } else { patch.subset(&realm) };
             if !patch.apply(&mut realm) {
                 break;
             }
-            steps.insert(i, (patch.subset(&realm), to));
+            let from = if whole { realm.clone() } else { patch.subset(&realm) };
+            steps.insert(i, (from, to));
         }
         if steps.len() == hi + 1 - lo {
             return Ok(States { expected: realm, steps });

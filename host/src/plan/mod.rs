@@ -341,6 +341,16 @@ pub(crate) fn reduce(from: &Realm, to: &Realm) -> (Realm, Realm) {
         return (from.clone(), to.clone());
     }
     let positional = from.schemas.len() == 1;
+    // A changed schema-level object (an enum, a sequence, a domain) can need
+    // work on tables that use it and are otherwise unchanged (an enum rebuilt
+    // moves every column of its type): then the plugin sees every table.
+    let objects_changed = from.schemas.iter().any(|fs| {
+        let ts = if positional { to.schemas.first() } else { to.schema(&fs.name) };
+        ts.is_none_or(|ts| ts.attrs != fs.attrs)
+    });
+    if objects_changed {
+        return (from.clone(), to.clone());
+    }
     // Tables present on the other side, by name, to compare without a quadratic scan.
     let strip = |a: &Schema, b: &Schema| {
         let other: HashMap<&str, &Table> = b.tables.iter().map(|t| (t.name.as_str(), t)).collect();
