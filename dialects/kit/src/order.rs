@@ -185,18 +185,21 @@ pub fn order<T>(steps: Vec<Step<T>>) -> Vec<T> {
         }
     }
     let mut waits = vec![0usize; n];
-    for next in &succ {
+    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (a, next) in succ.iter().enumerate() {
         for &b in next {
             waits[b] += 1;
+            pred[b].push(a);
         }
     }
 
     // Kahn's algorithm, always taking the earliest ready step in the planner's
-    // order; when none is ready (a cycle), the earliest remaining one.
+    // order; when none is ready, the earliest step on a cycle (never one that
+    // merely waits for a cycle to finish).
     let mut ready: BTreeSet<usize> = (0..n).filter(|&i| waits[i] == 0).collect();
     let mut left: BTreeSet<usize> = (0..n).collect();
     let mut sequence = Vec::with_capacity(n);
-    while let Some(next) = ready.pop_first().or_else(|| left.first().copied()) {
+    while let Some(next) = ready.pop_first().or_else(|| on_cycle(&left, &pred)) {
         if !left.remove(&next) {
             continue;
         }
@@ -210,6 +213,26 @@ pub fn order<T>(steps: Vec<Step<T>>) -> Vec<T> {
     }
     let mut slots: Vec<Option<T>> = steps.into_iter().map(|s| Some(s.item)).collect();
     sequence.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect()
+}
+
+/// The earliest step of `left` that waits, through steps of `left`, for
+/// itself; the earliest of `left` when none does (which cannot happen when
+/// every step of `left` is blocked, but costs nothing to handle).
+fn on_cycle(left: &BTreeSet<usize>, pred: &[Vec<usize>]) -> Option<usize> {
+    let waits_for_itself = |start: usize| {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<usize> = pred.get(start).into_iter().flatten().copied().collect();
+        while let Some(i) = stack.pop() {
+            if i == start {
+                return true;
+            }
+            if left.contains(&i) && seen.insert(i) {
+                stack.extend(pred.get(i).into_iter().flatten().copied());
+            }
+        }
+        false
+    };
+    left.iter().copied().find(|&i| waits_for_itself(i)).or_else(|| left.first().copied())
 }
 
 #[cfg(test)]
@@ -267,6 +290,18 @@ mod tests {
             Step::new("c").needs_new([t("a")]),
         ];
         assert_eq!(order(steps), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn a_step_waiting_for_a_cycle_is_not_taken_to_break_it() {
+        let steps = vec![
+            // Waits for b and c, but is not on their cycle: breaking the cycle
+            // by taking it first would drop a table they still reference.
+            Step::new("drop table x").drops([t("x")]),
+            Step::new("b").creates([t("b")]).needs_new([t("c")]).needs_old([t("x")]),
+            Step::new("c").creates([t("c")]).needs_new([t("b")]).needs_old([t("x")]),
+        ];
+        assert_eq!(order(steps), ["b", "c", "drop table x"]);
     }
 
     #[test]

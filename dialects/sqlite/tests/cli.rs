@@ -167,12 +167,10 @@ fn migrate_diff_apply_and_down_rebuild_in_foreign_key_order() {
 }
 
 /// A child with ON DELETE CASCADE that does not change itself keeps its rows
-/// when its parent is rebuilt: the differ rebuilds it with the parent. Ignored
-/// until the host's `plan::reduce` sends the plugin the unchanged tables whose
-/// foreign keys reference a changed one (it strips every unchanged table today,
-/// so the plugin never sees the child and `DROP TABLE parent` cascades).
+/// when its parent is rebuilt: the differ rebuilds it with the parent (the
+/// host's `plan::reduce` sends the plugin the unchanged tables whose foreign
+/// keys reach a changed one, so it sees the child).
 #[test]
-#[ignore = "needs host plan::reduce to keep tables referencing changed ones"]
 fn schema_apply_keeps_rows_of_an_unchanged_cascading_child() {
     let p = Project::new("cascade");
     let start = "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);

@@ -56,15 +56,31 @@ impl Patch {
     }
 
     /// The part of `realm` the patch touches: its tables named in the patch (added,
-    /// changed or removed) and each schema's views, triggers and attributes.
+    /// changed or removed), the tables whose foreign keys reach them (a rebuilt
+    /// parent may need its children rebuilt, as in `plan::reduce`), and each
+    /// schema's views, triggers and attributes.
     pub fn subset(&self, realm: &Realm) -> Realm {
         let mut out = Realm::default();
         for (schema, patch) in realm.schemas.iter().zip(&self.schemas) {
-            let touched =
-                |name: &str| patch.removes.iter().any(|r| r == name) || patch.upserts.iter().any(|t| t.name == name);
+            let mut touched: std::collections::HashSet<&str> =
+                patch.removes.iter().map(String::as_str).chain(patch.upserts.iter().map(|t| t.name.as_str())).collect();
+            loop {
+                let before = touched.len();
+                for t in &schema.tables {
+                    if t.foreign_keys
+                        .iter()
+                        .any(|fk| fk.ref_schema.is_none() && touched.contains(fk.ref_table.as_str()))
+                    {
+                        touched.insert(t.name.as_str());
+                    }
+                }
+                if touched.len() == before {
+                    break;
+                }
+            }
             out.schemas.push(strata_dialect_api::Schema {
                 name: schema.name.clone(),
-                tables: schema.tables.iter().filter(|t| touched(&t.name)).cloned().collect(),
+                tables: schema.tables.iter().filter(|t| touched.contains(t.name.as_str())).cloned().collect(),
                 views: schema.views.clone(),
                 triggers: schema.triggers.clone(),
                 attrs: schema.attrs.clone(),

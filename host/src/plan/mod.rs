@@ -335,7 +335,7 @@ pub fn diff(driver: &Driver, from: &Realm, to: &Realm) -> Result<Vec<Change>, Er
 /// plugin boundary as JSON costs in proportion to what is sent, and a revert
 /// step of a long directory changes a handful of tables out of hundreds.
 pub(crate) fn reduce(from: &Realm, to: &Realm) -> (Realm, Realm) {
-    use std::collections::HashMap;
+    use std::collections::{HashMap, HashSet};
     use strata_dialect_api::{Schema, Table};
     if from.schemas.len() != to.schemas.len() {
         return (from.clone(), to.clone());
@@ -351,23 +351,64 @@ pub(crate) fn reduce(from: &Realm, to: &Realm) -> (Realm, Realm) {
     if objects_changed {
         return (from.clone(), to.clone());
     }
-    // Tables present on the other side, by name, to compare without a quadratic scan.
-    let strip = |a: &Schema, b: &Schema| {
-        let other: HashMap<&str, &Table> = b.tables.iter().map(|t| (t.name.as_str(), t)).collect();
-        Schema {
-            name: a.name.clone(),
-            tables: a.tables.iter().filter(|t| other.get(t.name.as_str()) != Some(t)).cloned().collect(),
-            views: a.views.clone(),
-            triggers: a.triggers.clone(),
-            attrs: a.attrs.clone(),
+    // Tables that differ, by schema and name; then, until nothing is added,
+    // the unchanged tables whose foreign keys reference a kept one: rebuilding
+    // a parent may need to rebuild a child that would lose rows through
+    // ON DELETE CASCADE / SET NULL (SQLite's DROP TABLE fires them).
+    let pairs: Vec<(&Schema, &Schema)> = from
+        .schemas
+        .iter()
+        .filter_map(|fs| {
+            let ts = if positional { to.schemas.first() } else { to.schema(&fs.name) };
+            ts.map(|ts| (fs, ts))
+        })
+        .collect();
+    if pairs.len() != from.schemas.len() {
+        return (from.clone(), to.clone());
+    }
+    let mut kept: HashSet<(String, String)> = HashSet::new();
+    for (fs, ts) in &pairs {
+        let other: HashMap<&str, &Table> = ts.tables.iter().map(|t| (t.name.as_str(), t)).collect();
+        for t in &fs.tables {
+            if other.get(t.name.as_str()) != Some(&t) {
+                kept.insert((fs.name.clone(), t.name.clone()));
+            }
         }
+        let mine: HashMap<&str, &Table> = fs.tables.iter().map(|t| (t.name.as_str(), t)).collect();
+        for t in &ts.tables {
+            if mine.get(t.name.as_str()) != Some(&t) {
+                kept.insert((fs.name.clone(), t.name.clone()));
+            }
+        }
+    }
+    loop {
+        let before = kept.len();
+        for (fs, _) in &pairs {
+            for t in &fs.tables {
+                let references_kept = t.foreign_keys.iter().any(|fk| {
+                    let schema = fk.ref_schema.clone().unwrap_or_else(|| fs.name.clone());
+                    kept.contains(&(schema, fk.ref_table.clone()))
+                });
+                if references_kept {
+                    kept.insert((fs.name.clone(), t.name.clone()));
+                }
+            }
+        }
+        if kept.len() == before {
+            break;
+        }
+    }
+    let strip = |a: &Schema, schema: &str| Schema {
+        name: a.name.clone(),
+        tables: a.tables.iter().filter(|t| kept.contains(&(schema.to_string(), t.name.clone()))).cloned().collect(),
+        views: a.views.clone(),
+        triggers: a.triggers.clone(),
+        attrs: a.attrs.clone(),
     };
     let mut out = (Realm::default(), Realm::default());
-    for fs in &from.schemas {
-        let ts = if positional { to.schemas.first() } else { to.schema(&fs.name) };
-        let Some(ts) = ts else { return (from.clone(), to.clone()) };
-        out.0.schemas.push(strip(fs, ts));
-        out.1.schemas.push(strip(ts, fs));
+    for (fs, ts) in &pairs {
+        out.0.schemas.push(strip(fs, &fs.name));
+        out.1.schemas.push(strip(ts, &fs.name));
     }
     out
 }
