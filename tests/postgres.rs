@@ -309,14 +309,12 @@ fn cross_schema_references_diff_apply_down_and_clean() {
     p.sb.strata(&["migrate", "diff", "init", "--to", "file://schema.sql", "--dev-url", &dev]).ok();
     p.sb.write(
         "schema.sql",
-        &format!(
-            "CREATE TYPE channel AS ENUM ('a', 'b', 'c');\n\
-             CREATE TABLE keep (id int PRIMARY KEY, ch channel NOT NULL DEFAULT 'a');\n\
-             CREATE SEQUENCE seq;\nCREATE SCHEMA aux;\n\
-             CREATE TABLE aux.batches (level public.channel, n bigint DEFAULT nextval('public.seq'), \
-               keep_id int REFERENCES public.keep (id));\n\
-             CREATE VIEW aux.levels AS SELECT level FROM aux.batches;\n"
-        ),
+        "CREATE TYPE channel AS ENUM ('a', 'b', 'c');\n\
+         CREATE TABLE keep (id int PRIMARY KEY, ch channel NOT NULL DEFAULT 'a');\n\
+         CREATE SEQUENCE seq;\nCREATE SCHEMA aux;\n\
+         CREATE TABLE aux.batches (level public.channel, n bigint DEFAULT nextval('public.seq'), \
+           keep_id int REFERENCES public.keep (id));\n\
+         CREATE VIEW aux.levels AS SELECT level FROM aux.batches;\n",
     );
     let run = p.sb.strata(&["migrate", "diff", "aux", "--to", "file://schema.sql", "--dev-url", &dev]).ok();
     let again = p.sb.strata(&["migrate", "diff", "noop", "--to", "file://schema.sql", "--dev-url", &dev]).ok();
