@@ -324,8 +324,12 @@ fn signature(op: Op, err: &str) -> String {
         format!("catalog: {}", kinds.into_iter().collect::<Vec<_>>().join(","))
     } else {
         // The first error line of the strata output, with quoted names and digits removed.
-        let line =
-            err.lines().find(|l| l.to_lowercase().contains("error")).or_else(|| err.lines().nth(1)).unwrap_or("");
+        let line = err
+            .lines()
+            .find(|l| l.starts_with("error"))
+            .or_else(|| err.lines().find(|l| l.to_lowercase().contains("error")))
+            .or_else(|| err.lines().nth(1))
+            .unwrap_or("");
         let mut s = String::new();
         let mut quoted = None;
         for c in line.chars() {
@@ -384,8 +388,9 @@ fn reductions(p: &Pair) -> Vec<Pair> {
                     2 => drop(t.checks.remove(j)),
                     3 => drop(t.fks.remove(j)),
                     _ => {
-                        // Only columns nothing else mentions; the load below refuses the rest anyway.
-                        if t.cols.len() < 2 {
+                        // Only columns nothing else mentions.
+                        let c = t.cols[j].name.clone();
+                        if t.cols.len() < 2 || t.used_locally(&c) || p.base.used_elsewhere(&t.schema, &t.name, &c) {
                             continue;
                         }
                         drop(t.cols.remove(j));

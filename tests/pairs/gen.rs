@@ -192,7 +192,7 @@ impl Table {
     }
 
     /// Columns that something else in the table (key, index, check, FK) mentions.
-    fn used_locally(&self, col: &str) -> bool {
+    pub fn used_locally(&self, col: &str) -> bool {
         self.pk.iter().any(|c| c == col)
             || self.uniques.iter().any(|u| u.cols.iter().any(|c| c == col))
             || self.indexes.iter().any(|i| {
@@ -264,7 +264,7 @@ impl Schema {
     }
 
     /// Whether a view or another table's foreign key mentions this column.
-    fn used_elsewhere(&self, schema: &str, table: &str, col: &str) -> bool {
+    pub fn used_elsewhere(&self, schema: &str, table: &str, col: &str) -> bool {
         self.views.iter().any(|v| {
             v.table_schema == schema
                 && v.table == table
@@ -884,12 +884,11 @@ impl Schema {
             .filter(|t| !(t.pk.is_empty() || (t.schema == s && t.name == n)))
             // Cross-schema only from aux to public, as the brief's example: aux depends on public.
             .filter(|t| t.schema == s || t.schema == "public")
-            .map(|t| {
-                (
-                    t.schema.clone(),
-                    t.name.clone(),
-                    t.pk.iter().map(|c| (c.clone(), t.col(c).unwrap().ty.clone())).collect(),
-                )
+            // A shrunk schema may have lost a key column; such a table is no parent.
+            .filter_map(|t| {
+                let cols: Option<Vec<(String, Ty)>> =
+                    t.pk.iter().map(|c| Some((c.clone(), t.col(c)?.ty.clone()))).collect();
+                Some((t.schema.clone(), t.name.clone(), cols?))
             })
             .collect();
         let (ps, pn, pcols) = rng.pick(&parents)?.clone();
