@@ -6,7 +6,7 @@
 //!
 //! `STRATA_PAIRS` (default 40) pairs per dialect from seed `STRATA_PAIRS_SEED`
 //! (default 1); `STRATA_PAIRS_SHRINK` (default 6) bounds how many distinct
-//! failures are shrunk; `STRATA_PAIRS_REPORT=FILE` appends the minimized
+//! failures are shrunk, `STRATA_PAIRS_SHRINK_STEPS` (default 40) the steps of each; `STRATA_PAIRS_REPORT=FILE` appends the minimized
 //! cases to FILE as Markdown.
 
 #[path = "pairs/catalog.rs"]
@@ -417,7 +417,8 @@ fn reductions(p: &Pair) -> Vec<Pair> {
 fn shrink(d: Dialect, pair: &Pair, op: Op, sig: &str) -> (Pair, String) {
     let mut best = pair.clone();
     let mut best_err = failure_of(d, pair, op).unwrap_or_default();
-    let mut budget = 120;
+    // Each step re-runs the pair (about 2 s on PostgreSQL): bound the search.
+    let mut budget = env_u64("STRATA_PAIRS_SHRINK_STEPS", 40);
     'outer: loop {
         for cand in reductions(&best) {
             if budget == 0 {
