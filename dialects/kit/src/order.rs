@@ -93,6 +93,12 @@ impl Key {
     pub fn kind(&self) -> Kind {
         self.kind
     }
+
+    /// True when the object lives in `schema` (a schema's own key does not).
+    pub fn in_schema(&self, schema: &str) -> bool {
+        self.name.strip_prefix(&schema.to_lowercase()).is_some_and(|rest| rest.starts_with('.'))
+            && self.kind != Kind::Schema
+    }
 }
 
 /// One unit of a plan to order: statements that stay together, and the
@@ -309,5 +315,8 @@ mod tests {
         assert_eq!(Key::relation("Main", "Users"), Key::relation("main", "users"));
         assert_ne!(Key::relation("main", "users"), Key::index("main", "users"));
         assert_eq!(Key::relation("main", "users").kind(), Kind::Relation);
+        assert!(Key::column("aux", "t", "c").in_schema("Aux"));
+        assert!(!Key::relation("auxiliary", "t").in_schema("aux"));
+        assert!(!Key::new(Kind::Schema, "", "aux").in_schema("aux"));
     }
 }

@@ -70,6 +70,11 @@ struct Phases {
     add_triggers: Vec<Unit>,
     drop_objects: Vec<Unit>,
     drop_schemas: Vec<Unit>,
+    /// Schemas dropped with CASCADE: a table dropped too does not need what it
+    /// uses there to outlive it (the cascade only takes a default, a key or a
+    /// column from it), and must not wait for it when the schema's contents
+    /// wait for the table.
+    cascaded: Vec<String>,
     written: String,
 }
 
@@ -222,6 +227,7 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                     schema.tables.iter().map(|t| checks::table_is_empty(&names.name(&t.name), &t.name)).collect();
             }
             p.drop_schemas.push(drop_schema_unit(s, schema, options));
+            p.cascaded.push(schema.name.clone());
         }
         Change::AddTable { schema, table } => p.add_tables.push((schema.clone(), table.clone(), source)),
         Change::DropTable { schema, table } => p.drop_tables.push((schema.clone(), table.clone(), source)),
@@ -348,9 +354,11 @@ impl Phases {
             let skip: Vec<&str> = cyclic.iter().filter_map(|fk| fk.name.as_deref()).collect();
             let home = home(options, schema);
             table_drops.push(
-                unit(drop_table(&names, table, &skip, *source, options))
-                    .drops(table_keys(schema, table))
-                    .needs_old(table_uses(home, schema, table, &kept)),
+                unit(drop_table(&names, table, &skip, *source, options)).drops(table_keys(schema, table)).needs_old(
+                    table_uses(home, schema, table, &kept)
+                        .into_iter()
+                        .filter(|k| !self.cascaded.iter().any(|s| k.in_schema(s))),
+                ),
             );
         }
         out.extend(table_drops);

@@ -539,6 +539,30 @@ fn cross_schema_dependents_are_dropped_before_what_they_use() {
     assert_synced(&inspect(&mut conn), &full, false, "recreated");
 }
 
+/// Property seed 72: `aux` depends on `public.users` (a key and a view) while
+/// `public.users` takes its default from `aux.seq`, a cycle across schemas
+/// that only `DROP SCHEMA aux CASCADE` before `DROP TABLE public.users` breaks
+/// (the cascade takes just the table's default).
+#[test]
+fn schemas_depending_on_each_other_are_dropped() {
+    if server().is_none() {
+        return;
+    }
+    let from = "CREATE SCHEMA aux; CREATE SEQUENCE aux.seq START WITH 13 INCREMENT BY 3; \
+        CREATE TABLE aux.owners (id int PRIMARY KEY, user_id int); \
+        CREATE TABLE public.users (id int PRIMARY KEY DEFAULT nextval('aux.seq'::regclass), active boolean); \
+        ALTER TABLE aux.owners ADD FOREIGN KEY (user_id) REFERENCES public.users (id); \
+        CREATE VIEW aux.ids AS SELECT id FROM public.users;";
+    let (db, plan) = converge("xschema_cycle", from, "SELECT 1");
+    let sql: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
+    let at = |needle: &str| sql.iter().position(|s| s.starts_with(needle)).unwrap();
+    assert!(at("DROP SCHEMA \"aux\" CASCADE") < at("DROP TABLE \"public\".\"users\""), "{sql:#?}");
+    let mut conn = db.open();
+    let left = "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        WHERE n.nspname IN ('public', 'aux')";
+    assert_eq!(scalar(&mut conn, left).as_deref(), Some("0"));
+}
+
 #[test]
 fn names_outside_public_keep_their_schema() {
     if server().is_none() {
