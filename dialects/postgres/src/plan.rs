@@ -519,8 +519,8 @@ fn unique_sql(index: &Index) -> String {
 
 fn check_sql(check: &strata_dialect_api::Check) -> String {
     match &check.name {
-        Some(n) => format!("CONSTRAINT {} CHECK ({})", quote(n), check.expr),
-        None => format!("CHECK ({})", check.expr),
+        Some(n) => format!("CONSTRAINT {} CHECK ({})", quote(n), sql::storable_expr(&check.expr)),
+        None => format!("CHECK ({})", sql::storable_expr(&check.expr)),
     }
 }
 
@@ -591,7 +591,7 @@ fn create_index_sql(names: &Names<'_>, table: &str, index: &Index) -> String {
         nulls_distinct_sql(index),
     );
     if let Some(pred) = &index.predicate {
-        out.push_str(&format!(" WHERE {pred}"));
+        out.push_str(&format!(" WHERE {}", sql::storable_expr(pred)));
     }
     out
 }
@@ -1196,7 +1196,7 @@ fn domain_sql(names: &Names<'_>, d: &Domain) -> String {
         out.push_str(" NOT NULL");
     }
     for (name, check) in &d.checks {
-        out.push_str(&format!(" CONSTRAINT {} {check}", quote(name)));
+        out.push_str(&format!(" CONSTRAINT {} {}", quote(name), sql::storable_expr(check)));
     }
     out
 }

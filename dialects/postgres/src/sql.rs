@@ -74,6 +74,85 @@ pub(crate) fn normalize_expr(sql: &str) -> String {
     out.join(" ")
 }
 
+/// `expr` written so that PostgreSQL stores it as it printed it. PostgreSQL
+/// prints `c IN ('a', 'b')` on a varchar column as
+/// `((c)::text = ANY ((ARRAY['a'::character varying, …])::text[]))`, but parses
+/// that text back with a cast on each element, a different expression that
+/// never compares equal in the catalog. Written as
+/// `((c) IN ('a'::character varying, …))` it is stored exactly as first printed.
+pub(crate) fn storable_expr(sql: &str) -> String {
+    let tokens = tokenize(sql);
+    let t = |i: usize| tokens.get(i);
+    let mut out = String::with_capacity(sql.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < tokens.len() {
+        let rewrite = (|| {
+            if !(tokens[i].is_punct("=") && t(i + 1)?.is("any") && t(i + 2)?.is_punct("(")) {
+                return None;
+            }
+            let (elements, ty, next) = array_cast(&tokens, i + 3)?;
+            if !t(next)?.is_punct(")") || elements.is_empty() {
+                return None;
+            }
+            // The left operand is cast to the array's element type: `(c)::text`.
+            let cast = i.checked_sub(ty.len() + 1)?;
+            let same_type = tokens[cast + 1..i].iter().zip(ty).all(|(a, b)| a.value.eq_ignore_ascii_case(&b.value));
+            if !t(cast)?.is_punct("::") || !same_type {
+                return None;
+            }
+            let left_end = cast.checked_sub(1)?;
+            let left_start = if tokens[left_end].is_punct(")") { open_paren(&tokens, left_end)? } else { left_end };
+            if left_start < copied_token(&tokens, copied) {
+                return None;
+            }
+            Some((left_start, left_end, elements, next))
+        })();
+        if let Some((left_start, left_end, elements, next)) = rewrite {
+            out.push_str(&sql[copied..tokens[left_start].start]);
+            out.push('(');
+            out.push_str(&sql[tokens[left_start].start..tokens[left_end].end]);
+            out.push_str(" IN (");
+            for (k, e) in elements.iter().enumerate() {
+                if let (Some(first), Some(last)) = (e.first(), e.last()) {
+                    if k > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&sql[first.start..last.end]);
+                }
+            }
+            out.push_str("))");
+            copied = tokens[next].end;
+            i = next + 1;
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&sql[copied..]);
+    out
+}
+
+/// The index of the first token at or after byte `offset`.
+fn copied_token(tokens: &[Token], offset: usize) -> usize {
+    tokens.iter().position(|t| t.start >= offset).unwrap_or(tokens.len())
+}
+
+/// The index of the `(` matching the `)` at `close`.
+fn open_paren(tokens: &[Token], close: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for i in (0..=close).rev() {
+        if tokens[i].is_punct(")") {
+            depth += 1;
+        } else if tokens[i].is_punct("(") {
+            depth = depth.checked_sub(1)?;
+            if depth == 0 {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
 /// The elements of an array cast, the cast's type tokens, and the index after it.
 type ArrayCast<'a> = (Vec<&'a [Token]>, &'a [Token], usize);
 
@@ -192,6 +271,24 @@ mod tests {
             normalize_expr("((c)::text = ANY (ARRAY[('a'::character varying)::text, ('b'::character varying)::text]))")
         );
         assert_eq!(normalize_expr("a = ANY (ARRAY[1, 2])"), normalize("a = ANY (ARRAY[1, 2])"));
+    }
+
+    #[test]
+    fn printed_in_lists_are_written_back_as_in_lists() {
+        assert_eq!(
+            storable_expr(
+                "((label)::text = ANY ((ARRAY['draft'::character varying, 'x'::character varying])::text[]))"
+            ),
+            "(((label) IN ('draft'::character varying, 'x'::character varying)))"
+        );
+        // Anything else is left as it is.
+        for sql in ["(l = ANY (ARRAY['a'::text, 'b'::text]))", "(a > 0) AND (b)::text = 'x'", "x = ANY ($1)"] {
+            assert_eq!(storable_expr(sql), sql);
+        }
+        assert_eq!(
+            storable_expr("(a > 0) AND ((c)::text = ANY ((ARRAY['p'::bpchar])::text[]))"),
+            "(a > 0) AND (((c) IN ('p'::bpchar)))"
+        );
     }
 
     #[test]

@@ -611,6 +611,17 @@ fn varchar_in_checks_converge_and_survive_unrelated_changes() {
         Some("1")
     );
     assert!(conn.exec("INSERT INTO t (c) VALUES ('z')", &[]).unwrap_err().message.contains("c_in"));
+    // Written by the planner, the check is stored exactly as PostgreSQL stores
+    // the user's own `IN` list (property seed 327): the catalogs agree.
+    let def = "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'c_in'";
+    let server = server().unwrap();
+    let reference = TestDb::new(&server, "varchar_check_ref");
+    let mut by_hand = reference.open();
+    exec(&mut by_hand, to);
+    assert_eq!(scalar(&mut conn, def), scalar(&mut by_hand, def));
+    assert!(
+        scalar(&mut conn, def).unwrap().contains("(ARRAY['a'::character varying, 'b'::character varying])::text[]")
+    );
 }
 
 #[test]
