@@ -815,7 +815,11 @@ fn modify_table(
                 if options.checks {
                     s.checks.push(checks::column_is_empty(&t, name, &column.name));
                 }
-                columns.push(unit(s).drops(column_keys(std::slice::from_ref(&column.name))));
+                // The column goes before what its type or default uses (an enum
+                // rebuilt without the values only this column held).
+                columns.push(
+                    unit(s).drops(column_keys(std::slice::from_ref(&column.name))).needs_old(column_uses(home, column)),
+                );
             }
             TableChange::AddColumn { column } => {
                 let mut s = stmt(

@@ -563,6 +563,27 @@ fn schemas_depending_on_each_other_are_dropped() {
     assert_eq!(scalar(&mut conn, left).as_deref(), Some("0"));
 }
 
+/// Property seed 536: a column (in another schema) dropped together with the
+/// enum value only it used; the column goes before the old type does.
+#[test]
+fn a_dropped_column_goes_before_its_enum_is_rebuilt() {
+    if server().is_none() {
+        return;
+    }
+    let (db, _) = converge(
+        "enum_col_drop",
+        "CREATE TYPE channel AS ENUM ('a', 'b', 'v3'); CREATE SCHEMA aux; \
+         CREATE TABLE aux.notes (id int PRIMARY KEY, code public.channel NOT NULL);",
+        "CREATE TYPE channel AS ENUM ('a', 'b'); CREATE SCHEMA aux; CREATE TABLE aux.notes (id int PRIMARY KEY);",
+    );
+    let mut conn = db.open();
+    let labels = "SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum e \
+        JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'channel'";
+    assert_eq!(scalar(&mut conn, labels).as_deref(), Some("a,b"));
+    let cols = "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'aux' AND table_name = 'notes'";
+    assert_eq!(scalar(&mut conn, cols).as_deref(), Some("1"));
+}
+
 #[test]
 fn names_outside_public_keep_their_schema() {
     if server().is_none() {
