@@ -860,7 +860,14 @@ fn modify_table(
             }
             TableChange::ModifyColumn { from, to, change } => {
                 let group = modify_column(&names, name, from, to, change, source, options)?;
-                columns.push(Step::new(group).needs_new(column_uses(home, to)).needs_old(column_uses(home, from)));
+                // Only a new type or default needs (new) or releases (old) what
+                // it names; a comment or NULL change touches neither, and must not
+                // wait for an enum rebuild that itself waits for the column.
+                let mut step = Step::new(group);
+                if change.ty || change.default || change.generated {
+                    step = step.needs_new(column_uses(home, to)).needs_old(column_uses(home, from));
+                }
+                columns.push(step);
             }
             TableChange::ModifyAttrs => {
                 if from.comment != to.comment {
@@ -1331,7 +1338,10 @@ fn rebuild_enum(
     // The old type goes: whatever still uses it (a dropped schema's tables, a
     // column leaving the type) goes first; the new one is in place for the rest.
     let ty = Key::new(KeyKind::Type, names.schema, &to.name);
-    Step::new(out).needs_old(needs).drops([ty.clone()]).creates([ty])
+    // The tables whose columns move are replaced as far as views see them:
+    // views over them are dropped before and created after.
+    let moved: Vec<Key> = users.iter().map(|u| Key::relation(&u.schema, &u.table)).collect();
+    Step::new(out).needs_old(needs).drops([ty.clone()]).creates([ty]).drops(moved.clone()).creates(moved)
 }
 
 /// `expr` with casts to the type `name` (`::name`, `::schema.name`) turned into casts to `to`.

@@ -584,6 +584,29 @@ fn a_dropped_column_goes_before_its_enum_is_rebuilt() {
     assert_eq!(scalar(&mut conn, cols).as_deref(), Some("1"));
 }
 
+/// Property seed 883: an enum loses a value while a view in another schema
+/// reads a column of its type, and the column's comment changes too. The view
+/// is dropped before the column moves to the rebuilt type and created after,
+/// and the comment change does not tie itself to the rebuild.
+#[test]
+fn a_view_over_a_rebuilt_enum_column_is_recreated_around_it() {
+    if server().is_none() {
+        return;
+    }
+    let base = "CREATE SCHEMA aux; CREATE TABLE orders (id int PRIMARY KEY, label public.channel, seen numeric); \
+        CREATE VIEW aux.v AS SELECT id, label FROM public.orders WHERE seen IS NOT NULL;";
+    let (db, _) = converge(
+        "enum_view",
+        &format!("CREATE TYPE channel AS ENUM ('a', 'b', 'v3'); {base} COMMENT ON COLUMN orders.label IS 'x';"),
+        &format!("CREATE TYPE channel AS ENUM ('a', 'b'); {base}"),
+    );
+    let mut conn = db.open();
+    let labels = "SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum e \
+        JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'channel'";
+    assert_eq!(scalar(&mut conn, labels).as_deref(), Some("a,b"));
+    assert_eq!(scalar(&mut conn, "SELECT count(*) FROM pg_views WHERE schemaname = 'aux'").as_deref(), Some("1"));
+}
+
 #[test]
 fn names_outside_public_keep_their_schema() {
     if server().is_none() {
