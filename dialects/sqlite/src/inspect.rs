@@ -64,6 +64,20 @@ pub fn inspect_realm_cached(
     Ok(realm)
 }
 
+/// A digest of [`INSPECT_SOURCES`], computed once per process.
+fn code_digest() -> &'static str {
+    use sha2::{Digest, Sha256};
+    static DIGEST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DIGEST.get_or_init(|| {
+        let mut h = Sha256::new();
+        for source in INSPECT_SOURCES {
+            h.update((source.len() as u64).to_le_bytes());
+            h.update(source.as_bytes());
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    })
+}
+
 /// The sources whose behaviour an inspection's output depends on.
 const INSPECT_SOURCES: [&str; 4] = [
     include_str!("inspect.rs"),
@@ -84,9 +98,7 @@ fn fingerprint(conn: &rusqlite::Connection, options: &InspectOptions) -> Result<
     // it (or to the model) is a new key, so no build reads another's output.
     feed("strata-sqlite-inspect");
     feed(env!("CARGO_PKG_VERSION"));
-    for source in INSPECT_SOURCES {
-        feed(source);
-    }
+    feed(code_digest());
     feed(rusqlite::version());
     feed(&serde_json::to_string(options).unwrap_or_default());
     let mut stmt = conn
