@@ -2,7 +2,7 @@
 //! `migrate down` works without the files (GitOps: the old commit lacks them)
 //! and a revert killed midway can be finished by running it again.
 
-use super::{table_sql, upsert};
+use super::{table_exists, table_sql, upsert};
 use crate::error::db;
 use crate::plugin::Conn;
 use std::collections::BTreeMap;
@@ -85,11 +85,7 @@ impl HistoryStore {
     /// # Errors
     /// When the check fails for another reason than a missing table.
     pub fn exists(&self, conn: &mut Conn) -> Result<bool, crate::Error> {
-        match conn.query(&format!("SELECT 1 FROM {} WHERE 1 = 0", self.table), Vec::new()) {
-            Ok(_) => Ok(true),
-            Err(e) if e.kind == ErrorKind::ObjectMissing => Ok(false),
-            Err(e) => Err(db("reading the history table")(e)),
-        }
+        table_exists(conn, &self.table, "reading the history table")
     }
 
     /// Every row by version; none when the table does not exist (a database

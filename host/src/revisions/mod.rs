@@ -162,11 +162,7 @@ impl RevisionStore {
     /// # Errors
     /// When the check itself fails for another reason than a missing table.
     pub fn exists(&self, conn: &mut Conn) -> Result<bool, crate::Error> {
-        match conn.query(&format!("SELECT 1 FROM {} WHERE 1 = 0", self.table), Vec::new()) {
-            Ok(_) => Ok(true),
-            Err(e) if e.kind == ErrorKind::ObjectMissing => Ok(false),
-            Err(e) => Err(db("reading the revisions table")(e)),
-        }
+        table_exists(conn, &self.table, "reading the revisions table")
     }
 
     /// Every revision, ordered by version (byte-wise, as Atlas compares them).
@@ -175,19 +171,17 @@ impl RevisionStore {
     /// # Errors
     /// When the query fails.
     pub fn read(&self, conn: &mut Conn) -> Result<Vec<Revision>, crate::Error> {
-        if !self.exists(conn)? {
-            return Ok(Vec::new());
-        }
-        let rows = conn
-            .query(
-                &format!(
-                    "SELECT version, description, type, applied, total, executed_at, execution_time, error, \
-                     error_stmt, hash, partial_hashes, operator_version FROM {}",
-                    self.table
-                ),
-                Vec::new(),
-            )
-            .map_err(db("reading the revisions table"))?;
+        let sql = format!(
+            "SELECT version, description, type, applied, total, executed_at, execution_time, error, \
+             error_stmt, hash, partial_hashes, operator_version FROM {}",
+            self.table
+        );
+        // One query: a missing table reads as no revisions.
+        let rows = match conn.query(&sql, Vec::new()) {
+            Ok(rows) => rows,
+            Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(Vec::new()),
+            Err(e) => return Err(db("reading the revisions table")(e)),
+        };
         let mut revisions = Vec::new();
         for row in rows.rows {
             let text = |i: usize| row.get(i).cloned().flatten();
@@ -249,6 +243,16 @@ impl RevisionStore {
         let sql = format!("DELETE FROM {} WHERE version = {}", self.table, self.placeholder.nth(1));
         conn.exec(&sql, vec![SqlValue::from(version)]).map_err(db("writing the revisions table"))?;
         Ok(())
+    }
+}
+
+/// True when `table` (quoted, qualified) exists. Ask before a transaction: on
+/// PostgreSQL a failed probe inside one aborts it.
+fn table_exists(conn: &mut Conn, table: &str, context: &str) -> Result<bool, crate::Error> {
+    match conn.query(&format!("SELECT 1 FROM {table} WHERE 1 = 0"), Vec::new()) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind == ErrorKind::ObjectMissing => Ok(false),
+        Err(e) => Err(db(context)(e)),
     }
 }
 
