@@ -60,27 +60,22 @@ impl Patch {
     /// parent may need its children rebuilt, as in `plan::reduce`), and each
     /// schema's views, triggers and attributes.
     pub fn subset(&self, realm: &Realm) -> Realm {
-        let mut out = Realm::default();
+        let mut kept = std::collections::HashSet::new();
         for (schema, patch) in realm.schemas.iter().zip(&self.schemas) {
-            let mut touched: std::collections::HashSet<&str> =
-                patch.removes.iter().map(String::as_str).chain(patch.upserts.iter().map(|t| t.name.as_str())).collect();
-            loop {
-                let before = touched.len();
-                for t in &schema.tables {
-                    if t.foreign_keys
-                        .iter()
-                        .any(|fk| fk.ref_schema.is_none() && touched.contains(fk.ref_table.as_str()))
-                    {
-                        touched.insert(t.name.as_str());
-                    }
-                }
-                if touched.len() == before {
-                    break;
-                }
-            }
+            let named = patch.removes.iter().chain(patch.upserts.iter().map(|t| &t.name));
+            kept.extend(named.map(|n| (schema.name.clone(), n.clone())));
+        }
+        super::keep_referencing(&realm.schemas, &mut kept);
+        let mut out = Realm::default();
+        for schema in realm.schemas.iter().take(self.schemas.len()) {
             out.schemas.push(strata_dialect_api::Schema {
                 name: schema.name.clone(),
-                tables: schema.tables.iter().filter(|t| touched.contains(t.name.as_str())).cloned().collect(),
+                tables: schema
+                    .tables
+                    .iter()
+                    .filter(|t| kept.contains(&(schema.name.clone(), t.name.clone())))
+                    .cloned()
+                    .collect(),
                 views: schema.views.clone(),
                 triggers: schema.triggers.clone(),
                 attrs: schema.attrs.clone(),

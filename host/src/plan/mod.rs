@@ -351,10 +351,7 @@ pub(crate) fn reduce(from: &Realm, to: &Realm) -> (Realm, Realm) {
     if objects_changed {
         return (from.clone(), to.clone());
     }
-    // Tables that differ, by schema and name; then, until nothing is added,
-    // the unchanged tables whose foreign keys reference a kept one: rebuilding
-    // a parent may need to rebuild a child that would lose rows through
-    // ON DELETE CASCADE / SET NULL (SQLite's DROP TABLE fires them).
+    // Tables that differ, by schema and name, and those reaching them by keys.
     let pairs: Vec<(&Schema, &Schema)> = from
         .schemas
         .iter()
@@ -381,23 +378,7 @@ pub(crate) fn reduce(from: &Realm, to: &Realm) -> (Realm, Realm) {
             }
         }
     }
-    loop {
-        let before = kept.len();
-        for (fs, _) in &pairs {
-            for t in &fs.tables {
-                let references_kept = t.foreign_keys.iter().any(|fk| {
-                    let schema = fk.ref_schema.clone().unwrap_or_else(|| fs.name.clone());
-                    kept.contains(&(schema, fk.ref_table.clone()))
-                });
-                if references_kept {
-                    kept.insert((fs.name.clone(), t.name.clone()));
-                }
-            }
-        }
-        if kept.len() == before {
-            break;
-        }
-    }
+    keep_referencing(&from.schemas, &mut kept);
     let strip = |a: &Schema, schema: &str| Schema {
         name: a.name.clone(),
         tables: a.tables.iter().filter(|t| kept.contains(&(schema.to_string(), t.name.clone()))).cloned().collect(),
@@ -411,6 +392,33 @@ pub(crate) fn reduce(from: &Realm, to: &Realm) -> (Realm, Realm) {
         out.1.schemas.push(strip(ts, &fs.name));
     }
     out
+}
+
+/// Adds to `kept` (schema, table) every table of `schemas` whose foreign keys
+/// reach a kept table, directly or through others: rebuilding a parent may
+/// rebuild a child that would lose rows through ON DELETE CASCADE / SET NULL
+/// (SQLite's DROP TABLE fires them), so the plugin must see the child.
+pub(crate) fn keep_referencing(
+    schemas: &[strata_dialect_api::Schema],
+    kept: &mut std::collections::HashSet<(String, String)>,
+) {
+    loop {
+        let before = kept.len();
+        for schema in schemas {
+            for t in &schema.tables {
+                let reaches = t.foreign_keys.iter().any(|fk| {
+                    let parent = fk.ref_schema.clone().unwrap_or_else(|| schema.name.clone());
+                    kept.contains(&(parent, fk.ref_table.clone()))
+                });
+                if reaches {
+                    kept.insert((schema.name.clone(), t.name.clone()));
+                }
+            }
+        }
+        if kept.len() == before {
+            break;
+        }
+    }
 }
 
 /// Drops everything in the connection's scope, the revisions table included.
