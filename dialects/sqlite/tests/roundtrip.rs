@@ -3,6 +3,9 @@
 //! the reverse statements and check that the start schema is back.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::rows;
 use rusqlite::Connection;
 use strata_dialect_api::{Change, DiffOptions, InspectOptions, Plan, PlanOptions, Realm};
 use strata_sqlite::{diff_realm, inspect_realm, plan_changes};
@@ -210,27 +213,6 @@ fn round_trip_alterable_changes() {
     let plan = plan(&inspect(&db(start)), &want);
     assert!(plan.statements.iter().all(|s| !s.rewrites_table), "{:#?}", plan.statements);
     round_trip(start, target, false);
-}
-
-fn rows(conn: &Connection, sql: &str) -> Vec<Vec<String>> {
-    let mut stmt = conn.prepare(sql).unwrap();
-    let n = stmt.column_count();
-    stmt.query_map([], |r| {
-        (0..n)
-            .map(|i| {
-                r.get_ref(i).map(|v| match v {
-                    rusqlite::types::ValueRef::Null => "NULL".to_string(),
-                    rusqlite::types::ValueRef::Integer(i) => i.to_string(),
-                    rusqlite::types::ValueRef::Real(f) => f.to_string(),
-                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-                    rusqlite::types::ValueRef::Blob(b) => format!("{b:?}"),
-                })
-            })
-            .collect()
-    })
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
 }
 
 fn apply(conn: &Connection, plan: &Plan, tx: bool) {
