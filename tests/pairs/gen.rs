@@ -1023,17 +1023,16 @@ impl Schema {
             out.push_str("CREATE SCHEMA aux;\n");
             for e in &self.enums {
                 let vals = e.values.iter().map(|v| quote_lit(v)).collect::<Vec<_>>().join(", ");
-                writeln!(out, "CREATE TYPE {} AS ENUM ({vals});", self.q(&e.schema, &e.name)).unwrap();
+                let _ = writeln!(out, "CREATE TYPE {} AS ENUM ({vals});", self.q(&e.schema, &e.name));
             }
             for s in &self.seqs {
-                writeln!(
+                let _ = writeln!(
                     out,
                     "CREATE SEQUENCE {} START WITH {} INCREMENT BY {};",
                     self.q(&s.schema, &s.name),
                     s.start,
                     s.incr
-                )
-                .unwrap();
+                );
             }
         }
         let mut created: Vec<(String, String)> = vec![];
@@ -1049,7 +1048,7 @@ impl Schema {
                     l.push_str(" NOT NULL");
                 }
                 if let Some(def) = &c.default {
-                    write!(l, " DEFAULT {def}").unwrap();
+                    let _ = write!(l, " DEFAULT {def}");
                 }
                 lines.push(l);
             }
@@ -1082,7 +1081,7 @@ impl Schema {
                     deferred.push(format!("ALTER TABLE {} ADD {fk};", self.q(&t.schema, &t.name)));
                 }
             }
-            writeln!(out, "CREATE TABLE {} (\n{}\n);", self.q(&t.schema, &t.name), lines.join(",\n")).unwrap();
+            let _ = writeln!(out, "CREATE TABLE {} (\n{}\n);", self.q(&t.schema, &t.name), lines.join(",\n"));
             created.push((t.schema.clone(), t.name.clone()));
             for i in &t.indexes {
                 let parts: Vec<String> = i
@@ -1097,38 +1096,41 @@ impl Schema {
                 let unique = if i.unique { "UNIQUE " } else { "" };
                 let pred = i.pred.as_ref().map(|c| format!(" WHERE {c} IS NOT NULL")).unwrap_or_default();
                 // PostgreSQL creates an index in its table's schema: the index name is not qualified.
-                writeln!(
+                let _ = writeln!(
                     out,
                     "CREATE {unique}INDEX {} ON {} ({}){pred};",
                     i.name,
                     self.q(&t.schema, &t.name),
                     parts.join(", ")
-                )
-                .unwrap();
+                );
             }
             if let Some(c) = &t.comment {
-                writeln!(out, "COMMENT ON TABLE {} IS {};", self.q(&t.schema, &t.name), quote_lit(c)).unwrap();
+                let _ = writeln!(out, "COMMENT ON TABLE {} IS {};", self.q(&t.schema, &t.name), quote_lit(c));
             }
             for c in &t.cols {
                 if let Some(cm) = &c.comment {
-                    writeln!(out, "COMMENT ON COLUMN {}.{} IS {};", self.q(&t.schema, &t.name), c.name, quote_lit(cm))
-                        .unwrap();
+                    let _ = writeln!(
+                        out,
+                        "COMMENT ON COLUMN {}.{} IS {};",
+                        self.q(&t.schema, &t.name),
+                        c.name,
+                        quote_lit(cm)
+                    );
                 }
             }
         }
         for l in deferred {
-            writeln!(out, "{l}").unwrap();
+            let _ = writeln!(out, "{l}");
         }
         for v in &self.views {
             let filter = v.filter.as_ref().map(|c| format!(" WHERE {c} IS NOT NULL")).unwrap_or_default();
-            writeln!(
+            let _ = writeln!(
                 out,
                 "CREATE VIEW {} AS SELECT {} FROM {}{filter};",
                 self.q(&v.schema, &v.name),
                 v.cols.join(", "),
                 self.q(&v.table_schema, &v.table)
-            )
-            .unwrap();
+            );
         }
         out
     }
