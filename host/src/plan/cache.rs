@@ -63,7 +63,7 @@ impl Patch {
         let mut kept = std::collections::HashSet::new();
         for (schema, patch) in realm.schemas.iter().zip(&self.schemas) {
             let named = patch.removes.iter().chain(patch.upserts.iter().map(|t| &t.name));
-            kept.extend(named.map(|n| (schema.name.clone(), n.clone())));
+            kept.extend(named.map(|n| (schema.name.as_str(), n.as_str())));
         }
         super::keep_referencing(&realm.schemas, &mut kept);
         let mut out = Realm::default();
@@ -73,7 +73,7 @@ impl Patch {
                 tables: schema
                     .tables
                     .iter()
-                    .filter(|t| kept.contains(&(schema.name.clone(), t.name.clone())))
+                    .filter(|t| kept.contains(&(schema.name.as_str(), t.name.as_str())))
                     .cloned()
                     .collect(),
                 views: schema.views.clone(),

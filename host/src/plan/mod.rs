@@ -363,25 +363,25 @@ pub(crate) fn reduce(from: &Realm, to: &Realm) -> (Realm, Realm) {
     if pairs.len() != from.schemas.len() {
         return (from.clone(), to.clone());
     }
-    let mut kept: HashSet<(String, String)> = HashSet::new();
+    let mut kept: HashSet<(&str, &str)> = HashSet::new();
     for (fs, ts) in &pairs {
         let other: HashMap<&str, &Table> = ts.tables.iter().map(|t| (t.name.as_str(), t)).collect();
         for t in &fs.tables {
             if other.get(t.name.as_str()) != Some(&t) {
-                kept.insert((fs.name.clone(), t.name.clone()));
+                kept.insert((&fs.name, &t.name));
             }
         }
         let mine: HashMap<&str, &Table> = fs.tables.iter().map(|t| (t.name.as_str(), t)).collect();
         for t in &ts.tables {
             if mine.get(t.name.as_str()) != Some(&t) {
-                kept.insert((fs.name.clone(), t.name.clone()));
+                kept.insert((&fs.name, &t.name));
             }
         }
     }
     keep_referencing(&from.schemas, &mut kept);
     let strip = |a: &Schema, schema: &str| Schema {
         name: a.name.clone(),
-        tables: a.tables.iter().filter(|t| kept.contains(&(schema.to_string(), t.name.clone()))).cloned().collect(),
+        tables: a.tables.iter().filter(|t| kept.contains(&(schema, t.name.as_str()))).cloned().collect(),
         views: a.views.clone(),
         triggers: a.triggers.clone(),
         attrs: a.attrs.clone(),
@@ -398,20 +398,20 @@ pub(crate) fn reduce(from: &Realm, to: &Realm) -> (Realm, Realm) {
 /// reach a kept table, directly or through others: rebuilding a parent may
 /// rebuild a child that would lose rows through ON DELETE CASCADE / SET NULL
 /// (SQLite's DROP TABLE fires them), so the plugin must see the child.
-pub(crate) fn keep_referencing(
-    schemas: &[strata_dialect_api::Schema],
-    kept: &mut std::collections::HashSet<(String, String)>,
+pub(crate) fn keep_referencing<'a>(
+    schemas: &'a [strata_dialect_api::Schema],
+    kept: &mut std::collections::HashSet<(&'a str, &'a str)>,
 ) {
     loop {
         let before = kept.len();
         for schema in schemas {
             for t in &schema.tables {
                 let reaches = t.foreign_keys.iter().any(|fk| {
-                    let parent = fk.ref_schema.clone().unwrap_or_else(|| schema.name.clone());
-                    kept.contains(&(parent, fk.ref_table.clone()))
+                    let parent = fk.ref_schema.as_deref().unwrap_or(&schema.name);
+                    kept.contains(&(parent, fk.ref_table.as_str()))
                 });
                 if reaches {
-                    kept.insert((schema.name.clone(), t.name.clone()));
+                    kept.insert((&schema.name, &t.name));
                 }
             }
         }
