@@ -152,6 +152,13 @@ pub enum RenderRequest {
         /// The table.
         name: String,
     },
+    /// The text to bind for a point in time written to a timestamp column of
+    /// Strata's tables (`executed_at`). A plugin that does not know this request
+    /// fails it, and the host binds `utc` unchanged.
+    TimestampValue {
+        /// The time in UTC as `YYYY-MM-DD hh:mm:ss.ffffff+00:00`.
+        utc: String,
+    },
 }
 
 /// The answer to a [`RenderRequest`].

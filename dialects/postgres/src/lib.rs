@@ -77,6 +77,7 @@ impl Dialect for Postgres {
 pub fn render(request: &RenderRequest) -> RenderReply {
     match request {
         RenderRequest::QuoteIdent { name } => RenderReply::Text { text: quote(name) },
+        RenderRequest::TimestampValue { utc } => RenderReply::Text { text: utc.clone() },
         RenderRequest::QualifiedTable { schema, name } => {
             RenderReply::Text { text: types::qualified(schema.as_deref(), name) }
         }

@@ -58,6 +58,7 @@ impl Dialect for Sqlite {
     fn render(request: &RenderRequest) -> Result<RenderReply, PluginError> {
         match request {
             RenderRequest::QuoteIdent { name } => Ok(RenderReply::Text { text: types::quote(name) }),
+            RenderRequest::TimestampValue { utc } => Ok(RenderReply::Text { text: utc.clone() }),
             RenderRequest::QualifiedTable { schema, name } => {
                 if let Some(s) = schema.as_deref().filter(|s| *s != "main") {
                     return Err(revisions_schema_error(s));
