@@ -7,10 +7,12 @@
 
 use strata_tests::db::{Db, Kind};
 
-const V1: &str =
-    "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);\nCREATE INDEX users_name ON users (name);\n";
-const V2: &str =
-    "CREATE TABLE posts (id integer PRIMARY KEY, user_id integer NOT NULL REFERENCES users (id), title text);\n";
+// Portable across the dialects: MySQL indexes no `text` column without a
+// prefix length, and ignores a column-level REFERENCES.
+const V1: &str = "CREATE TABLE users (id integer PRIMARY KEY, name varchar(100) NOT NULL);\n\
+    CREATE INDEX users_name ON users (name);\n";
+const V2: &str = "CREATE TABLE posts (id integer PRIMARY KEY, user_id integer NOT NULL, title text, \
+    FOREIGN KEY (user_id) REFERENCES users (id));\n";
 const V3: &str = "CREATE TABLE logs (id integer PRIMARY KEY, line text);\n";
 
 /// The per-file hashes atlas.sum holds (base64 without `h1:`), as Atlas
@@ -21,17 +23,18 @@ fn sum_hash(db: &Db, file: &str) -> String {
     line.rsplit("h1:").next().unwrap().to_string()
 }
 
-/// The revisions table of the database, qualified where it lives.
+/// The revisions table of the database, qualified where it lives (a MySQL
+/// URL binds one database, which holds it).
 fn revisions_table(db: &Db) -> &'static str {
     match db.kind {
-        Kind::Sqlite => "atlas_schema_revisions",
+        Kind::Sqlite | Kind::Mysql(..) => "atlas_schema_revisions",
         Kind::Postgres(..) => "atlas_schema_revisions.atlas_schema_revisions",
     }
 }
 
 fn history_table(db: &Db) -> &'static str {
     match db.kind {
-        Kind::Sqlite => "strata_schema_history",
+        Kind::Sqlite | Kind::Mysql(..) => "strata_schema_history",
         Kind::Postgres(..) => "atlas_schema_revisions.strata_schema_history",
     }
 }
@@ -42,6 +45,9 @@ fn has_history(db: &Db) -> bool {
         Kind::Sqlite => "SELECT count(*) FROM sqlite_master WHERE name = 'strata_schema_history'".to_string(),
         Kind::Postgres(..) => "SELECT count(*) FROM information_schema.tables WHERE table_schema = \
                                'atlas_schema_revisions' AND table_name = 'strata_schema_history'"
+            .to_string(),
+        Kind::Mysql(..) => "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() \
+                            AND table_name = 'strata_schema_history'"
             .to_string(),
     };
     db.rows(&sql) == [["1"]]
@@ -71,6 +77,13 @@ fn atlas_applied_two(db: &Db) {
              varying NOT NULL, \"partial_hashes\" jsonb NULL, \"operator_version\" character varying NOT NULL, \
              PRIMARY KEY (\"version\"));"
             .to_string(),
+        Kind::Mysql(..) => "CREATE TABLE `atlas_schema_revisions` (`version` varchar(255) NOT NULL, \
+             `description` varchar(255) NOT NULL, `type` bigint unsigned NOT NULL DEFAULT 2, `applied` bigint NOT \
+             NULL DEFAULT 0, `total` bigint NOT NULL DEFAULT 0, `executed_at` timestamp(6) NOT NULL, \
+             `execution_time` bigint NOT NULL, `error` longtext NULL, `error_stmt` longtext NULL, `hash` \
+             varchar(255) NOT NULL, `partial_hashes` json NULL, `operator_version` varchar(255) NOT NULL, \
+             PRIMARY KEY (`version`)) CHARSET utf8mb4 COLLATE utf8mb4_bin;"
+            .to_string(),
     };
     let table = revisions_table(db);
     let rows = format!(
@@ -81,6 +94,11 @@ fn atlas_applied_two(db: &Db) {
          ('1', 'users', 2, 2, 2, '2024-05-01 10:00:00.123456+00:00', 1520833, '', NULL, '{h1}', NULL, 'Atlas CLI v0.25.0'), \
          ('2', 'posts', 2, 1, 1, '2024-05-01 10:00:00.223456+00:00', 912500, '', NULL, '{h2}', 'null', 'Atlas CLI v0.25.0');"
     );
+    // MariaDB's timestamps take no UTC offset: Atlas writes them in the session's zone.
+    let rows = match db.kind {
+        Kind::Mysql(..) => rows.replace("+00:00'", "'"),
+        _ => rows,
+    };
     db.exec(&format!("{V1}{V2}{ddl}\n{rows}"));
     db.exec("INSERT INTO users (id, name) VALUES (1, 'ada'), (2, 'bob');");
 }
@@ -287,6 +305,10 @@ fn refuse_deletes(db: &Db, table: &str) {
             "CREATE TRIGGER no_delete BEFORE DELETE ON {table} FOR EACH ROW \
              EXECUTE FUNCTION tsvector_update_trigger(description, 'pg_catalog.english', description);"
         )),
+        Kind::Mysql(..) => db.exec(&format!(
+            "CREATE TRIGGER no_delete BEFORE DELETE ON {table} FOR EACH ROW \
+             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'deletes refused by test';"
+        )),
     }
 }
 
@@ -300,27 +322,21 @@ fn refuse_inserts(db: &Db, table: &str) {
             "CREATE TRIGGER no_insert BEFORE INSERT ON {table} FOR EACH ROW \
              EXECUTE FUNCTION suppress_redundant_updates_trigger();"
         )),
+        Kind::Mysql(..) => db.exec(&format!(
+            "CREATE TRIGGER no_insert BEFORE INSERT ON {table} FOR EACH ROW \
+             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'inserts refused by test';"
+        )),
     }
 }
 
+/// Every dialect runs the scenarios that hold everywhere; those that need a
+/// failed run to leave nothing (transactional DDL) join with `transactional`.
 macro_rules! suite {
     ($dialect:ident, $make:expr) => {
-        mod $dialect {
-            use super::*;
-
-            fn with(label: &str, scenario: fn(Db)) {
-                if let Some(db) = $make(label) {
-                    scenario(db)
-                }
-            }
-            #[test]
-            fn atlas_database_adopted() {
-                with("adopt", scenarios::atlas_database_adopted)
-            }
-            #[test]
-            fn down_without_history_table() {
-                with("no-history", scenarios::down_without_history_table)
-            }
+        suite!(@mod $dialect, $make, {});
+    };
+    ($dialect:ident, $make:expr, transactional) => {
+        suite!(@mod $dialect, $make, {
             #[test]
             fn failed_bookkeeping_rolls_back_down() {
                 with("fail-down", scenarios::failed_bookkeeping_rolls_back_down)
@@ -337,9 +353,31 @@ macro_rules! suite {
             fn failed_bookkeeping_rolls_back_apply() {
                 with("fail-apply", scenarios::failed_bookkeeping_rolls_back_apply)
             }
+        });
+    };
+    (@mod $dialect:ident, $make:expr, { $($transactional:tt)* }) => {
+        mod $dialect {
+            use super::*;
+
+            fn with(label: &str, scenario: fn(Db)) {
+                if let Some(db) = $make(label) {
+                    scenario(db)
+                }
+            }
+            #[test]
+            fn atlas_database_adopted() {
+                with("adopt", scenarios::atlas_database_adopted)
+            }
+            #[test]
+            fn down_without_history_table() {
+                with("no-history", scenarios::down_without_history_table)
+            }
+            $($transactional)*
         }
     };
 }
 
-suite!(sqlite, Db::sqlite);
-suite!(postgres, Db::postgres);
+suite!(sqlite, Db::sqlite, transactional);
+suite!(postgres, Db::postgres, transactional);
+// MySQL and MariaDB run DDL statement by statement: a failed run keeps what ran.
+suite!(mysql, Db::mysql);

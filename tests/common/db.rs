@@ -1,7 +1,7 @@
 //! A target database of either dialect for end-to-end scenarios that run on
 //! every dialect: one suite, parametrized by the database it gets.
 
-use crate::{PgDb, Sandbox, sqlite_rows, sqlite_tables};
+use crate::{MyDb, PgDb, Sandbox, sqlite_rows, sqlite_tables};
 
 /// Which server a scenario runs on.
 pub enum Kind {
@@ -9,6 +9,9 @@ pub enum Kind {
     Sqlite,
     /// The target database, and the dev database (kept so it is dropped with the test).
     Postgres(PgDb, #[allow(dead_code)] PgDb),
+    /// MariaDB/MySQL: the target database and the dev database, both bound
+    /// URLs (`mysql://…/<database>`); the revisions table lives in the target.
+    Mysql(MyDb, #[allow(dead_code)] MyDb),
 }
 
 /// A target database of one dialect, with a sandbox for the project files.
@@ -37,12 +40,26 @@ impl Db {
         Some(Db { sb, url: target.url(), dev: dev.url(), kind: Kind::Postgres(target, dev) })
     }
 
+    pub fn mysql(name: &str) -> Option<Db> {
+        let target = MyDb::create(name)?;
+        let dev = MyDb::create(&format!("{name}_dev"))?;
+        let sb = Sandbox::new(&format!("down-my-{name}"));
+        Some(Db { sb, url: target.url(), dev: dev.url(), kind: Kind::Mysql(target, dev) })
+    }
+
+    /// Whether the dialect runs DDL in transactions (a failed run leaves
+    /// nothing), or statement by statement (MySQL, MariaDB).
+    pub fn transactional(&self) -> bool {
+        !matches!(self.kind, Kind::Mysql(..))
+    }
+
     pub fn exec(&self, sql: &str) {
         match &self.kind {
             Kind::Sqlite => {
                 rusqlite::Connection::open(self.sb.path.join("app.db")).unwrap().execute_batch(sql).unwrap()
             }
             Kind::Postgres(db, _) => db.exec(sql),
+            Kind::Mysql(db, _) => db.exec(sql),
         }
     }
 
@@ -50,6 +67,7 @@ impl Db {
         match &self.kind {
             Kind::Sqlite => sqlite_rows(&self.sb.path.join("app.db"), sql),
             Kind::Postgres(db, _) => db.rows(sql),
+            Kind::Mysql(db, _) => db.rows(sql),
         }
     }
 
@@ -65,6 +83,16 @@ impl Db {
                 .into_iter()
                 .map(|r| r[0].clone())
                 .collect(),
+            // Strata's tables live in the bound database beside the user's.
+            Kind::Mysql(db, _) => db
+                .rows(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() \
+                     AND table_type = 'BASE TABLE' \
+                     AND table_name NOT IN ('atlas_schema_revisions', 'strata_schema_history') ORDER BY 1",
+                )
+                .into_iter()
+                .map(|r| r[0].clone())
+                .collect(),
         }
     }
 
@@ -75,6 +103,10 @@ impl Db {
                 "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' \
                  AND table_name = '{table}' ORDER BY ordinal_position"
             ),
+            Kind::Mysql(..) => format!(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() \
+                 AND table_name = '{table}' ORDER BY ordinal_position"
+            ),
         };
         self.rows(&sql).into_iter().map(|r| r[0].clone()).collect()
     }
@@ -83,6 +115,11 @@ impl Db {
         let sql = match &self.kind {
             Kind::Sqlite => format!("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '{name}'"),
             Kind::Postgres(..) => format!("SELECT count(*) FROM pg_indexes WHERE indexname = '{name}'"),
+            // One row per indexed column.
+            Kind::Mysql(..) => format!(
+                "SELECT count(DISTINCT table_name, index_name) FROM information_schema.statistics \
+                 WHERE table_schema = DATABASE() AND index_name = '{name}'"
+            ),
         };
         self.rows(&sql) == [["1"]]
     }
@@ -92,6 +129,8 @@ impl Db {
             Kind::Sqlite => "atlas_schema_revisions",
             // An unbound PostgreSQL URL keeps it in its own schema, as Atlas does.
             Kind::Postgres(..) => "atlas_schema_revisions.atlas_schema_revisions",
+            // A MySQL URL binds one database, which holds it.
+            Kind::Mysql(..) => "atlas_schema_revisions",
         };
         // Atlas's own rows (`.atlas_cloud_identifier`) are not versions.
         self.rows(&format!("SELECT version FROM {table} WHERE version NOT LIKE '.%' ORDER BY version"))
@@ -101,10 +140,10 @@ impl Db {
     }
 
     /// A table as the dialect's plans name it: an unbound PostgreSQL URL gets
-    /// schema-qualified SQL, as in Atlas.
+    /// schema-qualified SQL, as in Atlas; a bound MySQL URL unqualified names.
     pub fn t(&self, name: &str) -> String {
         match &self.kind {
-            Kind::Sqlite => self.q(name),
+            Kind::Sqlite | Kind::Mysql(..) => self.q(name),
             Kind::Postgres(..) => format!("\"public\".{}", self.q(name)),
         }
     }
@@ -112,7 +151,7 @@ impl Db {
     /// Quotes an identifier the way the dialect's plans do.
     pub fn q(&self, name: &str) -> String {
         match &self.kind {
-            Kind::Sqlite => format!("`{name}`"),
+            Kind::Sqlite | Kind::Mysql(..) => format!("`{name}`"),
             Kind::Postgres(..) => format!("\"{name}\""),
         }
     }

@@ -189,8 +189,30 @@ pub fn server_url(var: &str) -> Option<String> {
             panic!("{var} is not set: CI must provide this database server (see .ci/run)")
         }
         _ => {
-            eprintln!("skipping: {var} not set");
+            skipped(var);
             None
+        }
+    }
+}
+
+/// Says that the running test skips for want of the server named by `var`: a
+/// fixed marker line on stderr, and the same line appended to the file named
+/// by `STRATA_TEST_SKIP_LOG` (set by `scripts/test`, which counts them).
+fn skipped(var: &str) {
+    let server = var.trim_start_matches("STRATA_TEST_").trim_end_matches("_URL").to_lowercase();
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .map(|s| s.rsplit_once('-').map_or(s.clone(), |(name, _hash)| name.to_string()))
+        .unwrap_or_default();
+    let test = std::thread::current().name().unwrap_or("?").to_string();
+    let line = format!("strata-test-skip: {server} {binary}::{test} ({var} not set)\n");
+    eprint!("{line}");
+    if let Some(path) = std::env::var_os("STRATA_TEST_SKIP_LOG") {
+        use std::io::Write as _;
+        // One write per line, appended: parallel test processes do not interleave.
+        if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            let _ = file.write_all(line.as_bytes());
         }
     }
 }
@@ -257,5 +279,83 @@ impl PgDb {
 impl Drop for PgDb {
     fn drop(&mut self) {
         let _ = psql(&self.base, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+    }
+}
+
+/// The `mariadb` (or `mysql`) client's connection arguments for a
+/// `mysql://user[:password]@host[:port][/database]` URL (also `maria://`,
+/// `mariadb://`), always over TCP; the password goes in `MYSQL_PWD`.
+fn my_client(url: &str) -> Command {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split_once('?').map_or(rest, |(r, _)| r);
+    let (auth, rest) = rest.rsplit_once('@').unwrap_or(("", rest));
+    let (hostport, db) = rest.split_once('/').unwrap_or((rest, ""));
+    let (user, password) = auth.split_once(':').map_or((auth, None), |(u, p)| (u, Some(p)));
+    let (host, port) = hostport.split_once(':').unwrap_or((hostport, "3306"));
+    static CLIENT: std::sync::OnceLock<&str> = std::sync::OnceLock::new();
+    let client = CLIENT
+        .get_or_init(|| if Command::new("mariadb").arg("--version").output().is_ok() { "mariadb" } else { "mysql" });
+    let mut cmd = Command::new(client);
+    cmd.args(["--protocol=TCP", "-h", if host.is_empty() { "127.0.0.1" } else { host }, "-P", port]);
+    cmd.args(["-u", if user.is_empty() { "root" } else { user }]);
+    cmd.args(["--batch", "--raw", "--skip-column-names"]);
+    if let Some(p) = password {
+        cmd.env("MYSQL_PWD", p);
+    }
+    if !db.is_empty() {
+        cmd.arg(db);
+    }
+    cmd
+}
+
+fn mysql(url: &str, sql: &str) -> std::process::Output {
+    my_client(url).args(["-e", sql]).output().expect("run the mariadb client")
+}
+
+/// A MariaDB/MySQL database created for one test (and dropped after it),
+/// driven through the `mariadb` client: no MySQL driver in the test build.
+pub struct MyDb {
+    /// The database name.
+    pub name: String,
+    base: String,
+}
+
+impl MyDb {
+    /// Creates a fresh database named after the test; `None` when no server is configured.
+    pub fn create(label: &str) -> Option<MyDb> {
+        let base = server_url("STRATA_TEST_MYSQL_URL")?;
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let suffix = format!("_{}_{n}", std::process::id());
+        let mut name = format!("strata_{}", label.replace('-', "_"));
+        // MySQL names are at most 64 characters.
+        name.truncate(64 - suffix.len());
+        name.push_str(&suffix);
+        let out = mysql(&base, &format!("DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}`"));
+        assert!(out.status.success(), "creating database {name}: {}", String::from_utf8_lossy(&out.stderr));
+        Some(MyDb { name, base })
+    }
+
+    /// The database's URL: bound to it, as a MySQL URL with a path is.
+    pub fn url(&self) -> String {
+        with_database(&self.base, &self.name)
+    }
+
+    /// Runs SQL (one or more statements), panicking on error.
+    pub fn exec(&self, sql: &str) {
+        let out = mysql(&self.url(), sql);
+        assert!(out.status.success(), "mariadb {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Rows of a query, every value as text (`NULL` for null).
+    pub fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+        let out = mysql(&self.url(), sql);
+        assert!(out.status.success(), "mariadb {sql}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split('\t').map(String::from).collect()).collect()
+    }
+}
+
+impl Drop for MyDb {
+    fn drop(&mut self) {
+        let _ = mysql(&self.base, &format!("DROP DATABASE IF EXISTS `{}`", self.name));
     }
 }
