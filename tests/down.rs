@@ -285,18 +285,7 @@ mod scenarios {
     }
 
     pub fn to_tag(db: Db) {
-        let git = |args: &[&str]| {
-            let out = std::process::Command::new("git")
-                .args(args)
-                .current_dir(&db.sb.path)
-                .env("GIT_AUTHOR_NAME", "t")
-                .env("GIT_AUTHOR_EMAIL", "t@x")
-                .env("GIT_COMMITTER_NAME", "t")
-                .env("GIT_COMMITTER_EMAIL", "t@x")
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        };
+        let git = |args: &[&str]| strata_tests::git(&db.sb.path, args);
         git(&["init", "-q"]);
         db.write("migrations/1_users.sql", V1);
         db.write("migrations/2_posts.sql", V2);

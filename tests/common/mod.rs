@@ -143,6 +143,20 @@ impl Run {
     }
 }
 
+/// Runs `git ARGS` in `dir` as a fixed author, panicking on failure.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@x")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@x")
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// Runs a query on a SQLite file and returns every row as strings.
 pub fn sqlite_rows(path: &Path, sql: &str) -> Vec<Vec<String>> {
     let conn = rusqlite::Connection::open(path).expect("open sqlite");
@@ -298,7 +312,7 @@ fn my_client(url: &str) -> Command {
     let mut cmd = Command::new(client);
     cmd.args(["--protocol=TCP", "-h", if host.is_empty() { "127.0.0.1" } else { host }, "-P", port]);
     cmd.args(["-u", if user.is_empty() { "root" } else { user }]);
-    cmd.args(["--batch", "--raw", "--skip-column-names"]);
+    cmd.args(["--batch", "--skip-column-names"]);
     if let Some(p) = password {
         cmd.env("MYSQL_PWD", p);
     }
@@ -306,6 +320,26 @@ fn my_client(url: &str) -> Command {
         cmd.arg(db);
     }
     cmd
+}
+
+/// A value as the client's batch mode prints it, unescaped (`\n`, `\t`, `\\`, `\0`).
+fn unescape_batch(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('0') => out.push('\0'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 fn mysql(url: &str, sql: &str) -> std::process::Output {
@@ -346,11 +380,12 @@ impl MyDb {
         assert!(out.status.success(), "mariadb {sql}: {}", String::from_utf8_lossy(&out.stderr));
     }
 
-    /// Rows of a query, every value as text (`NULL` for null).
+    /// Rows of a query, every value as text (`NULL` for null; newlines and
+    /// tabs inside values kept, e.g. in `SHOW CREATE TABLE`).
     pub fn rows(&self, sql: &str) -> Vec<Vec<String>> {
         let out = mysql(&self.url(), sql);
         assert!(out.status.success(), "mariadb {sql}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split('\t').map(String::from).collect()).collect()
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split('\t').map(unescape_batch).collect()).collect()
     }
 }
 
