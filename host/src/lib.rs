@@ -11,6 +11,7 @@ pub mod config;
 pub mod dir;
 mod error;
 pub mod exec;
+pub mod migrate;
 pub mod panic_hook;
 pub mod plan;
 pub mod plugin;

@@ -4,7 +4,8 @@ use super::Ctx;
 use crate::clock;
 use crate::dir::{Dir, HashFile};
 use crate::error::{Error, db};
-use crate::exec::{self, ApplyOptions, ExecOrder, TxMode};
+use crate::exec;
+use crate::migrate::{self, ApplyOptions, ExecOrder, TxMode};
 use crate::plan::{self, DevDb, DownOptions, Source, StateCache};
 use crate::report::{TextProgress, plural};
 use crate::revisions::{Revision, RevisionStore, TYPE_EXECUTE, TYPE_RESOLVED};
@@ -109,6 +110,10 @@ pub enum MigrateCmd {
         /// How long to wait for the migration lock (a Go duration: 10s, 500ms, 1m30s, 0).
         #[arg(long, value_name = "DURATION", value_parser = lock_timeout_arg)]
         lock_timeout: Option<String>,
+        /// An empty database of the same dialect, used only to settle where an
+        /// interrupted run stopped (SQLite: an embedded one by default).
+        #[arg(long)]
+        dev_url: Option<String>,
     },
     /// Revert applied versions with a plan computed from the database's actual state.
     Down {
@@ -551,6 +556,7 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         exec_order,
         revisions_schema,
         lock_timeout,
+        dev_url,
     } = cmd
     else {
         return Ok(2);
@@ -595,6 +601,7 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
             .transpose()
             .map_err(Error::Usage)?
             .unwrap_or_default(),
+        dev_url: ctx.pick(dev_url, |e| e.dev.clone()),
     };
     let dir = open_dir(ctx, arg)?;
     check_versions(&dir)?;
@@ -605,7 +612,7 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     let mut quiet = exec::Quiet;
     let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };
     let started = std::time::Instant::now();
-    let report = exec::apply(&mut conn, &dir, &opts, sink)?;
+    let report = migrate::apply(&ctx.registry, &mut conn, &dir, &opts, sink)?;
     if ctx.out.json() {
         ctx.out.print_json(&report);
     } else if report.applied.is_empty() && report.error.is_none() {
@@ -826,7 +833,7 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     let mut quiet = exec::Quiet;
     let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };
     let started = std::time::Instant::now();
-    let report = plan::down(&ctx.registry, &mut conn, &dev, &dir, &opts, &StateCache::from_env(), sink)?;
+    let report = migrate::down(&ctx.registry, &mut conn, &dev, &dir, &opts, &StateCache::from_env(), sink)?;
     if ctx.out.json() {
         ctx.out.print_json(&report);
     } else {

@@ -212,9 +212,9 @@ fn apply_locked(
     // the user; the checks run again right before the statements they guard.
     let destroys = plan::destructions(conn, &plan);
     let (checks, failed) = if skip_checks {
-        (plan::skipped_checks(&plan.statements), None)
+        (exec::skipped_checks(&plan.statements), None)
     } else {
-        plan::run_checks(conn, &plan.statements)
+        exec::run_checks(conn, &plan.statements)
     };
     if !ctx.out.json() {
         crate::outln!("-- Planned Changes:");
@@ -234,7 +234,7 @@ fn apply_locked(
         })
     };
     if let Some(message) = failed {
-        let err = plan::check_refusal(message);
+        let err = exec::check_refusal(message);
         if ctx.out.json() {
             ctx.out.print_json(&report(&[], Some(err.to_string())));
         }
@@ -253,7 +253,7 @@ fn apply_locked(
         crate::outln!("Aborted: nothing was changed.");
         return Ok(1);
     }
-    let result = plan::execute_guarded(conn, &plan, !skip_checks).and_then(|()| confirm_synced(conn, &desired));
+    let result = exec::execute_guarded(conn, &plan, !skip_checks).and_then(|()| confirm_synced(conn, &desired));
     if ctx.out.json() {
         let error = result.as_ref().err().map(ToString::to_string);
         let applied: Vec<&str> = if result.is_ok() { pending.clone() } else { Vec::new() };
@@ -278,7 +278,8 @@ fn clean(ctx: &Ctx, url: &Option<String>, auto_approve: bool) -> Result<i32, Err
         crate::outln!("Aborted: nothing was changed.");
         return Ok(1);
     }
-    let plan = plan::clean(&mut conn)?;
+    let plan = plan::clean_plan(&mut conn)?;
+    exec::execute(&mut conn, &plan)?;
     if ctx.out.json() {
         ctx.out.print_json(&json!({ "Dropped": plan.statements.iter().map(|s| &s.sql).collect::<Vec<_>>() }));
     } else {

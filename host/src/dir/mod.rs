@@ -43,6 +43,6 @@ pub fn lex_options(options: &strata_dialect_api::LexerOptions) -> LexOptions {
 }
 
 /// Running hashes of applied statements (`partial_hashes` of a revision).
-pub fn partial_hashes(stmts: &[&str]) -> Vec<String> {
+pub fn partial_hashes<S: AsRef<str>>(stmts: &[S]) -> Vec<String> {
     partial_hash(stmts)
 }

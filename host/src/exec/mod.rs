@@ -1,9 +1,12 @@
-//! Executing migration files: transaction modes, txtar checks, statement-by-
-//! statement progress in the revisions table, and resuming a partial file.
+//! Executing what was planned: the one executor ([`run`]) for migration files,
+//! reverts and declarative plans; pre-migration checks; the migration lock's
+//! name. Nothing here decides what to run.
 
-mod apply;
+mod check;
+mod run;
 
-pub use apply::{AppliedFile, ApplyOptions, ApplyReport, ExecOrder, FileRef, StmtError, TxMode, apply};
+pub use check::{PlanCheck, check_refusal, execute, execute_guarded, run_checks, skipped_checks};
+pub use run::{Options, Outcome, Policy, RevisionLog, StepReport, Stop, StopKind, precheck, run};
 
 /// The lock the commands that change a database hold on it. Atlas's name, so
 /// the two tools exclude each other where the lock lives in the server

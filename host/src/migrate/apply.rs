@@ -1,11 +1,15 @@
-use super::{LOCK_APPLY, Progress, truthy};
+//! `migrate apply`: choose the pending files (plan), run them (exec), record
+//! them (revisions), confirm from the database what it now holds.
+
 use crate::clock;
-use crate::dir::{Dir, File, Stmt};
+use crate::dir::{Dir, File};
 use crate::error::{Error, db};
-use crate::plugin::Conn;
-use crate::revisions::{FailedAttempt, History, HistoryStore, Revision, RevisionStore, TYPE_BASELINE, TYPE_EXECUTE};
+use crate::exec::{self, LOCK_APPLY, PlanCheck, Policy, Progress, StopKind};
+use crate::plan::{Check, ExecOrder, Guard, Step};
+use crate::plugin::{Conn, Registry};
+use crate::revisions::{ApplyLog, HistoryStore, Revision, RevisionStore, TYPE_BASELINE, TYPE_EXECUTE};
 use serde::Serialize;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 /// How files are wrapped in transactions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -32,30 +36,6 @@ impl std::str::FromStr for TxMode {
     }
 }
 
-/// What to do with files added before the last applied version.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ExecOrder {
-    /// Refuse them (the default).
-    #[default]
-    Linear,
-    /// Skip them.
-    LinearSkip,
-    /// Run them first.
-    NonLinear,
-}
-
-impl std::str::FromStr for ExecOrder {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().replace('_', "-").as_str() {
-            "linear" => Ok(ExecOrder::Linear),
-            "linear-skip" => Ok(ExecOrder::LinearSkip),
-            "non-linear" => Ok(ExecOrder::NonLinear),
-            _ => Err(format!("unknown execution order: {s:?}")),
-        }
-    }
-}
-
 /// Options of `migrate apply`.
 #[derive(Debug, Clone, Default)]
 pub struct ApplyOptions {
@@ -77,6 +57,8 @@ pub struct ApplyOptions {
     pub lock_timeout: Duration,
     /// Out-of-order policy.
     pub exec_order: ExecOrder,
+    /// The dev database that settles where an interrupted run stopped.
+    pub dev_url: Option<String>,
 }
 
 /// A file named in a report.
@@ -125,7 +107,7 @@ pub struct AppliedFile {
     pub applied: Vec<String>,
     /// Check assertions run before the file, with their result.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub checks: Vec<CheckResult>,
+    pub checks: Vec<PlanCheck>,
     /// The failure, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<StmtError>,
@@ -133,19 +115,6 @@ pub struct AppliedFile {
 
 fn is_zero(n: &usize) -> bool {
     *n == 0
-}
-
-/// One pre-migration assertion and its result.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CheckResult {
-    /// The assertion.
-    pub stmt: String,
-    /// True when it held.
-    pub ok: bool,
-    /// The error, when it failed to run.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
 }
 
 /// The result of `migrate apply`, shaped like Atlas's JSON.
@@ -191,15 +160,17 @@ pub struct ApplyReport {
 ///
 /// # Errors
 /// When the run is refused before any statement executes (dirty database,
-/// out-of-order files, history changed, lock taken, unknown version).
+/// out-of-order files, history changed, lock taken, unknown version, an
+/// interrupted statement whose effect cannot be settled).
 pub fn apply(
+    registry: &Registry,
     conn: &mut Conn,
     dir: &Dir,
     opts: &ApplyOptions,
     progress: &mut dyn Progress,
 ) -> Result<ApplyReport, Error> {
     conn.lock(LOCK_APPLY, opts.lock_timeout).map_err(db("acquiring database lock"))?;
-    let result = apply_locked(conn, dir, opts, progress);
+    let result = apply_locked(registry, conn, dir, opts, progress);
     let _ = conn.unlock(LOCK_APPLY);
     result
 }
@@ -207,12 +178,14 @@ pub fn apply(
 /// A file to run, from which statement on.
 struct Pending<'a> {
     file: &'a File,
-    stmts: Vec<Stmt>,
+    stmts: Vec<crate::dir::Stmt>,
     start: usize,
     revision: Option<Revision>,
 }
 
+#[allow(clippy::too_many_lines)]
 fn apply_locked(
+    registry: &Registry,
     conn: &mut Conn,
     dir: &Dir,
     opts: &ApplyOptions,
@@ -268,103 +241,177 @@ fn apply_locked(
     }
     // Parse every file (and its directives) before running anything, so broken
     // SQL in file 5 does not leave files 1–4 applied.
+    let transactional = conn.driver().manifest.capabilities.transactional_ddl;
+    let mut steps = Vec::with_capacity(pending.len());
     for p in &mut pending {
         if p.stmts.is_empty() && p.start == 0 {
             p.stmts = p.file.stmts(&lex).map_err(|e| lex_error(dir, p.file, e))?;
         }
-        let directives = p.file.directives().map_err(|e| Error::Refused {
+        let located = |e: &dyn std::fmt::Display| Error::Refused {
             message: format!("{}: {e}", dir.path().join(p.file.name()).display()),
             hint: None,
-        })?;
+        };
+        let directives = p.file.directives().map_err(|e| located(&e))?;
         if opts.tx_mode == TxMode::All && directives.txmode.is_some() {
             return Err(Error::Usage(format!(
                 "{}: the atlas:txmode directive cannot be used with --tx-mode all",
                 p.file.name()
             )));
         }
+        let mode = match (opts.tx_mode, directives.txmode) {
+            (TxMode::All, _) => TxMode::All,
+            (_, Some(crate::dir::TxMode::None)) => TxMode::None,
+            (_, Some(crate::dir::TxMode::File)) => TxMode::File,
+            (mode, None) => mode,
+        };
+        // txtar checks guard the file: inside its transaction, right before its
+        // statements, so nothing can change what they asserted.
+        let mut guards = Vec::new();
+        for check in p.file.checks().map_err(|e| located(&e))? {
+            let stmts = check.stmts(&lex).map_err(|e| lex_error(dir, p.file, e))?;
+            guards.push(Guard {
+                before: 0,
+                check: Check::Asserts {
+                    stmts: stmts.into_iter().map(|s| s.text).collect(),
+                    oneof: check.assert_oneof(),
+                },
+            });
+        }
+        steps.push(Step {
+            version: p.file.version().into(),
+            description: p.file.desc().into(),
+            stmts: p.stmts.iter().map(|s| s.text.clone()).collect(),
+            guards,
+            done: p.start,
+            // Without transactional DDL a transaction protects nothing: such
+            // files run statement by statement, progress recorded after each.
+            tx: transactional && mode != TxMode::None,
+        });
     }
 
     report.pending = pending.iter().map(|p| FileRef::of(p.file)).collect();
-    // Nothing is written before this point: a refused run leaves the database as it was.
-    if !opts.dry_run && (baseline_row.is_some() || !pending.is_empty()) {
-        store.ensure(conn)?;
-        history.ensure(conn)?;
-        if let Some(row) = &baseline_row {
+    if pending.is_empty() {
+        if !opts.dry_run
+            && let Some(row) = &baseline_row
+        {
+            store.ensure(conn)?;
             store.write(conn, row)?;
         }
-    }
-    if pending.is_empty() {
         report.message = "No migration files to execute".into();
         report.end = clock::rfc3339(SystemTime::now());
         return Ok(report);
     }
     report.target = pending.last().map(|p| p.file.version().to_string()).unwrap_or_default();
 
-    progress.start(&report.current, &report.target, pending.len(), false);
-    let all = opts.tx_mode == TxMode::All && !opts.dry_run;
-    if all {
-        conn.begin().map_err(db("starting a transaction"))?;
+    // A file interrupted between a statement and its progress record: the
+    // database says whether that statement ran.
+    if let Some(i) = pending.iter().position(|p| p.revision.as_ref().is_some_and(Revision::interrupted)) {
+        let known = history.read(conn)?;
+        let dev = opts.dev_url.as_deref();
+        let ran = crate::plan::settle_apply(registry, conn, dev, dir, &lex, (&revisions, &known), &steps[i])?;
+        steps[i].done = ran;
+        pending[i].start = ran;
     }
-    let sum = crate::dir::HashFile::compute(files);
-    for p in &pending {
-        let outcome = run_file(conn, (&store, &history), dir, p, &sum, opts, &lex, progress);
-        let (file_report, failure) = match outcome {
-            Ok(done) => done,
-            Err(e) => {
-                if all {
-                    let _ = conn.rollback();
-                }
-                return Err(e);
-            }
-        };
-        report.applied.push(file_report);
-        if let Some(message) = failure {
-            if all {
-                // One transaction for the run: nothing of it stays.
-                let _ = conn.rollback();
-                for f in &mut report.applied {
-                    f.applied.clear();
-                }
-                let stmt = p
-                    .stmts
-                    .iter()
-                    .find(|s| report.applied.last().and_then(|f| f.error.as_ref()).is_some_and(|e| e.stmt == s.text));
-                record_failure(conn, &history, p.file, stmt, &message)?;
-                report.error = Some(format!("{message} (rolled back: nothing of this run was applied)"));
-            } else {
-                report.error = Some(message);
-            }
-            confirm_applied(conn, &store, &mut report)?;
-            report.end = clock::rfc3339(SystemTime::now());
-            return Ok(report);
+
+    if opts.dry_run {
+        progress.start(&report.current, &report.target, pending.len(), false);
+        for (p, step) in pending.iter().zip(&steps) {
+            report.applied.push(dry_run_file(conn, p, step, progress));
         }
-    }
-    if all && let Err(e) = conn.commit() {
-        for f in &mut report.applied {
-            f.applied.clear();
-        }
-        report.error = Some(format!(
-            "committing the run: {} (rolled back: nothing of this run was applied)",
-            strata_dialect_api::mask(&e.message)
-        ));
         report.end = clock::rfc3339(SystemTime::now());
         return Ok(report);
+    }
+    // Nothing is written before this point: a refused run leaves the database as it was.
+    store.ensure(conn)?;
+    history.ensure(conn)?;
+    if let Some(row) = &baseline_row {
+        store.write(conn, row)?;
+    }
+
+    progress.start(&report.current, &report.target, pending.len(), false);
+    let policy = if opts.tx_mode == TxMode::All && steps.iter().all(|s| s.tx) { Policy::All } else { Policy::PerStep };
+    let sum = crate::dir::HashFile::compute(files);
+    let mut log = ApplyLog::new(&store, &history);
+    for p in &pending {
+        let hash = sum.file_hash(p.file.name()).unwrap_or_default().to_string();
+        let rev = p
+            .revision
+            .clone()
+            .unwrap_or_else(|| Revision::new(p.file.version(), p.file.desc(), TYPE_EXECUTE, p.stmts.len(), &hash));
+        let lines: Vec<usize> = p.stmts.iter().map(|s| s.line).collect();
+        log.add(rev, hash, p.file.name(), dir.path().join(p.file.name()).display().to_string(), lines);
+    }
+    let exec_opts = exec::Options { policy, skip_checks: false, prechecked: false, reverting: false };
+    let outcome = exec::run(conn, &steps, &exec_opts, &mut log, progress)?;
+    for (p, step_report) in pending.iter().zip(outcome.steps) {
+        report.applied.push(AppliedFile {
+            file: FileRef::of(p.file),
+            start: step_report.start,
+            end: step_report.end,
+            skipped: step_report.skipped,
+            applied: step_report.applied,
+            checks: step_report.checks,
+            error: step_report.error.map(|(stmt, text)| StmtError { stmt, text }),
+        });
+    }
+    if let Some(stop) = &outcome.stop {
+        let message = match (stop.kind, pending.get(stop.step)) {
+            (StopKind::Statement, Some(p)) => {
+                let line = p.stmts.get(stop.stmt).map_or(0, |s| s.line);
+                let sql = p.stmts.get(stop.stmt).map(|s| s.text.as_str()).unwrap_or_default();
+                format!(
+                    "{}:{line}: executing statement {sql:?} from version {:?}: {}",
+                    dir.path().join(p.file.name()).display(),
+                    p.file.version(),
+                    stop.message
+                )
+            }
+            _ => stop.message.clone(),
+        };
+        report.error = Some(if policy == Policy::All {
+            format!("{message} (rolled back: nothing of this run was applied)")
+        } else if stop.rolled_back && matches!(stop.kind, StopKind::Commit | StopKind::Record) {
+            format!("{message} (rolled back)")
+        } else {
+            message
+        });
     }
     confirm_applied(conn, &store, &mut report)?;
     if report.error.is_some() {
         report.end = clock::rfc3339(SystemTime::now());
         return Ok(report);
     }
-    // The run succeeded: an earlier rolled-back attempt is history.
-    if history.exists(conn)? {
-        history.clear_failure(conn)?;
-    }
+    // The run succeeded: an earlier rolled-back attempt, or an unfinished
+    // revert that this run superseded, is history.
+    history.clear_failure(conn)?;
+    history.clear_down_run(conn)?;
     report.end = clock::rfc3339(SystemTime::now());
     report.message = match report.current.as_str() {
         "" => format!("Migrated to version {} ({} migrations in total)", report.target, report.applied.len()),
         c => format!("Migrated to version {} from {c} ({} migrations in total)", report.target, report.applied.len()),
     };
     Ok(report)
+}
+
+/// A dry run of one file: its checks run (nothing changes), its statements listed.
+fn dry_run_file(conn: &mut Conn, p: &Pending, step: &Step, progress: &mut dyn Progress) -> AppliedFile {
+    let (mut reports, _) = exec::precheck(conn, std::slice::from_ref(step), false, false, progress);
+    progress.file_start(&step.version, false);
+    let applied: Vec<String> = step.stmts[step.done.min(step.stmts.len())..].to_vec();
+    for stmt in &applied {
+        progress.stmt(stmt);
+    }
+    progress.file_done(Duration::ZERO);
+    let now = clock::rfc3339(SystemTime::now());
+    AppliedFile {
+        file: FileRef::of(p.file),
+        start: now.clone(),
+        end: now,
+        skipped: step.done,
+        applied,
+        checks: reports.pop().map(|r| r.checks).unwrap_or_default(),
+        error: None,
+    }
 }
 
 fn lex_error(dir: &Dir, file: &File, err: crate::dir::LexError) -> Error {
@@ -389,251 +436,6 @@ fn ensure_clean(conn: &mut Conn) -> Result<(), Error> {
         format!("connected database is not clean: {reason}. baseline version or allow-dirty is required"),
         "pass --baseline VERSION to start from an existing schema, or --allow-dirty",
     ))
-}
-
-/// Runs the checks and statements of one file. Returns the file's report and,
-/// when a statement or check failed, the error message (the run stops there).
-#[allow(clippy::too_many_arguments)]
-fn run_file(
-    conn: &mut Conn,
-    (store, history): (&RevisionStore, &HistoryStore),
-    dir: &Dir,
-    p: &Pending,
-    sum: &crate::dir::HashFile,
-    opts: &ApplyOptions,
-    lex: &crate::dir::LexOptions,
-    progress: &mut dyn Progress,
-) -> Result<(AppliedFile, Option<String>), Error> {
-    let started = SystemTime::now();
-    let timer = Instant::now();
-    let file = p.file;
-    let mut out = AppliedFile {
-        file: FileRef::of(file),
-        start: clock::rfc3339(started),
-        end: String::new(),
-        skipped: p.start,
-        applied: Vec::new(),
-        checks: Vec::new(),
-        error: None,
-    };
-
-    let directives = file.directives().map_err(|e| Error::Usage(e.to_string()))?;
-    let mode = match (opts.tx_mode, directives.txmode) {
-        (TxMode::All, _) => TxMode::All,
-        (_, Some(crate::dir::TxMode::None)) => TxMode::None,
-        (_, Some(crate::dir::TxMode::File)) => TxMode::File,
-        (mode, None) => mode,
-    };
-    // txtar checks guard the file: inside its transaction, right before its
-    // statements, so nothing can change what they asserted (dry runs too,
-    // without a transaction). A failure rolls the file back.
-    let checks = file.checks().map_err(|e| Error::Refused {
-        message: format!("{}: {e}", dir.path().join(file.name()).display()),
-        hint: None,
-    })?;
-    let own_tx = mode == TxMode::File && !opts.dry_run;
-    if own_tx {
-        conn.begin().map_err(db("starting a transaction"))?;
-    }
-    if !checks.is_empty() && p.start == 0 {
-        progress.checks_start(file.version(), false);
-        let check_timer = Instant::now();
-        let mut failed: Option<String> = None;
-        let mut total = 0;
-        let mut failures = 0;
-        for check in &checks {
-            let stmts = match check.stmts(lex) {
-                Ok(stmts) => stmts,
-                Err(e) => {
-                    if own_tx {
-                        let _ = conn.rollback();
-                    }
-                    return Err(lex_error(dir, file, e));
-                }
-            };
-            let oneof = check.assert_oneof();
-            let mut any_true = false;
-            let mut first_false: Option<String> = None;
-            for stmt in &stmts {
-                total += 1;
-                let result = conn.query(&stmt.text, Vec::new());
-                let (ok, error) = match &result {
-                    Ok(rows) => (truthy(rows), None),
-                    Err(e) => (false, Some(strata_dialect_api::mask(&e.message))),
-                };
-                progress.check(&stmt.text, ok);
-                out.checks.push(CheckResult { stmt: stmt.text.clone(), ok, error: error.clone() });
-                any_true |= ok;
-                if !ok {
-                    failures += 1;
-                    first_false.get_or_insert_with(|| match error {
-                        Some(e) => format!("check assertion {:?} failed: {e}", stmt.text),
-                        None => format!("check assertion {:?} returned false", stmt.text),
-                    });
-                }
-            }
-            let check_failed = if oneof { !any_true && !stmts.is_empty() } else { first_false.is_some() };
-            if check_failed && failed.is_none() {
-                failed = first_false;
-            }
-        }
-        progress.checks_done(check_timer.elapsed(), failures);
-        if let Some(reason) = failed {
-            if own_tx {
-                let _ = conn.rollback();
-            }
-            out.end = clock::rfc3339(SystemTime::now());
-            return Ok((out, Some(format!("{failures} of {total} assertions failed: {reason}"))));
-        }
-    }
-
-    progress.file_start(file.version(), false);
-    let hash = sum.file_hash(file.name()).unwrap_or_default().to_string();
-    let mut rev =
-        p.revision.clone().unwrap_or_else(|| Revision::new(file.version(), file.desc(), TYPE_EXECUTE, 0, &hash));
-    // Unlike Atlas, refresh total and hash on resume: the file may have been fixed.
-    rev.total = i64::try_from(p.stmts.len()).unwrap_or(i64::MAX);
-    rev.hash = hash;
-    rev.error = None;
-    rev.error_stmt = None;
-    let texts: Vec<&str> = p.stmts.iter().map(|s| s.text.as_str()).collect();
-
-    if opts.dry_run {
-        for stmt in &p.stmts[p.start..] {
-            progress.stmt(&stmt.text);
-            out.applied.push(stmt.text.clone());
-        }
-        progress.file_done(timer.elapsed());
-        out.end = clock::rfc3339(SystemTime::now());
-        return Ok((out, None));
-    }
-
-    let ran = run_stmts(conn, (store, history), p, &mut rev, &texts, mode, timer, &mut out, progress);
-    let failed = match ran {
-        Ok(None) if mode == TxMode::File => match conn.commit() {
-            Ok(()) => None,
-            Err(e) => Some((
-                None,
-                format!(
-                    "committing version {}: {} (rolled back)",
-                    file.version(),
-                    strata_dialect_api::mask(&e.message)
-                ),
-            )),
-        },
-        Ok(None) => None,
-        Ok(Some((stmt, text))) => {
-            let location = format!("{}:{}", dir.path().join(file.name()).display(), stmt.line);
-            let message =
-                format!("{location}: executing statement {:?} from version {:?}: {text}", stmt.text, file.version());
-            Some((Some((stmt, text)), message))
-        }
-        Err(e) => Some((None, e.to_string())),
-    };
-    if let Some((stmt, message)) = failed {
-        out.end = clock::rfc3339(SystemTime::now());
-        match mode {
-            TxMode::None => {
-                // Statements before the failed one stay applied: the revision
-                // says how far the file got, and the next run resumes there.
-                if let Some((stmt, text)) = stmt {
-                    rev.error = Some(text);
-                    rev.error_stmt = Some(stmt.text.clone());
-                    rev.execution_time = nanos(timer);
-                    store.write(conn, &rev)?;
-                }
-            }
-            TxMode::File => {
-                // Nothing of the file stays, so no revision may say otherwise
-                // (a partial revision would block removing or fixing the file).
-                // The attempt is kept beside it for `migrate status`.
-                let _ = conn.rollback();
-                record_failure(conn, history, file, stmt.as_ref().map(|(s, _)| s), &message)?;
-            }
-            // The caller rolls the whole run back and records the attempt.
-            TxMode::All => {}
-        }
-        return Ok((out, Some(message)));
-    }
-    progress.file_done(timer.elapsed());
-    out.end = clock::rfc3339(SystemTime::now());
-    Ok((out, None))
-}
-
-fn nanos(timer: Instant) -> i64 {
-    i64::try_from(timer.elapsed().as_nanos()).unwrap_or(i64::MAX)
-}
-
-/// Runs a file's statements from `p.start`, writing the revision as it goes
-/// (after each statement when nothing else would keep the progress). Returns
-/// the statement that failed and its error.
-#[allow(clippy::too_many_arguments)]
-fn run_stmts(
-    conn: &mut Conn,
-    (store, history): (&RevisionStore, &HistoryStore),
-    p: &Pending,
-    rev: &mut Revision,
-    texts: &[&str],
-    mode: TxMode,
-    timer: Instant,
-    out: &mut AppliedFile,
-    progress: &mut dyn Progress,
-) -> Result<Option<(Stmt, String)>, Error> {
-    let file = p.file;
-    store.write(conn, rev)?;
-    // Kept so that `migrate down` can replay this version without its file.
-    history.write(
-        conn,
-        &History {
-            version: file.version().into(),
-            description: file.desc().into(),
-            statements: texts.iter().map(|t| t.to_string()).collect(),
-            ..History::default()
-        },
-    )?;
-    for (i, stmt) in p.stmts.iter().enumerate().skip(p.start) {
-        progress.stmt(&stmt.text);
-        if let Err(e) = conn.exec(&stmt.text, Vec::new()) {
-            let text = strata_dialect_api::mask(&e.message);
-            progress.stmt_error(&text);
-            out.error = Some(StmtError { stmt: stmt.text.clone(), text: text.clone() });
-            return Ok(Some((stmt.clone(), text)));
-        }
-        out.applied.push(stmt.text.clone());
-        rev.applied = i64::try_from(i + 1).unwrap_or(i64::MAX);
-        rev.partial_hashes = Some(crate::dir::partial_hashes(&texts[..=i]));
-        rev.execution_time = nanos(timer);
-        if mode == TxMode::None {
-            store.write(conn, rev)?;
-        }
-    }
-    rev.applied = rev.total;
-    rev.partial_hashes = None;
-    rev.execution_time = nanos(timer);
-    store.write(conn, rev)?;
-    Ok(None)
-}
-
-/// Keeps a rolled-back file's failure for `migrate status`, outside any
-/// transaction. Strata's history table is created for it if needed.
-fn record_failure(
-    conn: &mut Conn,
-    history: &HistoryStore,
-    file: &File,
-    stmt: Option<&Stmt>,
-    message: &str,
-) -> Result<(), Error> {
-    history.ensure(conn)?;
-    history.record_failure(
-        conn,
-        &FailedAttempt {
-            version: file.version().into(),
-            name: file.name().into(),
-            stmt: stmt.map(|s| s.text.clone()).unwrap_or_default(),
-            error: message.into(),
-            at: clock::rfc3339(SystemTime::now()),
-        },
-    )
 }
 
 /// "ok" is a fact: re-reads the revisions and checks that every file the run

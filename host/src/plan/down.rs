@@ -9,20 +9,20 @@
 //! 5. Drift: the expected state must equal the actual one, or nothing runs.
 //! 6. Plan version by version, newest first, in the plugin, with pre-migration
 //!    checks; or use each version's down.sql, verified on the dev database.
-//! 7. Run every check; then execute: one transaction where the dialect allows,
-//!    else statement by statement with progress recorded so a re-run finishes.
+//! 7. Hand the steps to the executor (`migrate/down.rs` runs them): one
+//!    transaction where the dialect allows, else statement by statement with
+//!    progress recorded so a re-run finishes. An interrupted revert is planned
+//!    as its rest, from the statement the database says it reached.
 
-use super::{DevDb, PlanCheck, StateCache, chain_keys, plan as plan_diff, plan_sql};
-use crate::clock;
+use super::{Check, DevDb, Guard, StateCache, Step, chain_keys, plan as plan_diff, plan_sql};
 use crate::dir::{Dir, LexOptions};
-use crate::error::{Error, db};
-use crate::exec::{LOCK_APPLY, Progress};
+use crate::error::Error;
 use crate::plugin::{Conn, Registry};
-use crate::revisions::{History, HistoryStore, Revision, RevisionStore, TYPE_BASELINE};
+use crate::revisions::{DownRun, History, HistoryStore, Revision, RevisionStore, TYPE_BASELINE};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::time::{Duration, Instant, SystemTime};
-use strata_dialect_api::{PreCheck, Realm};
+use std::time::Duration;
+use strata_dialect_api::Realm;
 
 /// Options of `migrate down`.
 #[derive(Debug, Clone)]
@@ -61,17 +61,6 @@ impl Default for DownOptions {
     }
 }
 
-/// A pre-migration check and its outcome, with the version whose revert it guards.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CheckOutcome {
-    /// The version whose revert it guards.
-    pub version: String,
-    /// The check and its outcome.
-    #[serde(flatten)]
-    pub check: super::PlanCheck,
-}
-
 /// A version planned for reverting.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -89,156 +78,97 @@ pub struct PlannedFile {
     pub source: String,
 }
 
-/// A version reverted (or attempted).
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RevertedFile {
-    /// Version.
-    pub version: String,
-    /// Description.
-    pub description: String,
-    /// Start time.
-    pub start: String,
-    /// End time.
-    pub end: String,
-    /// Statements run.
-    pub applied: Vec<String>,
-    /// Statements an earlier, interrupted run already executed.
-    #[serde(skip_serializing_if = "is_zero")]
-    pub skipped: usize,
-    /// The failure, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::exec::StmtError>,
+/// One applied version and the statements it ran.
+pub(super) struct Link {
+    pub(super) version: String,
+    pub(super) statements: Vec<String>,
+    /// Statements of it that ran (less than all for a partial file).
+    pub(super) take: usize,
 }
 
-fn is_zero(n: &usize) -> bool {
-    *n == 0
+/// One version's revert as planned, with where its statements come from.
+struct Planned {
+    step: Step,
+    name: String,
+    /// `plan`, `down.sql` or `resumed`.
+    source: &'static str,
 }
 
-/// The result of `migrate down`.
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DownReport {
-    /// The dialect.
-    pub driver: String,
-    /// The URL, password masked.
-    #[serde(rename = "URL")]
-    pub url: String,
-    /// The version before the run.
+/// Why planning refused to revert.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    /// What is wrong.
+    pub error: String,
+    /// The command or action that resolves it.
+    pub hint: String,
+    /// SQL turning the expected schema into the actual one, when drift refused.
+    pub drift: Option<String>,
+}
+
+/// A planned revert: the steps, newest version first, or why there are none.
+#[derive(Debug, Clone, Default)]
+pub struct DownPlan {
+    /// The version the database is at.
     pub current: String,
-    /// The version after the run (empty: nothing applied).
-    pub target: String,
+    /// The version it reverts to (`None`: nothing stays applied).
+    pub target: Option<String>,
     /// Versions to revert.
     pub total: usize,
-    /// The plan, newest version first.
+    /// What runs, newest version first.
+    pub steps: Vec<Step>,
+    /// The steps as the report lists them.
     pub planned: Vec<PlannedFile>,
-    /// Pre-migration checks.
-    pub checks: Vec<CheckOutcome>,
-    /// What ran.
-    pub reverted: Vec<RevertedFile>,
-    /// Differences between the expected and the actual schema (SQL turning the
-    /// expected state into the actual one), when drift stopped the run.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub drift: Option<String>,
-    /// `APPLIED`, `DRY_RUN`, `NOTHING_TO_DO`, `REFUSED` or `FAILED`.
-    pub status: String,
-    /// Start time.
-    pub start: String,
-    /// End time.
-    pub end: String,
-    /// The error, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// A hint naming the next command, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
+    /// Set when the revert must not run.
+    pub refusal: Option<Refusal>,
+    /// The run as it is recorded before executing, so that running the same
+    /// command again after a kill finishes it.
+    pub run: Option<DownRun>,
+    /// Strata's history rows as read before planning.
+    pub history: BTreeMap<String, History>,
 }
 
-/// One applied version and the statements it ran.
-struct Link {
-    version: String,
-    statements: Vec<String>,
-    /// Statements of it that ran (less than all for a partial file).
-    take: usize,
+impl DownPlan {
+    fn refused(mut self, error: String, hint: String, drift: Option<String>) -> DownPlan {
+        self.refusal = Some(Refusal { error, hint, drift });
+        self
+    }
 }
 
-/// One version's revert.
-struct Step {
-    version: String,
-    description: String,
-    name: String,
-    statements: Vec<String>,
-    /// Pre-migration checks with the index of the statement each guards; a
-    /// check runs immediately before its statement (index 0: before the step).
-    checks: Vec<(usize, PreCheck)>,
-    source: &'static str,
-    /// Statements of `statements` an interrupted run already executed.
-    done: usize,
-    transactional: bool,
-}
-
-/// Reverts applied versions of `dir` on the database behind `conn`, using the
-/// dev database `dev_url` to compute states.
+/// Plans reverting applied versions of `dir` on the database behind `conn`,
+/// using the dev database `dev_url` to compute states. Reads the target, never
+/// writes it; the caller holds the migration lock.
 ///
-/// Returns the report also when the run was refused (drift, failed check) or
-/// failed midway; `status` and `error` say so.
+/// A refusal (drift, downs that disagree, a down.sql that misses its state) is
+/// part of the plan; nothing is to run then.
 ///
 /// # Errors
 /// Usage errors (unknown target version, missing files without history, a dev
-/// database that is not clean or of another dialect) and database failures
-/// before planning.
-pub fn down(
-    registry: &Registry,
-    conn: &mut Conn,
-    dev_url: &str,
-    dir: &Dir,
-    opts: &DownOptions,
-    cache: &StateCache,
-    progress: &mut dyn Progress,
-) -> Result<DownReport, Error> {
-    conn.lock(LOCK_APPLY, opts.lock_timeout).map_err(db("acquiring database lock"))?;
-    let result = down_locked(registry, conn, dev_url, dir, opts, cache, progress);
-    let _ = conn.unlock(LOCK_APPLY);
-    result
-}
-
+/// database that is not clean or of another dialect) and database failures.
 #[allow(clippy::too_many_lines)]
-fn down_locked(
+pub fn plan_down(
     registry: &Registry,
     conn: &mut Conn,
     dev_url: &str,
     dir: &Dir,
     opts: &DownOptions,
     cache: &StateCache,
-    progress: &mut dyn Progress,
-) -> Result<DownReport, Error> {
-    let started = SystemTime::now();
+) -> Result<DownPlan, Error> {
     let driver = conn.driver().clone();
     let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
     let history_store = HistoryStore::new(conn, opts.revisions_schema.as_deref())?;
     let revisions = store.read(conn)?;
     let history = history_store.read(conn)?;
-    let mut report = DownReport {
-        driver: driver.name().to_string(),
-        url: conn.url().redacted(),
-        start: clock::rfc3339(started),
-        ..DownReport::default()
-    };
-    let Some(last) = revisions.last() else {
-        report.status = "NOTHING_TO_DO".into();
-        report.error = None;
-        report.end = clock::rfc3339(SystemTime::now());
-        return Ok(report);
-    };
-    report.current = last.version.clone();
-    let target = resolve_target(&revisions, opts)?;
-    report.target = target.clone().unwrap_or_default();
+    let recorded = history_store.down_run(conn)?;
+    let mut out = DownPlan::default();
+    let Some(last) = revisions.last() else { return Ok(out) };
+    out.current = last.version.clone();
+    let request = request_of(opts);
+    let target = resolve_target(&revisions, opts, &request, recorded.as_ref())?;
+    out.target = target.clone();
     let reverting: Vec<&Revision> =
         revisions.iter().rev().take_while(|r| target.as_deref().is_none_or(|t| r.version.as_str() > t)).collect();
     if reverting.is_empty() {
-        report.status = "NOTHING_TO_DO".into();
-        report.end = clock::rfc3339(SystemTime::now());
-        return Ok(report);
+        return Ok(out);
     }
     if let Some(b) = reverting.iter().find(|r| r.kind == TYPE_BASELINE) {
         return Err(Error::refused(
@@ -246,7 +176,12 @@ fn down_locked(
             format!("revert to version {} at most", b.version),
         ));
     }
-    report.total = reverting.len();
+    out.total = reverting.len();
+    // A run finishing an interrupted one keeps its record (and where it started).
+    out.run = Some(match recorded.filter(|r| Some(r.target.as_str()) == Some(target.as_deref().unwrap_or(""))) {
+        Some(run) => run,
+        None => DownRun { target: target.clone().unwrap_or_default(), from: out.current.clone(), request },
+    });
 
     // The dev database must be the target's dialect: states are compared across them.
     let mut dev = DevDb::open(registry, dev_url)?;
@@ -284,39 +219,50 @@ fn down_locked(
     let actual = actual?;
 
     // An interrupted revert of the newest version: the expected state is its
-    // state plus the down statements that already ran.
-    let resumed = history.get(&last.version).and_then(|h| h.down_statements.clone().map(|s| (s, h.down_applied)));
-    let mut expected = replayed.clone();
-    if let Some((down_stmts, done)) = &resumed {
-        dev.load(&expected)?;
-        dev.exec_all("the interrupted revert", &down_stmts[..(*done).min(down_stmts.len())])?;
-        expected = dev.inspect()?;
-        dev.reset()?;
-    }
-
+    // state plus the down statements that already ran, and perhaps the one
+    // after them, which may have run before the run died (the database says).
+    let mut resumed = history.get(&last.version).and_then(|h| h.down_statements.clone().map(|s| (s, h.down_applied)));
+    let drift = match &mut resumed {
+        Some((down_stmts, done)) => {
+            *done = (*done).min(down_stmts.len());
+            dev.load(&replayed)?;
+            let result = (|| {
+                dev.exec_all("the interrupted revert", &down_stmts[..*done])?;
+                match down_stmts.get(*done) {
+                    Some(next) => Ok(match super::side(&mut dev, &actual, next, "the interrupted revert")? {
+                        super::Side::Before => None,
+                        super::Side::After => {
+                            *done += 1;
+                            None
+                        }
+                        super::Side::Drift(sql) => Some(sql),
+                    }),
+                    None => {
+                        let expected = dev.inspect()?;
+                        drift_sql(conn, &driver, &expected, &actual)
+                    }
+                }
+            })();
+            let reset = dev.reset();
+            let drift = result?;
+            reset?;
+            drift
+        }
+        None => drift_sql(conn, &driver, &replayed, &actual)?,
+    };
     // Drift: what the revisions say must be what the database holds.
-    let drift = super::diff(&driver, &expected, &actual)?;
-    if !drift.is_empty() {
-        let sql = driver
-            .plan(&drift, &conn.plan_options(false))
-            .map(|p| plan_sql(&p, true))
-            .unwrap_or_else(|_| drift.iter().map(|c| format!("-- {}\n", c.describe())).collect());
-        report.drift = Some(sql);
-        report.status = "REFUSED".into();
-        report.error = Some(format!(
+    if let Some(sql) = drift {
+        let error = format!(
             "the database has drifted from version {}: its schema is not what the applied migrations produce; nothing was executed",
             last.version
-        ));
-        report.hint = Some(
-            "inspect the differences above; bring the database back (or record the change in a new migration) before reverting"
-                .into(),
         );
-        report.end = clock::rfc3339(SystemTime::now());
-        return Ok(report);
+        let hint = "inspect the differences above; bring the database back (or record the change in a new migration) before reverting";
+        return Ok(out.refused(error, hint.into(), Some(sql)));
     }
 
     // Plans, newest first.
-    let mut steps: Vec<Step> = Vec::new();
+    let transactional = driver.manifest.capabilities.transactional_ddl;
+    let mut steps: Vec<Planned> = Vec::new();
     for (n, rev) in reverting.iter().enumerate() {
         let idx = current_idx - n;
         // No drift: the replayed state stands for the actual one.
@@ -331,28 +277,35 @@ fn down_locked(
             .map_or_else(|| rev.version.clone(), |f| f.name().to_string());
         // A computed plan's checks read the state before the version's revert,
         // so they guard the step as a whole: they run before its first statement.
-        let checks: Vec<(usize, PreCheck)> =
-            plan.statements.iter().flat_map(|s| s.checks.iter().cloned().map(|c| (0, c))).collect();
-        let transactional = plan.transactional();
-        let mut step = Step {
-            version: rev.version.clone(),
-            description: rev.description.clone(),
+        let guards: Vec<Guard> = plan
+            .statements
+            .iter()
+            .flat_map(|s| s.checks.iter().cloned().map(|c| Guard { before: 0, check: Check::Plan(c) }))
+            .collect();
+        let tx = transactional && plan.transactional();
+        let mut planned = Planned {
+            step: Step {
+                version: rev.version.clone(),
+                description: rev.description.clone(),
+                stmts: plan.statements.into_iter().map(|s| s.sql).collect(),
+                guards,
+                done: 0,
+                tx,
+            },
             name,
-            statements: plan.statements.into_iter().map(|s| s.sql).collect(),
-            checks,
             source: "plan",
-            done: 0,
-            transactional,
         };
         if n == 0
             && let Some((down_stmts, done)) = &resumed
         {
-            step.statements = down_stmts.clone();
-            step.done = (*done).min(down_stmts.len());
-            step.source = "resumed";
-            step.checks.clear();
+            planned.step.stmts = down_stmts.clone();
+            planned.step.done = *done;
+            planned.step.guards.clear();
+            // An interrupted revert ran without a transaction; so does its rest.
+            planned.step.tx = false;
+            planned.source = "resumed";
         }
-        steps.push(step);
+        steps.push(planned);
     }
 
     // Manual downs: used when every version to revert has one (unless --plan).
@@ -360,24 +313,26 @@ fn down_locked(
         let downs: Vec<Option<Vec<String>>> = steps
             .iter()
             .map(|s| {
-                let file = dir.files().iter().find(|f| f.version() == s.version)?;
+                let file = dir.files().iter().find(|f| f.version() == s.step.version)?;
                 let section = file.down().ok().flatten()?;
                 Some(section.stmts(&lex).ok()?.into_iter().map(|st| st.text).collect())
             })
             .collect();
         let with: Vec<&str> =
-            steps.iter().zip(&downs).filter(|(_, d)| d.is_some()).map(|(s, _)| s.version.as_str()).collect();
+            steps.iter().zip(&downs).filter(|(_, d)| d.is_some()).map(|(s, _)| s.step.version.as_str()).collect();
         if !with.is_empty() && with.len() < steps.len() {
-            return Ok(refuse(report, split_message(&steps, &downs), split_hint(&steps, &downs, &chain)));
+            let (error, hint) = (split_message(&steps, &downs), split_hint(&steps, &downs, &chain));
+            return Ok(out.refused(error, hint, None));
         }
         if with.len() == steps.len() {
             // Verify on the dev database, newest first from the expected state:
             // each down must land exactly on the state before its version.
             dev.load(&replayed)?;
             let mut want = replayed.clone();
-            let verified = (|| -> Result<Option<DownReport>, Error> {
-                for (n, (step, down)) in steps.iter_mut().zip(downs).enumerate() {
+            let verified = (|| -> Result<Option<(String, String)>, Error> {
+                for (n, (planned, down)) in steps.iter_mut().zip(downs).enumerate() {
                     let Some(down) = down else { continue };
+                    let step = &mut planned.step;
                     let idx = current_idx - n;
                     if let Some((from, to)) = pairs.get(&idx) {
                         undo(&mut want, from, to);
@@ -386,7 +341,7 @@ fn down_locked(
                     // the schema is planned with checks, and those checks guard
                     // that statement when the down runs for real.
                     let mut got = dev.inspect()?;
-                    let mut checks = Vec::new();
+                    let mut guards = Vec::new();
                     for (k, stmt) in down.iter().enumerate() {
                         dev.exec_all(
                             &format!("down.sql of version {} (statement {})", step.version, k + 1),
@@ -394,7 +349,12 @@ fn down_locked(
                         )?;
                         let after = dev.inspect()?;
                         let plan = plan_diff(&driver, &got, &after, &conn.plan_options(true))?;
-                        checks.extend(plan.statements.into_iter().flat_map(|s| s.checks).map(|c| (k, c)));
+                        guards.extend(
+                            plan.statements
+                                .into_iter()
+                                .flat_map(|s| s.checks)
+                                .map(|c| Guard { before: k, check: Check::Plan(c) }),
+                        );
                         got = after;
                     }
                     let diff = super::diff(&driver, &got, &want)?;
@@ -403,8 +363,7 @@ fn down_locked(
                             .plan(&diff, &conn.plan_options(false))
                             .map(|p| plan_sql(&p, false))
                             .unwrap_or_default();
-                        return Ok(Some(refuse(
-                            report.clone(),
+                        return Ok(Some((
                             format!(
                                 "down.sql of version {} does not return the schema to the state before it; still needed:\n{missing}",
                                 step.version
@@ -412,132 +371,76 @@ fn down_locked(
                             "fix the down.sql section, or pass --plan to use the computed plan".into(),
                         )));
                     }
-                    step.statements = down;
-                    step.checks = checks;
-                    step.source = "down.sql";
-                    step.transactional = true;
+                    step.stmts = down;
+                    step.guards = guards;
+                    step.tx = transactional;
+                    planned.source = "down.sql";
                 }
                 Ok(None)
             })();
             let reset = dev.reset();
-            if let Some(refused) = verified? {
-                return Ok(refused);
+            if let Some((error, hint)) = verified? {
+                return Ok(out.refused(error, hint, None));
             }
             reset?;
         }
     }
     drop(dev);
 
-    report.planned = steps
+    out.planned = steps
         .iter()
         .map(|s| PlannedFile {
             name: s.name.clone(),
-            version: s.version.clone(),
-            description: s.description.clone(),
-            content: s.statements[s.done..]
+            version: s.step.version.clone(),
+            description: s.step.description.clone(),
+            content: s.step.stmts[s.step.done..]
                 .iter()
                 .map(|st| if st.ends_with(';') { format!("{st}\n") } else { format!("{st};\n") })
                 .collect(),
             source: s.source.into(),
         })
         .collect();
-
-    progress.start(
-        &report.current,
-        if report.target.is_empty() { "0 (nothing applied)" } else { &report.target },
-        steps.len(),
-        true,
-    );
-
-    if opts.dry_run {
-        // Nothing runs, so every check reads the current state: exact for the
-        // checks before a step; a check guarding a later statement of a
-        // down.sql depends on the statements before it and is only listed.
-        if let Some(message) = run_upfront_checks(conn, &steps, opts.skip_checks, true, &mut report, progress) {
-            return Ok(refuse(
-                report,
-                format!("{message}; nothing was executed, nothing was changed"),
-                CHECK_HINT.into(),
-            ));
-        }
-        for step in &steps {
-            progress.file_start(&step.version, true);
-            for stmt in &step.statements[step.done..] {
-                progress.stmt(stmt);
-            }
-            progress.file_done(Duration::ZERO);
-        }
-        report.status = "DRY_RUN".into();
-        report.end = clock::rfc3339(SystemTime::now());
-        return Ok(report);
-    }
-
-    // Strata's history table is optional (a database Atlas migrated has none):
-    // learn whether it exists before any transaction, where a failed probe
-    // would abort the transaction.
-    let has_history = history_store.exists(conn)?;
-    let tx = driver.manifest.capabilities.transactional_ddl && steps.iter().all(|s| s.transactional);
-    let ctx = ExecCtx { store: &store, history: &history_store, has_history, skip_checks: opts.skip_checks };
-    if tx {
-        execute_in_transaction(conn, &ctx, &steps, &mut report, progress)?;
-    } else {
-        if let Some(message) = run_upfront_checks(conn, &steps, opts.skip_checks, false, &mut report, progress) {
-            return Ok(refuse(
-                report,
-                format!("{message}; nothing was executed, nothing was changed"),
-                CHECK_HINT.into(),
-            ));
-        }
-        history_store.ensure(conn)?;
-        execute_stepwise(conn, &ctx, &history, &steps, &mut report, progress)?;
-    }
-    if report.status == "APPLIED" {
-        confirm_reverted(conn, &store, &steps, &mut report)?;
-    }
-    report.end = clock::rfc3339(SystemTime::now());
-    Ok(report)
+    out.steps = steps.into_iter().map(|s| s.step).collect();
+    out.history = history;
+    Ok(out)
 }
 
-const CHECK_HINT: &str = "remove or move the data first, or pass --skip-checks to revert anyway";
-
-/// "ok" is a fact: after the commit, the revisions table must no longer hold
-/// any reverted version. Anything else is a failure, whatever the database said.
-fn confirm_reverted(
-    conn: &mut Conn,
-    store: &RevisionStore,
-    steps: &[Step],
-    report: &mut DownReport,
-) -> Result<(), Error> {
-    let after = store.read(conn)?;
-    let left: Vec<&str> =
-        steps.iter().filter(|s| after.iter().any(|r| r.version == s.version)).map(|s| s.version.as_str()).collect();
-    if !left.is_empty() {
-        report.status = "FAILED".into();
-        report.error = Some(format!(
-            "the revert reported success but the revisions table still records version(s) {}: the database did not keep the changes",
-            left.join(", ")
-        ));
-        return Ok(());
+/// The SQL turning `expected` into `actual`, when they differ.
+fn drift_sql(
+    conn: &Conn,
+    driver: &crate::plugin::Driver,
+    expected: &Realm,
+    actual: &Realm,
+) -> Result<Option<String>, Error> {
+    let drift = super::diff(driver, expected, actual)?;
+    if drift.is_empty() {
+        return Ok(None);
     }
-    report.target = after.last().map(|r| r.version.clone()).unwrap_or_default();
-    Ok(())
+    Ok(Some(
+        driver
+            .plan(&drift, &conn.plan_options(false))
+            .map(|p| plan_sql(&p, true))
+            .unwrap_or_else(|_| drift.iter().map(|c| format!("-- {}\n", c.describe())).collect()),
+    ))
 }
 
-fn refuse(mut report: DownReport, message: String, hint: String) -> DownReport {
-    report.status = "REFUSED".into();
-    report.error = Some(message);
-    report.hint = Some(hint);
-    report.end = clock::rfc3339(SystemTime::now());
-    report
+/// The command's request as recorded with an interrupted run, e.g. `2` or
+/// `--to-version 3`.
+fn request_of(opts: &DownOptions) -> String {
+    match (&opts.to_version, &opts.to_ref_version) {
+        (Some(v), _) => format!("--to-version {v}"),
+        (None, Some(v)) => format!("--to-tag (version {})", v.as_deref().unwrap_or("none")),
+        (None, None) => opts.amount.to_string(),
+    }
 }
 
-fn split_message(steps: &[Step], downs: &[Option<Vec<String>>]) -> String {
+fn split_message(steps: &[Planned], downs: &[Option<Vec<String>>]) -> String {
     let list = |want: bool| -> String {
         steps
             .iter()
             .zip(downs)
             .filter(|(_, d)| d.is_some() == want)
-            .map(|(s, _)| s.version.as_str())
+            .map(|(s, _)| s.step.version.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -550,10 +453,10 @@ fn split_message(steps: &[Step], downs: &[Option<Vec<String>>]) -> String {
 
 /// The command reverting the newest run of versions that agree (all with a
 /// down.sql, or all without), so the rest can follow in a second run.
-fn split_hint(steps: &[Step], downs: &[Option<Vec<String>>], chain: &[Link]) -> String {
+fn split_hint(steps: &[Planned], downs: &[Option<Vec<String>>], chain: &[Link]) -> String {
     let first_kind = downs.first().is_some_and(Option::is_some);
     let run = downs.iter().take_while(|d| d.is_some() == first_kind).count();
-    let boundary = steps.get(run - 1).map(|s| s.version.as_str()).unwrap_or_default();
+    let boundary = steps.get(run.saturating_sub(1)).map(|s| s.step.version.as_str()).unwrap_or_default();
     let below = chain.iter().rev().map(|l| l.version.as_str()).find(|v| *v < boundary).unwrap_or("");
     let what = if first_kind { "using their down.sql" } else { "with computed plans" };
     format!(
@@ -561,8 +464,38 @@ fn split_hint(steps: &[Step], downs: &[Option<Vec<String>>], chain: &[Link]) -> 
     )
 }
 
-fn resolve_target(revisions: &[Revision], opts: &DownOptions) -> Result<Option<String>, Error> {
+/// The version to revert to. A recorded run that did not finish, whose range
+/// still holds the current version, is finished by the same command (or by
+/// naming its target); another command is refused until it is.
+fn resolve_target(
+    revisions: &[Revision],
+    opts: &DownOptions,
+    request: &str,
+    recorded: Option<&DownRun>,
+) -> Result<Option<String>, Error> {
     let current = revisions.last().map(|r| r.version.clone()).unwrap_or_default();
+    if let Some(run) = recorded
+        && current.as_str() <= run.from.as_str()
+        && current.as_str() > run.target.as_str()
+    {
+        let target = (!run.target.is_empty()).then(|| run.target.clone());
+        if run.request == request || opts.to_version.as_deref() == Some(run.target.as_str()) {
+            return Ok(target);
+        }
+        let finish = match &target {
+            Some(t) => format!("`strata migrate down --to-version {t}`"),
+            None => format!("`strata migrate down {}`", revisions.len()),
+        };
+        return Err(Error::refused(
+            format!(
+                "an interrupted revert from version {} to {} is unfinished (it was started by `strata migrate down {}`); the database is at version {current}",
+                run.from,
+                target.as_deref().unwrap_or("0 (nothing applied)"),
+                run.request
+            ),
+            format!("finish it first: run `strata migrate down {}` again, or {finish}", run.request),
+        ));
+    }
     if let Some(v) = &opts.to_version {
         if v.as_str() > current.as_str() {
             return Err(Error::Usage(format!("target version {v} is above the current version {current}")));
@@ -589,7 +522,7 @@ fn resolve_target(revisions: &[Revision], opts: &DownOptions) -> Result<Option<S
 
 /// The applied versions and their statements: what ran, from the history table,
 /// else the directory's file (a baseline stands for the files up to it).
-fn build_chain(
+pub(super) fn build_chain(
     dir: &Dir,
     lex: &LexOptions,
     revisions: &[Revision],
@@ -720,267 +653,4 @@ fn undo(state: &mut Realm, from: &Realm, to: &Realm) {
         schema.triggers = t.triggers.clone();
         schema.attrs = t.attrs.clone();
     }
-}
-
-/// What executing a revert needs besides the connection.
-struct ExecCtx<'a> {
-    store: &'a RevisionStore,
-    history: &'a HistoryStore,
-    /// Whether Strata's history table exists on the target.
-    has_history: bool,
-    skip_checks: bool,
-}
-
-/// Runs the checks guarding the start of every step (all of them, before any
-/// statement): for dry runs and for dialects that cannot put them inside one
-/// transaction. Returns the first failure.
-fn run_upfront_checks(
-    conn: &mut Conn,
-    steps: &[Step],
-    skip: bool,
-    dry_run: bool,
-    report: &mut DownReport,
-    progress: &mut dyn Progress,
-) -> Option<String> {
-    let mut failed = None;
-    for step in steps {
-        let (now, later): (Vec<_>, Vec<_>) = step.checks.iter().partition(|(k, _)| *k <= step.done);
-        if dry_run {
-            for (k, c) in later {
-                let mut check = PlanCheck::skipped(c);
-                check.reason = format!("{} (evaluated before statement {} runs)", c.reason, k + 1);
-                report.checks.push(CheckOutcome { version: step.version.clone(), check });
-            }
-        }
-        let now: Vec<PreCheck> = now.into_iter().map(|(_, c)| c.clone()).collect();
-        if let Some(message) = run_checks(conn, &step.version, &now, skip, true, report, progress) {
-            failed.get_or_insert(message);
-        }
-    }
-    failed
-}
-
-/// Evaluates `checks` guarding part of a version's revert, recording each
-/// outcome. `block` prints them as a block before the step; otherwise inline,
-/// before the statement they guard. Returns the failure, if any.
-fn run_checks(
-    conn: &mut Conn,
-    version: &str,
-    checks: &[PreCheck],
-    skip: bool,
-    block: bool,
-    report: &mut DownReport,
-    progress: &mut dyn Progress,
-) -> Option<String> {
-    if checks.is_empty() {
-        return None;
-    }
-    if skip {
-        for c in checks {
-            report.checks.push(CheckOutcome { version: version.into(), check: PlanCheck::skipped(c) });
-        }
-        return None;
-    }
-    if block {
-        progress.checks_start(version, true);
-    }
-    let timer = Instant::now();
-    let mut failures = 0;
-    let mut failed = None;
-    for c in checks {
-        let check = PlanCheck::evaluate(conn, c);
-        let ok = check.held();
-        if block {
-            progress.check(&c.sql, ok);
-        } else {
-            progress.guard(&c.sql, ok);
-        }
-        if !ok {
-            failures += 1;
-            failed.get_or_insert_with(|| {
-                let why = check.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
-                format!("check before reverting version {version} failed: {} ({}){why}", c.reason, c.sql)
-            });
-        }
-        report.checks.push(CheckOutcome { version: version.into(), check });
-    }
-    if block {
-        progress.checks_done(timer.elapsed(), failures);
-    }
-    failed
-}
-
-/// Transactional dialects: one transaction for every statement, the checks
-/// guarding them (evaluated right before their statements, so nothing can slip
-/// in between a passing check and its DROP) and the bookkeeping. Any failure
-/// rolls everything back.
-fn execute_in_transaction(
-    conn: &mut Conn,
-    ctx: &ExecCtx<'_>,
-    steps: &[Step],
-    report: &mut DownReport,
-    progress: &mut dyn Progress,
-) -> Result<(), Error> {
-    conn.begin().map_err(db("starting a transaction"))?;
-    let mut reverted = Vec::new();
-    let outcome = (|| -> Result<Option<(Failure, String)>, Error> {
-        for step in steps {
-            let (file, failed) = run_step(conn, step, ctx.skip_checks, true, report, progress, |_, _| Ok(()))?;
-            reverted.push(file);
-            if let Some(failure) = failed {
-                return Ok(Some(failure));
-            }
-            ctx.store.delete(conn, &step.version)?;
-            if ctx.has_history {
-                ctx.history.delete(conn, &step.version)?;
-            }
-        }
-        Ok(None)
-    })();
-    let failure = match outcome {
-        Ok(None) => match conn.commit() {
-            Ok(()) => None,
-            Err(e) => {
-                Some((Failure::Statement, format!("committing the revert: {}", strata_dialect_api::mask(&e.message))))
-            }
-        },
-        Ok(Some(failure)) => {
-            let _ = conn.rollback();
-            Some(failure)
-        }
-        Err(e) => {
-            let _ = conn.rollback();
-            Some((Failure::Statement, e.to_string()))
-        }
-    };
-    if let Some((kind, message)) = failure {
-        // All or nothing: nothing of this run stays, so report nothing as applied.
-        for f in &mut reverted {
-            f.applied.clear();
-        }
-        report.reverted = reverted;
-        match kind {
-            Failure::Check => {
-                report.status = "REFUSED".into();
-                report.hint = Some(CHECK_HINT.into());
-            }
-            Failure::Statement => report.status = "FAILED".into(),
-        }
-        report.error = Some(format!("{message} (rolled back: nothing was changed)"));
-        return Ok(());
-    }
-    report.reverted = reverted;
-    report.status = "APPLIED".into();
-    Ok(())
-}
-
-/// Dialects without transactional DDL: version by version, statement by
-/// statement, recording progress so that running the command again finishes
-/// an interrupted revert.
-fn execute_stepwise(
-    conn: &mut Conn,
-    ctx: &ExecCtx<'_>,
-    known: &BTreeMap<String, History>,
-    steps: &[Step],
-    report: &mut DownReport,
-    progress: &mut dyn Progress,
-) -> Result<(), Error> {
-    for step in steps {
-        let mut entry = known.get(&step.version).cloned().unwrap_or_else(|| History {
-            version: step.version.clone(),
-            description: step.description.clone(),
-            ..History::default()
-        });
-        // Record the plan before running it: a run killed midway is finished by
-        // running the same command again.
-        entry.down_statements = Some(step.statements.clone());
-        entry.down_applied = step.done;
-        ctx.history.write(conn, &entry)?;
-        let (file, failed) = run_step(conn, step, ctx.skip_checks, false, report, progress, |conn, ran| {
-            entry.down_applied = ran;
-            ctx.history.write(conn, &entry)
-        })?;
-        let ran = step.done + file.applied.len();
-        report.reverted.push(file);
-        if let Some((kind, message)) = failed {
-            report.status = if kind == Failure::Check { "REFUSED" } else { "FAILED" }.into();
-            report.error = Some(format!("{message}; {ran} of {} statements ran", step.statements.len()));
-            report.hint =
-                Some("fix the cause, then run the same command again: it continues where this run stopped".into());
-            return Ok(());
-        }
-        ctx.store.delete(conn, &step.version)?;
-        ctx.history.delete(conn, &step.version)?;
-    }
-    report.status = "APPLIED".into();
-    Ok(())
-}
-
-/// Why a step stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Failure {
-    /// A pre-migration check did not hold.
-    Check,
-    /// A statement failed.
-    Statement,
-}
-
-/// Runs one step's statements from where an earlier run stopped, each after
-/// the checks guarding it (`all_checks`: also those before the step, which the
-/// stepwise path ran up front), calling `after_each` with the count run so far
-/// after every statement. Returns what ran and, when a check or statement
-/// failed, why.
-#[allow(clippy::too_many_arguments)]
-fn run_step(
-    conn: &mut Conn,
-    step: &Step,
-    skip_checks: bool,
-    all_checks: bool,
-    report: &mut DownReport,
-    progress: &mut dyn Progress,
-    mut after_each: impl FnMut(&mut Conn, usize) -> Result<(), Error>,
-) -> Result<(RevertedFile, Option<(Failure, String)>), Error> {
-    let timer = Instant::now();
-    let mut file = RevertedFile {
-        version: step.version.clone(),
-        description: step.description.clone(),
-        start: clock::rfc3339(SystemTime::now()),
-        end: String::new(),
-        applied: Vec::new(),
-        skipped: step.done,
-        error: None,
-    };
-    let guarding =
-        |k: usize| -> Vec<PreCheck> { step.checks.iter().filter(|(i, _)| *i == k).map(|(_, c)| c.clone()).collect() };
-    if all_checks {
-        let before: Vec<PreCheck> =
-            step.checks.iter().filter(|(i, _)| *i <= step.done).map(|(_, c)| c.clone()).collect();
-        if let Some(message) = run_checks(conn, &step.version, &before, skip_checks, true, report, progress) {
-            file.end = clock::rfc3339(SystemTime::now());
-            return Ok((file, Some((Failure::Check, message))));
-        }
-    }
-    progress.file_start(&step.version, true);
-    for (j, stmt) in step.statements.iter().enumerate().skip(step.done) {
-        if j > step.done
-            && let Some(message) = run_checks(conn, &step.version, &guarding(j), skip_checks, false, report, progress)
-        {
-            file.end = clock::rfc3339(SystemTime::now());
-            return Ok((file, Some((Failure::Check, message))));
-        }
-        progress.stmt(stmt);
-        if let Err(e) = conn.exec(stmt, Vec::new()) {
-            let text = strata_dialect_api::mask(&e.message);
-            progress.stmt_error(&text);
-            file.error = Some(crate::exec::StmtError { stmt: stmt.clone(), text: text.clone() });
-            file.end = clock::rfc3339(SystemTime::now());
-            let message = format!("reverting version {}: statement {stmt:?} failed: {text}", step.version);
-            return Ok((file, Some((Failure::Statement, message))));
-        }
-        file.applied.push(stmt.clone());
-        after_each(conn, j + 1)?;
-    }
-    progress.file_done(timer.elapsed());
-    file.end = clock::rfc3339(SystemTime::now());
-    Ok((file, None))
 }

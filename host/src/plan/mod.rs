@@ -4,20 +4,24 @@
 mod cache;
 mod down;
 mod pending;
+mod settle;
+mod steps;
 
 pub use cache::{Patch, StateCache, StateSeed, chain_keys};
-pub use down::{DownOptions, DownReport, down};
+pub use down::{DownOptions, DownPlan, PlannedFile, plan_down};
 pub use pending::{
-    DirState, HistoryError, PendingFile, PendingOptions, PendingPlan, check_applied, check_dir, check_history,
-    classify, pending,
+    DirState, ExecOrder, HistoryError, PendingFile, PendingOptions, PendingPlan, check_applied, check_dir,
+    check_history, classify, pending,
 };
+pub use settle::{Side, settle_apply, side};
+pub use steps::{Check, Guard, Step};
 
 use crate::dir::{File, LexOptions};
 use crate::error::{Error, db};
 use crate::plugin::{Conn, Driver, Registry};
 use crate::revisions::{HISTORY_TABLE, TABLE};
 use std::path::{Path, PathBuf};
-use strata_dialect_api::{Change, DbUrl, DiffOptions, InspectOptions, Plan, PlanOptions, Realm, Statement};
+use strata_dialect_api::{Change, DbUrl, DiffOptions, InspectOptions, Plan, PlanOptions, Realm};
 
 /// The dev database used when none is given for SQLite: embedded, in memory.
 pub const EMBEDDED_DEV: &str = "sqlite://dev?mode=memory";
@@ -180,7 +184,7 @@ impl DevDb {
     /// # Errors
     /// When a drop fails.
     pub fn reset(&mut self) -> Result<(), Error> {
-        clean(&mut self.conn).map(|_| ())
+        clean_dev(&mut self.conn)
     }
 
     /// Recreates `realm` on the (empty) dev database.
@@ -219,7 +223,7 @@ impl DevDb {
         let result = self
             .run(sources)
             .and_then(|()| self.conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database")));
-        let cleaned = clean(&mut self.conn);
+        let cleaned = clean_dev(&mut self.conn);
         let realm = result?;
         cleaned?;
         Ok(realm)
@@ -421,144 +425,24 @@ pub(crate) fn keep_referencing<'a>(
     }
 }
 
-/// Drops everything in the connection's scope, the revisions table included.
+/// The plan dropping everything in the connection's scope, the revisions
+/// table included (`schema clean`, and resetting the dev database).
 ///
 /// # Errors
-/// When inspection, planning or a drop fails.
-pub fn clean(conn: &mut Conn) -> Result<Plan, Error> {
+/// When inspection or planning fails.
+pub fn clean_plan(conn: &mut Conn) -> Result<Plan, Error> {
     let realm = conn.inspect(&InspectOptions::default()).map_err(db("inspecting the database"))?;
     let empty = empty_realm(&realm, conn.info());
     let driver = conn.driver().clone();
-    let plan = plan(&driver, &realm, &empty, &conn.plan_options(false))?;
-    execute(conn, &plan)?;
-    Ok(plan)
+    plan(&driver, &realm, &empty, &conn.plan_options(false))
 }
 
-/// Runs a plan: in one transaction when the dialect and every statement allow,
-/// so a failure leaves the database as it was.
-///
-/// # Errors
-/// When a statement fails (after rolling back where possible).
-pub fn execute(conn: &mut Conn, plan: &Plan) -> Result<(), Error> {
-    execute_guarded(conn, plan, false)
-}
-
-/// A pre-migration check of a plan's statement and its outcome.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PlanCheck {
-    /// The assertion.
-    pub stmt: String,
-    /// Why it exists, e.g. `column "c" of table "t" is empty`.
-    pub reason: String,
-    /// Whether it held (absent when checks were skipped).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ok: Option<bool>,
-    /// The error, when it failed to run.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-impl PlanCheck {
-    /// A check listed but not run (`--skip-checks`, or deferred in a dry run).
-    pub fn skipped(check: &strata_dialect_api::PreCheck) -> PlanCheck {
-        PlanCheck { stmt: check.sql.clone(), reason: check.reason.clone(), ok: None, error: None }
-    }
-
-    /// Runs `check` on `conn`: it holds when its first value reads as true; a
-    /// query that fails does not hold.
-    pub fn evaluate(conn: &mut Conn, check: &strata_dialect_api::PreCheck) -> PlanCheck {
-        let (ok, error) = match conn.query(&check.sql, Vec::new()) {
-            Ok(rows) => (crate::exec::truthy(&rows), None),
-            Err(e) => (false, Some(strata_dialect_api::mask(&e.message))),
-        };
-        PlanCheck { stmt: check.sql.clone(), reason: check.reason.clone(), ok: Some(ok), error }
-    }
-
-    /// True when the check ran and held.
-    pub fn held(&self) -> bool {
-        self.ok == Some(true)
-    }
-}
-
-/// The checks guarding `stmts`, not run (what `--skip-checks` reports).
-pub fn skipped_checks(stmts: &[Statement]) -> Vec<PlanCheck> {
-    stmts.iter().flat_map(|s| &s.checks).map(PlanCheck::skipped).collect()
-}
-
-/// Runs the pre-migration checks of `stmts` on `conn`: every outcome, and the
-/// refusal message of the first that did not hold.
-pub fn run_checks(conn: &mut Conn, stmts: &[Statement]) -> (Vec<PlanCheck>, Option<String>) {
-    let mut out = Vec::new();
-    let mut failed = None;
-    for stmt in stmts {
-        for c in &stmt.checks {
-            let outcome = PlanCheck::evaluate(conn, c);
-            if !outcome.held() && failed.is_none() {
-                let loss = if stmt.destructive { "data would be lost: " } else { "" };
-                failed = Some(match &outcome.error {
-                    Some(e) => format!("{loss}pre-migration check could not run: {} ({}): {e}", c.reason, c.sql),
-                    None => format!("{loss}pre-migration check failed: expected {} ({})", c.reason, c.sql),
-                });
-            }
-            out.push(outcome);
-        }
-    }
-    (out, failed)
-}
-
-/// A refusal because a pre-migration check did not hold (`message` from [`run_checks`]).
-pub fn check_refusal(message: String) -> Error {
-    Error::refused(
-        format!("{message}; nothing was executed"),
-        "move or remove the data first, or pass --skip-checks to destroy it",
-    )
-}
-
-/// Runs a plan like [`execute`], each statement's pre-migration checks first
-/// when `checks`. In a transaction they run inside it, right before the
-/// statement they guard, so nothing can change the data between check and
-/// statement; a failure rolls everything back. Without a transaction every
-/// check runs before the first statement, since nothing could be undone.
-///
-/// # Errors
-/// [`Error::Refused`] when a check fails (nothing executed); otherwise as [`execute`].
-pub fn execute_guarded(conn: &mut Conn, plan: &Plan, checks: bool) -> Result<(), Error> {
-    if plan.is_empty() {
-        return Ok(());
-    }
-    let tx = conn.driver().manifest.capabilities.transactional_ddl && plan.transactional();
-    if checks
-        && !tx
-        && let (_, Some(message)) = run_checks(conn, &plan.statements)
-    {
-        return Err(check_refusal(message));
-    }
-    if tx {
-        conn.begin().map_err(db("starting a transaction"))?;
-    }
+/// Empties the dev database: planning's scratch space, never a target.
+fn clean_dev(conn: &mut Conn) -> Result<(), Error> {
+    let plan = clean_plan(conn)?;
     for stmt in &plan.statements {
-        if checks
-            && tx
-            && let (_, Some(message)) = run_checks(conn, std::slice::from_ref(stmt))
-        {
-            let _ = conn.rollback();
-            return Err(check_refusal(message));
-        }
-        if let Err(e) = conn.exec(&stmt.sql, Vec::new()) {
-            if tx {
-                let _ = conn.rollback();
-            }
-            return Err(Error::Failed(format!(
-                "executing statement {:?}: {}{}",
-                stmt.sql,
-                strata_dialect_api::mask(&e.message),
-                if tx { " (rolled back: nothing was changed)" } else { "" }
-            )));
-        }
-    }
-    if tx {
-        conn.commit().map_err(db("committing the transaction"))?;
+        conn.exec(&stmt.sql, Vec::new())
+            .map_err(|e| Error::Failed(format!("cleaning the dev database: {:?}: {}", stmt.sql, e.message)))?;
     }
     Ok(())
 }

@@ -8,11 +8,34 @@
 
 use crate::dir::{File, HashFile, LexError, LexOptions, Stmt};
 use crate::error::Error;
-use crate::exec::ExecOrder;
 use crate::revisions::{Revision, TYPE_BASELINE};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::Path;
+
+/// What to do with files added before the last applied version.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ExecOrder {
+    /// Refuse them (the default).
+    #[default]
+    Linear,
+    /// Skip them.
+    LinearSkip,
+    /// Run them first.
+    NonLinear,
+}
+
+impl std::str::FromStr for ExecOrder {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "linear" => Ok(ExecOrder::Linear),
+            "linear-skip" => Ok(ExecOrder::LinearSkip),
+            "non-linear" => Ok(ExecOrder::NonLinear),
+            _ => Err(format!("unknown execution order: {s:?}")),
+        }
+    }
+}
 
 /// Why the directory or its history cannot be used as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -44,15 +44,6 @@ impl Conn {
         strata_dialect_api::PlanOptions { qualify, checks }
     }
 
-    /// Where Strata keeps its tables on this connection, as Atlas does: the
-    /// `--revisions-schema`, else the URL's bound schema, else (for dialects with
-    /// schemas) the schema `atlas_schema_revisions`.
-    pub fn revisions_schema(&self, flag: Option<&str>) -> Option<String> {
-        flag.map(String::from)
-            .or_else(|| self.info.schema.clone())
-            .or_else(|| self.driver.manifest.capabilities.schemas.then(|| crate::revisions::TABLE.to_string()))
-    }
-
     /// Inspects the database.
     ///
     /// # Errors

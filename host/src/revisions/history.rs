@@ -2,7 +2,7 @@
 //! `migrate down` works without the files (GitOps: the old commit lacks them)
 //! and a revert killed midway can be finished by running it again.
 
-use super::{table_exists, table_sql, upsert};
+use super::{schema_for, table_exists, table_sql, upsert};
 use crate::error::db;
 use crate::plugin::Conn;
 use std::collections::BTreeMap;
@@ -30,6 +30,22 @@ pub struct History {
 /// transaction rolled back. A leading dot never starts a version (Atlas keeps
 /// its own `.atlas_cloud_identifier` row the same way).
 const FAILED_ATTEMPT: &str = ".strata_failed_attempt";
+
+/// The key of the row recording a revert in progress (see [`DownRun`]).
+const DOWN_RUN: &str = ".strata_down_run";
+
+/// A `migrate down` run that did not finish: recorded before its first
+/// statement, so that running the same command again finishes this run
+/// instead of counting versions anew from where it stopped.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DownRun {
+    /// The version the run reverts to (empty: nothing applied).
+    pub target: String,
+    /// The version the database was at when the run started.
+    pub from: String,
+    /// The command's request, e.g. `2` or `--to-version 3`.
+    pub request: String,
+}
 
 /// A file that failed and was rolled back: not a revision (nothing of it is
 /// applied, so it blocks nothing), kept so `migrate status` can show it.
@@ -61,7 +77,7 @@ impl HistoryStore {
     /// # Errors
     /// When the dialect cannot keep the table there.
     pub fn new(conn: &Conn, schema: Option<&str>) -> Result<HistoryStore, crate::Error> {
-        let schema = conn.revisions_schema(schema);
+        let schema = schema_for(conn, schema);
         let schema = schema.as_deref();
         let (table, create) =
             table_sql(conn, schema, HISTORY_TABLE, RenderRequest::HistoryTable { schema: schema.map(String::from) })?;
@@ -150,15 +166,7 @@ impl HistoryStore {
     /// # Errors
     /// When the write fails.
     pub fn record_failure(&self, conn: &mut Conn, attempt: &FailedAttempt) -> Result<(), crate::Error> {
-        let json = serde_json::to_string(attempt).unwrap_or_default();
-        let values = [
-            ("description", SqlValue::from(attempt.version.as_str())),
-            ("statements", SqlValue::from(json.as_str())),
-            ("down_statements", SqlValue::Null),
-            ("down_applied", SqlValue::Int(0)),
-        ];
-        upsert(conn, &self.table, self.placeholder, FAILED_ATTEMPT, &values, &[])
-            .map_err(db("writing the history table"))
+        self.write_special(conn, FAILED_ATTEMPT, &serde_json::to_string(attempt).unwrap_or_default())
     }
 
     /// The last failed, rolled-back attempt, if one is recorded.
@@ -166,13 +174,60 @@ impl HistoryStore {
     /// # Errors
     /// When the query fails for another reason than a missing table.
     pub fn failure(&self, conn: &mut Conn) -> Result<Option<FailedAttempt>, crate::Error> {
+        Ok(self.read_special(conn, FAILED_ATTEMPT)?.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    /// Records a revert in progress (replacing an earlier record).
+    ///
+    /// # Errors
+    /// When the write fails.
+    pub fn record_down_run(&self, conn: &mut Conn, run: &DownRun) -> Result<(), crate::Error> {
+        self.write_special(conn, DOWN_RUN, &serde_json::to_string(run).unwrap_or_default())
+    }
+
+    /// The revert in progress, if one is recorded.
+    ///
+    /// # Errors
+    /// When the query fails for another reason than a missing table.
+    pub fn down_run(&self, conn: &mut Conn) -> Result<Option<DownRun>, crate::Error> {
+        Ok(self.read_special(conn, DOWN_RUN)?.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    /// Forgets the revert in progress (a missing table has none).
+    ///
+    /// # Errors
+    /// When the delete fails.
+    pub fn clear_down_run(&self, conn: &mut Conn) -> Result<(), crate::Error> {
+        self.delete_special(conn, DOWN_RUN)
+    }
+
+    fn write_special(&self, conn: &mut Conn, key: &str, json: &str) -> Result<(), crate::Error> {
+        let values = [
+            ("description", SqlValue::from(key)),
+            ("statements", SqlValue::from(json)),
+            ("down_statements", SqlValue::Null),
+            ("down_applied", SqlValue::Int(0)),
+        ];
+        upsert(conn, &self.table, self.placeholder, key, &values, &[]).map_err(db("writing the history table"))
+    }
+
+    fn read_special(&self, conn: &mut Conn, key: &str) -> Result<Option<String>, crate::Error> {
         let sql = format!("SELECT statements FROM {} WHERE version = {}", self.table, self.placeholder.nth(1));
-        let rows = match conn.query(&sql, vec![SqlValue::from(FAILED_ATTEMPT)]) {
+        let rows = match conn.query(&sql, vec![SqlValue::from(key)]) {
             Ok(rows) => rows,
             Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(None),
             Err(e) => return Err(db("reading the history table")(e)),
         };
-        Ok(rows.rows.first().and_then(|r| r.first().cloned().flatten()).and_then(|j| serde_json::from_str(&j).ok()))
+        Ok(rows.rows.first().and_then(|r| r.first().cloned().flatten()))
+    }
+
+    fn delete_special(&self, conn: &mut Conn, key: &str) -> Result<(), crate::Error> {
+        let sql = format!("DELETE FROM {} WHERE version = {}", self.table, self.placeholder.nth(1));
+        match conn.exec(&sql, vec![SqlValue::from(key)]) {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind == ErrorKind::ObjectMissing => Ok(()),
+            Err(e) => Err(db("writing the history table")(e)),
+        }
     }
 
     /// Forgets the last failed attempt.
@@ -180,6 +235,6 @@ impl HistoryStore {
     /// # Errors
     /// When the delete fails.
     pub fn clear_failure(&self, conn: &mut Conn) -> Result<(), crate::Error> {
-        self.delete(conn, FAILED_ATTEMPT)
+        self.delete_special(conn, FAILED_ATTEMPT)
     }
 }

@@ -95,6 +95,12 @@ impl Revision {
         self.kind & TYPE_RESOLVED == 0
             && (self.applied < self.total || self.error.as_deref().is_some_and(|e| !e.is_empty()))
     }
+
+    /// True when the run applying the file died without recording why: the
+    /// statement after the last one recorded may or may not have run.
+    pub fn interrupted(&self) -> bool {
+        self.is_partial() && self.error.as_deref().is_none_or(str::is_empty)
+    }
 }
 
 /// The quoted, qualified name of one of our tables and the statements creating it.
@@ -125,11 +131,23 @@ pub struct RevisionStore {
     table: String,
     create: Vec<String>,
     placeholder: strata_dialect_api::Placeholder,
+    driver: crate::plugin::Driver,
 }
 
 mod history;
+mod log;
 
-pub use history::{FailedAttempt, HISTORY_TABLE, History, HistoryStore};
+pub use history::{DownRun, FailedAttempt, HISTORY_TABLE, History, HistoryStore};
+pub use log::{ApplyLog, DownLog};
+
+/// Where Strata keeps its tables on `conn`, as Atlas does: the
+/// `--revisions-schema`, else the URL's bound schema, else (for dialects with
+/// schemas) the schema `atlas_schema_revisions`.
+pub fn schema_for(conn: &Conn, flag: Option<&str>) -> Option<String> {
+    flag.map(String::from)
+        .or_else(|| conn.info().schema.clone())
+        .or_else(|| conn.driver().manifest.capabilities.schemas.then(|| TABLE.to_string()))
+}
 
 use crate::error::db;
 
@@ -139,11 +157,16 @@ impl RevisionStore {
     /// # Errors
     /// When the dialect cannot keep the table there.
     pub fn new(conn: &Conn, schema: Option<&str>) -> Result<RevisionStore, crate::Error> {
-        let schema = conn.revisions_schema(schema);
+        let schema = schema_for(conn, schema);
         let schema = schema.as_deref();
         let (table, create) =
             table_sql(conn, schema, TABLE, RenderRequest::RevisionsTable { schema: schema.map(String::from) })?;
-        Ok(RevisionStore { table, create, placeholder: conn.driver().manifest.capabilities.placeholder })
+        Ok(RevisionStore {
+            table,
+            create,
+            placeholder: conn.driver().manifest.capabilities.placeholder,
+            driver: conn.driver().clone(),
+        })
     }
 
     /// Creates the table if it does not exist.
@@ -227,9 +250,14 @@ impl RevisionStore {
             ("partial_hashes", SqlValue::opt_text(partial.as_deref())),
             ("operator_version", SqlValue::from(rev.operator_version.as_str())),
         ];
+        // The dialect writes timestamps its way (MariaDB takes no offset).
+        let executed_at = match self.driver.render(&RenderRequest::TimestampValue { utc: rev.executed_at.clone() }) {
+            Ok(RenderReply::Text { text }) => text,
+            _ => rev.executed_at.clone(),
+        };
         let insert_only = [
             ("description", SqlValue::from(rev.description.as_str())),
-            ("executed_at", SqlValue::from(rev.executed_at.as_str())),
+            ("executed_at", SqlValue::from(executed_at.as_str())),
         ];
         upsert(conn, &self.table, self.placeholder, &rev.version, &values, &insert_only)
             .map_err(db("writing the revisions table"))

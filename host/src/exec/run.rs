@@ -1,0 +1,435 @@
+//! The one executor. `migrate apply`, `migrate down` and `schema apply` hand it
+//! ordered steps (a version's statements, the checks guarding them, whether
+//! they may share a transaction); it runs them under the transaction policy
+//! the plugin allows and records progress through a [`RevisionLog`]. It never
+//! plans: what to run, and from which statement, is decided before it starts.
+
+use super::{PlanCheck, Progress, truthy};
+use crate::clock;
+use crate::error::{Error, db};
+use crate::plan::{Check, Guard, Step};
+use crate::plugin::Conn;
+use std::time::{Instant, SystemTime};
+
+/// How steps share transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// One transaction for the whole run (every step must allow it).
+    All,
+    /// A transaction per step where the step allows it; statement by statement,
+    /// with progress recorded after each, where it does not.
+    PerStep,
+}
+
+/// How the executor runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The transaction policy.
+    pub policy: Policy,
+    /// List checks without running them.
+    pub skip_checks: bool,
+    /// The checks guarding the start of non-transactional steps already ran
+    /// (before any step, since nothing of such a run can be undone).
+    pub prechecked: bool,
+    /// The run reverts versions (progress output says so).
+    pub reverting: bool,
+}
+
+/// What happened to one step.
+#[derive(Debug, Clone, Default)]
+pub struct StepReport {
+    /// The step's version.
+    pub version: String,
+    /// When it started (RFC 3339).
+    pub start: String,
+    /// When it ended.
+    pub end: String,
+    /// Statements an earlier run executed.
+    pub skipped: usize,
+    /// Statements run (emptied when a transaction rolled them back).
+    pub applied: Vec<String>,
+    /// Checks evaluated, in order.
+    pub checks: Vec<PlanCheck>,
+    /// The statement that failed and its error.
+    pub error: Option<(String, String)>,
+}
+
+/// Why a run stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopKind {
+    /// A check did not hold.
+    Check,
+    /// A statement failed.
+    Statement,
+    /// The database did not commit.
+    Commit,
+    /// Recording progress failed.
+    Record,
+}
+
+/// A run that stopped before its end.
+#[derive(Debug, Clone)]
+pub struct Stop {
+    /// Why.
+    pub kind: StopKind,
+    /// Index (in the run's steps) of the step that stopped.
+    pub step: usize,
+    /// Index of the statement that failed or whose check failed.
+    pub stmt: usize,
+    /// What went wrong, passwords masked.
+    pub message: String,
+    /// A transaction rolled back what the failed step (or run) had done.
+    pub rolled_back: bool,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// A report per step started.
+    pub steps: Vec<StepReport>,
+    /// Where and why it stopped, if it did.
+    pub stop: Option<Stop>,
+}
+
+/// Where a run's progress is recorded, so that a run killed midway can be
+/// finished by running the same command again. Writes made while a transaction
+/// is open commit or roll back with the step.
+pub trait RevisionLog {
+    /// A step is about to run its first statement (or resume after `done`).
+    ///
+    /// # Errors
+    /// When the write fails; the step does not run.
+    fn start(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error>;
+    /// `ran` statements of a step running without a transaction have executed.
+    ///
+    /// # Errors
+    /// When the write fails; the run stops.
+    fn progress(&mut self, conn: &mut Conn, step: &Step, ran: usize) -> Result<(), Error>;
+    /// Every statement of the step ran.
+    ///
+    /// # Errors
+    /// When the write fails; the run stops.
+    fn finish(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error>;
+    /// The step stopped at `stop`. After a rollback nothing of it is applied;
+    /// otherwise its first `stop.stmt` statements are.
+    ///
+    /// # Errors
+    /// When the write fails.
+    fn failed(&mut self, conn: &mut Conn, step: &Step, stop: &Stop) -> Result<(), Error>;
+}
+
+/// Runs `steps` in order under `opts.policy`, recording progress in `log`.
+///
+/// Returns how far the run got; a stop (failed check, statement or commit) is
+/// part of the outcome, not an error.
+///
+/// # Errors
+/// When bookkeeping or the connection fails in a way that leaves the outcome
+/// unknown (a transaction is rolled back first).
+pub fn run(
+    conn: &mut Conn,
+    steps: &[Step],
+    opts: &Options,
+    log: &mut dyn RevisionLog,
+    progress: &mut dyn Progress,
+) -> Result<Outcome, Error> {
+    let mut out = Outcome::default();
+    if opts.policy == Policy::All {
+        conn.begin().map_err(db("starting a transaction"))?;
+        for (i, step) in steps.iter().enumerate() {
+            match run_step(conn, i, step, true, opts, log, progress, &mut out) {
+                Ok(None) => {}
+                Ok(Some(stop)) => return roll_back_all(conn, steps, log, stop, out),
+                Err(e) => {
+                    let _ = conn.rollback();
+                    return Err(e);
+                }
+            }
+        }
+        if let Err(e) = conn.commit() {
+            let stop = Stop {
+                kind: StopKind::Commit,
+                step: steps.len().saturating_sub(1),
+                stmt: 0,
+                message: format!("committing the run: {}", strata_dialect_api::mask(&e.message)),
+                rolled_back: true,
+            };
+            return roll_back_all(conn, steps, log, stop, out);
+        }
+        return Ok(out);
+    }
+    for (i, step) in steps.iter().enumerate() {
+        if step.tx {
+            conn.begin().map_err(db("starting a transaction"))?;
+        }
+        let stopped = match run_step(conn, i, step, step.tx, opts, log, progress, &mut out) {
+            Ok(stopped) => stopped,
+            Err(e) => {
+                if step.tx {
+                    let _ = conn.rollback();
+                }
+                return Err(e);
+            }
+        };
+        let stopped = match stopped {
+            Some(stop) => {
+                if stop.rolled_back {
+                    let _ = conn.rollback();
+                }
+                Some(stop)
+            }
+            None if step.tx => conn.commit().err().map(|e| Stop {
+                kind: StopKind::Commit,
+                step: i,
+                stmt: 0,
+                message: format!("committing version {}: {}", step.version, strata_dialect_api::mask(&e.message)),
+                rolled_back: true,
+            }),
+            None => None,
+        };
+        if let Some(stop) = stopped {
+            if stop.rolled_back
+                && let Some(report) = out.steps.last_mut()
+            {
+                report.applied.clear();
+            }
+            log.failed(conn, step, &stop)?;
+            out.stop = Some(stop);
+            return Ok(out);
+        }
+    }
+    Ok(out)
+}
+
+/// Ends a one-transaction run that stopped: nothing of it stays.
+fn roll_back_all(
+    conn: &mut Conn,
+    steps: &[Step],
+    log: &mut dyn RevisionLog,
+    mut stop: Stop,
+    mut out: Outcome,
+) -> Result<Outcome, Error> {
+    let _ = conn.rollback();
+    stop.rolled_back = true;
+    for report in &mut out.steps {
+        report.applied.clear();
+    }
+    if let Some(step) = steps.get(stop.step) {
+        log.failed(conn, step, &stop)?;
+    }
+    out.stop = Some(stop);
+    Ok(out)
+}
+
+/// Runs one step from its `done` statement on; `in_tx` when a transaction is
+/// open around it. Pushes the step's report; returns where it stopped.
+#[allow(clippy::too_many_arguments)]
+fn run_step(
+    conn: &mut Conn,
+    index: usize,
+    step: &Step,
+    in_tx: bool,
+    opts: &Options,
+    log: &mut dyn RevisionLog,
+    progress: &mut dyn Progress,
+    out: &mut Outcome,
+) -> Result<Option<Stop>, Error> {
+    let timer = Instant::now();
+    out.steps.push(StepReport {
+        version: step.version.clone(),
+        start: clock::rfc3339(SystemTime::now()),
+        skipped: step.done,
+        ..StepReport::default()
+    });
+    let stop = |kind, stmt, message: String| Stop { kind, step: index, stmt, message, rolled_back: in_tx };
+    // The checks guarding where the step starts; a resumed step's earlier
+    // checks held before the statements that already ran.
+    let first: Vec<&Guard> = step.guards.iter().filter(|g| g.before == step.done).collect();
+    let upfront_done = opts.prechecked && !in_tx;
+    if !first.is_empty() && !upfront_done {
+        progress.checks_start(&step.version, opts.reverting);
+        let timer = Instant::now();
+        let failed = evaluate(conn, &step.version, &first, opts.skip_checks, true, opts.reverting, last(out), progress);
+        progress.checks_done(timer.elapsed(), last(out).checks.iter().filter(|c| c.ok == Some(false)).count());
+        if let Some(message) = failed {
+            finish_report(out);
+            return Ok(Some(stop(StopKind::Check, step.done, message)));
+        }
+    }
+    if let Err(e) = log.start(conn, step) {
+        finish_report(out);
+        return Ok(Some(stop(StopKind::Record, step.done, e.to_string())));
+    }
+    progress.file_start(&step.version, opts.reverting);
+    for (j, sql) in step.stmts.iter().enumerate().skip(step.done) {
+        // Without a transaction around the step, each statement shares one
+        // with its progress record, so a run killed between the two cannot
+        // leave the record behind the database. DDL that commits on its own
+        // (MySQL) is settled by inspection when the run resumes.
+        let own = !in_tx;
+        if own {
+            conn.begin().map_err(db("starting a transaction"))?;
+        }
+        if j > step.done {
+            let guards: Vec<&Guard> = step.guards.iter().filter(|g| g.before == j).collect();
+            if let Some(message) =
+                evaluate(conn, &step.version, &guards, opts.skip_checks, false, opts.reverting, last(out), progress)
+            {
+                if own {
+                    let _ = conn.rollback();
+                }
+                finish_report(out);
+                return Ok(Some(stop(StopKind::Check, j, message)));
+            }
+        }
+        progress.stmt(sql);
+        let mut result = conn.exec(sql, Vec::new());
+        if own && result.as_ref().is_err_and(|e| refuses_transaction(&e.message)) {
+            // The statement cannot run inside a transaction (CREATE INDEX
+            // CONCURRENTLY, VACUUM): run it on its own.
+            let _ = conn.rollback();
+            result = conn.exec(sql, Vec::new());
+            conn.begin().map_err(db("starting a transaction"))?;
+        }
+        if let Err(e) = result {
+            if own {
+                let _ = conn.rollback();
+            }
+            let text = strata_dialect_api::mask(&e.message);
+            progress.stmt_error(&text);
+            last(out).error = Some((sql.clone(), text.clone()));
+            finish_report(out);
+            return Ok(Some(stop(StopKind::Statement, j, text)));
+        }
+        if own {
+            if let Err(e) = log.progress(conn, step, j + 1) {
+                let _ = conn.rollback();
+                finish_report(out);
+                return Ok(Some(stop(StopKind::Record, j, e.to_string())));
+            }
+            if let Err(e) = conn.commit() {
+                let text = strata_dialect_api::mask(&e.message);
+                finish_report(out);
+                return Ok(Some(stop(StopKind::Commit, j, format!("committing statement {sql:?}: {text}"))));
+            }
+        }
+        last(out).applied.push(sql.clone());
+    }
+    if let Err(e) = log.finish(conn, step) {
+        finish_report(out);
+        return Ok(Some(stop(StopKind::Record, step.stmts.len(), e.to_string())));
+    }
+    progress.file_done(timer.elapsed());
+    finish_report(out);
+    Ok(None)
+}
+
+/// True when a database refused a statement because a transaction was open.
+fn refuses_transaction(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("cannot run inside a transaction block") || m.contains("within a transaction")
+}
+
+fn last(out: &mut Outcome) -> &mut StepReport {
+    if out.steps.is_empty() {
+        out.steps.push(StepReport::default());
+    }
+    let n = out.steps.len() - 1;
+    &mut out.steps[n]
+}
+
+fn finish_report(out: &mut Outcome) {
+    last(out).end = clock::rfc3339(SystemTime::now());
+}
+
+/// Evaluates guards, recording each outcome in `report`. `block` prints them as
+/// a block before the step, otherwise inline before their statement. Returns
+/// why the first one that did not hold failed.
+#[allow(clippy::too_many_arguments)]
+fn evaluate(
+    conn: &mut Conn,
+    version: &str,
+    guards: &[&Guard],
+    skip: bool,
+    block: bool,
+    reverting: bool,
+    report: &mut StepReport,
+    progress: &mut dyn Progress,
+) -> Option<String> {
+    let mut failed: Option<String> = None;
+    for guard in guards {
+        match &guard.check {
+            Check::Plan(c) if skip => report.checks.push(PlanCheck::skipped(c)),
+            Check::Plan(c) => {
+                let outcome = PlanCheck::evaluate(conn, c);
+                let ok = outcome.held();
+                if block {
+                    progress.check(&c.sql, ok);
+                } else {
+                    progress.guard(&c.sql, ok);
+                }
+                if !ok && failed.is_none() {
+                    let why = outcome.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
+                    let what = if reverting { "reverting version" } else { "version" };
+                    failed = Some(format!("check before {what} {version} failed: {} ({}){why}", c.reason, c.sql));
+                }
+                report.checks.push(outcome);
+            }
+            Check::Asserts { stmts, oneof } => {
+                let mut any = false;
+                let mut first_false = None;
+                let mut failures = 0;
+                for sql in stmts {
+                    let (ok, error) = match conn.query(sql, Vec::new()) {
+                        Ok(rows) => (truthy(&rows), None),
+                        Err(e) => (false, Some(strata_dialect_api::mask(&e.message))),
+                    };
+                    progress.check(sql, ok);
+                    any |= ok;
+                    if !ok {
+                        failures += 1;
+                        first_false.get_or_insert_with(|| match &error {
+                            Some(e) => format!("check assertion {sql:?} failed: {e}"),
+                            None => format!("check assertion {sql:?} returned false"),
+                        });
+                    }
+                    report.checks.push(PlanCheck { stmt: sql.clone(), reason: String::new(), ok: Some(ok), error });
+                }
+                let group_failed = if *oneof { !any && !stmts.is_empty() } else { first_false.is_some() };
+                if group_failed && failed.is_none() {
+                    failed = first_false.map(|f| format!("{failures} of {} assertions failed: {f}", stmts.len()));
+                }
+            }
+        }
+    }
+    failed
+}
+
+/// Evaluates the checks guarding the start of each step, before any step runs:
+/// for dry runs, and for steps that run without a transaction, where nothing
+/// could be undone once a later check fails. Returns the outcomes per step and
+/// the first failure.
+pub fn precheck(
+    conn: &mut Conn,
+    steps: &[Step],
+    skip: bool,
+    reverting: bool,
+    progress: &mut dyn Progress,
+) -> (Vec<StepReport>, Option<String>) {
+    let mut reports = Vec::new();
+    let mut failed = None;
+    for step in steps {
+        let mut report = StepReport { version: step.version.clone(), ..StepReport::default() };
+        let first: Vec<&Guard> = step.guards.iter().filter(|g| g.before == step.done).collect();
+        if !first.is_empty() {
+            progress.checks_start(&step.version, reverting);
+            let timer = Instant::now();
+            if let Some(message) = evaluate(conn, &step.version, &first, skip, true, reverting, &mut report, progress) {
+                failed.get_or_insert(message);
+            }
+            progress.checks_done(timer.elapsed(), report.checks.iter().filter(|c| c.ok == Some(false)).count());
+        }
+        reports.push(report);
+    }
+    (reports, failed)
+}

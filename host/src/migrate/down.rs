@@ -1,0 +1,320 @@
+//! `migrate down`: lock, plan the revert from the database's actual state
+//! (plan), run it (exec), confirm from the revisions table what it did.
+
+use crate::clock;
+use crate::dir::Dir;
+use crate::error::{Error, db};
+use crate::exec::{self, LOCK_APPLY, PlanCheck, Policy, Progress, StepReport, StopKind};
+use crate::plan::{Check, DownOptions, DownPlan, PlannedFile, StateCache, Step};
+use crate::plugin::{Conn, Registry};
+use crate::revisions::{DownLog, HistoryStore, RevisionStore};
+use serde::Serialize;
+use std::time::{Duration, SystemTime};
+
+/// A pre-migration check and its outcome, with the version whose revert it guards.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CheckOutcome {
+    /// The version whose revert it guards.
+    pub version: String,
+    /// The check and its outcome.
+    #[serde(flatten)]
+    pub check: PlanCheck,
+}
+
+/// A version reverted (or attempted).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RevertedFile {
+    /// Version.
+    pub version: String,
+    /// Description.
+    pub description: String,
+    /// Start time.
+    pub start: String,
+    /// End time.
+    pub end: String,
+    /// Statements run.
+    pub applied: Vec<String>,
+    /// Statements an earlier, interrupted run already executed.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped: usize,
+    /// The failure, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<super::StmtError>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The result of `migrate down`.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DownReport {
+    /// The dialect.
+    pub driver: String,
+    /// The URL, password masked.
+    #[serde(rename = "URL")]
+    pub url: String,
+    /// The version before the run.
+    pub current: String,
+    /// The version after the run (empty: nothing applied).
+    pub target: String,
+    /// Versions to revert.
+    pub total: usize,
+    /// The plan, newest version first.
+    pub planned: Vec<PlannedFile>,
+    /// Pre-migration checks.
+    pub checks: Vec<CheckOutcome>,
+    /// What ran.
+    pub reverted: Vec<RevertedFile>,
+    /// Differences between the expected and the actual schema (SQL turning the
+    /// expected state into the actual one), when drift stopped the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drift: Option<String>,
+    /// `APPLIED`, `DRY_RUN`, `NOTHING_TO_DO`, `REFUSED` or `FAILED`.
+    pub status: String,
+    /// Start time.
+    pub start: String,
+    /// End time.
+    pub end: String,
+    /// The error, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// A hint naming the next command, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+const CHECK_HINT: &str = "remove or move the data first, or pass --skip-checks to revert anyway";
+
+/// Reverts applied versions of `dir` on the database behind `conn`, using the
+/// dev database `dev_url` to compute states.
+///
+/// Returns the report also when the run was refused (drift, failed check) or
+/// failed midway; `status` and `error` say so.
+///
+/// # Errors
+/// Usage errors (unknown target version, missing files without history, a dev
+/// database that is not clean or of another dialect) and database failures
+/// before planning.
+pub fn down(
+    registry: &Registry,
+    conn: &mut Conn,
+    dev_url: &str,
+    dir: &Dir,
+    opts: &DownOptions,
+    cache: &StateCache,
+    progress: &mut dyn Progress,
+) -> Result<DownReport, Error> {
+    conn.lock(LOCK_APPLY, opts.lock_timeout).map_err(db("acquiring database lock"))?;
+    let result = down_locked(registry, conn, dev_url, dir, opts, cache, progress);
+    let _ = conn.unlock(LOCK_APPLY);
+    result
+}
+
+fn down_locked(
+    registry: &Registry,
+    conn: &mut Conn,
+    dev_url: &str,
+    dir: &Dir,
+    opts: &DownOptions,
+    cache: &StateCache,
+    progress: &mut dyn Progress,
+) -> Result<DownReport, Error> {
+    let started = SystemTime::now();
+    let mut report = DownReport {
+        driver: conn.driver().name().to_string(),
+        url: conn.url().redacted(),
+        start: clock::rfc3339(started),
+        ..DownReport::default()
+    };
+    let plan = crate::plan::plan_down(registry, conn, dev_url, dir, opts, cache)?;
+    report.current = plan.current.clone();
+    report.target = plan.target.clone().unwrap_or_default();
+    report.total = plan.total;
+    if let Some(refusal) = plan.refusal {
+        report.drift = refusal.drift;
+        return Ok(refuse(report, refusal.error, refusal.hint));
+    }
+    if plan.steps.is_empty() {
+        report.status = "NOTHING_TO_DO".into();
+        report.end = clock::rfc3339(SystemTime::now());
+        return Ok(report);
+    }
+    report.planned = plan.planned.clone();
+    let target = if report.target.is_empty() { "0 (nothing applied)" } else { report.target.as_str() };
+    progress.start(&report.current, target, plan.steps.len(), true);
+
+    if opts.dry_run {
+        return Ok(dry_run(conn, &plan.steps, opts.skip_checks, report, progress));
+    }
+    execute(conn, plan, opts, report, progress)
+}
+
+/// Nothing runs, so every check reads the current state: exact for the checks
+/// before a step; a check guarding a later statement of a down.sql depends on
+/// the statements before it and is only listed.
+fn dry_run(
+    conn: &mut Conn,
+    steps: &[Step],
+    skip_checks: bool,
+    mut report: DownReport,
+    progress: &mut dyn Progress,
+) -> DownReport {
+    let (checked, failed) = exec::precheck(conn, steps, skip_checks, true, progress);
+    push_checks(&mut report, &checked);
+    for step in steps {
+        for guard in step.guards.iter().filter(|g| g.before > step.done) {
+            if let Check::Plan(c) = &guard.check {
+                let mut check = PlanCheck::skipped(c);
+                check.reason = format!("{} (evaluated before statement {} runs)", c.reason, guard.before + 1);
+                report.checks.push(CheckOutcome { version: step.version.clone(), check });
+            }
+        }
+    }
+    if let Some(message) = failed {
+        return refuse(report, format!("{message}; nothing was executed, nothing was changed"), CHECK_HINT.into());
+    }
+    for step in steps {
+        progress.file_start(&step.version, true);
+        for stmt in &step.stmts[step.done.min(step.stmts.len())..] {
+            progress.stmt(stmt);
+        }
+        progress.file_done(Duration::ZERO);
+    }
+    report.status = "DRY_RUN".into();
+    report.end = clock::rfc3339(SystemTime::now());
+    report
+}
+
+fn push_checks(report: &mut DownReport, steps: &[StepReport]) {
+    for step in steps {
+        report
+            .checks
+            .extend(step.checks.iter().map(|c| CheckOutcome { version: step.version.clone(), check: c.clone() }));
+    }
+}
+
+/// Runs the planned revert: one transaction where the dialect allows (checks
+/// inside it, before the statements they guard), else version by version,
+/// statement by statement, the run recorded first so that running the same
+/// command again finishes it.
+fn execute(
+    conn: &mut Conn,
+    mut plan: DownPlan,
+    opts: &DownOptions,
+    mut report: DownReport,
+    progress: &mut dyn Progress,
+) -> Result<DownReport, Error> {
+    let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
+    let history = HistoryStore::new(conn, opts.revisions_schema.as_deref())?;
+    // Strata's history table is optional (a database Atlas migrated has none):
+    // learn whether it exists before any transaction, where a failed probe
+    // would abort the transaction.
+    let has_history = history.exists(conn)?;
+    let all_tx = plan.steps.iter().all(|s| s.tx);
+    let mut exec_opts =
+        exec::Options { policy: Policy::All, skip_checks: opts.skip_checks, prechecked: false, reverting: true };
+    if !all_tx {
+        // Nothing of such a run can be undone: every check guarding a step's
+        // start runs before the first statement of any.
+        for step in &mut plan.steps {
+            step.tx = false;
+        }
+        let (checked, failed) = exec::precheck(conn, &plan.steps, opts.skip_checks, true, progress);
+        push_checks(&mut report, &checked);
+        if let Some(message) = failed {
+            return Ok(refuse(
+                report,
+                format!("{message}; nothing was executed, nothing was changed"),
+                CHECK_HINT.into(),
+            ));
+        }
+        history.ensure(conn)?;
+        if let Some(run) = &plan.run {
+            history.record_down_run(conn, run)?;
+        }
+        exec_opts.policy = Policy::PerStep;
+        exec_opts.prechecked = true;
+    }
+    let mut log = DownLog::new(&store, &history, std::mem::take(&mut plan.history), has_history);
+    let outcome = exec::run(conn, &plan.steps, &exec_opts, &mut log, progress)?;
+    push_checks(&mut report, &outcome.steps);
+    for (step, r) in plan.steps.iter().zip(&outcome.steps) {
+        report.reverted.push(RevertedFile {
+            version: step.version.clone(),
+            description: step.description.clone(),
+            start: r.start.clone(),
+            end: r.end.clone(),
+            applied: r.applied.clone(),
+            skipped: r.skipped,
+            error: r.error.clone().map(|(stmt, text)| super::StmtError { stmt, text }),
+        });
+    }
+    if let Some(stop) = outcome.stop {
+        let step = plan.steps.get(stop.step);
+        let version = step.map(|s| s.version.as_str()).unwrap_or_default();
+        let message = match stop.kind {
+            StopKind::Statement => {
+                let sql = step.and_then(|s| s.stmts.get(stop.stmt)).map(String::as_str).unwrap_or_default();
+                format!("reverting version {version}: statement {sql:?} failed: {}", stop.message)
+            }
+            _ => stop.message.clone(),
+        };
+        report.status = if stop.kind == StopKind::Check { "REFUSED" } else { "FAILED" }.into();
+        if exec_opts.policy == Policy::All {
+            if stop.kind == StopKind::Check {
+                report.hint = Some(CHECK_HINT.into());
+            }
+            report.error = Some(format!("{message} (rolled back: nothing was changed)"));
+        } else {
+            let ran = report.reverted.last().map_or(0, |f| f.skipped + f.applied.len());
+            let total = step.map_or(0, |s| s.stmts.len());
+            report.error = Some(format!("{message}; {ran} of {total} statements ran"));
+            report.hint =
+                Some("fix the cause, then run the same command again: it continues where this run stopped".into());
+        }
+        report.end = clock::rfc3339(SystemTime::now());
+        return Ok(report);
+    }
+    if !all_tx {
+        history.clear_down_run(conn)?;
+    }
+    report.status = "APPLIED".into();
+    confirm_reverted(conn, &store, &plan.steps, &mut report)?;
+    report.end = clock::rfc3339(SystemTime::now());
+    Ok(report)
+}
+
+/// "ok" is a fact: after the run, the revisions table must no longer hold any
+/// reverted version. Anything else is a failure, whatever the database said.
+fn confirm_reverted(
+    conn: &mut Conn,
+    store: &RevisionStore,
+    steps: &[Step],
+    report: &mut DownReport,
+) -> Result<(), Error> {
+    let after = store.read(conn)?;
+    let left: Vec<&str> =
+        steps.iter().filter(|s| after.iter().any(|r| r.version == s.version)).map(|s| s.version.as_str()).collect();
+    if !left.is_empty() {
+        report.status = "FAILED".into();
+        report.error = Some(format!(
+            "the revert reported success but the revisions table still records version(s) {}: the database did not keep the changes",
+            left.join(", ")
+        ));
+        return Ok(());
+    }
+    report.target = after.last().map(|r| r.version.clone()).unwrap_or_default();
+    Ok(())
+}
+
+fn refuse(mut report: DownReport, message: String, hint: String) -> DownReport {
+    report.status = "REFUSED".into();
+    report.error = Some(message);
+    report.hint = Some(hint);
+    report.end = clock::rfc3339(SystemTime::now());
+    report
+}

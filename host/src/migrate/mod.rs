@@ -1,0 +1,11 @@
+//! The pipelines of the commands that change a database through a migration
+//! directory: each takes the migration lock, plans (`plan`), executes (`exec`)
+//! with progress in a revision log (`revisions`), and confirms from the
+//! database what it now holds. `plan` and `exec` never call each other.
+
+mod apply;
+mod down;
+
+pub use crate::plan::ExecOrder;
+pub use apply::{AppliedFile, ApplyOptions, ApplyReport, FileRef, StmtError, TxMode, apply};
+pub use down::{CheckOutcome, DownReport, RevertedFile, down};

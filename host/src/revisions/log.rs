@@ -1,0 +1,212 @@
+//! The revision logs the executor records progress through: one for applying
+//! files (the revisions table, Atlas's format), one for reverting them
+//! (Strata's history table, then the revision row goes).
+
+use super::{FailedAttempt, History, HistoryStore, Revision, RevisionStore};
+use crate::clock;
+use crate::error::Error;
+use crate::exec::{RevisionLog, Stop, StopKind};
+use crate::plan::Step;
+use crate::plugin::Conn;
+use std::collections::BTreeMap;
+use std::time::{Instant, SystemTime};
+
+/// What `migrate apply` knows of each file beside its step.
+struct FileEntry {
+    rev: Revision,
+    hash: String,
+    name: String,
+    path: String,
+    lines: Vec<usize>,
+}
+
+/// Progress of `migrate apply`: a revision row per file, written when the file
+/// starts, after each statement when no transaction keeps the file whole, and
+/// when it ends.
+pub struct ApplyLog<'a> {
+    store: &'a RevisionStore,
+    history: &'a HistoryStore,
+    files: BTreeMap<String, FileEntry>,
+    timer: Instant,
+}
+
+impl<'a> ApplyLog<'a> {
+    /// A log writing through `store` and `history`.
+    pub fn new(store: &'a RevisionStore, history: &'a HistoryStore) -> ApplyLog<'a> {
+        ApplyLog { store, history, files: BTreeMap::new(), timer: Instant::now() }
+    }
+
+    /// Registers a file: its revision row so far (or a fresh one), its
+    /// atlas.sum hash, name, path and the line of each statement.
+    pub fn add(&mut self, rev: Revision, hash: String, name: &str, path: String, lines: Vec<usize>) {
+        let entry = FileEntry { rev, hash, name: name.into(), path, lines };
+        self.files.insert(entry.rev.version.clone(), entry);
+    }
+
+    fn entry(&mut self, step: &Step) -> Result<&mut FileEntry, Error> {
+        self.files
+            .get_mut(&step.version)
+            .ok_or_else(|| Error::Failed(format!("internal logic error: no revision for version {}", step.version)))
+    }
+
+    fn elapsed(&self) -> i64 {
+        i64::try_from(self.timer.elapsed().as_nanos()).unwrap_or(i64::MAX)
+    }
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl RevisionLog for ApplyLog<'_> {
+    fn start(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error> {
+        self.timer = Instant::now();
+        let (store, history) = (self.store, self.history);
+        let entry = self.entry(step)?;
+        // Unlike Atlas, refresh total and hash on resume: the file may have been fixed.
+        entry.rev.total = count(step.stmts.len());
+        entry.rev.hash = entry.hash.clone();
+        entry.rev.applied = count(step.done);
+        entry.rev.error = None;
+        entry.rev.error_stmt = None;
+        store.write(conn, &entry.rev)?;
+        // Kept so that `migrate down` can replay this version without its file.
+        history.write(
+            conn,
+            &History {
+                version: step.version.clone(),
+                description: step.description.clone(),
+                statements: step.stmts.clone(),
+                ..History::default()
+            },
+        )
+    }
+
+    fn progress(&mut self, conn: &mut Conn, step: &Step, ran: usize) -> Result<(), Error> {
+        let elapsed = self.elapsed();
+        let store = self.store;
+        let entry = self.entry(step)?;
+        entry.rev.applied = count(ran);
+        entry.rev.partial_hashes = Some(crate::dir::partial_hashes(&step.stmts[..ran.min(step.stmts.len())]));
+        entry.rev.execution_time = elapsed;
+        store.write(conn, &entry.rev)
+    }
+
+    fn finish(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error> {
+        let elapsed = self.elapsed();
+        let store = self.store;
+        let entry = self.entry(step)?;
+        entry.rev.applied = entry.rev.total;
+        entry.rev.partial_hashes = None;
+        entry.rev.execution_time = elapsed;
+        store.write(conn, &entry.rev)
+    }
+
+    fn failed(&mut self, conn: &mut Conn, step: &Step, stop: &Stop) -> Result<(), Error> {
+        let elapsed = self.elapsed();
+        let (store, history) = (self.store, self.history);
+        let entry = self.entry(step)?;
+        let stmt = step.stmts.get(stop.stmt).cloned().unwrap_or_default();
+        if stop.rolled_back || (stop.kind == StopKind::Check && step.done == 0) {
+            // Nothing of the file stays, so no revision may say otherwise (a
+            // partial revision would block removing or fixing the file). The
+            // attempt is kept beside it for `migrate status`.
+            let line = entry.lines.get(stop.stmt).copied().unwrap_or_default();
+            let error = match stop.kind {
+                StopKind::Statement => format!(
+                    "{}:{line}: executing statement {stmt:?} from version {:?}: {}",
+                    entry.path, step.version, stop.message
+                ),
+                _ => stop.message.clone(),
+            };
+            let attempt = FailedAttempt {
+                version: step.version.clone(),
+                name: entry.name.clone(),
+                stmt: if stop.kind == StopKind::Statement { stmt } else { String::new() },
+                error,
+                at: clock::rfc3339(SystemTime::now()),
+            };
+            history.ensure(conn)?;
+            return history.record_failure(conn, &attempt);
+        }
+        if stop.kind == StopKind::Statement {
+            // Statements before the failed one stay applied: the revision says
+            // how far the file got, and the next run resumes there.
+            entry.rev.applied = count(stop.stmt);
+            entry.rev.partial_hashes = Some(crate::dir::partial_hashes(&step.stmts[..stop.stmt.min(step.stmts.len())]));
+            entry.rev.error = Some(stop.message.clone());
+            entry.rev.error_stmt = Some(stmt);
+            entry.rev.execution_time = elapsed;
+            store.write(conn, &entry.rev)?;
+        }
+        Ok(())
+    }
+}
+
+/// Progress of `migrate down` on a database without transactional DDL: the
+/// revert of each version is recorded in Strata's history table before it
+/// starts and after each statement; when it ends, the version's rows go.
+pub struct DownLog<'a> {
+    store: &'a RevisionStore,
+    history: &'a HistoryStore,
+    /// Rows of the history table as the run found them.
+    known: BTreeMap<String, History>,
+    /// Whether the history table exists (a database Atlas migrated may have none).
+    has_history: bool,
+}
+
+impl<'a> DownLog<'a> {
+    /// A log writing through `store` and `history`.
+    pub fn new(
+        store: &'a RevisionStore,
+        history: &'a HistoryStore,
+        known: BTreeMap<String, History>,
+        has_history: bool,
+    ) -> DownLog<'a> {
+        DownLog { store, history, known, has_history }
+    }
+
+    fn entry(&mut self, step: &Step) -> &mut History {
+        self.known.entry(step.version.clone()).or_insert_with(|| History {
+            version: step.version.clone(),
+            description: step.description.clone(),
+            ..History::default()
+        })
+    }
+}
+
+impl RevisionLog for DownLog<'_> {
+    fn start(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error> {
+        if step.tx {
+            // All or nothing: there is no progress to keep.
+            return Ok(());
+        }
+        let history = self.history;
+        // Record the plan before running it: a run killed midway is finished by
+        // running the same command again.
+        let entry = self.entry(step);
+        entry.down_statements = Some(step.stmts.clone());
+        entry.down_applied = step.done;
+        history.write(conn, entry)
+    }
+
+    fn progress(&mut self, conn: &mut Conn, step: &Step, ran: usize) -> Result<(), Error> {
+        let history = self.history;
+        let entry = self.entry(step);
+        entry.down_applied = ran;
+        history.write(conn, entry)
+    }
+
+    fn finish(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error> {
+        self.store.delete(conn, &step.version)?;
+        if self.has_history || !step.tx {
+            self.history.delete(conn, &step.version)?;
+        }
+        Ok(())
+    }
+
+    fn failed(&mut self, _: &mut Conn, _: &Step, _: &Stop) -> Result<(), Error> {
+        // The history row already says how far the revert got.
+        Ok(())
+    }
+}
