@@ -2,6 +2,9 @@
 //! and what a database holds when recording fails midway. Runs on the SQLite
 //! plugin built by `cargo build --workspace`.
 
+// A test that cannot set up fails with the panic.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 use strata::Error;
 use strata::exec::{self, Options, Policy, Quiet, RevisionLog, Stop, StopKind};
