@@ -6,7 +6,7 @@
 use crate::inspect::inspect_realm;
 use std::error::Error as _;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use strata_dialect_api::{
     ConnInfo, DbUrl, DialectConnection, ErrorKind, InspectOptions, PluginError, Realm, Rows, SqlValue, mask,
 };
@@ -323,26 +323,30 @@ impl DialectConnection for PgConn {
     }
 
     fn lock(&mut self, name: &str, timeout: Duration) -> Result<(), PluginError> {
-        // Atlas's schema: a session-level advisory lock keyed by the FNV-1 hash of
-        // the name, retried with a doubling backoff (reference §5.3).
+        // Atlas's key: a session-level advisory lock on the FNV-1 hash of the
+        // name (reference §5.3). The server queues the waiter and wakes it the
+        // moment the holder releases; `lock_timeout` bounds the wait.
         let id = lock_id(name);
-        let deadline = Instant::now() + timeout;
-        let mut wait = Duration::from_millis(25);
-        loop {
+        let held = || {
+            PluginError::new(
+                ErrorKind::LockTimeout,
+                format!("lock {name:?} is held by another session (waited {timeout:?})"),
+            )
+            .with_detail(format!("advisory lock {id}"))
+        };
+        if timeout.is_zero() {
             let rows = self.simple(&format!("SELECT pg_try_advisory_lock({id})"))?;
-            if rows.rows.first().and_then(|r| r.first().cloned().flatten()).as_deref() == Some("t") {
-                return Ok(());
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(PluginError::new(
-                    ErrorKind::LockTimeout,
-                    format!("lock {name:?} is held by another session (waited {timeout:?})"),
-                )
-                .with_detail(format!("advisory lock {id}")));
-            }
-            std::thread::sleep(wait.min(deadline - now));
-            wait = (wait * 2).min(Duration::from_secs(1));
+            let got = rows.rows.first().and_then(|r| r.first().cloned().flatten()).as_deref() == Some("t");
+            return if got { Ok(()) } else { Err(held()) };
+        }
+        let ms = timeout.as_millis().clamp(1, i32::MAX as u128);
+        self.simple(&format!("SET lock_timeout = {ms}"))?;
+        let result = self.simple(&format!("SELECT pg_advisory_lock({id})"));
+        let reset = self.simple("RESET lock_timeout");
+        match result {
+            Ok(_) => reset.map(|_| ()),
+            Err(e) if e.kind == ErrorKind::LockTimeout => Err(held()),
+            Err(e) => Err(e),
         }
     }
 
