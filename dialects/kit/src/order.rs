@@ -221,6 +221,33 @@ pub fn order<T>(steps: Vec<Step<T>>) -> Vec<T> {
     sequence.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect()
 }
 
+/// Orders items (tables) so that each comes after those it `depends` on (its
+/// foreign keys reference). In a cycle, the item that most others wait for goes
+/// first; a planner then adds the keys closing the cycle afterwards (or drops
+/// them before). Items of the same `name` never wait for each other.
+pub fn dependency_order<T, N: PartialEq>(
+    mut items: Vec<T>,
+    name: impl Fn(&T) -> N,
+    depends: impl Fn(&T, &T) -> bool,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    while !items.is_empty() {
+        let edges = |i: usize, j: usize| j != i && name(&items[j]) != name(&items[i]) && depends(&items[i], &items[j]);
+        let n = items.len();
+        let ready = (0..n).find(|&i| !(0..n).any(|j| edges(i, j))).unwrap_or_else(|| {
+            (0..n)
+                .min_by_key(|&i| {
+                    let waits = (0..n).filter(|&j| edges(i, j)).count();
+                    let awaited = (0..n).filter(|&j| edges(j, i)).count();
+                    (waits, std::cmp::Reverse(awaited), i)
+                })
+                .unwrap_or(0)
+        });
+        out.push(items.remove(ready));
+    }
+    out
+}
+
 /// The earliest step of `left` that waits, through steps of `left`, for
 /// itself; the earliest of `left` when none does (which cannot happen when
 /// every step of `left` is blocked, but costs nothing to handle).

@@ -18,6 +18,8 @@ pub struct Lexicon {
     pub string_prefixes: &'static [u8],
     /// Unquoted words are folded to lower case (PostgreSQL), else kept as written.
     pub fold_case: bool,
+    /// `\` escapes the next character in every string literal (MySQL).
+    pub backslash_strings: bool,
 }
 
 /// SQLite's rules (https://sqlite.org/lang_keywords.html, tokenize.c).
@@ -28,6 +30,7 @@ pub const SQLITE: Lexicon = Lexicon {
     escape_strings: false,
     string_prefixes: b"xX",
     fold_case: false,
+    backslash_strings: false,
 };
 
 /// PostgreSQL's rules (https://www.postgresql.org/docs/current/sql-syntax-lexical.html).
@@ -38,6 +41,20 @@ pub const POSTGRES: Lexicon = Lexicon {
     escape_strings: true,
     string_prefixes: b"bBxXnN",
     fold_case: true,
+    backslash_strings: false,
+};
+
+/// MySQL's and MariaDB's rules (https://dev.mysql.com/doc/refman/8.0/en/string-literals.html):
+/// backticks quote identifiers, `\` escapes inside strings, `#` comments are not
+/// handled (catalogs never print them).
+pub const MYSQL: Lexicon = Lexicon {
+    backtick_brackets: true,
+    nested_comments: false,
+    dollar: false,
+    escape_strings: false,
+    string_prefixes: b"bBxXnN",
+    fold_case: false,
+    backslash_strings: true,
 };
 
 /// What a token is.
@@ -112,7 +129,7 @@ pub fn tokenize(sql: &str, lex: &Lexicon) -> Vec<Token> {
         let next_is_quote = bytes.get(i + 1) == Some(&b'\'');
         let (kind, value) = match c {
             b'\'' => {
-                i = skip_quoted(bytes, i, b'\'', false);
+                i = skip_quoted(bytes, i, b'\'', lex.backslash_strings);
                 (Kind::Str, sql[start..i].to_string())
             }
             b'e' | b'E' if lex.escape_strings && next_is_quote => {
@@ -120,7 +137,7 @@ pub fn tokenize(sql: &str, lex: &Lexicon) -> Vec<Token> {
                 (Kind::Str, sql[start..i].to_string())
             }
             _ if next_is_quote && lex.string_prefixes.contains(&c) => {
-                i = skip_quoted(bytes, i + 1, b'\'', false);
+                i = skip_quoted(bytes, i + 1, b'\'', lex.backslash_strings);
                 (Kind::Str, sql[start..i].to_string())
             }
             b'"' => quoted_ident(sql, &mut i, b'"'),
@@ -315,6 +332,8 @@ mod tests {
         );
         assert_eq!((t[3].value.as_str(), t[5].value.as_str()), ("X\"y", "foo"));
         assert_eq!(tokenize("Foo", &SQLITE)[0].value, "Foo");
+        // Backslashes escape in MySQL strings.
+        assert_eq!(kinds("'a\\'b' `c``d`", &MYSQL), [Kind::Str, Kind::Quoted]);
         assert_eq!(
             kinds("X'00' 1e-3 a..b", &SQLITE),
             [Kind::Str, Kind::Num, Kind::Word, Kind::Punct, Kind::Punct, Kind::Word]

@@ -26,7 +26,7 @@ use strata_dialect_api::{
     Change, Column, ColumnChange, ErrorKind, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PrimaryKey,
     Schema, Statement, Table, TableChange, Trigger, View,
 };
-use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step};
+use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step, dependency_order};
 
 /// Plans `changes`.
 ///
@@ -418,33 +418,6 @@ fn references(schema: &str, table: &Table, other_schema: &str, other: &str) -> b
             .foreign_keys
             .iter()
             .any(|fk| fk.ref_table == other && fk.ref_schema.as_deref().unwrap_or(schema) == other_schema)
-}
-
-/// Orders tables so that each comes after those its foreign keys reference. In
-/// a cycle, the table that most others wait for goes first; the keys closing
-/// the cycle are then added afterwards (or dropped before). The rest of the
-/// plan is ordered by `strata_dialect_kit::order`.
-fn dependency_order<T, N: PartialEq>(
-    mut items: Vec<T>,
-    name: impl Fn(&T) -> N,
-    depends: impl Fn(&T, &T) -> bool,
-) -> Vec<T> {
-    let mut out = Vec::with_capacity(items.len());
-    while !items.is_empty() {
-        let edges = |i: usize, j: usize| j != i && name(&items[j]) != name(&items[i]) && depends(&items[i], &items[j]);
-        let n = items.len();
-        let ready = (0..n).find(|&i| !(0..n).any(|j| edges(i, j))).unwrap_or_else(|| {
-            (0..n)
-                .min_by_key(|&i| {
-                    let waits = (0..n).filter(|&j| edges(i, j)).count();
-                    let awaited = (0..n).filter(|&j| edges(j, i)).count();
-                    (waits, std::cmp::Reverse(awaited), i)
-                })
-                .unwrap_or(0)
-        });
-        out.push(items.remove(ready));
-    }
-    out
 }
 
 // ---------------------------------------------------------------- tables

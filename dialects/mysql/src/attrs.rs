@@ -1,0 +1,41 @@
+//! MySQL-only facts ride in the shared model as `Attr::Other { dialect: "mysql", .. }`.
+//! Names used (value types in brackets):
+//!
+//! - schema: `charset`, `collation` [string];
+//! - table: `engine`, `collation` [string] (the charset follows from the collation);
+//! - column: `auto_increment` [true], `on_update` [string, e.g. `CURRENT_TIMESTAMP(6)`],
+//!   `check` [string: a column-level check clause, as MariaDB keeps them];
+//! - index and primary key: `type` [`FULLTEXT`, `SPATIAL`, `HASH`], `sub_parts`
+//!   [array of prefix lengths or null, one per part], `comment` [string],
+//!   `ignored` [true, MariaDB] or `invisible` [true, MySQL 8];
+//! - check: `not_enforced` [true, MySQL 8];
+//! - view: `check_option` [`CASCADED`, `LOCAL`].
+
+use serde_json::Value;
+use strata_dialect_api::Attr;
+
+/// The dialect name attributes carry.
+pub(crate) const DIALECT: &str = "mysql";
+
+/// A MySQL attribute.
+pub(crate) fn attr(name: &str, value: impl Into<Value>) -> Attr {
+    Attr::Other { dialect: DIALECT.into(), name: name.into(), value: value.into() }
+}
+
+/// The value of the MySQL attribute `name`.
+pub(crate) fn get<'a>(attrs: &'a [Attr], name: &str) -> Option<&'a Value> {
+    attrs.iter().find_map(|a| match a {
+        Attr::Other { dialect, name: n, value } if dialect == DIALECT && n == name => Some(value),
+        _ => None,
+    })
+}
+
+/// The string value of the MySQL attribute `name`.
+pub(crate) fn get_str<'a>(attrs: &'a [Attr], name: &str) -> Option<&'a str> {
+    get(attrs, name).and_then(Value::as_str)
+}
+
+/// True when the MySQL attribute `name` is set to true.
+pub(crate) fn flag(attrs: &[Attr], name: &str) -> bool {
+    get(attrs, name).and_then(Value::as_bool).unwrap_or(false)
+}

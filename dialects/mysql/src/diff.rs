@@ -1,0 +1,388 @@
+//! Diffing two MySQL realms into changes.
+//!
+//! Both sides normally come from inspection, normalized there (see `inspect`),
+//! so most elements compare as they are; SQL fragments (checks, generated
+//! columns, expression defaults, view bodies) compare re-tokenized, so layout
+//! alone is never a change. A text column's collation compares as it takes
+//! effect (its own, else its table's), so a table's new default collation
+//! reaches the columns that inherit it. Column order counts: `SHOW CREATE TABLE`
+//! shows it.
+
+use crate::attrs::get_str;
+use crate::sql::{normalize, normalize_expr};
+use crate::types::is_text;
+use strata_dialect_api::{
+    Attr, Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Index, IndexPart, PluginError, PrimaryKey,
+    Realm, Schema, Table, TableChange, Trigger, View,
+};
+use strata_dialect_kit::{diff_checks, diff_foreign_keys, pair_up, sorted_attrs};
+
+/// Computes the changes turning `from` into `to`.
+///
+/// With `ignore_schema_names` and one schema on each side, those two are
+/// compared whatever their names (a dev database against the bound target);
+/// the changes name `from`'s schema, and the schemas' own defaults are not
+/// compared (databases of one server may be created with other defaults;
+/// every table states its own).
+///
+/// # Errors
+/// Never today; the signature leaves room for elements that cannot be compared.
+pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec<Change>, PluginError> {
+    if options.ignore_schema_names && from.schemas.len() == 1 && to.schemas.len() == 1 {
+        let (f, t) = (&from.schemas[0], &to.schemas[0]);
+        return Ok(diff_schema(f, t, &f.name));
+    }
+    let mut changes = Vec::new();
+    for f in &from.schemas {
+        match to.schema(&f.name) {
+            Some(t) => {
+                if sorted_attrs(&f.attrs) != sorted_attrs(&t.attrs) {
+                    changes.push(Change::ModifySchema {
+                        from: Schema { name: f.name.clone(), attrs: f.attrs.clone(), ..Schema::default() },
+                        to: Schema { name: f.name.clone(), attrs: t.attrs.clone(), ..Schema::default() },
+                    });
+                }
+                changes.extend(diff_schema(f, t, &f.name));
+            }
+            None => changes.push(Change::DropSchema { schema: f.clone() }),
+        }
+    }
+    for t in &to.schemas {
+        if from.schema(&t.name).is_none() {
+            changes.extend(add_schema(t));
+        }
+    }
+    Ok(changes)
+}
+
+/// The changes creating `schema` with everything in it.
+fn add_schema(schema: &Schema) -> Vec<Change> {
+    let name = schema.name.clone();
+    let mut changes = vec![Change::AddSchema {
+        schema: Schema { name: name.clone(), attrs: schema.attrs.clone(), ..Schema::default() },
+    }];
+    changes.extend(schema.tables.iter().map(|t| Change::AddTable { schema: name.clone(), table: t.clone() }));
+    changes.extend(schema.views.iter().map(|v| Change::AddView { schema: name.clone(), view: v.clone() }));
+    changes.extend(schema.triggers.iter().map(|t| Change::AddTrigger { schema: name.clone(), trigger: t.clone() }));
+    changes
+}
+
+fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
+    let schema = name.to_string();
+    let mut changes = Vec::new();
+    for f in &from.tables {
+        match to.table(&f.name) {
+            None => changes.push(Change::DropTable { schema: schema.clone(), table: f.clone() }),
+            Some(t) => {
+                let table_changes = diff_table(f, t);
+                if !table_changes.is_empty() {
+                    changes.push(Change::ModifyTable {
+                        schema: schema.clone(),
+                        from: f.clone(),
+                        to: t.clone(),
+                        changes: table_changes,
+                    });
+                }
+            }
+        }
+    }
+    for t in &to.tables {
+        if from.table(&t.name).is_none() {
+            changes.push(Change::AddTable { schema: schema.clone(), table: t.clone() });
+        }
+    }
+    let (views, added) = pair_up(&from.views, &to.views, |a: &View, b: &View| a.name == b.name);
+    for (f, t) in views {
+        match t {
+            None => changes.push(Change::DropView { schema: schema.clone(), view: f.clone() }),
+            Some(t) if normalize(&f.def) != normalize(&t.def) || sorted_attrs(&f.attrs) != sorted_attrs(&t.attrs) => {
+                changes.push(Change::ModifyView { schema: schema.clone(), from: f.clone(), to: t.clone() });
+            }
+            Some(_) => {}
+        }
+    }
+    changes.extend(added.into_iter().map(|v| Change::AddView { schema: schema.clone(), view: v.clone() }));
+    let (triggers, added) = pair_up(&from.triggers, &to.triggers, |a: &Trigger, b: &Trigger| a.name == b.name);
+    for (f, t) in triggers {
+        match t {
+            None => changes.push(Change::DropTrigger { schema: schema.clone(), trigger: f.clone() }),
+            Some(t) if normalize(&f.def) != normalize(&t.def) || f.table != t.table => {
+                changes.push(Change::ModifyTrigger { schema: schema.clone(), from: f.clone(), to: t.clone() });
+            }
+            Some(_) => {}
+        }
+    }
+    changes.extend(added.into_iter().map(|t| Change::AddTrigger { schema: schema.clone(), trigger: t.clone() }));
+    changes
+}
+
+/// The collation a text column's values take: its own, else its table's.
+pub(crate) fn effective_collation<'a>(column: &'a Column, table: &'a Table) -> Option<&'a str> {
+    if !is_text(&column.ty) {
+        return None;
+    }
+    column.collation.as_deref().or_else(|| get_str(&table.attrs, "collation"))
+}
+
+/// A column as it compares: fragments normalized, collation as it takes effect.
+fn norm_column(column: &Column, table: &Table) -> Column {
+    let mut c = column.clone();
+    c.collation = effective_collation(column, table).map(str::to_string);
+    c.default = c.default.map(|d| if d.starts_with('(') { normalize_expr(&d) } else { d });
+    if let Some(g) = &mut c.generated {
+        g.expr = normalize_expr(&g.expr);
+    }
+    c.attrs = sorted_attrs(&norm_attrs(&c.attrs));
+    c
+}
+
+fn norm_attrs(attrs: &[Attr]) -> Vec<Attr> {
+    attrs
+        .iter()
+        .map(|a| match a {
+            Attr::Other { dialect, name, value } if name == "check" => Attr::Other {
+                dialect: dialect.clone(),
+                name: name.clone(),
+                value: value.as_str().map(normalize_expr).map_or_else(|| value.clone(), Into::into),
+            },
+            other => other.clone(),
+        })
+        .collect()
+}
+
+fn diff_table(from: &Table, to: &Table) -> Vec<TableChange> {
+    let mut changes = Vec::new();
+
+    // Foreign keys first: the planner drops them before anything they need.
+    changes.extend(diff_foreign_keys(&from.foreign_keys, &to.foreign_keys, |a, b| a.name == b.name, norm_fk));
+
+    let kept_from: Vec<&str> =
+        from.columns.iter().filter(|c| to.column(&c.name).is_some()).map(|c| c.name.as_str()).collect();
+    let kept_to: Vec<&str> =
+        to.columns.iter().filter(|c| from.column(&c.name).is_some()).map(|c| c.name.as_str()).collect();
+    let moved = moved_columns(&kept_from, &kept_to);
+    for f in &from.columns {
+        match to.column(&f.name) {
+            None => changes.push(TableChange::DropColumn { column: f.clone() }),
+            Some(t) => {
+                let (nf, nt) = (norm_column(f, from), norm_column(t, to));
+                let change = ColumnChange::between(&nf, &nt);
+                if !change.is_empty() || moved.contains(&f.name.as_str()) {
+                    changes.push(TableChange::ModifyColumn { from: f.clone(), to: t.clone(), change });
+                }
+            }
+        }
+    }
+    for t in &to.columns {
+        if from.column(&t.name).is_none() {
+            changes.push(TableChange::AddColumn { column: t.clone() });
+        }
+    }
+
+    match (&from.primary_key, &to.primary_key) {
+        (Some(f), None) => changes.push(TableChange::DropPrimaryKey { key: f.clone() }),
+        (None, Some(t)) => changes.push(TableChange::AddPrimaryKey { key: t.clone() }),
+        (Some(f), Some(t)) if norm_pk(f) != norm_pk(t) => {
+            changes.push(TableChange::ModifyPrimaryKey { from: f.clone(), to: t.clone() });
+        }
+        _ => {}
+    }
+
+    let (pairs, added) = pair_up(&from.indexes, &to.indexes, |a: &Index, b: &Index| a.name == b.name);
+    let moved_keys = displaced(
+        &from.indexes,
+        &to.indexes,
+        |a, b| a.name == b.name && norm_index(a) == norm_index(b),
+        |i| key_class(from, i),
+        |i| key_class(to, i),
+    );
+    for (f, t) in pairs {
+        match t {
+            None => changes.push(TableChange::DropIndex { index: f.clone() }),
+            Some(t) if norm_index(f) != norm_index(t) || moved_keys.contains(&t.name.as_str()) => {
+                changes.push(TableChange::ModifyIndex { from: f.clone(), to: t.clone() });
+            }
+            Some(_) => {}
+        }
+    }
+    changes.extend(added.into_iter().map(|t| TableChange::AddIndex { index: t.clone() }));
+
+    let same_check = |a: &Check, b: &Check| a.name == b.name && normalize_expr(&a.expr) == normalize_expr(&b.expr);
+    let displaced_checks = displaced(&from.checks, &to.checks, same_check, |_| 0, |_| 0);
+    changes.extend(diff_checks(&from.checks, &to.checks, |a: &Check, b: &Check| {
+        same_check(a, b) && !b.name.as_deref().is_some_and(|n| displaced_checks.contains(&n))
+    }));
+
+    if norm_options(from) != norm_options(to) {
+        changes.push(TableChange::ModifyAttrs);
+    }
+    changes
+}
+
+/// The columns to move so that the kept columns of `from` come in `to`'s
+/// order: those outside a longest common subsequence of the two orders.
+fn moved_columns<'a>(from: &[&'a str], to: &[&'a str]) -> Vec<&'a str> {
+    if from == to {
+        return Vec::new();
+    }
+    let (n, m) = (from.len(), to.len());
+    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if from[i] == to[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut stay = Vec::new();
+    while i < n && j < m {
+        if from[i] == to[j] {
+            stay.push(from[i]);
+            i += 1;
+            j += 1;
+        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    to.iter().filter(|c| !stay.contains(c)).copied().collect()
+}
+
+/// The server keeps a table's keys sorted by class, and in creation order
+/// within a class (MariaDB `sort_keys`, MySQL `sort_keys` in sql_table.cc):
+/// unique keys first (those over NOT NULL columns, then those with prefix
+/// parts, before the rest), then plain keys, full-text keys last.
+fn key_class(table: &Table, index: &Index) -> (bool, bool, bool, bool) {
+    let nullable =
+        index.parts.iter().any(|p| p.column.as_ref().is_none_or(|c| table.column(c).is_none_or(|c| c.nullable)));
+    let prefix = crate::attrs::get(&index.attrs, "sub_parts").is_some();
+    let fulltext = get_str(&index.attrs, "type") == Some("FULLTEXT");
+    (!index.unique, index.unique && nullable, index.unique && prefix, fulltext)
+}
+
+/// The names of elements of `to` that stay the same (`same`) but must be
+/// created again so that the server lists them in `to`'s order (`SHOW CREATE
+/// TABLE` does): within each class (`class_from`, `class_to`), an element
+/// keeps its place only while every element before it in `to` kept its own,
+/// in the same relative order as in `from`; a new or changed element is
+/// created at the end of its class, so those after it must follow it there.
+fn displaced<'a, T: Named, C: Ord + Copy>(
+    from: &'a [T],
+    to: &'a [T],
+    same: impl Fn(&T, &T) -> bool,
+    class_from: impl Fn(&T) -> C,
+    class_to: impl Fn(&T) -> C,
+) -> Vec<&'a str> {
+    let mut classes: Vec<C> = to.iter().map(&class_to).collect();
+    classes.sort();
+    classes.dedup();
+    let mut out = Vec::new();
+    for class in classes {
+        let from_class: Vec<&T> = from.iter().filter(|f| class_from(f) == class).collect();
+        let mut last: Option<usize> = None;
+        let mut broken = false;
+        for t in to.iter().filter(|t| class_to(t) == class) {
+            let at = from_class.iter().position(|f| same(f, t));
+            match at {
+                Some(i) if !broken && last.is_none_or(|l| i > l) => last = Some(i),
+                Some(_) => {
+                    broken = true;
+                    out.push(t.name());
+                }
+                None => broken = true,
+            }
+        }
+    }
+    out
+}
+
+/// Elements with a name, for `displaced`.
+trait Named {
+    fn name(&self) -> &str;
+}
+
+impl Named for Index {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for Check {
+    fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or("")
+    }
+}
+
+/// Table options as they compare: engine case-insensitively, collation, comment.
+fn norm_options(table: &Table) -> (Option<String>, Option<String>, Option<String>) {
+    (
+        get_str(&table.attrs, "engine").map(str::to_ascii_lowercase),
+        get_str(&table.attrs, "collation").map(str::to_string),
+        table.comment.clone().filter(|c| !c.is_empty()),
+    )
+}
+
+fn norm_part(p: &IndexPart) -> IndexPart {
+    IndexPart {
+        column: p.column.as_ref().map(|c| c.to_lowercase()),
+        expr: p.expr.as_deref().map(normalize_expr),
+        desc: p.desc,
+        collation: None,
+    }
+}
+
+fn norm_index(index: &Index) -> (bool, Vec<IndexPart>, Vec<Attr>) {
+    (index.unique, index.parts.iter().map(norm_part).collect(), sorted_attrs(&index.attrs))
+}
+
+fn norm_pk(key: &PrimaryKey) -> (Vec<IndexPart>, Vec<Attr>) {
+    (key.parts.iter().map(norm_part).collect(), sorted_attrs(&key.attrs))
+}
+
+type FkForm = (Vec<String>, Option<String>, String, Vec<String>, Option<String>, Option<String>);
+
+fn norm_fk(fk: &ForeignKey) -> FkForm {
+    let lower = |v: &[String]| v.iter().map(|c| c.to_lowercase()).collect::<Vec<_>>();
+    let action = |a: &Option<String>| a.clone().filter(|a| !a.eq_ignore_ascii_case("RESTRICT"));
+    (
+        lower(&fk.columns),
+        fk.ref_schema.clone(),
+        fk.ref_table.clone(),
+        lower(&fk.ref_columns),
+        action(&fk.on_update),
+        action(&fk.on_delete),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moved_columns_are_the_fewest() {
+        assert_eq!(moved_columns(&["a", "b", "c"], &["a", "b", "c"]), Vec::<&str>::new());
+        assert_eq!(moved_columns(&["a", "b", "c"], &["b", "c", "a"]), ["a"]);
+        assert_eq!(moved_columns(&["a", "b", "c"], &["a", "c", "b"]).len(), 1);
+    }
+
+    fn col(name: &str, ty: &str) -> Column {
+        Column { name: name.into(), ty: ty.into(), nullable: true, ..Column::default() }
+    }
+
+    #[test]
+    fn table_collation_reaches_inheriting_columns() {
+        let from = Table {
+            name: "t".into(),
+            columns: vec![col("a", "varchar(5)"), col("b", "int")],
+            attrs: vec![crate::attrs::attr("collation", "latin1_swedish_ci")],
+            ..Table::default()
+        };
+        let to = Table { attrs: vec![crate::attrs::attr("collation", "utf8mb4_bin")], ..from.clone() };
+        let changes = diff_table(&from, &to);
+        assert_eq!(changes.len(), 2, "{changes:?}");
+        assert!(
+            matches!(&changes[0], TableChange::ModifyColumn { from, change, .. } if from.name == "a" && change.collation)
+        );
+        assert!(matches!(changes[1], TableChange::ModifyAttrs));
+    }
+}

@@ -1,0 +1,481 @@
+//! Inspecting MySQL and MariaDB through `information_schema`, in a fixed number
+//! of queries whatever the number of tables.
+//!
+//! What the two flavours print differently is normalized here, so that
+//! inspecting what the planner created gives back exactly what it was given:
+//! integer display widths, `current_timestamp()` versus `CURRENT_TIMESTAMP`,
+//! quoted versus raw literal defaults, MariaDB's JSON alias (`longtext` with a
+//! `json_valid` check) and its column-level checks, and view bodies qualified
+//! with their own schema.
+
+use crate::attrs::{attr, get_str};
+use crate::driver::{Flavour, MyConn};
+use crate::sql::strip_schema;
+use crate::types::{is_numeric, is_text, literal, normalize_type};
+use std::collections::BTreeMap;
+use strata_dialect_api::{
+    Check, Column, ForeignKey, Generated, Index, IndexPart, InspectOptions, PluginError, PrimaryKey, Realm, Schema,
+    Table, Trigger, View,
+};
+
+/// Schemas that belong to the server, never inspected in a realm.
+const SYSTEM_SCHEMAS: [&str; 4] = ["mysql", "information_schema", "performance_schema", "sys"];
+
+type Row = Vec<Option<String>>;
+
+fn s(row: &Row, i: usize) -> String {
+    row.get(i).cloned().flatten().unwrap_or_default()
+}
+
+fn opt(row: &Row, i: usize) -> Option<String> {
+    row.get(i).cloned().flatten()
+}
+
+/// Inspects the schemas the options and the connection select.
+///
+/// # Errors
+/// When a catalog query fails.
+pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Realm, PluginError> {
+    let flavour = conn.flavour();
+    let version = conn.version();
+    let bound = conn_schema(conn);
+    let filter = if !options.schemas.is_empty() {
+        format!("IN ({})", options.schemas.iter().map(|s| literal(s)).collect::<Vec<_>>().join(", "))
+    } else if let Some(schema) = &bound {
+        format!("= {}", literal(schema))
+    } else {
+        format!("NOT IN ({})", SYSTEM_SCHEMAS.map(literal).join(", "))
+    };
+
+    let mut schemas: Vec<Schema> = Vec::new();
+    for row in conn
+        .rows(
+            &format!(
+                "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME \
+                 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME {filter} ORDER BY SCHEMA_NAME"
+            ),
+            &[],
+        )?
+        .rows
+    {
+        schemas.push(Schema {
+            name: s(&row, 0),
+            attrs: vec![attr("charset", s(&row, 1)), attr("collation", s(&row, 2))],
+            ..Schema::default()
+        });
+    }
+
+    // Tables, keyed by (schema, table).
+    let mut tables: BTreeMap<(String, String), Table> = BTreeMap::new();
+    let mut table_order: Vec<(String, String)> = Vec::new();
+    for row in conn
+        .rows(
+            &format!(
+                "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT \
+                 FROM information_schema.TABLES WHERE TABLE_SCHEMA {filter} AND TABLE_TYPE = 'BASE TABLE' \
+                 ORDER BY TABLE_SCHEMA, TABLE_NAME"
+            ),
+            &[],
+        )?
+        .rows
+    {
+        let name = s(&row, 1);
+        if options.exclude_tables.contains(&name) {
+            continue;
+        }
+        let mut table = Table { name: name.clone(), ..Table::default() };
+        if let Some(engine) = opt(&row, 2) {
+            table.attrs.push(attr("engine", engine));
+        }
+        if let Some(collation) = opt(&row, 3) {
+            table.attrs.push(attr("collation", collation));
+        }
+        table.comment = opt(&row, 4).filter(|c| !c.is_empty());
+        let key = (s(&row, 0), name);
+        table_order.push(key.clone());
+        tables.insert(key, table);
+    }
+
+    // Checks come in the catalog's own order, which is creation order: `SHOW
+    // CREATE TABLE` lists them so, and the planner keeps it.
+    // Column-level checks (MariaDB), by (schema, table, column).
+    let mut column_checks: BTreeMap<(String, String, String), String> = BTreeMap::new();
+    let mut table_checks: Vec<(String, String, Check)> = Vec::new();
+    let checks_sql = match flavour {
+        Flavour::Mariadb => {
+            let level = if version >= (10, 5, 10) { "LEVEL" } else { "'Table'" };
+            Some(format!(
+                "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, {level}, 'YES' \
+                 FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA {filter}"
+            ))
+        }
+        Flavour::Mysql if version >= (8, 0, 16) => Some(format!(
+            "SELECT tc.TABLE_SCHEMA, tc.TABLE_NAME, tc.CONSTRAINT_NAME, cc.CHECK_CLAUSE, 'Table', tc.ENFORCED \
+             FROM information_schema.TABLE_CONSTRAINTS tc JOIN information_schema.CHECK_CONSTRAINTS cc \
+             ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME \
+             WHERE tc.CONSTRAINT_TYPE = 'CHECK' AND tc.TABLE_SCHEMA {filter}"
+        )),
+        Flavour::Mysql => None,
+    };
+    if let Some(sql) = checks_sql {
+        for row in conn.rows(&sql, &[])?.rows {
+            let (schema, table, name, clause) = (s(&row, 0), s(&row, 1), s(&row, 2), s(&row, 3));
+            if s(&row, 4).eq_ignore_ascii_case("column") {
+                column_checks.insert((schema, table, name), clause);
+            } else {
+                table_checks.push((schema, table, Check { name: Some(name), expr: clause }));
+            }
+        }
+    }
+
+    for row in conn
+        .rows(
+            &format!(
+                "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, \
+                 GENERATION_EXPRESSION, COLLATION_NAME, COLUMN_COMMENT, DATA_TYPE \
+                 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA {filter} \
+                 ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION"
+            ),
+            &[],
+        )?
+        .rows
+    {
+        let key = (s(&row, 0), s(&row, 1));
+        let Some(table) = tables.get_mut(&key) else { continue };
+        let name = s(&row, 2);
+        let extra = s(&row, 6).to_ascii_lowercase();
+        let mut ty = normalize_type(&s(&row, 3));
+        let check_key = (key.0.clone(), key.1.clone(), name.clone());
+        let mut column_check = column_checks.remove(&check_key);
+        // MariaDB's JSON is an alias of longtext with a json_valid check.
+        if flavour == Flavour::Mariadb
+            && ty == "longtext"
+            && column_check.as_deref().is_some_and(|c| is_json_valid(c, &name))
+        {
+            ty = "json".into();
+            column_check = None;
+        }
+        let generated = opt(&row, 7)
+            .filter(|g| !g.is_empty() && extra.contains("generated") && !extra.contains("default_generated"))
+            .map(|expr| Generated { expr, stored: extra.contains("stored") });
+        let default = if generated.is_some() { None } else { normalize_default(flavour, opt(&row, 5), &extra, &ty) };
+        let table_collation = get_str(&table.attrs, "collation").map(str::to_string);
+        let collation = opt(&row, 8).filter(|c| is_text(&ty) && ty != "json" && Some(c) != table_collation.as_ref());
+        let mut column = Column {
+            name,
+            ty,
+            nullable: s(&row, 4) == "YES",
+            default,
+            collation,
+            generated,
+            comment: opt(&row, 9).filter(|c| !c.is_empty()),
+            attrs: Vec::new(),
+        };
+        if extra.contains("auto_increment") {
+            column.attrs.push(attr("auto_increment", true));
+        }
+        if let Some(at) = extra.find("on update ") {
+            column.attrs.push(attr("on_update", current_timestamp(&extra[at + "on update ".len()..])));
+        }
+        if let Some(check) = column_check {
+            column.attrs.push(attr("check", check));
+        }
+        table.columns.push(column);
+    }
+    // A column-level check whose column is gone (cannot happen) is kept as a table check.
+    for ((schema, table, name), clause) in column_checks {
+        table_checks.push((schema, table, Check { name: Some(name), expr: clause }));
+    }
+    for (schema, table, check) in table_checks {
+        if let Some(t) = tables.get_mut(&(schema, table)) {
+            t.checks.push(check);
+        }
+    }
+
+    inspect_indexes(conn, &filter, flavour, version, &mut tables)?;
+    inspect_foreign_keys(conn, &filter, &mut tables)?;
+
+    let mut views: Vec<(String, View)> = Vec::new();
+    for row in conn
+        .rows(
+            &format!(
+                "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION \
+                 FROM information_schema.VIEWS WHERE TABLE_SCHEMA {filter} ORDER BY TABLE_SCHEMA, TABLE_NAME"
+            ),
+            &[],
+        )?
+        .rows
+    {
+        let schema = s(&row, 0);
+        let mut view = View { name: s(&row, 1), def: strip_schema(&s(&row, 2), &schema), attrs: Vec::new() };
+        let check = s(&row, 3);
+        if !check.is_empty() && check != "NONE" {
+            view.attrs.push(attr("check_option", check));
+        }
+        views.push((schema, view));
+    }
+
+    let mut triggers: Vec<(String, Trigger)> = Vec::new();
+    for row in conn
+        .rows(
+            &format!(
+                "SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, \
+                 ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA {filter} \
+                 ORDER BY TRIGGER_SCHEMA, TRIGGER_NAME"
+            ),
+            &[],
+        )?
+        .rows
+    {
+        let (name, table) = (s(&row, 1), s(&row, 2));
+        if options.exclude_tables.contains(&table) {
+            continue;
+        }
+        let def = format!(
+            "CREATE TRIGGER {} {} {} ON {} FOR EACH ROW {}",
+            crate::types::quote(&name),
+            s(&row, 3),
+            s(&row, 4),
+            crate::types::quote(&table),
+            s(&row, 5)
+        );
+        triggers.push((s(&row, 0), Trigger { name, table, def }));
+    }
+
+    for key in table_order {
+        if let (Some(table), Some(schema)) = (tables.remove(&key), schemas.iter_mut().find(|s| s.name == key.0)) {
+            schema.tables.push(table);
+        }
+    }
+    for (name, view) in views {
+        if let Some(schema) = schemas.iter_mut().find(|s| s.name == name) {
+            schema.views.push(view);
+        }
+    }
+    for (name, trigger) in triggers {
+        if let Some(schema) = schemas.iter_mut().find(|s| s.name == name) {
+            schema.triggers.push(trigger);
+        }
+    }
+    Ok(Realm { schemas })
+}
+
+fn conn_schema(conn: &MyConn) -> Option<String> {
+    strata_dialect_api::DialectConnection::info(conn).schema
+}
+
+/// True for MariaDB's JSON check on `column`: `json_valid(`column`)`.
+fn is_json_valid(clause: &str, column: &str) -> bool {
+    let compact: String = clause.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.eq_ignore_ascii_case(&format!("json_valid({})", crate::types::quote(column)))
+}
+
+/// `current_timestamp()`, `CURRENT_TIMESTAMP(6)`, `now()` → `CURRENT_TIMESTAMP[(n)]`.
+fn current_timestamp(text: &str) -> String {
+    let t = text.trim();
+    let digits: String =
+        t.split_once('(').map(|(_, r)| r.chars().take_while(char::is_ascii_digit).collect()).unwrap_or_default();
+    match digits.parse::<u32>() {
+        Ok(n) if n > 0 => format!("CURRENT_TIMESTAMP({n})"),
+        _ => "CURRENT_TIMESTAMP".into(),
+    }
+}
+
+fn is_current_timestamp(text: &str) -> bool {
+    let l = text.trim().to_ascii_lowercase();
+    l.starts_with("current_timestamp") || l.starts_with("now(") || l.starts_with("localtimestamp")
+}
+
+/// A column default as SQL the planner writes back: a quoted literal, a
+/// number (numeric types), `CURRENT_TIMESTAMP[(n)]`, or `(expression)`.
+pub(crate) fn normalize_default(flavour: Flavour, raw: Option<String>, extra: &str, ty: &str) -> Option<String> {
+    let raw = raw?;
+    if is_current_timestamp(&raw) {
+        return Some(current_timestamp(&raw));
+    }
+    match flavour {
+        // MariaDB prints SQL: `NULL`, `'text'`, `5`, `b'101'` or an expression.
+        Flavour::Mariadb => {
+            if raw == "NULL" {
+                return None;
+            }
+            if raw.starts_with('\'') || raw.to_ascii_lowercase().starts_with("b'") || raw.starts_with("0x") {
+                return Some(raw);
+            }
+            if raw.parse::<f64>().is_ok() {
+                return Some(if is_numeric(ty) || ty.starts_with("bit") { raw } else { literal(&raw) });
+            }
+            Some(format!("({raw})"))
+        }
+        // MySQL prints a literal's value raw and marks expressions DEFAULT_GENERATED.
+        Flavour::Mysql => {
+            if extra.contains("default_generated") {
+                let inner = raw.trim();
+                return Some(if inner.starts_with('(') { inner.to_string() } else { format!("({inner})") });
+            }
+            if ty.starts_with("bit") || raw.to_ascii_lowercase().starts_with("b'") {
+                return Some(raw);
+            }
+            if is_numeric(ty) && raw.parse::<f64>().is_ok() {
+                return Some(raw);
+            }
+            Some(literal(&raw))
+        }
+    }
+}
+
+fn inspect_indexes(
+    conn: &mut MyConn,
+    filter: &str,
+    flavour: Flavour,
+    version: (u32, u32, u32),
+    tables: &mut BTreeMap<(String, String), Table>,
+) -> Result<(), PluginError> {
+    let (hidden, expression) = match flavour {
+        Flavour::Mariadb if version >= (10, 6, 0) => ("IGNORED = 'YES'", "NULL"),
+        Flavour::Mariadb => ("FALSE", "NULL"),
+        Flavour::Mysql if version >= (8, 0, 13) => ("IS_VISIBLE = 'NO'", "EXPRESSION"),
+        Flavour::Mysql if version >= (8, 0, 0) => ("IS_VISIBLE = 'NO'", "NULL"),
+        Flavour::Mysql => ("FALSE", "NULL"),
+    };
+    let rows = conn.rows(
+        &format!(
+            "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION, INDEX_TYPE, \
+             INDEX_COMMENT, {hidden}, {expression}, SEQ_IN_INDEX FROM information_schema.STATISTICS \
+             WHERE TABLE_SCHEMA {filter}"
+        ),
+        &[],
+    )?;
+    // Unsorted on purpose: the catalog lists a table's keys in the server's
+    // key order, which `SHOW CREATE TABLE` shows and the planner keeps.
+    let hidden_attr = if flavour == Flavour::Mariadb { "ignored" } else { "invisible" };
+    // (schema, table) and the index with its parts' sequence numbers and prefix lengths.
+    type Found = ((String, String), Index, Vec<(u64, serde_json::Value)>);
+    let mut found: Vec<Found> = Vec::new();
+    for row in rows.rows {
+        let seq = s(&row, 11).parse::<u64>().unwrap_or(0);
+        let key = (s(&row, 0), s(&row, 1));
+        let name = s(&row, 2);
+        let part = IndexPart {
+            column: opt(&row, 4),
+            expr: opt(&row, 10).map(|e| format!("({e})")).filter(|_| opt(&row, 4).is_none()),
+            desc: s(&row, 6) == "D",
+            collation: None,
+        };
+        let sub = opt(&row, 5).and_then(|p| p.parse::<u64>().ok()).map_or(serde_json::Value::Null, Into::into);
+        match found.iter_mut().rev().find(|(k, index, _)| *k == key && index.name == name) {
+            Some((_, index, subs)) => {
+                index.parts.push(part);
+                subs.push((seq, sub));
+            }
+            _ => {
+                let mut index = Index { name, unique: s(&row, 3) == "0", parts: vec![part], ..Index::default() };
+                let ty = s(&row, 7);
+                if matches!(ty.as_str(), "FULLTEXT" | "SPATIAL" | "HASH") {
+                    index.attrs.push(attr("type", ty));
+                }
+                if let Some(comment) = opt(&row, 8).filter(|c| !c.is_empty()) {
+                    index.attrs.push(attr("comment", comment));
+                }
+                if s(&row, 9) == "1" {
+                    index.attrs.push(attr(hidden_attr, true));
+                }
+                found.push((key, index, vec![(seq, sub)]));
+            }
+        }
+    }
+    for (key, mut index, seqs) in found {
+        let Some(table) = tables.get_mut(&key) else { continue };
+        let mut order: Vec<usize> = (0..seqs.len()).collect();
+        order.sort_by_key(|&i| seqs[i].0);
+        index.parts = order.iter().filter_map(|&i| index.parts.get(i).cloned()).collect();
+        let subs: Vec<serde_json::Value> = order.iter().map(|&i| seqs[i].1.clone()).collect();
+        // A spatial key reports a prefix length (32) that cannot be written back.
+        if subs.iter().any(|s| !s.is_null()) && get_str(&index.attrs, "type") != Some("SPATIAL") {
+            index.attrs.push(attr("sub_parts", serde_json::Value::Array(subs)));
+        }
+        if index.name == "PRIMARY" {
+            table.primary_key = Some(PrimaryKey { name: None, parts: index.parts, attrs: index.attrs });
+        } else {
+            table.indexes.push(index);
+        }
+    }
+    Ok(())
+}
+
+fn inspect_foreign_keys(
+    conn: &mut MyConn,
+    filter: &str,
+    tables: &mut BTreeMap<(String, String), Table>,
+) -> Result<(), PluginError> {
+    let rows = conn.rows(
+        &format!(
+            "SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, \
+             k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE \
+             FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
+             ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
+             AND r.TABLE_NAME = k.TABLE_NAME \
+             WHERE k.TABLE_SCHEMA {filter} AND k.REFERENCED_TABLE_NAME IS NOT NULL \
+             ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"
+        ),
+        &[],
+    )?;
+    let mut found: Vec<((String, String), ForeignKey)> = Vec::new();
+    for row in rows.rows {
+        let key = (s(&row, 0), s(&row, 1));
+        let name = s(&row, 2);
+        match found.last_mut() {
+            Some((k, fk)) if *k == key && fk.name.as_deref() == Some(name.as_str()) => {
+                fk.columns.push(s(&row, 3));
+                fk.ref_columns.push(s(&row, 6));
+            }
+            _ => {
+                let ref_schema = s(&row, 4);
+                // RESTRICT is InnoDB's default and what the catalog reports when none was written.
+                let action = |a: String| Some(a).filter(|a| a != "RESTRICT");
+                let fk = ForeignKey {
+                    name: Some(name),
+                    columns: vec![s(&row, 3)],
+                    ref_schema: Some(ref_schema).filter(|r| *r != key.0),
+                    ref_table: s(&row, 5),
+                    ref_columns: vec![s(&row, 6)],
+                    on_update: action(s(&row, 7)),
+                    on_delete: action(s(&row, 8)),
+                    deferrable: None,
+                };
+                found.push((key, fk));
+            }
+        }
+    }
+    for (key, fk) in found {
+        if let Some(table) = tables.get_mut(&key) {
+            table.foreign_keys.push(fk);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_normalize_across_flavours() {
+        let m = |raw: &str, extra: &str, ty: &str| normalize_default(Flavour::Mysql, Some(raw.into()), extra, ty);
+        let d = |raw: &str, ty: &str| normalize_default(Flavour::Mariadb, Some(raw.into()), "", ty);
+        assert_eq!(d("current_timestamp()", "datetime").as_deref(), Some("CURRENT_TIMESTAMP"));
+        assert_eq!(
+            m("CURRENT_TIMESTAMP(6)", "default_generated", "timestamp(6)").as_deref(),
+            Some("CURRENT_TIMESTAMP(6)")
+        );
+        assert_eq!(d("'it''s'", "varchar(5)").as_deref(), Some("'it''s'"));
+        assert_eq!(m("it's", "", "varchar(5)").as_deref(), Some("'it''s'"));
+        assert_eq!(d("NULL", "int"), None);
+        assert_eq!(d("5", "int").as_deref(), Some("5"));
+        assert_eq!(m("5", "", "int").as_deref(), Some("5"));
+        assert_eq!(d("uuid()", "char(36)").as_deref(), Some("(uuid())"));
+        assert_eq!(m("uuid()", "default_generated", "char(36)").as_deref(), Some("(uuid())"));
+        assert_eq!(d("b'101'", "bit(3)").as_deref(), Some("b'101'"));
+        assert!(is_json_valid("json_valid(`g`)", "g"));
+    }
+}

@@ -1,0 +1,164 @@
+//! The MySQL and MariaDB dialect: inspection, diffing and planning over mysql_async.
+//!
+//! This is an ordinary library so tests can link it; the loadable plugin is the
+//! few-line cdylib in `plugin/`, which only exports [`Mysql`] as a root module.
+//! The async driver runs on a runtime this crate owns; every call blocks on it.
+//!
+//! Databases are the schemas: a URL with a path is bound to that database, one
+//! without sees the realm. MySQL-only facts (engine, collations, index prefix
+//! lengths, `ON UPDATE`, …) ride in the model as `Attr::Other { dialect: "mysql", .. }`
+//! (see `attrs.rs`). Flavour differences are explicit in [`Flavour`].
+
+mod attrs;
+mod checks;
+mod diff;
+mod driver;
+mod inspect;
+mod plan;
+mod sql;
+mod types;
+
+pub use diff::diff_realm;
+pub use driver::{Flavour, MyConn, open};
+pub use inspect::inspect_realm;
+pub use plan::plan_changes;
+pub use types::{literal, quote};
+
+use strata_dialect_api::{
+    API_VERSION, Capabilities, Change, Dialect, DialectConnection, DiffOptions, LexerOptions, Manifest, Placeholder,
+    Plan, PlanOptions, PluginError, Realm, RenderReply, RenderRequest,
+};
+
+/// The MySQL/MariaDB dialect.
+pub struct Mysql;
+
+impl Dialect for Mysql {
+    fn manifest() -> Manifest {
+        Manifest {
+            name: "mysql".into(),
+            api_version: API_VERSION,
+            version: env!("CARGO_PKG_VERSION").into(),
+            url_schemes: vec!["mysql".into(), "maria".into(), "mariadb".into()],
+            capabilities: Capabilities {
+                // Every DDL statement commits implicitly
+                // (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html).
+                transactional_ddl: false,
+                advisory_locks: true,
+                schemas: true,
+                concurrent_index: false,
+                placeholder: Placeholder::Question,
+            },
+            // Atlas's MySQL scanner options (reference §2.1); DELIMITER is the host lexer's.
+            lexer: LexerOptions {
+                match_begin: true,
+                backslash_escapes: true,
+                hash_comments: true,
+                ..LexerOptions::default()
+            },
+        }
+    }
+
+    fn open(url: &str) -> Result<Box<dyn DialectConnection>, PluginError> {
+        Ok(Box::new(open(url)?))
+    }
+
+    fn diff(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec<Change>, PluginError> {
+        diff_realm(from, to, options)
+    }
+
+    fn plan(changes: &[Change], options: &PlanOptions) -> Result<Plan, PluginError> {
+        plan_changes(changes, options)
+    }
+
+    fn render(request: &RenderRequest) -> Result<RenderReply, PluginError> {
+        Ok(render(request))
+    }
+}
+
+/// Answers a render request.
+pub fn render(request: &RenderRequest) -> RenderReply {
+    match request {
+        RenderRequest::QuoteIdent { name } => RenderReply::Text { text: quote(name) },
+        // MariaDB rejects an offset in a timestamp literal; the connection's
+        // time zone is UTC, so the bare UTC time is the same instant.
+        RenderRequest::TimestampValue { utc } => RenderReply::Text {
+            text: utc.strip_suffix("+00:00").or_else(|| utc.strip_suffix('Z')).unwrap_or(utc).to_string(),
+        },
+        RenderRequest::QualifiedTable { schema, name } => {
+            RenderReply::Text { text: types::qualified(schema.as_deref(), name) }
+        }
+        RenderRequest::RevisionsTable { schema } => {
+            // Atlas's DDL (reference/atlas-behavior.md §4.1), so either tool reads
+            // the other's table.
+            let table = types::qualified(schema.as_deref(), "atlas_schema_revisions");
+            let mut statements: Vec<String> = schema_statement(schema.as_deref()).into_iter().collect();
+            statements.push(format!(
+                "CREATE TABLE IF NOT EXISTS {table} (`version` varchar(255) NOT NULL, \
+                 `description` varchar(255) NOT NULL, `type` bigint unsigned NOT NULL DEFAULT 2, \
+                 `applied` bigint NOT NULL DEFAULT 0, `total` bigint NOT NULL DEFAULT 0, \
+                 `executed_at` timestamp(6) NOT NULL, `execution_time` bigint NOT NULL, \
+                 `error` longtext NULL, `error_stmt` longtext NULL, `hash` varchar(255) NOT NULL, \
+                 `partial_hashes` json NULL, `operator_version` varchar(255) NOT NULL, \
+                 PRIMARY KEY (`version`)) CHARSET utf8mb4 COLLATE utf8mb4_bin"
+            ));
+            RenderReply::Statements { statements }
+        }
+        RenderRequest::HistoryTable { schema } => {
+            let table = types::qualified(schema.as_deref(), "strata_schema_history");
+            let mut statements: Vec<String> = schema_statement(schema.as_deref()).into_iter().collect();
+            statements.push(format!(
+                "CREATE TABLE IF NOT EXISTS {table} (`version` varchar(255) NOT NULL, \
+                 `description` varchar(255) NOT NULL, `statements` longtext NOT NULL, \
+                 `down_statements` longtext NULL, `down_applied` bigint NOT NULL DEFAULT 0, \
+                 PRIMARY KEY (`version`)) CHARSET utf8mb4 COLLATE utf8mb4_bin"
+            ));
+            RenderReply::Statements { statements }
+        }
+    }
+}
+
+fn schema_statement(schema: Option<&str>) -> Option<String> {
+    schema.map(|s| format!("CREATE DATABASE IF NOT EXISTS {}", quote(s)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(r: RenderRequest) -> String {
+        match render(&r) {
+            RenderReply::Text { text } => text,
+            RenderReply::Statements { statements } => statements.join(";\n"),
+        }
+    }
+
+    #[test]
+    fn render_requests() {
+        assert_eq!(text(RenderRequest::QuoteIdent { name: "a`b".into() }), "`a``b`");
+        assert_eq!(text(RenderRequest::QualifiedTable { schema: Some("s".into()), name: "t".into() }), "`s`.`t`");
+        assert_eq!(text(RenderRequest::QualifiedTable { schema: None, name: "t".into() }), "`t`");
+        assert_eq!(
+            text(RenderRequest::TimestampValue { utc: "2026-01-02 03:04:05.123456+00:00".into() }),
+            "2026-01-02 03:04:05.123456"
+        );
+        let ddl = text(RenderRequest::RevisionsTable { schema: Some("atlas_schema_revisions".into()) });
+        assert!(ddl.starts_with(
+            "CREATE DATABASE IF NOT EXISTS `atlas_schema_revisions`;\n\
+             CREATE TABLE IF NOT EXISTS `atlas_schema_revisions`.`atlas_schema_revisions` ("
+        ));
+        assert!(ddl.contains("`type` bigint unsigned NOT NULL DEFAULT 2"));
+        assert!(ddl.ends_with("CHARSET utf8mb4 COLLATE utf8mb4_bin"));
+        assert!(
+            text(RenderRequest::HistoryTable { schema: None })
+                .starts_with("CREATE TABLE IF NOT EXISTS `strata_schema_history` (")
+        );
+    }
+
+    #[test]
+    fn manifest_states_mysql_facts() {
+        let m = Mysql::manifest();
+        assert!(!m.capabilities.transactional_ddl && m.capabilities.advisory_locks && m.capabilities.schemas);
+        assert!(m.lexer.backslash_escapes && m.lexer.hash_comments && m.lexer.match_begin);
+        assert!(!m.lexer.dollar_quote);
+    }
+}

@@ -1,0 +1,959 @@
+//! Planning changes into MySQL statements.
+//!
+//! MySQL commits implicitly around every DDL statement, so no statement is
+//! transactional and each one is planned to leave a consistent schema behind.
+//! The changes to one table go into as few `ALTER TABLE` statements as MySQL
+//! allows: foreign keys are dropped first in their own statement (an index or
+//! column they need can then go), everything else in one statement, and new
+//! foreign keys are added last in their own (the tables and keys they
+//! reference exist by then). Statements come in phases:
+//!
+//! 1. schemas are created; triggers and views are dropped;
+//! 2. foreign keys of modified tables are dropped, then dropped tables go
+//!    (referencing tables first; keys of a reference cycle are dropped before);
+//! 3. modified tables change in place, then new tables are created
+//!    (referenced tables first; keys to tables created later are added after);
+//! 4. foreign keys are added, views and triggers created, schemas dropped.
+//!
+//! Then `strata_dialect_kit::order` reorders wherever a dependency says so.
+//! Names are backquoted and left unqualified unless `PlanOptions::qualify`.
+
+use crate::attrs::{flag, get, get_str};
+use crate::checks;
+use crate::diff::effective_collation;
+use crate::sql::tokens;
+use crate::types::{is_text, literal, qualified, quote};
+use strata_dialect_api::{
+    Change, Check, Column, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PreCheck, PrimaryKey, Schema,
+    Statement, Table, TableChange, Trigger, View,
+};
+use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step, dependency_order};
+
+/// Plans `changes`.
+///
+/// # Errors
+/// Never today; the signature leaves room for changes MySQL cannot make.
+pub fn plan_changes(changes: &[Change], options: &PlanOptions) -> Result<Plan, PluginError> {
+    let mut p = Phases::default();
+    for (source, change) in changes.iter().enumerate() {
+        plan_change(&mut p, change, source, options);
+    }
+    Ok(Plan { changes: changes.to_vec(), statements: p.finish(options) })
+}
+
+type Unit = Step<Vec<Statement>>;
+
+fn unit(s: Statement) -> Unit {
+    Step::new(vec![s])
+}
+
+#[derive(Default)]
+struct Phases {
+    add_schemas: Vec<Unit>,
+    drop_triggers: Vec<Unit>,
+    drop_views: Vec<Unit>,
+    drop_fks: Vec<Unit>,
+    drop_tables: Vec<(String, Table, usize)>,
+    modify_tables: Vec<Unit>,
+    add_tables: Vec<(String, Table, usize)>,
+    add_fks: Vec<Unit>,
+    add_views: Vec<Unit>,
+    add_triggers: Vec<Unit>,
+    drop_schemas: Vec<Unit>,
+}
+
+/// Naming in one schema.
+struct Names<'a> {
+    schema: &'a str,
+    qualify: bool,
+}
+
+impl Names<'_> {
+    fn name(&self, name: &str) -> String {
+        if self.qualify { qualified(Some(self.schema), name) } else { quote(name) }
+    }
+
+    fn in_schema(&self, schema: Option<&str>, name: &str) -> String {
+        match schema {
+            Some(s) if s != self.schema => qualified(Some(s), name),
+            _ => self.name(name),
+        }
+    }
+}
+
+/// A statement: never transactional, since MySQL commits around DDL.
+fn stmt(sql: String, comment: String, source: usize, reverse: Vec<String>) -> Statement {
+    let mut s = Statement::new(sql, comment, source);
+    s.reverse = reverse;
+    s.transactional = false;
+    s
+}
+
+// ---------------------------------------------------------------- keys
+
+fn schema_key(schema: &str) -> Key {
+    Key::new(KeyKind::Schema, "", schema)
+}
+
+/// A unique key over `columns` of a table, which foreign keys referencing
+/// those columns need (MySQL needs an index there).
+fn unique_key(schema: &str, table: &str, columns: &[String]) -> Key {
+    let mut sorted: Vec<String> = columns.iter().map(|c| c.to_lowercase()).collect();
+    sorted.sort();
+    Key::constraint(schema, table, &format!("unique({})", sorted.join(",")))
+}
+
+fn part_columns(parts: &[IndexPart]) -> Vec<String> {
+    parts.iter().filter_map(|p| p.column.clone()).collect()
+}
+
+fn index_key(schema: &str, table: &str, name: &str) -> Key {
+    Key::constraint(schema, table, &format!("index:{name}"))
+}
+
+fn fk_key(schema: &str, table: &str, fk: &ForeignKey) -> Key {
+    Key::constraint(schema, table, &format!("fk:{}", fk_name(table, fk)))
+}
+
+/// What a foreign key of a table in `schema` references.
+fn fk_refs(schema: &str, fk: &ForeignKey) -> Vec<Key> {
+    let ref_schema = fk.ref_schema.as_deref().unwrap_or(schema);
+    vec![Key::relation(ref_schema, &fk.ref_table), unique_key(ref_schema, &fk.ref_table, &fk.ref_columns)]
+}
+
+/// What a table brings into existence.
+fn table_keys(schema: &str, table: &Table) -> Vec<Key> {
+    let mut out = vec![Key::relation(schema, &table.name)];
+    out.extend(table.columns.iter().map(|c| Key::column(schema, &table.name, &c.name)));
+    out.extend(table.indexes.iter().map(|i| index_key(schema, &table.name, &i.name)));
+    if let Some(pk) = &table.primary_key {
+        out.push(unique_key(schema, &table.name, &part_columns(&pk.parts)));
+    }
+    out.extend(
+        table.indexes.iter().filter(|i| i.unique).map(|i| unique_key(schema, &table.name, &part_columns(&i.parts))),
+    );
+    out.extend(table.foreign_keys.iter().map(|fk| fk_key(schema, &table.name, fk)));
+    out
+}
+
+/// Relations a SQL fragment may name, unqualified names taken in `schema`.
+fn refs(schema: &str, sql: &str) -> Vec<Key> {
+    let toks = tokens(sql);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if t.is_name() {
+            if toks.get(i + 1).is_some_and(|n| n.is_punct(".")) && toks.get(i + 2).is_some_and(|n| n.is_name()) {
+                out.push(Key::relation(&t.value, &toks[i + 2].value));
+                out.push(Key::relation(schema, &toks[i + 2].value));
+                i += 3;
+                continue;
+            }
+            out.push(Key::relation(schema, &t.value));
+        }
+        i += 1;
+    }
+    out
+}
+
+// ---------------------------------------------------------------- SQL pieces
+
+/// The character set a collation belongs to (its name up to the first `_`).
+fn charset_of(collation: &str) -> &str {
+    collation.split('_').next().unwrap_or(collation)
+}
+
+/// A column definition. `collation` is written when given (a text column's
+/// collation is spelled out when it differs from the table's, or when a
+/// `MODIFY` must pin the table's new default).
+fn column_sql(column: &Column, collation: Option<&str>) -> String {
+    let mut sql = format!("{} {}", quote(&column.name), column.ty);
+    if let Some(c) = collation.filter(|_| is_text(&column.ty)) {
+        sql.push_str(&format!(" CHARACTER SET {} COLLATE {c}", charset_of(c)));
+    }
+    if let Some(g) = &column.generated {
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {}", g.expr, if g.stored { "STORED" } else { "VIRTUAL" }));
+        if !column.nullable {
+            sql.push_str(" NOT NULL");
+        }
+    } else {
+        if !column.nullable {
+            sql.push_str(" NOT NULL");
+        } else if column.ty.starts_with("timestamp") {
+            // Without it, old servers make a timestamp column NOT NULL.
+            sql.push_str(" NULL");
+        }
+        if let Some(d) = &column.default {
+            sql.push_str(&format!(" DEFAULT {d}"));
+        }
+        if let Some(on_update) = get_str(&column.attrs, "on_update") {
+            sql.push_str(&format!(" ON UPDATE {on_update}"));
+        }
+        if flag(&column.attrs, "auto_increment") {
+            sql.push_str(" AUTO_INCREMENT");
+        }
+    }
+    if let Some(comment) = &column.comment {
+        sql.push_str(&format!(" COMMENT {}", literal(comment)));
+    }
+    if let Some(check) = get_str(&column.attrs, "check") {
+        sql.push_str(&format!(" CHECK ({check})"));
+    }
+    sql
+}
+
+fn columns_list(columns: &[String]) -> String {
+    columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ")
+}
+
+/// Index parts with prefix lengths (`sub_parts`) and directions.
+fn parts_sql(parts: &[IndexPart], attrs: &[strata_dialect_api::Attr]) -> String {
+    let subs = get(attrs, "sub_parts").and_then(|v| v.as_array()).cloned().unwrap_or_default();
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut s = match (&p.column, &p.expr) {
+                (Some(c), _) => quote(c),
+                (None, Some(e)) if e.starts_with('(') => e.clone(),
+                (None, Some(e)) => format!("({e})"),
+                (None, None) => String::new(),
+            };
+            if let Some(n) = subs.get(i).and_then(serde_json::Value::as_u64) {
+                s.push_str(&format!("({n})"));
+            }
+            if p.desc {
+                s.push_str(" DESC");
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn pk_sql(key: &PrimaryKey) -> String {
+    format!("PRIMARY KEY ({})", parts_sql(&key.parts, &key.attrs))
+}
+
+/// `[UNIQUE|FULLTEXT|SPATIAL] INDEX name (parts) [COMMENT …] [IGNORED|INVISIBLE]`.
+fn index_sql(index: &Index) -> String {
+    let kind = match get_str(&index.attrs, "type") {
+        Some("FULLTEXT") => "FULLTEXT ",
+        Some("SPATIAL") => "SPATIAL ",
+        _ if index.unique => "UNIQUE ",
+        _ => "",
+    };
+    let mut sql = format!("{kind}INDEX {} ({})", quote(&index.name), parts_sql(&index.parts, &index.attrs));
+    if get_str(&index.attrs, "type") == Some("HASH") {
+        sql.push_str(" USING HASH");
+    }
+    if let Some(comment) = get_str(&index.attrs, "comment") {
+        sql.push_str(&format!(" COMMENT {}", literal(comment)));
+    }
+    if flag(&index.attrs, "ignored") {
+        sql.push_str(" IGNORED");
+    }
+    if flag(&index.attrs, "invisible") {
+        sql.push_str(" INVISIBLE");
+    }
+    sql
+}
+
+fn check_sql(table: &str, check: &Check, n: usize) -> String {
+    let name = check.name.clone().unwrap_or_else(|| format!("{table}_chk_{n}"));
+    format!("CONSTRAINT {} CHECK ({})", quote(&name), check.expr)
+}
+
+fn fk_name(table: &str, fk: &ForeignKey) -> String {
+    fk.name.clone().unwrap_or_else(|| format!("{table}_{}_fkey", fk.columns.join("_")))
+}
+
+fn fk_sql(names: &Names<'_>, table: &str, fk: &ForeignKey) -> String {
+    let mut sql = format!(
+        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+        quote(&fk_name(table, fk)),
+        columns_list(&fk.columns),
+        names.in_schema(fk.ref_schema.as_deref(), &fk.ref_table),
+        columns_list(&fk.ref_columns)
+    );
+    if let Some(a) = &fk.on_delete {
+        sql.push_str(&format!(" ON DELETE {a}"));
+    }
+    if let Some(a) = &fk.on_update {
+        sql.push_str(&format!(" ON UPDATE {a}"));
+    }
+    sql
+}
+
+/// `ENGINE=… DEFAULT CHARSET=… COLLATE=… COMMENT=…`, for the options set.
+fn options_sql(table: &Table) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(engine) = get_str(&table.attrs, "engine") {
+        out.push(format!("ENGINE={engine}"));
+    }
+    if let Some(collation) = get_str(&table.attrs, "collation") {
+        out.push(format!("DEFAULT CHARSET={} COLLATE={collation}", charset_of(collation)));
+    }
+    if let Some(comment) = &table.comment {
+        out.push(format!("COMMENT={}", literal(comment)));
+    }
+    out
+}
+
+fn create_table_sql(names: &Names<'_>, table: &Table, fks: &[&ForeignKey]) -> String {
+    let mut lines: Vec<String> = table.columns.iter().map(|c| column_sql(c, c.collation.as_deref())).collect();
+    if let Some(pk) = &table.primary_key {
+        lines.push(pk_sql(pk));
+    }
+    lines.extend(table.indexes.iter().map(index_sql));
+    lines.extend(table.checks.iter().enumerate().map(|(i, c)| check_sql(&table.name, c, i + 1)));
+    lines.extend(fks.iter().map(|fk| fk_sql(names, &table.name, fk)));
+    let mut sql = format!("CREATE TABLE {} (\n  {}\n)", names.name(&table.name), lines.join(",\n  "));
+    let options = options_sql(table);
+    if !options.is_empty() {
+        sql.push(' ');
+        sql.push_str(&options.join(" "));
+    }
+    sql
+}
+
+fn drop_table_sql(names: &Names<'_>, table: &Table) -> String {
+    format!("DROP TABLE {}", names.name(&table.name))
+}
+
+fn create_view_sql(names: &Names<'_>, view: &View, replace: bool) -> String {
+    let mut sql =
+        format!("CREATE {}VIEW {} AS {}", if replace { "OR REPLACE " } else { "" }, names.name(&view.name), view.def);
+    if let Some(option) = get_str(&view.attrs, "check_option") {
+        sql.push_str(&format!(" WITH {option} CHECK OPTION"));
+    }
+    sql
+}
+
+fn trigger_sql(names: &Names<'_>, trigger: &Trigger) -> String {
+    // The definition names the trigger unqualified; qualify it when asked.
+    if names.qualify {
+        let prefix = format!("CREATE TRIGGER {} ", quote(&trigger.name));
+        if let Some(rest) = trigger.def.strip_prefix(&prefix) {
+            return format!("CREATE TRIGGER {} {rest}", names.name(&trigger.name));
+        }
+    }
+    trigger.def.clone()
+}
+
+fn drop_trigger_sql(names: &Names<'_>, trigger: &Trigger) -> String {
+    format!("DROP TRIGGER {}", names.name(&trigger.name))
+}
+
+fn schema_sql(schema: &Schema) -> String {
+    let mut sql = format!("CREATE DATABASE {}", quote(&schema.name));
+    if let Some(collation) = get_str(&schema.attrs, "collation") {
+        sql.push_str(&format!(" DEFAULT CHARACTER SET {} COLLATE {collation}", charset_of(collation)));
+    }
+    sql
+}
+
+// ---------------------------------------------------------------- changes
+
+fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOptions) {
+    match change {
+        Change::AddSchema { schema } => {
+            p.add_schemas.push(
+                unit(stmt(
+                    schema_sql(schema),
+                    format!("add new schema named {:?}", schema.name),
+                    source,
+                    vec![format!("DROP DATABASE {}", quote(&schema.name))],
+                ))
+                .creates([schema_key(&schema.name)]),
+            );
+        }
+        Change::DropSchema { schema } => {
+            let mut s = stmt(
+                format!("DROP DATABASE {}", quote(&schema.name)),
+                format!("drop schema named {:?}", schema.name),
+                source,
+                vec![schema_sql(schema)],
+            );
+            s.destructive = true;
+            if options.checks {
+                let names = Names { schema: &schema.name, qualify: true };
+                s.checks.extend(schema.tables.iter().map(|t| checks::table_is_empty(&names.name(&t.name), &t.name)));
+            }
+            p.drop_schemas.push(unit(s).drops([schema_key(&schema.name)]));
+        }
+        Change::ModifySchema { from, to } => {
+            let alter = |s: &Schema| {
+                get_str(&s.attrs, "collation").map(|c| {
+                    format!("ALTER DATABASE {} DEFAULT CHARACTER SET {} COLLATE {c}", quote(&s.name), charset_of(c))
+                })
+            };
+            if let Some(sql) = alter(to) {
+                p.add_schemas.push(unit(stmt(
+                    sql,
+                    format!("modify schema {:?}", to.name),
+                    source,
+                    alter(from).into_iter().collect(),
+                )));
+            }
+        }
+        Change::AddTable { schema, table } => p.add_tables.push((schema.clone(), table.clone(), source)),
+        Change::DropTable { schema, table } => p.drop_tables.push((schema.clone(), table.clone(), source)),
+        Change::RenameTable { schema, from, to } => {
+            let names = Names { schema, qualify: options.qualify };
+            p.modify_tables.push(
+                unit(stmt(
+                    format!("RENAME TABLE {} TO {}", names.name(from), names.name(to)),
+                    format!("rename table {from:?} to {to:?}"),
+                    source,
+                    vec![format!("RENAME TABLE {} TO {}", names.name(to), names.name(from))],
+                ))
+                .drops([Key::relation(schema, from)])
+                .creates([Key::relation(schema, to)]),
+            );
+        }
+        Change::ModifyTable { schema, from, to, changes } => {
+            modify_table(p, schema, from, to, changes, source, options)
+        }
+        Change::AddView { schema, view } => {
+            let names = Names { schema, qualify: options.qualify };
+            p.add_views.push(
+                unit(stmt(
+                    create_view_sql(&names, view, false),
+                    format!("create {:?} view", view.name),
+                    source,
+                    vec![format!("DROP VIEW {}", names.name(&view.name))],
+                ))
+                .creates([Key::relation(schema, &view.name)])
+                .needs_new(refs(schema, &view.def))
+                .needs_new([schema_key(schema)]),
+            );
+        }
+        Change::DropView { schema, view } => {
+            let names = Names { schema, qualify: options.qualify };
+            p.drop_views.push(
+                unit(stmt(
+                    format!("DROP VIEW {}", names.name(&view.name)),
+                    format!("drop {:?} view", view.name),
+                    source,
+                    vec![create_view_sql(&names, view, false)],
+                ))
+                .drops([Key::relation(schema, &view.name)])
+                .needs_old(refs(schema, &view.def).into_iter().filter(|k| *k != Key::relation(schema, &view.name))),
+            );
+        }
+        Change::ModifyView { schema, from, to } => {
+            let names = Names { schema, qualify: options.qualify };
+            p.add_views.push(
+                unit(stmt(
+                    create_view_sql(&names, to, true),
+                    format!("modify {:?} view", to.name),
+                    source,
+                    vec![create_view_sql(&names, from, true)],
+                ))
+                .needs_new(refs(schema, &to.def).into_iter().filter(|k| *k != Key::relation(schema, &to.name))),
+            );
+        }
+        Change::AddTrigger { schema, trigger } => {
+            let names = Names { schema, qualify: options.qualify };
+            p.add_triggers.push(
+                unit(stmt(
+                    trigger_sql(&names, trigger),
+                    format!("create trigger {:?}", trigger.name),
+                    source,
+                    vec![drop_trigger_sql(&names, trigger)],
+                ))
+                .needs_new([Key::relation(schema, &trigger.table)])
+                .needs_new(refs(schema, &trigger.def)),
+            );
+        }
+        Change::DropTrigger { schema, trigger } => {
+            let names = Names { schema, qualify: options.qualify };
+            p.drop_triggers.push(
+                unit(stmt(
+                    drop_trigger_sql(&names, trigger),
+                    format!("drop trigger {:?}", trigger.name),
+                    source,
+                    vec![trigger_sql(&names, trigger)],
+                ))
+                .needs_old([Key::relation(schema, &trigger.table)]),
+            );
+        }
+        Change::ModifyTrigger { schema, from, to } => {
+            let names = Names { schema, qualify: options.qualify };
+            p.drop_triggers.push(
+                unit(stmt(
+                    drop_trigger_sql(&names, from),
+                    format!("drop trigger {:?}", from.name),
+                    source,
+                    vec![trigger_sql(&names, from)],
+                ))
+                .needs_old([Key::relation(schema, &from.table)]),
+            );
+            p.add_triggers.push(
+                unit(stmt(
+                    trigger_sql(&names, to),
+                    format!("create trigger {:?}", to.name),
+                    source,
+                    vec![drop_trigger_sql(&names, to)],
+                ))
+                .needs_new([Key::relation(schema, &to.table)])
+                .needs_new(refs(schema, &to.def)),
+            );
+        }
+    }
+}
+
+/// The inverse of a table change, for reverse statements.
+fn invert(change: &TableChange) -> TableChange {
+    match change {
+        TableChange::AddColumn { column } => TableChange::DropColumn { column: column.clone() },
+        TableChange::DropColumn { column } => TableChange::AddColumn { column: column.clone() },
+        TableChange::ModifyColumn { from, to, change } => {
+            TableChange::ModifyColumn { from: to.clone(), to: from.clone(), change: *change }
+        }
+        TableChange::AddIndex { index } => TableChange::DropIndex { index: index.clone() },
+        TableChange::DropIndex { index } => TableChange::AddIndex { index: index.clone() },
+        TableChange::ModifyIndex { from, to } => TableChange::ModifyIndex { from: to.clone(), to: from.clone() },
+        TableChange::AddPrimaryKey { key } => TableChange::DropPrimaryKey { key: key.clone() },
+        TableChange::DropPrimaryKey { key } => TableChange::AddPrimaryKey { key: key.clone() },
+        TableChange::ModifyPrimaryKey { from, to } => {
+            TableChange::ModifyPrimaryKey { from: to.clone(), to: from.clone() }
+        }
+        TableChange::AddForeignKey { foreign_key } => TableChange::DropForeignKey { foreign_key: foreign_key.clone() },
+        TableChange::DropForeignKey { foreign_key } => TableChange::AddForeignKey { foreign_key: foreign_key.clone() },
+        TableChange::ModifyForeignKey { from, to } => {
+            TableChange::ModifyForeignKey { from: to.clone(), to: from.clone() }
+        }
+        TableChange::AddCheck { check } => TableChange::DropCheck { check: check.clone() },
+        TableChange::DropCheck { check } => TableChange::AddCheck { check: check.clone() },
+        TableChange::ModifyAttrs => TableChange::ModifyAttrs,
+    }
+}
+
+/// What the main `ALTER TABLE` of a table change does (foreign keys aside).
+#[derive(Default)]
+struct Alter {
+    clauses: Vec<String>,
+    destructive: bool,
+    rewrites: bool,
+    checks: Vec<PreCheck>,
+    creates: Vec<Key>,
+    drops: Vec<Key>,
+}
+
+/// The clauses turning `from` into `to` (foreign keys excluded), in an order
+/// MySQL accepts in one statement: drops, then columns in their new order
+/// (each placed after its predecessor), then keys, checks and options.
+fn alter_clauses(schema: &str, table_sql: &str, from: &Table, to: &Table, changes: &[TableChange]) -> Alter {
+    let mut a = Alter::default();
+    let t = &to.name;
+    let mut check_no = from.checks.len();
+    for c in changes {
+        if let TableChange::DropCheck { check: Check { name: Some(name), .. } } = c {
+            a.clauses.push(format!("DROP CONSTRAINT {}", quote(name)));
+        }
+    }
+    for c in changes {
+        match c {
+            TableChange::DropIndex { index } | TableChange::ModifyIndex { from: index, .. } => {
+                a.clauses.push(format!("DROP INDEX {}", quote(&index.name)));
+                a.drops.push(index_key(schema, t, &index.name));
+                if index.unique {
+                    a.drops.push(unique_key(schema, t, &part_columns(&index.parts)));
+                }
+            }
+            TableChange::DropPrimaryKey { key } | TableChange::ModifyPrimaryKey { from: key, .. } => {
+                a.clauses.push("DROP PRIMARY KEY".into());
+                a.drops.push(unique_key(schema, t, &part_columns(&key.parts)));
+                a.rewrites = true;
+            }
+            _ => {}
+        }
+    }
+    for c in changes {
+        if let TableChange::DropColumn { column } = c {
+            a.clauses.push(format!("DROP COLUMN {}", quote(&column.name)));
+            a.drops.push(Key::column(schema, t, &column.name));
+            a.destructive = true;
+            a.checks.push(checks::column_is_empty(table_sql, t, &column.name));
+        }
+    }
+    // Columns added or modified, in the table's new column order.
+    for (i, column) in to.columns.iter().enumerate() {
+        let position = match i {
+            0 => " FIRST".to_string(),
+            _ => format!(" AFTER {}", quote(&to.columns[i - 1].name)),
+        };
+        for c in changes {
+            match c {
+                TableChange::AddColumn { column: added } if added.name == column.name => {
+                    a.clauses.push(format!("ADD COLUMN {}{position}", column_sql(column, column.collation.as_deref())));
+                    a.creates.push(Key::column(schema, t, &column.name));
+                }
+                TableChange::ModifyColumn { from: old, to: new, change } if new.name == column.name => {
+                    // The collation is pinned when it takes a new effect (the
+                    // table's default changed), else written only when explicit.
+                    let collation =
+                        if change.collation || effective_collation(old, from) != effective_collation(new, to) {
+                            effective_collation(new, to)
+                        } else {
+                            new.collation.as_deref()
+                        };
+                    a.clauses.push(format!("MODIFY COLUMN {}{position}", column_sql(new, collation)));
+                    if change.ty || change.collation || change.generated {
+                        a.rewrites = true;
+                    }
+                    if let Some(check) = checks::values_fit(table_sql, t, &new.name, &old.ty, &new.ty) {
+                        a.destructive = true;
+                        a.checks.push(check);
+                    }
+                    if old.nullable && !new.nullable && new.generated.is_none() {
+                        a.checks.push(checks::column_has_no_nulls(table_sql, t, &new.name));
+                    }
+                    if old.generated.is_none() && new.generated.is_some() {
+                        a.destructive = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for c in changes {
+        match c {
+            TableChange::AddPrimaryKey { key } | TableChange::ModifyPrimaryKey { to: key, .. } => {
+                a.clauses.push(format!("ADD {}", pk_sql(key)));
+                a.creates.push(unique_key(schema, t, &part_columns(&key.parts)));
+                a.rewrites = true;
+            }
+            _ => {}
+        }
+    }
+    // New indexes in the table's key order, which the server keeps (see diff).
+    let mut added: Vec<&Index> = changes
+        .iter()
+        .filter_map(|c| match c {
+            TableChange::AddIndex { index } | TableChange::ModifyIndex { to: index, .. } => Some(index),
+            _ => None,
+        })
+        .collect();
+    added.sort_by_key(|i| to.indexes.iter().position(|x| x.name == i.name));
+    for index in added {
+        a.clauses.push(format!("ADD {}", index_sql(index)));
+        a.creates.push(index_key(schema, t, &index.name));
+        if index.unique {
+            a.creates.push(unique_key(schema, t, &part_columns(&index.parts)));
+        }
+    }
+    for c in changes {
+        if let TableChange::AddCheck { check } = c {
+            check_no += 1;
+            a.clauses.push(format!("ADD {}", check_sql(t, check, check_no)));
+        }
+    }
+    if changes.iter().any(|c| matches!(c, TableChange::ModifyAttrs)) {
+        let (before, after) = (options_sql(from), options_sql(to));
+        for option in &after {
+            if !before.contains(option) {
+                a.clauses.push(option.clone());
+                if option.starts_with("ENGINE") {
+                    a.rewrites = true;
+                }
+            }
+        }
+        if from.comment.is_some() && to.comment.is_none() {
+            a.clauses.push("COMMENT=''".into());
+        }
+    }
+    a
+}
+
+fn modify_table(
+    p: &mut Phases,
+    schema: &str,
+    from: &Table,
+    to: &Table,
+    changes: &[TableChange],
+    source: usize,
+    options: &PlanOptions,
+) {
+    let names = Names { schema, qualify: options.qualify };
+    let table = names.name(&to.name);
+    let t = &to.name;
+
+    // Foreign keys to drop: first, in their own statement.
+    let dropped_fks: Vec<&ForeignKey> = changes
+        .iter()
+        .filter_map(|c| match c {
+            TableChange::DropForeignKey { foreign_key } | TableChange::ModifyForeignKey { from: foreign_key, .. } => {
+                Some(foreign_key)
+            }
+            _ => None,
+        })
+        .collect();
+    let added_fks: Vec<&ForeignKey> = changes
+        .iter()
+        .filter_map(|c| match c {
+            TableChange::AddForeignKey { foreign_key } | TableChange::ModifyForeignKey { to: foreign_key, .. } => {
+                Some(foreign_key)
+            }
+            _ => None,
+        })
+        .collect();
+    if !dropped_fks.is_empty() {
+        let drop = |fks: &[&ForeignKey]| {
+            let clauses: Vec<String> =
+                fks.iter().map(|fk| format!("DROP FOREIGN KEY {}", quote(&fk_name(t, fk)))).collect();
+            format!("ALTER TABLE {table} {}", clauses.join(", "))
+        };
+        let add = |fks: &[&ForeignKey]| {
+            let clauses: Vec<String> = fks.iter().map(|fk| format!("ADD {}", fk_sql(&names, t, fk))).collect();
+            format!("ALTER TABLE {table} {}", clauses.join(", "))
+        };
+        p.drop_fks.push(
+            unit(stmt(drop(&dropped_fks), format!("drop foreign keys of {t:?}"), source, vec![add(&dropped_fks)]))
+                .drops(dropped_fks.iter().map(|fk| fk_key(schema, t, fk)))
+                .needs_old(dropped_fks.iter().flat_map(|fk| fk_refs(schema, fk)))
+                .needs_old([Key::relation(schema, &from.name)]),
+        );
+    }
+
+    let table_sql = &table;
+    let forward = alter_clauses(schema, table_sql, from, to, changes);
+    if !forward.clauses.is_empty() {
+        let inverse: Vec<TableChange> = changes.iter().map(invert).collect();
+        let backward = alter_clauses(schema, table_sql, to, from, &inverse);
+        let mut s = stmt(
+            format!("ALTER TABLE {table} {}", forward.clauses.join(", ")),
+            format!("modify {t:?} table"),
+            source,
+            if backward.clauses.is_empty() {
+                Vec::new()
+            } else {
+                vec![format!("ALTER TABLE {table} {}", backward.clauses.join(", "))]
+            },
+        );
+        s.destructive = forward.destructive;
+        s.rewrites_table = forward.rewrites;
+        s.locks_table = forward.rewrites;
+        if options.checks {
+            s.checks = forward.checks;
+        }
+        p.modify_tables
+            .push(unit(s).creates(forward.creates).drops(forward.drops).needs_old([Key::relation(schema, &from.name)]));
+    }
+
+    if !added_fks.is_empty() {
+        let clauses: Vec<String> = added_fks.iter().map(|fk| format!("ADD {}", fk_sql(&names, t, fk))).collect();
+        let reverse: Vec<String> =
+            added_fks.iter().map(|fk| format!("DROP FOREIGN KEY {}", quote(&fk_name(t, fk)))).collect();
+        p.add_fks.push(
+            unit(stmt(
+                format!("ALTER TABLE {table} {}", clauses.join(", ")),
+                format!("add foreign keys of {t:?}"),
+                source,
+                vec![format!("ALTER TABLE {table} {}", reverse.join(", "))],
+            ))
+            .creates(added_fks.iter().map(|fk| fk_key(schema, t, fk)))
+            .needs_new(added_fks.iter().flat_map(|fk| fk_refs(schema, fk)))
+            .needs_new(added_fks.iter().flat_map(|fk| fk.columns.iter().map(|c| Key::column(schema, t, c))))
+            .needs_new([Key::relation(schema, t)]),
+        );
+    }
+}
+
+/// True when `table` (in `schema`) has a foreign key to another table `other` in `other_schema`.
+fn references(schema: &str, table: &Table, other_schema: &str, other: &str) -> bool {
+    (schema != other_schema || table.name != other)
+        && table
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.ref_table == other && fk.ref_schema.as_deref().unwrap_or(schema) == other_schema)
+}
+
+impl Phases {
+    fn finish(self, options: &PlanOptions) -> Vec<Statement> {
+        let mut out: Vec<Unit> = Vec::new();
+        out.extend(self.add_schemas);
+        out.extend(self.drop_triggers);
+        out.extend(self.drop_views.into_iter().rev());
+        out.extend(self.drop_fks);
+
+        // Dropped tables: referencing tables first; keys of a cycle dropped before.
+        let dropped = dependency_order(
+            self.drop_tables,
+            |(s, t, _)| (s.clone(), t.name.clone()),
+            |(sa, a, _), (sb, b, _)| references(sa, a, sb, &b.name),
+        );
+        let order: Vec<(String, String)> = dropped.iter().rev().map(|(s, t, _)| (s.clone(), t.name.clone())).collect();
+        let mut table_drops = Vec::new();
+        for (schema, table, source) in dropped.iter().rev() {
+            let names = Names { schema, qualify: options.qualify };
+            let at = order.iter().position(|(s, n)| s == schema && n == &table.name).unwrap_or(0);
+            let (cyclic, kept): (Vec<&ForeignKey>, Vec<&ForeignKey>) = table.foreign_keys.iter().partition(|fk| {
+                let target = (fk.ref_schema.clone().unwrap_or_else(|| schema.clone()), fk.ref_table.clone());
+                target != (schema.clone(), table.name.clone())
+                    && order.iter().position(|n| *n == target).is_some_and(|i| i < at)
+            });
+            if !cyclic.is_empty() {
+                let clauses: Vec<String> =
+                    cyclic.iter().map(|fk| format!("DROP FOREIGN KEY {}", quote(&fk_name(&table.name, fk)))).collect();
+                // Undone after both tables are back: the reverse runs backwards.
+                let reverse: Vec<String> =
+                    cyclic.iter().map(|fk| format!("ADD {}", fk_sql(&names, &table.name, fk))).collect();
+                out.push(
+                    unit(stmt(
+                        format!("ALTER TABLE {} {}", names.name(&table.name), clauses.join(", ")),
+                        format!("drop foreign keys of {:?}", table.name),
+                        *source,
+                        vec![format!("ALTER TABLE {} {}", names.name(&table.name), reverse.join(", "))],
+                    ))
+                    .drops(cyclic.iter().map(|fk| fk_key(schema, &table.name, fk)))
+                    .needs_old(cyclic.iter().flat_map(|fk| fk_refs(schema, fk))),
+                );
+            }
+            // The reverse recreates the table with the keys whose tables are back by then.
+            let mut s = stmt(
+                drop_table_sql(&names, table),
+                format!("drop {:?} table", table.name),
+                *source,
+                vec![create_table_sql(&names, table, &kept)],
+            );
+            s.destructive = true;
+            if options.checks {
+                s.checks.push(checks::table_is_empty(&names.name(&table.name), &table.name));
+            }
+            table_drops.push(unit(s).drops(table_keys(schema, table)).needs_old(
+                kept.iter().flat_map(|fk| fk_refs(schema, fk)).filter(|k| *k != Key::relation(schema, &table.name)),
+            ));
+        }
+        out.extend(table_drops);
+        out.extend(self.modify_tables);
+
+        let added = dependency_order(
+            self.add_tables,
+            |(s, t, _)| (s.clone(), t.name.clone()),
+            |(sa, a, _), (sb, b, _)| references(sa, a, sb, &b.name),
+        );
+        let order: Vec<(String, String)> = added.iter().map(|(s, t, _)| (s.clone(), t.name.clone())).collect();
+        let mut later_fks = Vec::new();
+        for (i, (schema, table, source)) in added.iter().enumerate() {
+            let names = Names { schema, qualify: options.qualify };
+            let (inline, deferred): (Vec<&ForeignKey>, Vec<&ForeignKey>) = table.foreign_keys.iter().partition(|fk| {
+                let target = (fk.ref_schema.clone().unwrap_or_else(|| schema.clone()), fk.ref_table.clone());
+                order.iter().position(|n| *n == target).is_none_or(|j| j <= i)
+            });
+            let own = Key::relation(schema, &table.name);
+            out.push(
+                unit(stmt(
+                    create_table_sql(&names, table, &inline),
+                    format!("create {:?} table", table.name),
+                    *source,
+                    vec![drop_table_sql(&names, table)],
+                ))
+                .creates(table_keys(schema, table))
+                .needs_new([schema_key(schema)])
+                .needs_new(inline.iter().flat_map(|fk| fk_refs(schema, fk)).filter(|k| *k != own)),
+            );
+            if !deferred.is_empty() {
+                let clauses: Vec<String> =
+                    deferred.iter().map(|fk| format!("ADD {}", fk_sql(&names, &table.name, fk))).collect();
+                let reverse: Vec<String> = deferred
+                    .iter()
+                    .map(|fk| format!("DROP FOREIGN KEY {}", quote(&fk_name(&table.name, fk))))
+                    .collect();
+                later_fks.push(
+                    unit(stmt(
+                        format!("ALTER TABLE {} {}", names.name(&table.name), clauses.join(", ")),
+                        format!("add foreign keys of {:?}", table.name),
+                        *source,
+                        vec![format!("ALTER TABLE {} {}", names.name(&table.name), reverse.join(", "))],
+                    ))
+                    .needs_new(deferred.iter().flat_map(|fk| fk_refs(schema, fk)))
+                    .needs_new([own.clone()]),
+                );
+            }
+        }
+        out.extend(later_fks);
+        out.extend(self.add_fks);
+        out.extend(self.add_views);
+        out.extend(self.add_triggers);
+        out.extend(self.drop_schemas);
+        order::order(out).into_iter().flatten().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attrs::attr;
+    use strata_dialect_api::ColumnChange;
+
+    fn col(name: &str, ty: &str) -> Column {
+        Column { name: name.into(), ty: ty.into(), nullable: true, ..Column::default() }
+    }
+
+    fn sqls(plan: &Plan) -> Vec<&str> {
+        plan.statements.iter().map(|s| s.sql.as_str()).collect()
+    }
+
+    #[test]
+    fn create_table_spells_everything() {
+        let mut id = col("id", "bigint unsigned");
+        id.nullable = false;
+        id.attrs.push(attr("auto_increment", true));
+        let table = Table {
+            name: "t".into(),
+            columns: vec![id, Column { default: Some("'x'".into()), ..col("n", "varchar(10)") }],
+            primary_key: Some(PrimaryKey { name: None, parts: vec![IndexPart::column("id")], attrs: vec![] }),
+            indexes: vec![Index {
+                name: "ix".into(),
+                unique: false,
+                parts: vec![IndexPart::column("n")],
+                attrs: vec![attr("sub_parts", serde_json::json!([5]))],
+                ..Index::default()
+            }],
+            attrs: vec![attr("engine", "InnoDB"), attr("collation", "utf8mb4_bin")],
+            ..Table::default()
+        };
+        let plan = plan_changes(&[Change::AddTable { schema: "s".into(), table }], &PlanOptions::default())
+            .unwrap_or_default();
+        assert_eq!(
+            sqls(&plan),
+            ["CREATE TABLE `t` (\n  `id` bigint unsigned NOT NULL AUTO_INCREMENT,\n  `n` varchar(10) DEFAULT 'x',\n  \
+              PRIMARY KEY (`id`),\n  INDEX `ix` (`n`(5))\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"]
+        );
+        assert!(!plan.statements[0].transactional);
+        assert_eq!(plan.statements[0].reverse, ["DROP TABLE `t`"]);
+    }
+
+    #[test]
+    fn one_alter_per_table_with_positions_and_checks() {
+        let from =
+            Table { name: "t".into(), columns: vec![col("a", "int"), col("b", "varchar(20)")], ..Table::default() };
+        let to = Table {
+            name: "t".into(),
+            columns: vec![col("c", "int"), col("a", "int"), col("b", "varchar(5)")],
+            ..Table::default()
+        };
+        let changes = vec![
+            TableChange::ModifyColumn {
+                from: from.columns[1].clone(),
+                to: to.columns[2].clone(),
+                change: ColumnChange { ty: true, ..ColumnChange::default() },
+            },
+            TableChange::AddColumn { column: to.columns[0].clone() },
+        ];
+        let plan = plan_changes(
+            &[Change::ModifyTable { schema: "s".into(), from, to, changes }],
+            &PlanOptions { checks: true, qualify: false },
+        )
+        .unwrap_or_default();
+        assert_eq!(sqls(&plan), ["ALTER TABLE `t` ADD COLUMN `c` int FIRST, MODIFY COLUMN `b` varchar(5) AFTER `a`"]);
+        let s = &plan.statements[0];
+        assert!(s.destructive);
+        assert_eq!(s.checks.len(), 1);
+        assert_eq!(s.reverse, ["ALTER TABLE `t` DROP COLUMN `c`, MODIFY COLUMN `b` varchar(20) AFTER `a`"]);
+    }
+}
