@@ -2,14 +2,16 @@
 //! Names used (value types in brackets):
 //!
 //! - schema: `charset`, `collation` [string];
-//! - table: `engine`, `collation` [string] (the charset follows from the collation);
+//! - table: `engine`, `collation` [string] (the charset follows from the collation),
+//!   `options` [array of `KEY=value` create options, e.g. `ROW_FORMAT=COMPRESSED`];
 //! - column: `auto_increment` [true], `on_update` [string, e.g. `CURRENT_TIMESTAMP(6)`],
 //!   `check` [string: a column-level check clause, as MariaDB keeps them];
 //! - index and primary key: `type` [`FULLTEXT`, `SPATIAL`, `HASH`], `sub_parts`
 //!   [array of prefix lengths or null, one per part], `comment` [string],
 //!   `ignored` [true, MariaDB] or `invisible` [true, MySQL 8];
 //! - check: `not_enforced` [true, MySQL 8];
-//! - view: `check_option` [`CASCADED`, `LOCAL`].
+//! - view: `check_option` [`CASCADED`, `LOCAL`], `security` [`INVOKER`], `algorithm`
+//!   [`MERGE`, `TEMPTABLE`; MariaDB].
 
 use serde_json::Value;
 use strata_dialect_api::Attr;

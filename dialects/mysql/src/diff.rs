@@ -113,7 +113,62 @@ fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
         }
     }
     changes.extend(added.into_iter().map(|t| Change::AddTrigger { schema: schema.clone(), trigger: t.clone() }));
+    recreate_keys_over_retyped(from, to, &schema, &mut changes);
     changes
+}
+
+/// MySQL refuses to change the type or collation of a column a foreign key
+/// uses, on either side of the key ("Cannot change column used in a foreign
+/// key constraint", errno 150): every kept key over a retyped column is
+/// dropped before the change and added back after it.
+fn recreate_keys_over_retyped(from: &Schema, to: &Schema, schema: &str, changes: &mut Vec<Change>) {
+    let mut retyped: Vec<(String, String)> = Vec::new();
+    for c in changes.iter() {
+        let Change::ModifyTable { from: table, changes: table_changes, .. } = c else { continue };
+        for tc in table_changes {
+            if let TableChange::ModifyColumn { from: column, change, .. } = tc
+                && (change.ty || change.collation)
+            {
+                retyped.push((table.name.clone(), column.name.to_lowercase()));
+            }
+        }
+    }
+    if retyped.is_empty() {
+        return;
+    }
+    let hit = |table: &str, columns: &[String]| {
+        columns.iter().any(|c| retyped.iter().any(|(t, col)| t == table && *col == c.to_lowercase()))
+    };
+    for f in &from.tables {
+        let Some(t) = to.table(&f.name) else { continue };
+        for fk in &f.foreign_keys {
+            let uses = hit(&f.name, &fk.columns) || (fk.ref_schema.is_none() && hit(&fk.ref_table, &fk.ref_columns));
+            // A key that goes or changes anyway is already dropped first.
+            let Some(kept) = t.foreign_keys.iter().find(|k| k.name == fk.name) else { continue };
+            if !uses {
+                continue;
+            }
+            let modify = TableChange::ModifyForeignKey { from: fk.clone(), to: kept.clone() };
+            let at = changes.iter().position(|c| matches!(c, Change::ModifyTable { from: x, .. } if x.name == f.name));
+            match at.map(|i| &mut changes[i]) {
+                Some(Change::ModifyTable { changes: table_changes, .. }) => {
+                    let handled = table_changes.iter().any(|c| {
+                        matches!(c, TableChange::DropForeignKey { foreign_key: k }
+                            | TableChange::ModifyForeignKey { from: k, .. } if k.name == fk.name)
+                    });
+                    if !handled {
+                        table_changes.insert(0, modify);
+                    }
+                }
+                _ => changes.push(Change::ModifyTable {
+                    schema: schema.to_string(),
+                    from: f.clone(),
+                    to: t.clone(),
+                    changes: vec![modify],
+                }),
+            }
+        }
+    }
 }
 
 /// The collation a text column's values take: its own, else its table's.
@@ -313,12 +368,19 @@ impl Named for Check {
     }
 }
 
-/// Table options as they compare: engine case-insensitively, collation, comment.
-fn norm_options(table: &Table) -> (Option<String>, Option<String>, Option<String>) {
+/// Table options as they compare: engine case-insensitively, collation,
+/// comment, create options in any order.
+fn norm_options(table: &Table) -> (Option<String>, Option<String>, Option<String>, Vec<String>) {
+    let mut options: Vec<String> = crate::attrs::get(&table.attrs, "options")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|o| o.as_str().map(str::to_ascii_uppercase)).collect())
+        .unwrap_or_default();
+    options.sort();
     (
         get_str(&table.attrs, "engine").map(str::to_ascii_lowercase),
         get_str(&table.attrs, "collation").map(str::to_string),
         table.comment.clone().filter(|c| !c.is_empty()),
+        options,
     )
 }
 

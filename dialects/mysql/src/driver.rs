@@ -306,13 +306,15 @@ impl DialectConnection for MyConn {
 
     fn lock(&mut self, name: &str, timeout: Duration) -> Result<(), PluginError> {
         // Atlas: GET_LOCK(name, seconds); 0 means another session holds it
-        // (reference §5.3). Polling with a zero timeout instead of blocking in
-        // the server lets a sub-second timeout be honoured and a waiter start
-        // soon after the holder releases.
+        // (reference §5.3). Whole seconds are waited in the server, which hands
+        // the lock over the moment the holder releases it; a sub-second rest
+        // is polled, so a short timeout is honoured rather than rounded up.
         let deadline = Instant::now() + timeout;
         let mut wait = Duration::from_millis(25);
-        let sql = format!("SELECT GET_LOCK({}, 0)", crate::types::literal(name));
+        let name_sql = crate::types::literal(name);
         loop {
+            let secs = deadline.saturating_duration_since(Instant::now()).as_secs();
+            let sql = format!("SELECT GET_LOCK({name_sql}, {secs})");
             match self.scalar(&sql)?.as_deref() {
                 Some("1") => return Ok(()),
                 Some("0") => {}

@@ -71,7 +71,7 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
     for row in conn
         .rows(
             &format!(
-                "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT \
+                "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT, CREATE_OPTIONS \
                  FROM information_schema.TABLES WHERE TABLE_SCHEMA {filter} AND TABLE_TYPE = 'BASE TABLE' \
                  ORDER BY TABLE_SCHEMA, TABLE_NAME"
             ),
@@ -91,6 +91,10 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
             table.attrs.push(attr("collation", collation));
         }
         table.comment = opt(&row, 4).filter(|c| !c.is_empty());
+        let options = create_options(&s(&row, 5));
+        if !options.is_empty() {
+            table.attrs.push(attr("options", options));
+        }
         let key = (s(&row, 0), name);
         table_order.push(key.clone());
         tables.insert(key, table);
@@ -196,10 +200,12 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
     inspect_foreign_keys(conn, &filter, &mut tables)?;
 
     let mut views: Vec<(String, View)> = Vec::new();
+    // MySQL's VIEWS has no ALGORITHM column.
+    let algorithm = if flavour == Flavour::Mariadb { "ALGORITHM" } else { "'UNDEFINED'" };
     for row in conn
         .rows(
             &format!(
-                "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION \
+                "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, SECURITY_TYPE, {algorithm} \
                  FROM information_schema.VIEWS WHERE TABLE_SCHEMA {filter} ORDER BY TABLE_SCHEMA, TABLE_NAME"
             ),
             &[],
@@ -211,6 +217,13 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
         let check = s(&row, 3);
         if !check.is_empty() && check != "NONE" {
             view.attrs.push(attr("check_option", check));
+        }
+        if s(&row, 4) == "INVOKER" {
+            view.attrs.push(attr("security", "INVOKER"));
+        }
+        let algorithm = s(&row, 5);
+        if !algorithm.is_empty() && algorithm != "UNDEFINED" {
+            view.attrs.push(attr("algorithm", algorithm));
         }
         views.push((schema, view));
     }
@@ -262,6 +275,16 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
 
 fn conn_schema(conn: &MyConn) -> Option<String> {
     strata_dialect_api::DialectConnection::info(conn).schema
+}
+
+/// Table options written at creation (`CREATE_OPTIONS`: `row_format=DYNAMIC
+/// stats_persistent=1`), which `SHOW CREATE TABLE` repeats: `KEY=value` pairs
+/// with the key uppercased; partitioning is not an option we can write back.
+fn create_options(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .filter_map(|o| o.split_once('='))
+        .map(|(k, v)| format!("{}={v}", k.trim_matches('`').to_ascii_uppercase()))
+        .collect()
 }
 
 /// True for MariaDB's JSON check on `column`: `json_valid(`column`)`.

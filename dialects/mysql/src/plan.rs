@@ -298,7 +298,26 @@ fn options_sql(table: &Table) -> Vec<String> {
     if let Some(comment) = &table.comment {
         out.push(format!("COMMENT={}", literal(comment)));
     }
+    out.extend(create_options(table));
     out
+}
+
+fn create_options(table: &Table) -> Vec<String> {
+    get(&table.attrs, "options")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|o| o.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+/// The value that resets a create option to the engine's default.
+fn reset_option(option: &str) -> Option<String> {
+    let key = option.split_once('=').map_or(option, |(k, _)| k);
+    let value = match key {
+        "KEY_BLOCK_SIZE" | "CHECKSUM" | "DELAY_KEY_WRITE" | "MAX_ROWS" | "MIN_ROWS" | "AVG_ROW_LENGTH" => "0",
+        "ROW_FORMAT" | "STATS_PERSISTENT" | "STATS_AUTO_RECALC" | "STATS_SAMPLE_PAGES" | "PACK_KEYS" => "DEFAULT",
+        _ => return None,
+    };
+    Some(format!("{key}={value}"))
 }
 
 fn create_table_sql(names: &Names<'_>, table: &Table, fks: &[&ForeignKey]) -> String {
@@ -323,8 +342,14 @@ fn drop_table_sql(names: &Names<'_>, table: &Table) -> String {
 }
 
 fn create_view_sql(names: &Names<'_>, view: &View, replace: bool) -> String {
-    let mut sql =
-        format!("CREATE {}VIEW {} AS {}", if replace { "OR REPLACE " } else { "" }, names.name(&view.name), view.def);
+    let mut sql = format!("CREATE {}", if replace { "OR REPLACE " } else { "" });
+    if let Some(algorithm) = get_str(&view.attrs, "algorithm") {
+        sql.push_str(&format!("ALGORITHM={algorithm} "));
+    }
+    if let Some(security) = get_str(&view.attrs, "security") {
+        sql.push_str(&format!("SQL SECURITY {security} "));
+    }
+    sql.push_str(&format!("VIEW {} AS {}", names.name(&view.name), view.def));
     if let Some(option) = get_str(&view.attrs, "check_option") {
         sql.push_str(&format!(" WITH {option} CHECK OPTION"));
     }
@@ -592,6 +617,20 @@ fn alter_clauses(schema: &str, table_sql: &str, from: &Table, to: &Table, change
                     a.clauses.push(format!("ADD COLUMN {}{position}", column_sql(column, column.collation.as_deref())));
                     a.creates.push(Key::column(schema, t, &column.name));
                 }
+                // MySQL cannot turn a column generated or back, or change
+                // whether it is stored, in place: it is dropped and added.
+                TableChange::ModifyColumn { from: old, to: new, .. }
+                    if new.name == column.name
+                        && old.generated.as_ref().map(|g| g.stored) != new.generated.as_ref().map(|g| g.stored) =>
+                {
+                    a.clauses.push(format!("DROP COLUMN {}", quote(&old.name)));
+                    a.clauses.push(format!("ADD COLUMN {}{position}", column_sql(new, new.collation.as_deref())));
+                    a.rewrites = true;
+                    if old.generated.is_none() {
+                        a.destructive = true;
+                        a.checks.push(checks::column_is_empty(table_sql, t, &old.name));
+                    }
+                }
                 TableChange::ModifyColumn { from: old, to: new, change } if new.name == column.name => {
                     // The collation is pinned when it takes a new effect (the
                     // table's default changed), else written only when explicit.
@@ -664,6 +703,13 @@ fn alter_clauses(schema: &str, table_sql: &str, from: &Table, to: &Table, change
         }
         if from.comment.is_some() && to.comment.is_none() {
             a.clauses.push("COMMENT=''".into());
+        }
+        let kept = create_options(to);
+        for option in create_options(from) {
+            let key = option.split_once('=').map_or(option.as_str(), |(k, _)| k);
+            if !kept.iter().any(|k| k.starts_with(&format!("{key}="))) {
+                a.clauses.extend(reset_option(&option));
+            }
         }
     }
     a

@@ -468,7 +468,17 @@ fn lock_excludes_a_second_session() {
     assert!(started.elapsed() < Duration::from_secs(2));
     a.unlock(&name).unwrap();
     b.lock(&name, Duration::from_millis(300)).unwrap();
-    b.unlock(&name).unwrap();
+    // A waiter with a long timeout takes the lock as soon as the holder lets go.
+    let holder = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        b.unlock(&name).unwrap();
+        name
+    });
+    let started = Instant::now();
+    let name2 = format!("strata_lock_{}", std::process::id());
+    a.lock(&name2, Duration::from_secs(10)).unwrap();
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    a.unlock(&holder.join().unwrap()).unwrap();
 }
 
 #[test]
@@ -602,4 +612,164 @@ fn unbound_connection_plans_databases() {
         Some("0")
     );
     assert_eq!(count(&mut conn, &db.name).as_deref(), Some("1"));
+}
+
+/// Real-world changes, each converged both ways (see `converge`). Failures are
+/// collected so one run reports them all.
+const CASES: &[(&str, &str, &str)] = &[
+    (
+        "widen_ids_under_fks",
+        "CREATE TABLE users (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, email varchar(100) NOT NULL);\n\
+         CREATE TABLE posts (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id int NOT NULL, \
+           CONSTRAINT posts_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE)",
+        "CREATE TABLE users (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, email varchar(191) NOT NULL, UNIQUE KEY users_email (email));\n\
+         CREATE TABLE posts (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id bigint unsigned NOT NULL, \
+           CONSTRAINT posts_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE)",
+    ),
+    (
+        "generated_flips",
+        "CREATE TABLE t (a int, b int AS (a + 1) VIRTUAL, c int, d int AS (a * 2) STORED)",
+        "CREATE TABLE t (a int, b int AS (a + 1) STORED, c int AS (a - 1) VIRTUAL, d int AS (a * 3) STORED)",
+    ),
+    (
+        "table_options",
+        "CREATE TABLE t (id int PRIMARY KEY) ROW_FORMAT=DYNAMIC STATS_PERSISTENT=1;\n\
+         CREATE TABLE u (id int PRIMARY KEY)",
+        // Not KEY_BLOCK_SIZE: MariaDB copies it onto every index, and
+        // resetting the table's leaves the indexes' in SHOW CREATE TABLE.
+        "CREATE TABLE t (id int PRIMARY KEY) ROW_FORMAT=COMPRESSED;\n\
+         CREATE TABLE u (id int PRIMARY KEY) COMMENT='it''s' CHECKSUM=1",
+    ),
+    (
+        "view_attributes",
+        "CREATE TABLE t (id int PRIMARY KEY, a int);\n\
+         CREATE VIEW v AS SELECT id FROM t",
+        "CREATE TABLE t (id int PRIMARY KEY, a int);\n\
+         CREATE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW v AS SELECT id, a FROM t WHERE a > 0 WITH LOCAL CHECK OPTION",
+    ),
+    (
+        "auto_increment_moves",
+        "CREATE TABLE t (id int NOT NULL AUTO_INCREMENT, code varchar(10) NOT NULL, PRIMARY KEY (id))",
+        "CREATE TABLE t (id int NOT NULL, code varchar(10) NOT NULL, seq bigint NOT NULL AUTO_INCREMENT, PRIMARY KEY (seq), UNIQUE KEY (id))",
+    ),
+    (
+        "timestamps_and_defaults",
+        "CREATE TABLE t (id int PRIMARY KEY, created datetime, updated timestamp NULL, n decimal(8,2) DEFAULT '0.00', s varchar(5) DEFAULT 'x', b tinyint(1) DEFAULT 0)",
+        "CREATE TABLE t (id int PRIMARY KEY, created datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), \
+           updated timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, n decimal(10,3) DEFAULT 1.5, \
+           s varchar(5) DEFAULT NULL, b tinyint(1) NOT NULL DEFAULT 1, u char(36) DEFAULT (uuid()), j json DEFAULT NULL)",
+    ),
+    (
+        "charset_conversion",
+        "CREATE TABLE t (id int PRIMARY KEY, a varchar(20), b text, c char(3) CHARACTER SET ascii, e enum('x','y')) DEFAULT CHARSET=latin1",
+        "CREATE TABLE t (id int PRIMARY KEY, a varchar(20), b text, c char(3) CHARACTER SET ascii, e enum('x','y')) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ),
+    (
+        "column_collations",
+        "CREATE TABLE t (id int PRIMARY KEY, a varchar(20) COLLATE utf8mb4_bin, b varchar(20))",
+        "CREATE TABLE t (id int PRIMARY KEY, a varchar(20), b varchar(20) CHARACTER SET latin1 COLLATE latin1_bin)",
+    ),
+    (
+        "enum_values",
+        "CREATE TABLE t (id int PRIMARY KEY, s enum('draft','live') NOT NULL DEFAULT 'draft', f set('a','b'))",
+        "CREATE TABLE t (id int PRIMARY KEY, s enum('draft','review','live','gone') NOT NULL DEFAULT 'review', f set('a','b','c') NOT NULL DEFAULT 'a')",
+    ),
+    (
+        "composite_keys_and_prefixes",
+        "CREATE TABLE t (a int NOT NULL, b varchar(200) NOT NULL, c text, PRIMARY KEY (a), KEY k1 (b), KEY k2 (c(10)))",
+        "CREATE TABLE t (a int NOT NULL, b varchar(200) NOT NULL, c text, PRIMARY KEY (a, b(50)), UNIQUE KEY k1 (b, a), KEY k2 (c(30), a DESC), KEY k3 (a) COMMENT 'c')",
+    ),
+    (
+        "unique_added_before_plain_keys",
+        "CREATE TABLE t (id int PRIMARY KEY, a int NOT NULL, b int, KEY ka (a), KEY kb (b))",
+        "CREATE TABLE t (id int PRIMARY KEY, a int NOT NULL, b int, UNIQUE KEY ua (a), KEY ka (a), KEY kb (b), UNIQUE KEY ub (b))",
+    ),
+    (
+        "checks_reordered",
+        "CREATE TABLE t (a int, b int, CONSTRAINT c1 CHECK (a > 0), CONSTRAINT c2 CHECK (b > 0), CONSTRAINT c3 CHECK (a <> b))",
+        "CREATE TABLE t (a int, b int, CONSTRAINT c1 CHECK (a > 0), CONSTRAINT c2 CHECK (b > 1), CONSTRAINT c3 CHECK (a <> b), CHECK (a + b < 10))",
+    ),
+    (
+        "column_checks_and_json",
+        "CREATE TABLE t (id int PRIMARY KEY, a int CHECK (a > 0), doc longtext)",
+        "CREATE TABLE t (id int PRIMARY KEY, a int CHECK (a > 1), doc json, meta json NOT NULL)",
+    ),
+    (
+        "fk_actions_and_composite",
+        "CREATE TABLE p (a int NOT NULL, b int NOT NULL, PRIMARY KEY (a, b));\n\
+         CREATE TABLE c (id int PRIMARY KEY, a int, b int, CONSTRAINT c_p FOREIGN KEY (a, b) REFERENCES p (a, b))",
+        "CREATE TABLE p (a int NOT NULL, b int NOT NULL, PRIMARY KEY (a, b));\n\
+         CREATE TABLE c (id int PRIMARY KEY, a int, b int, CONSTRAINT c_p FOREIGN KEY (a, b) REFERENCES p (a, b) ON DELETE SET NULL ON UPDATE CASCADE)",
+    ),
+    (
+        "fk_to_new_column_and_table",
+        "CREATE TABLE a (id int PRIMARY KEY)",
+        "CREATE TABLE b (id int PRIMARY KEY, a_id int, KEY b_a (a_id));\n\
+         CREATE TABLE a (id int PRIMARY KEY, b_id int, KEY a_b (b_id), CONSTRAINT a_b FOREIGN KEY (b_id) REFERENCES b (id));\n\
+         ALTER TABLE b ADD CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id)",
+    ),
+    (
+        "drop_referenced_column",
+        "CREATE TABLE p (id int PRIMARY KEY, code int, UNIQUE KEY code (code));\n\
+         CREATE TABLE c (id int PRIMARY KEY, pc int, CONSTRAINT c_p FOREIGN KEY (pc) REFERENCES p (code))",
+        "CREATE TABLE p (id int PRIMARY KEY);\n\
+         CREATE TABLE c (id int PRIMARY KEY, pc int, KEY c_p (pc))",
+    ),
+    (
+        "fulltext_and_spatial",
+        "CREATE TABLE t (id int PRIMARY KEY, body text, g point NOT NULL)",
+        "CREATE TABLE t (id int PRIMARY KEY, body text, title varchar(100), g point NOT NULL, FULLTEXT KEY ft (title, body), SPATIAL KEY sp (g))",
+    ),
+    (
+        "engine_and_comments",
+        "CREATE TABLE t (id int PRIMARY KEY COMMENT 'old', a int) ENGINE=MyISAM COMMENT='x'",
+        "CREATE TABLE t (id int PRIMARY KEY COMMENT 'new ''one''', a int COMMENT 'a\\\\b') ENGINE=InnoDB",
+    ),
+    (
+        "numeric_types",
+        "CREATE TABLE t (a tinyint, b smallint unsigned, c mediumint, d float, e double, f decimal(5,2), g bit(1), h year)",
+        "CREATE TABLE t (a smallint, b int unsigned zerofill, c bigint, d float(7,3), e double(12,4), f decimal(9,4) unsigned, g bit(8) DEFAULT b'1', h int)",
+    ),
+    (
+        "text_and_binary_types",
+        "CREATE TABLE t (a char(10), b varchar(10), c tinytext, d blob, e binary(4), f varbinary(4))",
+        "CREATE TABLE t (a char(20) NOT NULL DEFAULT '', b text, c mediumtext, d longblob, e binary(8), f varbinary(255) DEFAULT 0x0102, g uuid, h inet6)",
+    ),
+    (
+        "triggers_with_blocks",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int)",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int);\n\
+         CREATE TRIGGER t_bu BEFORE UPDATE ON t FOR EACH ROW BEGIN IF NEW.a < 0 THEN SET NEW.a = 0; END IF; SET NEW.b = NEW.a * 2; END",
+    ),
+    (
+        "hostile_names",
+        "CREATE TABLE `select` (`from` int PRIMARY KEY, `a``b` int)",
+        "CREATE TABLE `select` (`from` int PRIMARY KEY, `a``b` bigint, `naïve ü` varchar(3) COMMENT 'ü', `x'y` int, KEY `k``1` (`a``b`));\n\
+         CREATE TABLE `日本` (`列` int PRIMARY KEY, CONSTRAINT `fk``x` FOREIGN KEY (`列`) REFERENCES `select` (`from`))",
+    ),
+    (
+        "columns_reordered",
+        "CREATE TABLE t (a int, b int, c int, d int, e int)",
+        "CREATE TABLE t (e int, c int, a int, x int, b int, d int)",
+    ),
+];
+
+#[test]
+fn real_world_changes_converge() {
+    let Some(server) = server() else { return };
+    let mut failures = Vec::new();
+    for (name, from, to) in CASES {
+        let result = std::panic::catch_unwind(|| {
+            converge(&server, name, from, to);
+        });
+        if let Err(e) = result {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_string()))
+                .unwrap_or_default();
+            failures.push(format!("{name}: {msg}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), CASES.len(), failures.join("\n\n"));
 }
