@@ -4,7 +4,7 @@
 //! - schema: `charset`, `collation` [string];
 //! - table: `engine`, `collation` [string] (the charset follows from the collation),
 //!   `options` [array of `KEY=value` create options, e.g. `ROW_FORMAT=COMPRESSED`];
-//! - column: `auto_increment` [true], `on_update` [string, e.g. `CURRENT_TIMESTAMP(6)`],
+//! - column: `auto_increment` [true], `invisible` [true], `on_update` [string, e.g. `CURRENT_TIMESTAMP(6)`],
 //!   `check` [string: a column-level check clause, as MariaDB keeps them];
 //! - index and primary key: `type` [`FULLTEXT`, `SPATIAL`, `HASH`], `sub_parts`
 //!   [array of prefix lengths or null, one per part], `comment` [string],

@@ -175,6 +175,9 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
             comment: opt(&row, 9).filter(|c| !c.is_empty()),
             attrs: Vec::new(),
         };
+        if extra.split_whitespace().any(|w| w == "invisible") {
+            column.attrs.push(attr("invisible", true));
+        }
         if extra.contains("auto_increment") {
             column.attrs.push(attr("auto_increment", true));
         }

@@ -194,6 +194,9 @@ fn column_sql(column: &Column, collation: Option<&str>) -> String {
             sql.push_str(" AUTO_INCREMENT");
         }
     }
+    if flag(&column.attrs, "invisible") {
+        sql.push_str(" INVISIBLE");
+    }
     if let Some(comment) = &column.comment {
         sql.push_str(&format!(" COMMENT {}", literal(comment)));
     }
@@ -341,8 +344,8 @@ fn drop_table_sql(names: &Names<'_>, table: &Table) -> String {
     format!("DROP TABLE {}", names.name(&table.name))
 }
 
-fn create_view_sql(names: &Names<'_>, view: &View, replace: bool) -> String {
-    let mut sql = format!("CREATE {}", if replace { "OR REPLACE " } else { "" });
+fn create_view_sql(names: &Names<'_>, view: &View) -> String {
+    let mut sql = "CREATE ".to_string();
     if let Some(algorithm) = get_str(&view.attrs, "algorithm") {
         sql.push_str(&format!("ALGORITHM={algorithm} "));
     }
@@ -445,7 +448,7 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
             let names = Names { schema, qualify: options.qualify };
             p.add_views.push(
                 unit(stmt(
-                    create_view_sql(&names, view, false),
+                    create_view_sql(&names, view),
                     format!("create {:?} view", view.name),
                     source,
                     vec![format!("DROP VIEW {}", names.name(&view.name))],
@@ -462,21 +465,35 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                     format!("DROP VIEW {}", names.name(&view.name)),
                     format!("drop {:?} view", view.name),
                     source,
-                    vec![create_view_sql(&names, view, false)],
+                    vec![create_view_sql(&names, view)],
                 ))
                 .drops([Key::relation(schema, &view.name)])
                 .needs_old(refs(schema, &view.def).into_iter().filter(|k| *k != Key::relation(schema, &view.name))),
             );
         }
+        // Dropped early and created late rather than replaced in place: the
+        // old body may read what the plan drops, the new one what it creates,
+        // and the reverse runs the other way round.
         Change::ModifyView { schema, from, to } => {
             let names = Names { schema, qualify: options.qualify };
+            p.drop_views.push(
+                unit(stmt(
+                    format!("DROP VIEW {}", names.name(&from.name)),
+                    format!("drop {:?} view", from.name),
+                    source,
+                    vec![create_view_sql(&names, from)],
+                ))
+                .drops([Key::relation(schema, &from.name)])
+                .needs_old(refs(schema, &from.def).into_iter().filter(|k| *k != Key::relation(schema, &from.name))),
+            );
             p.add_views.push(
                 unit(stmt(
-                    create_view_sql(&names, to, true),
-                    format!("modify {:?} view", to.name),
+                    create_view_sql(&names, to),
+                    format!("create {:?} view", to.name),
                     source,
-                    vec![create_view_sql(&names, from, true)],
+                    vec![format!("DROP VIEW {}", names.name(&to.name))],
                 ))
+                .creates([Key::relation(schema, &to.name)])
                 .needs_new(refs(schema, &to.def).into_iter().filter(|k| *k != Key::relation(schema, &to.name))),
             );
         }

@@ -773,3 +773,97 @@ fn real_world_changes_converge() {
     }
     assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), CASES.len(), failures.join("\n\n"));
 }
+
+/// More real-world changes: defaults, keys under foreign keys, invisible
+/// columns, long unique keys, dependent objects.
+const MORE_CASES: &[(&str, &str, &str)] = &[
+    (
+        "default_forms",
+        "CREATE TABLE t (id int PRIMARY KEY, a int DEFAULT 1, b varchar(10) DEFAULT 'NULL', c float DEFAULT 0.1, d boolean DEFAULT false)",
+        "CREATE TABLE t (id int PRIMARY KEY, a int DEFAULT -1, b varchar(10) DEFAULT '', c float DEFAULT 1e3, d boolean DEFAULT TRUE, \
+           e int DEFAULT (1 + 1), f varchar(20) DEFAULT (concat('a', 'b')), g date DEFAULT (curdate()), h text DEFAULT 'x')",
+    ),
+    (
+        "index_renamed_under_fk",
+        "CREATE TABLE p (id int PRIMARY KEY);\n\
+         CREATE TABLE c (id int PRIMARY KEY, p int, KEY idx_p (p), CONSTRAINT c_p FOREIGN KEY (p) REFERENCES p (id))",
+        "CREATE TABLE p (id int PRIMARY KEY);\n\
+         CREATE TABLE c (id int PRIMARY KEY, p int, KEY idx_p2 (p, id), CONSTRAINT c_p FOREIGN KEY (p) REFERENCES p (id))",
+    ),
+    (
+        "fk_columns_change",
+        "CREATE TABLE p (id int PRIMARY KEY, code int UNIQUE);\n\
+         CREATE TABLE c (id int PRIMARY KEY, a int, b int, CONSTRAINT c_p FOREIGN KEY (a) REFERENCES p (id))",
+        "CREATE TABLE p (id int PRIMARY KEY, code int UNIQUE);\n\
+         CREATE TABLE c (id int PRIMARY KEY, a int, b int, KEY c_a (a), CONSTRAINT c_p FOREIGN KEY (b) REFERENCES p (code))",
+    ),
+    (
+        "self_reference_added",
+        "CREATE TABLE node (id int PRIMARY KEY, parent int)",
+        "CREATE TABLE node (id int PRIMARY KEY, parent int, KEY node_parent (parent), CONSTRAINT node_parent FOREIGN KEY (parent) REFERENCES node (id) ON DELETE SET NULL)",
+    ),
+    (
+        "invisible_and_long_unique",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, body text)",
+        "CREATE TABLE t (id int PRIMARY KEY, a int INVISIBLE, body text, UNIQUE KEY body_u (body))",
+    ),
+    (
+        "primary_key_changes",
+        "CREATE TABLE t (a int NOT NULL, b int NOT NULL, c varchar(100) NOT NULL, PRIMARY KEY (a, b));\n\
+         CREATE TABLE u (a int NOT NULL);\n\
+         CREATE TABLE w (a varchar(200) NOT NULL, PRIMARY KEY (a))",
+        "CREATE TABLE t (a int NOT NULL, b int NOT NULL, c varchar(100) NOT NULL, PRIMARY KEY (b, a));\n\
+         CREATE TABLE u (a int NOT NULL, PRIMARY KEY (a));\n\
+         CREATE TABLE w (a varchar(200) NOT NULL, PRIMARY KEY (a(20)))",
+    ),
+    (
+        "table_dropped_with_trigger_and_view",
+        "CREATE TABLE t (id int PRIMARY KEY, a int);\n\
+         CREATE TABLE keep (id int PRIMARY KEY);\n\
+         CREATE VIEW v AS SELECT t.id FROM t JOIN keep ON keep.id = t.id;\n\
+         CREATE TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW SET @n = NEW.id",
+        "CREATE TABLE keep (id int PRIMARY KEY, note varchar(10));\n\
+         CREATE VIEW v AS SELECT keep.id FROM keep",
+    ),
+    (
+        "many_changes_one_table",
+        "CREATE TABLE orders (id bigint NOT NULL AUTO_INCREMENT, customer varchar(50) NOT NULL, total decimal(10,2), status varchar(20) DEFAULT 'new', \
+           notes text, created_at datetime, PRIMARY KEY (id), KEY idx_customer (customer), KEY idx_status (status))",
+        "CREATE TABLE orders (id bigint unsigned NOT NULL AUTO_INCREMENT, customer_id int NOT NULL, status enum('new','paid','shipped') NOT NULL DEFAULT 'new', \
+           total decimal(12,2) NOT NULL DEFAULT 0.00, created_at datetime NOT NULL DEFAULT CURRENT_TIMESTAMP, \
+           updated_at datetime DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP, PRIMARY KEY (id), KEY idx_customer (customer_id, created_at), \
+           KEY idx_status (status)) COMMENT='orders'",
+    ),
+    (
+        "schema_from_scratch_and_back",
+        "",
+        "CREATE TABLE a (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(20) NOT NULL UNIQUE);\n\
+         CREATE TABLE b (id int PRIMARY KEY, a_id int NOT NULL, CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id));\n\
+         CREATE VIEW ab AS SELECT a.name, b.id FROM a JOIN b ON b.a_id = a.id",
+    ),
+    (
+        "unique_nullability_class",
+        "CREATE TABLE t (a int, b int NOT NULL, UNIQUE KEY ua (a), UNIQUE KEY ub (b))",
+        "CREATE TABLE t (a int NOT NULL, b int, UNIQUE KEY ua (a), UNIQUE KEY ub (b))",
+    ),
+];
+
+#[test]
+fn more_real_world_changes_converge() {
+    let Some(server) = server() else { return };
+    let mut failures = Vec::new();
+    for (name, from, to) in MORE_CASES {
+        let result = std::panic::catch_unwind(|| {
+            converge(&server, name, from, to);
+        });
+        if let Err(e) = result {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_string()))
+                .unwrap_or_default();
+            failures.push(format!("{name}: {msg}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), MORE_CASES.len(), failures.join("\n\n"));
+}
