@@ -4,13 +4,81 @@
 pub mod order;
 pub mod sql;
 
-use strata_dialect_api::{Attr, Check, ForeignKey, TableChange};
+use strata_dialect_api::{Attr, Change, Check, ForeignKey, PluginError, Schema, Table, TableChange, mask};
 
 /// Attributes in a canonical order: their order carries no meaning.
 pub fn sorted_attrs(attrs: &[Attr]) -> Vec<Attr> {
     let mut out = attrs.to_vec();
     out.sort_by_cached_key(|a| serde_json::to_string(a).unwrap_or_default());
     out
+}
+
+/// The changes creating `schema` with everything in it: the schema itself
+/// (name and attributes), then its tables, views and triggers.
+pub fn add_schema(schema: &Schema) -> Vec<Change> {
+    let name = schema.name.clone();
+    let mut changes = vec![Change::AddSchema {
+        schema: Schema { name: name.clone(), attrs: schema.attrs.clone(), ..Schema::default() },
+    }];
+    changes.extend(schema.tables.iter().map(|t| Change::AddTable { schema: name.clone(), table: t.clone() }));
+    changes.extend(schema.views.iter().map(|v| Change::AddView { schema: name.clone(), view: v.clone() }));
+    changes.extend(schema.triggers.iter().map(|t| Change::AddTrigger { schema: name.clone(), trigger: t.clone() }));
+    changes
+}
+
+/// The table changes between two schemas, tables matched by exact name: drops
+/// and modifications (`diff_table`'s non-empty results) in `from`'s order,
+/// then additions in `to`'s. The changes name schema `schema`.
+pub fn diff_tables(
+    from: &Schema,
+    to: &Schema,
+    schema: &str,
+    diff_table: impl Fn(&Table, &Table) -> Vec<TableChange>,
+) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for f in &from.tables {
+        match to.table(&f.name) {
+            None => changes.push(Change::DropTable { schema: schema.to_string(), table: f.clone() }),
+            Some(t) => {
+                let table_changes = diff_table(f, t);
+                if !table_changes.is_empty() {
+                    changes.push(Change::ModifyTable {
+                        schema: schema.to_string(),
+                        from: f.clone(),
+                        to: t.clone(),
+                        changes: table_changes,
+                    });
+                }
+            }
+        }
+    }
+    for t in &to.tables {
+        if from.table(&t.name).is_none() {
+            changes.push(Change::AddTable { schema: schema.to_string(), table: t.clone() });
+        }
+    }
+    changes
+}
+
+/// True when `table` (in `schema`) has a foreign key to another table `other`
+/// in `other_schema` (a key to itself does not count).
+pub fn references(schema: &str, table: &Table, other_schema: &str, other: &str) -> bool {
+    (schema != other_schema || table.name != other)
+        && table
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.ref_table == other && fk.ref_schema.as_deref().unwrap_or(schema) == other_schema)
+}
+
+/// `err` with every URL password masked and `password` (the connection's,
+/// which a server may echo outside any URL) replaced by `****`.
+pub fn scrub(mut err: PluginError, password: Option<&str>) -> PluginError {
+    let mut message = mask(&err.message);
+    if let Some(p) = password.filter(|p| !p.is_empty()) {
+        message = message.replace(p, "****");
+    }
+    err.message = message.into();
+    err
 }
 
 /// Pairs the elements of `from` with those of `to` that `same` says are one

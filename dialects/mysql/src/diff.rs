@@ -15,7 +15,7 @@ use strata_dialect_api::{
     Attr, Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Index, IndexPart, PluginError, PrimaryKey,
     Realm, Schema, Table, TableChange, Trigger, View,
 };
-use strata_dialect_kit::{diff_checks, diff_foreign_keys, pair_up, sorted_attrs};
+use strata_dialect_kit::{add_schema, diff_checks, diff_foreign_keys, diff_tables, pair_up, sorted_attrs};
 
 /// Computes the changes turning `from` into `to`.
 ///
@@ -55,42 +55,9 @@ pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec
     Ok(changes)
 }
 
-/// The changes creating `schema` with everything in it.
-fn add_schema(schema: &Schema) -> Vec<Change> {
-    let name = schema.name.clone();
-    let mut changes = vec![Change::AddSchema {
-        schema: Schema { name: name.clone(), attrs: schema.attrs.clone(), ..Schema::default() },
-    }];
-    changes.extend(schema.tables.iter().map(|t| Change::AddTable { schema: name.clone(), table: t.clone() }));
-    changes.extend(schema.views.iter().map(|v| Change::AddView { schema: name.clone(), view: v.clone() }));
-    changes.extend(schema.triggers.iter().map(|t| Change::AddTrigger { schema: name.clone(), trigger: t.clone() }));
-    changes
-}
-
 fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
     let schema = name.to_string();
-    let mut changes = Vec::new();
-    for f in &from.tables {
-        match to.table(&f.name) {
-            None => changes.push(Change::DropTable { schema: schema.clone(), table: f.clone() }),
-            Some(t) => {
-                let table_changes = diff_table(f, t);
-                if !table_changes.is_empty() {
-                    changes.push(Change::ModifyTable {
-                        schema: schema.clone(),
-                        from: f.clone(),
-                        to: t.clone(),
-                        changes: table_changes,
-                    });
-                }
-            }
-        }
-    }
-    for t in &to.tables {
-        if from.table(&t.name).is_none() {
-            changes.push(Change::AddTable { schema: schema.clone(), table: t.clone() });
-        }
-    }
+    let mut changes = diff_tables(from, to, &schema, diff_table);
     let (views, added) = pair_up(&from.views, &to.views, |a: &View, b: &View| a.name == b.name);
     for (f, t) in views {
         match t {

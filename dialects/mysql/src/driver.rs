@@ -9,8 +9,9 @@ use mysql_async::{Conn, OptsBuilder, Params, Row, Value};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use strata_dialect_api::{
-    ConnInfo, DbUrl, DialectConnection, ErrorKind, InspectOptions, PluginError, Realm, Rows, SqlValue, mask,
+    ConnInfo, DbUrl, DialectConnection, ErrorKind, InspectOptions, PluginError, Realm, Rows, SqlValue,
 };
+use strata_dialect_kit::scrub;
 use tokio::runtime::Runtime;
 
 /// The two server families the plugin speaks to; their catalogs differ in
@@ -142,16 +143,6 @@ pub fn open(url: &str) -> Result<MyConn, PluginError> {
     my.version = numbers;
     my.info = ConnInfo { schema, version, flavour: flavour.name().into() };
     Ok(my)
-}
-
-/// Removes the password (and any URL password) from an error's message.
-fn scrub(mut err: PluginError, password: Option<&str>) -> PluginError {
-    let mut message = mask(&err.message);
-    if let Some(p) = password.filter(|p| !p.is_empty()) {
-        message = message.replace(p, "****");
-    }
-    err.message = message.into();
-    err
 }
 
 fn param(value: &SqlValue) -> Value {

@@ -28,6 +28,7 @@ use strata_dialect_api::{
     Statement, Table, TableChange, Trigger, View,
 };
 use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step, dependency_order};
+use strata_dialect_kit::references;
 
 /// Plans `changes`.
 ///
@@ -824,15 +825,6 @@ fn modify_table(
             .needs_new([Key::relation(schema, t)]),
         );
     }
-}
-
-/// True when `table` (in `schema`) has a foreign key to another table `other` in `other_schema`.
-fn references(schema: &str, table: &Table, other_schema: &str, other: &str) -> bool {
-    (schema != other_schema || table.name != other)
-        && table
-            .foreign_keys
-            .iter()
-            .any(|fk| fk.ref_table == other && fk.ref_schema.as_deref().unwrap_or(schema) == other_schema)
 }
 
 impl Phases {

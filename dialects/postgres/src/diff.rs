@@ -170,17 +170,7 @@ fn recreate_dependent_views(pairs: &[(&Schema, &Schema)], retyped: &[String], ch
     }
 }
 
-/// The changes creating schema `schema` with everything in it.
-pub(crate) fn add_schema(schema: &Schema) -> Vec<Change> {
-    let name = schema.name.clone();
-    let mut changes = vec![Change::AddSchema {
-        schema: Schema { name: name.clone(), attrs: schema.attrs.clone(), ..Schema::default() },
-    }];
-    changes.extend(schema.tables.iter().map(|t| Change::AddTable { schema: name.clone(), table: t.clone() }));
-    changes.extend(schema.views.iter().map(|v| Change::AddView { schema: name.clone(), view: v.clone() }));
-    changes.extend(schema.triggers.iter().map(|t| Change::AddTrigger { schema: name.clone(), trigger: t.clone() }));
-    changes
-}
+pub(crate) use strata_dialect_kit::add_schema;
 
 fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
     let schema = name.to_string();
@@ -193,27 +183,7 @@ fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
         });
     }
 
-    for f in &from.tables {
-        match to.table(&f.name) {
-            None => changes.push(Change::DropTable { schema: schema.clone(), table: f.clone() }),
-            Some(t) => {
-                let table_changes = diff_table(f, t);
-                if !table_changes.is_empty() {
-                    changes.push(Change::ModifyTable {
-                        schema: schema.clone(),
-                        from: f.clone(),
-                        to: t.clone(),
-                        changes: table_changes,
-                    });
-                }
-            }
-        }
-    }
-    for t in &to.tables {
-        if from.table(&t.name).is_none() {
-            changes.push(Change::AddTable { schema: schema.clone(), table: t.clone() });
-        }
-    }
+    changes.extend(strata_dialect_kit::diff_tables(from, to, &schema, diff_table));
 
     for f in &from.views {
         match to.view(&f.name) {

@@ -8,8 +8,9 @@ use std::error::Error as _;
 use std::sync::OnceLock;
 use std::time::Duration;
 use strata_dialect_api::{
-    ConnInfo, DbUrl, DialectConnection, ErrorKind, InspectOptions, PluginError, Realm, Rows, SqlValue, mask,
+    ConnInfo, DbUrl, DialectConnection, ErrorKind, InspectOptions, PluginError, Realm, Rows, SqlValue,
 };
+use strata_dialect_kit::scrub;
 use tokio::runtime::Runtime;
 use tokio_postgres::types::{FromSql, IsNull, ToSql, Type};
 use tokio_postgres::{Client, NoTls, SimpleQueryMessage};
@@ -122,16 +123,6 @@ pub fn open(url: &str) -> Result<PgConn, PluginError> {
         flavour: "postgres".into(),
     };
     Ok(conn)
-}
-
-/// Removes the password (and any URL password) from an error's message.
-fn scrub(mut err: PluginError, password: Option<&str>) -> PluginError {
-    let mut message = mask(&err.message);
-    if let Some(p) = password.filter(|p| !p.is_empty()) {
-        message = message.replace(p, "****");
-    }
-    err.message = message.into();
-    err
 }
 
 impl PgConn {
