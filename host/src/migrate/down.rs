@@ -232,8 +232,11 @@ fn execute(
                 CHECK_HINT.into(),
             ));
         }
+        // Progress needs the history table; a database only Atlas migrated has
+        // none, so the run creates it and the run that finishes drops it.
         history.ensure(conn)?;
-        if let Some(run) = &plan.run {
+        if let Some(run) = &mut plan.run {
+            run.created_table |= !has_history;
             history.record_down_run(conn, run)?;
         }
         exec_opts.policy = Policy::PerStep;
@@ -281,6 +284,9 @@ fn execute(
     }
     if !all_tx {
         history.clear_down_run(conn)?;
+        if plan.run.as_ref().is_some_and(|r| r.created_table) {
+            history.drop_if_empty(conn)?;
+        }
     }
     report.status = "APPLIED".into();
     confirm_reverted(conn, &store, &plan.steps, &mut report)?;

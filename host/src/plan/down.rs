@@ -180,7 +180,12 @@ pub fn plan_down(
     // A run finishing an interrupted one keeps its record (and where it started).
     out.run = Some(match recorded.filter(|r| Some(r.target.as_str()) == Some(target.as_deref().unwrap_or(""))) {
         Some(run) => run,
-        None => DownRun { target: target.clone().unwrap_or_default(), from: out.current.clone(), request },
+        None => DownRun {
+            target: target.clone().unwrap_or_default(),
+            from: out.current.clone(),
+            request,
+            created_table: false,
+        },
     });
 
     // The dev database must be the target's dialect: states are compared across them.

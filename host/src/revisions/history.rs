@@ -45,6 +45,10 @@ pub struct DownRun {
     pub from: String,
     /// The command's request, e.g. `2` or `--to-version 3`.
     pub request: String,
+    /// The run created the history table for its progress (a database only
+    /// Atlas migrated has none); the run that finishes drops it again.
+    #[serde(default)]
+    pub created_table: bool,
 }
 
 /// A file that failed and was rolled back: not a revision (nothing of it is
@@ -228,6 +232,21 @@ impl HistoryStore {
             Err(e) if e.kind == ErrorKind::ObjectMissing => Ok(()),
             Err(e) => Err(db("writing the history table")(e)),
         }
+    }
+
+    /// Drops the table when no row is left in it: a table a revert created for
+    /// its progress goes when the revert is done.
+    ///
+    /// # Errors
+    /// When the query or the drop fails.
+    pub fn drop_if_empty(&self, conn: &mut Conn) -> Result<(), crate::Error> {
+        let rows = conn
+            .query(&format!("SELECT count(*) FROM {}", self.table), Vec::new())
+            .map_err(db("reading the history table"))?;
+        if rows.rows.first().and_then(|r| r.first().cloned().flatten()).as_deref() == Some("0") {
+            conn.exec(&format!("DROP TABLE {}", self.table), Vec::new()).map_err(db("dropping the history table"))?;
+        }
+        Ok(())
     }
 
     /// Forgets the last failed attempt.
