@@ -304,8 +304,11 @@ fn apply_locked(
     report.target = pending.last().map(|p| p.file.version().to_string()).unwrap_or_default();
 
     // A file interrupted between a statement and its progress record: the
-    // database says whether that statement ran.
-    if let Some(i) = pending.iter().position(|p| p.revision.as_ref().is_some_and(Revision::interrupted)) {
+    // database says whether that statement ran. With transactional DDL each
+    // statement committed with its record, so the record is the truth.
+    if !transactional
+        && let Some(i) = pending.iter().position(|p| p.revision.as_ref().is_some_and(Revision::interrupted))
+    {
         let known = history.read(conn)?;
         let dev = opts.dev_url.as_deref();
         let ran = crate::plan::settle_apply(registry, conn, dev, dir, &lex, (&revisions, &known), &steps[i])?;
