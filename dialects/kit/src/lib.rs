@@ -4,7 +4,7 @@
 pub mod order;
 pub mod sql;
 
-use strata_dialect_api::{Attr, Change, Check, ForeignKey, PluginError, Schema, Table, TableChange, mask};
+use strata_dialect_api::{Attr, Change, Check, ForeignKey, PluginError, PrimaryKey, Schema, Table, TableChange, mask};
 
 /// Attributes in a canonical order: their order carries no meaning.
 pub fn sorted_attrs(attrs: &[Attr]) -> Vec<Attr> {
@@ -58,6 +58,23 @@ pub fn diff_tables(
         }
     }
     changes
+}
+
+/// The primary-key change between two tables, keys compared by their normal
+/// forms (`norm`).
+pub fn diff_primary_keys<N: PartialEq>(
+    from: Option<&PrimaryKey>,
+    to: Option<&PrimaryKey>,
+    norm: impl Fn(&PrimaryKey) -> N,
+) -> Option<TableChange> {
+    match (from, to) {
+        (Some(f), None) => Some(TableChange::DropPrimaryKey { key: f.clone() }),
+        (None, Some(t)) => Some(TableChange::AddPrimaryKey { key: t.clone() }),
+        (Some(f), Some(t)) if norm(f) != norm(t) => {
+            Some(TableChange::ModifyPrimaryKey { from: f.clone(), to: t.clone() })
+        }
+        _ => None,
+    }
 }
 
 /// True when `table` (in `schema`) has a foreign key to another table `other`

@@ -21,6 +21,7 @@
 //! steps involved instead of failing.
 
 use std::collections::{BTreeMap, BTreeSet};
+use strata_dialect_api::{ForeignKey, Table};
 
 /// What kind of object a [`Key`] names. Kinds keep an index and a table of one
 /// name apart where a dialect keeps them in separate namespaces.
@@ -246,6 +247,39 @@ pub fn dependency_order<T, N: PartialEq>(
         out.push(items.remove(ready));
     }
     out
+}
+
+/// Tables a plan creates, each `(schema, table, extra)`: referenced tables
+/// first (see [`dependency_order`]).
+pub fn creation_order<T>(tables: Vec<(String, Table, T)>) -> Vec<(String, Table, T)> {
+    dependency_order(
+        tables,
+        |(s, t, _)| (s.clone(), t.name.clone()),
+        |(sa, a, _), (sb, b, _)| crate::references(sa, a, sb, &b.name),
+    )
+}
+
+/// Tables a plan drops: referencing tables first.
+pub fn drop_order<T>(tables: Vec<(String, Table, T)>) -> Vec<(String, Table, T)> {
+    let mut out = creation_order(tables);
+    out.reverse();
+    out
+}
+
+/// The foreign keys of `tables[i]` (in [`creation_order`] when `creating`,
+/// else in [`drop_order`]) split in two: those that can be written with the
+/// table (or go with it), and those whose table is created after it (or
+/// dropped before it: a reference cycle), which are added once every table
+/// exists (or dropped before any table goes).
+pub fn split_keys<T>(tables: &[(String, Table, T)], i: usize, creating: bool) -> (Vec<&ForeignKey>, Vec<&ForeignKey>) {
+    let Some((schema, table, _)) = tables.get(i) else { return (Vec::new(), Vec::new()) };
+    table.foreign_keys.iter().partition(|fk| {
+        let ref_schema = fk.ref_schema.as_deref().unwrap_or(schema);
+        match tables.iter().position(|(s, t, _)| s == ref_schema && t.name == fk.ref_table) {
+            None => true,
+            Some(j) => j == i || creating == (j < i),
+        }
+    })
 }
 
 /// The earliest step of `left` that waits, through steps of `left`, for

@@ -27,8 +27,7 @@ use strata_dialect_api::{
     Change, Check, Column, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PreCheck, PrimaryKey, Schema,
     Statement, Table, TableChange, Trigger, View,
 };
-use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step, dependency_order};
-use strata_dialect_kit::references;
+use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step};
 
 /// Plans `changes`.
 ///
@@ -836,21 +835,11 @@ impl Phases {
         out.extend(self.drop_fks);
 
         // Dropped tables: referencing tables first; keys of a cycle dropped before.
-        let dropped = dependency_order(
-            self.drop_tables,
-            |(s, t, _)| (s.clone(), t.name.clone()),
-            |(sa, a, _), (sb, b, _)| references(sa, a, sb, &b.name),
-        );
-        let order: Vec<(String, String)> = dropped.iter().rev().map(|(s, t, _)| (s.clone(), t.name.clone())).collect();
+        let dropped = order::drop_order(self.drop_tables);
         let mut table_drops = Vec::new();
-        for (schema, table, source) in dropped.iter().rev() {
+        for (i, (schema, table, source)) in dropped.iter().enumerate() {
             let names = Names { schema, qualify: options.qualify };
-            let at = order.iter().position(|(s, n)| s == schema && n == &table.name).unwrap_or(0);
-            let (cyclic, kept): (Vec<&ForeignKey>, Vec<&ForeignKey>) = table.foreign_keys.iter().partition(|fk| {
-                let target = (fk.ref_schema.clone().unwrap_or_else(|| schema.clone()), fk.ref_table.clone());
-                target != (schema.clone(), table.name.clone())
-                    && order.iter().position(|n| *n == target).is_some_and(|i| i < at)
-            });
+            let (kept, cyclic) = order::split_keys(&dropped, i, false);
             if !cyclic.is_empty() {
                 let clauses: Vec<String> =
                     cyclic.iter().map(|fk| format!("DROP FOREIGN KEY {}", quote(&fk_name(&table.name, fk)))).collect();
@@ -886,19 +875,11 @@ impl Phases {
         out.extend(table_drops);
         out.extend(self.modify_tables);
 
-        let added = dependency_order(
-            self.add_tables,
-            |(s, t, _)| (s.clone(), t.name.clone()),
-            |(sa, a, _), (sb, b, _)| references(sa, a, sb, &b.name),
-        );
-        let order: Vec<(String, String)> = added.iter().map(|(s, t, _)| (s.clone(), t.name.clone())).collect();
+        let added = order::creation_order(self.add_tables);
         let mut later_fks = Vec::new();
         for (i, (schema, table, source)) in added.iter().enumerate() {
             let names = Names { schema, qualify: options.qualify };
-            let (inline, deferred): (Vec<&ForeignKey>, Vec<&ForeignKey>) = table.foreign_keys.iter().partition(|fk| {
-                let target = (fk.ref_schema.clone().unwrap_or_else(|| schema.clone()), fk.ref_table.clone());
-                order.iter().position(|n| *n == target).is_none_or(|j| j <= i)
-            });
+            let (inline, deferred) = order::split_keys(&added, i, true);
             let own = Key::relation(schema, &table.name);
             out.push(
                 unit(stmt(

@@ -754,15 +754,12 @@ const CASES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-#[test]
-fn real_world_changes_converge() {
+/// Converges every case, collecting failures so one run reports them all.
+fn run_cases(cases: &[(&str, &str, &str)]) {
     let Some(server) = server() else { return };
     let mut failures = Vec::new();
-    for (name, from, to) in CASES {
-        let result = std::panic::catch_unwind(|| {
-            converge(&server, name, from, to);
-        });
-        if let Err(e) = result {
+    for (name, from, to) in cases {
+        if let Err(e) = std::panic::catch_unwind(|| converge(&server, name, from, to)) {
             let msg = e
                 .downcast_ref::<String>()
                 .cloned()
@@ -771,7 +768,12 @@ fn real_world_changes_converge() {
             failures.push(format!("{name}: {msg}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), CASES.len(), failures.join("\n\n"));
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn real_world_changes_converge() {
+    run_cases(CASES);
 }
 
 /// More real-world changes: defaults, keys under foreign keys, invisible
@@ -850,20 +852,5 @@ const MORE_CASES: &[(&str, &str, &str)] = &[
 
 #[test]
 fn more_real_world_changes_converge() {
-    let Some(server) = server() else { return };
-    let mut failures = Vec::new();
-    for (name, from, to) in MORE_CASES {
-        let result = std::panic::catch_unwind(|| {
-            converge(&server, name, from, to);
-        });
-        if let Err(e) = result {
-            let msg = e
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_string()))
-                .unwrap_or_default();
-            failures.push(format!("{name}: {msg}"));
-        }
-    }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), MORE_CASES.len(), failures.join("\n\n"));
+    run_cases(MORE_CASES);
 }

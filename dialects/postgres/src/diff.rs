@@ -288,14 +288,7 @@ pub(crate) fn diff_table(from: &Table, to: &Table) -> Vec<TableChange> {
         }
     }
 
-    match (&from.primary_key, &to.primary_key) {
-        (Some(f), None) => changes.push(TableChange::DropPrimaryKey { key: f.clone() }),
-        (None, Some(t)) => changes.push(TableChange::AddPrimaryKey { key: t.clone() }),
-        (Some(f), Some(t)) if norm_pk(f) != norm_pk(t) => {
-            changes.push(TableChange::ModifyPrimaryKey { from: f.clone(), to: t.clone() });
-        }
-        _ => {}
-    }
+    changes.extend(strata_dialect_kit::diff_primary_keys(from.primary_key.as_ref(), to.primary_key.as_ref(), norm_pk));
 
     for f in &from.indexes {
         match to.index(&f.name) {

@@ -26,8 +26,7 @@ use strata_dialect_api::{
     Change, Column, ColumnChange, ErrorKind, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PrimaryKey,
     Schema, Statement, Table, TableChange, Trigger, View,
 };
-use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step, dependency_order};
-use strata_dialect_kit::references;
+use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step};
 
 /// Plans `changes`.
 ///
@@ -326,24 +325,12 @@ impl Phases {
         out.extend(self.drop_fks);
 
         // Dropped tables: referencing tables first; keys of a cycle are dropped before.
-        let dropped = dependency_order(
-            self.drop_tables,
-            |(s, t, _)| (s.clone(), t.name.clone()),
-            |(sa, a, _), (sb, b, _)| references(sa, a, sb, &b.name),
-        );
-        let order: Vec<(String, String)> = dropped.iter().rev().map(|(s, t, _)| (s.clone(), t.name.clone())).collect();
-        let position = |schema: &str, fk: &ForeignKey| {
-            let target = (fk.ref_schema.clone().unwrap_or_else(|| schema.to_string()), fk.ref_table.clone());
-            order.iter().position(|n| *n == target)
-        };
+        let dropped = order::drop_order(self.drop_tables);
         let mut table_drops = Vec::new();
-        for (schema, table, source) in dropped.iter().rev() {
-            let at = order.iter().position(|(s, n)| s == schema && n == &table.name).unwrap_or(0);
+        for (i, (schema, table, source)) in dropped.iter().enumerate() {
             // A table referenced by one dropped later (a cycle) cannot go while that
             // key exists: such keys are dropped before any table.
-            let (cyclic, kept): (Vec<&ForeignKey>, Vec<&ForeignKey>) = table.foreign_keys.iter().partition(|fk| {
-                !(fk.ref_table == table.name && fk.ref_schema.is_none()) && position(schema, fk).is_some_and(|i| i < at)
-            });
+            let (kept, cyclic) = order::split_keys(&dropped, i, false);
             let names = Names { schema, qualify: options.qualify };
             for fk in &cyclic {
                 out.push(
@@ -367,20 +354,12 @@ impl Phases {
         out.extend(self.create_objects);
         out.extend(self.modify_tables);
 
-        let added = dependency_order(
-            self.add_tables,
-            |(s, t, _)| (s.clone(), t.name.clone()),
-            |(sa, a, _), (sb, b, _)| references(sa, a, sb, &b.name),
-        );
-        let order: Vec<(String, String)> = added.iter().map(|(s, t, _)| (s.clone(), t.name.clone())).collect();
+        let added = order::creation_order(self.add_tables);
         let mut later_fks = Vec::new();
         for (i, (schema, table, source)) in added.iter().enumerate() {
             let names = Names { schema, qualify: options.qualify };
             // A key to a table created later (or in a cycle) is added once both exist.
-            let (inline, deferred): (Vec<&ForeignKey>, Vec<&ForeignKey>) = table.foreign_keys.iter().partition(|fk| {
-                let target = (fk.ref_schema.clone().unwrap_or_else(|| schema.clone()), fk.ref_table.clone());
-                order.iter().position(|n| *n == target).is_none_or(|j| j <= i)
-            });
+            let (inline, deferred) = order::split_keys(&added, i, true);
             let home = home(options, schema);
             out.push(
                 Step::new(create_table(&names, table, &inline, *source))
