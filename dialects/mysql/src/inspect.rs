@@ -151,9 +151,11 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
         let mut ty = normalize_type(&s(&row, 3));
         let check_key = (key.0.clone(), key.1.clone(), name.clone());
         let mut column_check = column_checks.remove(&check_key);
-        // MariaDB's JSON is an alias of longtext with a json_valid check.
+        // MariaDB's JSON is an alias of longtext in utf8mb4_bin with a
+        // json_valid check; a longtext written so by hand keeps its own form.
         if flavour == Flavour::Mariadb
             && ty == "longtext"
+            && opt(&row, 8).as_deref() == Some("utf8mb4_bin")
             && column_check.as_deref().is_some_and(|c| is_json_valid(c, &name))
         {
             ty = "json".into();
@@ -216,7 +218,13 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
         .rows
     {
         let schema = s(&row, 0);
-        let mut view = View { name: s(&row, 1), def: strip_schema(&s(&row, 2), &schema), attrs: Vec::new() };
+        // A bound connection writes views unqualified: their bodies lose the
+        // database qualifier the server adds, so they compare across
+        // databases. Without a bound schema, plans qualify every name and the
+        // bodies keep theirs.
+        let def =
+            if bound.as_deref() == Some(schema.as_str()) { strip_schema(&s(&row, 2), &schema) } else { s(&row, 2) };
+        let mut view = View { name: s(&row, 1), def, attrs: Vec::new() };
         let check = s(&row, 3);
         if !check.is_empty() && check != "NONE" {
             view.attrs.push(attr("check_option", check));

@@ -586,11 +586,14 @@ fn unbound_connection_plans_databases() {
     let mut conn = open(&with_db(&server, "")).unwrap();
     assert_eq!(conn.info().schema, None);
     exec(&mut conn, &format!("CREATE TABLE {}.old (id int)", quote(&db.name)));
+    exec(&mut conn, &format!("CREATE VIEW {0}.v AS SELECT id FROM {0}.old", quote(&db.name)));
     // Only this test's databases: others come and go while tests run in parallel.
     let options = InspectOptions { schemas: vec![db.name.clone(), name.clone()], ..InspectOptions::default() };
     let from = conn.inspect(&options).unwrap();
+    // Without a bound schema, view bodies keep their qualifiers.
+    assert!(from.schemas[0].views[0].def.contains(&db.name), "{}", from.schemas[0].views[0].def);
     let mut to = from.clone();
-    to.schemas[0].tables.clear();
+    to.schemas[0].views.clear();
     let mut new_schema = from.schemas[0].clone();
     new_schema.name = name.clone();
     to.schemas.push(new_schema);
@@ -603,15 +606,15 @@ fn unbound_connection_plans_databases() {
     let count = |conn: &mut MyConn, schema: &str| {
         scalar(conn, &format!("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{schema}'"))
     };
-    assert_eq!(count(&mut conn, &name).as_deref(), Some("1"));
-    assert_eq!(count(&mut conn, &db.name).as_deref(), Some("0"));
+    assert_eq!(count(&mut conn, &name).as_deref(), Some("2"));
+    assert_eq!(count(&mut conn, &db.name).as_deref(), Some("1"));
     apply_reverse(&mut conn, &p);
     assert_eq!(
         scalar(&mut conn, &format!("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{name}'"))
             .as_deref(),
         Some("0")
     );
-    assert_eq!(count(&mut conn, &db.name).as_deref(), Some("1"));
+    assert_eq!(count(&mut conn, &db.name).as_deref(), Some("2"));
 }
 
 /// Real-world changes, each converged both ways (see `converge`). Failures are
@@ -842,6 +845,11 @@ const MORE_CASES: &[(&str, &str, &str)] = &[
         "CREATE TABLE a (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(20) NOT NULL UNIQUE);\n\
          CREATE TABLE b (id int PRIMARY KEY, a_id int NOT NULL, CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id));\n\
          CREATE VIEW ab AS SELECT a.name, b.id FROM a JOIN b ON b.a_id = a.id",
+    ),
+    (
+        "longtext_with_json_check",
+        "CREATE TABLE t (id int PRIMARY KEY, doc longtext, j json)",
+        "CREATE TABLE t (id int PRIMARY KEY, doc longtext CHECK (json_valid(doc)), j longtext COLLATE utf8mb4_bin)",
     ),
     (
         "unique_nullability_class",
