@@ -78,7 +78,9 @@ pub(crate) fn parse_version(text: &str) -> (Flavour, (u32, u32, u32)) {
     (flavour, v)
 }
 
-/// Opens `mysql://user:pass@host:port/db` (also `maria://`, `mariadb://`).
+/// Opens `mysql://user:pass@host:port/db` (also `maria://`, `mariadb://`), or
+/// over a Unix socket `mysql+unix://user:pass@/path/to.sock?database=db`
+/// (also `maria+unix://`, `mariadb+unix://`), as Atlas writes them.
 ///
 /// # Errors
 /// [`ErrorKind::InvalidUrl`] for a malformed URL; [`ErrorKind::Connection`] or
@@ -86,15 +88,19 @@ pub(crate) fn parse_version(text: &str) -> (Flavour, (u32, u32, u32)) {
 /// servers older than MySQL 5.7 or MariaDB 10.3.
 pub fn open(url: &str) -> Result<MyConn, PluginError> {
     let parsed = DbUrl::parse(url).map_err(|e| PluginError::new(ErrorKind::InvalidUrl, e))?;
-    if !matches!(parsed.scheme.as_str(), "mysql" | "maria" | "mariadb") {
+    let socket = parsed.scheme.ends_with("+unix");
+    if !matches!(parsed.scheme.trim_end_matches("+unix"), "mysql" | "maria" | "mariadb") {
         return Err(PluginError::new(
             ErrorKind::InvalidUrl,
             format!("{} is not a mysql://, maria:// or mariadb:// URL", parsed.redacted()),
         ));
     }
-    let schema = Some(parsed.path.trim_end_matches('/').to_string()).filter(|s| !s.is_empty());
+    let schema = if socket { parsed.query.get("database").cloned() } else { Some(parsed.path.clone()) }
+        .map(|s| s.trim_end_matches('/').to_string())
+        .filter(|s| !s.is_empty());
     let host = if parsed.host.is_empty() { "127.0.0.1".to_string() } else { parsed.host.clone() };
     let opts = OptsBuilder::default()
+        .socket(socket.then(|| format!("/{}", parsed.path.trim_start_matches('/'))))
         .ip_or_hostname(host)
         .tcp_port(parsed.port.unwrap_or(3306))
         .user(Some(parsed.user.clone().filter(|u| !u.is_empty()).unwrap_or_else(|| "root".into())))

@@ -123,7 +123,7 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
     };
     if let Some(sql) = checks_sql {
         for row in conn.rows(&sql, &[])?.rows {
-            let (schema, table, name, clause) = (s(&row, 0), s(&row, 1), s(&row, 2), s(&row, 3));
+            let (schema, table, name, clause) = (s(&row, 0), s(&row, 1), s(&row, 2), unescape(flavour, &s(&row, 3)));
             if s(&row, 4).eq_ignore_ascii_case("column") {
                 column_checks.insert((schema, table, name), clause);
             } else {
@@ -162,6 +162,7 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
             column_check = None;
         }
         let generated = opt(&row, 7)
+            .map(|g| unescape(flavour, &g))
             .filter(|g| !g.is_empty() && extra.contains("generated") && !extra.contains("default_generated"))
             .map(|expr| Generated { expr, stored: extra.contains("stored") });
         let default = if generated.is_some() { None } else { normalize_default(flavour, opt(&row, 5), &extra, &ty) };
@@ -298,6 +299,16 @@ fn create_options(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// MySQL 8 prints the quotes of string literals inside expressions escaped
+/// (`_utf8mb4\'x\'`) in `GENERATION_EXPRESSION`, `CHECK_CLAUSE`, expression
+/// defaults and functional key parts; MariaDB prints plain SQL.
+fn unescape(flavour: Flavour, expr: &str) -> String {
+    match flavour {
+        Flavour::Mysql => expr.replace("\\'", "'"),
+        Flavour::Mariadb => expr.to_string(),
+    }
+}
+
 /// True for MariaDB's JSON check on `column`: `json_valid(`column`)`.
 fn is_json_valid(clause: &str, column: &str) -> bool {
     let compact: String = clause.chars().filter(|c| !c.is_whitespace()).collect();
@@ -344,6 +355,7 @@ pub(crate) fn normalize_default(flavour: Flavour, raw: Option<String>, extra: &s
         // MySQL prints a literal's value raw and marks expressions DEFAULT_GENERATED.
         Flavour::Mysql => {
             if extra.contains("default_generated") {
+                let raw = unescape(flavour, &raw);
                 let inner = raw.trim();
                 return Some(if inner.starts_with('(') { inner.to_string() } else { format!("({inner})") });
             }
@@ -392,7 +404,7 @@ fn inspect_indexes(
         let name = s(&row, 2);
         let part = IndexPart {
             column: opt(&row, 4),
-            expr: opt(&row, 10).map(|e| format!("({e})")).filter(|_| opt(&row, 4).is_none()),
+            expr: opt(&row, 10).map(|e| format!("({})", unescape(flavour, &e))).filter(|_| opt(&row, 4).is_none()),
             desc: s(&row, 6) == "D",
             collation: None,
         };
@@ -511,5 +523,7 @@ mod tests {
         assert_eq!(m("uuid()", "default_generated", "char(36)").as_deref(), Some("(uuid())"));
         assert_eq!(d("b'101'", "bit(3)").as_deref(), Some("b'101'"));
         assert!(is_json_valid("json_valid(`g`)", "g"));
+        assert_eq!(unescape(Flavour::Mysql, "concat(`a`,_utf8mb4\\'!\\')"), "concat(`a`,_utf8mb4'!')");
+        assert_eq!(unescape(Flavour::Mariadb, "'a\\'b'"), "'a\\'b'");
     }
 }

@@ -38,7 +38,9 @@ impl Dialect for Mysql {
             name: "mysql".into(),
             api_version: API_VERSION,
             version: env!("CARGO_PKG_VERSION").into(),
-            url_schemes: vec!["mysql".into(), "maria".into(), "mariadb".into()],
+            url_schemes: ["mysql", "maria", "mariadb", "mysql+unix", "maria+unix", "mariadb+unix"]
+                .map(String::from)
+                .to_vec(),
             capabilities: Capabilities {
                 // Every DDL statement commits implicitly
                 // (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html).

@@ -862,3 +862,19 @@ const MORE_CASES: &[(&str, &str, &str)] = &[
 fn more_real_world_changes_converge() {
     run_cases(MORE_CASES);
 }
+
+#[test]
+fn unix_socket_urls_open() {
+    let Some(server) = server() else { return };
+    let socket = "/run/mysqld/mysqld.sock";
+    if !std::path::Path::new(socket).exists() {
+        println!("skipping: no local socket at {socket}");
+        return;
+    }
+    let db = TestDb::new(&server, "socket");
+    let (_, rest) = server.split_once("://").unwrap();
+    let user = rest.rsplit_once('@').map_or("root", |(u, _)| u);
+    let mut conn = open(&format!("mariadb+unix://{user}@{socket}?database={}", db.name)).unwrap();
+    assert_eq!(conn.info().schema.as_deref(), Some(db.name.as_str()));
+    assert_eq!(scalar(&mut conn, "SELECT DATABASE()"), Some(db.name.clone()));
+}
