@@ -323,14 +323,45 @@ fn reset_option(option: &str) -> Option<String> {
     Some(format!("{key}={value}"))
 }
 
+/// The foreign key of `table` whose own key `index` looks like: an index the
+/// server generated for the key (same name, exactly its columns). MariaDB
+/// marks such an index and moves it when a later `ALTER TABLE` adds a foreign
+/// key, so the planner lets the key create it rather than writing it.
+fn generated_for<'a>(table: &'a Table, index: &Index) -> Option<&'a ForeignKey> {
+    if index.unique || !index.attrs.is_empty() || index.parts.iter().any(|p| p.desc || p.expr.is_some()) {
+        return None;
+    }
+    let columns: Vec<String> = index.parts.iter().filter_map(|p| p.column.as_ref().map(|c| c.to_lowercase())).collect();
+    table.foreign_keys.iter().find(|fk| {
+        fk.name.as_deref() == Some(index.name.as_str())
+            && fk.columns.iter().map(|c| c.to_lowercase()).collect::<Vec<_>>() == columns
+    })
+}
+
 fn create_table_sql(names: &Names<'_>, table: &Table, fks: &[&ForeignKey]) -> String {
     let mut lines: Vec<String> = table.columns.iter().map(|c| column_sql(c, c.collation.as_deref())).collect();
     if let Some(pk) = &table.primary_key {
         lines.push(pk_sql(pk));
     }
-    lines.extend(table.indexes.iter().map(index_sql));
+    // A generated key is written as its foreign key, where the key stands
+    // (the server generates it there); one whose key comes later is left to it.
+    let mut written: Vec<&str> = Vec::new();
+    for index in &table.indexes {
+        match generated_for(table, index) {
+            Some(fk) if fks.iter().any(|f| f.name == fk.name) => {
+                lines.push(fk_sql(names, &table.name, fk));
+                written.push(&index.name);
+            }
+            Some(_) => {}
+            None => lines.push(index_sql(index)),
+        }
+    }
     lines.extend(table.checks.iter().enumerate().map(|(i, c)| check_sql(&table.name, c, i + 1)));
-    lines.extend(fks.iter().map(|fk| fk_sql(names, &table.name, fk)));
+    lines.extend(
+        fks.iter()
+            .filter(|fk| !fk.name.as_deref().is_some_and(|n| written.contains(&n)))
+            .map(|fk| fk_sql(names, &table.name, fk)),
+    );
     let mut sql = format!("CREATE TABLE {} (\n  {}\n)", names.name(&table.name), lines.join(",\n  "));
     let options = options_sql(table);
     if !options.is_empty() {
@@ -695,6 +726,14 @@ fn alter_clauses(schema: &str, table_sql: &str, from: &Table, to: &Table, change
         })
         .collect();
     added.sort_by_key(|i| to.indexes.iter().position(|x| x.name == i.name));
+    // A generated key whose foreign key the plan adds comes with that key.
+    let fk_added = |name: &str| {
+        changes.iter().any(|c| {
+            matches!(c, TableChange::AddForeignKey { foreign_key: k }
+                | TableChange::ModifyForeignKey { to: k, .. } if k.name.as_deref() == Some(name))
+        })
+    };
+    added.retain(|i| !generated_for(to, i).is_some_and(|fk| fk.name.as_deref().is_some_and(fk_added)));
     for index in added {
         a.clauses.push(format!("ADD {}", index_sql(index)));
         a.creates.push(index_key(schema, t, &index.name));
@@ -784,18 +823,20 @@ fn modify_table(
 
     let table_sql = &table;
     let forward = alter_clauses(schema, table_sql, from, to, changes);
-    if !forward.clauses.is_empty() {
-        let inverse: Vec<TableChange> = changes.iter().map(invert).collect();
-        let backward = alter_clauses(schema, table_sql, to, from, &inverse);
+    let inverse: Vec<TableChange> = changes.iter().map(invert).collect();
+    let backward = alter_clauses(schema, table_sql, to, from, &inverse);
+    let backward =
+        (!backward.clauses.is_empty()).then(|| format!("ALTER TABLE {table} {}", backward.clauses.join(", ")));
+    // Undoing what the foreign keys generated, when no statement of its own does.
+    let mut orphan_reverse = Vec::new();
+    if forward.clauses.is_empty() {
+        orphan_reverse.extend(backward);
+    } else {
         let mut s = stmt(
             format!("ALTER TABLE {table} {}", forward.clauses.join(", ")),
             format!("modify {t:?} table"),
             source,
-            if backward.clauses.is_empty() {
-                Vec::new()
-            } else {
-                vec![format!("ALTER TABLE {table} {}", backward.clauses.join(", "))]
-            },
+            backward.into_iter().collect(),
         );
         s.destructive = forward.destructive;
         s.rewrites_table = forward.rewrites;
@@ -808,15 +849,20 @@ fn modify_table(
     }
 
     if !added_fks.is_empty() {
+        // In the order of the keys the server generates for them.
+        let mut added_fks = added_fks;
+        added_fks.sort_by_key(|fk| to.indexes.iter().position(|i| Some(&i.name) == fk.name.as_ref()));
         let clauses: Vec<String> = added_fks.iter().map(|fk| format!("ADD {}", fk_sql(&names, t, fk))).collect();
         let reverse: Vec<String> =
             added_fks.iter().map(|fk| format!("DROP FOREIGN KEY {}", quote(&fk_name(t, fk)))).collect();
+        let mut reverse = vec![format!("ALTER TABLE {table} {}", reverse.join(", "))];
+        reverse.extend(orphan_reverse);
         p.add_fks.push(
             unit(stmt(
                 format!("ALTER TABLE {table} {}", clauses.join(", ")),
                 format!("add foreign keys of {t:?}"),
                 source,
-                vec![format!("ALTER TABLE {table} {}", reverse.join(", "))],
+                reverse,
             ))
             .creates(added_fks.iter().map(|fk| fk_key(schema, t, fk)))
             .needs_new(added_fks.iter().flat_map(|fk| fk_refs(schema, fk)))

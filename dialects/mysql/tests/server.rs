@@ -858,6 +858,98 @@ const MORE_CASES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Changes that interact: keys, columns and dependent objects changed together.
+const INTERACTING_CASES: &[(&str, &str, &str)] = &[
+    (
+        "column_index_and_fk_added_together",
+        "CREATE TABLE orders (id int PRIMARY KEY, total int)",
+        "CREATE TABLE customers (id int PRIMARY KEY, name varchar(20));\n\
+         CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL, total int, KEY orders_customer (customer_id, total), \
+           CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id))",
+    ),
+    (
+        "drop_column_in_composite_index",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int, c int, KEY abc (a, b, c), UNIQUE KEY ub (b, c))",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, c int, KEY abc (a, c))",
+    ),
+    (
+        "drop_unique_key_used_by_fk",
+        "CREATE TABLE p (id int PRIMARY KEY, code varchar(10) NOT NULL, UNIQUE KEY p_code (code));\n\
+         CREATE TABLE c (id int PRIMARY KEY, code varchar(10), CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (code))",
+        "CREATE TABLE p (id int PRIMARY KEY, code varchar(10) NOT NULL);\n\
+         CREATE TABLE c (id int PRIMARY KEY, code varchar(10), KEY c_code (code))",
+    ),
+    (
+        "primary_key_widened_under_fk",
+        "CREATE TABLE p (id int NOT NULL, tenant int NOT NULL DEFAULT 0, PRIMARY KEY (id));\n\
+         CREATE TABLE c (id int PRIMARY KEY, p_id int, CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p (id))",
+        "CREATE TABLE p (id int NOT NULL, tenant int NOT NULL DEFAULT 0, PRIMARY KEY (id, tenant));\n\
+         CREATE TABLE c (id int PRIMARY KEY, p_id int, CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p (id))",
+    ),
+    (
+        "charset_change_under_fk",
+        "CREATE TABLE p (code varchar(10) NOT NULL PRIMARY KEY) DEFAULT CHARSET=latin1;\n\
+         CREATE TABLE c (id int PRIMARY KEY, code varchar(10), CONSTRAINT c_p FOREIGN KEY (code) REFERENCES p (code)) DEFAULT CHARSET=latin1",
+        "CREATE TABLE p (code varchar(10) NOT NULL PRIMARY KEY) DEFAULT CHARSET=utf8mb4;\n\
+         CREATE TABLE c (id int PRIMARY KEY, code varchar(10), CONSTRAINT c_p FOREIGN KEY (code) REFERENCES p (code)) DEFAULT CHARSET=utf8mb4",
+    ),
+    (
+        "two_keys_to_one_parent",
+        "CREATE TABLE users (id int PRIMARY KEY);\n\
+         CREATE TABLE msgs (id int PRIMARY KEY, sender int, CONSTRAINT msgs_sender FOREIGN KEY (sender) REFERENCES users (id))",
+        "CREATE TABLE users (id int PRIMARY KEY);\n\
+         CREATE TABLE msgs (id int PRIMARY KEY, sender int, receiver int, \
+           CONSTRAINT msgs_sender FOREIGN KEY (sender) REFERENCES users (id) ON DELETE CASCADE, \
+           CONSTRAINT msgs_receiver FOREIGN KEY (receiver) REFERENCES users (id) ON DELETE CASCADE)",
+    ),
+    (
+        "view_over_dropped_column",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int);\n\
+         CREATE VIEW v AS SELECT id, a, b FROM t",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, c int);\n\
+         CREATE VIEW v AS SELECT id, a, c FROM t",
+    ),
+    (
+        "trigger_over_changed_column",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int);\n\
+         CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.b = NEW.a",
+        "CREATE TABLE t (id int PRIMARY KEY, a bigint, c int);\n\
+         CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.c = NEW.a + 1",
+    ),
+    (
+        "index_on_generated_column",
+        "CREATE TABLE t (id int PRIMARY KEY, doc json)",
+        "CREATE TABLE t (id int PRIMARY KEY, doc json, kind varchar(20) AS (json_value(doc, '$.kind')) VIRTUAL, KEY t_kind (kind))",
+    ),
+    (
+        "auto_increment_added_and_unique_to_plain",
+        "CREATE TABLE t (id int NOT NULL, a int, PRIMARY KEY (id), UNIQUE KEY ka (a))",
+        "CREATE TABLE t (id int NOT NULL AUTO_INCREMENT, a int, PRIMARY KEY (id), KEY ka (a))",
+    ),
+    (
+        "defaults_removed_and_nullability",
+        "CREATE TABLE t (id int PRIMARY KEY, a int NOT NULL DEFAULT 3, b varchar(5) DEFAULT 'x', c datetime DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b varchar(5) NOT NULL, c datetime)",
+    ),
+    (
+        "myisam_fulltext_to_innodb",
+        "CREATE TABLE t (id int PRIMARY KEY, title varchar(100), body text, FULLTEXT KEY ft (title, body)) ENGINE=MyISAM",
+        "CREATE TABLE t (id int PRIMARY KEY, title varchar(100), body text, FULLTEXT KEY ft (title, body), FULLTEXT KEY ft_title (title)) ENGINE=InnoDB",
+    ),
+    (
+        "table_replaced_by_another",
+        "CREATE TABLE users (id int PRIMARY KEY);\n\
+         CREATE TABLE old_profiles (id int PRIMARY KEY, user_id int, CONSTRAINT op_user FOREIGN KEY (user_id) REFERENCES users (id))",
+        "CREATE TABLE users (id int PRIMARY KEY, email varchar(50));\n\
+         CREATE TABLE profiles (user_id int PRIMARY KEY, bio text, CONSTRAINT profiles_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE)",
+    ),
+];
+
+#[test]
+fn interacting_changes_converge() {
+    run_cases(INTERACTING_CASES);
+}
+
 #[test]
 fn more_real_world_changes_converge() {
     run_cases(MORE_CASES);
