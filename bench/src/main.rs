@@ -1,20 +1,31 @@
 //! `strata-bench`: times the `strata` binary as whole processes against a
 //! baseline measured in the same run, and prints a table.
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
-use std::time::{Duration, Instant};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const USAGE: &str = "usage: strata-bench \
+    down [--files N] [--revert M] [--runs R] [--dialect D] [--twice] | \
+    apply [--files N] [--runs R] [--dialect D] | \
+    lines [--stmts N,N,..] [--runs R] | \
+    lock [--runs R] [--dialect D] | \
+    pg-inspect [--tables N] | pg-diff [--tables N] [--migra PATH] | raw DB FILE \
+    (D: sqlite, postgres or mysql)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
         Some("raw") if args.len() == 3 => raw(Path::new(&args[1]), Path::new(&args[2])),
-        Some("down") | None => down(args.get(1..).unwrap_or_default()),
-        Some("pg-inspect") => pg_inspect(args.get(1..).unwrap_or_default()),
-        Some("pg-diff") => pg_diff(args.get(1..).unwrap_or_default()),
-        _ => Err("usage: strata-bench down [--files N] [--revert M] [--runs R] | pg-inspect [--tables N] | \
-                  pg-diff [--tables N] [--migra PATH] | raw DB FILE"
-            .into()),
+        Some("down") | None => down(rest),
+        Some("apply") => apply(rest),
+        Some("lines") => lines(rest),
+        Some("lock") => lock(rest),
+        Some("pg-inspect") => pg_inspect(rest),
+        Some("pg-diff") => pg_diff(rest),
+        _ => Err(USAGE.into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -39,9 +50,17 @@ fn flag(args: &[String], name: &str, default: usize) -> Result<usize, String> {
     }
 }
 
+fn text_flag<'a>(args: &'a [String], name: &str) -> Result<Option<&'a str>, String> {
+    match args.iter().position(|a| a == name) {
+        Some(i) => args.get(i + 1).map(|v| Some(v.as_str())).ok_or_else(|| format!("{name} needs a value")),
+        None => Ok(None),
+    }
+}
+
+/// Times one whole process; a failure is an error with its output.
 fn run(cmd: &mut Command) -> Result<Duration, String> {
     let start = Instant::now();
-    let out = cmd.output().map_err(|e| e.to_string())?;
+    let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
     let took = start.elapsed();
     if !out.status.success() {
         return Err(format!(
@@ -53,16 +72,32 @@ fn run(cmd: &mut Command) -> Result<Duration, String> {
     Ok(took)
 }
 
+/// What a row's ratio column compares its median with.
+#[derive(Clone, Copy)]
+enum Vs {
+    /// The median of another row (by index).
+    Row(usize),
+    /// A fixed target.
+    Target(Duration),
+}
+
 struct Row {
-    name: &'static str,
+    name: String,
     times: Vec<Duration>,
+    /// Items (statements) each run did: the table shows the median per item when > 1.
+    per: usize,
+    vs: Vs,
 }
 
 impl Row {
+    fn new(name: impl Into<String>) -> Row {
+        Row { name: name.into(), times: Vec::new(), per: 1, vs: Vs::Row(0) }
+    }
+
     fn median(&self) -> Duration {
         let mut t = self.times.clone();
         t.sort();
-        t[t.len() / 2]
+        t.get(t.len() / 2).copied().unwrap_or_default()
     }
 }
 
@@ -70,126 +105,31 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn down(args: &[String]) -> Result<(), String> {
-    let files = flag(args, "--files", 300)?;
-    let revert = flag(args, "--revert", 50)?;
-    let runs = flag(args, "--runs", 5)?.max(1);
-    let bin = std::env::current_exe().map_err(|e| e.to_string())?;
-    let bin_dir = bin.parent().ok_or("no binary directory")?.to_path_buf();
-    let strata = bin_dir.join("strata");
-    if !strata.exists() {
-        return Err(format!("{} is missing: run `cargo build --release --workspace` first", strata.display()));
-    }
-    let work = std::env::temp_dir().join(format!("strata-bench-down-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    let dir = work.join("migrations");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-
-    // Each version: a table with 10 columns, 2 indexes and a foreign key to the previous one.
-    for i in 1..=files {
-        let fk = if i > 1 { format!(" REFERENCES t{} (id)", i - 1) } else { String::new() };
-        let sql = format!(
-            "CREATE TABLE t{i} (id integer PRIMARY KEY, ref_id integer{fk}, c1 text NOT NULL, c2 integer, c3 real, \
-             c4 text, c5 integer DEFAULT 0, c6 text, c7 integer, c8 text);\n\
-             CREATE INDEX t{i}_c1 ON t{i} (c1);\nCREATE INDEX t{i}_c2_c3 ON t{i} (c2, c3);\n"
-        );
-        std::fs::write(dir.join(format!("{i:06}_t{i}.sql")), sql).map_err(|e| e.to_string())?;
-    }
-    let downs: String = std::iter::once("BEGIN;\n".to_string())
-        .chain(((files - revert + 1)..=files).rev().map(|i| format!("DROP TABLE t{i};\n")))
-        .chain(std::iter::once(
-            "DELETE FROM atlas_schema_revisions WHERE version > '".to_string()
-                + &format!("{:06}", files - revert)
-                + "';\nCOMMIT;\n",
-        ))
-        .collect();
-    let downs_file = work.join("downs.sql");
-    std::fs::write(&downs_file, downs).map_err(|e| e.to_string())?;
-
-    let dir_url = format!("file://{}", dir.display());
-    run(Command::new(&strata).args(["migrate", "hash", "--dir", &dir_url]))?;
-    let base = work.join("base.db");
-    let apply = run(Command::new(&strata).args([
-        "migrate",
-        "apply",
-        "--dir",
-        &dir_url,
-        "--url",
-        &format!("sqlite://{}", base.display()),
-    ]))?;
-    eprintln!("setup: {files} files applied in {}", ms(apply));
-
-    let db = work.join("run.db");
-    let fresh = || std::fs::copy(&base, &db).map(|_| ()).map_err(|e| e.to_string());
-    let url = format!("sqlite://{}", db.display());
-    let cold_cache = work.join("cache-cold");
-    let warm_cache = work.join("cache-warm");
-    let n = revert.to_string();
-    let strata_down = |cache: &Path, extra: &[&str]| {
-        let mut cmd = Command::new(&strata);
-        cmd.args(["migrate", "down", &n, "--dir", &dir_url, "--url", &url, "--dev-url", "sqlite://dev?mode=memory"])
-            .args(extra)
-            .env("STRATA_CACHE_DIR", cache);
-        cmd
-    };
-
-    // The sqlite3 CLI is the raw client users have; the minimal rusqlite client
-    // is the stricter baseline (no shell, no output), so ratios use it.
-    let sqlite3 = Command::new("sqlite3").arg("-version").output().is_ok_and(|o| o.status.success());
-    let mut rows = vec![
-        Row { name: "raw client (baseline)", times: Vec::new() },
-        Row { name: "strata down, cold cache", times: Vec::new() },
-        Row { name: "strata down, warm cache", times: Vec::new() },
-        Row { name: "strata plan only (dry run), warm", times: Vec::new() },
-        Row { name: "sqlite3 CLI, same downs", times: Vec::new() },
-    ];
-    // Fill the warm cache once.
-    fresh()?;
-    run(&mut strata_down(&warm_cache, &["--dry-run"]))?;
-    for _ in 0..runs {
-        fresh()?;
-        rows[0].times.push(run(Command::new(&bin).arg("raw").arg(&db).arg(&downs_file))?);
-        if sqlite3 {
-            fresh()?;
-            let input = std::fs::File::open(&downs_file).map_err(|e| e.to_string())?;
-            rows[4].times.push(run(Command::new("sqlite3").arg(&db).stdin(input))?);
-            check_reverted(&db, files - revert)?;
-        }
-        fresh()?;
-        let _ = std::fs::remove_dir_all(&cold_cache);
-        rows[1].times.push(run(&mut strata_down(&cold_cache, &[]))?);
-        check_reverted(&db, files - revert)?;
-        fresh()?;
-        rows[2].times.push(run(&mut strata_down(&warm_cache, &[]))?);
-        check_reverted(&db, files - revert)?;
-        fresh()?;
-        rows[3].times.push(run(&mut strata_down(&warm_cache, &["--dry-run"]))?);
-    }
-
-    if !sqlite3 {
-        rows.pop();
-    }
-    print_table(&format!("migrate down {revert} on a {files}-file SQLite directory ({runs} runs each)"), &rows);
-    if let Some(cli) = rows.get(4) {
-        let ratio = rows[2].median().as_secs_f64() / cli.median().as_secs_f64();
-        println!("\nwarm strata down vs the sqlite3 CLI: {ratio:.2}x");
-    }
-    let _ = std::fs::remove_dir_all(&work);
-    Ok(())
-}
-
-/// Prints rows with min/median/max and the ratio of each median to the first row's.
+/// Prints rows with min/median/max (and the median per item where a row has
+/// items) and the ratio of each median to its baseline row or target.
 fn print_table(title: &str, rows: &[Row]) {
-    let baseline = rows[0].median();
+    let per = rows.iter().any(|r| r.per > 1);
     println!("{title}\n");
-    println!("| {:<34} | {:>10} | {:>10} | {:>10} | {:>12} |", "command", "min", "median", "max", "vs baseline");
-    println!("|{:-<36}|{:->12}|{:->12}|{:->12}|{:->14}|", "", "", "", "", "");
+    let per_head = if per { format!(" {:>12} |", "per stmt") } else { String::new() };
+    let per_rule = if per { format!("{:->14}|", "") } else { String::new() };
+    println!("| {:<44} | {:>10} | {:>10} | {:>10} |{per_head} {:>12} |", "command", "min", "median", "max", "ratio");
+    println!("|{:-<46}|{:->12}|{:->12}|{:->12}|{per_rule}{:->14}|", "", "", "", "", "");
     for row in rows {
         let min = row.times.iter().min().copied().unwrap_or_default();
         let max = row.times.iter().max().copied().unwrap_or_default();
-        let ratio = row.median().as_secs_f64() / baseline.as_secs_f64();
+        let (base, what) = match row.vs {
+            Vs::Row(i) => (rows.get(i).map(Row::median).unwrap_or_default(), "x"),
+            Vs::Target(t) => (t, "x target"),
+        };
+        let ratio = format!("{:.2}{what}", row.median().as_secs_f64() / base.as_secs_f64());
+        let per_cell = if per {
+            let us = row.median().as_secs_f64() * 1e6 / row.per as f64;
+            format!(" {:>12} |", format!("{us:.2} µs"))
+        } else {
+            String::new()
+        };
         println!(
-            "| {:<34} | {:>10} | {:>10} | {:>10} | {:>11.2}x |",
+            "| {:<44} | {:>10} | {:>10} | {:>10} |{per_cell} {:>12} |",
             row.name,
             ms(min),
             ms(row.median()),
@@ -197,6 +137,757 @@ fn print_table(title: &str, rows: &[Row]) {
             ratio
         );
     }
+}
+
+fn strata_path() -> Result<PathBuf, String> {
+    let bin = std::env::current_exe().map_err(|e| e.to_string())?;
+    let strata = bin.parent().ok_or("no binary directory")?.join("strata");
+    if strata.exists() {
+        Ok(strata)
+    } else {
+        Err(format!("{} is missing: run `cargo build --release --workspace` first", strata.display()))
+    }
+}
+
+/// A scratch directory for one benchmark, removed by the benchmark at its end.
+fn work_dir(name: &str) -> Result<PathBuf, String> {
+    let work = std::env::temp_dir().join(format!("strata-bench-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    Ok(work)
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("writing {}: {e}", path.display()))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dialect {
+    Sqlite,
+    Postgres,
+    Mysql,
+}
+
+impl Dialect {
+    fn parse(args: &[String]) -> Result<Dialect, String> {
+        match text_flag(args, "--dialect")? {
+            None | Some("sqlite") => Ok(Dialect::Sqlite),
+            Some("postgres") => Ok(Dialect::Postgres),
+            Some("mysql" | "mariadb") => Ok(Dialect::Mysql),
+            Some(other) => Err(format!("unknown dialect {other:?} (sqlite, postgres or mysql)")),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "SQLite",
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::Mysql => "MariaDB",
+        }
+    }
+
+    /// `Err` with the reason when this dialect cannot run here (its plugin is not built).
+    fn available(self, strata: &Path) -> Result<(), String> {
+        let plugin = match self {
+            Dialect::Sqlite => "libstrata_dialect_sqlite.so",
+            Dialect::Postgres => "libstrata_dialect_postgres.so",
+            Dialect::Mysql => "libstrata_dialect_mysql.so",
+        };
+        let path = strata.with_file_name(plugin);
+        if path.exists() {
+            Ok(())
+        } else {
+            Err(format!(
+                "skipping {}: {} is not built (cargo build --release --workspace)",
+                self.name(),
+                path.display()
+            ))
+        }
+    }
+
+    /// The client's script: the statements in one transaction (psql gets `-1`).
+    fn in_tx(self, body: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("BEGIN;\n{body}COMMIT;\n"),
+            Dialect::Postgres => body.to_string(),
+            Dialect::Mysql => format!("START TRANSACTION;\n{body}COMMIT;\n"),
+        }
+    }
+
+    /// The revisions table as an unbound PostgreSQL URL and a MariaDB database URL keep it.
+    fn revisions(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "atlas_schema_revisions.atlas_schema_revisions",
+            Dialect::Sqlite | Dialect::Mysql => "atlas_schema_revisions",
+        }
+    }
+}
+
+/// Version `i` of a generated directory: a table with 7 columns, 1 or 2
+/// indexes and a foreign key to the previous table; with `rows`, every third
+/// file also inserts a row.
+fn version_sql(d: Dialect, i: usize, rows: bool) -> String {
+    let (int, text, num, ts) = match d {
+        Dialect::Sqlite => ("integer", "text", "real", "text"),
+        Dialect::Postgres => ("bigint", "text", "numeric(10,2)", "timestamptz"),
+        Dialect::Mysql => ("bigint", "varchar(100)", "decimal(10,2)", "datetime"),
+    };
+    let fk = if i > 1 {
+        format!(",\n  CONSTRAINT t{i}_ref FOREIGN KEY (ref_id) REFERENCES t{} (id)", i - 1)
+    } else {
+        String::new()
+    };
+    let mut sql = format!(
+        "CREATE TABLE t{i} (\n  id {int} PRIMARY KEY,\n  ref_id {int},\n  name {text} NOT NULL,\n  qty integer DEFAULT 0,\n  \
+         price {num},\n  note {text},\n  created {ts}{fk}\n);\nCREATE INDEX t{i}_name ON t{i} (name);\n"
+    );
+    if i.is_multiple_of(2) {
+        sql.push_str(&format!("CREATE INDEX t{i}_qty_price ON t{i} (qty, price);\n"));
+    }
+    if rows && i.is_multiple_of(3) {
+        sql.push_str(&format!(
+            "INSERT INTO t{i} (id, ref_id, name, qty, price) VALUES (1, NULL, 'row {i}', {i}, 9.99);\n"
+        ));
+    }
+    sql
+}
+
+/// Writes `files` versions into `work/migrations`, hashes the directory, and
+/// returns its `file://` URL and all the statements in order.
+fn write_dir(
+    strata: &Path,
+    work: &Path,
+    files: usize,
+    version: &dyn Fn(usize) -> String,
+) -> Result<(String, String), String> {
+    let dir = work.join("migrations");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut all = String::new();
+    for i in 1..=files {
+        let sql = version(i);
+        write(&dir.join(format!("{i:06}_v{i}.sql")), &sql)?;
+        all.push_str(&sql);
+    }
+    let url = format!("file://{}", dir.display());
+    run(Command::new(strata).args(["migrate", "hash", "--dir", &url]))?;
+    Ok((url, all))
+}
+
+/// A scratch database of one dialect, with the database's own client.
+struct Db {
+    dialect: Dialect,
+    /// The server's URL (any database on it), for creating and dropping ours.
+    server: String,
+    /// Our database's name (a file under the work directory for SQLite).
+    name: String,
+    work: PathBuf,
+}
+
+impl Db {
+    fn new(dialect: Dialect, work: &Path, name: &str) -> Db {
+        let server = match dialect {
+            Dialect::Sqlite => String::new(),
+            Dialect::Postgres => std::env::var("STRATA_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".into()),
+            Dialect::Mysql => {
+                std::env::var("STRATA_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
+            }
+        };
+        Db { dialect, server, name: name.to_string(), work: work.to_path_buf() }
+    }
+
+    fn path(&self) -> PathBuf {
+        self.work.join(format!("{}.db", self.name))
+    }
+
+    /// The URL strata gets.
+    fn url(&self) -> String {
+        match self.dialect {
+            Dialect::Sqlite => format!("sqlite://{}", self.path().display()),
+            Dialect::Postgres | Dialect::Mysql => with_db(&self.server, &self.name),
+        }
+    }
+
+    /// Drops the database if it exists and creates it empty.
+    fn create(&self) -> Result<(), String> {
+        self.drop()?;
+        match self.dialect {
+            Dialect::Sqlite => Ok(()),
+            Dialect::Postgres => psql(&self.server, &format!("CREATE DATABASE {}", self.name)).map(|_| ()),
+            Dialect::Mysql => mysql(&self.server, None, &format!("CREATE DATABASE {}", self.name)).map(|_| ()),
+        }
+    }
+
+    fn drop(&self) -> Result<(), String> {
+        match self.dialect {
+            Dialect::Sqlite => {
+                for ext in ["db", "db-journal", "db-wal", "db-shm"] {
+                    let _ = std::fs::remove_file(self.work.join(format!("{}.{ext}", self.name)));
+                }
+                Ok(())
+            }
+            Dialect::Postgres => {
+                psql(&self.server, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).map(|_| ())
+            }
+            Dialect::Mysql => mysql(&self.server, None, &format!("DROP DATABASE IF EXISTS {}", self.name)).map(|_| ()),
+        }
+    }
+
+    /// The first column of the first row of `sql`, as text.
+    fn scalar(&self, sql: &str) -> Result<String, String> {
+        let text = match self.dialect {
+            Dialect::Sqlite => {
+                let conn = rusqlite::Connection::open(self.path()).map_err(|e| e.to_string())?;
+                conn.query_row(sql, [], |r| {
+                    Ok(match r.get_ref(0)? {
+                        rusqlite::types::ValueRef::Integer(i) => i.to_string(),
+                        rusqlite::types::ValueRef::Real(f) => f.to_string(),
+                        rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                        _ => String::new(),
+                    })
+                })
+                .map_err(|e| format!("{sql}: {e}"))?
+            }
+            Dialect::Postgres => psql(&self.url(), sql)?,
+            Dialect::Mysql => mysql(&self.server, Some(&self.name), sql)?,
+        };
+        Ok(text.trim().to_string())
+    }
+
+    /// How many of the generated tables `t1`… exist.
+    fn tables(&self) -> Result<usize, String> {
+        let sql = match self.dialect {
+            Dialect::Sqlite => "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 't%'",
+            Dialect::Postgres => "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 't%'",
+            Dialect::Mysql => {
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE 't%'"
+            }
+        };
+        let n = self.scalar(sql)?;
+        n.parse().map_err(|_| format!("counting tables: {n:?}"))
+    }
+
+    fn expect_tables(&self, n: usize) -> Result<(), String> {
+        match self.tables()? {
+            found if found == n => Ok(()),
+            found => Err(format!("expected {n} generated tables in {}, found {found}", self.name)),
+        }
+    }
+
+    /// The database's own client running `file` (its own script, see [`Dialect::in_tx`]);
+    /// for SQLite the `sqlite3` CLI when installed, else the rusqlite client (`raw`).
+    fn client(&self, file: &Path) -> Result<(String, Command), String> {
+        let input = || std::fs::File::open(file).map_err(|e| e.to_string());
+        Ok(match self.dialect {
+            Dialect::Sqlite if sqlite3_installed() => {
+                let mut cmd = Command::new("sqlite3");
+                cmd.arg(self.path()).stdin(input()?);
+                ("sqlite3 CLI".into(), cmd)
+            }
+            Dialect::Sqlite => {
+                let mut cmd = Command::new(std::env::current_exe().map_err(|e| e.to_string())?);
+                cmd.arg("raw").arg(self.path()).arg(file);
+                ("rusqlite client".into(), cmd)
+            }
+            Dialect::Postgres => {
+                let mut cmd = Command::new("psql");
+                cmd.args([&self.url(), "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f"]).arg(file);
+                ("psql -1".into(), cmd)
+            }
+            Dialect::Mysql => {
+                let mut cmd = Command::new("mariadb");
+                cmd.args(mysql_args(&self.server)).arg(&self.name).stdin(input()?);
+                ("mariadb client".into(), cmd)
+            }
+        })
+    }
+}
+
+fn sqlite3_installed() -> bool {
+    Command::new("sqlite3").arg("-version").output().is_ok_and(|o| o.status.success())
+}
+
+/// `mariadb` client arguments for a `mysql://user:pass@host:port/db` URL (no database).
+fn mysql_args(url: &str) -> Vec<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split(['/', '?']).next().unwrap_or_default();
+    let (auth, host) = rest.rsplit_once('@').unwrap_or(("root", rest));
+    let (user, pass) = auth.split_once(':').map_or((auth, None), |(u, p)| (u, Some(p)));
+    let (host, port) = host.split_once(':').unwrap_or((host, "3306"));
+    let mut args = vec![format!("-h{host}"), format!("-P{port}"), format!("-u{user}")];
+    if let Some(pass) = pass {
+        args.push(format!("-p{pass}"));
+    }
+    args
+}
+
+fn mysql(server: &str, db: Option<&str>, sql: &str) -> Result<String, String> {
+    let out = Command::new("mariadb")
+        .args(mysql_args(server))
+        .args(db)
+        .args(["-N", "-B", "-e", sql])
+        .output()
+        .map_err(|e| format!("running mariadb: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("mariadb: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Total size of the files under `dir`.
+fn dir_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => dir_size(&e.path()),
+            _ => e.metadata().map(|m| m.len()).unwrap_or(0),
+        })
+        .sum()
+}
+
+/// `strata migrate apply` of a generated directory to a fresh database each
+/// run, against the database's own client running the same statements in one
+/// transaction.
+fn apply(args: &[String]) -> Result<(), String> {
+    let files = flag(args, "--files", 300)?;
+    let runs = flag(args, "--runs", 5)?.max(1);
+    let d = Dialect::parse(args)?;
+    let strata = strata_path()?;
+    if let Err(skip) = d.available(&strata) {
+        println!("{skip}");
+        return Ok(());
+    }
+    let work = work_dir("apply")?;
+    let (dir, all) = write_dir(&strata, &work, files, &|i| version_sql(d, i, true))?;
+    let script = work.join("all.sql");
+    write(&script, &d.in_tx(&all))?;
+    let db = Db::new(d, &work, "strata_bench_apply");
+    let url = db.url();
+    let (client_name, _) = db.client(&script)?;
+    let mut rows = vec![
+        Row::new(format!("{client_name}, one transaction (baseline)")),
+        Row::new("strata migrate apply --tx-mode all"),
+    ];
+    for _ in 0..runs {
+        db.create()?;
+        rows[0].times.push(run(&mut db.client(&script)?.1)?);
+        db.expect_tables(files)?;
+        db.create()?;
+        let mut cmd = Command::new(&strata);
+        cmd.args(["migrate", "apply", "--tx-mode", "all", "--dir", &dir, "--url", &url]);
+        rows[1].times.push(run(&mut cmd)?);
+        db.expect_tables(files)?;
+    }
+    db.drop()?;
+    print_table(
+        &format!("apply {files} files to a fresh {} database ({runs} runs each, whole processes)", d.name()),
+        &rows,
+    );
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
+
+/// One file of N statements (a CREATE TABLE, then N INSERTs) applied on
+/// SQLite with the default tx mode, for several N: the time per statement
+/// should not grow with N.
+fn lines(args: &[String]) -> Result<(), String> {
+    let stmts: Vec<usize> = text_flag(args, "--stmts")?
+        .unwrap_or("2000,16000,100000")
+        .split(',')
+        .map(|n| n.trim().parse().map_err(|_| format!("--stmts: {n:?} is not a number")))
+        .collect::<Result<_, _>>()?;
+    let runs = flag(args, "--runs", 3)?.max(1);
+    let strata = strata_path()?;
+    let work = work_dir("lines")?;
+    let db = Db::new(Dialect::Sqlite, &work, "lines");
+    let url = db.url();
+    let mut rows = Vec::new();
+    for &n in &stmts {
+        let (dir, all) = write_dir(&strata, &work, 1, &|_| {
+            let mut sql = String::from("CREATE TABLE l (id integer PRIMARY KEY, name text NOT NULL, qty integer);\n");
+            for k in 1..=n {
+                sql.push_str(&format!("INSERT INTO l (id, name, qty) VALUES ({k}, 'name {k}', {k});\n"));
+            }
+            sql
+        })?;
+        let script = work.join("all.sql");
+        write(&script, &Dialect::Sqlite.in_tx(&all))?;
+        let (client_name, _) = db.client(&script)?;
+        let mut client = Row::new(format!("{client_name}, {n} INSERTs"));
+        client.per = n + 1;
+        client.vs = Vs::Row(rows.len());
+        let mut ours = Row::new(format!("strata migrate apply, {n} INSERTs"));
+        ours.per = n + 1;
+        ours.vs = Vs::Row(rows.len());
+        for _ in 0..runs {
+            db.create()?;
+            client.times.push(run(&mut db.client(&script)?.1)?);
+            db.create()?;
+            ours.times.push(run(Command::new(&strata).args(["migrate", "apply", "--dir", &dir, "--url", &url]))?);
+            let count = db.scalar("SELECT count(*) FROM l")?;
+            if count != n.to_string() {
+                return Err(format!("expected {n} rows after the apply, found {count}"));
+            }
+        }
+        rows.push(client);
+        rows.push(ours);
+    }
+    print_table(
+        &format!(
+            "one SQLite file of a CREATE TABLE and N INSERTs, default tx mode ({runs} runs each; \
+             ratio: strata vs the client at the same N)"
+        ),
+        &rows,
+    );
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
+
+/// `migrate down` on a generated directory against the database's own client
+/// running the hand-written downs; `--twice` reverts twice in a row.
+fn down(args: &[String]) -> Result<(), String> {
+    let files = flag(args, "--files", 300)?;
+    let revert = flag(args, "--revert", 50)?;
+    let runs = flag(args, "--runs", 5)?.max(1);
+    let twice = args.iter().any(|a| a == "--twice");
+    let d = Dialect::parse(args)?;
+    let reverted = if twice { 2 * revert } else { revert };
+    if reverted > files {
+        return Err(format!("cannot revert {reverted} of {files} files"));
+    }
+    let strata = strata_path()?;
+    if let Err(skip) = d.available(&strata) {
+        println!("{skip}");
+        return Ok(());
+    }
+    let work = work_dir("down")?;
+    let (dir, _) = write_dir(&strata, &work, files, &|i| version_sql(d, i, false))?;
+    // The hand-written downs of the first `revert` versions, in one transaction.
+    let mut downs: String = ((files - revert + 1)..=files).rev().map(|i| format!("DROP TABLE t{i};\n")).collect();
+    downs.push_str(&format!("DELETE FROM {} WHERE version > '{:06}';\n", d.revisions(), files - revert));
+    let downs_file = work.join("downs.sql");
+    write(&downs_file, &d.in_tx(&downs))?;
+
+    let db = Db::new(d, &work, "strata_bench_down");
+    let url = db.url();
+    let dev = Db::new(d, &work, "strata_bench_dev");
+    let dev_url = match d {
+        Dialect::Sqlite => "sqlite://dev?mode=memory".to_string(),
+        Dialect::Postgres | Dialect::Mysql => {
+            dev.create()?;
+            dev.url()
+        }
+    };
+    db.create()?;
+    let strata_apply = || {
+        let mut cmd = Command::new(&strata);
+        cmd.args(["migrate", "apply", "--dir", &dir, "--url", &url]);
+        run(&mut cmd)
+    };
+    eprintln!("setup: {files} files applied in {}", ms(strata_apply()?));
+    let base = work.join("base.db");
+    if d == Dialect::Sqlite {
+        std::fs::copy(db.path(), &base).map_err(|e| e.to_string())?;
+    }
+    // Back to all files applied: a copy for SQLite, re-applying the reverted
+    // versions on a server (untimed either way).
+    let restore = || -> Result<(), String> {
+        match d {
+            Dialect::Sqlite => std::fs::copy(&base, db.path()).map(|_| ()).map_err(|e| e.to_string()),
+            Dialect::Postgres | Dialect::Mysql => {
+                if db.tables()? != files {
+                    strata_apply()?;
+                }
+                db.expect_tables(files)
+            }
+        }
+    };
+    let n = revert.to_string();
+    let strata_down = |cache: &Path, extra: &[&str]| {
+        let mut cmd = Command::new(&strata);
+        cmd.args(["migrate", "down", &n, "--dir", &dir, "--url", &url, "--dev-url", &dev_url])
+            .args(extra)
+            .env("STRATA_CACHE_DIR", cache);
+        cmd
+    };
+    // The baseline client: for SQLite the minimal rusqlite client (no shell, no
+    // output; the sqlite3 CLI gets its own row), else the server's own client.
+    let baseline = || -> Result<(String, Command), String> {
+        if d == Dialect::Sqlite {
+            let mut cmd = Command::new(std::env::current_exe().map_err(|e| e.to_string())?);
+            cmd.arg("raw").arg(db.path()).arg(&downs_file);
+            Ok(("raw client".into(), cmd))
+        } else {
+            db.client(&downs_file)
+        }
+    };
+    let mut rows = vec![Row::new(format!("{}, hand-written downs (baseline)", baseline()?.0))];
+    let cold_cache = work.join("cache-cold");
+    let warm_cache = work.join("cache-warm");
+
+    if twice {
+        rows.push(Row::new(format!("strata down {revert}, 1st (empty cache)")));
+        rows.push(Row::new(format!("strata down {revert}, 2nd (next {revert})")));
+        for _ in 0..runs {
+            restore()?;
+            rows[0].times.push(run(&mut baseline()?.1)?);
+            db.expect_tables(files - revert)?;
+            restore()?;
+            let _ = std::fs::remove_dir_all(&cold_cache);
+            rows[1].times.push(run(&mut strata_down(&cold_cache, &[]))?);
+            db.expect_tables(files - revert)?;
+            rows[2].times.push(run(&mut strata_down(&cold_cache, &[]))?);
+            db.expect_tables(files - 2 * revert)?;
+        }
+        print_table(
+            &format!(
+                "migrate down {revert} twice in a row on a {files}-file {} directory ({runs} runs each)",
+                d.name()
+            ),
+            &rows,
+        );
+        let size = dir_size(&cold_cache);
+        println!("\nstate cache after the two downs: {:.1} MB ({size} bytes)", size as f64 / 1e6);
+    } else {
+        rows.push(Row::new("strata down, cold cache"));
+        rows.push(Row::new("strata down, warm cache"));
+        rows.push(Row::new("strata plan only (dry run), warm"));
+        let sqlite3 = d == Dialect::Sqlite && sqlite3_installed();
+        if sqlite3 {
+            rows.push(Row::new("sqlite3 CLI, same downs"));
+        }
+        // Fill the warm cache once.
+        restore()?;
+        run(&mut strata_down(&warm_cache, &["--dry-run"]))?;
+        for _ in 0..runs {
+            restore()?;
+            rows[0].times.push(run(&mut baseline()?.1)?);
+            db.expect_tables(files - revert)?;
+            if sqlite3 {
+                restore()?;
+                rows[4].times.push(run(&mut db.client(&downs_file)?.1)?);
+                db.expect_tables(files - revert)?;
+            }
+            restore()?;
+            let _ = std::fs::remove_dir_all(&cold_cache);
+            rows[1].times.push(run(&mut strata_down(&cold_cache, &[]))?);
+            db.expect_tables(files - revert)?;
+            restore()?;
+            rows[2].times.push(run(&mut strata_down(&warm_cache, &[]))?);
+            db.expect_tables(files - revert)?;
+            restore()?;
+            rows[3].times.push(run(&mut strata_down(&warm_cache, &["--dry-run"]))?);
+        }
+        print_table(
+            &format!("migrate down {revert} on a {files}-file {} directory ({runs} runs each)", d.name()),
+            &rows,
+        );
+        if let Some(cli) = rows.get(4) {
+            let ratio = rows[2].median().as_secs_f64() / cli.median().as_secs_f64();
+            println!("\nwarm strata down vs the sqlite3 CLI: {ratio:.2}x");
+        }
+    }
+    db.drop()?;
+    if d != Dialect::Sqlite {
+        dev.drop()?;
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
+
+/// How soon a `strata migrate apply` waiting for the migration lock runs its
+/// first statement after the holder releases the lock (see bench/README.md).
+fn lock(args: &[String]) -> Result<(), String> {
+    let runs = flag(args, "--runs", 5)?.max(1);
+    let strata = strata_path()?;
+    let dialects = match text_flag(args, "--dialect")? {
+        Some(_) => vec![Dialect::parse(args)?],
+        None => vec![Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite],
+    };
+    let work = work_dir("lock")?;
+    let mut rows = Vec::new();
+    for d in dialects {
+        if let Err(skip) = d.available(&strata) {
+            println!("{skip}");
+            continue;
+        }
+        let mut row = Row::new(format!("{}, waiter start after release", d.name()));
+        row.vs = Vs::Target(Duration::from_millis(50));
+        for i in 0..runs {
+            // Spread the hold over runs so a polling waiter is caught at
+            // different points of its back-off.
+            let hold = Duration::from_millis(300 + (i as u64 * 61) % 250);
+            row.times.push(lock_once(d, &strata, &work, hold)?);
+        }
+        rows.push(row);
+    }
+    if !rows.is_empty() {
+        print_table(
+            &format!(
+                "migration lock hand-over: waiter start after the holder's release ({runs} runs each; target 50 ms)"
+            ),
+            &rows,
+        );
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
+
+/// A client process holding the lock, driven through its stdin.
+struct Holder {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Holder {
+    fn start(mut cmd: Command) -> Result<Holder, String> {
+        let mut child =
+            cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().map_err(|e| format!("{cmd:?}: {e}"))?;
+        let stdin = child.stdin.take().ok_or("no stdin")?;
+        let stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?);
+        Ok(Holder { child, stdin, stdout })
+    }
+
+    /// Sends one statement and reads its one line of output.
+    fn ask(&mut self, sql: &str) -> Result<String, String> {
+        writeln!(self.stdin, "{sql}").and_then(|()| self.stdin.flush()).map_err(|e| e.to_string())?;
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).map_err(|e| e.to_string())?;
+        Ok(line.trim().to_string())
+    }
+
+    fn finish(mut self) {
+        drop(self.stdin);
+        let _ = self.child.wait();
+    }
+}
+
+fn lock_once(d: Dialect, strata: &Path, work: &Path, hold: Duration) -> Result<Duration, String> {
+    const LOCK: &str = "atlas_migrate_execute";
+    let db = Db::new(d, work, "strata_bench_lock");
+    db.create()?;
+    let (ts, now) = match d {
+        Dialect::Sqlite => ("real", "(julianday('now') - 2440587.5) * 86400000.0"),
+        Dialect::Postgres => ("timestamptz", "clock_timestamp()"),
+        Dialect::Mysql => ("datetime(6)", "SYSDATE(6)"),
+    };
+    let (dir, _) = write_dir(strata, work, 2, &|i| match i {
+        1 => format!("CREATE TABLE bench_marks (what varchar(20), at {ts});\n"),
+        _ => format!("INSERT INTO bench_marks (what, at) VALUES ('waiter', {now});\n"),
+    })?;
+    // SQLite's lock is a file in the waiter's temporary directory: a private one.
+    let tmp = work.join("tmp");
+    std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
+    let url = db.url();
+    let strata_apply = |extra: &[&str]| {
+        let mut cmd = Command::new(strata);
+        cmd.args(["migrate", "apply", "--dir", &dir, "--url", &url]).args(extra).env("TMPDIR", &tmp);
+        cmd
+    };
+    run(&mut strata_apply(&["1"]))?;
+
+    // Take the lock.
+    let mut holder = None;
+    let mut file = None;
+    match d {
+        Dialect::Sqlite => {
+            let path = std::fs::read_dir(&tmp)
+                .map_err(|e| e.to_string())?
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("strata_{LOCK}_"))))
+                .ok_or("the first apply left no lock file")?;
+            let f = std::fs::OpenOptions::new().read(true).write(true).open(&path).map_err(|e| e.to_string())?;
+            f.lock().map_err(|e| e.to_string())?;
+            file = Some(f);
+        }
+        Dialect::Postgres => {
+            let mut cmd = Command::new("psql");
+            cmd.args([&url, "-X", "-q", "-At"]);
+            let mut h = Holder::start(cmd)?;
+            let got = h.ask(&format!("SELECT 'held' FROM (SELECT pg_advisory_lock({})) s;", lock_id(LOCK)))?;
+            if got != "held" {
+                return Err(format!("psql could not take the lock: {got:?}"));
+            }
+            holder = Some(h);
+        }
+        Dialect::Mysql => {
+            let mut cmd = Command::new("mariadb");
+            cmd.args(mysql_args(&db.server)).arg(&db.name).args(["-n", "-N", "-B"]);
+            let mut h = Holder::start(cmd)?;
+            let got = h.ask(&format!("SELECT GET_LOCK('{LOCK}', 0);"))?;
+            if got != "1" {
+                return Err(format!("mariadb could not take the lock: {got:?}"));
+            }
+            holder = Some(h);
+        }
+    }
+
+    // Start the waiter; make sure it waits (PostgreSQL shows it queued), then hold on a while.
+    let waiter = strata_apply(&[]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().map_err(|e| e.to_string())?;
+    if d == Dialect::Postgres {
+        let queued = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted";
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while db.scalar(queued)? == "0" {
+            if Instant::now() > deadline {
+                return Err("the waiter never queued for the lock".into());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    std::thread::sleep(hold);
+
+    // Release, reading the clock just before (so the figure can only be too large).
+    let released = match (d, holder.as_mut(), file.take()) {
+        (Dialect::Sqlite, _, Some(f)) => {
+            let at = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|e| e.to_string())?;
+            drop(f);
+            format!("{}", at.as_secs_f64() * 1000.0)
+        }
+        (Dialect::Postgres, Some(h), _) => {
+            let line = h.ask(&format!("SELECT clock_timestamp(), pg_advisory_unlock({});", lock_id(LOCK)))?;
+            line.split('|').next().unwrap_or_default().to_string()
+        }
+        (Dialect::Mysql, Some(h), _) => {
+            let line = h.ask(&format!("SELECT SYSDATE(6), RELEASE_LOCK('{LOCK}');"))?;
+            line.split('\t').next().unwrap_or_default().to_string()
+        }
+        _ => return Err("no lock holder".into()),
+    };
+    let out = waiter.wait_with_output().map_err(|e| e.to_string())?;
+    if let Some(h) = holder {
+        h.finish();
+    }
+    if !out.status.success() {
+        return Err(format!("the waiting apply failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let latency_ms = match d {
+        Dialect::Sqlite => format!("SELECT at - {released} FROM bench_marks WHERE what = 'waiter'"),
+        Dialect::Postgres => format!(
+            "SELECT extract(epoch FROM at - '{released}'::timestamptz) * 1000 FROM bench_marks WHERE what = 'waiter'"
+        ),
+        Dialect::Mysql => {
+            format!("SELECT TIMESTAMPDIFF(MICROSECOND, '{released}', at) / 1000 FROM bench_marks WHERE what = 'waiter'")
+        }
+    };
+    let text = db.scalar(&latency_ms)?;
+    let ms: f64 = text.parse().map_err(|_| format!("latency {text:?}"))?;
+    db.drop()?;
+    Ok(Duration::from_secs_f64(ms.max(0.0) / 1000.0))
+}
+
+/// The PostgreSQL advisory-lock id of a lock name: FNV-1 (not 1a), 32 bits, as
+/// Atlas (and strata's plugin) compute it.
+fn lock_id(name: &str) -> i64 {
+    let mut hash: u32 = 2_166_136_261;
+    for byte in name.bytes() {
+        hash = hash.wrapping_mul(16_777_619);
+        hash ^= u32::from(byte);
+    }
+    i64::from(hash)
 }
 
 /// The server to use: `--url`, else `STRATA_TEST_POSTGRES_URL`.
@@ -270,16 +961,6 @@ fn peak_rss(cmd: &[&str]) -> Option<u64> {
     String::from_utf8_lossy(&out.stderr).lines().last()?.trim().parse().ok()
 }
 
-fn strata_path() -> Result<PathBuf, String> {
-    let bin = std::env::current_exe().map_err(|e| e.to_string())?;
-    let strata = bin.parent().ok_or("no binary directory")?.join("strata");
-    if strata.exists() {
-        Ok(strata)
-    } else {
-        Err(format!("{} is missing: build the workspace in release", strata.display()))
-    }
-}
-
 fn pg_inspect(args: &[String]) -> Result<(), String> {
     let n = flag(args, "--tables", 1000)?;
     let runs = flag(args, "--runs", 5)?.max(1);
@@ -289,7 +970,7 @@ fn pg_inspect(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let url = fresh_db(&base, "strata_bench_inspect")?;
     load(&url, &work, "schema", &pg_schema(n, &|_| false))?;
-    let mut row = Row { name: "strata schema inspect (json)", times: Vec::new() };
+    let mut row = Row::new("strata schema inspect (json)");
     for _ in 0..runs {
         row.times.push(run(Command::new(&strata).args(["schema", "inspect", "--url", &url, "--format", "json"]))?);
     }
@@ -328,8 +1009,8 @@ fn pg_diff(args: &[String]) -> Result<(), String> {
     load(&from, &work, "from", &pg_schema(n, &|_| false))?;
     load(&to, &work, "to", &pg_schema(n, &changed))?;
 
-    let mut theirs = Row { name: "migra (baseline)", times: Vec::new() };
-    let mut ours = Row { name: "strata schema diff", times: Vec::new() };
+    let mut theirs = Row::new("migra (baseline)");
+    let mut ours = Row::new("strata schema diff");
     let mut migra_sql = String::new();
     // SQLAlchemy (under migra) knows only the `postgresql://` spelling.
     let alchemy = |u: &str| u.replacen("postgres://", "postgresql://", 1);
@@ -385,17 +1066,4 @@ fn pg_diff(args: &[String]) -> Result<(), String> {
     }
     let _ = std::fs::remove_dir_all(&work);
     Ok(())
-}
-
-/// The run must really have reverted: `remaining` tables of ours left.
-fn check_reverted(db: &PathBuf, remaining: usize) -> Result<(), String> {
-    let conn = rusqlite::Connection::open(db).map_err(|e| e.to_string())?;
-    let n: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 't%'", [], |r| r.get(0))
-        .map_err(|e| e.to_string())?;
-    if usize::try_from(n).ok() == Some(remaining) {
-        Ok(())
-    } else {
-        Err(format!("expected {remaining} tables after the revert, found {n}"))
-    }
 }
