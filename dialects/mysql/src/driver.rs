@@ -159,8 +159,25 @@ fn param(value: &SqlValue) -> Value {
     }
 }
 
-/// A value as the server would print it.
-fn text(value: &Value) -> Option<String> {
+/// A value as the server would print it in the text protocol: binary-protocol
+/// dates and times are written with the column's fractional digits.
+fn text(value: &Value, column: Option<&mysql_async::Column>) -> Option<String> {
+    use mysql_async::consts::ColumnType;
+    let decimals = column.map_or(0, |c| usize::from(c.decimals()).min(6));
+    let fraction = |us: u32| if decimals == 0 { String::new() } else { format!(".{us:06}")[..=decimals].to_string() };
+    match (value, column.map(mysql_async::Column::column_type)) {
+        (Value::Date(y, mo, d, ..), Some(ColumnType::MYSQL_TYPE_DATE | ColumnType::MYSQL_TYPE_NEWDATE)) => {
+            return Some(format!("{y:04}-{mo:02}-{d:02}"));
+        }
+        (Value::Date(y, mo, d, h, mi, s, us), Some(_)) => {
+            return Some(format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}{}", fraction(*us)));
+        }
+        (Value::Time(neg, d, h, mi, s, us), Some(_)) => {
+            let hours = u64::from(*d) * 24 + u64::from(*h);
+            return Some(format!("{}{hours:02}:{mi:02}:{s:02}{}", if *neg { "-" } else { "" }, fraction(*us)));
+        }
+        _ => {}
+    }
     Some(match value {
         Value::NULL => return None,
         Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
@@ -187,7 +204,10 @@ fn text(value: &Value) -> Option<String> {
 }
 
 fn to_rows(columns: Vec<String>, rows: Vec<Row>) -> Rows {
-    let rows = rows.iter().map(|r| (0..r.len()).map(|i| r.as_ref(i).and_then(text)).collect()).collect();
+    let rows = rows
+        .iter()
+        .map(|r| (0..r.len()).map(|i| r.as_ref(i).and_then(|v| text(v, r.columns_ref().get(i)))).collect())
+        .collect();
     Rows { columns, rows }
 }
 

@@ -557,6 +557,12 @@ fn connection_facts_and_found_rows() {
         .query("SELECT version, type, partial_hashes FROM atlas_schema_revisions WHERE version = ?", &["1".into()])
         .unwrap();
     assert_eq!(got.columns, ["version", "type", "partial_hashes"]);
+    // Values read with arguments (binary protocol) print as without them.
+    let sql = "SELECT CAST('2026-01-02' AS DATE), CAST('2026-01-02 03:04:05' AS DATETIME(6)), \
+               CAST('2026-01-02 03:04:05.5' AS DATETIME(2)), CAST('01:02:03' AS TIME), 1.5, ? + 1";
+    let binary = conn.query(sql, &[1i64.into()]).unwrap().rows;
+    let text = conn.query(&sql.replace('?', "1"), &[]).unwrap().rows;
+    assert_eq!(binary, text);
     assert_eq!(got.rows, [[Some("1".to_string()), Some("2".to_string()), Some("[\"h1:x\"]".to_string())]]);
 }
 
