@@ -66,6 +66,21 @@ pub struct MyConn {
     in_tx: bool,
     /// The first failure inside the open transaction: it dooms the transaction.
     doomed: Option<String>,
+    /// A statement of the open transaction committed it implicitly (DDL,
+    /// https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html): what ran
+    /// before it is committed whatever happens next.
+    implicit_commit: bool,
+}
+
+/// True for a statement that commits the open transaction implicitly.
+fn commits_implicitly(sql: &str) -> bool {
+    let word = sql.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+    [
+        "CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE", "LOCK", "UNLOCK", "GRANT", "REVOKE", "ANALYZE", "OPTIMIZE",
+        "REPAIR",
+    ]
+    .iter()
+    .any(|k| word.eq_ignore_ascii_case(k))
 }
 
 /// Parses `VERSION()` text: the flavour and the version numbers.
@@ -127,6 +142,7 @@ pub fn open(url: &str) -> Result<MyConn, PluginError> {
         password,
         in_tx: false,
         doomed: None,
+        implicit_commit: false,
     };
     // Timestamps are read and written in UTC, as Atlas does.
     my.run("SET time_zone = '+00:00'", &[])?;
@@ -284,6 +300,9 @@ impl DialectConnection for MyConn {
     }
 
     fn exec(&mut self, sql: &str, args: &[SqlValue]) -> Result<u64, PluginError> {
+        if self.in_tx && commits_implicitly(sql) {
+            self.implicit_commit = true;
+        }
         self.run(sql, args)
     }
 
@@ -295,6 +314,7 @@ impl DialectConnection for MyConn {
         self.run("BEGIN", &[])?;
         self.in_tx = true;
         self.doomed = None;
+        self.implicit_commit = false;
         Ok(())
     }
 
@@ -304,13 +324,19 @@ impl DialectConnection for MyConn {
         if let Some(why) = self.doomed.take() {
             self.in_tx = false;
             let _ = self.run("ROLLBACK", &[]);
+            let kept = if std::mem::take(&mut self.implicit_commit) {
+                "what ran before its last DDL statement stays committed (MySQL commits DDL implicitly)"
+            } else {
+                "nothing of it was committed"
+            };
             return Err(PluginError::new(
                 ErrorKind::Database,
-                format!(
-                    "the transaction was rolled back, nothing of it was committed: a statement in it failed: {why}"
-                ),
+                format!("the transaction was rolled back, {kept}: a statement in it failed: {why}"),
             ));
         }
+        // After an implicit commit every statement ran in its own transaction
+        // and none failed: all of them are committed, which is what Ok says.
+        self.implicit_commit = false;
         self.in_tx = false;
         self.run("COMMIT", &[]).map(|_| ())
     }

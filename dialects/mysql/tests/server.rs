@@ -582,6 +582,14 @@ fn commit_after_a_failed_statement_is_an_error_and_keeps_nothing() {
     exec(&mut conn, "INSERT INTO t VALUES (2)");
     conn.commit().unwrap();
     assert_eq!(scalar(&mut conn, "SELECT COUNT(*) FROM t").as_deref(), Some("1"));
+    // DDL commits implicitly: the error says what stays.
+    conn.begin().unwrap();
+    exec(&mut conn, "INSERT INTO t VALUES (3)");
+    exec(&mut conn, "CREATE TABLE u (id int)");
+    assert!(conn.exec("INSERT INTO t VALUES (3)", &[]).is_err());
+    let err = conn.commit().unwrap_err();
+    assert!(err.message.contains("stays committed"), "{}", err.message);
+    assert_eq!(scalar(&mut conn, "SELECT COUNT(*) FROM t").as_deref(), Some("2"));
 }
 
 #[test]
