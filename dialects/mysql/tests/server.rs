@@ -957,7 +957,74 @@ const INTERACTING_CASES: &[(&str, &str, &str)] = &[
         "CREATE TABLE users (id int PRIMARY KEY, email varchar(50));\n\
          CREATE TABLE profiles (user_id int PRIMARY KEY, bio text, CONSTRAINT profiles_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE)",
     ),
+    (
+        "middle_key_changed_among_many",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int, c int, d int, KEY ka (a), KEY kb (b), KEY kc (c), KEY kd (d))",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int, c int, d int, KEY ka (a), KEY kb (b, a), KEY kc (c), KEY kd (d), KEY ke (a, d))",
+    ),
+    (
+        "unique_classes",
+        "CREATE TABLE t (id int PRIMARY KEY, a int NOT NULL, b int, c varchar(50) NOT NULL, UNIQUE KEY ub (b), KEY k (a))",
+        "CREATE TABLE t (id int PRIMARY KEY, a int NOT NULL, b int, c varchar(50) NOT NULL, UNIQUE KEY ub (b), UNIQUE KEY uc (c(10)), \
+           UNIQUE KEY ua (a), KEY k (a))",
+    ),
+    (
+        "charset_and_type_in_one_table",
+        "CREATE TABLE t (id int PRIMARY KEY, name varchar(20), note text, n int) DEFAULT CHARSET=latin1",
+        "CREATE TABLE t (id bigint PRIMARY KEY, name varchar(40) NOT NULL DEFAULT '', note text, n bigint) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+    ),
+    (
+        "generated_over_retyped_column",
+        "CREATE TABLE t (id int PRIMARY KEY, price int, qty int, total int AS (price * qty) STORED)",
+        "CREATE TABLE t (id int PRIMARY KEY, price decimal(10,2), qty int, total decimal(12,2) AS (price * qty) STORED, KEY t_total (total))",
+    ),
 ];
+
+/// An application schema as framework migrations write it (Laravel style).
+const APP_V1: &str = "CREATE TABLE users (id bigint unsigned NOT NULL AUTO_INCREMENT, name varchar(255) COLLATE utf8mb4_unicode_ci NOT NULL, \
+  email varchar(255) COLLATE utf8mb4_unicode_ci NOT NULL, email_verified_at timestamp NULL DEFAULT NULL, \
+  password varchar(255) COLLATE utf8mb4_unicode_ci NOT NULL, remember_token varchar(100) COLLATE utf8mb4_unicode_ci DEFAULT NULL, \
+  created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (id), UNIQUE KEY users_email_unique (email)) \
+  ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n\
+CREATE TABLE posts (id bigint unsigned NOT NULL AUTO_INCREMENT, user_id bigint unsigned NOT NULL, title varchar(255) NOT NULL, \
+  slug varchar(255) NOT NULL, body longtext NOT NULL, published tinyint(1) NOT NULL DEFAULT 0, created_at timestamp NULL DEFAULT NULL, \
+  updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (id), UNIQUE KEY posts_slug_unique (slug), KEY posts_user_id_foreign (user_id), \
+  CONSTRAINT posts_user_id_foreign FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n\
+CREATE TABLE tags (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(50) NOT NULL) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n\
+CREATE TABLE post_tag (post_id bigint unsigned NOT NULL, tag_id int unsigned NOT NULL, PRIMARY KEY (post_id, tag_id), KEY post_tag_tag_id_foreign (tag_id), \
+  CONSTRAINT post_tag_post_id_foreign FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE, \
+  CONSTRAINT post_tag_tag_id_foreign FOREIGN KEY (tag_id) REFERENCES tags (id) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n\
+CREATE TABLE password_resets (email varchar(255) NOT NULL, token varchar(255) NOT NULL, created_at timestamp NULL DEFAULT NULL, \
+  KEY password_resets_email_index (email)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
+
+/// The next release: soft deletes, a comments table, renamed and retyped
+/// columns, a dropped table, new keys.
+const APP_V2: &str = "CREATE TABLE users (id bigint unsigned NOT NULL AUTO_INCREMENT, name varchar(191) COLLATE utf8mb4_unicode_ci NOT NULL, \
+  email varchar(191) COLLATE utf8mb4_unicode_ci NOT NULL, email_verified_at timestamp NULL DEFAULT NULL, \
+  password varchar(255) COLLATE utf8mb4_unicode_ci NOT NULL, role enum('user','admin') NOT NULL DEFAULT 'user', \
+  remember_token varchar(100) COLLATE utf8mb4_unicode_ci DEFAULT NULL, \
+  created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, deleted_at timestamp NULL DEFAULT NULL, PRIMARY KEY (id), \
+  UNIQUE KEY users_email_unique (email), KEY users_deleted_at_index (deleted_at)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n\
+CREATE TABLE posts (id bigint unsigned NOT NULL AUTO_INCREMENT, user_id bigint unsigned DEFAULT NULL, title varchar(200) NOT NULL, \
+  slug varchar(191) NOT NULL, excerpt text, body longtext NOT NULL, published_at datetime DEFAULT NULL, views int unsigned NOT NULL DEFAULT 0, \
+  created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (id), UNIQUE KEY posts_slug_unique (slug), \
+  KEY posts_user_id_foreign (user_id), KEY posts_published_at_index (published_at), FULLTEXT KEY posts_title_body_fulltext (title, body), \
+  CONSTRAINT posts_user_id_foreign FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n\
+CREATE TABLE tags (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(50) NOT NULL, UNIQUE KEY tags_name_unique (name)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n\
+CREATE TABLE post_tag (post_id bigint unsigned NOT NULL, tag_id int unsigned NOT NULL, PRIMARY KEY (post_id, tag_id), KEY post_tag_tag_id_foreign (tag_id), \
+  CONSTRAINT post_tag_post_id_foreign FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE, \
+  CONSTRAINT post_tag_tag_id_foreign FOREIGN KEY (tag_id) REFERENCES tags (id) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n\
+CREATE TABLE comments (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, post_id bigint unsigned NOT NULL, user_id bigint unsigned DEFAULT NULL, \
+  parent_id bigint unsigned DEFAULT NULL, body text NOT NULL, created_at timestamp NULL DEFAULT NULL, \
+  CONSTRAINT comments_post_id_foreign FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE, \
+  CONSTRAINT comments_user_id_foreign FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL, \
+  CONSTRAINT comments_parent_id_foreign FOREIGN KEY (parent_id) REFERENCES comments (id) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n\
+CREATE VIEW published_posts AS SELECT p.id, p.title, u.name AS author FROM posts p LEFT JOIN users u ON u.id = p.user_id WHERE p.published_at IS NOT NULL";
+
+#[test]
+fn application_schema_releases_converge() {
+    run_cases(&[("app_v1", "", APP_V1), ("app_v1_v2", APP_V1, APP_V2), ("app_v2", "", APP_V2)]);
+}
 
 #[test]
 fn interacting_changes_converge() {
