@@ -3,7 +3,9 @@
 //!
 //! - schema: `charset`, `collation` [string];
 //! - table: `engine`, `collation` [string] (the charset follows from the collation),
-//!   `options` [array of `KEY=value` create options, e.g. `ROW_FORMAT=COMPRESSED`];
+//!   `options` [array of `KEY=value` create options, e.g. `ROW_FORMAT=COMPRESSED`],
+//!   `auto_increment` [number: the next counter value when above 1; written
+//!   when the table is created, never compared];
 //! - column: `auto_increment` [true], `invisible` [true], `on_update` [string, e.g. `CURRENT_TIMESTAMP(6)`],
 //!   `check` [string: a column-level check clause, as MariaDB keeps them];
 //! - index and primary key: `type` [`FULLTEXT`, `SPATIAL`, `HASH`], `sub_parts`

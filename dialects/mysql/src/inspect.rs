@@ -71,7 +71,7 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
     for row in conn
         .rows(
             &format!(
-                "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT, CREATE_OPTIONS \
+                "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT, CREATE_OPTIONS, AUTO_INCREMENT \
                  FROM information_schema.TABLES WHERE TABLE_SCHEMA {filter} AND TABLE_TYPE = 'BASE TABLE' \
                  ORDER BY TABLE_SCHEMA, TABLE_NAME"
             ),
@@ -91,6 +91,11 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
             table.attrs.push(attr("collation", collation));
         }
         table.comment = opt(&row, 4).filter(|c| !c.is_empty());
+        // The counter is data, never compared; a table created anew starts
+        // where its model's did (an explicit `AUTO_INCREMENT=1000`).
+        if let Some(next) = opt(&row, 6).and_then(|n| n.parse::<u64>().ok()).filter(|n| *n > 1) {
+            table.attrs.push(attr("auto_increment", next));
+        }
         let options = create_options(&s(&row, 5));
         if !options.is_empty() {
             table.attrs.push(attr("options", options));

@@ -363,7 +363,10 @@ fn create_table_sql(names: &Names<'_>, table: &Table, fks: &[&ForeignKey]) -> St
             .map(|fk| fk_sql(names, &table.name, fk)),
     );
     let mut sql = format!("CREATE TABLE {} (\n  {}\n)", names.name(&table.name), lines.join(",\n  "));
-    let options = options_sql(table);
+    let mut options = options_sql(table);
+    if let Some(next) = get(&table.attrs, "auto_increment").and_then(serde_json::Value::as_u64) {
+        options.push(format!("AUTO_INCREMENT={next}"));
+    }
     if !options.is_empty() {
         sql.push(' ');
         sql.push_str(&options.join(" "));
