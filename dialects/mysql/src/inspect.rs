@@ -245,13 +245,15 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
         views.push((schema, view));
     }
 
+    // In firing order: triggers of one event fire in creation order, which
+    // the planner keeps by creating them in this order.
     let mut triggers: Vec<(String, Trigger)> = Vec::new();
     for row in conn
         .rows(
             &format!(
                 "SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, \
                  ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA {filter} \
-                 ORDER BY TRIGGER_SCHEMA, TRIGGER_NAME"
+                 ORDER BY TRIGGER_SCHEMA, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER"
             ),
             &[],
         )?

@@ -115,7 +115,7 @@ fn show_create(conn: &mut MyConn) -> Vec<(String, String)> {
     }
     let triggers = rows(
         conn,
-        "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY TRIGGER_NAME",
+        "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, EVENT_OBJECT_TABLE, ACTION_STATEMENT, ACTION_ORDER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY TRIGGER_NAME",
     );
     for t in triggers {
         out.push((t[0].clone().unwrap(), format!("{t:?}")));
@@ -754,7 +754,8 @@ const CASES: &[(&str, &str, &str)] = &[
         "triggers_with_blocks",
         "CREATE TABLE t (id int PRIMARY KEY, a int, b int)",
         "CREATE TABLE t (id int PRIMARY KEY, a int, b int);\n\
-         CREATE TRIGGER t_bu BEFORE UPDATE ON t FOR EACH ROW BEGIN IF NEW.a < 0 THEN SET NEW.a = 0; END IF; SET NEW.b = NEW.a * 2; END",
+         CREATE TRIGGER t_bu BEFORE UPDATE ON t FOR EACH ROW BEGIN IF NEW.a < 0 THEN SET NEW.a = 0; END IF; SET NEW.b = NEW.a * 2; END;\n\
+         CREATE TRIGGER a_second BEFORE UPDATE ON t FOR EACH ROW SET NEW.b = NEW.b + 1",
     ),
     (
         "hostile_names",
