@@ -42,6 +42,7 @@
 //! - `STRATA_FAULTS_MODE`: only trials of one mode (`none`, `file`, `down-n`, `down-to`)
 //! - `STRATA_FAULTS_BIN`: a directory holding another `strata` build and its
 //!   plugins (default: `target/debug`)
+//! - `STRATA_FAULTS_APPLY_DEV_URL=1`: pass `--dev-url` to `migrate apply` too
 //!
 //! `cargo test -p strata-tests --test faults -- --nocapture` prints a table
 //! per dialect and, for every wrong end state, what happened and the command
@@ -522,11 +523,20 @@ fn plan(db: &Db, mode: Mode, m: &Migrations, rng: &mut Rng) -> Plan {
     let last = m.last();
     let url = db.url.clone();
     let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // STRATA_FAULTS_APPLY_DEV_URL=1: applies get --dev-url too (to settle an
+    // interrupted non-transactional file by inspection).
+    let dev: Vec<String> = match std::env::var("STRATA_FAULTS_APPLY_DEV_URL") {
+        Ok(v) if v == "1" => s(&["--dev-url", &db.dev]),
+        _ => Vec::new(),
+    };
     match mode {
-        Mode::ApplyNone => {
-            Plan { args: s(&["migrate", "apply", "--url", &url, "--tx-mode", "none"]), expected_version: last }
+        Mode::ApplyNone => Plan {
+            args: [s(&["migrate", "apply", "--url", &url, "--tx-mode", "none"]), dev].concat(),
+            expected_version: last,
+        },
+        Mode::ApplyFile => {
+            Plan { args: [s(&["migrate", "apply", "--url", &url]), dev].concat(), expected_version: last }
         }
-        Mode::ApplyFile => Plan { args: s(&["migrate", "apply", "--url", &url]), expected_version: last },
         // Never below version 1: its tables hold rows, which a revert's checks keep.
         Mode::DownN => {
             let n = rng.range(1, last - 1);
@@ -1337,7 +1347,13 @@ fn indent(text: &str, pad: &str) -> String {
 
 /// The environment a re-run of one trial needs besides the seed.
 fn rerun_env(name: &str) -> String {
-    match name {
+    let mut env = String::new();
+    for var in ["STRATA_FAULTS_BIN", "STRATA_FAULTS_APPLY_DEV_URL"] {
+        if let Some(v) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
+            env.push_str(&format!("{var}={v:?} "));
+        }
+    }
+    env + &match name {
         "postgres" => format!(
             "CI=true STRATA_TEST_POSTGRES_URL={:?} ",
             std::env::var("STRATA_TEST_POSTGRES_URL").unwrap_or_default()
