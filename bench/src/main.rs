@@ -623,7 +623,7 @@ fn down(args: &[String]) -> Result<(), String> {
             db.client(&downs_file)
         }
     };
-    let mut rows = vec![Row::new(format!("{}, hand-written downs (baseline)", baseline()?.0))];
+    let mut rows = vec![Row::new(format!("{} running the downs (baseline)", baseline()?.0))];
     let cold_cache = work.join("cache-cold");
     let warm_cache = work.join("cache-warm");
 
@@ -826,10 +826,17 @@ fn lock_once(d: Dialect, strata: &Path, work: &Path, hold: Duration) -> Result<D
         }
     }
 
-    // Start the waiter; make sure it waits (PostgreSQL shows it queued), then hold on a while.
+    // Start the waiter; make sure it waits, then hold on a while.
     let waiter = strata_apply(&[]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().map_err(|e| e.to_string())?;
-    if d == Dialect::Postgres {
-        let queued = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted";
+    // A server shows the waiter queued (SQLite cannot: the hold alone covers its start).
+    let queued = match d {
+        Dialect::Sqlite => None,
+        Dialect::Postgres => Some("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"),
+        Dialect::Mysql => {
+            Some("SELECT count(*) FROM information_schema.processlist WHERE info LIKE 'SELECT GET_LOCK%'")
+        }
+    };
+    if let Some(queued) = queued {
         let deadline = Instant::now() + Duration::from_secs(10);
         while db.scalar(queued)? == "0" {
             if Instant::now() > deadline {
