@@ -13,7 +13,9 @@ pub const EXIT_INTERNAL: i32 = 70;
 /// with the one line of [`message`].
 pub fn install() {
     panic::set_hook(Box::new(|info| {
-        // A failed write must not panic again: that would abort.
+        // What was printed before the panic goes first; a failed write must not
+        // panic again: that would abort.
+        crate::report::flush_stdout();
         let _ = writeln!(std::io::stderr(), "{}", message(info.payload(), info.location()));
     }));
 }

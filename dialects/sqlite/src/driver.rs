@@ -240,7 +240,9 @@ impl DialectConnection for SqliteConn {
                 |e| PluginError::new(ErrorKind::PermissionDenied, format!("opening lock file {}: {e}", path.display())),
             )?;
         let deadline = Instant::now() + timeout;
-        let mut pause = Duration::from_millis(5);
+        // flock has no wait with a timeout: poll. A try costs one syscall, so a
+        // short fixed pause keeps a waiter within 10 ms of the release.
+        let pause = Duration::from_millis(10);
         loop {
             match file.try_lock() {
                 Ok(()) => {
@@ -260,7 +262,6 @@ impl DialectConnection for SqliteConn {
                         ));
                     }
                     std::thread::sleep(pause.min(deadline - now));
-                    pause = (pause * 2).min(Duration::from_millis(100));
                 }
                 Err(std::fs::TryLockError::Error(e)) => {
                     return Err(PluginError::new(ErrorKind::Internal, format!("locking {}: {e}", path.display())));

@@ -54,16 +54,19 @@ pub fn main() -> i32 {
         }
     };
     let out = Output::new(format);
-    match run(&cli, out) {
+    let code = match run(&cli, out) {
         Ok(code) => code,
         Err(err) => {
             report_error(out, &err);
             err.exit_code()
         }
-    }
+    };
+    crate::report::flush_stdout();
+    code
 }
 
 fn report_error(out: Output, err: &Error) {
+    crate::report::flush_stdout();
     let mut err_out = std::io::stderr();
     let label = if std::io::IsTerminal::is_terminal(&err_out) { "\x1b[31merror\x1b[0m" } else { "error" };
     // The last line of defence: whatever an error quotes (a URL from a flag,

@@ -7,7 +7,7 @@ use crate::plan::{self, DevDb, Source};
 use crate::plugin::Conn;
 use clap::Subcommand;
 use serde_json::json;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 use strata_dialect_api::{InspectOptions, PlanOptions};
 
@@ -154,7 +154,7 @@ fn confirm(question: &str) -> Result<bool, Error> {
         ));
     }
     crate::out!("{question} [y/N]: ");
-    let _ = std::io::stdout().flush();
+    crate::report::flush_stdout();
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer).map_err(|e| Error::Usage(format!("reading the answer: {e}")))?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))

@@ -334,13 +334,13 @@ fn apply_locked(
     progress.start(&report.current, &report.target, pending.len(), false);
     let policy = if opts.tx_mode == TxMode::All && steps.iter().all(|s| s.tx) { Policy::All } else { Policy::PerStep };
     let sum = crate::dir::HashFile::compute(files);
-    let mut log = ApplyLog::new(&store, &history);
+    let mut log = ApplyLog::new(&store, &history, history.versions(conn)?);
     for p in &pending {
         let hash = sum.file_hash(p.file.name()).unwrap_or_default().to_string();
-        let rev = p
-            .revision
-            .clone()
-            .unwrap_or_else(|| Revision::new(p.file.version(), p.file.desc(), TYPE_EXECUTE, p.stmts.len(), &hash));
+        let rev = match &p.revision {
+            Some(rev) => (rev.clone(), true),
+            None => (Revision::new(p.file.version(), p.file.desc(), TYPE_EXECUTE, p.stmts.len(), &hash), false),
+        };
         let lines: Vec<usize> = p.stmts.iter().map(|s| s.line).collect();
         log.add(rev, hash, p.file.name(), dir.path().join(p.file.name()).display().to_string(), lines);
     }

@@ -9,20 +9,60 @@ use std::time::Duration;
 /// Set when stdout was closed by its reader (`strata … | head`).
 static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Writes to stdout. A closed pipe only stops the printing: the operation goes
-/// on to its end (a migration must not stop halfway because `head` had enough),
-/// and the exit code is still the operation's.
+/// Output not yet written to a stdout that is not a terminal: a 100,000-line
+/// migration printed line by line would cost one `write` per statement.
+static PENDING: std::sync::Mutex<Option<(Vec<u8>, std::time::Instant)>> = std::sync::Mutex::new(None);
+
+/// How long buffered output may wait: a log followed live stays live.
+const FLUSH_AFTER: Duration = Duration::from_millis(100);
+
+/// Writes to stdout: straight to a terminal; to a pipe or file in blocks of
+/// at most [`FLUSH_AFTER`]'s worth (see [`flush_stdout`]). A closed pipe only
+/// stops the printing: the operation goes on to its end (a migration must not
+/// stop halfway because `head` had enough), and the exit code is still the
+/// operation's.
 pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
     use std::sync::atomic::Ordering;
     if STDOUT_CLOSED.load(Ordering::Relaxed) {
         return;
     }
-    let mut out = std::io::stdout().lock();
-    let written = out.write_fmt(args).and_then(|()| if newline { out.write_all(b"\n") } else { Ok(()) });
-    if let Err(e) = written.and_then(|()| out.flush())
+    if std::io::stdout().is_terminal() {
+        let mut out = std::io::stdout().lock();
+        let written = out.write_fmt(args).and_then(|()| if newline { out.write_all(b"\n") } else { Ok(()) });
+        finish_write(written.and_then(|()| out.flush()));
+        return;
+    }
+    let full = {
+        let mut pending = PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (buf, since) = pending.get_or_insert_with(|| (Vec::new(), std::time::Instant::now()));
+        let _ = buf.write_fmt(args);
+        if newline {
+            buf.push(b'\n');
+        }
+        buf.len() >= 64 * 1024 || since.elapsed() >= FLUSH_AFTER
+    };
+    if full {
+        flush_stdout();
+    }
+}
+
+/// Writes out what [`write_stdout`] holds. Called before anything goes to
+/// stderr, so the two streams keep their order, and before the process exits.
+pub fn flush_stdout() {
+    let taken = PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+    if let Some((buf, _)) = taken
+        && !std::sync::atomic::AtomicBool::load(&STDOUT_CLOSED, std::sync::atomic::Ordering::Relaxed)
+    {
+        let mut out = std::io::stdout().lock();
+        finish_write(out.write_all(&buf).and_then(|()| out.flush()));
+    }
+}
+
+fn finish_write(result: std::io::Result<()>) {
+    if let Err(e) = result
         && e.kind() == std::io::ErrorKind::BrokenPipe
     {
-        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -108,6 +108,20 @@ impl HistoryStore {
         table_exists(conn, &self.table, "reading the history table")
     }
 
+    /// The versions that have a row (without reading the statements); none
+    /// when the table does not exist.
+    ///
+    /// # Errors
+    /// When the query fails for another reason.
+    pub fn versions(&self, conn: &mut Conn) -> Result<std::collections::BTreeSet<String>, crate::Error> {
+        let rows = match conn.query(&format!("SELECT version FROM {}", self.table), Vec::new()) {
+            Ok(rows) => rows,
+            Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(Default::default()),
+            Err(e) => return Err(db("reading the history table")(e)),
+        };
+        Ok(rows.rows.into_iter().filter_map(|r| r.into_iter().next().flatten()).collect())
+    }
+
     /// Every row by version; none when the table does not exist (a database
     /// migrated by Atlas, or before Strata kept history).
     ///
@@ -144,6 +158,15 @@ impl HistoryStore {
     /// # Errors
     /// When the write fails.
     pub fn write(&self, conn: &mut Conn, entry: &History) -> Result<(), crate::Error> {
+        self.write_row(conn, entry, false)
+    }
+
+    /// Writes a row; `absent` skips the update when the caller knows the row
+    /// does not exist yet.
+    ///
+    /// # Errors
+    /// When the write fails.
+    pub fn write_row(&self, conn: &mut Conn, entry: &History, absent: bool) -> Result<(), crate::Error> {
         let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_default();
         let values = [
             ("description", SqlValue::from(entry.description.as_str())),
@@ -151,7 +174,7 @@ impl HistoryStore {
             ("down_statements", SqlValue::opt_text(entry.down_statements.as_ref().map(json).as_deref())),
             ("down_applied", SqlValue::Int(i64::try_from(entry.down_applied).unwrap_or(i64::MAX))),
         ];
-        upsert(conn, &self.table, self.placeholder, &entry.version, &values, &[])
+        upsert(conn, &self.table, self.placeholder, (&entry.version, absent), &values, &[])
             .map_err(db("writing the history table"))
     }
 
@@ -212,7 +235,7 @@ impl HistoryStore {
             ("down_statements", SqlValue::Null),
             ("down_applied", SqlValue::Int(0)),
         ];
-        upsert(conn, &self.table, self.placeholder, key, &values, &[]).map_err(db("writing the history table"))
+        upsert(conn, &self.table, self.placeholder, (key, false), &values, &[]).map_err(db("writing the history table"))
     }
 
     fn read_special(&self, conn: &mut Conn, key: &str) -> Result<Option<String>, crate::Error> {

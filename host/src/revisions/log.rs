@@ -8,12 +8,14 @@ use crate::error::Error;
 use crate::exec::{RevisionLog, Stop, StopKind};
 use crate::plan::Step;
 use crate::plugin::Conn;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Instant, SystemTime};
 
 /// What `migrate apply` knows of each file beside its step.
 struct FileEntry {
     rev: Revision,
+    /// The revisions table has a row for it.
+    stored: bool,
     hash: String,
     name: String,
     path: String,
@@ -27,19 +29,22 @@ pub struct ApplyLog<'a> {
     store: &'a RevisionStore,
     history: &'a HistoryStore,
     files: BTreeMap<String, FileEntry>,
+    /// Versions the history table has a row for.
+    histories: BTreeSet<String>,
     timer: Instant,
 }
 
 impl<'a> ApplyLog<'a> {
-    /// A log writing through `store` and `history`.
-    pub fn new(store: &'a RevisionStore, history: &'a HistoryStore) -> ApplyLog<'a> {
-        ApplyLog { store, history, files: BTreeMap::new(), timer: Instant::now() }
+    /// A log writing through `store` and `history`, whose table has rows for
+    /// `histories`: knowing which rows exist saves a write per file.
+    pub fn new(store: &'a RevisionStore, history: &'a HistoryStore, histories: BTreeSet<String>) -> ApplyLog<'a> {
+        ApplyLog { store, history, files: BTreeMap::new(), histories, timer: Instant::now() }
     }
 
-    /// Registers a file: its revision row so far (or a fresh one), its
-    /// atlas.sum hash, name, path and the line of each statement.
-    pub fn add(&mut self, rev: Revision, hash: String, name: &str, path: String, lines: Vec<usize>) {
-        let entry = FileEntry { rev, hash, name: name.into(), path, lines };
+    /// Registers a file: its revision row (`stored` when the table has it),
+    /// its atlas.sum hash, name, path and the line of each statement.
+    pub fn add(&mut self, (rev, stored): (Revision, bool), hash: String, name: &str, path: String, lines: Vec<usize>) {
+        let entry = FileEntry { rev, stored, hash, name: name.into(), path, lines };
         self.files.insert(entry.rev.version.clone(), entry);
     }
 
@@ -69,9 +74,14 @@ impl RevisionLog for ApplyLog<'_> {
         entry.rev.applied = count(step.done);
         entry.rev.error = None;
         entry.rev.error_stmt = None;
-        store.write(conn, &entry.rev)?;
+        // In a transaction the row is written once, when the file is done.
+        if !step.tx {
+            store.write_row(conn, &entry.rev, !entry.stored)?;
+            entry.stored = true;
+        }
         // Kept so that `migrate down` can replay this version without its file.
-        history.write(
+        let absent = self.histories.insert(step.version.clone());
+        history.write_row(
             conn,
             &History {
                 version: step.version.clone(),
@@ -79,6 +89,7 @@ impl RevisionLog for ApplyLog<'_> {
                 statements: step.stmts.clone(),
                 ..History::default()
             },
+            absent,
         )
     }
 
@@ -99,7 +110,9 @@ impl RevisionLog for ApplyLog<'_> {
         entry.rev.applied = entry.rev.total;
         entry.rev.partial_hashes = None;
         entry.rev.execution_time = elapsed;
-        store.write(conn, &entry.rev)
+        store.write_row(conn, &entry.rev, !entry.stored)?;
+        entry.stored = true;
+        Ok(())
     }
 
     fn failed(&mut self, conn: &mut Conn, step: &Step, stop: &Stop) -> Result<(), Error> {
@@ -137,7 +150,8 @@ impl RevisionLog for ApplyLog<'_> {
             entry.rev.error = Some(stop.message.clone());
             entry.rev.error_stmt = Some(stmt);
             entry.rev.execution_time = elapsed;
-            store.write(conn, &entry.rev)?;
+            store.write_row(conn, &entry.rev, !entry.stored)?;
+            entry.stored = true;
         }
         Ok(())
     }

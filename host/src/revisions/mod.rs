@@ -238,6 +238,15 @@ impl RevisionStore {
     /// # Errors
     /// When the write fails.
     pub fn write(&self, conn: &mut Conn, rev: &Revision) -> Result<(), crate::Error> {
+        self.write_row(conn, rev, false)
+    }
+
+    /// Writes a revision; `absent` skips the update when the caller knows the
+    /// row does not exist yet.
+    ///
+    /// # Errors
+    /// When the write fails.
+    pub fn write_row(&self, conn: &mut Conn, rev: &Revision, absent: bool) -> Result<(), crate::Error> {
         let partial = rev.partial_hashes.as_ref().map(|h| serde_json::to_string(h).unwrap_or_default());
         let values = [
             ("type", SqlValue::Int(rev.kind)),
@@ -259,7 +268,7 @@ impl RevisionStore {
             ("description", SqlValue::from(rev.description.as_str())),
             ("executed_at", SqlValue::from(executed_at.as_str())),
         ];
-        upsert(conn, &self.table, self.placeholder, &rev.version, &values, &insert_only)
+        upsert(conn, &self.table, self.placeholder, (&rev.version, absent), &values, &insert_only)
             .map_err(db("writing the revisions table"))
     }
 
@@ -285,24 +294,27 @@ fn table_exists(conn: &mut Conn, table: &str, context: &str) -> Result<bool, cra
 }
 
 /// Updates the row keyed by `version` with `values`; inserts it (with
-/// `insert_only` too) when there is none. Every dialect understands this pair,
-/// unlike `ON CONFLICT` / `ON DUPLICATE KEY`.
+/// `insert_only` too) when there is none, or right away when the caller knows
+/// there is none (`absent`). Every dialect understands this pair, unlike
+/// `ON CONFLICT` / `ON DUPLICATE KEY`.
 fn upsert(
     conn: &mut Conn,
     table: &str,
     placeholder: strata_dialect_api::Placeholder,
-    version: &str,
+    (version, absent): (&str, bool),
     values: &[(&str, SqlValue)],
     insert_only: &[(&str, SqlValue)],
 ) -> Result<(), strata_dialect_api::PluginError> {
-    let sets: Vec<String> =
-        values.iter().enumerate().map(|(i, (c, _))| format!("{c} = {}", placeholder.nth(i + 1))).collect();
-    let update =
-        format!("UPDATE {table} SET {} WHERE version = {}", sets.join(", "), placeholder.nth(values.len() + 1));
-    let mut args: Vec<SqlValue> = values.iter().map(|(_, v)| v.clone()).collect();
-    args.push(SqlValue::from(version));
-    if conn.exec(&update, args)? > 0 {
-        return Ok(());
+    if !absent {
+        let sets: Vec<String> =
+            values.iter().enumerate().map(|(i, (c, _))| format!("{c} = {}", placeholder.nth(i + 1))).collect();
+        let update =
+            format!("UPDATE {table} SET {} WHERE version = {}", sets.join(", "), placeholder.nth(values.len() + 1));
+        let mut args: Vec<SqlValue> = values.iter().map(|(_, v)| v.clone()).collect();
+        args.push(SqlValue::from(version));
+        if conn.exec(&update, args)? > 0 {
+            return Ok(());
+        }
     }
     let columns: Vec<&str> =
         std::iter::once("version").chain(values.iter().chain(insert_only).map(|(c, _)| *c)).collect();
