@@ -18,7 +18,7 @@
 //!
 //! Half the kills land after a random delay drawn from a range calibrated,
 //! per mode, by timing one uninterrupted run (and the run's fixed part: a
-//! no-op apply, or the down's dry run); the other half right after a random
+//! no-op apply, or a revert's planning); the other half right after a random
 //! point of the command's output: the k-th statement of an apply, a random
 //! time into a revert, or just after a revert printed its summary (committed,
 //! not yet exited). The table counts what each kill left: the database as
@@ -139,8 +139,6 @@ struct Col {
     /// Added by ALTER TABLE (nullable, or NOT NULL DEFAULT 0 on a table without rows).
     added: bool,
     indexed: bool,
-    /// The file that created it.
-    file: usize,
 }
 
 struct Table {
@@ -151,9 +149,6 @@ struct Table {
     live: bool,
     /// Tables its foreign keys reference.
     refs: Vec<String>,
-    /// The file that created it, and the last file that changed it.
-    created: usize,
-    touched: usize,
 }
 
 /// A generated directory: its files, and the rows of its tables after all of them.
@@ -186,18 +181,8 @@ type Row = (i64, String, i64, Option<i64>);
 /// `migrate down` with its checks: only base tables (never dropped, all
 /// created by version 1) hold rows, and columns added later hold only NULLs;
 /// a dropped column is always a table's last, so reverting re-adds it where it was.
-///
-/// A table is dropped only by the file that created it, or when version 1
-/// created it and no later file changed it: `migrate down` runs every check
-/// before it executes anything, so a check of an older version on a table a
-/// newer version dropped (and the revert re-creates) fails with "no such
-/// table" — a planner limitation this harness does not measure. The same
-/// holds for a column: one is dropped only by the file that added it, or
-/// when version 1 added it.
 struct Gen<'r> {
     rng: &'r mut Rng,
-    /// The file being generated.
-    file: usize,
     tables: Vec<Table>,
     counter: usize,
     /// (table, columns) of every index, not to create one twice.
@@ -223,22 +208,22 @@ impl<'r> Gen<'r> {
         for b in 1..=n_base {
             let name = format!("b{b}");
             let mut cols = vec![
-                Col { name: "id".into(), ty: "integer", added: false, indexed: true, file: 0 },
-                Col { name: "label".into(), ty: "varchar(40)", added: false, indexed: false, file: 0 },
-                Col { name: "n".into(), ty: "integer", added: false, indexed: false, file: 0 },
+                Col { name: "id".into(), ty: "integer", added: false, indexed: true },
+                Col { name: "label".into(), ty: "varchar(40)", added: false, indexed: false },
+                Col { name: "n".into(), ty: "integer", added: false, indexed: false },
             ];
             let mut sql =
                 format!("CREATE TABLE {name} (id integer PRIMARY KEY, label varchar(40) NOT NULL, n integer NOT NULL");
             let mut refs = Vec::new();
             if b > 1 {
                 let parent = format!("b{}", b - 1);
-                cols.push(Col { name: "parent_id".into(), ty: "integer", added: false, indexed: false, file: 0 });
+                cols.push(Col { name: "parent_id".into(), ty: "integer", added: false, indexed: false });
                 write!(sql, ", parent_id integer NOT NULL, CONSTRAINT fk_{name}_parent FOREIGN KEY (parent_id) REFERENCES {parent} (id)").unwrap();
                 refs.push(parent);
             }
             sql.push(')');
             out.push(sql);
-            self.tables.push(Table { name: name.clone(), cols, base: true, live: true, refs, created: 1, touched: 1 });
+            self.tables.push(Table { name: name.clone(), cols, base: true, live: true, refs });
             self.rows.insert(name.clone(), Vec::new());
             if self.rng.chance(70) {
                 let ix = self.name("ix_");
@@ -294,8 +279,7 @@ impl<'r> Gen<'r> {
                 } else {
                     out.push(format!("ALTER TABLE {} ADD COLUMN {col} {ty}", t.name));
                 }
-                t.cols.push(Col { name: col, ty, added: true, indexed: false, file: self.file });
-                t.touched = self.file;
+                t.cols.push(Col { name: col, ty, added: true, indexed: false });
             }
             40..=59 => self.create_index(out),
             60..=72 => {
@@ -318,17 +302,13 @@ impl<'r> Gen<'r> {
                 out.push(format!("UPDATE {table} SET n = n + {add} WHERE id <= {limit}"));
             }
             83..=91 => {
-                // A table's last column, added later (by this file or by
-                // version 1, see Gen) and not indexed.
+                // A table's last column, added later and not indexed.
                 let droppable: Vec<usize> = live
                     .iter()
                     .copied()
                     .filter(|&i| {
                         let t = &self.tables[i];
-                        t.cols.len() > 2
-                            && t.cols
-                                .last()
-                                .is_some_and(|c| c.added && !c.indexed && (c.file == self.file || c.file == 1))
+                        t.cols.len() > 2 && t.cols.last().is_some_and(|c| c.added && !c.indexed)
                     })
                     .collect();
                 if droppable.is_empty() {
@@ -336,7 +316,6 @@ impl<'r> Gen<'r> {
                 }
                 let i = *self.rng.pick(&droppable);
                 let t = &mut self.tables[i];
-                t.touched = self.file;
                 let col = t.cols.pop().unwrap();
                 out.push(format!("ALTER TABLE {} DROP COLUMN {}", t.name, col.name));
             }
@@ -347,9 +326,7 @@ impl<'r> Gen<'r> {
                     .copied()
                     .filter(|&i| {
                         let t = &self.tables[i];
-                        !t.base
-                            && (t.created == self.file || (t.created == 1 && t.touched == 1))
-                            && !self.tables.iter().any(|o| o.live && o.name != t.name && o.refs.contains(&t.name))
+                        !t.base && !self.tables.iter().any(|o| o.live && o.name != t.name && o.refs.contains(&t.name))
                     })
                     .collect();
                 if droppable.is_empty() {
@@ -364,25 +341,25 @@ impl<'r> Gen<'r> {
 
     fn create_table(&mut self, out: &mut Vec<String>) {
         let name = self.name("t");
-        let mut cols = vec![Col { name: "id".into(), ty: "integer", added: false, indexed: true, file: 0 }];
+        let mut cols = vec![Col { name: "id".into(), ty: "integer", added: false, indexed: true }];
         let mut defs = vec!["id integer PRIMARY KEY".to_string()];
         let mut constraints = Vec::new();
         let mut refs = Vec::new();
         let label_not_null = self.rng.chance(50);
         defs.push(format!("label varchar(40){}", if label_not_null { " NOT NULL" } else { "" }));
-        cols.push(Col { name: "label".into(), ty: "varchar(40)", added: false, indexed: false, file: 0 });
+        cols.push(Col { name: "label".into(), ty: "varchar(40)", added: false, indexed: false });
         for _ in 0..self.rng.range(0, 3) {
             let col = self.name("c");
             let ty = *self.rng.pick(&TYPES);
             defs.push(format!("{col} {ty}"));
-            cols.push(Col { name: col, ty, added: false, indexed: false, file: 0 });
+            cols.push(Col { name: col, ty, added: false, indexed: false });
         }
         let live = self.live();
         if self.rng.chance(60) {
             let target = self.tables[*self.rng.pick(&live)].name.clone();
             let fk = format!("fk_{name}_ref");
             defs.push("ref_id integer".into());
-            cols.push(Col { name: "ref_id".into(), ty: "integer", added: false, indexed: true, file: 0 });
+            cols.push(Col { name: "ref_id".into(), ty: "integer", added: false, indexed: true });
             let action = if self.rng.chance(30) { " ON DELETE CASCADE" } else { "" };
             constraints.push(format!("CONSTRAINT {fk} FOREIGN KEY (ref_id) REFERENCES {target} (id){action}"));
             refs.push(target);
@@ -394,8 +371,7 @@ impl<'r> Gen<'r> {
         }
         defs.extend(constraints);
         out.push(format!("CREATE TABLE {name} ({})", defs.join(", ")));
-        let file = self.file;
-        self.tables.push(Table { name, cols, base: false, live: true, refs, created: file, touched: file });
+        self.tables.push(Table { name, cols, base: false, live: true, refs });
         if self.rng.chance(50) {
             self.create_index_on(self.tables.len() - 1, out);
         }
@@ -432,7 +408,6 @@ impl<'r> Gen<'r> {
         let ix = self.name(if unique { "ux_" } else { "ix_" });
         out.push(format!("CREATE {}INDEX {ix} ON {table} ({})", if unique { "UNIQUE " } else { "" }, names.join(", ")));
         self.indexes.insert(key);
-        self.tables[i].touched = self.file;
         for c in chosen {
             self.tables[i].cols[c].indexed = true;
         }
@@ -442,19 +417,11 @@ impl<'r> Gen<'r> {
 fn generate(rng: &mut Rng) -> Migrations {
     let files = rng.range(4, 7);
     let total = rng.range(60, 200);
-    let mut g = Gen {
-        rng,
-        file: 1,
-        tables: Vec::new(),
-        counter: 0,
-        indexes: BTreeSet::new(),
-        rows: BTreeMap::new(),
-        next_id: 0,
-    };
+    let mut g =
+        Gen { rng, tables: Vec::new(), counter: 0, indexes: BTreeSet::new(), rows: BTreeMap::new(), next_id: 0 };
     let mut out = Vec::new();
     for v in 1..=files {
         let mut stmts = Vec::new();
-        g.file = v;
         if v == 1 {
             g.base_create(&mut stmts);
         }
@@ -1077,7 +1044,8 @@ fn reset(db: &Db) {
 // Calibration
 
 /// Timings of one uninterrupted run of a mode: its fixed part (start-up and,
-/// for down, planning) and the whole, for a directory of `stmts` statements.
+/// for down, planning: until the revert starts printing) and the whole, for
+/// a directory of `stmts` statements.
 #[derive(Clone, Copy)]
 struct Calib {
     fixed: Duration,
@@ -1107,13 +1075,27 @@ fn calibrate(pool: &mut Pool, mode: Mode, seed: u64, trial: u64) -> Calib {
         write_dir(&db, &m);
         let p = plan(&db, mode, &m, &mut Rng(rng.0));
         let (fixed, full) = if mode.is_down() {
+            // The planning part ends when the revert starts printing. (Not a
+            // --dry-run: it runs every version's checks up front, against a
+            // database the newer versions' reverts have not changed yet, and
+            // fails where the real run passes.)
             apply_all(&db, None);
-            let mut dry = p.args.clone();
-            dry.push("--dry-run".into());
-            // A cold state cache for each, as in the trials.
-            let fixed = must(&db, &dry, &format!("cache-cal-dry-{round}"), "cal-dry").took;
-            let full = must(&db, &p.args, &format!("cache-cal-{round}"), "cal").took;
-            (fixed, full)
+            let start = Instant::now();
+            let (mut child, out, err) = spawn(&db, &p.args, &format!("cache-cal-{round}"), "cal");
+            let mut fixed = None;
+            let status = loop {
+                if let Some(status) = child.try_wait().unwrap() {
+                    break status;
+                }
+                if fixed.is_none() && read(&out).contains(DOWN_STARTS) {
+                    fixed = Some(start.elapsed());
+                }
+                assert!(start.elapsed() < HANG, "calibration run hung");
+                std::thread::sleep(Duration::from_micros(200));
+            };
+            let full = start.elapsed();
+            assert!(status.success(), "calibration: strata {} failed:\n{}", p.args.join(" "), read(&err));
+            (fixed.unwrap_or(full), full)
         } else {
             let full = must(&db, &p.args, "cache", "cal").took;
             let fixed = must(&db, &p.args, "cache", "cal-noop").took;
