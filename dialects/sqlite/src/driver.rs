@@ -91,11 +91,21 @@ pub fn open(url: &str) -> Result<SqliteConn, PluginError> {
 
 impl SqliteConn {
     fn exec_inner(&mut self, sql: &str, args: &[SqlValue]) -> Result<u64, PluginError> {
-        let mut stmt = self.conn.prepare(sql).map_err(classify)?;
         let params: Vec<Value> = args.iter().map(to_sql).collect();
-        let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(classify)?;
         // Step through whatever the statement yields (PRAGMA, RETURNING) so it completes.
-        while rows.next().map_err(classify)?.is_some() {}
+        let step = |stmt: &mut rusqlite::Statement<'_>| -> Result<(), PluginError> {
+            let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(classify)?;
+            while rows.next().map_err(classify)?.is_some() {}
+            Ok(())
+        };
+        // Statements with arguments are the host's bookkeeping, the same text
+        // file after file: prepared once. Migration SQL runs once; caching it
+        // would only evict them.
+        if args.is_empty() {
+            step(&mut self.conn.prepare(sql).map_err(classify)?)?;
+        } else {
+            step(&mut *self.conn.prepare_cached(sql).map_err(classify)?)?;
+        }
         Ok(self.conn.changes())
     }
 
