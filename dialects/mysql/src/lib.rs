@@ -10,7 +10,6 @@
 //! (see `attrs.rs`). Flavour differences are explicit in [`Flavour`].
 
 mod attrs;
-mod checks;
 mod diff;
 mod driver;
 mod inspect;

@@ -19,14 +19,14 @@
 //! Names are backquoted and left unqualified unless `PlanOptions::qualify`.
 
 use crate::attrs::{flag, get, get_str};
-use crate::checks;
 use crate::diff::effective_collation;
 use crate::sql::tokens;
-use crate::types::{is_text, literal, qualified, quote};
+use crate::types::{is_text, literal, lossy_condition, qualified, quote};
 use strata_dialect_api::{
     Change, Check, Column, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PreCheck, PrimaryKey, Schema,
     Statement, Table, TableChange, Trigger, View,
 };
+use strata_dialect_kit::checks;
 use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step};
 
 /// Plans `changes`.
@@ -441,7 +441,8 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
             s.destructive = true;
             if options.checks {
                 let names = Names { schema: &schema.name, qualify: true };
-                s.checks.extend(schema.tables.iter().map(|t| checks::table_is_empty(&names.name(&t.name), &t.name)));
+                s.checks
+                    .extend(schema.tables.iter().map(|t| checks::table_is_empty(quote, &names.name(&t.name), &t.name)));
             }
             p.drop_schemas.push(unit(s).drops([schema_key(&schema.name)]));
         }
@@ -653,7 +654,7 @@ fn alter_clauses(schema: &str, table_sql: &str, from: &Table, to: &Table, change
             a.clauses.push(format!("DROP COLUMN {}", quote(&column.name)));
             a.drops.push(Key::column(schema, t, &column.name));
             a.destructive = true;
-            a.checks.push(checks::column_is_empty(table_sql, t, &column.name));
+            a.checks.push(checks::column_is_empty(quote, table_sql, t, &column.name));
         }
     }
     // Columns added or modified, in the table's new column order.
@@ -679,7 +680,7 @@ fn alter_clauses(schema: &str, table_sql: &str, from: &Table, to: &Table, change
                     a.rewrites = true;
                     if old.generated.is_none() {
                         a.destructive = true;
-                        a.checks.push(checks::column_is_empty(table_sql, t, &old.name));
+                        a.checks.push(checks::column_is_empty(quote, table_sql, t, &old.name));
                     }
                 }
                 TableChange::ModifyColumn { from: old, to: new, change } if new.name == column.name => {
@@ -695,12 +696,12 @@ fn alter_clauses(schema: &str, table_sql: &str, from: &Table, to: &Table, change
                     if change.ty || change.collation || change.generated {
                         a.rewrites = true;
                     }
-                    if let Some(check) = checks::values_fit(table_sql, t, &new.name, &old.ty, &new.ty) {
+                    if let Some(lossy) = lossy_condition(&quote(&new.name), &old.ty, &new.ty) {
                         a.destructive = true;
-                        a.checks.push(check);
+                        a.checks.push(checks::values_fit(quote, table_sql, t, &new.name, &new.ty, &lossy));
                     }
                     if old.nullable && !new.nullable && new.generated.is_none() {
-                        a.checks.push(checks::column_has_no_nulls(table_sql, t, &new.name));
+                        a.checks.push(checks::column_has_no_nulls(quote, table_sql, t, &new.name));
                     }
                     if old.generated.is_none() && new.generated.is_some() {
                         a.destructive = true;
@@ -915,7 +916,7 @@ impl Phases {
             );
             s.destructive = true;
             if options.checks {
-                s.checks.push(checks::table_is_empty(&names.name(&table.name), &table.name));
+                s.checks.push(checks::table_is_empty(quote, &names.name(&table.name), &table.name));
             }
             table_drops.push(unit(s).drops(table_keys(schema, table)).needs_old(
                 kept.iter().flat_map(|fk| fk_refs(schema, fk)).filter(|k| *k != Key::relation(schema, &table.name)),

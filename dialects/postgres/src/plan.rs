@@ -17,7 +17,7 @@
 //! `CREATE INDEX` is never `CONCURRENTLY`: that cannot run in the transaction
 //! the host wraps a migration in.
 
-use crate::checks;
+use crate::checks::{enum_values_unused, lossy_condition};
 use crate::inspect::{attr_value, is_constraint};
 use crate::objects::{Alter, Domain, EnumType, EnumUser, Function, Object, Sequence};
 use crate::sql;
@@ -26,6 +26,7 @@ use strata_dialect_api::{
     Change, Column, ColumnChange, ErrorKind, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PrimaryKey,
     Schema, Statement, Table, TableChange, Trigger, View,
 };
+use strata_dialect_kit::checks;
 use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step};
 
 /// Plans `changes`.
@@ -223,8 +224,11 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
             s.destructive = true;
             if options.checks {
                 let names = Names { schema: &schema.name, qualify: true };
-                s.checks =
-                    schema.tables.iter().map(|t| checks::table_is_empty(&names.name(&t.name), &t.name)).collect();
+                s.checks = schema
+                    .tables
+                    .iter()
+                    .map(|t| checks::table_is_empty(quote, &names.name(&t.name), &t.name))
+                    .collect();
             }
             p.drop_schemas.push(drop_schema_unit(s, schema, options));
             p.cascaded.push(schema.name.clone());
@@ -657,7 +661,7 @@ fn drop_table(names: &Names<'_>, table: &Table, skip_fks: &[&str], source: usize
     let mut s = stmt(format!("DROP TABLE {t}"), format!("drop {:?} table", table.name), source, reverse);
     s.destructive = true;
     if options.checks {
-        s.checks.push(checks::table_is_empty(&t, &table.name));
+        s.checks.push(checks::table_is_empty(quote, &t, &table.name));
     }
     s
 }
@@ -757,7 +761,7 @@ fn modify_table(
                 );
                 s.destructive = true;
                 if options.checks {
-                    s.checks.push(checks::column_is_empty(&t, name, &column.name));
+                    s.checks.push(checks::column_is_empty(quote, &t, name, &column.name));
                 }
                 // The column goes before what its type or default uses (an enum
                 // rebuilt without the values only this column held).
@@ -784,7 +788,7 @@ fn modify_table(
                     || serial_base(&column.ty).is_some();
                 s.locks_table = s.rewrites_table;
                 if !column.nullable && !filled && options.checks {
-                    s.checks.push(checks::table_is_empty_for(&t, name, &column.name));
+                    s.checks.push(checks::table_is_empty_for(quote, &t, name, &column.name));
                 }
                 let mut group = vec![s];
                 if column.comment.is_some() {
@@ -900,7 +904,7 @@ fn modify_column(
         add.reverse = vec![alter(format!("DROP COLUMN {c}"))];
         drop.destructive = from.generated.is_none();
         if drop.destructive && options.checks {
-            drop.checks.push(checks::column_is_empty(&t, table, &from.name));
+            drop.checks.push(checks::column_is_empty(quote, &t, table, &from.name));
         }
         add.rewrites_table = true;
         add.locks_table = true;
@@ -936,7 +940,14 @@ fn modify_column(
         s.rewrites_table = kind.rewrites || change.collation;
         if change.ty && !kind.widening && options.checks {
             let ty = serial_base(&to.ty).unwrap_or(&to.ty);
-            s.checks.push(checks::values_fit(&t, table, &from.name, &from.ty, ty));
+            s.checks.push(checks::values_fit(
+                quote,
+                &t,
+                table,
+                &from.name,
+                ty,
+                &lossy_condition(&quote(&from.name), &from.ty, ty),
+            ));
         }
         out.push(s);
     }
@@ -978,7 +989,7 @@ fn modify_column(
             // SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock.
             s.locks_table = true;
             if options.checks {
-                s.checks.push(checks::column_has_no_nulls(&t, table, &from.name));
+                s.checks.push(checks::column_has_no_nulls(quote, &t, table, &from.name));
             }
         }
         out.push(s);
@@ -1265,7 +1276,7 @@ fn rebuild_enum(
         s.locks_table = true;
         s.rewrites_table = true;
         if !removed.is_empty() && options.checks {
-            s.checks.push(checks::enum_values_unused(&table, &u.table, &u.column, u.array, &removed));
+            s.checks.push(enum_values_unused(&table, &u.table, &u.column, u.array, &removed));
         }
         out.push(s);
         if let Some(d) = default {

@@ -9,7 +9,7 @@
 //! the shared ordering (`strata_dialect_kit::order`) then moves steps wherever
 //! a combination of changes needs another order.
 
-use crate::checks;
+use crate::checks::values_survive_cast;
 use crate::inspect::is_constraint;
 use crate::sql;
 use crate::types::{is_literal, normalize_type, quote, render_default};
@@ -17,6 +17,7 @@ use strata_dialect_api::{
     Attr, Change, Column, ErrorKind, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, Statement, Table,
     TableChange, Trigger, View,
 };
+use strata_dialect_kit::checks;
 use strata_dialect_kit::order::{Key, Kind, Step, order};
 
 /// A group of statements that stay together, with what it touches.
@@ -556,7 +557,7 @@ fn drop_table(table: &Table, source: usize, options: &PlanOptions, rebuilt: &[St
     s.reverse = create_table_statements(table);
     s.destructive = true;
     if options.checks {
-        s.checks.push(checks::table_is_empty(&table.name));
+        s.checks.push(checks::table_is_empty(quote, &quote(&table.name), &table.name));
     }
     Step::new(vec![s]).drops(table_keys(table)).needs_old(drop_needs(table, true, rebuilt))
 }
@@ -652,7 +653,7 @@ fn alter(from: &Table, to: &Table, changes: &[TableChange], source: usize, optio
                 s.reverse = vec![format!("ALTER TABLE {} ADD COLUMN {}", quote(t), column_sql(column, None))];
                 s.destructive = true;
                 if options.checks {
-                    s.checks.push(checks::column_is_empty(&from.name, &column.name));
+                    s.checks.push(checks::column_is_empty(quote, &quote(&from.name), &from.name, &column.name));
                 }
                 removes.push(Step::new(vec![s]).drops([column_key(t, &column.name)]));
             }
@@ -782,7 +783,7 @@ fn rebuild_statements(
             .or_else(|| from.columns.iter().find(|c| c.name.eq_ignore_ascii_case(&column.name)))
         else {
             if !column.nullable && column.default.is_none() && options.checks {
-                create.checks.push(checks::table_is_empty_for(&from.name, &column.name));
+                create.checks.push(checks::table_is_empty_for(quote, &quote(&from.name), &from.name, &column.name));
             }
             continue;
         };
@@ -794,14 +795,19 @@ fn rebuild_statements(
             (None, true) => {
                 values.push(quote(&previous.name));
                 if options.checks {
-                    create.checks.push(checks::column_has_no_nulls(&from.name, &previous.name));
+                    create.checks.push(checks::column_has_no_nulls(
+                        quote,
+                        &quote(&from.name),
+                        &from.name,
+                        &previous.name,
+                    ));
                 }
             }
             _ => values.push(quote(&previous.name)),
         }
         let retyped = normalize_type(&previous.ty) != normalize_type(&column.ty);
         if retyped && to.attrs.contains(&Attr::Strict) && options.checks {
-            create.checks.push(checks::values_survive_cast(&from.name, &previous.name, &normalize_type(&column.ty)));
+            create.checks.push(values_survive_cast(&from.name, &previous.name, &normalize_type(&column.ty)));
         }
     }
     let dropped: Vec<&Column> = changes
@@ -814,7 +820,9 @@ fn rebuild_statements(
     if !dropped.is_empty() || targets.is_empty() && !from.columns.is_empty() {
         drop.destructive = true;
         if options.checks {
-            drop.checks.extend(dropped.iter().map(|c| checks::column_is_empty(&from.name, &c.name)));
+            drop.checks.extend(
+                dropped.iter().map(|c| checks::column_is_empty(quote, &quote(&from.name), &from.name, &c.name)),
+            );
         }
     }
     out.push(drop);
