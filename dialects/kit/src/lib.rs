@@ -1,6 +1,7 @@
 //! Code the dialect plugins share, linked statically into each. Not part of the
 //! plugin ABI (that is `strata-dialect-api`): a vendor's plugin may use it or not.
 
+pub mod bookkeeping;
 pub mod checks;
 pub mod order;
 pub mod sql;

@@ -27,6 +27,7 @@ use strata_dialect_api::{
     API_VERSION, Capabilities, Change, Dialect, DialectConnection, DiffOptions, LexerOptions, Manifest, Placeholder,
     Plan, PlanOptions, PluginError, Realm, RenderReply, RenderRequest,
 };
+use strata_dialect_kit::bookkeeping::Bookkeeping;
 
 /// The MySQL/MariaDB dialect.
 pub struct Mysql;
@@ -89,42 +90,61 @@ pub fn render(request: &RenderRequest) -> RenderReply {
             RenderReply::Text { text: types::qualified(schema.as_deref(), name) }
         }
         RenderRequest::RevisionsTable { schema } => {
-            // Atlas's DDL (reference/atlas-behavior.md §4.1), so either tool reads
-            // the other's table.
-            let table = types::qualified(schema.as_deref(), "atlas_schema_revisions");
-            let mut statements: Vec<String> = schema_statement(schema.as_deref()).into_iter().collect();
-            statements.push(format!(
-                "CREATE TABLE IF NOT EXISTS {table} (`version` varchar(255) NOT NULL, \
+            RenderReply::Statements { statements: BOOKKEEPING.revisions_table(schema.as_deref()) }
+        }
+        RenderRequest::HistoryTable { schema } => {
+            RenderReply::Statements { statements: BOOKKEEPING.history_table(schema.as_deref()) }
+        }
+    }
+}
+
+/// Atlas's column types and table options (reference/atlas-behavior.md §4.1);
+/// a schema is a database.
+const BOOKKEEPING: Bookkeeping = Bookkeeping {
+    quote,
+    create_schema: "CREATE DATABASE IF NOT EXISTS",
+    string: "varchar(255)",
+    integer: "bigint",
+    bitmask: "bigint unsigned",
+    timestamp: "timestamp(6)",
+    text: "longtext",
+    json: "json",
+    table_options: "CHARSET utf8mb4 COLLATE utf8mb4_bin",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bookkeeping tables' DDL, byte for byte as Atlas writes it.
+    #[test]
+    fn bookkeeping_ddl() {
+        let statements = |r: RenderRequest| match render(&r) {
+            RenderReply::Statements { statements } => statements,
+            RenderReply::Text { text } => vec![text],
+        };
+        assert_eq!(
+            statements(RenderRequest::RevisionsTable { schema: Some("s".into()) }),
+            [
+                "CREATE DATABASE IF NOT EXISTS `s`".to_string(),
+                "CREATE TABLE IF NOT EXISTS `s`.`atlas_schema_revisions` (`version` varchar(255) NOT NULL, \
                  `description` varchar(255) NOT NULL, `type` bigint unsigned NOT NULL DEFAULT 2, \
                  `applied` bigint NOT NULL DEFAULT 0, `total` bigint NOT NULL DEFAULT 0, \
                  `executed_at` timestamp(6) NOT NULL, `execution_time` bigint NOT NULL, \
                  `error` longtext NULL, `error_stmt` longtext NULL, `hash` varchar(255) NOT NULL, \
                  `partial_hashes` json NULL, `operator_version` varchar(255) NOT NULL, \
                  PRIMARY KEY (`version`)) CHARSET utf8mb4 COLLATE utf8mb4_bin"
-            ));
-            RenderReply::Statements { statements }
-        }
-        RenderRequest::HistoryTable { schema } => {
-            let table = types::qualified(schema.as_deref(), "strata_schema_history");
-            let mut statements: Vec<String> = schema_statement(schema.as_deref()).into_iter().collect();
-            statements.push(format!(
-                "CREATE TABLE IF NOT EXISTS {table} (`version` varchar(255) NOT NULL, \
+                    .to_string()
+            ]
+        );
+        assert_eq!(
+            statements(RenderRequest::HistoryTable { schema: None }),
+            ["CREATE TABLE IF NOT EXISTS `strata_schema_history` (`version` varchar(255) NOT NULL, \
                  `description` varchar(255) NOT NULL, `statements` longtext NOT NULL, \
                  `down_statements` longtext NULL, `down_applied` bigint NOT NULL DEFAULT 0, \
-                 PRIMARY KEY (`version`)) CHARSET utf8mb4 COLLATE utf8mb4_bin"
-            ));
-            RenderReply::Statements { statements }
-        }
+                 PRIMARY KEY (`version`)) CHARSET utf8mb4 COLLATE utf8mb4_bin"]
+        );
     }
-}
-
-fn schema_statement(schema: Option<&str>) -> Option<String> {
-    schema.map(|s| format!("CREATE DATABASE IF NOT EXISTS {}", quote(s)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     fn text(r: RenderRequest) -> String {
         match render(&r) {

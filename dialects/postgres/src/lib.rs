@@ -27,6 +27,7 @@ use strata_dialect_api::{
     API_VERSION, Capabilities, Change, Dialect, DialectConnection, DiffOptions, LexerOptions, Manifest, Placeholder,
     Plan, PlanOptions, PluginError, Realm, RenderReply, RenderRequest,
 };
+use strata_dialect_kit::bookkeeping::Bookkeeping;
 
 /// The PostgreSQL dialect.
 pub struct Postgres;
@@ -82,43 +83,62 @@ pub fn render(request: &RenderRequest) -> RenderReply {
             RenderReply::Text { text: types::qualified(schema.as_deref(), name) }
         }
         RenderRequest::RevisionsTable { schema } => {
-            // Atlas's column types (reference/atlas-behavior.md §4.1), so either tool reads
-            // the other's table. `partial_hashes` is jsonb: the host binds it as text, which
-            // the driver sends in the text format for the server to parse.
-            let table = types::qualified(schema.as_deref(), "atlas_schema_revisions");
-            let mut statements: Vec<String> = schema_statement(schema.as_deref()).into_iter().collect();
-            statements.push(format!(
-                "CREATE TABLE IF NOT EXISTS {table} (\"version\" character varying NOT NULL, \
+            RenderReply::Statements { statements: BOOKKEEPING.revisions_table(schema.as_deref()) }
+        }
+        RenderRequest::HistoryTable { schema } => {
+            RenderReply::Statements { statements: BOOKKEEPING.history_table(schema.as_deref()) }
+        }
+    }
+}
+
+/// Atlas's column types (reference/atlas-behavior.md §4.1). `partial_hashes` is
+/// jsonb: the host binds it as text, which the driver sends in the text format
+/// for the server to parse.
+const BOOKKEEPING: Bookkeeping = Bookkeeping {
+    quote,
+    create_schema: "CREATE SCHEMA IF NOT EXISTS",
+    string: "character varying",
+    integer: "bigint",
+    bitmask: "bigint",
+    timestamp: "timestamptz",
+    text: "text",
+    json: "jsonb",
+    table_options: "",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bookkeeping tables' DDL, byte for byte as Atlas writes it.
+    #[test]
+    fn bookkeeping_ddl() {
+        let statements = |r: RenderRequest| match render(&r) {
+            RenderReply::Statements { statements } => statements,
+            RenderReply::Text { text } => vec![text],
+        };
+        assert_eq!(
+            statements(RenderRequest::RevisionsTable { schema: Some("s".into()) }),
+            [
+                "CREATE SCHEMA IF NOT EXISTS \"s\"".to_string(),
+                "CREATE TABLE IF NOT EXISTS \"s\".\"atlas_schema_revisions\" (\"version\" character varying NOT NULL, \
                  \"description\" character varying NOT NULL, \"type\" bigint NOT NULL DEFAULT 2, \
                  \"applied\" bigint NOT NULL DEFAULT 0, \"total\" bigint NOT NULL DEFAULT 0, \
                  \"executed_at\" timestamptz NOT NULL, \"execution_time\" bigint NOT NULL, \
                  \"error\" text NULL, \"error_stmt\" text NULL, \"hash\" character varying NOT NULL, \
                  \"partial_hashes\" jsonb NULL, \"operator_version\" character varying NOT NULL, \
                  PRIMARY KEY (\"version\"))"
-            ));
-            RenderReply::Statements { statements }
-        }
-        RenderRequest::HistoryTable { schema } => {
-            let table = types::qualified(schema.as_deref(), "strata_schema_history");
-            let mut statements: Vec<String> = schema_statement(schema.as_deref()).into_iter().collect();
-            statements.push(format!(
-                "CREATE TABLE IF NOT EXISTS {table} (\"version\" character varying NOT NULL, \
+                    .to_string()
+            ]
+        );
+        assert_eq!(
+            statements(RenderRequest::HistoryTable { schema: None }),
+            ["CREATE TABLE IF NOT EXISTS \"strata_schema_history\" (\"version\" character varying NOT NULL, \
                  \"description\" character varying NOT NULL, \"statements\" text NOT NULL, \
                  \"down_statements\" text NULL, \"down_applied\" bigint NOT NULL DEFAULT 0, \
-                 PRIMARY KEY (\"version\"))"
-            ));
-            RenderReply::Statements { statements }
-        }
+                 PRIMARY KEY (\"version\"))"]
+        );
     }
-}
-
-fn schema_statement(schema: Option<&str>) -> Option<String> {
-    schema.map(|s| format!("CREATE SCHEMA IF NOT EXISTS {}", quote(s)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
     fn render_requests() {

@@ -20,6 +20,7 @@ use strata_dialect_api::{
     API_VERSION, Capabilities, Change, Dialect, DialectConnection, DiffOptions, ErrorKind, LexerOptions, Manifest,
     Placeholder, Plan, PlanOptions, PluginError, Realm, RenderReply, RenderRequest,
 };
+use strata_dialect_kit::bookkeeping::Bookkeeping;
 
 /// The SQLite dialect.
 pub struct Sqlite;
@@ -60,40 +61,16 @@ impl Dialect for Sqlite {
             RenderRequest::QuoteIdent { name } => Ok(RenderReply::Text { text: types::quote(name) }),
             RenderRequest::TimestampValue { utc } => Ok(RenderReply::Text { text: utc.clone() }),
             RenderRequest::QualifiedTable { schema, name } => {
-                if let Some(s) = schema.as_deref().filter(|s| *s != "main") {
-                    return Err(revisions_schema_error(s));
-                }
+                main_only(schema.as_deref())?;
                 Ok(RenderReply::Text { text: types::quote(name) })
             }
             RenderRequest::RevisionsTable { schema } => {
-                if let Some(s) = schema.as_deref().filter(|s| *s != "main") {
-                    return Err(revisions_schema_error(s));
-                }
-                // Atlas's column set and types (reference/atlas-behavior.md §4.1).
-                Ok(RenderReply::Statements {
-                    statements: vec![
-                        "CREATE TABLE IF NOT EXISTS `atlas_schema_revisions` (`version` text NOT NULL, \
-                         `description` text NOT NULL, `type` integer NOT NULL DEFAULT 2, \
-                         `applied` integer NOT NULL DEFAULT 0, `total` integer NOT NULL DEFAULT 0, \
-                         `executed_at` datetime NOT NULL, `execution_time` integer NOT NULL, \
-                         `error` text NULL, `error_stmt` text NULL, `hash` text NOT NULL, \
-                         `partial_hashes` json NULL, `operator_version` text NOT NULL, PRIMARY KEY (`version`))"
-                            .into(),
-                    ],
-                })
+                main_only(schema.as_deref())?;
+                Ok(RenderReply::Statements { statements: BOOKKEEPING.revisions_table(None) })
             }
             RenderRequest::HistoryTable { schema } => {
-                if let Some(s) = schema.as_deref().filter(|s| *s != "main") {
-                    return Err(revisions_schema_error(s));
-                }
-                Ok(RenderReply::Statements {
-                    statements: vec![
-                        "CREATE TABLE IF NOT EXISTS `strata_schema_history` (`version` text NOT NULL, \
-                         `description` text NOT NULL, `statements` text NOT NULL, `down_statements` text NULL, \
-                         `down_applied` integer NOT NULL DEFAULT 0, PRIMARY KEY (`version`))"
-                            .into(),
-                    ],
-                })
+                main_only(schema.as_deref())?;
+                Ok(RenderReply::Statements { statements: BOOKKEEPING.history_table(None) })
             }
             #[allow(unreachable_patterns)]
             other => Err(PluginError::new(ErrorKind::Unsupported, format!("unsupported render request {other:?}"))),
@@ -101,9 +78,62 @@ impl Dialect for Sqlite {
     }
 }
 
-fn revisions_schema_error(schema: &str) -> PluginError {
-    PluginError::new(
-        ErrorKind::Unsupported,
-        format!("cannot store revisions-table in a separate schema ({schema:?}) with SQLite driver"),
-    )
+/// Atlas's column types (reference/atlas-behavior.md §4.1). The tables are
+/// always in `main`: no schema is ever passed.
+const BOOKKEEPING: Bookkeeping = Bookkeeping {
+    quote: types::quote,
+    create_schema: "",
+    string: "text",
+    integer: "integer",
+    bitmask: "integer",
+    timestamp: "datetime",
+    text: "text",
+    json: "json",
+    table_options: "",
+};
+
+/// The bookkeeping tables live in `main`, as Atlas's do (§4.2): any other
+/// schema is refused with Atlas's message.
+fn main_only(schema: Option<&str>) -> Result<(), PluginError> {
+    match schema.filter(|s| *s != "main") {
+        Some(s) => Err(PluginError::new(
+            ErrorKind::Unsupported,
+            format!("cannot store revisions-table in a separate schema ({s:?}) with SQLite driver"),
+        )),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bookkeeping tables' DDL, byte for byte as Atlas writes it.
+    #[test]
+    fn bookkeeping_ddl() {
+        let statements = |r: RenderRequest| match Sqlite::render(&r) {
+            Ok(RenderReply::Statements { statements }) => statements,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            statements(RenderRequest::RevisionsTable { schema: Some("main".into()) }),
+            ["CREATE TABLE IF NOT EXISTS `atlas_schema_revisions` (`version` text NOT NULL, \
+                         `description` text NOT NULL, `type` integer NOT NULL DEFAULT 2, \
+                         `applied` integer NOT NULL DEFAULT 0, `total` integer NOT NULL DEFAULT 0, \
+                         `executed_at` datetime NOT NULL, `execution_time` integer NOT NULL, \
+                         `error` text NULL, `error_stmt` text NULL, `hash` text NOT NULL, \
+                         `partial_hashes` json NULL, `operator_version` text NOT NULL, PRIMARY KEY (`version`))"]
+        );
+        assert_eq!(
+            statements(RenderRequest::HistoryTable { schema: None }),
+            ["CREATE TABLE IF NOT EXISTS `strata_schema_history` (`version` text NOT NULL, \
+                         `description` text NOT NULL, `statements` text NOT NULL, `down_statements` text NULL, \
+                         `down_applied` integer NOT NULL DEFAULT 0, PRIMARY KEY (`version`))"]
+        );
+        let refused = Sqlite::render(&RenderRequest::HistoryTable { schema: Some("other".into()) });
+        assert_eq!(
+            refused.err().map(|e| e.message.to_string()).as_deref(),
+            Some("cannot store revisions-table in a separate schema (\"other\") with SQLite driver")
+        );
+    }
 }
