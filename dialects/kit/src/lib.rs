@@ -6,7 +6,9 @@ pub mod checks;
 pub mod order;
 pub mod sql;
 
-use strata_dialect_api::{Attr, Change, Check, ForeignKey, PluginError, PrimaryKey, Schema, Table, TableChange, mask};
+use strata_dialect_api::{
+    Attr, Change, Check, DiffOptions, ForeignKey, PluginError, PrimaryKey, Realm, Schema, Table, TableChange, mask,
+};
 
 /// Attributes in a canonical order: their order carries no meaning.
 pub fn sorted_attrs(attrs: &[Attr]) -> Vec<Attr> {
@@ -26,6 +28,44 @@ pub fn add_schema(schema: &Schema) -> Vec<Change> {
     changes.extend(schema.views.iter().map(|v| Change::AddView { schema: name.clone(), view: v.clone() }));
     changes.extend(schema.triggers.iter().map(|t| Change::AddTrigger { schema: name.clone(), trigger: t.clone() }));
     changes
+}
+
+/// The two schemas compared whatever their names, with `ignore_schema_names`
+/// and exactly one schema on each side (a dev database against the bound
+/// target); `None` when schemas are matched by name.
+pub fn sole_schemas<'a>(from: &'a Realm, to: &'a Realm, options: &DiffOptions) -> Option<(&'a Schema, &'a Schema)> {
+    match (from.schemas.as_slice(), to.schemas.as_slice()) {
+        ([f], [t]) if options.ignore_schema_names => Some((f, t)),
+        _ => None,
+    }
+}
+
+/// The changes between the schemas of two realms, matched by exact name: in
+/// `from`'s order each schema's drop or, when kept, `diff_schema`'s changes;
+/// then each new schema created whole ([`add_schema`]). Returns the kept
+/// pairs too, for passes over the whole realm.
+pub fn diff_schemas<'a>(
+    from: &'a Realm,
+    to: &'a Realm,
+    mut diff_schema: impl FnMut(&Schema, &Schema) -> Vec<Change>,
+) -> (Vec<Change>, Vec<(&'a Schema, &'a Schema)>) {
+    let mut changes = Vec::new();
+    let mut kept = Vec::new();
+    for f in &from.schemas {
+        match to.schema(&f.name) {
+            Some(t) => {
+                changes.extend(diff_schema(f, t));
+                kept.push((f, t));
+            }
+            None => changes.push(Change::DropSchema { schema: f.clone() }),
+        }
+    }
+    for t in &to.schemas {
+        if from.schema(&t.name).is_none() {
+            changes.extend(add_schema(t));
+        }
+    }
+    (changes, kept)
 }
 
 /// The table changes between two schemas, tables matched by exact name: drops
@@ -172,6 +212,33 @@ mod tests {
         let (pairs, added) = pair_up(&[1, 2, 2, 5], &[2, 3, 2], |a, b| a == b);
         assert_eq!(pairs, [(&1, None), (&2, Some(&2)), (&2, Some(&2)), (&5, None)]);
         assert_eq!(added, [&3]);
+    }
+
+    #[test]
+    fn schemas_by_name_or_sole() {
+        let realm = |names: &[&str]| Realm {
+            schemas: names.iter().map(|n| Schema { name: (*n).into(), ..Schema::default() }).collect(),
+        };
+        let (from, to) = (realm(&["a", "b"]), realm(&["b", "c"]));
+        let (changes, kept) =
+            diff_schemas(&from, &to, |f, t| vec![Change::ModifySchema { from: f.clone(), to: t.clone() }]);
+        let names: Vec<_> = changes
+            .iter()
+            .map(|c| match c {
+                Change::DropSchema { schema } => format!("drop {}", schema.name),
+                Change::AddSchema { schema } => format!("add {}", schema.name),
+                Change::ModifySchema { from, .. } => format!("diff {}", from.name),
+                _ => "other".into(),
+            })
+            .collect();
+        assert_eq!(names, ["drop a", "diff b", "add c"]);
+        assert_eq!(kept.iter().map(|(f, t)| (f.name.as_str(), t.name.as_str())).collect::<Vec<_>>(), [("b", "b")]);
+        let ignore = DiffOptions { ignore_schema_names: true };
+        assert!(sole_schemas(&from, &to, &ignore).is_none());
+        let found =
+            sole_schemas(&realm(&["dev"]), &realm(&["prod"]), &ignore).map(|(f, t)| (f.name.clone(), t.name.clone()));
+        assert_eq!(found, Some(("dev".into(), "prod".into())));
+        assert!(sole_schemas(&realm(&["dev"]), &realm(&["prod"]), &DiffOptions::default()).is_none());
     }
 
     #[test]

@@ -15,7 +15,9 @@ use strata_dialect_api::{
     Attr, Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Index, IndexPart, PluginError, PrimaryKey,
     Realm, Schema, Table, TableChange, Trigger, View,
 };
-use strata_dialect_kit::{add_schema, diff_checks, diff_foreign_keys, diff_tables, pair_up, sorted_attrs};
+use strata_dialect_kit::{
+    diff_checks, diff_foreign_keys, diff_schemas, diff_tables, pair_up, sole_schemas, sorted_attrs,
+};
 
 /// Computes the changes turning `from` into `to`.
 ///
@@ -28,30 +30,20 @@ use strata_dialect_kit::{add_schema, diff_checks, diff_foreign_keys, diff_tables
 /// # Errors
 /// Never today; the signature leaves room for elements that cannot be compared.
 pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec<Change>, PluginError> {
-    if options.ignore_schema_names && from.schemas.len() == 1 && to.schemas.len() == 1 {
-        let (f, t) = (&from.schemas[0], &to.schemas[0]);
+    if let Some((f, t)) = sole_schemas(from, to, options) {
         return Ok(diff_schema(f, t, &f.name));
     }
-    let mut changes = Vec::new();
-    for f in &from.schemas {
-        match to.schema(&f.name) {
-            Some(t) => {
-                if sorted_attrs(&f.attrs) != sorted_attrs(&t.attrs) {
-                    changes.push(Change::ModifySchema {
-                        from: Schema { name: f.name.clone(), attrs: f.attrs.clone(), ..Schema::default() },
-                        to: Schema { name: f.name.clone(), attrs: t.attrs.clone(), ..Schema::default() },
-                    });
-                }
-                changes.extend(diff_schema(f, t, &f.name));
-            }
-            None => changes.push(Change::DropSchema { schema: f.clone() }),
+    let (changes, _) = diff_schemas(from, to, |f, t| {
+        let mut changes = Vec::new();
+        if sorted_attrs(&f.attrs) != sorted_attrs(&t.attrs) {
+            changes.push(Change::ModifySchema {
+                from: Schema { name: f.name.clone(), attrs: f.attrs.clone(), ..Schema::default() },
+                to: Schema { name: f.name.clone(), attrs: t.attrs.clone(), ..Schema::default() },
+            });
         }
-    }
-    for t in &to.schemas {
-        if from.schema(&t.name).is_none() {
-            changes.extend(add_schema(t));
-        }
-    }
+        changes.extend(diff_schema(f, t, &f.name));
+        changes
+    });
     Ok(changes)
 }
 

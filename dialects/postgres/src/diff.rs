@@ -24,29 +24,13 @@ use strata_dialect_api::{
 /// # Errors
 /// Never today; the signature leaves room for elements that cannot be compared.
 pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec<Change>, PluginError> {
-    if options.ignore_schema_names && from.schemas.len() == 1 && to.schemas.len() == 1 {
-        let (f, t) = (&from.schemas[0], &to.schemas[0]);
+    if let Some((f, t)) = strata_dialect_kit::sole_schemas(from, to, options) {
         let mut changes = diff_schema(f, t, &f.name);
         let users = attach_enum_users(&[(f, t)], &mut changes);
         recreate_dependent_views(&[(f, t)], &users, &mut changes);
         return Ok(changes);
     }
-    let mut changes = Vec::new();
-    let mut pairs = Vec::new();
-    for f in &from.schemas {
-        match to.schema(&f.name) {
-            Some(t) => {
-                changes.extend(diff_schema(f, t, &f.name));
-                pairs.push((f, t));
-            }
-            None => changes.push(Change::DropSchema { schema: f.clone() }),
-        }
-    }
-    for t in &to.schemas {
-        if from.schema(&t.name).is_none() {
-            changes.extend(add_schema(t));
-        }
-    }
+    let (mut changes, pairs) = strata_dialect_kit::diff_schemas(from, to, |f, t| diff_schema(f, t, &f.name));
     let users = attach_enum_users(&pairs, &mut changes);
     recreate_dependent_views(&pairs, &users, &mut changes);
     Ok(changes)
@@ -169,8 +153,6 @@ fn recreate_dependent_views(pairs: &[(&Schema, &Schema)], retyped: &[String], ch
         }
     }
 }
-
-pub(crate) use strata_dialect_kit::add_schema;
 
 fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
     let schema = name.to_string();

@@ -307,8 +307,10 @@ fn drop_schema_unit(s: Statement, schema: &Schema, options: &PlanOptions) -> Uni
 /// The statements recreating a dropped schema with everything it held.
 fn recreate_schema(schema: &Schema) -> Result<Vec<String>, PluginError> {
     // Qualified: the reverse runs on a connection that may be bound elsewhere.
-    let plan =
-        plan_changes(&crate::diff::add_schema(schema), &PlanOptions { qualify: true, ..PlanOptions::default() })?;
+    let plan = plan_changes(
+        &strata_dialect_kit::add_schema(schema),
+        &PlanOptions { qualify: true, ..PlanOptions::default() },
+    )?;
     Ok(plan.statements.into_iter().map(|s| s.sql).collect())
 }
 
