@@ -10,6 +10,66 @@ use strata_dialect_api::{
     Attr, Change, Check, DiffOptions, ForeignKey, PluginError, PrimaryKey, Realm, Schema, Table, TableChange, mask,
 };
 
+#[doc(hidden)]
+pub use strata_dialect_api as __api;
+
+/// Implements [`strata_dialect_api::Dialect`] for a plugin's type by handing
+/// each call to the crate's own public functions (which tests and the host's
+/// test crates call directly): the trait adds nothing to them, so every
+/// dialect writes only which functions they are.
+///
+/// ```ignore
+/// strata_dialect_kit::impl_dialect!(Sqlite {
+///     manifest: manifest, open: open, diff: diff_realm, plan: plan_changes, render: render,
+/// });
+/// ```
+#[macro_export]
+macro_rules! impl_dialect {
+    ($dialect:ty {
+        manifest: $manifest:path,
+        open: $open:path,
+        diff: $diff:path,
+        plan: $plan:path,
+        render: $render:path $(,)?
+    }) => {
+        impl $crate::__api::Dialect for $dialect {
+            fn manifest() -> $crate::__api::Manifest {
+                $manifest()
+            }
+
+            fn open(
+                url: &str,
+            ) -> ::core::result::Result<
+                ::std::boxed::Box<dyn $crate::__api::DialectConnection>,
+                $crate::__api::PluginError,
+            > {
+                ::core::result::Result::Ok(::std::boxed::Box::new($open(url)?))
+            }
+
+            fn diff(
+                from: &$crate::__api::Realm,
+                to: &$crate::__api::Realm,
+                options: &$crate::__api::DiffOptions,
+            ) -> ::core::result::Result<::std::vec::Vec<$crate::__api::Change>, $crate::__api::PluginError> {
+                $diff(from, to, options)
+            }
+
+            fn plan(
+                changes: &[$crate::__api::Change],
+                options: &$crate::__api::PlanOptions,
+            ) -> ::core::result::Result<$crate::__api::Plan, $crate::__api::PluginError> {
+                $plan(changes, options)
+            }
+
+            fn render(
+                request: &$crate::__api::RenderRequest,
+            ) -> ::core::result::Result<$crate::__api::RenderReply, $crate::__api::PluginError> {
+                $render(request)
+            }
+        }
+    };
+}
+
 /// Attributes in a canonical order: their order carries no meaning.
 pub fn sorted_attrs(attrs: &[Attr]) -> Vec<Attr> {
     let mut out = attrs.to_vec();

@@ -24,62 +24,55 @@ pub use plan::plan_changes;
 pub use types::{literal, quote};
 
 use strata_dialect_api::{
-    API_VERSION, Capabilities, Change, Dialect, DialectConnection, DiffOptions, LexerOptions, Manifest, Placeholder,
-    Plan, PlanOptions, PluginError, Realm, RenderReply, RenderRequest,
+    API_VERSION, Capabilities, LexerOptions, Manifest, Placeholder, PluginError, RenderReply, RenderRequest,
 };
 use strata_dialect_kit::bookkeeping::Bookkeeping;
 
 /// The MySQL/MariaDB dialect.
 pub struct Mysql;
 
-impl Dialect for Mysql {
-    fn manifest() -> Manifest {
-        Manifest {
-            name: "mysql".into(),
-            api_version: API_VERSION,
-            version: env!("CARGO_PKG_VERSION").into(),
-            url_schemes: ["mysql", "maria", "mariadb", "mysql+unix", "maria+unix", "mariadb+unix"]
-                .map(String::from)
-                .to_vec(),
-            capabilities: Capabilities {
-                // Every DDL statement commits implicitly
-                // (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html).
-                transactional_ddl: false,
-                advisory_locks: true,
-                schemas: true,
-                concurrent_index: false,
-                placeholder: Placeholder::Question,
-            },
-            // Atlas's MySQL scanner options (reference §2.1); DELIMITER is the host lexer's.
-            lexer: LexerOptions {
-                match_begin: true,
-                backslash_escapes: true,
-                hash_comments: true,
-                ..LexerOptions::default()
-            },
-        }
-    }
+strata_dialect_kit::impl_dialect!(Mysql {
+    manifest: manifest,
+    open: open,
+    diff: diff_realm,
+    plan: plan_changes,
+    render: render,
+});
 
-    fn open(url: &str) -> Result<Box<dyn DialectConnection>, PluginError> {
-        Ok(Box::new(open(url)?))
-    }
-
-    fn diff(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec<Change>, PluginError> {
-        diff_realm(from, to, options)
-    }
-
-    fn plan(changes: &[Change], options: &PlanOptions) -> Result<Plan, PluginError> {
-        plan_changes(changes, options)
-    }
-
-    fn render(request: &RenderRequest) -> Result<RenderReply, PluginError> {
-        Ok(render(request))
+/// What the plugin says about itself.
+pub fn manifest() -> Manifest {
+    Manifest {
+        name: "mysql".into(),
+        api_version: API_VERSION,
+        version: env!("CARGO_PKG_VERSION").into(),
+        url_schemes: ["mysql", "maria", "mariadb", "mysql+unix", "maria+unix", "mariadb+unix"]
+            .map(String::from)
+            .to_vec(),
+        capabilities: Capabilities {
+            // Every DDL statement commits implicitly
+            // (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html).
+            transactional_ddl: false,
+            advisory_locks: true,
+            schemas: true,
+            concurrent_index: false,
+            placeholder: Placeholder::Question,
+        },
+        // Atlas's MySQL scanner options (reference §2.1); DELIMITER is the host lexer's.
+        lexer: LexerOptions {
+            match_begin: true,
+            backslash_escapes: true,
+            hash_comments: true,
+            ..LexerOptions::default()
+        },
     }
 }
 
 /// Answers a render request.
-pub fn render(request: &RenderRequest) -> RenderReply {
-    match request {
+///
+/// # Errors
+/// Never: every request has an answer.
+pub fn render(request: &RenderRequest) -> Result<RenderReply, PluginError> {
+    Ok(match request {
         RenderRequest::QuoteIdent { name } => RenderReply::Text { text: quote(name) },
         // MariaDB rejects an offset in a timestamp literal; the connection's
         // time zone is UTC, so the bare UTC time is the same instant.
@@ -95,7 +88,7 @@ pub fn render(request: &RenderRequest) -> RenderReply {
         RenderRequest::HistoryTable { schema } => {
             RenderReply::Statements { statements: BOOKKEEPING.history_table(schema.as_deref()) }
         }
-    }
+    })
 }
 
 /// Atlas's column types and table options (reference/atlas-behavior.md §4.1);
@@ -119,7 +112,7 @@ mod tests {
     /// The bookkeeping tables' DDL, byte for byte as Atlas writes it.
     #[test]
     fn bookkeeping_ddl() {
-        let statements = |r: RenderRequest| match render(&r) {
+        let statements = |r: RenderRequest| match render(&r).unwrap() {
             RenderReply::Statements { statements } => statements,
             RenderReply::Text { text } => vec![text],
         };
@@ -147,7 +140,7 @@ mod tests {
     }
 
     fn text(r: RenderRequest) -> String {
-        match render(&r) {
+        match render(&r).unwrap() {
             RenderReply::Text { text } => text,
             RenderReply::Statements { statements } => statements.join(";\n"),
         }
@@ -177,7 +170,7 @@ mod tests {
 
     #[test]
     fn manifest_states_mysql_facts() {
-        let m = Mysql::manifest();
+        let m = manifest();
         assert!(!m.capabilities.transactional_ddl && m.capabilities.advisory_locks && m.capabilities.schemas);
         assert!(m.lexer.backslash_escapes && m.lexer.hash_comments && m.lexer.match_begin);
         assert!(!m.lexer.dollar_quote);

@@ -509,13 +509,13 @@ fn connection_facts_and_found_rows() {
     assert!(matches!(info.flavour.as_str(), "mysql" | "mariadb"));
     assert_eq!(scalar(&mut conn, "SELECT @@session.time_zone").as_deref(), Some("+00:00"));
     // The revisions table takes text, integers and the rendered timestamp.
-    let RenderReply::Statements { statements } = render(&RenderRequest::RevisionsTable { schema: None }) else {
+    let Ok(RenderReply::Statements { statements }) = render(&RenderRequest::RevisionsTable { schema: None }) else {
         panic!("statements expected")
     };
     for s in &statements {
         exec(&mut conn, s);
     }
-    let RenderReply::Text { text: at } =
+    let Ok(RenderReply::Text { text: at }) =
         render(&RenderRequest::TimestampValue { utc: "2026-01-02 03:04:05.123456+00:00".into() })
     else {
         panic!("text expected")

@@ -24,59 +24,52 @@ pub use plan::plan_changes;
 pub use types::{literal, quote};
 
 use strata_dialect_api::{
-    API_VERSION, Capabilities, Change, Dialect, DialectConnection, DiffOptions, LexerOptions, Manifest, Placeholder,
-    Plan, PlanOptions, PluginError, Realm, RenderReply, RenderRequest,
+    API_VERSION, Capabilities, LexerOptions, Manifest, Placeholder, PluginError, RenderReply, RenderRequest,
 };
 use strata_dialect_kit::bookkeeping::Bookkeeping;
 
 /// The PostgreSQL dialect.
 pub struct Postgres;
 
-impl Dialect for Postgres {
-    fn manifest() -> Manifest {
-        Manifest {
-            name: "postgres".into(),
-            api_version: API_VERSION,
-            version: env!("CARGO_PKG_VERSION").into(),
-            url_schemes: vec!["postgres".into(), "postgresql".into()],
-            capabilities: Capabilities {
-                transactional_ddl: true,
-                advisory_locks: true,
-                schemas: true,
-                concurrent_index: true,
-                placeholder: Placeholder::Dollar,
-            },
-            // Atlas's PostgreSQL scanner options (reference §2.1).
-            lexer: LexerOptions {
-                match_begin: true,
-                begin_atomic: true,
-                dollar_quote: true,
-                escaped_string_ext: true,
-                ..LexerOptions::default()
-            },
-        }
-    }
+strata_dialect_kit::impl_dialect!(Postgres {
+    manifest: manifest,
+    open: open,
+    diff: diff_realm,
+    plan: plan_changes,
+    render: render,
+});
 
-    fn open(url: &str) -> Result<Box<dyn DialectConnection>, PluginError> {
-        Ok(Box::new(open(url)?))
-    }
-
-    fn diff(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec<Change>, PluginError> {
-        diff_realm(from, to, options)
-    }
-
-    fn plan(changes: &[Change], options: &PlanOptions) -> Result<Plan, PluginError> {
-        plan_changes(changes, options)
-    }
-
-    fn render(request: &RenderRequest) -> Result<RenderReply, PluginError> {
-        Ok(render(request))
+/// What the plugin says about itself.
+pub fn manifest() -> Manifest {
+    Manifest {
+        name: "postgres".into(),
+        api_version: API_VERSION,
+        version: env!("CARGO_PKG_VERSION").into(),
+        url_schemes: vec!["postgres".into(), "postgresql".into()],
+        capabilities: Capabilities {
+            transactional_ddl: true,
+            advisory_locks: true,
+            schemas: true,
+            concurrent_index: true,
+            placeholder: Placeholder::Dollar,
+        },
+        // Atlas's PostgreSQL scanner options (reference §2.1).
+        lexer: LexerOptions {
+            match_begin: true,
+            begin_atomic: true,
+            dollar_quote: true,
+            escaped_string_ext: true,
+            ..LexerOptions::default()
+        },
     }
 }
 
 /// Answers a render request.
-pub fn render(request: &RenderRequest) -> RenderReply {
-    match request {
+///
+/// # Errors
+/// Never: every request has an answer.
+pub fn render(request: &RenderRequest) -> Result<RenderReply, PluginError> {
+    Ok(match request {
         RenderRequest::QuoteIdent { name } => RenderReply::Text { text: quote(name) },
         RenderRequest::TimestampValue { utc } => RenderReply::Text { text: utc.clone() },
         RenderRequest::QualifiedTable { schema, name } => {
@@ -88,7 +81,7 @@ pub fn render(request: &RenderRequest) -> RenderReply {
         RenderRequest::HistoryTable { schema } => {
             RenderReply::Statements { statements: BOOKKEEPING.history_table(schema.as_deref()) }
         }
-    }
+    })
 }
 
 /// Atlas's column types (reference/atlas-behavior.md §4.1). `partial_hashes` is
@@ -113,7 +106,7 @@ mod tests {
     /// The bookkeeping tables' DDL, byte for byte as Atlas writes it.
     #[test]
     fn bookkeeping_ddl() {
-        let statements = |r: RenderRequest| match render(&r) {
+        let statements = |r: RenderRequest| match render(&r).unwrap() {
             RenderReply::Statements { statements } => statements,
             RenderReply::Text { text } => vec![text],
         };
@@ -142,7 +135,7 @@ mod tests {
 
     #[test]
     fn render_requests() {
-        let text = |r: RenderRequest| match render(&r) {
+        let text = |r: RenderRequest| match render(&r).unwrap() {
             RenderReply::Text { text } => text,
             RenderReply::Statements { statements } => statements.join(";\n"),
         };

@@ -392,7 +392,7 @@ fn revisions_table_takes_text_and_integer_arguments() {
     let Some(server) = server() else { return };
     let db = TestDb::new(&server, "revisions");
     let mut conn = db.open();
-    let RenderReply::Statements { statements } =
+    let Ok(RenderReply::Statements { statements }) =
         render(&RenderRequest::RevisionsTable { schema: Some("atlas_schema_revisions".into()) })
     else {
         panic!("statements expected")

@@ -17,64 +17,62 @@ pub use inspect::inspect_realm;
 pub use plan::plan_changes;
 
 use strata_dialect_api::{
-    API_VERSION, Capabilities, Change, Dialect, DialectConnection, DiffOptions, ErrorKind, LexerOptions, Manifest,
-    Placeholder, Plan, PlanOptions, PluginError, Realm, RenderReply, RenderRequest,
+    API_VERSION, Capabilities, ErrorKind, LexerOptions, Manifest, Placeholder, PluginError, RenderReply, RenderRequest,
 };
 use strata_dialect_kit::bookkeeping::Bookkeeping;
 
 /// The SQLite dialect.
 pub struct Sqlite;
 
-impl Dialect for Sqlite {
-    fn manifest() -> Manifest {
-        Manifest {
-            name: "sqlite".into(),
-            api_version: API_VERSION,
-            version: env!("CARGO_PKG_VERSION").into(),
-            url_schemes: vec!["sqlite".into(), "sqlite3".into()],
-            capabilities: Capabilities {
-                transactional_ddl: true,
-                advisory_locks: true,
-                schemas: false,
-                concurrent_index: false,
-                placeholder: Placeholder::Question,
-            },
-            // Atlas's SQLite scanner: BEGIN … END grouping for trigger bodies only.
-            lexer: LexerOptions { match_begin: true, ..LexerOptions::default() },
+strata_dialect_kit::impl_dialect!(Sqlite {
+    manifest: manifest,
+    open: open,
+    diff: diff_realm,
+    plan: plan_changes,
+    render: render,
+});
+
+/// What the plugin says about itself.
+pub fn manifest() -> Manifest {
+    Manifest {
+        name: "sqlite".into(),
+        api_version: API_VERSION,
+        version: env!("CARGO_PKG_VERSION").into(),
+        url_schemes: vec!["sqlite".into(), "sqlite3".into()],
+        capabilities: Capabilities {
+            transactional_ddl: true,
+            advisory_locks: true,
+            schemas: false,
+            concurrent_index: false,
+            placeholder: Placeholder::Question,
+        },
+        // Atlas's SQLite scanner: BEGIN … END grouping for trigger bodies only.
+        lexer: LexerOptions { match_begin: true, ..LexerOptions::default() },
+    }
+}
+
+/// Answers a render request.
+///
+/// # Errors
+/// [`ErrorKind::Unsupported`] for a schema other than `main`.
+pub fn render(request: &RenderRequest) -> Result<RenderReply, PluginError> {
+    match request {
+        RenderRequest::QuoteIdent { name } => Ok(RenderReply::Text { text: types::quote(name) }),
+        RenderRequest::TimestampValue { utc } => Ok(RenderReply::Text { text: utc.clone() }),
+        RenderRequest::QualifiedTable { schema, name } => {
+            main_only(schema.as_deref())?;
+            Ok(RenderReply::Text { text: types::quote(name) })
         }
-    }
-
-    fn open(url: &str) -> Result<Box<dyn DialectConnection>, PluginError> {
-        Ok(Box::new(open(url)?))
-    }
-
-    fn diff(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec<Change>, PluginError> {
-        diff_realm(from, to, options)
-    }
-
-    fn plan(changes: &[Change], options: &PlanOptions) -> Result<Plan, PluginError> {
-        plan_changes(changes, options)
-    }
-
-    fn render(request: &RenderRequest) -> Result<RenderReply, PluginError> {
-        match request {
-            RenderRequest::QuoteIdent { name } => Ok(RenderReply::Text { text: types::quote(name) }),
-            RenderRequest::TimestampValue { utc } => Ok(RenderReply::Text { text: utc.clone() }),
-            RenderRequest::QualifiedTable { schema, name } => {
-                main_only(schema.as_deref())?;
-                Ok(RenderReply::Text { text: types::quote(name) })
-            }
-            RenderRequest::RevisionsTable { schema } => {
-                main_only(schema.as_deref())?;
-                Ok(RenderReply::Statements { statements: BOOKKEEPING.revisions_table(None) })
-            }
-            RenderRequest::HistoryTable { schema } => {
-                main_only(schema.as_deref())?;
-                Ok(RenderReply::Statements { statements: BOOKKEEPING.history_table(None) })
-            }
-            #[allow(unreachable_patterns)]
-            other => Err(PluginError::new(ErrorKind::Unsupported, format!("unsupported render request {other:?}"))),
+        RenderRequest::RevisionsTable { schema } => {
+            main_only(schema.as_deref())?;
+            Ok(RenderReply::Statements { statements: BOOKKEEPING.revisions_table(None) })
         }
+        RenderRequest::HistoryTable { schema } => {
+            main_only(schema.as_deref())?;
+            Ok(RenderReply::Statements { statements: BOOKKEEPING.history_table(None) })
+        }
+        #[allow(unreachable_patterns)]
+        other => Err(PluginError::new(ErrorKind::Unsupported, format!("unsupported render request {other:?}"))),
     }
 }
 
@@ -111,7 +109,7 @@ mod tests {
     /// The bookkeeping tables' DDL, byte for byte as Atlas writes it.
     #[test]
     fn bookkeeping_ddl() {
-        let statements = |r: RenderRequest| match Sqlite::render(&r) {
+        let statements = |r: RenderRequest| match render(&r) {
             Ok(RenderReply::Statements { statements }) => statements,
             other => panic!("{other:?}"),
         };
@@ -130,7 +128,7 @@ mod tests {
                          `description` text NOT NULL, `statements` text NOT NULL, `down_statements` text NULL, \
                          `down_applied` integer NOT NULL DEFAULT 0, PRIMARY KEY (`version`))"]
         );
-        let refused = Sqlite::render(&RenderRequest::HistoryTable { schema: Some("other".into()) });
+        let refused = render(&RenderRequest::HistoryTable { schema: Some("other".into()) });
         assert_eq!(
             refused.err().map(|e| e.message.to_string()).as_deref(),
             Some("cannot store revisions-table in a separate schema (\"other\") with SQLite driver")
