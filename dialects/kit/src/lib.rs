@@ -14,27 +14,17 @@ use strata_dialect_api::{
 pub use strata_dialect_api as __api;
 
 /// Implements [`strata_dialect_api::Dialect`] for a plugin's type by handing
-/// each call to the crate's own public functions (which tests and the host's
-/// test crates call directly): the trait adds nothing to them, so every
-/// dialect writes only which functions they are.
-///
-/// ```ignore
-/// strata_dialect_kit::impl_dialect!(Sqlite {
-///     manifest: manifest, open: open, diff: diff_realm, plan: plan_changes, render: render,
-/// });
-/// ```
+/// each call to the public functions of the crate's root, which tests and the
+/// host's test crates call directly: `manifest`, `open`, `diff_realm`,
+/// `plan_changes` and `render`. The trait adds nothing to them.
 #[macro_export]
+// `crate::` is the calling plugin's crate, on purpose.
+#[allow(clippy::crate_in_macro_def)]
 macro_rules! impl_dialect {
-    ($dialect:ty {
-        manifest: $manifest:path,
-        open: $open:path,
-        diff: $diff:path,
-        plan: $plan:path,
-        render: $render:path $(,)?
-    }) => {
+    ($dialect:ty) => {
         impl $crate::__api::Dialect for $dialect {
             fn manifest() -> $crate::__api::Manifest {
-                $manifest()
+                crate::manifest()
             }
 
             fn open(
@@ -43,7 +33,7 @@ macro_rules! impl_dialect {
                 ::std::boxed::Box<dyn $crate::__api::DialectConnection>,
                 $crate::__api::PluginError,
             > {
-                ::core::result::Result::Ok(::std::boxed::Box::new($open(url)?))
+                ::core::result::Result::Ok(::std::boxed::Box::new(crate::open(url)?))
             }
 
             fn diff(
@@ -51,20 +41,20 @@ macro_rules! impl_dialect {
                 to: &$crate::__api::Realm,
                 options: &$crate::__api::DiffOptions,
             ) -> ::core::result::Result<::std::vec::Vec<$crate::__api::Change>, $crate::__api::PluginError> {
-                $diff(from, to, options)
+                crate::diff_realm(from, to, options)
             }
 
             fn plan(
                 changes: &[$crate::__api::Change],
                 options: &$crate::__api::PlanOptions,
             ) -> ::core::result::Result<$crate::__api::Plan, $crate::__api::PluginError> {
-                $plan(changes, options)
+                crate::plan_changes(changes, options)
             }
 
             fn render(
                 request: &$crate::__api::RenderRequest,
             ) -> ::core::result::Result<$crate::__api::RenderReply, $crate::__api::PluginError> {
-                $render(request)
+                crate::render(request)
             }
         }
     };

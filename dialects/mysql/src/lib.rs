@@ -31,13 +31,7 @@ use strata_dialect_kit::bookkeeping::Bookkeeping;
 /// The MySQL/MariaDB dialect.
 pub struct Mysql;
 
-strata_dialect_kit::impl_dialect!(Mysql {
-    manifest: manifest,
-    open: open,
-    diff: diff_realm,
-    plan: plan_changes,
-    render: render,
-});
+strata_dialect_kit::impl_dialect!(Mysql);
 
 /// What the plugin says about itself.
 pub fn manifest() -> Manifest {

@@ -31,13 +31,7 @@ use strata_dialect_kit::bookkeeping::Bookkeeping;
 /// The PostgreSQL dialect.
 pub struct Postgres;
 
-strata_dialect_kit::impl_dialect!(Postgres {
-    manifest: manifest,
-    open: open,
-    diff: diff_realm,
-    plan: plan_changes,
-    render: render,
-});
+strata_dialect_kit::impl_dialect!(Postgres);
 
 /// What the plugin says about itself.
 pub fn manifest() -> Manifest {

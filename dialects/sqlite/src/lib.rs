@@ -24,13 +24,7 @@ use strata_dialect_kit::bookkeeping::Bookkeeping;
 /// The SQLite dialect.
 pub struct Sqlite;
 
-strata_dialect_kit::impl_dialect!(Sqlite {
-    manifest: manifest,
-    open: open,
-    diff: diff_realm,
-    plan: plan_changes,
-    render: render,
-});
+strata_dialect_kit::impl_dialect!(Sqlite);
 
 /// What the plugin says about itself.
 pub fn manifest() -> Manifest {
