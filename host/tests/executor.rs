@@ -62,7 +62,7 @@ fn step(version: &str, stmts: &[&str], tx: bool) -> Step {
 }
 
 fn opts(policy: Policy) -> Options {
-    Options { policy, skip_checks: false, prechecked: false, reverting: false }
+    Options { policy, skip_checks: false, reverting: false }
 }
 
 #[test]
@@ -136,6 +136,43 @@ fn a_check_that_does_not_hold_stops_before_its_statement() {
     assert!(stop.message.contains("table \"a\" is empty"), "{}", stop.message);
     // The statement before the check rolled back with it.
     assert_eq!(tables(&mut conn), ["a"]);
+}
+
+#[test]
+fn checks_up_front_hold_refuse_or_wait_for_what_an_earlier_step_restores() {
+    let (mut conn, _dir) = sqlite();
+    conn.exec("CREATE TABLE a (x int)", Vec::new()).unwrap();
+    conn.exec("INSERT INTO a VALUES (1)", Vec::new()).unwrap();
+    let plan = |sql: &str, reason: &str| Guard {
+        before: 0,
+        check: Check::Plan(PreCheck { sql: sql.into(), reason: reason.into() }),
+    };
+    // Step 2 checks table b, which step 1 creates: it cannot run yet.
+    let mut steps = [
+        step("2", &["CREATE TABLE b (x int)"], false),
+        step("1", &["DROP TABLE b"], false),
+    ];
+    steps[1].guards = vec![plan("SELECT NOT EXISTS (SELECT 1 FROM b)", "table \"b\" is empty")];
+    steps[0].guards = vec![plan("SELECT 1", "always")];
+    let (reports, failed) = exec::precheck(&mut conn, &mut steps, false, true, &mut Quiet);
+    assert_eq!(failed, None);
+    assert_eq!(reports[0].checks.len(), 1, "the check that held is reported");
+    assert!(steps[0].guards.is_empty(), "a check that held is not run again");
+    assert_eq!(steps[1].guards.len(), 1, "the check on b waits for its step");
+    let mut log = Recorder::default();
+    let out = exec::run(&mut conn, &steps, &opts(Policy::PerStep), &mut log, &mut Quiet).unwrap();
+    assert!(out.stop.is_none(), "{:?}", out.stop);
+    assert_eq!(out.steps[1].checks.iter().map(|c| c.ok).collect::<Vec<_>>(), [Some(true)]);
+    assert_eq!(tables(&mut conn), ["a"]);
+
+    // A check that runs and does not hold refuses before anything runs.
+    let mut steps = [step("3", &["DROP TABLE a"], false)];
+    steps[0].guards = vec![plan("SELECT NOT EXISTS (SELECT 1 FROM a)", "table \"a\" is empty")];
+    let (_, failed) = exec::precheck(&mut conn, &mut steps, false, true, &mut Quiet);
+    assert_eq!(
+        failed.as_deref(),
+        Some("check before reverting version 3 failed: table \"a\" is empty (SELECT NOT EXISTS (SELECT 1 FROM a))")
+    );
 }
 
 mod tempdir {

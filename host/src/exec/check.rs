@@ -133,7 +133,7 @@ pub fn execute_guarded(conn: &mut Conn, plan: &Plan, checks: bool) -> Result<(),
         }
     }
     let step = Step { stmts: plan.statements.iter().map(|s| s.sql.clone()).collect(), guards, tx, ..Step::default() };
-    let opts = Options { policy: Policy::PerStep, skip_checks: false, prechecked: false, reverting: false };
+    let opts = Options { policy: Policy::PerStep, skip_checks: false, reverting: false };
     let progress: &mut dyn Progress = &mut Quiet;
     let outcome = run(conn, std::slice::from_ref(&step), &opts, &mut NoLog, progress)?;
     let Some(stop) = outcome.stop else { return Ok(()) };

@@ -28,9 +28,6 @@ pub struct Options {
     pub policy: Policy,
     /// List checks without running them.
     pub skip_checks: bool,
-    /// The checks guarding the start of non-transactional steps already ran
-    /// (before any step, since nothing of such a run can be undone).
-    pub prechecked: bool,
     /// The run reverts versions (progress output says so).
     pub reverting: bool,
 }
@@ -245,8 +242,7 @@ fn run_step(
     // The checks guarding where the step starts; a resumed step's earlier
     // checks held before the statements that already ran.
     let first: Vec<&Guard> = step.guards.iter().filter(|g| g.before == step.done).collect();
-    let upfront_done = opts.prechecked && !in_tx;
-    if !first.is_empty() && !upfront_done {
+    if !first.is_empty() {
         progress.checks_start(&step.version, opts.reverting);
         let timer = Instant::now();
         let failed = evaluate(conn, &step.version, &first, opts.skip_checks, true, opts.reverting, last(out), progress);
@@ -405,29 +401,50 @@ fn evaluate(
     failed
 }
 
-/// Evaluates the checks guarding the start of each step, before any step runs:
+/// Evaluates the checks guarding the start of each step before any step runs:
 /// for dry runs, and for steps that run without a transaction, where nothing
-/// could be undone once a later check fails. Returns the outcomes per step and
-/// the first failure.
+/// could be undone once a later check fails. A check that held is removed from
+/// its step; one that could not run (it reads a table or column an earlier
+/// step restores) stays, and runs when its step starts. Returns the outcomes
+/// per step, the checks left for later, and the first check that did not hold.
 pub fn precheck(
     conn: &mut Conn,
-    steps: &[Step],
+    steps: &mut [Step],
     skip: bool,
     reverting: bool,
     progress: &mut dyn Progress,
 ) -> (Vec<StepReport>, Option<String>) {
     let mut reports = Vec::new();
     let mut failed = None;
-    for step in steps {
+    for step in steps.iter_mut() {
         let mut report = StepReport { version: step.version.clone(), ..StepReport::default() };
-        let first: Vec<&Guard> = step.guards.iter().filter(|g| g.before == step.done).collect();
+        let (first, rest): (Vec<Guard>, Vec<Guard>) = step.guards.drain(..).partition(|g| g.before == step.done);
+        step.guards = rest;
         if !first.is_empty() {
             progress.checks_start(&step.version, reverting);
             let timer = Instant::now();
-            if let Some(message) = evaluate(conn, &step.version, &first, skip, true, reverting, &mut report, progress) {
-                failed.get_or_insert(message);
+            let refs: Vec<&Guard> = first.iter().collect();
+            let message = evaluate(conn, &step.version, &refs, skip, true, reverting, &mut report, progress);
+            let mut deferred = Vec::new();
+            if first.iter().all(|g| matches!(g.check, Check::Plan(_))) {
+                // One outcome per plan check, in order.
+                for (guard, outcome) in first.iter().zip(&report.checks) {
+                    if outcome.ok == Some(false) && outcome.error.is_some() {
+                        deferred.push(guard.clone());
+                    } else if outcome.ok == Some(false) && failed.is_none() {
+                        let what = if reverting { "reverting version" } else { "version" };
+                        failed = Some(format!(
+                            "check before {what} {} failed: {} ({})",
+                            step.version, outcome.reason, outcome.stmt
+                        ));
+                    }
+                }
+                report.checks.retain(|c| c.ok != Some(false) || c.error.is_none());
+            } else if failed.is_none() {
+                failed = message;
             }
             progress.checks_done(timer.elapsed(), report.checks.iter().filter(|c| c.ok == Some(false)).count());
+            step.guards.splice(0..0, deferred);
         }
         reports.push(report);
     }

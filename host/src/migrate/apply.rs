@@ -344,7 +344,7 @@ fn apply_locked(
         let lines: Vec<usize> = p.stmts.iter().map(|s| s.line).collect();
         log.add(rev, hash, p.file.name(), dir.path().join(p.file.name()).display().to_string(), lines);
     }
-    let exec_opts = exec::Options { policy, skip_checks: false, prechecked: false, reverting: false };
+    let exec_opts = exec::Options { policy, skip_checks: false, reverting: false };
     let outcome = exec::run(conn, &steps, &exec_opts, &mut log, progress)?;
     for (p, step_report) in pending.iter().zip(outcome.steps) {
         report.applied.push(AppliedFile {
@@ -398,7 +398,7 @@ fn apply_locked(
 
 /// A dry run of one file: its checks run (nothing changes), its statements listed.
 fn dry_run_file(conn: &mut Conn, p: &Pending, step: &Step, progress: &mut dyn Progress) -> AppliedFile {
-    let (mut reports, _) = exec::precheck(conn, std::slice::from_ref(step), false, false, progress);
+    let (mut reports, _) = exec::precheck(conn, &mut [step.clone()], false, false, progress);
     progress.file_start(&step.version, false);
     let applied: Vec<String> = step.stmts[step.done.min(step.stmts.len())..].to_vec();
     for stmt in &applied {

@@ -163,13 +163,19 @@ fn dry_run(
     mut report: DownReport,
     progress: &mut dyn Progress,
 ) -> DownReport {
-    let (checked, failed) = exec::precheck(conn, steps, skip_checks, true, progress);
+    let mut steps = steps.to_vec();
+    let (checked, failed) = exec::precheck(conn, &mut steps, skip_checks, true, progress);
     push_checks(&mut report, &checked);
-    for step in steps {
-        for guard in step.guards.iter().filter(|g| g.before > step.done) {
+    // What is left reads objects or rows the statements before it change.
+    for step in &steps {
+        for guard in &step.guards {
             if let Check::Plan(c) = &guard.check {
                 let mut check = PlanCheck::skipped(c);
-                check.reason = format!("{} (evaluated before statement {} runs)", c.reason, guard.before + 1);
+                check.reason = if guard.before > step.done {
+                    format!("{} (evaluated before statement {} runs)", c.reason, guard.before + 1)
+                } else {
+                    format!("{} (evaluated when the revert of version {} starts)", c.reason, step.version)
+                };
                 report.checks.push(CheckOutcome { version: step.version.clone(), check });
             }
         }
@@ -177,7 +183,7 @@ fn dry_run(
     if let Some(message) = failed {
         return refuse(report, format!("{message}; nothing was executed, nothing was changed"), CHECK_HINT.into());
     }
-    for step in steps {
+    for step in &steps {
         progress.file_start(&step.version, true);
         for stmt in &step.stmts[step.done.min(step.stmts.len())..] {
             progress.stmt(stmt);
@@ -215,15 +221,14 @@ fn execute(
     // would abort the transaction.
     let has_history = history.exists(conn)?;
     let all_tx = plan.steps.iter().all(|s| s.tx);
-    let mut exec_opts =
-        exec::Options { policy: Policy::All, skip_checks: opts.skip_checks, prechecked: false, reverting: true };
+    let mut exec_opts = exec::Options { policy: Policy::All, skip_checks: opts.skip_checks, reverting: true };
     if !all_tx {
         // Nothing of such a run can be undone: every check guarding a step's
         // start runs before the first statement of any.
         for step in &mut plan.steps {
             step.tx = false;
         }
-        let (checked, failed) = exec::precheck(conn, &plan.steps, opts.skip_checks, true, progress);
+        let (checked, failed) = exec::precheck(conn, &mut plan.steps, opts.skip_checks, true, progress);
         push_checks(&mut report, &checked);
         if let Some(message) = failed {
             return Ok(refuse(
@@ -240,7 +245,6 @@ fn execute(
             history.record_down_run(conn, run)?;
         }
         exec_opts.policy = Policy::PerStep;
-        exec_opts.prechecked = true;
     }
     let mut log = DownLog::new(&store, &history, std::mem::take(&mut plan.history), has_history);
     let outcome = exec::run(conn, &plan.steps, &exec_opts, &mut log, progress)?;

@@ -128,23 +128,107 @@ pub fn read_schema_files(path: &Path) -> Result<Vec<(PathBuf, String)>, Error> {
 /// A dev database: checked clean when opened, cleaned again after each use.
 pub struct DevDb {
     conn: Conn,
+    lease: Option<Lease>,
+    /// Statements ran since the last clean.
+    dirty: bool,
+}
+
+/// This machine's claim on a dev database: an exclusive lock on a file named
+/// after its URL, whose content says whether the holder may have left objects
+/// in it. A run killed midway leaves "in use" behind and its lock released, so
+/// the next run knows the leftovers are Strata's own and cleans them.
+struct Lease {
+    file: std::fs::File,
+}
+
+const IN_USE: &[u8] = b"in use\n";
+
+impl Lease {
+    /// Takes the lease of `url`, waiting while another process holds it.
+    /// `None` where no lease is needed (an in-memory database) or possible.
+    fn take(url: &DbUrl) -> Result<Option<Lease>, Error> {
+        use sha2::{Digest, Sha256};
+        if url.as_secret_str().contains("mode=memory") {
+            return Ok(None);
+        }
+        let dir = strata_dialect_api::cache_dir().unwrap_or_else(std::env::temp_dir).join("dev-leases");
+        if std::fs::create_dir_all(&dir).is_err() {
+            return Ok(None);
+        }
+        let key: String =
+            Sha256::digest(url.as_secret_str().as_bytes()).iter().take(12).map(|b| format!("{b:02x}")).collect();
+        let path = dir.join(format!("{key}.lease"));
+        let Ok(file) = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path)
+        else {
+            return Ok(None);
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Some(Lease { file })),
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(Error::refused(
+                        format!("dev database {url} is in use by another strata process on this machine"),
+                        "wait for it to finish, or pass another --dev-url",
+                    ));
+                }
+                Err(std::fs::TryLockError::Error(_)) => return Ok(None),
+            }
+        }
+    }
+
+    /// True when the last holder died while objects of its may be in the database.
+    fn left_in_use(&self) -> bool {
+        use std::io::{Read, Seek};
+        let mut content = Vec::new();
+        let mut file = &self.file;
+        let _ = file.rewind();
+        let _ = file.read_to_end(&mut content);
+        content == IN_USE
+    }
+
+    fn mark(&mut self, in_use: bool) {
+        use std::io::{Seek, Write};
+        let _ = self.file.set_len(0);
+        let _ = self.file.rewind();
+        if in_use {
+            let _ = self.file.write_all(IN_USE);
+        }
+    }
 }
 
 impl DevDb {
-    /// Opens the dev database and refuses one that holds anything.
+    /// Opens the dev database and refuses one that holds anything, unless
+    /// what it holds was left by a Strata run on this machine that died
+    /// midway: that is cleaned.
     ///
     /// # Errors
     /// When it cannot be opened or is not empty.
     pub fn open(registry: &Registry, url: &str) -> Result<DevDb, Error> {
         let mut conn = open(registry, url)?;
+        let mut lease = Lease::take(conn.url())?;
         let realm = conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database"))?;
         if let Some((schema, object)) = first_object(&realm) {
-            return Err(Error::refused(
-                format!("dev database {} is not clean: found {object} in schema {schema:?}", conn.url()),
-                "point --dev-url at an empty database (for SQLite, sqlite://dev?mode=memory)",
-            ));
+            match &lease {
+                Some(lease) if lease.left_in_use() => clean_dev(&mut conn)?,
+                _ => {
+                    return Err(Error::refused(
+                        format!("dev database {} is not clean: found {object} in schema {schema:?}", conn.url()),
+                        format!(
+                            "point --dev-url at an empty database (for SQLite, sqlite://dev?mode=memory), or empty this one: `strata schema clean --url {} --auto-approve`",
+                            conn.url()
+                        ),
+                    ));
+                }
+            }
         }
-        Ok(DevDb { conn })
+        if let Some(lease) = &mut lease {
+            lease.mark(true);
+        }
+        Ok(DevDb { conn, lease, dirty: false })
     }
 
     /// The dialect of the dev database.
@@ -157,6 +241,7 @@ impl DevDb {
     /// # Errors
     /// When a statement fails.
     pub fn exec_all(&mut self, origin: &str, stmts: &[String]) -> Result<(), Error> {
+        self.dirty = true;
         for (i, stmt) in stmts.iter().enumerate() {
             self.conn.exec(stmt, Vec::new()).map_err(|e| Error::Refused {
                 message: format!(
@@ -184,9 +269,24 @@ impl DevDb {
     /// # Errors
     /// When a drop fails.
     pub fn reset(&mut self) -> Result<(), Error> {
-        clean_dev(&mut self.conn)
+        clean_dev(&mut self.conn)?;
+        self.dirty = false;
+        Ok(())
     }
+}
 
+impl Drop for DevDb {
+    fn drop(&mut self) {
+        // Left clean: release the claim with nothing to clean up after us.
+        if let Some(lease) = &mut self.lease
+            && !self.dirty
+        {
+            lease.mark(false);
+        }
+    }
+}
+
+impl DevDb {
     /// Recreates `realm` on the (empty) dev database.
     ///
     /// # Errors
@@ -226,10 +326,12 @@ impl DevDb {
         let cleaned = clean_dev(&mut self.conn);
         let realm = result?;
         cleaned?;
+        self.dirty = false;
         Ok(realm)
     }
 
     fn run(&mut self, sources: &[(String, Vec<crate::dir::Stmt>)]) -> Result<(), Error> {
+        self.dirty = true;
         for (origin, stmts) in sources {
             for stmt in stmts {
                 self.conn.exec(&stmt.text, Vec::new()).map_err(|e| Error::Refused {
