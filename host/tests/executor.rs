@@ -148,10 +148,7 @@ fn checks_up_front_hold_refuse_or_wait_for_what_an_earlier_step_restores() {
         check: Check::Plan(PreCheck { sql: sql.into(), reason: reason.into() }),
     };
     // Step 2 checks table b, which step 1 creates: it cannot run yet.
-    let mut steps = [
-        step("2", &["CREATE TABLE b (x int)"], false),
-        step("1", &["DROP TABLE b"], false),
-    ];
+    let mut steps = [step("2", &["CREATE TABLE b (x int)"], false), step("1", &["DROP TABLE b"], false)];
     steps[1].guards = vec![plan("SELECT NOT EXISTS (SELECT 1 FROM b)", "table \"b\" is empty")];
     steps[0].guards = vec![plan("SELECT 1", "always")];
     let (reports, failed) = exec::precheck(&mut conn, &mut steps, false, true, &mut Quiet);
