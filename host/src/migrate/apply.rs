@@ -1,13 +1,14 @@
 //! `migrate apply`: choose the pending files (plan), run them (exec), record
 //! them (revisions), confirm from the database what it now holds.
 
+use super::ApplyLog;
 use crate::clock;
 use crate::dir::{Dir, File};
 use crate::error::{Error, db};
 use crate::exec::{self, LOCK_APPLY, PlanCheck, Policy, Progress, StopKind};
 use crate::plan::{Check, ExecOrder, Guard, Step};
 use crate::plugin::{Conn, Registry};
-use crate::revisions::{ApplyLog, HistoryStore, Revision, RevisionStore, TYPE_BASELINE, TYPE_EXECUTE};
+use crate::revisions::{HistoryStore, Revision, RevisionStore, TYPE_BASELINE, TYPE_EXECUTE};
 use serde::Serialize;
 use std::time::{Duration, SystemTime};
 

@@ -1,13 +1,14 @@
 //! `migrate down`: lock, plan the revert from the database's actual state
 //! (plan), run it (exec), confirm from the revisions table what it did.
 
+use super::DownLog;
 use crate::clock;
 use crate::dir::Dir;
 use crate::error::{Error, db};
 use crate::exec::{self, LOCK_APPLY, PlanCheck, Policy, Progress, StepReport, StopKind};
 use crate::plan::{Check, DownOptions, DownPlan, PlannedFile, StateCache, Step};
 use crate::plugin::{Conn, Registry};
-use crate::revisions::{DownLog, HistoryStore, RevisionStore};
+use crate::revisions::{HistoryStore, RevisionStore};
 use serde::Serialize;
 use std::time::{Duration, SystemTime};
 

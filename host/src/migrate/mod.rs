@@ -5,7 +5,9 @@
 
 mod apply;
 mod down;
+mod log;
 
 pub use crate::plan::ExecOrder;
 pub use apply::{AppliedFile, ApplyOptions, ApplyReport, FileRef, StmtError, TxMode, apply};
 pub use down::{CheckOutcome, DownReport, RevertedFile, down};
+pub use log::{ApplyLog, DownLog};

@@ -135,10 +135,8 @@ pub struct RevisionStore {
 }
 
 mod history;
-mod log;
 
 pub use history::{DownRun, FailedAttempt, HISTORY_TABLE, History, HistoryStore};
-pub use log::{ApplyLog, DownLog};
 
 /// Where Strata keeps its tables on `conn`, as Atlas does: the
 /// `--revisions-schema`, else the URL's bound schema, else (for dialects with

@@ -2,12 +2,12 @@
 //! files (the revisions table, Atlas's format), one for reverting them
 //! (Strata's history table, then the revision row goes).
 
-use super::{FailedAttempt, History, HistoryStore, Revision, RevisionStore};
 use crate::clock;
 use crate::error::Error;
 use crate::exec::{RevisionLog, Stop, StopKind};
 use crate::plan::Step;
 use crate::plugin::Conn;
+use crate::revisions::{FailedAttempt, History, HistoryStore, Revision, RevisionStore};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Instant, SystemTime};
 
