@@ -11,7 +11,7 @@ const USAGE: &str = "usage: strata-bench \
     apply [--files N] [--runs R] [--dialect D] | \
     lines [--stmts N,N,..] [--runs R] | \
     lock [--runs R] [--dialect D] | \
-    pg-inspect [--tables N] | pg-diff [--tables N] [--migra PATH] | raw DB FILE \
+    pg-inspect [--tables N] | pg-diff [--tables N] [--migra PATH] | mysql-diff [--tables N] | raw DB FILE \
     (D: sqlite, postgres or mysql)";
 
 fn main() -> ExitCode {
@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Some("lock") => lock(rest),
         Some("pg-inspect") => pg_inspect(rest),
         Some("pg-diff") => pg_diff(rest),
+        Some("mysql-diff") => mysql_diff(rest),
         _ => Err(USAGE.into()),
     };
     match result {
@@ -433,6 +434,72 @@ fn mysql(server: &str, db: Option<&str>, sql: &str) -> Result<String, String> {
         return Err(format!("mariadb: {}", String::from_utf8_lossy(&out.stderr)));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// `mysql-diff`: `strata schema diff` between two MariaDB databases of `n`
+/// tables, 5% of them different, timed; then the plan applied to the first
+/// and diffed again, which must find nothing.
+fn mysql_diff(args: &[String]) -> Result<(), String> {
+    let n = flag(args, "--tables", 500)?;
+    let runs = flag(args, "--runs", 5)?.max(1);
+    let server = std::env::var("STRATA_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
+    let strata = strata_path()?;
+    let base = server.split_once("://").map_or(server.as_str(), |(_, r)| r);
+    let host = base.split(['/', '?']).next().unwrap_or_default();
+    let url = |db: &str| format!("mysql://{host}/{db}");
+    let schema = |changed: &dyn Fn(usize) -> bool| {
+        let mut sql = String::new();
+        for i in 1..=n {
+            let fk = if i > 1 { format!(", FOREIGN KEY (ref_id) REFERENCES t{} (id)", i - 1) } else { String::new() };
+            let (c4, extra, idx) = if changed(i) {
+                ("varchar(200)", ", c9 tinyint(1) DEFAULT 0", format!("CREATE INDEX t{i}_c4 ON t{i} (c4);"))
+            } else {
+                ("varchar(100)", "", format!("CREATE INDEX t{i}_c2_c3 ON t{i} (c2, c3);"))
+            };
+            sql.push_str(&format!(
+                "CREATE TABLE t{i} (id bigint PRIMARY KEY, ref_id bigint, c1 varchar(50) NOT NULL, c2 int, \
+                 c3 decimal(10,2), c4 {c4}, c5 int DEFAULT 0, c6 datetime, c7 tinyint(1), c8 text{extra}{fk}) ENGINE=InnoDB;\n\
+                 CREATE INDEX t{i}_c1 ON t{i} (c1);\n{idx}\n"
+            ));
+        }
+        sql
+    };
+    let changed = |i: usize| i.is_multiple_of(20);
+    let load = |db: &str, sql: &str| -> Result<(), String> {
+        mysql(&server, None, &format!("DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}"))?;
+        mysql(&server, Some(db), &format!("SET foreign_key_checks = 0; {sql}")).map(|_| ())
+    };
+    load("strata_bench_from", &schema(&|_| false))?;
+    load("strata_bench_to", &schema(&changed))?;
+    let (from, to) = (url("strata_bench_from"), url("strata_bench_to"));
+    let mut ours = Row::new("strata schema diff");
+    for _ in 0..runs {
+        ours.times.push(run(Command::new(&strata).args(["schema", "diff", "--from", &from, "--to", &to]))?);
+    }
+    print_table(
+        &format!("diff two {n}-table MariaDB databases differing in {} tables ({runs} runs, whole process)", n / 20),
+        &[ours],
+    );
+    // Convergence: apply the plan to `from`, then diff again.
+    let applied = Command::new(&strata)
+        .args(["schema", "apply", "--url", &from, "--to", &to, "--auto-approve"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !applied.status.success() {
+        return Err(format!("schema apply failed: {}", String::from_utf8_lossy(&applied.stderr)));
+    }
+    let again = Command::new(&strata)
+        .args(["schema", "diff", "--from", &from, "--to", &to])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&again.stdout).into_owned();
+    if text.contains("Schemas are synced") {
+        println!("\nstrata's plan converges: a second diff is empty");
+    } else {
+        println!("\nstrata's plan does NOT converge; left:\n{text}");
+    }
+    mysql(&server, None, "DROP DATABASE IF EXISTS strata_bench_from; DROP DATABASE IF EXISTS strata_bench_to")?;
+    Ok(())
 }
 
 /// Total size of the files under `dir`.
