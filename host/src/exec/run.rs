@@ -257,12 +257,14 @@ fn run_step(
         return Ok(Some(stop(StopKind::Record, step.done, e.to_string())));
     }
     progress.file_start(&step.version, opts.reverting);
+    let ddl_commits = !conn.driver().manifest.capabilities.transactional_ddl;
     for (j, sql) in step.stmts.iter().enumerate().skip(step.done) {
         // Without a transaction around the step, each statement shares one
         // with its progress record, so a run killed between the two cannot
         // leave the record behind the database. DDL that commits on its own
-        // (MySQL) is settled by inspection when the run resumes.
-        let own = !in_tx;
+        // (MySQL) gains nothing from one: it is settled by inspection when the
+        // run resumes.
+        let own = !(in_tx || ddl_commits && is_ddl(sql));
         if own {
             conn.begin().map_err(db("starting a transaction"))?;
         }
@@ -297,17 +299,17 @@ fn run_step(
             finish_report(out);
             return Ok(Some(stop(StopKind::Statement, j, text)));
         }
-        if own {
-            if let Err(e) = log.progress(conn, step, j + 1) {
+        if !in_tx && let Err(e) = log.progress(conn, step, j + 1) {
+            if own {
                 let _ = conn.rollback();
-                finish_report(out);
-                return Ok(Some(stop(StopKind::Record, j, e.to_string())));
             }
-            if let Err(e) = conn.commit() {
-                let text = strata_dialect_api::mask(&e.message);
-                finish_report(out);
-                return Ok(Some(stop(StopKind::Commit, j, format!("committing statement {sql:?}: {text}"))));
-            }
+            finish_report(out);
+            return Ok(Some(stop(StopKind::Record, j, e.to_string())));
+        }
+        if own && let Err(e) = conn.commit() {
+            let text = strata_dialect_api::mask(&e.message);
+            finish_report(out);
+            return Ok(Some(stop(StopKind::Commit, j, format!("committing statement {sql:?}: {text}"))));
         }
         last(out).applied.push(sql.clone());
     }
@@ -318,6 +320,22 @@ fn run_step(
     progress.file_done(timer.elapsed());
     finish_report(out);
     Ok(None)
+}
+
+/// True when `sql` is a schema statement (by its first word, after comments).
+fn is_ddl(sql: &str) -> bool {
+    let mut rest = sql.trim_start();
+    loop {
+        if let Some(line) = rest.strip_prefix("--").or_else(|| rest.strip_prefix('#')) {
+            rest = line.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(block) = rest.strip_prefix("/*") {
+            rest = block.split_once("*/").map_or("", |(_, r)| r).trim_start();
+        } else {
+            break;
+        }
+    }
+    let word: String = rest.chars().take_while(char::is_ascii_alphabetic).collect::<String>().to_ascii_uppercase();
+    matches!(word.as_str(), "CREATE" | "ALTER" | "DROP" | "RENAME" | "TRUNCATE")
 }
 
 /// True when a database refused a statement because a transaction was open.
@@ -449,4 +467,20 @@ pub fn precheck(
         reports.push(report);
     }
     (reports, failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_ddl;
+
+    #[test]
+    fn schema_statements_by_their_first_word() {
+        assert!(is_ddl("CREATE TABLE t (a int)"));
+        assert!(is_ddl("  -- why\n/* what */ alter table t add b int"));
+        assert!(is_ddl("# mysql comment\nDROP INDEX i ON t"));
+        assert!(!is_ddl("INSERT INTO t VALUES (1)"));
+        assert!(!is_ddl("UPDATE t SET a = 1"));
+        assert!(!is_ddl("-- CREATE\nDELETE FROM t"));
+        assert!(!is_ddl(""));
+    }
 }
