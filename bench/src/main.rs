@@ -466,8 +466,20 @@ fn mysql_diff(args: &[String]) -> Result<(), String> {
     };
     let changed = |i: usize| i.is_multiple_of(20);
     let load = |db: &str, sql: &str| -> Result<(), String> {
+        use std::io::Write;
         mysql(&server, None, &format!("DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}"))?;
-        mysql(&server, Some(db), &format!("SET foreign_key_checks = 0; {sql}")).map(|_| ())
+        // Through stdin: a 500-table schema is too long for an argument.
+        let mut child = Command::new("mariadb")
+            .args(mysql_args(&server))
+            .arg(db)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("running mariadb: {e}"))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(format!("SET foreign_key_checks = 0;\n{sql}").as_bytes()).map_err(|e| e.to_string())?;
+        }
+        let status = child.wait().map_err(|e| e.to_string())?;
+        if status.success() { Ok(()) } else { Err(format!("loading {db} failed")) }
     };
     load("strata_bench_from", &schema(&|_| false))?;
     load("strata_bench_to", &schema(&changed))?;
