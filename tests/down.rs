@@ -352,6 +352,18 @@ mod scenarios {
                 .join("\n")
         };
         assert_eq!(strip(&warm), strip(&cold));
+
+        // Whole states are kept only where a walk starts; a target between
+        // them is reached from the one below it by patches, still warm.
+        std::fs::remove_dir_all(&cache).unwrap();
+        let two = ["migrate", "down", "2", "--url", &db.url, "--dev-url", &db.dev, "--dry-run"];
+        db.sb.strata_env(&two, &env).ok();
+        let before = snapshot();
+        let states = before.iter().filter(|(n, _)| !n.ends_with(".patch.json")).count();
+        assert_eq!(states, 2, "states after versions 1 and 3: {before:?}");
+        let again = db.sb.strata_env(&args, &env).ok().stdout();
+        assert_eq!(snapshot(), before, "reverting one version replays nothing");
+        assert_eq!(strip(&again), strip(&cold));
     }
 }
 

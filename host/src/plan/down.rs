@@ -593,7 +593,7 @@ fn materialize(
     let hi = chain.len() - 1;
     // Warm path: walk up by patches, keeping only what each version touched.
     let base = match target {
-        Some(t) => cache.get(&keys[t]),
+        Some(t) => cached_state(cache, keys, t),
         None => Some(empty.clone()),
     };
     if let Some(mut realm) = base {
@@ -626,15 +626,21 @@ fn materialize(
                 continue;
             }
             let realm = dev.inspect()?;
-            cache.put(&keys[i], &realm);
-            if let Some(prev) = &previous {
-                if let Some(patch) = crate::plan::Patch::between(prev, &realm) {
-                    cache.put_patch(&keys[i], &patch);
-                }
-                if i >= lo {
-                    let (from, to) = super::reduce(&realm, prev);
-                    steps.insert(i, (from, to));
-                }
+            let patch = previous.as_ref().and_then(|prev| crate::plan::Patch::between(prev, &realm));
+            if let Some(patch) = &patch {
+                cache.put_patch(&keys[i], patch);
+            }
+            // Full states only where a walk starts: the target, the top, every
+            // CHECKPOINT versions, and where no patch leads (a schema came or
+            // went). The cache grows by patches, not by whole schemas.
+            if patch.is_none() || Some(i) == target || i == hi || i % CHECKPOINT == 0 {
+                cache.put(&keys[i], &realm);
+            }
+            if let Some(prev) = &previous
+                && i >= lo
+            {
+                let (from, to) = super::reduce(&realm, prev);
+                steps.insert(i, (from, to));
             }
             previous = Some(realm);
         }
@@ -645,6 +651,22 @@ fn materialize(
     reset?;
     let expected = previous.unwrap_or_else(|| empty.clone());
     Ok(States { expected, steps })
+}
+
+/// Versions between two full states kept in the cache.
+const CHECKPOINT: usize = 32;
+
+/// The cached state after chain index `t`: stored whole, or the nearest whole
+/// state below it walked up by patches.
+fn cached_state(cache: &StateCache, keys: &[String], t: usize) -> Option<Realm> {
+    let start = (t.saturating_sub(CHECKPOINT)..=t).rev().find_map(|j| cache.get(keys.get(j)?).map(|r| (j, r)));
+    let (j, mut realm) = start?;
+    for key in keys.get(j + 1..=t)? {
+        if !cache.get_patch(key)?.apply(&mut realm) {
+            return None;
+        }
+    }
+    Some(realm)
 }
 
 /// Turns a state into the state before a version, given that version's pair of
