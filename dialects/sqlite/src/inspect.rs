@@ -123,6 +123,7 @@ pub fn inspect_realm(conn: &rusqlite::Connection, options: &InspectOptions) -> R
     }
     let mut schema = Schema { name: "main".into(), ..Schema::default() };
     let mut index_sql: HashMap<String, String> = HashMap::new();
+    let mut table_indexes: HashMap<String, Vec<String>> = HashMap::new();
     let mut tables = Vec::new();
     {
         let mut stmt = conn
@@ -153,6 +154,7 @@ pub fn inspect_realm(conn: &rusqlite::Connection, options: &InspectOptions) -> R
                     }
                 }
                 "index" => {
+                    table_indexes.entry(tbl_name).or_default().push(format!("{name}\0{def}"));
                     index_sql.insert(name, def);
                 }
                 "view" => schema.views.push(View { name, def, attrs: Vec::new() }),
@@ -161,16 +163,49 @@ pub fn inspect_realm(conn: &rusqlite::Connection, options: &InspectOptions) -> R
             }
         }
     }
-    // One query per kind of object for all tables (the pragmas as table-valued
-    // functions joined with sqlite_master), never a query per table.
-    let mut rows = TableRows::fetch(conn)?;
-    for (name, def) in &tables {
-        let own = rows.remove(name);
-        schema.tables.push(inspect_table(name, def, &index_sql, own)?);
+    // A table's model follows from its SQL and its indexes' SQL alone, so a
+    // table seen before with the same text is not read again: replaying a
+    // directory inspects after every version, and most tables never change.
+    let keys: Vec<String> = tables
+        .iter()
+        .map(|(name, def)| {
+            let mut indexes = table_indexes.remove(name).unwrap_or_default();
+            indexes.sort();
+            format!("{name}\0{def}\0{}", indexes.join("\0"))
+        })
+        .collect();
+    let mut guard = MEMO.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let memo = guard.get_or_insert_with(HashMap::new);
+    let unseen: Vec<&str> =
+        tables.iter().zip(&keys).filter(|(_, k)| !memo.contains_key(*k)).map(|((n, _), _)| n.as_str()).collect();
+    // One query per kind of object for the tables not seen (the pragmas as
+    // table-valued functions joined with sqlite_master), never a query per table.
+    let only = (unseen.len() < tables.len()).then_some(unseen.as_slice());
+    let mut rows = if unseen.is_empty() { TableRows(HashMap::new()) } else { TableRows::fetch(conn, only)? };
+    if memo.len() > MEMO_LIMIT {
+        memo.clear();
     }
+    for ((name, def), key) in tables.iter().zip(keys) {
+        let table = match memo.get(&key) {
+            Some(table) => table.clone(),
+            None => {
+                let table = inspect_table(name, def, &index_sql, rows.remove(name))?;
+                memo.insert(key, table.clone());
+                table
+            }
+        };
+        schema.tables.push(table);
+    }
+    drop(guard);
     resolve_implicit_references(&mut schema.tables);
     Ok(Realm { schemas: vec![schema] })
 }
+
+/// Tables inspected in this process, by their SQL and their indexes' SQL.
+static MEMO: std::sync::Mutex<Option<HashMap<String, Table>>> = std::sync::Mutex::new(None);
+
+/// Tables remembered at most; past it the memo starts over.
+const MEMO_LIMIT: usize = 100_000;
 
 /// A `pragma_table_xinfo` row: name, type, notnull, default, pk position, hidden.
 type ColumnRow = (String, Option<String>, bool, Option<String>, i64, i64);
@@ -198,12 +233,15 @@ const ORDINARY: &str = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE
 /// columns under that table with `add`.
 fn fetch_rows(
     conn: &rusqlite::Connection,
-    sql: &str,
+    (sql, only): (&str, &Option<String>),
     all: &mut HashMap<String, OwnRows>,
     add: impl Fn(&mut OwnRows, &rusqlite::Row<'_>) -> rusqlite::Result<()>,
 ) -> Result<(), PluginError> {
     let mut stmt = conn.prepare(sql).map_err(classify)?;
-    let mut rows = stmt.query([]).map_err(classify)?;
+    let mut rows = match only {
+        Some(names) => stmt.query([names]).map_err(classify)?,
+        None => stmt.query([]).map_err(classify)?,
+    };
     while let Some(r) = rows.next().map_err(classify)? {
         let table: String = r.get(0).map_err(classify)?;
         add(all.entry(table).or_default(), r).map_err(classify)?;
@@ -212,14 +250,17 @@ fn fetch_rows(
 }
 
 impl TableRows {
-    fn fetch(conn: &rusqlite::Connection) -> Result<TableRows, PluginError> {
+    /// The rows of every ordinary table, or of the tables named in `only`.
+    fn fetch(conn: &rusqlite::Connection, only: Option<&[&str]>) -> Result<TableRows, PluginError> {
         let mut all: HashMap<String, OwnRows> = HashMap::new();
+        let only = only.map(|names| serde_json::to_string(names).unwrap_or_default());
+        let filter = if only.is_some() { " AND m.name IN (SELECT value FROM json_each(?1))" } else { "" };
         let columns = format!(
             "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
              FROM main.sqlite_master AS m JOIN pragma_table_xinfo(m.name) AS p \
-             WHERE {ORDINARY} ORDER BY m.name, p.cid"
+             WHERE {ORDINARY}{filter} ORDER BY m.name, p.cid"
         );
-        fetch_rows(conn, &columns, &mut all, |t, r| {
+        fetch_rows(conn, (&columns, &only), &mut all, |t, r| {
             t.columns.push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?));
             Ok(())
         })?;
@@ -227,9 +268,9 @@ impl TableRows {
             "SELECT m.name, il.name, il.\"unique\", il.origin, ix.cid, ix.name, ix.desc \
              FROM main.sqlite_master AS m JOIN pragma_index_list(m.name) AS il \
              JOIN pragma_index_xinfo(il.name) AS ix \
-             WHERE {ORDINARY} AND ix.key = 1 ORDER BY m.name, il.name, ix.seqno"
+             WHERE {ORDINARY}{filter} AND ix.key = 1 ORDER BY m.name, il.name, ix.seqno"
         );
-        fetch_rows(conn, &indexes, &mut all, |t, r| {
+        fetch_rows(conn, (&indexes, &only), &mut all, |t, r| {
             t.indexes.push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?));
             Ok(())
         })?;
@@ -237,9 +278,9 @@ impl TableRows {
         let foreign_keys = format!(
             "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
              FROM main.sqlite_master AS m JOIN pragma_foreign_key_list(m.name) AS f \
-             WHERE {ORDINARY} ORDER BY m.name, f.id DESC, f.seq"
+             WHERE {ORDINARY}{filter} ORDER BY m.name, f.id DESC, f.seq"
         );
-        fetch_rows(conn, &foreign_keys, &mut all, |t, r| {
+        fetch_rows(conn, (&foreign_keys, &only), &mut all, |t, r| {
             t.foreign_keys.push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?));
             Ok(())
         })?;
