@@ -148,10 +148,8 @@ pub fn inspect_realm(conn: &rusqlite::Connection, options: &InspectOptions) -> R
             match kind.as_str() {
                 "table" => {
                     // Virtual tables (FTS, R-Tree) are created by modules, not by DDL we can plan.
-                    let virtual_table = def
-                        .trim_start()
-                        .get(..14)
-                        .is_some_and(|head| head.eq_ignore_ascii_case("CREATE VIRTUAL"));
+                    let virtual_table =
+                        def.trim_start().get(..14).is_some_and(|head| head.eq_ignore_ascii_case("CREATE VIRTUAL"));
                     if !virtual_table && !options.exclude_tables.iter().any(|t| t == &name) {
                         tables.push((name, def));
                     }
