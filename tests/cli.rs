@@ -108,6 +108,10 @@ fn partial_failure_is_recorded_and_resumed() {
         "-- atlas:txmode none\n\nCREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE missing (id int);\nCREATE TABLE c (id int);\n",
     );
     sb.strata(&["migrate", "hash"]).ok();
+    // The next run says what it will do before doing it.
+    let plan = sb.strata(&["migrate", "apply", "--url", &url, "--dry-run"]).ok().stdout();
+    assert!(plan.contains("continuing where an earlier run stopped: 2 of 4 statements already ran"), "{plan}");
+    assert!(plan.contains("-> CREATE TABLE missing (id int);") && !plan.contains("-> CREATE TABLE a"), "{plan}");
     let json = sb.strata(&["migrate", "apply", "--url", &url, "--format", "json"]).ok().json();
     assert_eq!(json["Applied"][0]["Skipped"], 2);
     assert_eq!(json["Applied"][0]["Applied"].as_array().map(Vec::len), Some(2));

@@ -30,6 +30,9 @@ pub trait Progress {
     fn checks_done(&mut self, _elapsed: std::time::Duration, _failed: usize) {}
     /// A file is about to run (`reverting` for `migrate down`).
     fn file_start(&mut self, _version: &str, _reverting: bool) {}
+    /// The file continues an interrupted run: `done` of its `total` statements
+    /// already ran and are not run again.
+    fn resume(&mut self, _done: usize, _total: usize) {}
     /// A statement is about to run.
     fn stmt(&mut self, _sql: &str) {}
     /// The last statement failed.

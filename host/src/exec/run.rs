@@ -257,6 +257,9 @@ fn run_step(
         return Ok(Some(stop(StopKind::Record, step.done, e.to_string())));
     }
     progress.file_start(&step.version, opts.reverting);
+    if step.done > 0 {
+        progress.resume(step.done, step.stmts.len());
+    }
     let ddl_commits = !conn.driver().manifest.capabilities.transactional_ddl;
     for (j, sql) in step.stmts.iter().enumerate().skip(step.done) {
         // Without a transaction around the step, each statement shares one

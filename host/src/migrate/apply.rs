@@ -401,6 +401,9 @@ fn apply_locked(
 fn dry_run_file(conn: &mut Conn, p: &Pending, step: &Step, progress: &mut dyn Progress) -> AppliedFile {
     let (mut reports, _) = exec::precheck(conn, &mut [step.clone()], false, false, progress);
     progress.file_start(&step.version, false);
+    if step.done > 0 {
+        progress.resume(step.done, step.stmts.len());
+    }
     let applied: Vec<String> = step.stmts[step.done.min(step.stmts.len())..].to_vec();
     for stmt in &applied {
         progress.stmt(stmt);

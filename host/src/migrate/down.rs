@@ -186,6 +186,9 @@ fn dry_run(
     }
     for step in &steps {
         progress.file_start(&step.version, true);
+        if step.done > 0 {
+            progress.resume(step.done, step.stmts.len());
+        }
         for stmt in &step.stmts[step.done.min(step.stmts.len())..] {
             progress.stmt(stmt);
         }

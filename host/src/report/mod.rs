@@ -267,6 +267,10 @@ impl Progress for TextProgress {
         self.draw(version);
     }
 
+    fn resume(&mut self, done: usize, total: usize) {
+        self.line(&format!("    -- continuing where an earlier run stopped: {done} of {total} statements already ran"));
+    }
+
     fn stmt(&mut self, sql: &str) {
         self.stmts_ok += 1;
         self.line(&format!("    -> {}", indent_stmt(sql)));
