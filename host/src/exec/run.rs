@@ -107,6 +107,14 @@ pub trait RevisionLog {
     /// # Errors
     /// When the write fails; the run stops.
     fn finish(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error>;
+    /// A transaction is about to commit: writes the log held back to batch
+    /// them must be made now, inside it.
+    ///
+    /// # Errors
+    /// When the write fails; the transaction rolls back.
+    fn before_commit(&mut self, _conn: &mut Conn) -> Result<(), Error> {
+        Ok(())
+    }
     /// The step stopped at `stop`. After a rollback nothing of it is applied;
     /// otherwise its first `stop.stmt` statements are.
     ///
@@ -143,6 +151,16 @@ pub fn run(
                 }
             }
         }
+        if let Err(e) = log.before_commit(conn) {
+            let stop = Stop {
+                kind: StopKind::Record,
+                step: steps.len().saturating_sub(1),
+                stmt: 0,
+                message: e.to_string(),
+                rolled_back: true,
+            };
+            return roll_back_all(conn, steps, log, stop, out);
+        }
         if let Err(e) = conn.commit() {
             let stop = Stop {
                 kind: StopKind::Commit,
@@ -175,13 +193,18 @@ pub fn run(
                 }
                 Some(stop)
             }
-            None if step.tx => conn.commit().err().map(|e| Stop {
-                kind: StopKind::Commit,
-                step: i,
-                stmt: 0,
-                message: format!("committing version {}: {}", step.version, strata_dialect_api::mask(&e.message)),
-                rolled_back: true,
-            }),
+            None if step.tx => match log.before_commit(conn) {
+                Err(e) => {
+                    Some(Stop { kind: StopKind::Record, step: i, stmt: 0, message: e.to_string(), rolled_back: true })
+                }
+                Ok(()) => conn.commit().err().map(|e| Stop {
+                    kind: StopKind::Commit,
+                    step: i,
+                    stmt: 0,
+                    message: format!("committing version {}: {}", step.version, strata_dialect_api::mask(&e.message)),
+                    rolled_back: true,
+                }),
+            },
             None => None,
         };
         if let Some(stop) = stopped {

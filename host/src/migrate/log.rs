@@ -31,6 +31,9 @@ pub struct ApplyLog<'a> {
     files: BTreeMap<String, FileEntry>,
     /// Versions the history table has a row for.
     histories: BTreeSet<String>,
+    /// New rows held back until the transaction commits, to write them with
+    /// a few statements instead of two per file (one transaction for the run).
+    batch: Option<(Vec<Revision>, Vec<History>)>,
     timer: Instant,
 }
 
@@ -38,7 +41,13 @@ impl<'a> ApplyLog<'a> {
     /// A log writing through `store` and `history`, whose table has rows for
     /// `histories`: knowing which rows exist saves a write per file.
     pub fn new(store: &'a RevisionStore, history: &'a HistoryStore, histories: BTreeSet<String>) -> ApplyLog<'a> {
-        ApplyLog { store, history, files: BTreeMap::new(), histories, timer: Instant::now() }
+        ApplyLog { store, history, files: BTreeMap::new(), histories, batch: None, timer: Instant::now() }
+    }
+
+    /// Holds new rows back until the transaction commits (see `before_commit`).
+    pub fn batched(mut self) -> Self {
+        self.batch = Some((Vec::new(), Vec::new()));
+        self
     }
 
     /// Registers a file: its revision row (`stored` when the table has it),
@@ -81,16 +90,19 @@ impl RevisionLog for ApplyLog<'_> {
         }
         // Kept so that `migrate down` can replay this version without its file.
         let absent = self.histories.insert(step.version.clone());
-        history.write_row(
-            conn,
-            &History {
-                version: step.version.clone(),
-                description: step.description.clone(),
-                statements: step.stmts.clone(),
-                ..History::default()
-            },
-            absent,
-        )
+        let row = History {
+            version: step.version.clone(),
+            description: step.description.clone(),
+            statements: step.stmts.clone(),
+            ..History::default()
+        };
+        match &mut self.batch {
+            Some((_, rows)) if absent && step.tx => {
+                rows.push(row);
+                Ok(())
+            }
+            _ => history.write_row(conn, &row, absent),
+        }
     }
 
     fn progress(&mut self, conn: &mut Conn, step: &Step, ran: usize) -> Result<(), Error> {
@@ -110,12 +122,31 @@ impl RevisionLog for ApplyLog<'_> {
         entry.rev.applied = entry.rev.total;
         entry.rev.partial_hashes = None;
         entry.rev.execution_time = elapsed;
-        store.write_row(conn, &entry.rev, !entry.stored)?;
+        let (rev, stored) = (entry.rev.clone(), entry.stored);
         entry.stored = true;
+        match &mut self.batch {
+            Some((revs, _)) if !stored && step.tx => {
+                revs.push(rev);
+                Ok(())
+            }
+            _ => store.write_row(conn, &rev, !stored),
+        }
+    }
+
+    fn before_commit(&mut self, conn: &mut Conn) -> Result<(), Error> {
+        if let Some((revs, rows)) = &mut self.batch {
+            self.history.insert_all(conn, &std::mem::take(rows))?;
+            self.store.insert_all(conn, &std::mem::take(revs))?;
+        }
         Ok(())
     }
 
     fn failed(&mut self, conn: &mut Conn, step: &Step, stop: &Stop) -> Result<(), Error> {
+        // Rows held back died with the transaction.
+        if let Some((revs, rows)) = &mut self.batch {
+            revs.clear();
+            rows.clear();
+        }
         let elapsed = self.elapsed();
         let (store, history) = (self.store, self.history);
         let entry = self.entry(step)?;

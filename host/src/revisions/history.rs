@@ -2,7 +2,7 @@
 //! `migrate down` works without the files (GitOps: the old commit lacks them)
 //! and a revert killed midway can be finished by running it again.
 
-use super::{schema_for, table_exists, table_sql, upsert};
+use super::{insert_rows, schema_for, table_exists, table_sql, upsert};
 use crate::error::db;
 use crate::plugin::Conn;
 use std::collections::BTreeMap;
@@ -30,6 +30,17 @@ pub struct History {
 /// transaction rolled back. A leading dot never starts a version (Atlas keeps
 /// its own `.atlas_cloud_identifier` row the same way).
 const FAILED_ATTEMPT: &str = ".strata_failed_attempt";
+
+/// A row's columns besides its version.
+fn columns(entry: &History) -> [(&'static str, SqlValue); 4] {
+    let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_default();
+    [
+        ("description", SqlValue::from(entry.description.as_str())),
+        ("statements", SqlValue::from(json(&entry.statements).as_str())),
+        ("down_statements", SqlValue::opt_text(entry.down_statements.as_ref().map(json).as_deref())),
+        ("down_applied", SqlValue::Int(i64::try_from(entry.down_applied).unwrap_or(i64::MAX))),
+    ]
+}
 
 /// The key of the row recording a revert in progress (see [`DownRun`]).
 const DOWN_RUN: &str = ".strata_down_run";
@@ -167,15 +178,20 @@ impl HistoryStore {
     /// # Errors
     /// When the write fails.
     pub fn write_row(&self, conn: &mut Conn, entry: &History, absent: bool) -> Result<(), crate::Error> {
-        let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_default();
-        let values = [
-            ("description", SqlValue::from(entry.description.as_str())),
-            ("statements", SqlValue::from(json(&entry.statements).as_str())),
-            ("down_statements", SqlValue::opt_text(entry.down_statements.as_ref().map(json).as_deref())),
-            ("down_applied", SqlValue::Int(i64::try_from(entry.down_applied).unwrap_or(i64::MAX))),
-        ];
-        upsert(conn, &self.table, self.placeholder, (&entry.version, absent), &values, &[])
+        upsert(conn, &self.table, self.placeholder, (&entry.version, absent), &columns(entry), &[])
             .map_err(db("writing the history table"))
+    }
+
+    /// Inserts rows known not to exist, many per statement.
+    ///
+    /// # Errors
+    /// When the write fails.
+    pub fn insert_all(&self, conn: &mut Conn, entries: &[History]) -> Result<(), crate::Error> {
+        let rows: Vec<Vec<(&str, SqlValue)>> = entries
+            .iter()
+            .map(|e| std::iter::once(("version", SqlValue::from(e.version.as_str()))).chain(columns(e)).collect())
+            .collect();
+        insert_rows(conn, &self.table, self.placeholder, &rows).map_err(db("writing the history table"))
     }
 
     /// Deletes the row of `version`.

@@ -245,6 +245,31 @@ impl RevisionStore {
     /// # Errors
     /// When the write fails.
     pub fn write_row(&self, conn: &mut Conn, rev: &Revision, absent: bool) -> Result<(), crate::Error> {
+        let (values, insert_only) = self.columns(rev);
+        upsert(conn, &self.table, self.placeholder, (&rev.version, absent), &values, &insert_only)
+            .map_err(db("writing the revisions table"))
+    }
+
+    /// Inserts revisions known not to exist, many rows per statement.
+    ///
+    /// # Errors
+    /// When the write fails.
+    pub fn insert_all(&self, conn: &mut Conn, revs: &[Revision]) -> Result<(), crate::Error> {
+        let rows: Vec<Vec<(&str, SqlValue)>> = revs
+            .iter()
+            .map(|rev| {
+                let (values, insert_only) = self.columns(rev);
+                std::iter::once(("version", SqlValue::from(rev.version.as_str())))
+                    .chain(values)
+                    .chain(insert_only)
+                    .collect()
+            })
+            .collect();
+        insert_rows(conn, &self.table, self.placeholder, &rows).map_err(db("writing the revisions table"))
+    }
+
+    /// A row's columns: those a write updates, and those only an insert sets.
+    fn columns(&self, rev: &Revision) -> ([Column; 9], [Column; 2]) {
         let partial = rev.partial_hashes.as_ref().map(|h| serde_json::to_string(h).unwrap_or_default());
         let values = [
             ("type", SqlValue::Int(rev.kind)),
@@ -266,8 +291,7 @@ impl RevisionStore {
             ("description", SqlValue::from(rev.description.as_str())),
             ("executed_at", SqlValue::from(executed_at.as_str())),
         ];
-        upsert(conn, &self.table, self.placeholder, (&rev.version, absent), &values, &insert_only)
-            .map_err(db("writing the revisions table"))
+        (values, insert_only)
     }
 
     /// Deletes the row of `version`.
@@ -289,6 +313,43 @@ fn table_exists(conn: &mut Conn, table: &str, context: &str) -> Result<bool, cra
         Err(e) if e.kind == ErrorKind::ObjectMissing => Ok(false),
         Err(e) => Err(db(context)(e)),
     }
+}
+
+/// A column of a row to write, and its value.
+type Column = (&'static str, SqlValue);
+
+/// Inserts `rows` (each the same columns, in the same order) with as few
+/// statements as the dialects' limits on bound arguments allow.
+fn insert_rows(
+    conn: &mut Conn,
+    table: &str,
+    placeholder: strata_dialect_api::Placeholder,
+    rows: &[Vec<(&str, SqlValue)>],
+) -> Result<(), strata_dialect_api::PluginError> {
+    let Some(first) = rows.first() else { return Ok(()) };
+    let columns: Vec<&str> = first.iter().map(|(c, _)| *c).collect();
+    // SQLite allows 32,766 arguments a statement, PostgreSQL and MySQL 65,535.
+    let per = (30_000 / columns.len().max(1)).max(1);
+    for chunk in rows.chunks(per) {
+        let mut n = 0;
+        let tuples: Vec<String> = chunk
+            .iter()
+            .map(|row| {
+                let marks: Vec<String> = row
+                    .iter()
+                    .map(|_| {
+                        n += 1;
+                        placeholder.nth(n)
+                    })
+                    .collect();
+                format!("({})", marks.join(", "))
+            })
+            .collect();
+        let sql = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), tuples.join(", "));
+        let args: Vec<SqlValue> = chunk.iter().flat_map(|row| row.iter().map(|(_, v)| v.clone())).collect();
+        conn.exec(&sql, args)?;
+    }
+    Ok(())
 }
 
 /// Updates the row keyed by `version` with `values`; inserts it (with
