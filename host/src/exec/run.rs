@@ -325,7 +325,15 @@ fn run_step(
             finish_report(out);
             return Ok(Some(stop(StopKind::Statement, j, text)));
         }
-        if !in_tx && let Err(e) = log.progress(conn, step, j + 1) {
+        // The last statement's record is the step's finish, written next: a
+        // statement that committed on its own needs no record of its own in
+        // between (a kill there is settled by inspection). One that shares a
+        // transaction with its record keeps it.
+        let finish_next = j + 1 == step.stmts.len() && !own;
+        if !in_tx
+            && !finish_next
+            && let Err(e) = log.progress(conn, step, j + 1)
+        {
             if own {
                 let _ = conn.rollback();
             }
