@@ -667,12 +667,9 @@ fn set(
     check_sum(&dir)?;
     let url = ctx.url(url)?;
     let mut conn = plan::open(&ctx.registry, &url)?;
-    conn.lock(exec::LOCK_APPLY, lock_timeout).map_err(db("acquiring database lock"))?;
     let schema =
         revisions_schema.clone().or_else(|| ctx.env.as_ref().and_then(|e| e.migration.revisions_schema.clone()));
-    let result = set_locked(ctx, &mut conn, &dir, version, schema.as_deref());
-    let _ = conn.unlock(exec::LOCK_APPLY);
-    result
+    exec::locked(&mut conn, lock_timeout, |conn| set_locked(ctx, conn, &dir, version, schema.as_deref()))
 }
 
 fn set_locked(

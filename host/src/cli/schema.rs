@@ -176,13 +176,10 @@ fn apply(ctx: &Ctx, cmd: &SchemaCmd) -> Result<i32, Error> {
         .ok_or_else(|| Error::Usage("required flag \"to\" not set (pass --to file://schema.sql)".into()))?;
     let to = Source::parse(&to);
     let mut conn = plan::open(&ctx.registry, &url)?;
+    let flags = (*dry_run, *auto_approve, *skip_checks);
     // The migration lock, as migrate apply and down take it: planned and executed
     // against a state no other run changes meanwhile.
-    conn.lock(exec::LOCK_APPLY, lock_timeout).map_err(db("acquiring database lock"))?;
-    let flags = (*dry_run, *auto_approve, *skip_checks);
-    let result = apply_locked(ctx, &mut conn, &url, &to, dev_url, flags);
-    let _ = conn.unlock(exec::LOCK_APPLY);
-    result
+    exec::locked(&mut conn, lock_timeout, |conn| apply_locked(ctx, conn, &url, &to, dev_url, flags))
 }
 
 fn apply_locked(

@@ -15,6 +15,22 @@ pub use run::{Options, Outcome, Policy, RevisionLog, StepReport, Stop, StopKind,
 /// expiring lock file is not.
 pub const LOCK_APPLY: &str = "atlas_migrate_execute";
 
+/// Runs `f` holding the migration lock ([`LOCK_APPLY`], waiting up to
+/// `timeout`), released afterwards whatever `f` returned.
+///
+/// # Errors
+/// When the lock cannot be taken; otherwise what `f` returns.
+pub fn locked<T>(
+    conn: &mut crate::plugin::Conn,
+    timeout: std::time::Duration,
+    f: impl FnOnce(&mut crate::plugin::Conn) -> Result<T, crate::Error>,
+) -> Result<T, crate::Error> {
+    conn.lock(LOCK_APPLY, timeout).map_err(crate::error::db("acquiring database lock"))?;
+    let result = f(conn);
+    let _ = conn.unlock(LOCK_APPLY);
+    result
+}
+
 /// Receives progress while a run executes; the text reporter prints it as it
 /// happens, the JSON reporter ignores it and prints the final report.
 pub trait Progress {

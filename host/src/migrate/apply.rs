@@ -4,8 +4,8 @@
 use super::ApplyLog;
 use crate::clock;
 use crate::dir::{Dir, File};
-use crate::error::{Error, db};
-use crate::exec::{self, LOCK_APPLY, PlanCheck, Policy, Progress, StopKind};
+use crate::error::Error;
+use crate::exec::{self, PlanCheck, Policy, Progress, StopKind};
 use crate::plan::{Check, ExecOrder, Guard, Step};
 use crate::plugin::{Conn, Registry};
 use crate::revisions::{HistoryStore, Revision, RevisionStore, TYPE_BASELINE, TYPE_EXECUTE};
@@ -170,10 +170,7 @@ pub fn apply(
     opts: &ApplyOptions,
     progress: &mut dyn Progress,
 ) -> Result<ApplyReport, Error> {
-    conn.lock(LOCK_APPLY, opts.lock_timeout).map_err(db("acquiring database lock"))?;
-    let result = apply_locked(registry, conn, dir, opts, progress);
-    let _ = conn.unlock(LOCK_APPLY);
-    result
+    exec::locked(conn, opts.lock_timeout, |conn| apply_locked(registry, conn, dir, opts, progress))
 }
 
 /// A file to run, from which statement on.

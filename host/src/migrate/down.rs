@@ -4,8 +4,8 @@
 use super::DownLog;
 use crate::clock;
 use crate::dir::Dir;
-use crate::error::{Error, db};
-use crate::exec::{self, LOCK_APPLY, PlanCheck, Policy, Progress, StepReport, StopKind};
+use crate::error::Error;
+use crate::exec::{self, PlanCheck, Policy, Progress, StepReport, StopKind};
 use crate::plan::{Check, DownOptions, DownPlan, PlannedFile, StateCache, Step};
 use crate::plugin::{Conn, Registry};
 use crate::revisions::{HistoryStore, RevisionStore};
@@ -109,10 +109,7 @@ pub fn down(
     cache: &StateCache,
     progress: &mut dyn Progress,
 ) -> Result<DownReport, Error> {
-    conn.lock(LOCK_APPLY, opts.lock_timeout).map_err(db("acquiring database lock"))?;
-    let result = down_locked(registry, conn, dev_url, dir, opts, cache, progress);
-    let _ = conn.unlock(LOCK_APPLY);
-    result
+    exec::locked(conn, opts.lock_timeout, |conn| down_locked(registry, conn, dev_url, dir, opts, cache, progress))
 }
 
 fn down_locked(
