@@ -378,6 +378,33 @@ fn drop_table_sql(names: &Names<'_>, table: &Table) -> String {
     format!("DROP TABLE {}", names.name(&table.name))
 }
 
+/// Creates a view after what its body reads (its own name aside).
+fn create_view(names: &Names<'_>, view: &View, source: usize) -> Unit {
+    let schema = names.schema;
+    unit(stmt(
+        create_view_sql(names, view),
+        format!("create {:?} view", view.name),
+        source,
+        vec![format!("DROP VIEW {}", names.name(&view.name))],
+    ))
+    .creates([Key::relation(schema, &view.name)])
+    .needs_new(refs(schema, &view.def).into_iter().filter(|k| *k != Key::relation(schema, &view.name)))
+    .needs_new([schema_key(schema)])
+}
+
+/// Drops a view before what its body reads goes.
+fn drop_view(names: &Names<'_>, view: &View, source: usize) -> Unit {
+    let schema = names.schema;
+    unit(stmt(
+        format!("DROP VIEW {}", names.name(&view.name)),
+        format!("drop {:?} view", view.name),
+        source,
+        vec![create_view_sql(names, view)],
+    ))
+    .drops([Key::relation(schema, &view.name)])
+    .needs_old(refs(schema, &view.def).into_iter().filter(|k| *k != Key::relation(schema, &view.name)))
+}
+
 fn create_view_sql(names: &Names<'_>, view: &View) -> String {
     let mut sql = "CREATE ".to_string();
     if let Some(algorithm) = get_str(&view.attrs, "algorithm") {
@@ -481,56 +508,19 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
         }
         Change::AddView { schema, view } => {
             let names = Names { schema, qualify: options.qualify };
-            p.add_views.push(
-                unit(stmt(
-                    create_view_sql(&names, view),
-                    format!("create {:?} view", view.name),
-                    source,
-                    vec![format!("DROP VIEW {}", names.name(&view.name))],
-                ))
-                .creates([Key::relation(schema, &view.name)])
-                .needs_new(refs(schema, &view.def))
-                .needs_new([schema_key(schema)]),
-            );
+            p.add_views.push(create_view(&names, view, source));
         }
         Change::DropView { schema, view } => {
             let names = Names { schema, qualify: options.qualify };
-            p.drop_views.push(
-                unit(stmt(
-                    format!("DROP VIEW {}", names.name(&view.name)),
-                    format!("drop {:?} view", view.name),
-                    source,
-                    vec![create_view_sql(&names, view)],
-                ))
-                .drops([Key::relation(schema, &view.name)])
-                .needs_old(refs(schema, &view.def).into_iter().filter(|k| *k != Key::relation(schema, &view.name))),
-            );
+            p.drop_views.push(drop_view(&names, view, source));
         }
         // Dropped early and created late rather than replaced in place: the
         // old body may read what the plan drops, the new one what it creates,
         // and the reverse runs the other way round.
         Change::ModifyView { schema, from, to } => {
             let names = Names { schema, qualify: options.qualify };
-            p.drop_views.push(
-                unit(stmt(
-                    format!("DROP VIEW {}", names.name(&from.name)),
-                    format!("drop {:?} view", from.name),
-                    source,
-                    vec![create_view_sql(&names, from)],
-                ))
-                .drops([Key::relation(schema, &from.name)])
-                .needs_old(refs(schema, &from.def).into_iter().filter(|k| *k != Key::relation(schema, &from.name))),
-            );
-            p.add_views.push(
-                unit(stmt(
-                    create_view_sql(&names, to),
-                    format!("create {:?} view", to.name),
-                    source,
-                    vec![format!("DROP VIEW {}", names.name(&to.name))],
-                ))
-                .creates([Key::relation(schema, &to.name)])
-                .needs_new(refs(schema, &to.def).into_iter().filter(|k| *k != Key::relation(schema, &to.name))),
-            );
+            p.drop_views.push(drop_view(&names, from, source));
+            p.add_views.push(create_view(&names, to, source));
         }
         Change::AddTrigger { schema, trigger } => {
             let names = Names { schema, qualify: options.qualify };
