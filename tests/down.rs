@@ -340,7 +340,9 @@ mod scenarios {
         };
         let before = snapshot();
         let states = before.iter().filter(|(n, _)| !n.ends_with(".patch.json")).count();
-        assert_eq!(states, 2, "states after versions 2 and 3 are cached: {before:?}");
+        // Version 1 too: a run inspects as many versions below its target as it
+        // reverts, for the next run to find.
+        assert_eq!(states, 3, "states after versions 1, 2 and 3 are cached: {before:?}");
         // A warm run replays nothing on the dev database, so it writes nothing to
         // the cache, and plans the same.
         let warm = db.sb.strata_env(&args, &env).ok().stdout();
@@ -364,6 +366,18 @@ mod scenarios {
         let again = db.sb.strata_env(&args, &env).ok().stdout();
         assert_eq!(snapshot(), before, "reverting one version replays nothing");
         assert_eq!(strip(&again), strip(&cold));
+
+        // Two consecutive reverts: the second, from where the first left the
+        // database, is warm too (it replays nothing, so writes nothing).
+        std::fs::remove_dir_all(&cache).unwrap();
+        let real = ["migrate", "down", "--url", &db.url, "--dev-url", &db.dev];
+        db.sb.strata_env(&real, &env).ok();
+        assert_eq!(db.versions(), ["1", "2"]);
+        let before = snapshot();
+        db.sb.strata_env(&real, &env).ok();
+        assert_eq!(db.versions(), ["1"]);
+        assert_eq!(db.tables(), ["users"]);
+        assert_eq!(snapshot(), before, "the second revert replays nothing");
     }
 }
 

@@ -17,5 +17,6 @@ pub mod plan;
 pub mod plugin;
 pub mod report;
 pub mod revisions;
+pub mod trace;
 
 pub use error::Error;

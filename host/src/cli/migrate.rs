@@ -801,9 +801,11 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         })?,
     };
     let m = ctx.env.as_ref().map(|e| e.migration.clone()).unwrap_or_default();
+    crate::trace::mark("down: plugins loaded, configuration read");
     let dir = open_dir(ctx, arg)?;
     check_versions(&dir)?;
     check_sum(&dir)?;
+    crate::trace::mark("down: directory read and verified");
     let to_ref_version = match to_tag {
         Some(reference) => Some(crate::dir::newest_version_at(dir.path(), reference).map_err(Error::Usage)?),
         None => None,
@@ -826,6 +828,7 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     let url = ctx.url(url)?;
     let dev = ctx.dev(dev_url, Some(&url))?;
     let mut conn = plan::open(&ctx.registry, &url)?;
+    crate::trace::mark("down: target connected");
     let mut progress = TextProgress::new(ctx.out, 0);
     let mut quiet = exec::Quiet;
     let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };

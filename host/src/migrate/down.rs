@@ -248,7 +248,9 @@ fn execute(
         exec_opts.policy = Policy::PerStep;
     }
     let mut log = DownLog::new(&store, &history, std::mem::take(&mut plan.history), has_history);
+    crate::trace::mark("down: executing");
     let outcome = exec::run(conn, &plan.steps, &exec_opts, &mut log, progress)?;
+    crate::trace::mark("down: executed");
     push_checks(&mut report, &outcome.steps);
     for (step, r) in plan.steps.iter().zip(&outcome.steps) {
         report.reverted.push(RevertedFile {
@@ -295,6 +297,7 @@ fn execute(
     }
     report.status = "APPLIED".into();
     confirm_reverted(conn, &store, &plan.steps, &mut report)?;
+    crate::trace::mark("down: confirmed");
     report.end = clock::rfc3339(SystemTime::now());
     Ok(report)
 }

@@ -156,9 +156,11 @@ pub fn plan_down(
     let driver = conn.driver().clone();
     let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
     let history_store = HistoryStore::new(conn, opts.revisions_schema.as_deref())?;
+    crate::trace::mark("plan_down: start");
     let revisions = store.read(conn)?;
     let history = history_store.read(conn)?;
     let recorded = history_store.down_run(conn)?;
+    crate::trace::mark("plan_down: revisions and history read");
     let mut out = DownPlan::default();
     let Some(last) = revisions.last() else { return Ok(out) };
     out.current = last.version.clone();
@@ -197,12 +199,14 @@ pub fn plan_down(
             driver.name()
         )));
     }
+    crate::trace::mark("plan_down: dev database open");
     let lex = dev.lex();
     let chain = build_chain(dir, &lex, &revisions, &history)?;
     let current_idx = chain.len() - 1;
     let target_idx: Option<usize> = target.as_ref().and_then(|t| chain.iter().position(|l| &l.version == t));
     let stmts: Vec<&[String]> = chain.iter().map(|l| &l.statements[..l.take]).collect();
     let keys = chain_keys(&super::cache::StateSeed::new(dev.driver(), dev.info()), &stmts);
+    crate::trace::mark("plan_down: chain built and keyed");
 
     // The state the database should be in, and for each version to revert the
     // parts of the states around it that differ (what its revert must undo).
@@ -213,8 +217,13 @@ pub fn plan_down(
     // The actual schema is read from the target while the dev database (or the
     // cache) gives the expected ones: two databases, so two threads.
     let (states, actual) = std::thread::scope(|scope| {
-        let target = scope.spawn(|| super::inspect_target(conn, &strata_dialect_api::InspectOptions::default()));
+        let target = scope.spawn(|| {
+            let actual = super::inspect_target(conn, &strata_dialect_api::InspectOptions::default());
+            crate::trace::mark("plan_down: target inspected");
+            actual
+        });
         let states = materialize(&mut dev, &chain, &keys, target_idx, &empty, cache);
+        crate::trace::mark("plan_down: expected states materialized");
         let actual = target
             .join()
             .unwrap_or_else(|_| Err(Error::Failed("internal logic error: inspecting the target panicked".into())));
@@ -255,6 +264,7 @@ pub fn plan_down(
         }
         None => drift_sql(conn, &driver, &replayed, &actual)?,
     };
+    crate::trace::mark("plan_down: drift compared");
     // Drift: what the revisions say must be what the database holds.
     if let Some(sql) = drift {
         let error = format!(
@@ -313,6 +323,7 @@ pub fn plan_down(
         steps.push(planned);
     }
 
+    crate::trace::mark("plan_down: steps planned");
     // Manual downs: used when every version to revert has one (unless --plan).
     if !opts.force_plan && resumed.is_none() {
         let downs: Vec<Option<Vec<String>>> = steps
@@ -613,16 +624,20 @@ fn materialize(
         }
     }
 
-    // Cold path: replay, inspecting after the target and every later version.
+    // Cold path: replay, inspecting after the target and every later version,
+    // and as many versions below the target as this run reverts: the next
+    // `down` of the same size (the usual sequence) then finds its states and
+    // patches in the cache instead of replaying everything again.
     let mut previous = match target {
         None => Some(empty.clone()),
         Some(_) => None,
     };
+    let inspect_from = target.map(|t| t.saturating_sub(hi - t));
     let mut steps = HashMap::new();
     let result = (|| {
         for (i, link) in chain.iter().enumerate().take(hi + 1) {
             dev.exec_all(&format!("replaying version {}", link.version), &link.statements[..link.take])?;
-            if target.is_some_and(|t| i < t) {
+            if inspect_from.is_some_and(|from| i < from) {
                 continue;
             }
             let realm = dev.inspect()?;
@@ -631,8 +646,9 @@ fn materialize(
                 cache.put_patch(&keys[i], patch);
             }
             // Full states only where a walk starts: the target, the top, every
-            // CHECKPOINT versions, and where no patch leads (a schema came or
-            // went). The cache grows by patches, not by whole schemas.
+            // CHECKPOINT versions, and where no patch leads (the first state
+            // inspected; a schema came or went). The cache grows by patches,
+            // not by whole schemas.
             if patch.is_none() || Some(i) == target || i == hi || i % CHECKPOINT == 0 {
                 cache.put(&keys[i], &realm);
             }
