@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod datasrc;
 pub mod dir;
 mod error;
 pub mod exec;
@@ -15,6 +16,7 @@ pub mod migrate;
 pub mod panic_hook;
 pub mod plan;
 pub mod plugin;
+pub mod registry;
 pub mod report;
 pub mod revisions;
 pub mod trace;

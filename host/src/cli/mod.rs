@@ -153,16 +153,20 @@ fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
     for v in &cli.vars {
         vars.extend(config::parse_var_flag(v)?);
     }
-    let project = match &config_path {
-        Some(path) => config::load(path, &LoadOptions { env: cli.env.clone(), vars, ..LoadOptions::default() })?,
-        None => Project::default(),
-    };
     let base = config_path
         .as_deref()
         .and_then(Path::parent)
         .map(Path::to_path_buf)
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
+    let project = match &config_path {
+        Some(path) => config::load(
+            path,
+            &LoadOptions { env: cli.env.clone(), vars, ..LoadOptions::default() }
+                .with_data_sources(crate::datasrc::Resolver::new(base.clone())),
+        )?,
+        None => Project::default(),
+    };
     let registry = Registry::load(&SearchPath::from_env(&project.plugins))?;
     let envs: Vec<Option<Env>> =
         if cli.env.is_some() { project.envs.into_iter().map(Some).collect() } else { vec![None] };
