@@ -1,6 +1,7 @@
 //! `strata migrate …`
 
 use super::Ctx;
+use super::deploy::{Outcome, Recorder};
 use crate::clock;
 use crate::dir::{Dir, HashFile};
 use crate::error::{Error, db};
@@ -608,11 +609,29 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     check_sum(&dir)?;
     let url = ctx.url(url)?;
     let mut conn = plan::open(&ctx.registry, &url)?;
+    let repo = repo_name(ctx, &dir);
+    let recorder = (!opts.dry_run).then(|| Recorder::start(ctx, "migrate apply", &repo, &url)).transpose()?;
+    if let Some(recorder) = recorder.as_ref() {
+        promotion_check(ctx, &mut conn, &dir, &opts, &repo).or_else(|e| refused(ctx, recorder, e))?;
+    }
     let mut progress = TextProgress::new(ctx.out, dir.files().len());
     let mut quiet = exec::Quiet;
     let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };
     let started = std::time::Instant::now();
-    let report = migrate::apply(&ctx.registry, &mut conn, &dir, &opts, sink)?;
+    let report = match migrate::apply(&ctx.registry, &mut conn, &dir, &opts, sink) {
+        Ok(report) => report,
+        Err(e) => {
+            if let Some(recorder) = recorder
+                && !matches!(e, Error::Usage(_))
+            {
+                recorder.finish(ctx, Outcome::from_error("", &e))?;
+            }
+            return Err(e);
+        }
+    };
+    if let Some(recorder) = recorder {
+        recorder.finish(ctx, apply_outcome(&report))?;
+    }
     if ctx.out.json() {
         ctx.out.print_json(&report);
     } else if report.applied.is_empty() && report.error.is_none() {
@@ -645,6 +664,108 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     match report.error {
         Some(e) => Err(Error::Failed(e)),
         None => Ok(0),
+    }
+}
+
+/// The directory's name in the registry: `migration { repo }`, else its folder name.
+fn repo_name(ctx: &Ctx, dir: &Dir) -> String {
+    ctx.env.as_ref().and_then(|e| e.migration.repo.clone()).unwrap_or_else(|| {
+        let path = std::path::absolute(dir.path()).unwrap_or_else(|_| dir.path().to_path_buf());
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    })
+}
+
+/// What a `migrate apply` report says for the registry.
+fn apply_outcome(report: &migrate::ApplyReport) -> Outcome {
+    let done = report.applied.iter().take_while(|f| f.error.is_none()).last();
+    Outcome {
+        before: report.current.clone(),
+        after: done.map_or_else(|| report.current.clone(), |f| f.file.version.clone()),
+        statements: report.applied.iter().flat_map(|f| f.applied.iter().cloned()).collect(),
+        checks: report
+            .applied
+            .iter()
+            .filter(|f| !f.checks.is_empty())
+            .map(|f| json!({ "version": f.file.version, "checks": f.checks }))
+            .collect(),
+        status: if report.error.is_some() {
+            "FAILED"
+        } else if report.applied.is_empty() {
+            "NOTHING_TO_DO"
+        } else {
+            "APPLIED"
+        }
+        .into(),
+        error: report.error.clone(),
+    }
+}
+
+/// What a `migrate down` report says for the registry.
+fn down_outcome(report: &migrate::DownReport) -> Outcome {
+    let status = match report.status.as_str() {
+        "APPLIED" | "NOTHING_TO_DO" | "REFUSED" => report.status.clone(),
+        _ => "FAILED".to_string(),
+    };
+    let ran: Vec<String> = report.reverted.iter().flat_map(|f| f.applied.iter().cloned()).collect();
+    Outcome {
+        before: report.current.clone(),
+        // A failed revert's own report says how far it got; the registry keeps
+        // where the run started unless it finished.
+        after: if status == "APPLIED" { report.target.clone() } else { report.current.clone() },
+        statements: if status == "REFUSED" { report.planned.iter().map(|p| p.content.clone()).collect() } else { ran },
+        checks: serde_json::to_value(&report.checks).unwrap_or_default(),
+        status,
+        error: report.error.clone(),
+    }
+}
+
+/// A refusal before the run is recorded too, then returned.
+fn refused<T>(ctx: &Ctx, recorder: &Recorder, e: Error) -> Result<T, Error> {
+    recorder.finish(ctx, Outcome::from_error("", &e))?;
+    Err(e)
+}
+
+/// `promotion { from = "ENV" }`: every version this run would apply must have
+/// been applied successfully to every target of ENV first.
+fn promotion_check(
+    ctx: &Ctx,
+    conn: &mut crate::plugin::Conn,
+    dir: &Dir,
+    opts: &ApplyOptions,
+    repo: &str,
+) -> Result<(), Error> {
+    let Some(env) = ctx.env.as_ref() else { return Ok(()) };
+    let Some(from) = env.attrs.get("promotion").and_then(|p| p.get("from")) else { return Ok(()) };
+    let Some(from) = from.as_str() else {
+        return Err(Error::Usage(format!("env {:?}: promotion.from must be an env name (a string)", env.name)));
+    };
+    let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
+    let applied: Vec<String> = store.read(conn)?.into_iter().map(|r| r.version).collect();
+    let newest = dir
+        .files()
+        .iter()
+        .map(|f| f.version())
+        .filter(|v| !applied.iter().any(|a| a == v))
+        .filter(|v| opts.to_version.as_deref().is_none_or(|t| crate::registry::version_at_least(t, v)))
+        .take(opts.amount.unwrap_or(usize::MAX))
+        .last();
+    let Some(version) = newest else { return Ok(()) };
+    let mut ledger = ctx.ledger()?;
+    match ledger.lacking(repo, from, version)? {
+        None => Err(Error::Refused {
+            message: format!(
+                "promotion: version {version} of {repo:?} was never applied to env {from:?}: the registry has no deployment of it there"
+            ),
+            hint: Some(format!("apply it to every target of env {from:?} first (strata migrate apply --env {from})")),
+        }),
+        Some(missing) if missing.is_empty() => Ok(()),
+        Some(missing) => Err(Error::Refused {
+            message: format!(
+                "promotion: version {version} of {repo:?} has not been applied successfully to every target of env {from:?}; missing on {}",
+                missing.join(", ")
+            ),
+            hint: Some(format!("apply it to env {from:?} first (strata migrate apply --env {from})")),
+        }),
     }
 }
 
@@ -833,7 +954,22 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     let mut quiet = exec::Quiet;
     let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };
     let started = std::time::Instant::now();
-    let report = migrate::down(&ctx.registry, &mut conn, &dev, &dir, &opts, &StateCache::from_env(), sink)?;
+    let recorder =
+        (!opts.dry_run).then(|| Recorder::start(ctx, "migrate down", &repo_name(ctx, &dir), &url)).transpose()?;
+    let report = match migrate::down(&ctx.registry, &mut conn, &dev, &dir, &opts, &StateCache::from_env(), sink) {
+        Ok(report) => report,
+        Err(e) => {
+            if let Some(recorder) = recorder
+                && !matches!(e, Error::Usage(_))
+            {
+                recorder.finish(ctx, Outcome::from_error("", &e))?;
+            }
+            return Err(e);
+        }
+    };
+    if let Some(recorder) = recorder {
+        recorder.finish(ctx, down_outcome(&report))?;
+    }
     if ctx.out.json() {
         ctx.out.print_json(&report);
     } else {

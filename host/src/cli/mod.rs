@@ -1,6 +1,7 @@
 //! The command line: parse arguments, resolve the env, call the library, print.
 //! Only this module knows about clap.
 
+mod deploy;
 mod migrate;
 mod schema;
 
@@ -27,6 +28,9 @@ pub struct Cli {
     /// Output format: `json` for machine-readable output.
     #[arg(long, global = true, value_name = "FORMAT")]
     format: Option<String>,
+    /// Who runs the command, as the deployment registry records it (default: the OS user).
+    #[arg(long, global = true, value_name = "NAME")]
+    operator: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -39,6 +43,12 @@ enum Command {
     /// Versioned migrations.
     #[command(subcommand)]
     Migrate(migrate::MigrateCmd),
+    /// The deployment registry: who deployed what, where, when, with what
+    /// outcome (`--env` filters); `verify` checks its hash chain.
+    Deployments {
+        #[command(subcommand)]
+        cmd: Option<deploy::DeploymentsCmd>,
+    },
 }
 
 /// Runs the command line; returns the exit code.
@@ -89,9 +99,19 @@ pub(crate) struct Ctx {
     pub env: Option<Env>,
     /// The project file's directory: relative paths in it resolve from there.
     pub base: PathBuf,
+    /// The deployment registry's URL (the `registry` block, else a SQLite file
+    /// under the project).
+    pub ledger_url: String,
+    /// Who runs the command (`--operator`, else the OS user).
+    pub operator: String,
 }
 
 impl Ctx {
+    /// Opens the deployment registry.
+    pub fn ledger(&self) -> Result<crate::registry::Ledger, Error> {
+        crate::registry::Ledger::open(&self.registry, &self.ledger_url)
+    }
+
     /// A flag's value, else the env's.
     pub fn pick(&self, flag: &Option<String>, from_env: impl Fn(&Env) -> Option<String>) -> Option<String> {
         flag.clone().or_else(|| self.env.as_ref().and_then(from_env))
@@ -159,25 +179,36 @@ fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
         .map(Path::to_path_buf)
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
+    // `deployments --env E` filters by env name: no env of the file is selected.
+    let select = if matches!(cli.command, Command::Deployments { .. }) { None } else { cli.env.clone() };
     let project = match &config_path {
         Some(path) => config::load(
             path,
-            &LoadOptions { env: cli.env.clone(), vars, ..LoadOptions::default() }
+            &LoadOptions { env: select.clone(), vars, ..LoadOptions::default() }
                 .with_data_sources(crate::datasrc::Resolver::new(base.clone())),
         )?,
         None => Project::default(),
     };
+    let ledger_url = match &project.registry {
+        Some(url) => url.clone(),
+        None => crate::registry::default_url(&base),
+    };
     let registry = Registry::load(&SearchPath::from_env(&project.plugins))?;
+    let operator = cli.operator.clone().unwrap_or_else(deploy::os_user);
+    let mut ctx = Ctx { out, registry, env: None, base, ledger_url, operator };
+    if let Command::Deployments { cmd } = &cli.command {
+        return deploy::run(&ctx, cmd.as_ref(), cli.env.as_deref());
+    }
     let envs: Vec<Option<Env>> =
-        if cli.env.is_some() { project.envs.into_iter().map(Some).collect() } else { vec![None] };
+        if select.is_some() { project.envs.into_iter().map(Some).collect() } else { vec![None] };
     let mut code = 0;
-    let mut ctx = Ctx { out, registry, env: None, base };
     for env in envs {
         ctx.env = env;
         ctx.out.begin_document();
         code = match &cli.command {
             Command::Schema(cmd) => schema::run(&ctx, cmd)?,
             Command::Migrate(cmd) => migrate::run(&ctx, cmd)?,
+            Command::Deployments { .. } => 0,
         };
         if code != 0 {
             break;

@@ -1,6 +1,7 @@
 //! `strata schema …`
 
 use super::Ctx;
+use super::deploy::{Outcome, Recorder};
 use crate::error::{Error, db};
 use crate::exec;
 use crate::plan::{self, DevDb, Source};
@@ -230,10 +231,22 @@ fn apply_locked(
             "Destructive": destroys, "Checks": checks,
         })
     };
+    let recorder = (!dry_run).then(|| Recorder::start(ctx, "schema apply", "", url)).transpose()?;
+    let outcome = |status: &str, statements: Vec<String>, error: Option<String>| Outcome {
+        statements,
+        checks: serde_json::to_value(&checks).unwrap_or_default(),
+        status: status.into(),
+        error,
+        ..Outcome::default()
+    };
     if let Some(message) = failed {
         let err = exec::check_refusal(message);
         if ctx.out.json() {
             ctx.out.print_json(&report(&[], Some(err.to_string())));
+        }
+        if let Some(recorder) = &recorder {
+            let planned = pending.iter().map(|s| s.to_string()).collect();
+            recorder.finish(ctx, outcome("REFUSED", planned, Some(err.to_string())))?;
         }
         return Err(err);
     }
@@ -251,6 +264,13 @@ fn apply_locked(
         return Ok(1);
     }
     let result = exec::execute_guarded(conn, &plan, !skip_checks).and_then(|()| confirm_synced(conn, &desired));
+    if let Some(recorder) = &recorder {
+        let (status, error) = match &result {
+            Ok(()) => ("APPLIED", None),
+            Err(e) => ("FAILED", Some(e.to_string())),
+        };
+        recorder.finish(ctx, outcome(status, pending.iter().map(|s| s.to_string()).collect(), error))?;
+    }
     if ctx.out.json() {
         let error = result.as_ref().err().map(ToString::to_string);
         let applied: Vec<&str> = if result.is_ok() { pending.clone() } else { Vec::new() };

@@ -22,7 +22,8 @@ use super::vars::VarType;
 /// Top-level blocks a project file may hold. `atlas` (Atlas Cloud login) is accepted and
 /// ignored so that files written for Atlas load; other Atlas Pro blocks (`docker`, `check`,
 /// `deployment`) change behavior Strata does not provide, so they are rejected.
-const TOP_LEVEL_BLOCKS: &[&str] = &["variable", "locals", "data", "env", "plugin", "lint", "diff", "test", "atlas"];
+const TOP_LEVEL_BLOCKS: &[&str] =
+    &["variable", "locals", "data", "env", "plugin", "registry", "lint", "diff", "test", "atlas"];
 
 /// Reads and evaluates the project file at `path`.
 ///
@@ -61,11 +62,15 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Project, ConfigError> {
     let mut ev = Evaluator::new(&src, &decls, opts)?;
     ev.check_all()?;
     let plugins = ev.plugins(&dir)?;
+    let registry = ev.registry()?;
+    if let Some(resolver) = &opts.data_sources {
+        resolver.borrow_mut().registry(registry.as_deref());
+    }
     let envs = match &opts.env {
         Some(name) => ev.select_envs(name)?,
         None => Vec::new(),
     };
-    Ok(Project { envs, plugins })
+    Ok(Project { envs, plugins, registry })
 }
 
 struct VarDecl<'a> {
@@ -84,6 +89,8 @@ struct Decls<'a> {
     data: Vec<((String, String), &'a Block)>,
     envs: Vec<&'a Block>,
     plugins: Vec<&'a Block>,
+    /// The `registry { url }` block (a Strata extension).
+    registry: Option<&'a Block>,
     /// Top-level `lint`, `diff` and `test` blocks: defaults merged into each env.
     defaults: Vec<&'a Block>,
 }
@@ -100,6 +107,7 @@ impl<'a> Decls<'a> {
             data: Vec::new(),
             envs: Vec::new(),
             plugins: Vec::new(),
+            registry: None,
             defaults: Vec::new(),
         };
         for structure in body.iter() {
@@ -182,6 +190,21 @@ impl<'a> Decls<'a> {
                         ));
                     }
                     d.plugins.push(block);
+                }
+                "registry" => {
+                    want_labels(0, "no labels")?;
+                    if let Some(first) = d.registry {
+                        return Err(invalid(
+                            src,
+                            block.span(),
+                            format!(
+                                "registry block is declared more than once (first on line {})",
+                                src.line_of(first.span())
+                            ),
+                        ));
+                    }
+                    check_only_attrs(src, block, &["url"])?;
+                    d.registry = Some(block);
                 }
                 "lint" | "diff" | "test" => {
                     want_labels(0, "no labels")?;
@@ -326,6 +349,7 @@ const MIGRATION_ATTRS: &[&str] = &[
     "lock_timeout",
     "tx_mode",
     "exclude",
+    "repo",
 ];
 
 /// Checks an env block's shape without evaluating it, so that mistakes in envs that are not
@@ -361,8 +385,8 @@ fn check_env_structure(src: &Source, block: &Block) -> Result<(), ConfigError> {
                         ),
                     ));
                 }
-                // `repo { name }` selects an Atlas Cloud repository; accepted, not used.
-                Structure::Block(b) if b.ident.as_str() == "repo" => {}
+                // `repo { name }`: Atlas's spelling of `repo = "NAME"`.
+                Structure::Block(b) if b.ident.as_str() == "repo" => check_only_attrs(src, b, &["name"])?,
                 Structure::Block(b) => {
                     return Err(invalid(
                         src,
@@ -766,6 +790,14 @@ impl<'a> Evaluator<'a> {
         Ok(out)
     }
 
+    /// The `registry` block's `url`, if the file has one.
+    fn registry(&mut self) -> Result<Option<String>, ConfigError> {
+        let Some(attr) = self.decls.registry.and_then(|b| b.body.get_attribute("url")) else {
+            return Ok(None);
+        };
+        self.eval_attr(attr, None, want_string)
+    }
+
     /// The `for_each` instances of an env block: `each` values, or one `None` without
     /// `for_each`. Like Atlas, a set is keyed by its values, a list by index, a map by key;
     /// since hcl-rs has no set values, a set is recognized by `toset(...)` or a variable of
@@ -948,6 +980,7 @@ impl<'a> Evaluator<'a> {
                 "revisions_schema" => &mut m.revisions_schema,
                 "to_version" => &mut m.to_version,
                 "lock_timeout" => &mut m.lock_timeout,
+                "repo" => &mut m.repo,
                 "exec_order" => {
                     m.exec_order = value
                         .map(|v| normalize_exec_order(&v))
@@ -966,6 +999,12 @@ impl<'a> Evaluator<'a> {
                 _ => continue,
             };
             *slot = value;
+        }
+        for inner in block.body.blocks().filter(|b| b.ident.as_str() == "repo") {
+            if let Some(attr) = inner.body.get_attribute("name") {
+                env.set_location("migration.repo", self.src.at(attr.value.span()));
+                m.repo = self.eval_attr(attr, each, want_string)?;
+            }
         }
         Ok(m)
     }
@@ -1280,7 +1319,7 @@ env {
         assert_eq!(
             err(&path, &opts(None, &[])),
             format!(
-                "{}:3:2: unsupported block \"docker\": expected one of variable, locals, data, env, plugin, lint, diff, test, atlas",
+                "{}:3:2: unsupported block \"docker\": expected one of variable, locals, data, env, plugin, registry, lint, diff, test, atlas",
                 path.display()
             )
         );
@@ -1511,6 +1550,35 @@ env "prod" {
                 path.display()
             )
         );
+    }
+
+    #[test]
+    fn registry_block_and_migration_repo() {
+        let path = write(
+            "registry",
+            "registry {\n  url = \"sqlite://${var.r}\"\n}\nvariable \"r\" {\n  default = \"reg.db\"\n}\n\
+             env \"a\" {\n  migration {\n    repo = \"app\"\n  }\n}\n\
+             env \"b\" {\n  migration {\n    repo {\n      name = \"other\"\n    }\n  }\n}\n",
+        );
+        let p = load(&path, &opts(Some("a"), &[])).unwrap();
+        assert_eq!(p.registry.as_deref(), Some("sqlite://reg.db"));
+        assert_eq!(p.envs[0].migration.repo.as_deref(), Some("app"));
+        let b = load_env(&path, &opts(Some("b"), &[]));
+        assert_eq!(b.migration.repo.as_deref(), Some("other"));
+        assert_eq!(load(&path, &opts(None, &[])).unwrap().registry.as_deref(), Some("sqlite://reg.db"));
+    }
+
+    #[test]
+    fn registry_block_errors_are_located() {
+        let path = write("registry-twice", "registry {\n  url = \"a\"\n}\nregistry {\n  url = \"b\"\n}\n");
+        assert_eq!(
+            err(&path, &opts(None, &[])),
+            format!("{}:4:1: registry block is declared more than once (first on line 1)", path.display())
+        );
+        let path = write("registry-attr", "registry {\n  path = \"a\"\n}\n");
+        assert!(err(&path, &opts(None, &[])).starts_with(&format!("{}:2:3: ", path.display())));
+        let path = write("registry-type", "registry {\n  url = [1]\n}\n");
+        assert!(err(&path, &opts(None, &[])).starts_with(&format!("{}:2:9: ", path.display())));
     }
 
     #[test]

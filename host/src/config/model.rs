@@ -27,6 +27,12 @@ pub trait DataSources {
         name: &str,
         attrs: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<serde_json::Value, String>;
+
+    /// Told the `registry` block's `url` (`None`: the file has none) before any env is
+    /// evaluated, for data sources the deployment registry answers.
+    fn registry(&mut self, url: Option<&str>) {
+        let _ = url;
+    }
 }
 
 /// What [`load`](super::load) needs besides the file.
@@ -69,6 +75,8 @@ pub struct Project {
     /// Dialect plugin libraries declared by top-level `plugin "name" { path = ... }` blocks
     /// (a Strata extension), resolved against the config file's directory.
     pub plugins: Vec<PathBuf>,
+    /// The `registry { url = ... }` block's URL (a Strata extension): the deployment registry.
+    pub registry: Option<String>,
 }
 
 /// The `migration { ... }` block of an env.
@@ -94,6 +102,9 @@ pub struct Migration {
     pub tx_mode: Option<String>,
     /// `exclude`: patterns of objects to ignore.
     pub exclude: Vec<String>,
+    /// `repo = "NAME"` (or Atlas's `repo { name = "NAME" }`): the directory's name in the
+    /// deployment registry; the directory's folder name when unset.
+    pub repo: Option<String>,
 }
 
 /// One evaluated env instance.

@@ -18,12 +18,15 @@ pub struct Resolver {
     base: PathBuf,
     /// Dialect plugins, loaded when a data source first needs a database.
     plugins: Option<Registry>,
+    /// The deployment registry's URL (the `registry` block, else the default).
+    registry: String,
 }
 
 impl Resolver {
     /// A resolver for a project file in `base`.
     pub fn new(base: PathBuf) -> Resolver {
-        Resolver { base, plugins: None }
+        let registry = crate::registry::default_url(&base);
+        Resolver { base, plugins: None, registry }
     }
 
     /// The dialect plugins (the default search path: data sources are
@@ -36,7 +39,39 @@ impl Resolver {
     }
 }
 
+/// `data "cloud_databases" { repo, env }`: the targets of `env` as the
+/// deployment registry last saw them (`targets[i].current_version`, `.url`
+/// without credentials, `.status`, `.deployed_at`, `.operator`).
+fn cloud_databases(plugins: &Registry, registry: &str, attrs: &Map<String, Value>) -> Result<Value, String> {
+    let text = |key: &str| -> Result<Option<String>, String> {
+        match attrs.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+            Some(other) => Err(format!("attribute {key:?} must be a non-empty string, got {other}")),
+        }
+    };
+    let env = text("env")?.ok_or("missing required attribute \"env\" (the env whose targets to read)")?;
+    let repo = text("repo")?;
+    let mut ledger = crate::registry::Ledger::open(plugins, registry).map_err(|e| e.to_string())?;
+    let targets = ledger.targets(repo.as_deref(), &env).map_err(|e| e.to_string())?;
+    if targets.is_empty() {
+        let what = repo.map_or_else(String::new, |r| format!(" of repo {r:?}"));
+        return Err(format!(
+            "the deployment registry {} has no deployment{what} to env {env:?}: deploy there first",
+            ledger.url()
+        ));
+    }
+    let count = targets.len();
+    Ok(serde_json::json!({ "targets": targets, "count": count }))
+}
+
 impl DataSources for Resolver {
+    fn registry(&mut self, url: Option<&str>) {
+        if let Some(url) = url {
+            self.registry = url.to_string();
+        }
+    }
+
     fn resolve(&mut self, kind: &str, name: &str, attrs: &Map<String, Value>) -> Result<Value, String> {
         let _ = name;
         match kind {
@@ -45,6 +80,10 @@ impl DataSources for Resolver {
                 sql::resolve(plugins, attrs)
             }
             "external" => external::resolve(&self.base, attrs),
+            "cloud_databases" => {
+                let url = self.registry.clone();
+                cloud_databases(self.plugins()?, &url, attrs)
+            }
             other => Err(format!("unsupported data source kind {other:?}")),
         }
     }
