@@ -285,3 +285,181 @@ fn registry_on_postgres_records_without_credentials_and_refuses_a_newer_schema()
     assert!(!run.stderr().contains("s3cr3t"));
     assert_eq!(target.rows("SELECT count(*) FROM atlas_schema_revisions.atlas_schema_revisions"), [["2"]]);
 }
+
+#[test]
+fn pushed_directory_is_applied_and_rolled_back_by_tag() {
+    let sb = Sandbox::new("registry-push");
+    sb.write("migrations/1_users.sql", V1);
+    sb.write("migrations/2_posts.sql", V2);
+    sb.strata(&["migrate", "hash"]).ok();
+    let pushed = sb.strata(&["migrate", "push", "app:v1"]).ok().stdout();
+    assert!(pushed.starts_with("Pushed app:v1 (2 files) to sqlite://.strata/registry.db"), "{pushed}");
+    sb.write("migrations/3_tags.sql", V3);
+    sb.strata(&["migrate", "hash"]).ok();
+    sb.strata(&["migrate", "push", "app:v2"]).ok();
+    // Without a tag, the current Git commit names the snapshot.
+    strata_tests::git(&sb.path, &["init", "-q"]);
+    strata_tests::git(&sb.path, &["add", "migrations"]);
+    strata_tests::git(&sb.path, &["commit", "-q", "-m", "three"]);
+    sb.strata(&["migrate", "push", "app"]).ok();
+    let head = std::process::Command::new("git").args(["rev-parse", "HEAD"]).current_dir(&sb.path).output().unwrap();
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let tags =
+        sqlite_rows(&registry(&sb), "SELECT tag FROM strata_registry_dirs WHERE repo = 'app' ORDER BY created_at");
+    assert_eq!(tags, [["v1".to_string()], ["v2".to_string()], [head]]);
+
+    // The local files are gone: everything comes from the registry.
+    std::fs::remove_dir_all(sb.path.join("migrations")).unwrap();
+    std::fs::remove_dir_all(sb.path.join(".git")).unwrap();
+    sb.write(
+        "atlas.hcl",
+        r#"
+data "remote_dir" "first" {
+  name = "app"
+  tag  = "v1"
+}
+
+env "prod" {
+  url = "sqlite://prod.db"
+  migration {
+    dir = "atlas://app"
+  }
+}
+
+env "old" {
+  url = "sqlite://old.db"
+  migration {
+    dir = data.remote_dir.first.url
+  }
+}
+"#,
+    );
+    sb.strata(&["migrate", "apply", "--env", "prod"]).ok();
+    let prod = sb.path.join("prod.db");
+    assert_eq!(sqlite_tables(&prod), ["posts", "tags", "users"]);
+    // GitOps rollback: back to what tag v1 held, planned from the database.
+    sb.strata(&["migrate", "down", "--env", "prod", "--to-tag", "v1"]).ok();
+    assert_eq!(sqlite_tables(&prod), ["posts", "users"]);
+    assert_eq!(sqlite_rows(&prod, "SELECT version FROM atlas_schema_revisions ORDER BY version"), [["1"], ["2"]]);
+    let down = sqlite_rows(
+        &registry(&sb),
+        "SELECT repo, kind, version_before, version_after FROM strata_deployments WHERE kind = 'migrate down'",
+    );
+    assert_eq!(down, [["app", "migrate down", "3", "2"]]);
+
+    // A tag read back through a data source: only its two files.
+    sb.strata(&["migrate", "apply", "--env", "old"]).ok();
+    assert_eq!(sqlite_tables(&sb.path.join("old.db")), ["posts", "users"]);
+    let status = sb.strata(&["migrate", "status", "--env", "old"]).ok().stdout();
+    assert!(status.contains("Already at latest version"), "{status}");
+
+    // Unknown names and tags: usage errors, nothing applied.
+    let run = sb.strata(&["migrate", "apply", "--url", "sqlite://x.db", "--dir", "atlas://nope"]).expect_code(2);
+    assert!(run.stderr().contains("the deployment registry has no snapshot of directory \"nope\""), "{}", run.stderr());
+    let run = sb.strata(&["migrate", "down", "--env", "prod", "--to-tag", "v9"]).expect_code(2);
+    assert!(run.stderr().contains("no tag \"v9\" of directory \"app\""), "{}", run.stderr());
+    assert!(!sb.path.join("x.db").exists());
+}
+
+/// The plan id in a refusal's first line (`error: ...plan ID awaits approval (k of n)`).
+#[track_caller]
+fn awaiting(run: &strata_tests::Run) -> (String, String) {
+    let line = run.stderr().lines().next().unwrap_or_default().to_string();
+    let at = line.rfind("plan ").unwrap_or_else(|| panic!("no plan id in {line:?}"));
+    let id = line[at + 5..].split(' ').next().unwrap_or_default().to_string();
+    (id, line)
+}
+
+#[test]
+fn approvals_gate_apply_and_down_and_go_stale() {
+    let sb = project("registry-approval");
+    sb.write(
+        "atlas.hcl",
+        r#"
+env "prod" {
+  url = "sqlite://prod.db"
+  migration {
+    dir = "file://migrations"
+  }
+  approval {
+    required  = 2
+    reviewers = ["bob", "carol", "dave"]
+  }
+}
+"#,
+    );
+    let prod = sb.path.join("prod.db");
+    let apply = |op: &str| sb.strata(&["migrate", "apply", "--env", "prod", "--operator", op]);
+    let (id, line) = awaiting(&apply("alice").expect_code(1));
+    assert_eq!(line, format!("error: plan {id} awaits approval (0 of 2)"));
+    assert!(!prod.exists() || sqlite_tables(&prod).is_empty(), "nothing runs before approval");
+    // The same plan, asked again: the same id.
+    assert_eq!(awaiting(&apply("alice").expect_code(1)).1, line);
+    let show = sb.strata(&["plan", "show", &id]).ok().stdout();
+    assert!(show.contains("CREATE TABLE tags") && show.contains("by alice"), "{show}");
+
+    let decide = |verb: &str, op: &str| sb.strata(&["plan", verb, &id, "--operator", op]);
+    let no = decide("approve", "alice").expect_code(1);
+    assert!(no.stderr().contains("alice is not a reviewer of plan"), "{}", no.stderr());
+    let once = decide("approve", "bob").ok().stdout();
+    assert_eq!(once.trim(), format!("bob approved plan {id} (1 of 2): pending"));
+    let twice = decide("approve", "bob").expect_code(1);
+    assert!(twice.stderr().contains(&format!("bob already approved plan {id}")), "{}", twice.stderr());
+    assert_eq!(awaiting(&apply("alice").expect_code(1)).1, format!("error: plan {id} awaits approval (1 of 2)"));
+    decide("approve", "carol").ok();
+    apply("alice").ok();
+    assert_eq!(sqlite_tables(&prod), ["posts", "tags", "users"]);
+    let status = sqlite_rows(&registry(&sb), &format!("SELECT status FROM strata_registry_plans WHERE id = '{id}'"));
+    assert_eq!(status, [["EXECUTED"]]);
+    // Nothing left to apply: nothing to approve.
+    let nothing = apply("alice").ok().stdout();
+    assert!(nothing.contains("No migration files to execute"), "{nothing}");
+
+    // A down by a reviewer: the author cannot approve their own plan.
+    let down = |op: &str| sb.strata(&["migrate", "down", "--env", "prod", "--operator", op]);
+    let (d1, _) = awaiting(&down("bob").expect_code(1));
+    let own = sb.strata(&["plan", "approve", &d1, "--operator", "bob"]).expect_code(1);
+    assert!(own.stderr().contains(&format!("bob is the author of plan {d1}")), "{}", own.stderr());
+    sb.strata(&["plan", "approve", &d1, "--operator", "carol"]).ok();
+    sb.strata(&["plan", "approve", &d1, "--operator", "dave"]).ok();
+    // Meanwhile the database moves on (a file applied outside the env): the
+    // approved plan no longer describes what would run.
+    sb.write("migrations/4_notes.sql", "CREATE TABLE notes (id integer);\n");
+    sb.strata(&["migrate", "hash"]).ok();
+    sb.strata(&["migrate", "apply", "--url", "sqlite://prod.db"]).ok();
+    let (d2, line) = awaiting(&down("bob").expect_code(1));
+    assert_eq!(
+        line,
+        format!(
+            "error: the approved plan {d1} no longer applies: the database or the migration directory changed since it was approved; plan {d2} awaits approval (0 of 2)"
+        )
+    );
+    assert_eq!(sqlite_tables(&prod), ["notes", "posts", "tags", "users"]);
+    sb.strata(&["plan", "reject", &d2, "--operator", "dave"]).ok();
+    let (d3, line) = awaiting(&down("bob").expect_code(1));
+    assert_eq!(line, format!("error: plan {d2} was rejected by dave; plan {d3} awaits approval (0 of 2)"));
+    sb.strata(&["plan", "approve", &d3, "--operator", "carol"]).ok();
+    sb.strata(&["plan", "approve", &d3, "--operator", "dave"]).ok();
+    down("bob").ok();
+    assert_eq!(sqlite_tables(&prod), ["posts", "tags", "users"]);
+
+    // Decisions are in the audit chain, and the chain holds.
+    let decisions = sqlite_rows(
+        &registry(&sb),
+        "SELECT kind, operator, status FROM strata_deployments WHERE kind LIKE 'plan %' ORDER BY seq",
+    );
+    let row = |k: &str, o: &str, s: &str| vec![k.to_string(), o.to_string(), s.to_string()];
+    assert_eq!(
+        decisions,
+        [
+            row("plan approve", "bob", "PENDING"),
+            row("plan approve", "carol", "APPROVED"),
+            row("plan approve", "carol", "PENDING"),
+            row("plan approve", "dave", "APPROVED"),
+            row("plan reject", "dave", "REJECTED"),
+            row("plan approve", "carol", "PENDING"),
+            row("plan approve", "dave", "APPROVED"),
+        ]
+    );
+    sb.strata(&["deployments", "verify"]).ok();
+}

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use super::Ctx;
 use crate::clock;
 use crate::error::Error;
-use crate::registry::{Deployment, Filter, Ledger};
+use crate::registry::{Deployment, Filter, Ledger, Plan};
 
 #[derive(Debug, Subcommand)]
 pub enum DeploymentsCmd {
@@ -223,5 +223,283 @@ fn verify(ctx: &Ctx, ledger: &mut Ledger) -> Result<i32, Error> {
             message: format!("the deployment registry {} was tampered with: {}", ledger.url(), b.problem),
             hint: Some(format!("records from {} on cannot be trusted; restore the registry from a backup", b.seq)),
         }),
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCmd {
+    /// List recorded plans (`--env` filters).
+    List,
+    /// Print a plan's statements and approvals.
+    Show {
+        /// The plan's id.
+        id: String,
+    },
+    /// Approve a plan (as `--operator`, else the OS user): a listed reviewer
+    /// who is not its author.
+    Approve {
+        /// The plan's id.
+        id: String,
+    },
+    /// Reject a plan: it never runs.
+    Reject {
+        /// The plan's id.
+        id: String,
+    },
+}
+
+/// An env's `approval { required = N, reviewers = [...] }`.
+struct Approval {
+    required: i64,
+    reviewers: Vec<String>,
+}
+
+fn approval_of(env: &crate::config::Env) -> Result<Option<Approval>, Error> {
+    let Some(block) = env.attrs.get("approval") else { return Ok(None) };
+    let at = env.location("approval").map(|l| format!("{l}: ")).unwrap_or_default();
+    let reviewers: Vec<String> = match block.get("reviewers") {
+        Some(serde_json::Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+        _ => Vec::new(),
+    };
+    if reviewers.is_empty() {
+        return Err(Error::Usage(format!("{at}approval block needs reviewers = [\"name\", ...]")));
+    }
+    let required = match block.get("required") {
+        None => 1,
+        Some(v) => v.as_i64().filter(|n| *n >= 1).ok_or_else(|| {
+            Error::Usage(format!("{at}approval.required must be a whole number of at least 1, got {v}"))
+        })?,
+    };
+    if required > reviewers.len() as i64 {
+        return Err(Error::Usage(format!(
+            "{at}approval.required is {required} but only {} reviewer{} listed",
+            reviewers.len(),
+            if reviewers.len() == 1 { " is" } else { "s are" }
+        )));
+    }
+    Ok(Some(Approval { required, reviewers }))
+}
+
+/// What a gated run is about to execute.
+pub(crate) struct Proposal {
+    pub kind: &'static str,
+    pub repo: String,
+    pub version_before: String,
+    pub statements: Vec<String>,
+}
+
+/// Whether the env requires approval (and the configuration is valid).
+pub(crate) fn needs_approval(ctx: &Ctx) -> Result<bool, Error> {
+    Ok(match ctx.env.as_ref() {
+        Some(env) => approval_of(env)?.is_some(),
+        None => false,
+    })
+}
+
+/// The approval gate: returns the approved plan matching `proposal` (to mark
+/// executed once it ran), or refuses with the id of the plan that awaits
+/// approval, recorded in the registry. `None`: the env needs no approval.
+pub(crate) fn approval_gate(ctx: &Ctx, recorder: &Recorder, proposal: Proposal) -> Result<Option<Plan>, Error> {
+    let Some(env) = ctx.env.as_ref() else { return Ok(None) };
+    let Some(approval) = approval_of(env)? else { return Ok(None) };
+    let hash = {
+        let mut h = Sha256::new();
+        for part in [proposal.kind, &recorder.target, &proposal.version_before] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        for s in &proposal.statements {
+            h.update((s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let mut ledger = recorder.ledger.borrow_mut();
+    let plans = ledger.plans(Some(&env.name), Some(&recorder.target))?;
+    let same: Vec<&Plan> = plans.iter().filter(|p| p.kind == proposal.kind && p.hash == hash).collect();
+    if let Some(p) = same.iter().find(|p| p.status == "APPROVED") {
+        return Ok(Some((*p).clone()));
+    }
+    if let Some(p) = same.iter().find(|p| p.status == "PENDING") {
+        return Err(awaiting(p, String::new()));
+    }
+    let mut notes = Vec::new();
+    if let Some(p) = same.iter().rev().find(|p| p.status == "REJECTED") {
+        notes.push(format!("plan {} was rejected by {}; ", p.id, p.rejected_by.as_deref().unwrap_or("a reviewer")));
+    }
+    // An approval is for one exact plan: once the database or the directory
+    // changed, it no longer applies.
+    for old in plans.iter().filter(|p| p.kind == proposal.kind && p.status == "APPROVED") {
+        let mut stale = old.clone();
+        stale.status = "STALE".into();
+        ledger.update_plan(&stale)?;
+        notes.push(format!(
+            "the approved plan {} no longer applies: the database or the migration directory changed since it was approved; ",
+            old.id
+        ));
+    }
+    let created_at = clock::rfc3339(SystemTime::now());
+    let id: String = Sha256::digest(format!("{hash}\n{}\n{created_at}", recorder.target).as_bytes())
+        .iter()
+        .take(5)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let plan = Plan {
+        id,
+        kind: proposal.kind.into(),
+        repo: proposal.repo,
+        env: env.name.clone(),
+        target: recorder.target.clone(),
+        hash,
+        version_before: proposal.version_before,
+        statements: proposal.statements,
+        author: ctx.operator.clone(),
+        created_at,
+        required: approval.required,
+        reviewers: approval.reviewers,
+        approvals: Vec::new(),
+        status: "PENDING".into(),
+        rejected_by: None,
+    };
+    ledger.add_plan(&plan)?;
+    Err(awaiting(&plan, notes.concat()))
+}
+
+fn awaiting(plan: &Plan, prefix: String) -> Error {
+    Error::Refused {
+        message: format!("{prefix}plan {} awaits approval ({} of {})", plan.id, plan.approvals.len(), plan.required),
+        hint: Some(format!(
+            "review it with `strata plan show {id}`; a listed reviewer other than {} approves it with `strata plan approve {id} --operator NAME`, then run the same command again",
+            plan.author,
+            id = plan.id
+        )),
+    }
+}
+
+/// Marks an approved plan as executed: it is not run twice.
+pub(crate) fn executed(recorder: &Recorder, plan: Option<Plan>) -> Result<(), Error> {
+    if let Some(mut plan) = plan {
+        plan.status = "EXECUTED".into();
+        recorder.ledger.borrow_mut().update_plan(&plan)?;
+    }
+    Ok(())
+}
+
+/// `strata plan list|show|approve|reject`.
+pub(crate) fn plan_cmd(ctx: &Ctx, cmd: &PlanCmd, env: Option<&str>) -> Result<i32, Error> {
+    let mut ledger = ctx.ledger()?;
+    let get = |ledger: &mut Ledger, id: &str| -> Result<Plan, Error> {
+        ledger
+            .plan(id)?
+            .ok_or_else(|| Error::Usage(format!("no plan {id:?} in the deployment registry {}", ledger.url())))
+    };
+    match cmd {
+        PlanCmd::List => {
+            let plans = ledger.plans(env, None)?;
+            if ctx.out.json() {
+                ctx.out.print_json(&plans);
+            } else if plans.is_empty() {
+                crate::outln!("No plans recorded in {}", ledger.url());
+            } else {
+                for p in &plans {
+                    crate::outln!(
+                        "{}  {:<8}  {}  {}  {} ({} of {})  by {}  {}",
+                        p.id,
+                        p.status,
+                        p.env,
+                        p.kind,
+                        p.target,
+                        p.approvals.len(),
+                        p.required,
+                        p.author,
+                        p.created_at
+                    );
+                }
+            }
+            Ok(0)
+        }
+        PlanCmd::Show { id } => {
+            let p = get(&mut ledger, id)?;
+            if ctx.out.json() {
+                ctx.out.print_json(&p);
+                return Ok(0);
+            }
+            crate::outln!("plan {} ({}): {} of {:?} on env {:?}, {}", p.id, p.status, p.kind, p.repo, p.env, p.target);
+            crate::outln!(
+                "  by {} at {}; approvals {} of {}: {}",
+                p.author,
+                p.created_at,
+                p.approvals.len(),
+                p.required,
+                p.approvals.join(", ")
+            );
+            crate::outln!("  reviewers: {}", p.reviewers.join(", "));
+            for s in &p.statements {
+                crate::outln!("{}", s.trim_end());
+            }
+            Ok(0)
+        }
+        PlanCmd::Approve { id } | PlanCmd::Reject { id } => {
+            let approve = matches!(cmd, PlanCmd::Approve { .. });
+            let mut p = get(&mut ledger, id)?;
+            let who = ctx.operator.clone();
+            let refuse = |message: String| Err(Error::Refused { message, hint: None });
+            if !p.reviewers.contains(&who) {
+                return refuse(format!(
+                    "{who} is not a reviewer of plan {} (reviewers: {}); pass --operator NAME",
+                    p.id,
+                    p.reviewers.join(", ")
+                ));
+            }
+            if who == p.author {
+                return refuse(format!("{who} is the author of plan {}: another reviewer must decide on it", p.id));
+            }
+            if p.status != "PENDING" {
+                return refuse(format!("plan {} is {}, not awaiting approval", p.id, p.status.to_lowercase()));
+            }
+            if approve {
+                if p.approvals.contains(&who) {
+                    return refuse(format!("{who} already approved plan {}", p.id));
+                }
+                p.approvals.push(who.clone());
+                if p.approvals.len() as i64 >= p.required {
+                    p.status = "APPROVED".into();
+                }
+            } else {
+                p.status = "REJECTED".into();
+                p.rejected_by = Some(who.clone());
+            }
+            ledger.update_plan(&p)?;
+            // The decision joins the audit chain.
+            ledger.record(Deployment {
+                kind: if approve { "plan approve" } else { "plan reject" }.into(),
+                repo: p.repo.clone(),
+                env: p.env.clone(),
+                target: p.target.clone(),
+                version_before: p.version_before.clone(),
+                version_after: p.version_before.clone(),
+                plan_hash: p.hash.clone(),
+                checks: serde_json::Value::Null,
+                status: p.status.clone(),
+                operator: who.clone(),
+                started_at: clock::rfc3339(SystemTime::now()),
+                finished_at: clock::rfc3339(SystemTime::now()),
+                ..Deployment::default()
+            })?;
+            if ctx.out.json() {
+                ctx.out.print_json(&p);
+            } else if approve {
+                crate::outln!(
+                    "{who} approved plan {} ({} of {}): {}",
+                    p.id,
+                    p.approvals.len(),
+                    p.required,
+                    p.status.to_lowercase()
+                );
+            } else {
+                crate::outln!("{who} rejected plan {}: it will not run", p.id);
+            }
+            Ok(0)
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! `strata migrate …`
 
 use super::Ctx;
-use super::deploy::{Outcome, Recorder};
+use super::deploy::{self, Outcome, Recorder};
 use crate::clock;
 use crate::dir::{Dir, HashFile};
 use crate::error::{Error, db};
@@ -167,6 +167,15 @@ pub enum MigrateCmd {
         #[arg(long, value_name = "DURATION", value_parser = lock_timeout_arg)]
         lock_timeout: Option<String>,
     },
+    /// Store the directory in the deployment registry as NAME[:TAG] (default
+    /// tag: the current Git commit), for `dir = "atlas://NAME[?tag=TAG]"`.
+    Push {
+        /// NAME or NAME:TAG.
+        #[arg(value_name = "NAME[:TAG]")]
+        target: String,
+        #[command(flatten)]
+        dir: DirArg,
+    },
     /// Remove a migration file and update atlas.sum.
     Rm {
         /// The version (or file name) to remove.
@@ -190,6 +199,7 @@ pub fn run(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
             set(ctx, target, url, revisions_schema, dir, lock_timeout)
         }
         MigrateCmd::Rm { target, dir } => rm(ctx, target, dir),
+        MigrateCmd::Push { target, dir } => push(ctx, target, dir),
     }
 }
 
@@ -609,28 +619,43 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     check_sum(&dir)?;
     let url = ctx.url(url)?;
     let mut conn = plan::open(&ctx.registry, &url)?;
-    let repo = repo_name(ctx, &dir);
+    let repo = repo_name(ctx, arg, &dir);
     let recorder = (!opts.dry_run).then(|| Recorder::start(ctx, "migrate apply", &repo, &url)).transpose()?;
     if let Some(recorder) = recorder.as_ref() {
         promotion_check(ctx, &mut conn, &dir, &opts, &repo).or_else(|e| refused(ctx, recorder, e))?;
     }
+    let gated = recorder.is_some() && deploy::needs_approval(ctx)?;
+    let approved = match recorder.as_ref().filter(|_| gated) {
+        Some(recorder) => {
+            let (current, files) = pending(&mut conn, &dir, &opts)?;
+            let proposal = deploy::Proposal {
+                kind: "migrate apply",
+                repo: repo.clone(),
+                version_before: current,
+                statements: files
+                    .iter()
+                    .map(|f| format!("-- {}\n{}", f.name(), String::from_utf8_lossy(f.bytes())))
+                    .collect(),
+            };
+            // Nothing to run needs nobody's approval.
+            if proposal.statements.is_empty() {
+                None
+            } else {
+                deploy::approval_gate(ctx, recorder, proposal).or_else(|e| refused(ctx, recorder, e))?
+            }
+        }
+        None => None,
+    };
     let mut progress = TextProgress::new(ctx.out, dir.files().len());
     let mut quiet = exec::Quiet;
     let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };
     let started = std::time::Instant::now();
-    let report = match migrate::apply(&ctx.registry, &mut conn, &dir, &opts, sink) {
-        Ok(report) => report,
-        Err(e) => {
-            if let Some(recorder) = recorder
-                && !matches!(e, Error::Usage(_))
-            {
-                recorder.finish(ctx, Outcome::from_error("", &e))?;
-            }
-            return Err(e);
-        }
-    };
-    if let Some(recorder) = recorder {
-        recorder.finish(ctx, apply_outcome(&report))?;
+    let result = migrate::apply(&ctx.registry, &mut conn, &dir, &opts, sink);
+    let report = record(ctx, recorder.as_ref(), result, apply_outcome)?;
+    if let Some(recorder) = &recorder
+        && report.error.is_none()
+    {
+        deploy::executed(recorder, approved)?;
     }
     if ctx.out.json() {
         ctx.out.print_json(&report);
@@ -668,7 +693,10 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
 }
 
 /// The directory's name in the registry: `migration { repo }`, else its folder name.
-fn repo_name(ctx: &Ctx, dir: &Dir) -> String {
+fn repo_name(ctx: &Ctx, arg: &DirArg, dir: &Dir) -> String {
+    if let Ok(Some((name, _))) = crate::registry::parse_dir_url(&ctx.dir_url(&arg.dir).0) {
+        return name;
+    }
     ctx.env.as_ref().and_then(|e| e.migration.repo.clone()).unwrap_or_else(|| {
         let path = std::path::absolute(dir.path()).unwrap_or_else(|_| dir.path().to_path_buf());
         path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
@@ -719,10 +747,51 @@ fn down_outcome(report: &migrate::DownReport) -> Outcome {
     }
 }
 
+/// Records how a run ended (a usage error ran nothing against the target and
+/// is not a deployment), then hands its result on.
+fn record<T>(
+    ctx: &Ctx,
+    recorder: Option<&Recorder>,
+    result: Result<T, Error>,
+    outcome: impl Fn(&T) -> Outcome,
+) -> Result<T, Error> {
+    if let Some(recorder) = recorder {
+        match &result {
+            Ok(report) => {
+                recorder.finish(ctx, outcome(report))?;
+            }
+            Err(Error::Usage(_)) => {}
+            Err(e) => {
+                recorder.finish(ctx, Outcome::from_error("", e))?;
+            }
+        }
+    }
+    result
+}
+
 /// A refusal before the run is recorded too, then returned.
 fn refused<T>(ctx: &Ctx, recorder: &Recorder, e: Error) -> Result<T, Error> {
     recorder.finish(ctx, Outcome::from_error("", &e))?;
     Err(e)
+}
+
+/// The version the target is at and the files this apply would run, read
+/// without planning (for promotion and approval, before anything runs).
+fn pending<'d>(
+    conn: &mut crate::plugin::Conn,
+    dir: &'d Dir,
+    opts: &ApplyOptions,
+) -> Result<(String, Vec<&'d crate::dir::File>), Error> {
+    let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
+    let applied: Vec<String> = store.read(conn)?.into_iter().map(|r| r.version).collect();
+    let files = dir
+        .files()
+        .iter()
+        .filter(|f| !applied.iter().any(|a| a == f.version()))
+        .filter(|f| opts.to_version.as_deref().is_none_or(|t| crate::registry::version_at_least(t, f.version())))
+        .take(opts.amount.unwrap_or(usize::MAX))
+        .collect();
+    Ok((applied.last().cloned().unwrap_or_default(), files))
 }
 
 /// `promotion { from = "ENV" }`: every version this run would apply must have
@@ -739,17 +808,8 @@ fn promotion_check(
     let Some(from) = from.as_str() else {
         return Err(Error::Usage(format!("env {:?}: promotion.from must be an env name (a string)", env.name)));
     };
-    let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
-    let applied: Vec<String> = store.read(conn)?.into_iter().map(|r| r.version).collect();
-    let newest = dir
-        .files()
-        .iter()
-        .map(|f| f.version())
-        .filter(|v| !applied.iter().any(|a| a == v))
-        .filter(|v| opts.to_version.as_deref().is_none_or(|t| crate::registry::version_at_least(t, v)))
-        .take(opts.amount.unwrap_or(usize::MAX))
-        .last();
-    let Some(version) = newest else { return Ok(()) };
+    let (_, files) = pending(conn, dir, opts)?;
+    let Some(version) = files.last().map(|f| f.version()) else { return Ok(()) };
     let mut ledger = ctx.ledger()?;
     match ledger.lacking(repo, from, version)? {
         None => Err(Error::Refused {
@@ -879,6 +939,54 @@ fn set_locked(
     Ok(0)
 }
 
+fn push(ctx: &Ctx, target: &str, arg: &DirArg) -> Result<i32, Error> {
+    let (name, tag) = target.split_once(':').map_or((target, None), |(n, t)| (n, Some(t)));
+    if name.is_empty() || name.contains('/') || name.contains('?') {
+        return Err(Error::Usage(format!("invalid directory name {name:?}: use NAME or NAME:TAG")));
+    }
+    let dir = open_dir(ctx, arg)?;
+    check_versions(&dir)?;
+    check_sum(&dir)?;
+    let tag = match tag {
+        Some(t) if !t.is_empty() => t.to_string(),
+        Some(_) => return Err(Error::Usage(format!("empty tag in {target:?}: use NAME or NAME:TAG"))),
+        None => crate::dir::head_commit(dir.path()).map_err(|e| {
+            Error::Usage(format!("no tag given and the current Git commit is unknown ({e}): pass {name}:TAG"))
+        })?,
+    };
+    let snapshot = crate::registry::PushedDir {
+        repo: name.to_string(),
+        tag: tag.clone(),
+        created_at: clock::rfc3339(SystemTime::now()),
+        operator: ctx.operator.clone(),
+        files: dir
+            .files()
+            .iter()
+            .map(|f| (f.name().to_string(), String::from_utf8_lossy(f.bytes()).into_owned()))
+            .collect(),
+        sum: String::from_utf8_lossy(&HashFile::compute(dir.files()).to_bytes()).into_owned(),
+    };
+    let mut ledger = ctx.ledger()?;
+    ledger.push_dir(&snapshot)?;
+    // "ok" is a fact: read it back.
+    let stored = ledger.dir(name, Some(&tag))?;
+    if stored.as_ref().map(|s| (&s.files, &s.sum)) != Some((&snapshot.files, &snapshot.sum)) {
+        return Err(Error::Failed(format!("the registry did not keep {name}:{tag}")));
+    }
+    if ctx.out.json() {
+        ctx.out
+            .print_json(&json!({ "Name": name, "Tag": tag, "Files": snapshot.files.len(), "Registry": ledger.url() }));
+    } else {
+        crate::outln!(
+            "Pushed {name}:{tag} ({} file{}) to {}",
+            snapshot.files.len(),
+            plural(snapshot.files.len()),
+            ledger.url()
+        );
+    }
+    Ok(0)
+}
+
 fn rm(ctx: &Ctx, version: &str, arg: &DirArg) -> Result<i32, Error> {
     let dir = open_dir(ctx, arg)?;
     check_sum(&dir)?;
@@ -928,6 +1036,14 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     check_sum(&dir)?;
     crate::trace::mark("down: directory read and verified");
     let to_ref_version = match to_tag {
+        // A directory from the registry: the tag is one of its snapshots.
+        Some(tag) if let Ok(Some((repo, _))) = crate::registry::parse_dir_url(&ctx.dir_url(&arg.dir).0) => {
+            let snapshot = ctx.ledger()?.dir(&repo, Some(tag))?.ok_or_else(|| {
+                Error::Usage(format!("the deployment registry has no tag {tag:?} of directory {repo:?}"))
+            })?;
+            let newest = snapshot.newest_version();
+            Some((!newest.is_empty()).then_some(newest))
+        }
         Some(reference) => Some(crate::dir::newest_version_at(dir.path(), reference).map_err(Error::Usage)?),
         None => None,
     };
@@ -955,20 +1071,34 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };
     let started = std::time::Instant::now();
     let recorder =
-        (!opts.dry_run).then(|| Recorder::start(ctx, "migrate down", &repo_name(ctx, &dir), &url)).transpose()?;
-    let report = match migrate::down(&ctx.registry, &mut conn, &dev, &dir, &opts, &StateCache::from_env(), sink) {
-        Ok(report) => report,
-        Err(e) => {
-            if let Some(recorder) = recorder
-                && !matches!(e, Error::Usage(_))
-            {
-                recorder.finish(ctx, Outcome::from_error("", &e))?;
+        (!opts.dry_run).then(|| Recorder::start(ctx, "migrate down", &repo_name(ctx, arg, &dir), &url)).transpose()?;
+    let cache = StateCache::from_env();
+    let gated = recorder.is_some() && deploy::needs_approval(ctx)?;
+    let approved = match recorder.as_ref().filter(|_| gated) {
+        Some(recorder) => {
+            // The plan a reviewer approves is the one this run computes: a dry run first.
+            let preview = DownOptions { dry_run: true, ..opts.clone() };
+            let plan = migrate::down(&ctx.registry, &mut conn, &dev, &dir, &preview, &cache, &mut exec::Quiet)?;
+            let proposal = deploy::Proposal {
+                kind: "migrate down",
+                repo: repo_name(ctx, arg, &dir),
+                version_before: plan.current.clone(),
+                statements: plan.planned.iter().map(|p| format!("-- {}\n{}", p.name, p.content)).collect(),
+            };
+            if plan.status == "DRY_RUN" {
+                deploy::approval_gate(ctx, recorder, proposal).or_else(|e| refused(ctx, recorder, e))?
+            } else {
+                None
             }
-            return Err(e);
         }
+        None => None,
     };
-    if let Some(recorder) = recorder {
-        recorder.finish(ctx, down_outcome(&report))?;
+    let result = migrate::down(&ctx.registry, &mut conn, &dev, &dir, &opts, &cache, sink);
+    let report = record(ctx, recorder.as_ref(), result, down_outcome)?;
+    if let Some(recorder) = &recorder
+        && report.status == "APPLIED"
+    {
+        deploy::executed(recorder, approved)?;
     }
     if ctx.out.json() {
         ctx.out.print_json(&report);

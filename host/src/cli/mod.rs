@@ -49,6 +49,10 @@ enum Command {
         #[command(subcommand)]
         cmd: Option<deploy::DeploymentsCmd>,
     },
+    /// Plans awaiting approval (envs with an `approval` block): list, show,
+    /// approve, reject.
+    #[command(subcommand)]
+    Plan(deploy::PlanCmd),
 }
 
 /// Runs the command line; returns the exit code.
@@ -137,15 +141,32 @@ impl Ctx {
         }
     }
 
-    /// The migration directory path (`file://` stripped), resolved against the project file.
-    pub fn dir(&self, flag: &Option<String>) -> Result<PathBuf, Error> {
-        let (text, from_config) = match flag {
+    /// The migration directory's URL as given (flag, env, or the default).
+    pub fn dir_url(&self, flag: &Option<String>) -> (String, bool) {
+        match flag {
             Some(f) => (f.clone(), false),
             None => match self.env.as_ref().and_then(|e| e.migration.dir.clone()) {
                 Some(d) => (d, true),
                 None => ("file://migrations".to_string(), false),
             },
-        };
+        }
+    }
+
+    /// The migration directory path (`file://` stripped), resolved against the
+    /// project file; an `atlas://NAME[?tag=T]` directory is checked out of the
+    /// deployment registry under `.strata/dirs`.
+    pub fn dir(&self, flag: &Option<String>) -> Result<PathBuf, Error> {
+        let (text, from_config) = self.dir_url(flag);
+        if let Some((repo, tag)) = crate::registry::parse_dir_url(&text).map_err(Error::Usage)? {
+            let snapshot = self.ledger()?.dir(&repo, tag.as_deref())?.ok_or_else(|| {
+                let what = tag.as_ref().map_or_else(|| "no snapshot".to_string(), |t| format!("no tag {t:?}"));
+                Error::Usage(format!(
+                    "the deployment registry has {what} of directory {repo:?} (push one with: strata migrate push {repo}{} --dir file://migrations)",
+                    tag.as_ref().map(|t| format!(":{t}")).unwrap_or_default()
+                ))
+            })?;
+            return snapshot.checkout(&self.base.join(".strata").join("dirs")).map_err(Error::Failed);
+        }
         let path = text
             .strip_prefix("file://")
             .ok_or_else(|| Error::Usage(format!("missing scheme for dir url. Did you mean \"file://{text}\"?")))?;
@@ -180,7 +201,8 @@ fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
     // `deployments --env E` filters by env name: no env of the file is selected.
-    let select = if matches!(cli.command, Command::Deployments { .. }) { None } else { cli.env.clone() };
+    let select =
+        if matches!(cli.command, Command::Deployments { .. } | Command::Plan(_)) { None } else { cli.env.clone() };
     let project = match &config_path {
         Some(path) => config::load(
             path,
@@ -196,8 +218,10 @@ fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
     let registry = Registry::load(&SearchPath::from_env(&project.plugins))?;
     let operator = cli.operator.clone().unwrap_or_else(deploy::os_user);
     let mut ctx = Ctx { out, registry, env: None, base, ledger_url, operator };
-    if let Command::Deployments { cmd } = &cli.command {
-        return deploy::run(&ctx, cmd.as_ref(), cli.env.as_deref());
+    match &cli.command {
+        Command::Deployments { cmd } => return deploy::run(&ctx, cmd.as_ref(), cli.env.as_deref()),
+        Command::Plan(cmd) => return deploy::plan_cmd(&ctx, cmd, cli.env.as_deref()),
+        _ => {}
     }
     let envs: Vec<Option<Env>> =
         if select.is_some() { project.envs.into_iter().map(Some).collect() } else { vec![None] };
@@ -208,7 +232,7 @@ fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
         code = match &cli.command {
             Command::Schema(cmd) => schema::run(&ctx, cmd)?,
             Command::Migrate(cmd) => migrate::run(&ctx, cmd)?,
-            Command::Deployments { .. } => 0,
+            Command::Deployments { .. } | Command::Plan(_) => 0,
         };
         if code != 0 {
             break;

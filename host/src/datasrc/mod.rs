@@ -39,17 +39,20 @@ impl Resolver {
     }
 }
 
+/// An optional non-empty string attribute.
+fn optional_text(attrs: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+    match attrs.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+        Some(other) => Err(format!("attribute {key:?} must be a non-empty string, got {other}")),
+    }
+}
+
 /// `data "cloud_databases" { repo, env }`: the targets of `env` as the
 /// deployment registry last saw them (`targets[i].current_version`, `.url`
 /// without credentials, `.status`, `.deployed_at`, `.operator`).
 fn cloud_databases(plugins: &Registry, registry: &str, attrs: &Map<String, Value>) -> Result<Value, String> {
-    let text = |key: &str| -> Result<Option<String>, String> {
-        match attrs.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
-            Some(other) => Err(format!("attribute {key:?} must be a non-empty string, got {other}")),
-        }
-    };
+    let text = |key: &str| optional_text(attrs, key);
     let env = text("env")?.ok_or("missing required attribute \"env\" (the env whose targets to read)")?;
     let repo = text("repo")?;
     let mut ledger = crate::registry::Ledger::open(plugins, registry).map_err(|e| e.to_string())?;
@@ -63,6 +66,21 @@ fn cloud_databases(plugins: &Registry, registry: &str, attrs: &Map<String, Value
     }
     let count = targets.len();
     Ok(serde_json::json!({ "targets": targets, "count": count }))
+}
+
+/// `data "remote_dir" { name, tag }`: a directory pushed to the registry;
+/// `.url` is its `atlas://` URL.
+fn remote_dir(plugins: &Registry, registry: &str, attrs: &Map<String, Value>) -> Result<Value, String> {
+    let text = |key: &str| optional_text(attrs, key);
+    let name = text("name")?.ok_or("missing required attribute \"name\" (the directory's name in the registry)")?;
+    let tag = text("tag")?;
+    let mut ledger = crate::registry::Ledger::open(plugins, registry).map_err(|e| e.to_string())?;
+    let snapshot = ledger.dir(&name, tag.as_deref()).map_err(|e| e.to_string())?;
+    let Some(snapshot) = snapshot else {
+        let what = tag.map_or_else(|| "no snapshot".to_string(), |t| format!("no tag {t:?}"));
+        return Err(format!("the deployment registry {} has {what} of directory {name:?}", ledger.url()));
+    };
+    Ok(serde_json::json!({ "url": format!("atlas://{name}?tag={}", snapshot.tag), "tag": snapshot.tag }))
 }
 
 impl DataSources for Resolver {
@@ -83,6 +101,10 @@ impl DataSources for Resolver {
             "cloud_databases" => {
                 let url = self.registry.clone();
                 cloud_databases(self.plugins()?, &url, attrs)
+            }
+            "remote_dir" => {
+                let url = self.registry.clone();
+                remote_dir(self.plugins()?, &url, attrs)
             }
             other => Err(format!("unsupported data source kind {other:?}")),
         }

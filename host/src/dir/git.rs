@@ -42,3 +42,15 @@ pub fn newest_version_at(dir: &Path, reference: &str) -> Result<Option<String>, 
         .max_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
     Ok(newest)
 }
+
+/// The commit id of `HEAD` in the Git repository holding `dir`.
+///
+/// # Errors
+/// When `dir` is not in a Git repository or it has no commit yet.
+pub fn head_commit(dir: &Path) -> Result<String, String> {
+    let repo = git2::Repository::discover(dir)
+        .map_err(|e| format!("{} is not in a Git repository: {}", dir.display(), e.message()))?;
+    let head =
+        repo.head().and_then(|h| h.peel_to_commit()).map_err(|e| format!("no commit at HEAD: {}", e.message()))?;
+    Ok(head.id().to_string())
+}

@@ -16,7 +16,7 @@ mod txtar;
 
 pub use self::directive::Directive;
 pub use self::file::{File, FileDirectives, FileError, TxMode};
-pub use self::git::newest_version_at;
+pub use self::git::{head_commit, newest_version_at};
 pub use self::lex::{LexError, LexErrorKind, LexOptions, Stmt, stmts};
 pub use self::local::{Dir, DirError, MemDir, MigrationDir};
 pub use self::sum::{ChecksumError, HASH_FILE_NAME, HashFile, Reason, SumEntry, SumError, partial_hash, validate};

@@ -75,3 +75,79 @@ pub(super) fn list(ledger: &mut Ledger, repo: &str) -> Result<Vec<PushedDir>, Er
     let rows = ledger.conn.query(&sql, vec![repo.into()]).map_err(db("reading the registry's directories"))?;
     rows.rows.into_iter().map(from_row).collect()
 }
+
+/// `atlas://NAME[?tag=TAG]`: the repo and tag an `atlas://` directory URL names.
+///
+/// # Errors
+/// A URL without a name, or with a query other than `tag`.
+pub fn parse_url(url: &str) -> Result<Option<(String, Option<String>)>, String> {
+    let Some(rest) = url.strip_prefix("atlas://") else { return Ok(None) };
+    let (name, query) = rest.split_once('?').map_or((rest, None), |(n, q)| (n, Some(q)));
+    let name = name.trim_end_matches('/');
+    if name.is_empty() || name.contains('/') {
+        return Err(format!("invalid directory URL {url:?}: expected atlas://NAME or atlas://NAME?tag=TAG"));
+    }
+    let mut tag = None;
+    for pair in query.into_iter().flat_map(|q| q.split('&')).filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("tag", t)) if !t.is_empty() => tag = Some(t.to_string()),
+            _ => {
+                return Err(format!(
+                    "invalid directory URL {url:?}: unsupported query {pair:?} (only tag=TAG is supported)"
+                ));
+            }
+        }
+    }
+    Ok(Some((name.to_string(), tag)))
+}
+
+impl PushedDir {
+    /// The newest version the snapshot holds (empty: no files).
+    pub fn newest_version(&self) -> String {
+        self.files
+            .iter()
+            .filter_map(|(name, _)| name.strip_suffix(".sql"))
+            .map(|stem| stem.split_once('_').map_or(stem, |(v, _)| v).to_string())
+            .next_back()
+            .unwrap_or_default()
+    }
+
+    /// Writes the snapshot's files under `root` (once per content: the
+    /// directory is named by the hash of its atlas.sum, so it never changes
+    /// once written) and returns the directory.
+    ///
+    /// # Errors
+    /// When the files cannot be written.
+    pub fn checkout(&self, root: &std::path::Path) -> Result<std::path::PathBuf, String> {
+        use sha2::{Digest, Sha256};
+        let digest: String = Sha256::digest(self.sum.as_bytes()).iter().take(12).map(|b| format!("{b:02x}")).collect();
+        let dir = root.join(&self.repo).join(digest);
+        if dir.join("atlas.sum").exists() {
+            return Ok(dir);
+        }
+        // Written beside, then renamed: a concurrent run sees all of it or nothing.
+        let tmp = root.join(&self.repo).join(format!(".tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(&tmp)?;
+            for (name, content) in &self.files {
+                if name.contains('/') || name.contains("..") {
+                    return Err(std::io::Error::other(format!("unsafe file name {name:?} in the snapshot")));
+                }
+                std::fs::write(tmp.join(name), content)?;
+            }
+            std::fs::write(tmp.join("atlas.sum"), &self.sum)?;
+            Ok(())
+        };
+        let what = format!("checking out {}:{} into {}", self.repo, self.tag, dir.display());
+        write().map_err(|e| format!("{what}: {e}"))?;
+        if std::fs::rename(&tmp, &dir).is_err() {
+            // Another run renamed the same content first.
+            let _ = std::fs::remove_dir_all(&tmp);
+            if !dir.join("atlas.sum").exists() {
+                return Err(format!("{what}: the directory could not be created"));
+            }
+        }
+        Ok(dir)
+    }
+}

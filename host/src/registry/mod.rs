@@ -6,6 +6,7 @@
 
 mod chain;
 mod dirs;
+mod plans;
 
 use std::path::Path;
 
@@ -16,7 +17,8 @@ use crate::error::{Error, db};
 use crate::plugin::{Conn, Registry as Plugins};
 
 pub use chain::{Break, record_hash};
-pub use dirs::PushedDir;
+pub use dirs::{PushedDir, parse_url as parse_dir_url};
+pub use plans::Plan;
 
 /// The registry schema this binary writes. A registry whose schema is newer
 /// is refused: an older binary must not write records a newer one reads wrong.
@@ -25,6 +27,7 @@ pub const SCHEMA_VERSION: i64 = 1;
 const META: &str = "strata_registry_meta";
 const DEPLOYMENTS: &str = "strata_deployments";
 const DIRS: &str = "strata_registry_dirs";
+const PLANS: &str = "strata_registry_plans";
 const LOCK: &str = "strata_registry";
 
 /// The registry's URL when the project names none: a SQLite file under the
@@ -165,6 +168,13 @@ impl Ledger {
                 "CREATE TABLE IF NOT EXISTS {DIRS} (repo varchar(255) NOT NULL, tag varchar(255) NOT NULL, \
                  created_at varchar(64) NOT NULL, operator varchar(255) NOT NULL, files text NOT NULL, sum text NOT NULL, \
                  PRIMARY KEY (repo, tag))"
+            ),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {PLANS} (id varchar(64) NOT NULL PRIMARY KEY, kind varchar(32) NOT NULL, \
+                 repo varchar(255) NOT NULL, env varchar(255) NOT NULL, target text NOT NULL, hash varchar(64) NOT NULL, \
+                 version_before varchar(255) NOT NULL, statements text NOT NULL, author varchar(255) NOT NULL, \
+                 created_at varchar(64) NOT NULL, required bigint NOT NULL, reviewers text NOT NULL, approvals text NOT NULL, \
+                 status varchar(32) NOT NULL, rejected_by varchar(255))"
             ),
         ];
         let version = self.meta("schema_version");
