@@ -463,3 +463,89 @@ env "prod" {
     );
     sb.strata(&["deployments", "verify"]).ok();
 }
+
+#[test]
+fn fan_out_runs_every_tenant_and_reports_each_outcome() {
+    let sb = project("registry-fanout");
+    let hcl = |tenants: &str| {
+        format!(
+            r#"
+env "tenant" {{
+  for_each = toset([{tenants}])
+  url      = each.value == "broken" ? "sqlite://missing/x.db" : "sqlite://${{each.value}}.db"
+  migration {{
+    dir = "file://migrations"
+  }}
+}}
+"#
+        )
+    };
+    sb.write("atlas.hcl", &hcl(r#""a", "b", "broken", "c""#));
+    let run = sb.strata(&["migrate", "apply", "--env", "tenant", "--parallel", "2"]).expect_code(1);
+    for t in ["a", "b", "c"] {
+        assert_eq!(sqlite_tables(&sb.path.join(format!("{t}.db"))), ["posts", "tags", "users"], "{t}");
+    }
+    let stdout = run.stdout();
+    assert!(stdout.contains("== 4 targets: 3 ok, 1 failed"), "{stdout}");
+    assert_eq!(stdout.matches("== target ").count(), 4, "{stdout}");
+    assert!(stdout.contains("failed: env \"tenant\", sqlite://missing/x.db: connecting to"), "{stdout}");
+    assert!(run.stderr().contains("unable to open database file"), "{}", run.stderr());
+    // One record per target, the failure too.
+    let rows = sqlite_rows(&registry(&sb), "SELECT target, status FROM strata_deployments ORDER BY target");
+    let at = |name: &str| format!("sqlite://{}", sb.path.join(name).display());
+    assert_eq!(
+        rows,
+        [
+            [at("a.db"), "APPLIED".into()],
+            [at("b.db"), "APPLIED".into()],
+            [at("c.db"), "APPLIED".into()],
+            [at("missing/x.db"), "FAILED".into()],
+        ]
+    );
+
+    // JSON: one document, every target's outcome and report.
+    let json = sb.strata(&["migrate", "apply", "--env", "tenant", "--format", "json"]).expect_code(1).json();
+    let statuses: Vec<(&str, &str)> =
+        json.as_array().unwrap().iter().map(|t| (t["URL"].as_str().unwrap(), t["Status"].as_str().unwrap())).collect();
+    assert_eq!(
+        statuses,
+        [
+            ("sqlite://a.db", "ok"),
+            ("sqlite://b.db", "ok"),
+            ("sqlite://missing/x.db", "failed"),
+            ("sqlite://c.db", "ok")
+        ]
+    );
+    assert_eq!(json[0]["Report"]["Message"], "No migration files to execute");
+    assert!(json[2]["Error"].as_str().unwrap().contains("unable to open database file"));
+
+    // --fail-fast, one at a time: the targets after the failure never start.
+    sb.write("atlas.hcl", &hcl(r#""d", "broken", "e""#));
+    let run = sb.strata(&["migrate", "apply", "--env", "tenant", "--fail-fast"]).expect_code(1);
+    assert!(run.stdout().contains("== 3 targets: 1 ok, 1 failed, 1 not started (--fail-fast)"), "{}", run.stdout());
+    assert_eq!(sqlite_tables(&sb.path.join("d.db")), ["posts", "tags", "users"]);
+    assert!(!sb.path.join("e.db").exists());
+}
+
+#[test]
+fn an_unreachable_registry_stops_the_run_before_anything_executes() {
+    let sb = project("registry-unreachable");
+    sb.write(
+        "atlas.hcl",
+        "registry {\n  url = \"postgres://postgres:hunter2@127.0.0.1:1/registry?sslmode=disable\"\n}\n\
+         env \"prod\" {\n  url = \"sqlite://prod.db\"\n  migration {\n    dir = \"file://migrations\"\n  }\n}\n",
+    );
+    let run = sb.strata(&["migrate", "apply", "--env", "prod"]).expect_code(1);
+    let first = run.stderr().lines().next().unwrap_or_default().to_string();
+    assert!(
+        first.starts_with(
+            "error: opening the deployment registry (connecting to postgres://postgres:****@127.0.0.1:1/registry"
+        ),
+        "{first}"
+    );
+    assert!(!run.stderr().contains("hunter2") && !run.stdout().contains("hunter2"));
+    assert!(!sb.path.join("prod.db").exists() || sqlite_tables(&sb.path.join("prod.db")).is_empty());
+    // Reading the registry fails the same way.
+    let run = sb.strata(&["deployments"]).expect_code(1);
+    assert!(run.stderr().contains("opening the deployment registry"), "{}", run.stderr());
+}

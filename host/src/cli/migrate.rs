@@ -618,9 +618,13 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     check_versions(&dir)?;
     check_sum(&dir)?;
     let url = ctx.url(url)?;
-    let mut conn = plan::open(&ctx.registry, &url)?;
     let repo = repo_name(ctx, arg, &dir);
     let recorder = (!opts.dry_run).then(|| Recorder::start(ctx, "migrate apply", &repo, &url)).transpose()?;
+    // A target that cannot be reached is a failed deployment too.
+    let mut conn = match plan::open(&ctx.registry, &url) {
+        Ok(conn) => conn,
+        Err(e) => return failed_before(ctx, recorder.as_ref(), e),
+    };
     if let Some(recorder) = recorder.as_ref() {
         promotion_check(ctx, &mut conn, &dir, &opts, &repo).or_else(|e| refused(ctx, recorder, e))?;
     }
@@ -755,23 +759,30 @@ fn record<T>(
     result: Result<T, Error>,
     outcome: impl Fn(&T) -> Outcome,
 ) -> Result<T, Error> {
-    if let Some(recorder) = recorder {
-        match &result {
-            Ok(report) => {
-                recorder.finish(ctx, outcome(report))?;
+    match result {
+        Ok(report) => {
+            if let Some(recorder) = recorder {
+                recorder.finish(ctx, outcome(&report))?;
             }
-            Err(Error::Usage(_)) => {}
-            Err(e) => {
-                recorder.finish(ctx, Outcome::from_error("", e))?;
-            }
+            Ok(report)
         }
+        Err(e) => failed_before(ctx, recorder, e),
     }
-    result
 }
 
 /// A refusal before the run is recorded too, then returned.
 fn refused<T>(ctx: &Ctx, recorder: &Recorder, e: Error) -> Result<T, Error> {
-    recorder.finish(ctx, Outcome::from_error("", &e))?;
+    failed_before(ctx, Some(recorder), e)
+}
+
+/// A run that stopped before it began is recorded (unless the input was
+/// wrong: that ran nothing against the target), then returned.
+fn failed_before<T>(ctx: &Ctx, recorder: Option<&Recorder>, e: Error) -> Result<T, Error> {
+    if let Some(recorder) = recorder
+        && !matches!(e, Error::Usage(_))
+    {
+        recorder.finish(ctx, Outcome::from_error("", &e))?;
+    }
     Err(e)
 }
 
@@ -1064,14 +1075,17 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     };
     let url = ctx.url(url)?;
     let dev = ctx.dev(dev_url, Some(&url))?;
-    let mut conn = plan::open(&ctx.registry, &url)?;
+    let recorder =
+        (!opts.dry_run).then(|| Recorder::start(ctx, "migrate down", &repo_name(ctx, arg, &dir), &url)).transpose()?;
+    let mut conn = match plan::open(&ctx.registry, &url) {
+        Ok(conn) => conn,
+        Err(e) => return failed_before(ctx, recorder.as_ref(), e),
+    };
     crate::trace::mark("down: target connected");
     let mut progress = TextProgress::new(ctx.out, 0);
     let mut quiet = exec::Quiet;
     let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };
     let started = std::time::Instant::now();
-    let recorder =
-        (!opts.dry_run).then(|| Recorder::start(ctx, "migrate down", &repo_name(ctx, arg, &dir), &url)).transpose()?;
     let cache = StateCache::from_env();
     let gated = recorder.is_some() && deploy::needs_approval(ctx)?;
     let approved = match recorder.as_ref().filter(|_| gated) {

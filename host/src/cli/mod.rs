@@ -2,6 +2,7 @@
 //! Only this module knows about clap.
 
 mod deploy;
+mod fanout;
 mod migrate;
 mod schema;
 
@@ -31,6 +32,12 @@ pub struct Cli {
     /// Who runs the command, as the deployment registry records it (default: the OS user).
     #[arg(long, global = true, value_name = "NAME")]
     operator: Option<String>,
+    /// With an env of several targets (`for_each`): run on this many at once.
+    #[arg(long, global = true, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    parallel: u16,
+    /// With an env of several targets: stop starting new ones after the first failure.
+    #[arg(long, global = true)]
+    fail_fast: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -96,9 +103,10 @@ fn report_error(out: Output, err: &Error) {
 }
 
 /// Everything a command needs besides its own flags.
+#[derive(Clone)]
 pub(crate) struct Ctx {
     pub out: Output,
-    pub registry: Registry,
+    pub registry: std::sync::Arc<Registry>,
     /// The selected env instance (one per `for_each` value), if `--env` was given.
     pub env: Option<Env>,
     /// The project file's directory: relative paths in it resolve from there.
@@ -215,7 +223,7 @@ fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
         Some(url) => url.clone(),
         None => crate::registry::default_url(&base),
     };
-    let registry = Registry::load(&SearchPath::from_env(&project.plugins))?;
+    let registry = std::sync::Arc::new(Registry::load(&SearchPath::from_env(&project.plugins))?);
     let operator = cli.operator.clone().unwrap_or_else(deploy::os_user);
     let mut ctx = Ctx { out, registry, env: None, base, ledger_url, operator };
     match &cli.command {
@@ -223,20 +231,18 @@ fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
         Command::Plan(cmd) => return deploy::plan_cmd(&ctx, cmd, cli.env.as_deref()),
         _ => {}
     }
-    let envs: Vec<Option<Env>> =
-        if select.is_some() { project.envs.into_iter().map(Some).collect() } else { vec![None] };
-    let mut code = 0;
-    for env in envs {
-        ctx.env = env;
+    if select.is_none() || project.envs.len() == 1 {
+        ctx.env = project.envs.into_iter().next();
         ctx.out.begin_document();
-        code = match &cli.command {
-            Command::Schema(cmd) => schema::run(&ctx, cmd)?,
-            Command::Migrate(cmd) => migrate::run(&ctx, cmd)?,
-            Command::Deployments { .. } | Command::Plan(_) => 0,
-        };
-        if code != 0 {
-            break;
-        }
+        return command(&ctx, &cli.command);
     }
-    Ok(code)
+    fanout::run(&ctx, project.envs, usize::from(cli.parallel), cli.fail_fast, |ctx| command(ctx, &cli.command))
+}
+
+fn command(ctx: &Ctx, command: &Command) -> Result<i32, Error> {
+    match command {
+        Command::Schema(cmd) => schema::run(ctx, cmd),
+        Command::Migrate(cmd) => migrate::run(ctx, cmd),
+        Command::Deployments { .. } | Command::Plan(_) => Ok(0),
+    }
 }

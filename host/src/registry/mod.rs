@@ -139,6 +139,12 @@ impl Ledger {
         })?;
         let ph = conn.driver().manifest.capabilities.placeholder;
         let mut ledger = Ledger { conn, ph };
+        if ledger.conn.driver().name() == "sqlite" {
+            // Write-ahead logging: one sync per record instead of a rollback
+            // journal's several, and readers never wait for a writer (targets
+            // deployed in parallel all record here).
+            let _ = ledger.conn.query("PRAGMA journal_mode = WAL", Vec::new());
+        }
         ledger.ensure_schema()?;
         Ok(ledger)
     }

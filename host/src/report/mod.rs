@@ -23,7 +23,16 @@ const FLUSH_AFTER: Duration = Duration::from_millis(100);
 /// operation's.
 pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
     use std::sync::atomic::Ordering;
-    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+    let captured = CAPTURE.with(|c| {
+        let mut c = c.borrow_mut();
+        let Some(buf) = c.as_mut() else { return false };
+        let _ = buf.write_fmt(args);
+        if newline {
+            buf.push(b'\n');
+        }
+        true
+    });
+    if captured || STDOUT_CLOSED.load(Ordering::Relaxed) {
         return;
     }
     if std::io::stdout().is_terminal() {
@@ -44,6 +53,22 @@ pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
     if full {
         flush_stdout();
     }
+}
+
+thread_local! {
+    /// Output of the command running on this thread, held while [`capture`] runs.
+    static CAPTURE: std::cell::RefCell<Option<Vec<u8>>> = const { std::cell::RefCell::new(None) };
+    /// Set once a JSON document was printed by the command on this thread.
+    static JSON_PRINTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with what it prints to stdout held back and returned: commands
+/// running side by side (`--parallel`) print whole blocks, not interleaved lines.
+pub fn capture<T>(f: impl FnOnce() -> T) -> (T, String) {
+    let previous = CAPTURE.with(|c| c.borrow_mut().replace(Vec::new()));
+    let value = f();
+    let out = CAPTURE.with(|c| std::mem::replace(&mut *c.borrow_mut(), previous)).unwrap_or_default();
+    (value, String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Writes out what [`write_stdout`] holds. Called before anything goes to
@@ -79,9 +104,6 @@ macro_rules! out {
     ($($arg:tt)*) => { $crate::report::write_stdout(format_args!($($arg)*), false) };
 }
 
-/// Set once a JSON document went to stdout.
-static JSON_PRINTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
 /// Output format of a command.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Format {
@@ -110,7 +132,7 @@ impl Output {
 
     /// Starts a new JSON document (one per env instance of a multi-env run).
     pub fn begin_document(&self) {
-        JSON_PRINTED.store(false, std::sync::atomic::Ordering::SeqCst);
+        JSON_PRINTED.with(|p| p.set(false));
     }
 
     /// True for JSON output.
@@ -126,7 +148,7 @@ impl Output {
     /// Prints a serializable report as pretty JSON. Only the first document of a
     /// run is printed, so an error after a report does not add a second one.
     pub fn print_json<T: serde::Serialize>(&self, value: &T) {
-        if JSON_PRINTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        if JSON_PRINTED.with(|p| p.replace(true)) {
             return;
         }
         match serde_json::to_string_pretty(value) {
