@@ -1553,6 +1553,29 @@ env "prod" {
     }
 
     #[test]
+    fn data_source_cycles_and_unknown_references_are_located() {
+        let path = write(
+            "data-cycle",
+            "data \"sql\" \"a\" {\n  url   = \"sqlite://x.db\"\n  query = data.sql.b.value\n}\n\
+             data \"sql\" \"b\" {\n  url   = \"sqlite://x.db\"\n  query = data.sql.a.value\n}\n\
+             env \"e\" {\n  url = data.sql.a.value\n}\n",
+        );
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let o = opts(Some("e"), &[]).with_data_sources(Recorder(seen.clone()));
+        assert_eq!(
+            err(&path, &o),
+            format!("{}:7:11: reference cycle: data.sql.a -> data.sql.b -> data.sql.a", path.display())
+        );
+        assert!(seen.borrow().is_empty(), "nothing in a cycle is evaluated");
+        let path = write("data-unknown", "env \"e\" {\n  url = data.sql.nope.value\n}\n");
+        let o = opts(Some("e"), &[]).with_data_sources(Recorder(Rc::default()));
+        assert_eq!(
+            err(&path, &o),
+            format!("{}:2:9: undefined data source data.sql.nope: no data block declares it", path.display())
+        );
+    }
+
+    #[test]
     fn registry_block_and_migration_repo() {
         let path = write(
             "registry",
