@@ -31,6 +31,9 @@ pub(crate) struct Recorder {
     /// Opened before the run: a registry that cannot be written (or is newer
     /// than this binary) stops the run before anything executes.
     ledger: std::cell::RefCell<Ledger>,
+    /// The target's version when the run started, once known: a run refused
+    /// before it began is recorded at that version.
+    before: std::cell::RefCell<String>,
     kind: &'static str,
     repo: String,
     target: String,
@@ -72,6 +75,7 @@ impl Recorder {
     pub fn start(ctx: &Ctx, kind: &'static str, repo: &str, url: &str) -> Result<Recorder, Error> {
         Ok(Recorder {
             ledger: std::cell::RefCell::new(ctx.ledger()?),
+            before: std::cell::RefCell::default(),
             kind,
             repo: repo.to_string(),
             target: identity(url),
@@ -98,6 +102,16 @@ fn identity(url: &str) -> String {
 }
 
 impl Recorder {
+    /// Sets the version the target was at when the run started.
+    pub fn set_before(&self, version: &str) {
+        *self.before.borrow_mut() = version.to_string();
+    }
+
+    /// The version the target was at when the run started, if known.
+    pub fn before(&self) -> String {
+        self.before.borrow().clone()
+    }
+
     /// Records the run. A deployment that happened but could not be recorded
     /// is an error: promotion reads the registry.
     pub fn finish(&self, ctx: &Ctx, outcome: Outcome) -> Result<Deployment, Error> {
@@ -431,7 +445,7 @@ pub(crate) fn plan_cmd(ctx: &Ctx, cmd: &PlanCmd, env: Option<&str>) -> Result<i3
                 p.created_at,
                 p.approvals.len(),
                 p.required,
-                p.approvals.join(", ")
+                if p.approvals.is_empty() { "none yet".to_string() } else { p.approvals.join(", ") }
             );
             crate::outln!("  reviewers: {}", p.reviewers.join(", "));
             for s in &p.statements {

@@ -626,6 +626,8 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         Err(e) => return failed_before(ctx, recorder.as_ref(), e),
     };
     if let Some(recorder) = recorder.as_ref() {
+        let (current, _) = pending(&mut conn, &dir, &opts).or_else(|e| refused(ctx, recorder, e))?;
+        recorder.set_before(&current);
         promotion_check(ctx, &mut conn, &dir, &opts, &repo).or_else(|e| refused(ctx, recorder, e))?;
     }
     let gated = recorder.is_some() && deploy::needs_approval(ctx)?;
@@ -781,7 +783,7 @@ fn failed_before<T>(ctx: &Ctx, recorder: Option<&Recorder>, e: Error) -> Result<
     if let Some(recorder) = recorder
         && !matches!(e, Error::Usage(_))
     {
-        recorder.finish(ctx, Outcome::from_error("", &e))?;
+        recorder.finish(ctx, Outcome::from_error(&recorder.before(), &e))?;
     }
     Err(e)
 }
@@ -1093,6 +1095,7 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
             // The plan a reviewer approves is the one this run computes: a dry run first.
             let preview = DownOptions { dry_run: true, ..opts.clone() };
             let plan = migrate::down(&ctx.registry, &mut conn, &dev, &dir, &preview, &cache, &mut exec::Quiet)?;
+            recorder.set_before(&plan.current);
             let proposal = deploy::Proposal {
                 kind: "migrate down",
                 repo: repo_name(ctx, arg, &dir),
