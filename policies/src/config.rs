@@ -95,8 +95,8 @@ impl Config {
     }
 }
 
-/// Edit distance, for "did you mean".
-fn distance(a: &str, b: &str) -> usize {
+/// Edit distance (Levenshtein, by characters), for "did you mean".
+pub fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn unknown_analyzers_and_levels_are_errors() {
         let e = Config::from_json(&json!({ "destructiv": {} })).unwrap_err();
-        assert!(e.0.starts_with("unknown analyzer \"destructiv\" in lint block (did you mean \"destructive\"?)"), "{e}");
+        assert!(
+            e.0.starts_with("unknown analyzer \"destructiv\" in lint block (did you mean \"destructive\"?)"),
+            "{e}"
+        );
         let e = Config::from_json(&json!({ "naming": { "level": "loud" } })).unwrap_err();
         assert_eq!(e.0, "lint.naming.level must be \"error\", \"warn\" or \"off\", got \"loud\"");
         let e = Config::from_json(&json!({ "naming": { "error": "yes" } })).unwrap_err();

@@ -1,7 +1,10 @@
-//! Lint analyzers and policy rules that run on a structured plan before anything
-//! executes. Diagnostics keep Atlas's codes (DS101–DS103 for destructive
-//! changes, MF1xx, BC1xx, CD101, PG1xx/PG3xx, NM1xx) so that `atlas:nolint`
-//! directives and CI gates carry over.
+//! Lint analyzers that run on a structured plan before anything executes.
+//! Diagnostics keep Atlas's codes where Atlas has them (DS101–DS103, MF101–MF104,
+//! LT101, MY101, BC101–BC102, CD101, PG101–PG103, PG301–PG306, NM101–NM106) so
+//! that `atlas:nolint` directives and CI gates carry over; Strata's own are
+//! MF105 (narrowed types), LK101–LK102 (table copies and locks), NM100 (a bad
+//! naming pattern) and TX101 (data changes beside DDL that cannot be rolled
+//! back). The host adds the project's HCL rules (atlas.hcl `policy` blocks).
 //!
 //! What is analyzed is a list of [`Unit`]s: one statement each, with the schema
 //! changes it makes and what the dialect planner says about it (destructive,
@@ -20,7 +23,7 @@ use serde::Serialize;
 use strata_dialect_api::Change;
 
 pub use analyzers::builtin;
-pub use config::{Config, ConfigError, Level};
+pub use config::{Config, ConfigError, Level, distance};
 
 /// Where a statement is: a migration file and the 1-based line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -162,9 +165,8 @@ pub fn analyze(subject: &Subject, units: &[Unit], config: &Config) -> Vec<Findin
         let silenced = |names: &[String], code: &str| names.iter().any(|n| n == code || n == analyzer.name());
         for raw in analyzer.analyze(subject, units, config.analyzer(analyzer.name())) {
             let unit = units.get(raw.unit);
-            let quiet = unit.is_some_and(|u| {
-                u.nolint.iter().any(String::is_empty) || silenced(&u.nolint, raw.code)
-            }) || silenced(&subject.nolint, raw.code);
+            let quiet = unit.is_some_and(|u| u.nolint.iter().any(String::is_empty) || silenced(&u.nolint, raw.code))
+                || silenced(&subject.nolint, raw.code);
             if quiet {
                 continue;
             }

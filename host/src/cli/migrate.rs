@@ -167,6 +167,22 @@ pub enum MigrateCmd {
         #[arg(long, value_name = "DURATION", value_parser = lock_timeout_arg)]
         lock_timeout: Option<String>,
     },
+    /// Analyze new migration files on the dev database: built-in analyzers
+    /// (configured by `lint` blocks) and the project's `policy` rules; exit 1
+    /// on an error (`--format json` or `github` for annotations).
+    Lint {
+        /// An empty database of the same dialect to replay the directory on.
+        #[arg(long)]
+        dev_url: Option<String>,
+        /// Analyze the last N files.
+        #[arg(long, value_name = "N")]
+        latest: Option<usize>,
+        /// Analyze the files added since this Git ref.
+        #[arg(long, value_name = "REF", conflicts_with = "latest")]
+        git_base: Option<String>,
+        #[command(flatten)]
+        dir: DirArg,
+    },
     /// Store the directory in the deployment registry as NAME[:TAG] (default
     /// tag: the current Git commit), for `dir = "atlas://NAME[?tag=TAG]"`.
     Push {
@@ -200,6 +216,18 @@ pub fn run(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         }
         MigrateCmd::Rm { target, dir } => rm(ctx, target, dir),
         MigrateCmd::Push { target, dir } => push(ctx, target, dir),
+        MigrateCmd::Lint { dev_url, latest, git_base, dir: arg } => {
+            let dir = open_dir(ctx, arg)?;
+            check_versions(&dir)?;
+            check_sum(&dir)?;
+            let dev = ctx.pick(dev_url, |e| e.dev.clone()).ok_or_else(|| {
+                Error::Usage(
+                    "--dev-url is required: an empty database of the target's dialect to replay the directory on"
+                        .into(),
+                )
+            })?;
+            super::lint::run(ctx, &dir, &dev, *latest, git_base.clone())
+        }
     }
 }
 
@@ -630,6 +658,12 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         recorder.set_before(&current);
         promotion_check(ctx, &mut conn, &dir, &opts, &repo).or_else(|e| refused(ctx, recorder, e))?;
     }
+    let denied = apply_policies(ctx, &mut conn, &dir, &opts, &url);
+    match (denied, recorder.as_ref()) {
+        (Err(e), Some(recorder)) => return refused(ctx, recorder, e),
+        (Err(e), None) => return Err(e),
+        (Ok(()), _) => {}
+    }
     let gated = recorder.is_some() && deploy::needs_approval(ctx)?;
     let approved = match recorder.as_ref().filter(|_| gated) {
         Some(recorder) => {
@@ -786,6 +820,48 @@ fn failed_before<T>(ctx: &Ctx, recorder: Option<&Recorder>, e: Error) -> Result<
         recorder.finish(ctx, Outcome::from_error(&recorder.before(), &e))?;
     }
     Err(e)
+}
+
+/// The policies on the files this apply would run, each replayed statement by
+/// statement on the dev database (only when a rule or a configured analyzer
+/// has something to enforce): a denial refuses the run before it starts.
+fn apply_policies(
+    ctx: &Ctx,
+    conn: &mut crate::plugin::Conn,
+    dir: &Dir,
+    opts: &ApplyOptions,
+    url: &str,
+) -> Result<(), Error> {
+    let policies = ctx.policies()?;
+    if !policies.enforces() {
+        return Ok(());
+    }
+    let (_, files) = pending(conn, dir, opts)?;
+    if files.is_empty() {
+        return Ok(());
+    }
+    let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
+    let applied: Vec<String> = store.read(conn)?.into_iter().map(|r| r.version).collect();
+    let base: Vec<&crate::dir::File> =
+        dir.files().iter().filter(|f| applied.iter().any(|a| a == f.version())).collect();
+    let dev_url = ctx.dev(&opts.dev_url, Some(url)).map_err(|_| {
+        Error::Usage(
+            "the policies check pending files on a dev database: pass --dev-url (or set dev in the env)".into(),
+        )
+    })?;
+    let mut dev = DevDb::open(&ctx.registry, &dev_url)?;
+    let mut all = Vec::new();
+    for unit in plan::file_units(&mut dev, dir.path(), &base, &files)? {
+        let findings = policies.enforce(&unit.subject, &unit.units, &unit.version, "migrate apply", "file")?;
+        all.push((unit.version, findings));
+    }
+    for (_, findings) in &all {
+        super::lint::print_findings(ctx, findings);
+    }
+    match all.iter().find_map(|(v, f)| migrate::denial(f, &format!("version {v}"))) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// The version the target is at and the files this apply would run, read
@@ -1089,12 +1165,14 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };
     let started = std::time::Instant::now();
     let cache = StateCache::from_env();
+    let policies = ctx.policies()?;
+    let with = migrate::DownWith { registry: &ctx.registry, dev_url: &dev, cache: &cache, policies: &policies };
     let gated = recorder.is_some() && deploy::needs_approval(ctx)?;
     let approved = match recorder.as_ref().filter(|_| gated) {
         Some(recorder) => {
             // The plan a reviewer approves is the one this run computes: a dry run first.
             let preview = DownOptions { dry_run: true, ..opts.clone() };
-            let plan = migrate::down(&ctx.registry, &mut conn, &dev, &dir, &preview, &cache, &mut exec::Quiet)?;
+            let plan = migrate::down(&with, &mut conn, &dir, &preview, &mut exec::Quiet)?;
             recorder.set_before(&plan.current);
             let proposal = deploy::Proposal {
                 kind: "migrate down",
@@ -1110,8 +1188,9 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         }
         None => None,
     };
-    let result = migrate::down(&ctx.registry, &mut conn, &dev, &dir, &opts, &cache, sink);
+    let result = migrate::down(&with, &mut conn, &dir, &opts, sink);
     let report = record(ctx, recorder.as_ref(), result, down_outcome)?;
+    super::lint::print_findings(ctx, &report.findings);
     if let Some(recorder) = &recorder
         && report.status == "APPLIED"
     {

@@ -3,6 +3,7 @@
 
 mod deploy;
 mod fanout;
+mod lint;
 mod migrate;
 mod schema;
 
@@ -68,9 +69,12 @@ pub fn main() -> i32 {
     let format = match cli.format.as_deref() {
         None | Some("sql" | "text") => Format::Text,
         Some("json") => Format::Json,
+        Some("github") => Format::Github,
         Some(other) if other.contains("json") => Format::Json,
         Some(other) => {
-            eprintln!("error: unknown --format {other:?}: use json (or sql for schema inspect)");
+            eprintln!(
+                "error: unknown --format {other:?}: use json (or sql for schema inspect, github for migrate lint)"
+            );
             return 2;
         }
     };
@@ -116,9 +120,17 @@ pub(crate) struct Ctx {
     pub ledger_url: String,
     /// Who runs the command (`--operator`, else the OS user).
     pub operator: String,
+    /// The project's `policy` rules.
+    pub rules: std::sync::Arc<Vec<config::Rule>>,
 }
 
 impl Ctx {
+    /// The policies a run is checked against: the env's `lint` block and the project's rules.
+    pub fn policies(&self) -> Result<crate::migrate::Policies, Error> {
+        let lint = self.env.as_ref().map_or(serde_json::Value::Null, |e| e.lint.clone());
+        crate::migrate::Policies::new(&lint, self.rules.to_vec(), self.env.as_ref().map(|e| e.name.clone()))
+    }
+
     /// Opens the deployment registry.
     pub fn ledger(&self) -> Result<crate::registry::Ledger, Error> {
         crate::registry::Ledger::open(&self.registry, &self.ledger_url)
@@ -225,7 +237,8 @@ fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
     };
     let registry = std::sync::Arc::new(Registry::load(&SearchPath::from_env(&project.plugins))?);
     let operator = cli.operator.clone().unwrap_or_else(deploy::os_user);
-    let mut ctx = Ctx { out, registry, env: None, base, ledger_url, operator };
+    let rules = std::sync::Arc::new(project.policies.clone());
+    let mut ctx = Ctx { out, registry, env: None, base, ledger_url, operator, rules };
     match &cli.command {
         Command::Deployments { cmd } => return deploy::run(&ctx, cmd.as_ref(), cli.env.as_deref()),
         Command::Plan(cmd) => return deploy::plan_cmd(&ctx, cmd, cli.env.as_deref()),

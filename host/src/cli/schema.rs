@@ -232,6 +232,37 @@ fn apply_locked(
         })
     };
     let recorder = (!dry_run).then(|| Recorder::start(ctx, "schema apply", "", url)).transpose()?;
+    // The policies, on the plan, before anything runs.
+    let policies = ctx.policies()?;
+    if policies.enforces() {
+        let subject = strata_policies::Subject {
+            dialect: driver.name().to_string(),
+            transactional_ddl: driver.manifest.capabilities.transactional_ddl,
+            ..strata_policies::Subject::default()
+        };
+        let findings = policies.enforce(&subject, &plan::plan_units(&plan), "", "schema apply", "plan")?;
+        super::lint::print_findings(ctx, &findings);
+        if let Some(err) = crate::migrate::denial(&findings, "the schema change") {
+            if ctx.out.json() {
+                ctx.out.print_json(&json!({
+                    "Driver": driver_name, "URL": redacted, "Changes": { "Pending": pending, "Error": err.to_string() },
+                    "Findings": findings,
+                }));
+            }
+            if let Some(recorder) = &recorder {
+                recorder.finish(
+                    ctx,
+                    Outcome {
+                        statements: pending.iter().map(|s| s.to_string()).collect(),
+                        status: "REFUSED".into(),
+                        error: Some(err.to_string()),
+                        ..Outcome::default()
+                    },
+                )?;
+            }
+            return Err(err);
+        }
+    }
     let outcome = |status: &str, statements: Vec<String>, error: Option<String>| Outcome {
         statements,
         checks: serde_json::to_value(&checks).unwrap_or_default(),

@@ -57,6 +57,9 @@ pub(super) fn declare_all(ctx: &mut Context<'_>) {
         ("trimsuffix", FuncDef::builder().params([Str, Str]).build(trimsuffix)),
         ("startswith", FuncDef::builder().params([Str, Str]).build(startswith)),
         ("endswith", FuncDef::builder().params([Str, Str]).build(endswith)),
+        ("strcontains", FuncDef::builder().params([Str, Str]).build(strcontains)),
+        ("regex", FuncDef::builder().params([Str, Str]).build(regex)),
+        ("regexall", FuncDef::builder().params([Str, Str]).build(regexall)),
         ("substr", FuncDef::builder().params([Str, Number, Number]).build(substr)),
         ("format", FuncDef::builder().param(Str).variadic_param(Any).build(format)),
         ("join", FuncDef::builder().param(Str).variadic_param(strs()).build(join)),
@@ -199,6 +202,33 @@ fn startswith(args: FuncArgs) -> Result<Value, String> {
 
 fn endswith(args: FuncArgs) -> Result<Value, String> {
     Ok(Value::Bool(str_at(&args, 0)?.ends_with(str_at(&args, 1)?)))
+}
+
+fn strcontains(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Bool(str_at(&args, 0)?.contains(str_at(&args, 1)?)))
+}
+
+fn compile(pattern: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(pattern).map_err(|e| format!("invalid regular expression {pattern:?}: {e}"))
+}
+
+/// Terraform's `regex(pattern, string)`: the first match (a string without
+/// capture groups, the list of groups with them); no match is an error.
+fn regex(args: FuncArgs) -> Result<Value, String> {
+    let (pattern, text) = (str_at(&args, 0)?, str_at(&args, 1)?);
+    let re = compile(pattern)?;
+    let caps = re.captures(text).ok_or_else(|| format!("pattern {pattern:?} does not match {text:?}"))?;
+    Ok(match re.captures_len() {
+        1 => Value::from(caps.get(0).map_or("", |m| m.as_str())),
+        _ => Value::Array(caps.iter().skip(1).map(|m| Value::from(m.map_or("", |m| m.as_str()))).collect()),
+    })
+}
+
+/// Terraform's `regexall(pattern, string)`: every match (`length(...) > 0` tests for one).
+fn regexall(args: FuncArgs) -> Result<Value, String> {
+    let (pattern, text) = (str_at(&args, 0)?, str_at(&args, 1)?);
+    let re = compile(pattern)?;
+    Ok(Value::Array(re.find_iter(text).map(|m| Value::from(m.as_str())).collect()))
 }
 
 fn substr(args: FuncArgs) -> Result<Value, String> {

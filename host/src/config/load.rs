@@ -23,7 +23,7 @@ use super::vars::VarType;
 /// ignored so that files written for Atlas load; other Atlas Pro blocks (`docker`, `check`,
 /// `deployment`) change behavior Strata does not provide, so they are rejected.
 const TOP_LEVEL_BLOCKS: &[&str] =
-    &["variable", "locals", "data", "env", "plugin", "registry", "lint", "diff", "test", "atlas"];
+    &["variable", "locals", "data", "env", "plugin", "registry", "policy", "policies", "lint", "diff", "test", "atlas"];
 
 /// Reads and evaluates the project file at `path`.
 ///
@@ -63,6 +63,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Project, ConfigError> {
     ev.check_all()?;
     let plugins = ev.plugins(&dir)?;
     let registry = ev.registry()?;
+    let policies = ev.policies(&dir)?;
     if let Some(resolver) = &opts.data_sources {
         resolver.borrow_mut().registry(registry.as_deref());
     }
@@ -70,7 +71,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Project, ConfigError> {
         Some(name) => ev.select_envs(name)?,
         None => Vec::new(),
     };
-    Ok(Project { envs, plugins, registry })
+    Ok(Project { envs, plugins, registry, policies })
 }
 
 struct VarDecl<'a> {
@@ -91,6 +92,9 @@ struct Decls<'a> {
     plugins: Vec<&'a Block>,
     /// The `registry { url }` block (a Strata extension).
     registry: Option<&'a Block>,
+    /// `policy "NAME"` blocks, and the `policies { files }` block naming more.
+    policies: Vec<&'a Block>,
+    policy_files: Option<&'a Block>,
     /// Top-level `lint`, `diff` and `test` blocks: defaults merged into each env.
     defaults: Vec<&'a Block>,
 }
@@ -108,6 +112,8 @@ impl<'a> Decls<'a> {
             envs: Vec::new(),
             plugins: Vec::new(),
             registry: None,
+            policies: Vec::new(),
+            policy_files: None,
             defaults: Vec::new(),
         };
         for structure in body.iter() {
@@ -190,6 +196,38 @@ impl<'a> Decls<'a> {
                         ));
                     }
                     d.plugins.push(block);
+                }
+                "policy" => {
+                    want_labels(1, "one label (the rule name)")?;
+                    if let Some(first) =
+                        d.policies.iter().find(|b| b.labels.first().map(|l| l.as_str()) == Some(labels[0]))
+                    {
+                        return Err(invalid(
+                            src,
+                            block.span(),
+                            format!(
+                                "policy {:?} is declared more than once (first on line {})",
+                                labels[0],
+                                src.line_of(first.span())
+                            ),
+                        ));
+                    }
+                    d.policies.push(block);
+                }
+                "policies" => {
+                    want_labels(0, "no labels")?;
+                    if let Some(first) = d.policy_files {
+                        return Err(invalid(
+                            src,
+                            block.span(),
+                            format!(
+                                "policies block is declared more than once (first on line {})",
+                                src.line_of(first.span())
+                            ),
+                        ));
+                    }
+                    check_only_attrs(src, block, &["files"])?;
+                    d.policy_files = Some(block);
                 }
                 "registry" => {
                     want_labels(0, "no labels")?;
@@ -494,6 +532,8 @@ fn merge_json(base: serde_json::Value, over: serde_json::Value) -> serde_json::V
             }
             serde_json::Value::Object(b)
         }
+        // An env without its own block keeps the top-level one.
+        (base, serde_json::Value::Null) => base,
         (_, over) => over,
     }
 }
@@ -790,6 +830,82 @@ impl<'a> Evaluator<'a> {
         Ok(out)
     }
 
+    /// The policy rules of the file and of the files its `policies` block names.
+    fn policies(&mut self, dir: &Path) -> Result<Vec<super::rules::Rule>, ConfigError> {
+        // Rules may read variables: every one has its value by now (check_all).
+        let vars = self.vars.clone();
+        // An unlabeled env takes its name from an expression: then no env name can be ruled out.
+        let env_names: Vec<String> = if self.decls.envs.iter().any(|b| b.labels.is_empty()) {
+            Vec::new()
+        } else {
+            self.decls.envs.iter().filter_map(|b| b.labels.first().map(|l| l.as_str().to_owned())).collect()
+        };
+        let check_envs = !self.decls.envs.iter().any(|b| b.labels.is_empty());
+        let mut rules = Vec::new();
+        let blocks = self.decls.policies.clone();
+        let src = self.src;
+        for block in blocks {
+            let mut eval = |e: &Expression| self.eval_expr(e, None);
+            rules.push(super::rules::compile(src, block, check_envs.then_some(&env_names[..]), &vars, &mut eval)?);
+        }
+        let Some(attr) = self.decls.policy_files.and_then(|b| b.body.get_attribute("files")) else {
+            return Ok(rules);
+        };
+        let patterns = self.eval_attr(attr, None, |v| want_strings(v, false))?;
+        for pattern in patterns {
+            let files = expand(dir, &pattern).map_err(|e| self.eval_err(attr.value.span(), e))?;
+            if files.is_empty() {
+                return Err(self.eval_err(attr.value.span(), format!("policies.files: {pattern:?} matches no file")));
+            }
+            for file in files {
+                let text = std::fs::read_to_string(&file)
+                    .map_err(|source| ConfigError::Read { path: file.clone(), source })?;
+                let fsrc = Source::new(file.clone(), text);
+                let body = hcl::edit::parser::parse_body(fsrc.text()).map_err(|e| ConfigError::Syntax {
+                    location: Location { file: file.clone(), line: e.location().line(), column: e.location().column() },
+                    message: e.message().to_owned(),
+                })?;
+                for structure in body.iter() {
+                    let block = match structure {
+                        Structure::Block(b) if b.ident.as_str() == "policy" && b.labels.len() == 1 => b,
+                        other => {
+                            return Err(invalid(
+                                &fsrc,
+                                other.span(),
+                                "a policy file holds only policy \"NAME\" { ... } blocks".to_owned(),
+                            ));
+                        }
+                    };
+                    let name = block.labels.first().map(|l| l.as_str().to_owned()).unwrap_or_default();
+                    if rules.iter().any(|r: &super::rules::Rule| r.name == name) {
+                        return Err(invalid(
+                            &fsrc,
+                            block.span(),
+                            format!("policy {name:?} is declared more than once"),
+                        ));
+                    }
+                    let mut eval = |e: &Expression| {
+                        let mut ctx = Context::new();
+                        funcs::declare_all(&mut ctx);
+                        ctx.declare_var("var", Value::Object(vars.clone()));
+                        let converted: hcl::Expression = e.clone().into();
+                        converted
+                            .evaluate(&ctx)
+                            .map_err(|err| ConfigError::Eval { location: fsrc.at(e.span()), message: err.to_string() })
+                    };
+                    rules.push(super::rules::compile(
+                        &fsrc,
+                        block,
+                        check_envs.then_some(&env_names[..]),
+                        &vars,
+                        &mut eval,
+                    )?);
+                }
+            }
+        }
+        Ok(rules)
+    }
+
     /// The `registry` block's `url`, if the file has one.
     fn registry(&mut self) -> Result<Option<String>, ConfigError> {
         let Some(attr) = self.decls.registry.and_then(|b| b.body.get_attribute("url")) else {
@@ -1026,6 +1142,43 @@ fn normalize_tx_mode(v: &str) -> Result<String, String> {
         "file" | "all" | "none" => Ok(norm),
         _ => Err(format!("invalid tx_mode {v:?}: expected file, all or none")),
     }
+}
+
+/// The files a `policies.files` entry names: a path relative to the config's
+/// directory, where the file name may hold `*` wildcards.
+fn expand(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
+    let path = dir.join(pattern);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if !name.contains('*') {
+        return Ok(if path.is_file() { vec![path] } else { Vec::new() });
+    }
+    let parent = path.parent().unwrap_or(dir);
+    let entries =
+        std::fs::read_dir(parent).map_err(|e| format!("policies.files: reading {}: {e}", parent.display()))?;
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| wildcard(&name, &n.to_string_lossy())))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// `*` matches any run of characters.
+fn wildcard(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (Some(first), Some(last)) = (parts.first(), parts.last()) else { return false };
+    if parts.len() == 1 {
+        return pattern == name;
+    }
+    let Some(mut rest) = name.strip_prefix(first).and_then(|r| r.strip_suffix(last)) else { return false };
+    for part in parts.iter().skip(1).take(parts.len().saturating_sub(2)) {
+        match rest.split_once(part) {
+            Some((_, after)) => rest = after,
+            None => return false,
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -1319,7 +1472,7 @@ env {
         assert_eq!(
             err(&path, &opts(None, &[])),
             format!(
-                "{}:3:2: unsupported block \"docker\": expected one of variable, locals, data, env, plugin, registry, lint, diff, test, atlas",
+                "{}:3:2: unsupported block \"docker\": expected one of variable, locals, data, env, plugin, registry, policy, policies, lint, diff, test, atlas",
                 path.display()
             )
         );

@@ -13,10 +13,12 @@ mod funcs;
 mod load;
 mod model;
 mod refs;
+mod rules;
 mod source;
 mod vars;
 
 pub use error::{ConfigError, Location};
 pub use load::load;
 pub use model::{DataSources, Env, LoadOptions, Migration, Project};
+pub use rules::{CHANGE_ATTRS, Facts, KINDS, Rule, STMT_ATTRS};
 pub use vars::parse_var_flag;

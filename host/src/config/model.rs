@@ -77,6 +77,8 @@ pub struct Project {
     pub plugins: Vec<PathBuf>,
     /// The `registry { url = ... }` block's URL (a Strata extension): the deployment registry.
     pub registry: Option<String>,
+    /// `policy "NAME"` rules (a Strata extension), checked when the file was read.
+    pub policies: Vec<super::rules::Rule>,
 }
 
 /// The `migration { ... }` block of an env.

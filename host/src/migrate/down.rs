@@ -86,6 +86,9 @@ pub struct DownReport {
     /// A hint naming the next command, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// What the policies found in the plan.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<strata_policies::Finding>,
 }
 
 const CHECK_HINT: &str = "remove or move the data first, or pass --skip-checks to revert anyway";
@@ -101,26 +104,36 @@ const CHECK_HINT: &str = "remove or move the data first, or pass --skip-checks t
 /// database that is not clean or of another dialect) and database failures
 /// before planning.
 pub fn down(
-    registry: &Registry,
+    with: &DownWith<'_>,
     conn: &mut Conn,
-    dev_url: &str,
     dir: &Dir,
     opts: &DownOptions,
-    cache: &StateCache,
     progress: &mut dyn Progress,
 ) -> Result<DownReport, Error> {
-    exec::locked(conn, opts.lock_timeout, |conn| down_locked(registry, conn, dev_url, dir, opts, cache, progress))
+    exec::locked(conn, opts.lock_timeout, |conn| down_locked(with, conn, dir, opts, progress))
+}
+
+/// What a revert works with besides the target: plugins, the dev database,
+/// the state cache and the policies its plan must pass.
+pub struct DownWith<'a> {
+    /// The dialect plugins.
+    pub registry: &'a Registry,
+    /// The dev database's URL.
+    pub dev_url: &'a str,
+    /// Inspected states, by version.
+    pub cache: &'a StateCache,
+    /// Checked on the plan before anything runs.
+    pub policies: &'a super::Policies,
 }
 
 fn down_locked(
-    registry: &Registry,
+    with: &DownWith<'_>,
     conn: &mut Conn,
-    dev_url: &str,
     dir: &Dir,
     opts: &DownOptions,
-    cache: &StateCache,
     progress: &mut dyn Progress,
 ) -> Result<DownReport, Error> {
+    let (registry, dev_url, cache) = (with.registry, with.dev_url, with.cache);
     let started = SystemTime::now();
     let mut report = DownReport {
         driver: conn.driver().name().to_string(),
@@ -142,6 +155,31 @@ fn down_locked(
         return Ok(report);
     }
     report.planned = plan.planned.clone();
+    // The policies, on the plan, before anything runs (a dry run shows them too).
+    if with.policies.enforces() {
+        let caps = &conn.driver().manifest.capabilities;
+        let mut denied = None;
+        for ((step, units), planned) in plan.steps.iter().zip(&plan.units).zip(&plan.planned) {
+            let subject = strata_policies::Subject {
+                dialect: conn.driver().name().to_string(),
+                transactional_ddl: caps.transactional_ddl,
+                file: Some(planned.name.clone()),
+                ..strata_policies::Subject::default()
+            };
+            let findings = with.policies.enforce(&subject, units, &step.version, "migrate down", &planned.source)?;
+            if denied.is_none() {
+                denied = super::denial(&findings, &format!("reverting version {}", step.version));
+            }
+            report.findings.extend(findings);
+        }
+        if let Some(e) = denied {
+            let (message, hint) = match e {
+                Error::Refused { message, hint } => (message, hint.unwrap_or_default()),
+                other => (other.to_string(), String::new()),
+            };
+            return Ok(refuse(report, message, hint));
+        }
+    }
     let target = if report.target.is_empty() { "0 (nothing applied)" } else { report.target.as_str() };
     progress.start(&report.current, target, plan.steps.len(), true);
 

@@ -5,9 +5,13 @@
 
 mod apply;
 mod down;
+mod lint;
 mod log;
+mod policy;
 
 pub use crate::plan::ExecOrder;
 pub use apply::{AppliedFile, ApplyOptions, ApplyReport, FileRef, StmtError, TxMode, apply};
-pub use down::{CheckOutcome, DownReport, RevertedFile, down};
+pub use down::{CheckOutcome, DownReport, DownWith, RevertedFile, down};
+pub use lint::{LintFile, LintOptions, LintReport, lint};
 pub use log::{ApplyLog, DownLog};
+pub use policy::{Policies, denial};

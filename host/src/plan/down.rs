@@ -89,6 +89,7 @@ pub(super) struct Link {
 /// One version's revert as planned, with where its statements come from.
 struct Planned {
     step: Step,
+    units: Vec<strata_policies::Unit>,
     name: String,
     /// `plan`, `down.sql` or `resumed`.
     source: &'static str,
@@ -125,6 +126,9 @@ pub struct DownPlan {
     pub run: Option<DownRun>,
     /// Strata's history rows as read before planning.
     pub history: BTreeMap<String, History>,
+    /// Each step's statements as the policies see them, with the changes
+    /// they make (empty for the rest of an interrupted revert).
+    pub units: Vec<Vec<strata_policies::Unit>>,
 }
 
 impl DownPlan {
@@ -298,7 +302,9 @@ pub fn plan_down(
             .flat_map(|s| s.checks.iter().cloned().map(|c| Guard { before: 0, check: Check::Plan(c) }))
             .collect();
         let tx = transactional && plan.transactional();
+        let units = super::plan_units(&plan);
         let mut planned = Planned {
+            units,
             step: Step {
                 version: rev.version.clone(),
                 description: rev.description.clone(),
@@ -316,6 +322,7 @@ pub fn plan_down(
             planned.step.stmts = down_stmts.clone();
             planned.step.done = *done;
             planned.step.guards.clear();
+            planned.units.clear();
             // An interrupted revert ran without a transaction; so does its rest.
             planned.step.tx = false;
             planned.source = "resumed";
@@ -358,6 +365,7 @@ pub fn plan_down(
                     // that statement when the down runs for real.
                     let mut got = dev.inspect()?;
                     let mut guards = Vec::new();
+                    let mut units = Vec::new();
                     for (k, stmt) in down.iter().enumerate() {
                         dev.exec_all(
                             &format!("down.sql of version {} (statement {})", step.version, k + 1),
@@ -365,6 +373,17 @@ pub fn plan_down(
                         )?;
                         let after = dev.inspect()?;
                         let plan = plan_diff(&driver, &got, &after, &conn.plan_options(true))?;
+                        let any = |f: fn(&strata_dialect_api::Statement) -> bool| plan.statements.iter().any(f);
+                        units.push(strata_policies::Unit {
+                            sql: stmt.clone(),
+                            changes: plan.changes.clone(),
+                            destructive: any(|s| s.destructive),
+                            transactional: plan.statements.iter().all(|s| s.transactional),
+                            locks_table: any(|s| s.locks_table),
+                            rewrites_table: any(|s| s.rewrites_table),
+                            has_checks: any(|s| !s.checks.is_empty()),
+                            ..strata_policies::Unit::default()
+                        });
                         guards.extend(
                             plan.statements
                                 .into_iter()
@@ -389,6 +408,7 @@ pub fn plan_down(
                     }
                     step.stmts = down;
                     step.guards = guards;
+                    planned.units = units;
                     step.tx = transactional;
                     planned.source = "down.sql";
                 }
@@ -416,6 +436,7 @@ pub fn plan_down(
             source: s.source.into(),
         })
         .collect();
+    out.units = steps.iter().map(|s| s.units.clone()).collect();
     out.steps = steps.into_iter().map(|s| s.step).collect();
     out.history = history;
     Ok(out)

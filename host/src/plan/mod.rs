@@ -6,6 +6,7 @@ mod down;
 mod pending;
 mod settle;
 mod steps;
+mod units;
 
 pub use cache::{Patch, StateCache, StateSeed, chain_keys};
 pub use down::{DownOptions, DownPlan, PlannedFile, plan_down};
@@ -15,6 +16,7 @@ pub use pending::{
 };
 pub use settle::{Side, settle_apply, side};
 pub use steps::{Check, Guard, Step};
+pub use units::{FileUnits, file_units, plan_units};
 
 use crate::dir::{File, LexOptions};
 use crate::error::{Error, db};
@@ -254,6 +256,15 @@ impl DevDb {
             })?;
         }
         Ok(())
+    }
+
+    /// Runs one statement on the dev database; the database's message on failure.
+    ///
+    /// # Errors
+    /// When the statement fails.
+    pub fn conn_exec(&mut self, sql: &str) -> Result<(), String> {
+        self.dirty = true;
+        self.conn.exec(sql, Vec::new()).map(|_| ()).map_err(|e| e.message.into_string())
     }
 
     /// Inspects the dev database.

@@ -112,6 +112,8 @@ pub enum Format {
     Text,
     /// One JSON document on stdout.
     Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`), for `migrate lint`.
+    Github,
 }
 
 /// Where and how to print.
