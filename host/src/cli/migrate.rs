@@ -1,13 +1,12 @@
 //! `strata migrate …`
 
 use super::Ctx;
-use super::deploy::{self, Outcome, Recorder};
 use crate::clock;
 use crate::dir::{Dir, HashFile};
 use crate::error::{Error, db};
 use crate::exec;
 use crate::migrate::{self, ApplyOptions, ExecOrder, TxMode};
-use crate::plan::{self, DevDb, DownOptions, Source, StateCache};
+use crate::plan::{self, DevDb, DownOptions, Source};
 use crate::report::{TextProgress, plural};
 use crate::revisions::{Revision, RevisionStore, TYPE_EXECUTE, TYPE_RESOLVED};
 use clap::{Args, Subcommand};
@@ -647,56 +646,11 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     check_sum(&dir)?;
     let url = ctx.url(url)?;
     let repo = repo_name(ctx, arg, &dir);
-    let recorder = (!opts.dry_run).then(|| Recorder::start(ctx, "migrate apply", &repo, &url)).transpose()?;
-    // A target that cannot be reached is a failed deployment too.
-    let mut conn = match plan::open(&ctx.registry, &url) {
-        Ok(conn) => conn,
-        Err(e) => return failed_before(ctx, recorder.as_ref(), e),
-    };
-    if let Some(recorder) = recorder.as_ref() {
-        let (current, _) = pending(&mut conn, &dir, &opts).or_else(|e| refused(ctx, recorder, e))?;
-        recorder.set_before(&current);
-        promotion_check(ctx, &mut conn, &dir, &opts, &repo).or_else(|e| refused(ctx, recorder, e))?;
-    }
-    let denied = apply_policies(ctx, &mut conn, &dir, &opts, &url);
-    match (denied, recorder.as_ref()) {
-        (Err(e), Some(recorder)) => return refused(ctx, recorder, e),
-        (Err(e), None) => return Err(e),
-        (Ok(()), _) => {}
-    }
-    let gated = recorder.is_some() && deploy::needs_approval(ctx)?;
-    let approved = match recorder.as_ref().filter(|_| gated) {
-        Some(recorder) => {
-            let (current, files) = pending(&mut conn, &dir, &opts)?;
-            let proposal = deploy::Proposal {
-                kind: "migrate apply",
-                repo: repo.clone(),
-                version_before: current,
-                statements: files
-                    .iter()
-                    .map(|f| format!("-- {}\n{}", f.name(), String::from_utf8_lossy(f.bytes())))
-                    .collect(),
-            };
-            // Nothing to run needs nobody's approval.
-            if proposal.statements.is_empty() {
-                None
-            } else {
-                deploy::approval_gate(ctx, recorder, proposal).or_else(|e| refused(ctx, recorder, e))?
-            }
-        }
-        None => None,
-    };
     let mut progress = TextProgress::new(ctx.out, dir.files().len());
     let mut quiet = exec::Quiet;
     let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };
-    let started = std::time::Instant::now();
-    let result = migrate::apply(&ctx.registry, &mut conn, &dir, &opts, sink);
-    let report = record(ctx, recorder.as_ref(), result, apply_outcome)?;
-    if let Some(recorder) = &recorder
-        && report.error.is_none()
-    {
-        deploy::executed(recorder, approved)?;
-    }
+    let mut findings = |f: &[strata_policies::Finding]| super::lint::print_findings(ctx, f);
+    let migrate::Ran { report, elapsed } = migrate::run_apply(ctx, &dir, &url, &repo, &opts, sink, &mut findings)?;
     if ctx.out.json() {
         ctx.out.print_json(&report);
     } else if report.applied.is_empty() && report.error.is_none() {
@@ -706,7 +660,7 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         let files_ok = report.applied.iter().filter(|f| f.error.is_none()).count();
         let files_failed = report.applied.len() - files_ok;
         crate::outln!("  -------------------------");
-        crate::outln!("  -- {}", clock::go_duration(started.elapsed()));
+        crate::outln!("  -- {}", clock::go_duration(elapsed));
         if files_failed == 0 {
             crate::outln!("  -- {} migration{}", files_ok, plural(files_ok));
             crate::outln!("  -- {} sql statement{}", ok, plural(ok));
@@ -741,181 +695,6 @@ fn repo_name(ctx: &Ctx, arg: &DirArg, dir: &Dir) -> String {
         let path = std::path::absolute(dir.path()).unwrap_or_else(|_| dir.path().to_path_buf());
         path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
     })
-}
-
-/// What a `migrate apply` report says for the registry.
-fn apply_outcome(report: &migrate::ApplyReport) -> Outcome {
-    let done = report.applied.iter().take_while(|f| f.error.is_none()).last();
-    Outcome {
-        before: report.current.clone(),
-        after: done.map_or_else(|| report.current.clone(), |f| f.file.version.clone()),
-        statements: report.applied.iter().flat_map(|f| f.applied.iter().cloned()).collect(),
-        checks: report
-            .applied
-            .iter()
-            .filter(|f| !f.checks.is_empty())
-            .map(|f| json!({ "version": f.file.version, "checks": f.checks }))
-            .collect(),
-        status: if report.error.is_some() {
-            "FAILED"
-        } else if report.applied.is_empty() {
-            "NOTHING_TO_DO"
-        } else {
-            "APPLIED"
-        }
-        .into(),
-        error: report.error.clone(),
-    }
-}
-
-/// What a `migrate down` report says for the registry.
-fn down_outcome(report: &migrate::DownReport) -> Outcome {
-    let status = match report.status.as_str() {
-        "APPLIED" | "NOTHING_TO_DO" | "REFUSED" => report.status.clone(),
-        _ => "FAILED".to_string(),
-    };
-    let ran: Vec<String> = report.reverted.iter().flat_map(|f| f.applied.iter().cloned()).collect();
-    Outcome {
-        before: report.current.clone(),
-        // A failed revert's own report says how far it got; the registry keeps
-        // where the run started unless it finished.
-        after: if status == "APPLIED" { report.target.clone() } else { report.current.clone() },
-        statements: if status == "REFUSED" { report.planned.iter().map(|p| p.content.clone()).collect() } else { ran },
-        checks: serde_json::to_value(&report.checks).unwrap_or_default(),
-        status,
-        error: report.error.clone(),
-    }
-}
-
-/// Records how a run ended (a usage error ran nothing against the target and
-/// is not a deployment), then hands its result on.
-fn record<T>(
-    ctx: &Ctx,
-    recorder: Option<&Recorder>,
-    result: Result<T, Error>,
-    outcome: impl Fn(&T) -> Outcome,
-) -> Result<T, Error> {
-    match result {
-        Ok(report) => {
-            if let Some(recorder) = recorder {
-                recorder.finish(ctx, outcome(&report))?;
-            }
-            Ok(report)
-        }
-        Err(e) => failed_before(ctx, recorder, e),
-    }
-}
-
-/// A refusal before the run is recorded too, then returned.
-fn refused<T>(ctx: &Ctx, recorder: &Recorder, e: Error) -> Result<T, Error> {
-    failed_before(ctx, Some(recorder), e)
-}
-
-/// A run that stopped before it began is recorded (unless the input was
-/// wrong: that ran nothing against the target), then returned.
-fn failed_before<T>(ctx: &Ctx, recorder: Option<&Recorder>, e: Error) -> Result<T, Error> {
-    if let Some(recorder) = recorder
-        && !matches!(e, Error::Usage(_))
-    {
-        recorder.finish(ctx, Outcome::from_error(&recorder.before(), &e))?;
-    }
-    Err(e)
-}
-
-/// The policies on the files this apply would run, each replayed statement by
-/// statement on the dev database (only when a rule or a configured analyzer
-/// has something to enforce): a denial refuses the run before it starts.
-fn apply_policies(
-    ctx: &Ctx,
-    conn: &mut crate::plugin::Conn,
-    dir: &Dir,
-    opts: &ApplyOptions,
-    url: &str,
-) -> Result<(), Error> {
-    let policies = ctx.policies()?;
-    if !policies.enforces() {
-        return Ok(());
-    }
-    let (_, files) = pending(conn, dir, opts)?;
-    if files.is_empty() {
-        return Ok(());
-    }
-    let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
-    let applied: Vec<String> = store.read(conn)?.into_iter().map(|r| r.version).collect();
-    let base: Vec<&crate::dir::File> =
-        dir.files().iter().filter(|f| applied.iter().any(|a| a == f.version())).collect();
-    let dev_url = ctx.dev(&opts.dev_url, Some(url)).map_err(|_| {
-        Error::Usage(
-            "the policies check pending files on a dev database: pass --dev-url (or set dev in the env)".into(),
-        )
-    })?;
-    let mut dev = DevDb::open(&ctx.registry, &dev_url)?;
-    let mut all = Vec::new();
-    for unit in plan::file_units(&mut dev, dir.path(), &base, &files)? {
-        let findings = policies.enforce(&unit.subject, &unit.units, &unit.version, "migrate apply", "file")?;
-        all.push((unit.version, findings));
-    }
-    for (_, findings) in &all {
-        super::lint::print_findings(ctx, findings);
-    }
-    match all.iter().find_map(|(v, f)| migrate::denial(f, &format!("version {v}"))) {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
-}
-
-/// The version the target is at and the files this apply would run, read
-/// without planning (for promotion and approval, before anything runs).
-fn pending<'d>(
-    conn: &mut crate::plugin::Conn,
-    dir: &'d Dir,
-    opts: &ApplyOptions,
-) -> Result<(String, Vec<&'d crate::dir::File>), Error> {
-    let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
-    let applied: Vec<String> = store.read(conn)?.into_iter().map(|r| r.version).collect();
-    let files = dir
-        .files()
-        .iter()
-        .filter(|f| !applied.iter().any(|a| a == f.version()))
-        .filter(|f| opts.to_version.as_deref().is_none_or(|t| crate::registry::version_at_least(t, f.version())))
-        .take(opts.amount.unwrap_or(usize::MAX))
-        .collect();
-    Ok((applied.last().cloned().unwrap_or_default(), files))
-}
-
-/// `promotion { from = "ENV" }`: every version this run would apply must have
-/// been applied successfully to every target of ENV first.
-fn promotion_check(
-    ctx: &Ctx,
-    conn: &mut crate::plugin::Conn,
-    dir: &Dir,
-    opts: &ApplyOptions,
-    repo: &str,
-) -> Result<(), Error> {
-    let Some(env) = ctx.env.as_ref() else { return Ok(()) };
-    let Some(from) = env.attrs.get("promotion").and_then(|p| p.get("from")) else { return Ok(()) };
-    let Some(from) = from.as_str() else {
-        return Err(Error::Usage(format!("env {:?}: promotion.from must be an env name (a string)", env.name)));
-    };
-    let (_, files) = pending(conn, dir, opts)?;
-    let Some(version) = files.last().map(|f| f.version()) else { return Ok(()) };
-    let mut ledger = ctx.ledger()?;
-    match ledger.lacking(repo, from, version)? {
-        None => Err(Error::Refused {
-            message: format!(
-                "promotion: version {version} of {repo:?} was never applied to env {from:?}: the registry has no deployment of it there"
-            ),
-            hint: Some(format!("apply it to every target of env {from:?} first (strata migrate apply --env {from})")),
-        }),
-        Some(missing) if missing.is_empty() => Ok(()),
-        Some(missing) => Err(Error::Refused {
-            message: format!(
-                "promotion: version {version} of {repo:?} has not been applied successfully to every target of env {from:?}; missing on {}",
-                missing.join(", ")
-            ),
-            hint: Some(format!("apply it to env {from:?} first (strata migrate apply --env {from})")),
-        }),
-    }
 }
 
 fn set(
@@ -1153,49 +932,12 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     };
     let url = ctx.url(url)?;
     let dev = ctx.dev(dev_url, Some(&url))?;
-    let recorder =
-        (!opts.dry_run).then(|| Recorder::start(ctx, "migrate down", &repo_name(ctx, arg, &dir), &url)).transpose()?;
-    let mut conn = match plan::open(&ctx.registry, &url) {
-        Ok(conn) => conn,
-        Err(e) => return failed_before(ctx, recorder.as_ref(), e),
-    };
-    crate::trace::mark("down: target connected");
     let mut progress = TextProgress::new(ctx.out, 0);
     let mut quiet = exec::Quiet;
     let sink: &mut dyn exec::Progress = if ctx.out.json() { &mut quiet } else { &mut progress };
-    let started = std::time::Instant::now();
-    let cache = StateCache::from_env();
-    let policies = ctx.policies()?;
-    let with = migrate::DownWith { registry: &ctx.registry, dev_url: &dev, cache: &cache, policies: &policies };
-    let gated = recorder.is_some() && deploy::needs_approval(ctx)?;
-    let approved = match recorder.as_ref().filter(|_| gated) {
-        Some(recorder) => {
-            // The plan a reviewer approves is the one this run computes: a dry run first.
-            let preview = DownOptions { dry_run: true, ..opts.clone() };
-            let plan = migrate::down(&with, &mut conn, &dir, &preview, &mut exec::Quiet)?;
-            recorder.set_before(&plan.current);
-            let proposal = deploy::Proposal {
-                kind: "migrate down",
-                repo: repo_name(ctx, arg, &dir),
-                version_before: plan.current.clone(),
-                statements: plan.planned.iter().map(|p| format!("-- {}\n{}", p.name, p.content)).collect(),
-            };
-            if plan.status == "DRY_RUN" {
-                deploy::approval_gate(ctx, recorder, proposal).or_else(|e| refused(ctx, recorder, e))?
-            } else {
-                None
-            }
-        }
-        None => None,
-    };
-    let result = migrate::down(&with, &mut conn, &dir, &opts, sink);
-    let report = record(ctx, recorder.as_ref(), result, down_outcome)?;
+    let repo = repo_name(ctx, arg, &dir);
+    let migrate::Ran { report, elapsed } = migrate::run_down(ctx, &dir, &url, &dev, &repo, &opts, sink)?;
     super::lint::print_findings(ctx, &report.findings);
-    if let Some(recorder) = &recorder
-        && report.status == "APPLIED"
-    {
-        deploy::executed(recorder, approved)?;
-    }
     if ctx.out.json() {
         ctx.out.print_json(&report);
     } else {
@@ -1211,7 +953,7 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
                 let (ok, failed) = progress.stmt_counts();
                 let versions = report.reverted.iter().filter(|f| f.error.is_none()).count();
                 crate::outln!("  -------------------------");
-                crate::outln!("  -- {}", clock::go_duration(started.elapsed()));
+                crate::outln!("  -- {}", clock::go_duration(elapsed));
                 if report.status == "DRY_RUN" {
                     crate::outln!(
                         "  -- {} migration{} (dry run: nothing was changed)",

@@ -1,11 +1,11 @@
 //! `strata schema …`
 
 use super::Ctx;
-use super::deploy::{Outcome, Recorder};
 use crate::error::{Error, db};
 use crate::exec;
 use crate::plan::{self, DevDb, Source};
 use crate::plugin::Conn;
+use crate::registry::{Outcome, Recorder};
 use clap::Subcommand;
 use serde_json::json;
 use std::io::{BufRead, IsTerminal};
@@ -231,7 +231,9 @@ fn apply_locked(
             "Destructive": destroys, "Checks": checks,
         })
     };
-    let recorder = (!dry_run).then(|| Recorder::start(ctx, "schema apply", "", url)).transpose()?;
+    let recorder = (!dry_run)
+        .then(|| ctx.ledger().map(|l| Recorder::start(l, ctx.env.as_ref(), &ctx.operator, "schema apply", "", url)))
+        .transpose()?;
     // The policies, on the plan, before anything runs.
     let policies = ctx.policies()?;
     if policies.enforces() {
@@ -250,15 +252,12 @@ fn apply_locked(
                 }));
             }
             if let Some(recorder) = &recorder {
-                recorder.finish(
-                    ctx,
-                    Outcome {
-                        statements: pending.iter().map(|s| s.to_string()).collect(),
-                        status: "REFUSED".into(),
-                        error: Some(err.to_string()),
-                        ..Outcome::default()
-                    },
-                )?;
+                recorder.finish(Outcome {
+                    statements: pending.iter().map(|s| s.to_string()).collect(),
+                    status: "REFUSED".into(),
+                    error: Some(err.to_string()),
+                    ..Outcome::default()
+                })?;
             }
             return Err(err);
         }
@@ -277,7 +276,7 @@ fn apply_locked(
         }
         if let Some(recorder) = &recorder {
             let planned = pending.iter().map(|s| s.to_string()).collect();
-            recorder.finish(ctx, outcome("REFUSED", planned, Some(err.to_string())))?;
+            recorder.finish(outcome("REFUSED", planned, Some(err.to_string())))?;
         }
         return Err(err);
     }
@@ -300,7 +299,7 @@ fn apply_locked(
             Ok(()) => ("APPLIED", None),
             Err(e) => ("FAILED", Some(e.to_string())),
         };
-        recorder.finish(ctx, outcome(status, pending.iter().map(|s| s.to_string()).collect(), error))?;
+        recorder.finish(outcome(status, pending.iter().map(|s| s.to_string()).collect(), error))?;
     }
     if ctx.out.json() {
         let error = result.as_ref().err().map(ToString::to_string);

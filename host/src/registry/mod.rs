@@ -7,6 +7,7 @@
 mod chain;
 mod dirs;
 mod plans;
+mod record;
 
 use std::path::Path;
 
@@ -19,6 +20,9 @@ use crate::plugin::{Conn, Registry as Plugins};
 pub use chain::{Break, record_hash};
 pub use dirs::{PushedDir, parse_url as parse_dir_url};
 pub use plans::Plan;
+pub use record::{
+    Outcome, Proposal, Recorder, approval_gate, check_promotion, executed, needs_approval, os_user, promotion_from,
+};
 
 /// The registry schema this binary writes. A registry whose schema is newer
 /// is refused: an older binary must not write records a newer one reads wrong.
