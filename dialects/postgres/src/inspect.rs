@@ -141,7 +141,8 @@ async fn inspect(
                  JOIN pg_class s ON s.oid = dep.objid \
                  WHERE dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid \
                    AND dep.refobjsubid = a.attnum AND dep.classid = 'pg_class'::regclass \
-                   AND dep.deptype = 'a' AND s.relkind = 'S' LIMIT 1) END \
+                   AND dep.deptype = 'a' AND s.relkind = 'S' LIMIT 1) END, \
+               ids.seqstart, ids.seqincrement, ids.seqmin, ids.seqmax, ids.seqcache, ids.seqcycle \
              FROM pg_attribute a \
              JOIN pg_class c ON c.oid = a.attrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -150,6 +151,10 @@ async fn inspect(
              LEFT JOIN pg_collation co ON co.oid = a.attcollation \
              LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass \
                AND ds.objsubid = a.attnum \
+             LEFT JOIN LATERAL (SELECT s.* FROM pg_depend dep JOIN pg_sequence s ON s.seqrelid = dep.objid \
+               WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass \
+                 AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1) ids \
+               ON a.attidentity <> '' \
              WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
              ORDER BY a.attrelid, a.attnum",
             &[&names],
@@ -438,6 +443,24 @@ fn column(row: &Row, schema: &str) -> Result<Column, tokio_postgres::Error> {
         "a" => column.attrs.push(attr("identity", "ALWAYS")),
         "d" => column.attrs.push(attr("identity", "BY DEFAULT")),
         _ => {}
+    }
+    if !identity.is_empty()
+        && let Some(start) = row.try_get::<_, Option<i64>>(10)?
+    {
+        let options = crate::types::SequenceOptions {
+            start,
+            increment: row.try_get(11)?,
+            min: row.try_get(12)?,
+            max: row.try_get(13)?,
+            cache: row.try_get(14)?,
+            cycle: row.try_get(15)?,
+        };
+        // Only what differs from the type's defaults: two databases that
+        // declared nothing compare equal.
+        let set = options.non_default(&ty);
+        if !set.is_empty() {
+            column.attrs.push(attr("identity_options", Value::Object(set)));
+        }
     }
     // A `serial` column is an integer column whose default draws from a sequence
     // it owns; report the pseudo-type, which recreates both

@@ -417,8 +417,16 @@ fn column_sql(column: &Column) -> String {
     }
     if let Some(kind) = identity(column) {
         out.push_str(&format!(" GENERATED {kind} AS IDENTITY"));
+        let options = identity_options(column).clause(&column.ty);
+        if !options.is_empty() {
+            out.push_str(&format!(" ({options})"));
+        }
     }
     out
+}
+
+fn identity_options(column: &Column) -> crate::types::SequenceOptions {
+    crate::types::SequenceOptions::from_attr(&column.ty, attr_value(&column.attrs, "identity_options"))
 }
 
 fn columns_list(columns: &[String]) -> String {
@@ -998,6 +1006,37 @@ fn modify_column(
     }
     if change.attrs && !dropping_identity {
         out.extend(identity_stmt());
+    }
+    // The identity's sequence options, when it stays an identity.
+    if change.attrs && identity(from).is_some() && identity(to).is_some() {
+        let (a, b) = (identity_options(from), identity_options(to));
+        // A raised minimum (or lowered maximum) leaves the sequence's current
+        // value outside its range, which the server refuses: it restarts at
+        // the new start value.
+        let restart = |from: &crate::types::SequenceOptions, to: &crate::types::SequenceOptions| {
+            if to.min > from.min || to.max < from.max { format!(" RESTART WITH {}", to.start) } else { String::new() }
+        };
+        if a != b {
+            out.push(stmt(
+                alter(format!("ALTER COLUMN {c} {}{}", b.alter_clause(&to.ty), restart(&a, &b))),
+                comment.clone(),
+                source,
+                vec![alter(format!("ALTER COLUMN {c} {}{}", a.alter_clause(&from.ty), restart(&b, &a)))],
+            ));
+        }
+    }
+    // A serial column's sequence follows its type (serial → bigserial), as
+    // CREATE TABLE would have made it; its name is the server's to know.
+    if change.ty && serial(&from.ty) && serial(&to.ty) {
+        let seq_type = |ty: &str| {
+            format!(
+                "DO $$ BEGIN EXECUTE format('ALTER SEQUENCE %s AS {}', pg_get_serial_sequence({}, {})); END $$",
+                serial_base(ty).unwrap_or(ty),
+                literal(&t),
+                literal(&to.name)
+            )
+        };
+        out.push(stmt(seq_type(&to.ty), comment.clone(), source, vec![seq_type(&from.ty)]));
     }
     if change.comment {
         let target = format!("COLUMN {t}.{c}");

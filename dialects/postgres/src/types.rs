@@ -218,3 +218,106 @@ mod tests {
         assert_eq!(conversion("\"c\"", "text", "integer"), "\"c\"::integer");
     }
 }
+
+/// A sequence's options (`pg_sequence`), for identity columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SequenceOptions {
+    pub start: i64,
+    pub increment: i64,
+    pub min: i64,
+    pub max: i64,
+    pub cache: i64,
+    pub cycle: bool,
+}
+
+/// The range of an integer type a sequence can be of.
+fn integer_range(ty: &str) -> (i64, i64) {
+    match serial_base(ty).unwrap_or(ty) {
+        "smallint" => (i64::from(i16::MIN), i64::from(i16::MAX)),
+        "integer" => (i64::from(i32::MIN), i64::from(i32::MAX)),
+        _ => (i64::MIN, i64::MAX),
+    }
+}
+
+impl SequenceOptions {
+    /// What PostgreSQL picks when a sequence of type `ty` with `increment`
+    /// declares nothing else.
+    pub(crate) fn defaults(ty: &str, increment: i64) -> SequenceOptions {
+        let (lo, hi) = integer_range(ty);
+        let (min, max) = if increment < 0 { (lo, -1) } else { (1, hi) };
+        SequenceOptions { start: if increment < 0 { max } else { min }, increment, min, max, cache: 1, cycle: false }
+    }
+
+    /// The options that differ from the defaults, as `{start, increment, min, max, cache, cycle}`.
+    pub(crate) fn non_default(&self, ty: &str) -> serde_json::Map<String, serde_json::Value> {
+        let d = SequenceOptions::defaults(ty, self.increment);
+        let mut out = serde_json::Map::new();
+        let mut put = |k: &str, v: serde_json::Value, default: serde_json::Value| {
+            if v != default {
+                out.insert(k.into(), v);
+            }
+        };
+        put("start", self.start.into(), d.start.into());
+        put("increment", self.increment.into(), 1.into());
+        put("min", self.min.into(), d.min.into());
+        put("max", self.max.into(), d.max.into());
+        put("cache", self.cache.into(), 1.into());
+        put("cycle", self.cycle.into(), false.into());
+        out
+    }
+
+    /// Options from an attribute written by [`SequenceOptions::non_default`].
+    pub(crate) fn from_attr(ty: &str, set: Option<&serde_json::Value>) -> SequenceOptions {
+        let get = |k: &str| set.and_then(|s| s.get(k)).and_then(serde_json::Value::as_i64);
+        let increment = get("increment").unwrap_or(1);
+        let d = SequenceOptions::defaults(ty, increment);
+        SequenceOptions {
+            start: get("start").unwrap_or(d.start),
+            increment,
+            min: get("min").unwrap_or(d.min),
+            max: get("max").unwrap_or(d.max),
+            cache: get("cache").unwrap_or(1),
+            cycle: set.and_then(|s| s.get("cycle")).and_then(serde_json::Value::as_bool).unwrap_or(false),
+        }
+    }
+
+    /// `START WITH 100 INCREMENT BY 5 …` for the options that differ from the defaults.
+    pub(crate) fn clause(&self, ty: &str) -> String {
+        let d = SequenceOptions::defaults(ty, self.increment);
+        let mut parts = Vec::new();
+        if self.start != d.start {
+            parts.push(format!("START WITH {}", self.start));
+        }
+        if self.increment != 1 {
+            parts.push(format!("INCREMENT BY {}", self.increment));
+        }
+        if self.min != d.min {
+            parts.push(format!("MINVALUE {}", self.min));
+        }
+        if self.max != d.max {
+            parts.push(format!("MAXVALUE {}", self.max));
+        }
+        if self.cache != 1 {
+            parts.push(format!("CACHE {}", self.cache));
+        }
+        if self.cycle {
+            parts.push("CYCLE".into());
+        }
+        parts.join(" ")
+    }
+
+    /// `SET START WITH 1 SET INCREMENT BY 1 SET NO MINVALUE …`: every option, so
+    /// that an ALTER from any other options lands exactly here.
+    pub(crate) fn alter_clause(&self, ty: &str) -> String {
+        let d = SequenceOptions::defaults(ty, self.increment);
+        let min = if self.min == d.min { "SET NO MINVALUE".to_string() } else { format!("SET MINVALUE {}", self.min) };
+        let max = if self.max == d.max { "SET NO MAXVALUE".to_string() } else { format!("SET MAXVALUE {}", self.max) };
+        format!(
+            "SET INCREMENT BY {} {min} {max} SET START WITH {} SET CACHE {} SET {}",
+            self.increment,
+            self.start,
+            self.cache,
+            if self.cycle { "CYCLE" } else { "NO CYCLE" }
+        )
+    }
+}
