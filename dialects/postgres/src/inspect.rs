@@ -183,7 +183,8 @@ async fn inspect(
                WHERE a.attrelid = i.indrelid AND a.attnum = u.attnum AND u.attnum <> 0), 100) THEN NULL \
                ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = u.coll) END \
              FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY u(coll, attnum, ord) ORDER BY u.ord), \
-           pg_get_expr(i.indpred, i.indrelid), con.conname::text, con.contype::text, {nulls_not_distinct} \
+           pg_get_expr(i.indpred, i.indrelid), con.conname::text, con.contype::text, {nulls_not_distinct}, \
+           ic.reloptions::text[] \
          FROM pg_index i \
          JOIN pg_class ic ON ic.oid = i.indexrelid \
          JOIN pg_class c ON c.oid = i.indrelid \
@@ -303,6 +304,26 @@ async fn inspect(
             view.attrs.push(attr("materialized", true));
         }
         schemas[i].views.push(view);
+    }
+    // Indexes on materialized views, as their definitions.
+    let query = "SELECT n.nspname::text, c.relname::text, pg_get_indexdef(i.indexrelid) \
+         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = ANY($1::text[]) AND c.relkind = 'm' ORDER BY c.relname, ic.relname";
+    let mut matview_indexes: HashMap<(String, String), Vec<Value>> = HashMap::new();
+    for row in client.query(query, &[&names]).await? {
+        let def: String = row.try_get(2)?;
+        matview_indexes
+            .entry((row.try_get(0)?, row.try_get(1)?))
+            .or_default()
+            .push(Value::from(strip_schema(&def, home)));
+    }
+    for schema in &mut schemas {
+        for view in &mut schema.views {
+            if let Some(defs) = matview_indexes.remove(&(schema.name.clone(), view.name.clone())) {
+                view.attrs.push(attr("indexes", defs));
+            }
+        }
     }
 
     // Triggers (not the internal ones enforcing foreign keys, nor partition clones).
@@ -510,6 +531,8 @@ fn index(
     let constraint: Option<String> = row.try_get(12)?;
     let contype: Option<String> = row.try_get(13)?;
     let nulls_not_distinct: bool = row.try_get(14)?;
+    // In the order they were given: pg_dump prints them so.
+    let storage: Vec<String> = row.try_get::<_, Option<Vec<String>>>(15)?.unwrap_or_default();
     // Exclusion constraints have no place in the model yet.
     if contype.as_deref() == Some("x") {
         return Ok(());
@@ -557,6 +580,9 @@ fn index(
     }
     if contype.as_deref() == Some("u") {
         attrs.push(attr("constraint", "unique"));
+    }
+    if !storage.is_empty() {
+        attrs.push(attr("with", storage.into_iter().map(Value::from).collect::<Vec<_>>()));
     }
     table.indexes.push(Index { name, unique, parts, predicate: predicate.map(|p| strip_schema(&p, schema)), attrs });
     Ok(())

@@ -253,10 +253,15 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
         }
         Change::AddView { schema, view } => p.add_views.push((schema.clone(), view.clone(), source)),
         Change::DropView { schema, view } => p.drop_views.push((schema.clone(), view.clone(), source)),
-        Change::ModifyView { schema, from, to } => {
-            p.drop_views.push((schema.clone(), from.clone(), source));
-            p.add_views.push((schema.clone(), to.clone(), source));
-        }
+        Change::ModifyView { schema, from, to } => match modify_matview_indexes(schema, from, to, source, options) {
+            Some(stmts) => {
+                p.add_triggers.extend(stmts.into_iter().map(|s| unit(s).needs_new([Key::relation(schema, &to.name)])))
+            }
+            None => {
+                p.drop_views.push((schema.clone(), from.clone(), source));
+                p.add_views.push((schema.clone(), to.clone(), source));
+            }
+        },
         Change::AddTrigger { schema, trigger } => {
             p.add_triggers.push(trigger_unit(schema, trigger, true, source, options))
         }
@@ -383,11 +388,16 @@ impl Phases {
         out.extend(self.add_fks);
         for (schema, view, source) in self.add_views {
             let uses = refs(home(options, &schema), &view.def);
+            let mut stmts = vec![create_view(&schema, &view, source, options)];
+            stmts.extend(matview_indexes(&view).into_iter().map(|def| {
+                stmt(def, format!("create index on materialized view {:?}", view.name), source, Vec::new())
+            }));
             out.push(
-                unit(create_view(&schema, &view, source, options))
-                    .creates([Key::relation(&schema, &view.name)])
-                    .needs_new(uses)
-                    .needs_new([Key::new(KeyKind::Schema, "", &schema)]),
+                Step::new(stmts).creates([Key::relation(&schema, &view.name)]).needs_new(uses).needs_new([Key::new(
+                    KeyKind::Schema,
+                    "",
+                    &schema,
+                )]),
             );
         }
         out.extend(self.add_triggers);
@@ -467,11 +477,12 @@ fn nulls_distinct_sql(index: &Index) -> &'static str {
 
 fn unique_sql(index: &Index) -> String {
     format!(
-        "CONSTRAINT {} UNIQUE{} ({}){}",
+        "CONSTRAINT {} UNIQUE{} ({}){}{}",
         quote(&index.name),
         nulls_distinct_sql(index),
         columns_list(&part_columns(&index.parts)),
-        include_sql(index)
+        include_sql(index),
+        storage_sql(index)
     )
 }
 
@@ -539,7 +550,7 @@ fn create_index_sql(names: &Names<'_>, table: &str, index: &Index) -> String {
         })
         .collect();
     let mut out = format!(
-        "CREATE {}INDEX {} ON {}{} ({}){}{}",
+        "CREATE {}INDEX {} ON {}{} ({}){}{}{}",
         if index.unique { "UNIQUE " } else { "" },
         quote(&index.name),
         names.name(table),
@@ -547,11 +558,70 @@ fn create_index_sql(names: &Names<'_>, table: &str, index: &Index) -> String {
         parts.join(", "),
         include_sql(index),
         nulls_distinct_sql(index),
+        storage_sql(index),
     );
     if let Some(pred) = &index.predicate {
         out.push_str(&format!(" WHERE {}", sql::storable_expr(pred)));
     }
     out
+}
+
+/// An index's storage parameters as `key=value` (`WITH` / `SET` syntax).
+fn storage_params(index: &Index) -> Vec<String> {
+    str_list(index, "with")
+        .into_iter()
+        .flatten()
+        .map(|kv| match kv.split_once('=') {
+            // A value that is not a plain word or number is quoted.
+            Some((k, v)) if !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') => {
+                format!("{k}={}", literal(v))
+            }
+            _ => kv,
+        })
+        .collect()
+}
+
+/// ` WITH (fillfactor=70, …)` for an index with storage parameters.
+fn storage_sql(index: &Index) -> String {
+    let params = storage_params(index);
+    if params.is_empty() { String::new() } else { format!(" WITH ({})", params.join(", ")) }
+}
+
+/// `ALTER INDEX … SET (…)` / `RESET (…)` when only the storage parameters
+/// differ: no rebuild, unlike dropping and creating the index. The first
+/// statement carries the whole reverse (the second has nothing of its own to undo).
+fn alter_storage(names: &Names<'_>, table: &str, from: &Index, to: &Index, source: usize) -> Option<Vec<Statement>> {
+    let strip = |i: &Index| Index {
+        attrs: i
+            .attrs
+            .iter()
+            .filter(|a| !matches!(a, strata_dialect_api::Attr::Other { name, .. } if name == "with"))
+            .cloned()
+            .collect(),
+        ..i.clone()
+    };
+    if strip(from) != strip(to) || is_constraint(to) {
+        return None;
+    }
+    let index_name = names.name(&to.name);
+    let set = |from: &Index, to: &Index| {
+        let (a, b) = (storage_params(from), storage_params(to));
+        let key = |kv: &String| kv.split_once('=').map_or(kv.clone(), |(k, _)| k.to_string());
+        let reset: Vec<String> = a.iter().map(key).filter(|k| !b.iter().any(|kv| key(kv) == *k)).collect();
+        let mut parts = Vec::new();
+        if !b.is_empty() {
+            parts.push(format!("ALTER INDEX {index_name} SET ({})", b.join(", ")));
+        }
+        if !reset.is_empty() {
+            parts.push(format!("ALTER INDEX {index_name} RESET ({})", reset.join(", ")));
+        }
+        parts
+    };
+    let comment = format!("modify index {:?} on table {table:?}", to.name);
+    let mut reverse = set(to, from);
+    Some(
+        set(from, to).into_iter().map(|sql| stmt(sql, comment.clone(), source, std::mem::take(&mut reverse))).collect(),
+    )
 }
 
 /// Creates an index, or adds the `UNIQUE` constraint it backs.
@@ -748,10 +818,13 @@ fn modify_table(
             TableChange::AddIndex { index } => {
                 adds.push(unit(add_index(&names, name, index, source)).creates(index_keys(index)));
             }
-            TableChange::ModifyIndex { from, to } => {
-                drops.push(unit(drop_index(&names, name, from, source)).drops(index_keys(from)));
-                adds.push(unit(add_index(&names, name, to, source)).creates(index_keys(to)));
-            }
+            TableChange::ModifyIndex { from, to } => match alter_storage(&names, name, from, to, source) {
+                Some(stmts) => adds.extend(stmts.into_iter().map(unit)),
+                None => {
+                    drops.push(unit(drop_index(&names, name, from, source)).drops(index_keys(from)));
+                    adds.push(unit(add_index(&names, name, to, source)).creates(index_keys(to)));
+                }
+            },
             TableChange::DropPrimaryKey { key } => {
                 drops.push(unit(drop_pk(&names, name, key, source)).drops([key_parts(schema, name, &key.parts)]));
             }
@@ -1054,6 +1127,66 @@ fn modify_column(
 
 fn materialized(view: &View) -> bool {
     attr_value(&view.attrs, "materialized").is_some_and(|v| v.as_bool() == Some(true))
+}
+
+/// The `CREATE INDEX` definitions of a materialized view's indexes.
+fn matview_indexes(view: &View) -> Vec<String> {
+    attr_value(&view.attrs, "indexes")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|d| d.as_str().map(String::from)).collect())
+        .unwrap_or_default()
+}
+
+/// The index name in a `CREATE [UNIQUE] INDEX name ON …` definition.
+fn index_name_of(def: &str) -> Option<String> {
+    let tokens = sql::tokenize(def);
+    let at = tokens.iter().position(|t| t.is("index"))?;
+    tokens.get(at + 1).map(|t| t.value.clone())
+}
+
+/// A materialized view whose indexes alone changed: its indexes are dropped
+/// and created, its data kept.
+fn modify_matview_indexes(
+    schema: &str,
+    from: &View,
+    to: &View,
+    source: usize,
+    options: &PlanOptions,
+) -> Option<Vec<Statement>> {
+    let strip = |v: &View| View {
+        attrs: v
+            .attrs
+            .iter()
+            .filter(|a| !matches!(a, strata_dialect_api::Attr::Other { name, .. } if name == "indexes"))
+            .cloned()
+            .collect(),
+        ..v.clone()
+    };
+    if !materialized(to) || strip(from) != strip(to) {
+        return None;
+    }
+    let names = Names { schema, qualify: options.qualify };
+    let (old, new) = (matview_indexes(from), matview_indexes(to));
+    let mut out = Vec::new();
+    for def in old.iter().filter(|d| !new.contains(d)) {
+        let name = index_name_of(def)?;
+        out.push(stmt(
+            format!("DROP INDEX {}", names.name(&name)),
+            format!("drop index {name:?}"),
+            source,
+            vec![def.clone()],
+        ));
+    }
+    for def in new.iter().filter(|d| !old.contains(d)) {
+        let name = index_name_of(def)?;
+        out.push(stmt(
+            def.clone(),
+            format!("create index {name:?}"),
+            source,
+            vec![format!("DROP INDEX {}", names.name(&name))],
+        ));
+    }
+    Some(out)
 }
 
 fn create_view(schema: &str, view: &View, source: usize, options: &PlanOptions) -> Statement {
