@@ -3,12 +3,12 @@
 use super::Ctx;
 use crate::clock;
 use crate::dir::{Dir, HashFile};
-use crate::error::{Error, db};
+use crate::error::Error;
 use crate::exec;
 use crate::migrate::{self, ApplyOptions, ExecOrder, TxMode};
 use crate::plan::{self, DevDb, DownOptions, Source};
-use crate::report::{TextProgress, plural};
-use crate::revisions::{Revision, RevisionStore, TYPE_EXECUTE, TYPE_RESOLVED};
+use crate::report::{StatusReport, TextProgress, plural};
+use crate::revisions::RevisionStore;
 use clap::{Args, Subcommand};
 use serde_json::json;
 use std::path::Path;
@@ -261,16 +261,6 @@ fn check_versions(dir: &Dir) -> Result<(), Error> {
     plan::check_dir(dir.files()).map_err(|e| e.into_error(dir.path()))
 }
 
-/// `--exec-order`, else the env's `migration { exec_order }`, else linear.
-fn exec_order(ctx: &Ctx, flag: &Option<String>) -> Result<ExecOrder, Error> {
-    flag.clone()
-        .or_else(|| ctx.env.as_ref().and_then(|e| e.migration.exec_order.clone()))
-        .map(|t| t.parse::<ExecOrder>())
-        .transpose()
-        .map_err(Error::Usage)
-        .map(Option::unwrap_or_default)
-}
-
 fn write_sum(dir: &Dir) -> Result<(), Error> {
     let sum = HashFile::compute(dir.files());
     dir.write_file("atlas.sum", &sum.to_bytes()).map_err(|e| Error::Usage(e.to_string()))
@@ -377,7 +367,7 @@ fn validate(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     // Only an explicit --url: validating a directory never connects to a target by surprise.
     let mut revisions = None;
     if let Some(url) = url {
-        let order = exec_order(ctx, order)?;
+        let order = ctx.exec_order(order)?;
         let mut conn = plan::open(&ctx.registry, url)?;
         let schema =
             revisions_schema.clone().or_else(|| ctx.env.as_ref().and_then(|e| e.migration.revisions_schema.clone()));
@@ -409,64 +399,24 @@ fn status(ctx: &Ctx, url: &Option<String>, revisions_schema: &Option<String>, ar
     check_versions(&dir)?;
     check_sum(&dir)?;
     let url = ctx.url(url)?;
-    let mut conn = plan::open(&ctx.registry, &url)?;
     let schema =
         revisions_schema.clone().or_else(|| ctx.env.as_ref().and_then(|e| e.migration.revisions_schema.clone()));
-    let store = RevisionStore::new(&conn, schema.as_deref())?;
-    let revisions = store.read(&mut conn)?;
-    let files = dir.files();
-    // Applied files deleted or edited are errors; files added out of order are
-    // treated as the env's exec_order has `migrate apply` treat them (linear:
-    // pending, with Atlas's error text).
-    plan::check_applied(files, &revisions).map_err(|e| e.into_error(dir.path()))?;
-    let order = exec_order(ctx, &None)?;
-    let state = plan::classify(files, &revisions);
-    let out_of_order = if order == ExecOrder::LinearSkip { Vec::new() } else { state.out_of_order.clone() };
-    let history_error =
-        if order == ExecOrder::Linear { state.out_of_order_error().map(|e| e.to_string()) } else { None };
-    let partial = state.partial;
-    let current = state.last.map(|r| r.version.clone());
-    let mut pending = state.pending.clone();
-    if order == ExecOrder::NonLinear {
-        pending.splice(0..0, out_of_order.iter().copied());
-    }
-    let executed = revisions.iter().filter(|r| r.kind & crate::revisions::TYPE_BASELINE == 0).count();
-    // A file that failed and was rolled back is not a revision (it blocks
-    // nothing), but its failure is worth showing until a run succeeds.
-    let failed_attempt = match partial {
-        Some(_) => None,
-        None => crate::revisions::HistoryStore::new(&conn, schema.as_deref())?.failure(&mut conn)?,
-    };
-    let status = if pending.is_empty() && history_error.is_none() { "OK" } else { "PENDING" };
-    // Atlas leaves the next version unknown while the history is not linear.
-    let next = if history_error.is_some() { None } else { pending.first().map(|f| f.version().to_string()) };
+    let report = migrate::status(ctx, &dir, &url, schema.as_deref())?;
     if ctx.out.json() {
-        ctx.out.print_json(&json!({
-            "Env": { "Driver": conn.driver().name(), "URL": conn.url().redacted(), "Dir": dir.path() },
-            "Available": files.iter().map(|f| json!({"Name": f.name(), "Version": f.version(), "Description": f.desc()})).collect::<Vec<_>>(),
-            "Pending": pending.iter().map(|f| json!({"Name": f.name(), "Version": f.version(), "Description": f.desc()})).collect::<Vec<_>>(),
-            "Applied": revisions,
-            "Current": current.clone().unwrap_or_default(),
-            "Next": next.clone().unwrap_or_default(),
-            "Count": executed,
-            "Total": files.len(),
-            "Status": status,
-            "OutOfOrder": out_of_order.iter().map(|f| json!({"Name": f.name(), "Version": f.version(), "Description": f.desc()})).collect::<Vec<_>>(),
-            "Error": history_error.clone().or_else(|| partial.and_then(|p| p.error.clone())).or_else(|| failed_attempt.as_ref().map(|f| f.error.clone())).unwrap_or_default(),
-            "SQL": partial.and_then(|p| p.error_stmt.clone()).or_else(|| failed_attempt.as_ref().map(|f| f.stmt.clone())).unwrap_or_default(),
-            "FailedAttempt": failed_attempt,
-        }));
+        ctx.out.print_json(&report);
         return Ok(0);
     }
-    let colored = if status == "OK" { ctx.out.paint("32", status) } else { ctx.out.paint("33", status) };
+    let StatusReport { status, current, next, partial, executed, pending, out_of_order, history_error, .. } = &report;
+    let partial = partial.as_ref();
+    let colored = if *status == "OK" { ctx.out.paint("32", status) } else { ctx.out.paint("33", status) };
     crate::outln!("Migration Status: {colored}");
-    let cur = match (&current, partial) {
+    let cur = match (current, partial) {
         (Some(c), Some(p)) => format!("{c} ({} statements applied)", p.applied),
         (Some(c), None) => c.clone(),
         (None, _) => "No migration applied yet".into(),
     };
     crate::outln!("  -- Current Version: {}", ctx.out.paint("36", &cur));
-    let nxt = match (&next, partial) {
+    let nxt = match (next, partial) {
         (Some(n), Some(p)) => format!("{n} ({} statements left)", p.total - p.applied),
         (Some(n), None) => n.clone(),
         (None, _) if history_error.is_some() => "UNKNOWN".into(),
@@ -494,7 +444,7 @@ fn status(ctx: &Ctx, url: &Option<String>, revisions_schema: &Option<String>, ar
             p.error.clone().unwrap_or_default().replace('\n', " ")
         );
     }
-    if let Some(f) = &failed_attempt {
+    if let Some(f) = &report.failed_attempt {
         crate::outln!("\nLast migration attempt had errors (rolled back, nothing of it applied):");
         crate::outln!("  -- File:  {} ({})", f.name, f.at);
         if !f.stmt.is_empty() {
@@ -715,93 +665,23 @@ fn set(
     check_versions(&dir)?;
     check_sum(&dir)?;
     let url = ctx.url(url)?;
-    let mut conn = plan::open(&ctx.registry, &url)?;
     let schema =
         revisions_schema.clone().or_else(|| ctx.env.as_ref().and_then(|e| e.migration.revisions_schema.clone()));
-    exec::locked(&mut conn, lock_timeout, |conn| set_locked(ctx, conn, &dir, version, schema.as_deref()))
-}
-
-fn set_locked(
-    ctx: &Ctx,
-    conn: &mut crate::plugin::Conn,
-    dir: &Dir,
-    version: &Option<String>,
-    schema: Option<&str>,
-) -> Result<i32, Error> {
-    let store = RevisionStore::new(conn, schema)?;
-    store.ensure(conn)?;
-    let revisions = store.read(conn)?;
-    let files = dir.files();
-    let target = match version {
-        Some(v) => {
-            if !files.iter().any(|f| f.version() == v) {
-                return Err(Error::Usage(format!("migration with version {v:?} not found")));
-            }
-            v.clone()
-        }
-        None if revisions.is_empty() => return Err(Error::Usage("accepts 1 arg(s), received 0".into())),
-        None => files.last().map(|f| f.version().to_string()).unwrap_or_default(),
-    };
-    let sum = HashFile::compute(files);
-    let mut added = Vec::new();
-    let mut removed = Vec::new();
-    // Strata's history of a removed version would otherwise outlive it; the
-    // table is optional, so look before the transaction.
-    let history = crate::revisions::HistoryStore::new(conn, schema)?;
-    let has_history = history.exists(conn)?;
-    let tx = conn.driver().manifest.capabilities.transactional_ddl;
-    if tx {
-        conn.begin().map_err(db("starting a transaction"))?;
-    }
-    let result = (|| -> Result<(), Error> {
-        for rev in revisions.iter().filter(|r| r.version.as_str() > target.as_str()) {
-            store.delete(conn, &rev.version)?;
-            if has_history {
-                history.delete(conn, &rev.version)?;
-            }
-            removed.push(rev.clone());
-        }
-        if let Some(rev) = revisions.iter().find(|r| r.version == target).filter(|r| r.is_partial()) {
-            let mut rev = rev.clone();
-            rev.kind = TYPE_EXECUTE | TYPE_RESOLVED;
-            store.write(conn, &rev)?;
-        }
-        let last = revisions.iter().map(|r| r.version.as_str()).rfind(|v| *v <= target.as_str());
-        for f in files.iter().filter(|f| f.version() <= target.as_str() && last.is_none_or(|l| f.version() > l)) {
-            let rev =
-                Revision::new(f.version(), f.desc(), TYPE_RESOLVED, 0, sum.file_hash(f.name()).unwrap_or_default());
-            store.write(conn, &rev)?;
-            added.push(rev);
-        }
-        Ok(())
-    })();
-    match result {
-        Ok(()) if tx => conn.commit().map_err(db("committing the transaction (nothing was changed)"))?,
-        Ok(()) => {}
-        Err(e) => {
-            if tx {
-                let _ = conn.rollback();
-            }
-            return Err(e);
-        }
-    }
-    // "ok" is a fact: the revisions table must now end at the target.
-    let after = store.read(conn)?;
-    let last = after.last().map(|r| r.version.as_str()).unwrap_or_default();
-    if last != target || after.iter().any(|r| r.version == target && r.is_partial()) {
-        return Err(Error::Failed(format!(
-            "the revisions table ends at version {last:?} after setting it to {target:?}: the database did not keep the change"
-        )));
-    }
+    let report = migrate::set(ctx, &dir, &url, version.as_deref(), schema.as_deref(), lock_timeout)?;
     if ctx.out.json() {
-        ctx.out.print_json(&json!({ "Current": target, "Set": added, "Removed": removed }));
+        ctx.out.print_json(&report);
         return Ok(0);
     }
-    crate::outln!("Current version is {target} ({} set, {} removed):", added.len(), removed.len());
-    for r in &added {
+    crate::outln!(
+        "Current version is {} ({} set, {} removed):",
+        report.current,
+        report.added.len(),
+        report.removed.len()
+    );
+    for r in &report.added {
         crate::outln!("  + {} ({})", r.version, r.description);
     }
-    for r in &removed {
+    for r in &report.removed {
         crate::outln!("  - {} ({})", r.version, r.description);
     }
     Ok(0)

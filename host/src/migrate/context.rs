@@ -95,4 +95,13 @@ impl Context {
         let path = PathBuf::from(path);
         Ok(if from_config && path.is_relative() { self.base.join(path) } else { path })
     }
+
+    /// `--exec-order`, else the env's `migration { exec_order }`, else linear.
+    pub fn exec_order(&self, flag: &Option<String>) -> Result<super::ExecOrder, Error> {
+        self.pick(flag, |e| e.migration.exec_order.clone())
+            .map(|t| t.parse::<super::ExecOrder>())
+            .transpose()
+            .map_err(Error::Usage)
+            .map(Option::unwrap_or_default)
+    }
 }

@@ -6,90 +6,11 @@ use crate::clock;
 use crate::dir::Dir;
 use crate::error::Error;
 use crate::exec::{self, PlanCheck, Policy, Progress, StepReport, StopKind};
-use crate::plan::{Check, DownOptions, DownPlan, PlannedFile, StateCache, Step};
+use crate::plan::{Check, DownOptions, DownPlan, StateCache, Step};
 use crate::plugin::{Conn, Registry};
+use crate::report::{CheckOutcome, DownReport, RevertedFile, StmtError};
 use crate::revisions::{HistoryStore, RevisionStore};
-use serde::Serialize;
 use std::time::{Duration, SystemTime};
-
-/// A pre-migration check and its outcome, with the version whose revert it guards.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CheckOutcome {
-    /// The version whose revert it guards.
-    pub version: String,
-    /// The check and its outcome.
-    #[serde(flatten)]
-    pub check: PlanCheck,
-}
-
-/// A version reverted (or attempted).
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RevertedFile {
-    /// Version.
-    pub version: String,
-    /// Description.
-    pub description: String,
-    /// Start time.
-    pub start: String,
-    /// End time.
-    pub end: String,
-    /// Statements run.
-    pub applied: Vec<String>,
-    /// Statements an earlier, interrupted run already executed.
-    #[serde(skip_serializing_if = "is_zero")]
-    pub skipped: usize,
-    /// The failure, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<super::StmtError>,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
-}
-
-/// The result of `migrate down`.
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DownReport {
-    /// The dialect.
-    pub driver: String,
-    /// The URL, password masked.
-    #[serde(rename = "URL")]
-    pub url: String,
-    /// The version before the run.
-    pub current: String,
-    /// The version after the run (empty: nothing applied).
-    pub target: String,
-    /// Versions to revert.
-    pub total: usize,
-    /// The plan, newest version first.
-    pub planned: Vec<PlannedFile>,
-    /// Pre-migration checks.
-    pub checks: Vec<CheckOutcome>,
-    /// What ran.
-    pub reverted: Vec<RevertedFile>,
-    /// Differences between the expected and the actual schema (SQL turning the
-    /// expected state into the actual one), when drift stopped the run.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub drift: Option<String>,
-    /// `APPLIED`, `DRY_RUN`, `NOTHING_TO_DO`, `REFUSED` or `FAILED`.
-    pub status: String,
-    /// Start time.
-    pub start: String,
-    /// End time.
-    pub end: String,
-    /// The error, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// A hint naming the next command, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
-    /// What the policies found in the plan.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub findings: Vec<strata_policies::Finding>,
-}
 
 const CHECK_HINT: &str = "remove or move the data first, or pass --skip-checks to revert anyway";
 
@@ -298,7 +219,7 @@ fn execute(
             end: r.end.clone(),
             applied: r.applied.clone(),
             skipped: r.skipped,
-            error: r.error.clone().map(|(stmt, text)| super::StmtError { stmt, text }),
+            error: r.error.clone().map(|(stmt, text)| StmtError { stmt, text }),
         });
     }
     if let Some(stop) = outcome.stop {

@@ -2,14 +2,14 @@
 //! statement by statement, each statement's changes analyzed by the built-in
 //! analyzers and the project's rules.
 
-use serde::Serialize;
-use strata_policies::{Finding, Severity};
+use strata_policies::Severity;
 
 use super::policy::Policies;
 use crate::dir::{Dir, File};
 use crate::error::Error;
 use crate::plan::DevDb;
 use crate::plugin::Registry;
+use crate::report::{LintFile, LintReport};
 
 /// Which files are new.
 #[derive(Debug, Clone, Default)]
@@ -19,34 +19,6 @@ pub struct LintOptions {
     /// Files added since this Git ref (the newest version the directory held
     /// there; everything after it).
     pub git_base: Option<String>,
-}
-
-/// One analyzed file.
-#[derive(Debug, Clone, Serialize)]
-pub struct LintFile {
-    /// The file name.
-    pub name: String,
-    /// Its version.
-    pub version: String,
-    /// Statements analyzed.
-    pub statements: usize,
-    /// What was found, in statement order.
-    pub findings: Vec<Finding>,
-}
-
-/// What `migrate lint` found.
-#[derive(Debug, Clone, Serialize)]
-pub struct LintReport {
-    /// The directory.
-    pub dir: String,
-    /// The last version before the new files (empty: none).
-    pub base: String,
-    /// The new files, analyzed.
-    pub files: Vec<LintFile>,
-    /// Findings that are errors.
-    pub errors: usize,
-    /// Findings that are warnings.
-    pub warnings: usize,
 }
 
 /// Lints the new files of `dir` on the dev database `dev_url`.

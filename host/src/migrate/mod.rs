@@ -10,12 +10,21 @@ mod lint;
 mod log;
 mod pipeline;
 mod policy;
+mod set;
+mod status;
 
 pub use crate::plan::ExecOrder;
-pub use apply::{AppliedFile, ApplyOptions, ApplyReport, FileRef, StmtError, TxMode, apply};
+pub use apply::{ApplyOptions, TxMode, apply};
 pub use context::Context;
-pub use down::{CheckOutcome, DownReport, DownWith, RevertedFile, down};
-pub use lint::{LintFile, LintOptions, LintReport, lint};
+pub use down::{DownWith, down};
+pub use lint::{LintOptions, lint};
 pub use log::{ApplyLog, DownLog};
 pub use pipeline::{Ran, run_apply, run_down};
 pub use policy::{Policies, denial};
+pub use set::set;
+pub use status::status;
+// The reports live with `report`; named here too, where callers of the pipelines look.
+pub use crate::report::{
+    AppliedFile, ApplyReport, CheckOutcome, DownReport, FileRef, LintFile, LintReport, RevertedFile, SetReport,
+    StatusReport, StmtError,
+};

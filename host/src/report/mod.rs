@@ -1,6 +1,16 @@
 //! What the user reads: Atlas-shaped text with colour on a terminal, a progress
 //! bar for long runs, and JSON on `--format json`.
 
+mod apply;
+mod down;
+mod lint;
+mod status;
+
+pub use apply::{AppliedFile, ApplyReport, FileRef, StmtError};
+pub use down::{CheckOutcome, DownReport, RevertedFile};
+pub use lint::{LintFile, LintReport};
+pub use status::{SetReport, StatusReport};
+
 use crate::clock::go_duration;
 use crate::exec::Progress;
 use std::io::{IsTerminal, Write};
