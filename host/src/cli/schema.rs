@@ -3,9 +3,9 @@
 use super::Ctx;
 use crate::error::{Error, db};
 use crate::exec;
-use crate::plan::{self, DevDb, Source};
-use crate::plugin::Conn;
-use crate::registry::{Outcome, Recorder};
+use crate::migrate::{self, SchemaApplyOptions, SchemaApplyUi};
+use crate::plan::{self, Source};
+use crate::report::{SchemaApplyStatus, SchemaPlan};
 use clap::Subcommand;
 use serde_json::json;
 use std::io::{BufRead, IsTerminal};
@@ -98,22 +98,13 @@ fn inspect(ctx: &Ctx, url: &Option<String>, schemas: &[String], exclude: &[Strin
     Ok(0)
 }
 
-/// Opens the dev database a source needs (files only).
-fn dev_for(ctx: &Ctx, flag: &Option<String>, sources: &[&Source], hint: Option<&str>) -> Result<Option<DevDb>, Error> {
-    if !sources.iter().any(|s| matches!(s, Source::Files(_))) {
-        return Ok(None);
-    }
-    let dev = ctx.dev(flag, hint)?;
-    DevDb::open(&ctx.registry, &dev).map(Some)
-}
-
 fn diff(ctx: &Ctx, from: &str, to: &str, dev_url: &Option<String>) -> Result<i32, Error> {
     let (from, to) = (Source::parse(from), Source::parse(to));
     let hint = [&from, &to].iter().find_map(|s| match s {
         Source::Url(u) => Some(u.clone()),
         Source::Files(_) => None,
     });
-    let mut dev = dev_for(ctx, dev_url, &[&from, &to], hint.as_deref().or(Some("sqlite")))?;
+    let mut dev = ctx.dev_for(dev_url, &[&from, &to], hint.as_deref().or(Some("sqlite")))?;
     let driver = match (&dev, &hint) {
         (Some(d), _) => d.driver().clone(),
         (None, Some(u)) => ctx.registry.driver_for(&plan::parse_url(u)?)?.clone(),
@@ -175,138 +166,58 @@ fn apply(ctx: &Ctx, cmd: &SchemaCmd) -> Result<i32, Error> {
         .clone()
         .or_else(|| ctx.env.as_ref().and_then(|e| e.src.first().cloned()))
         .ok_or_else(|| Error::Usage("required flag \"to\" not set (pass --to file://schema.sql)".into()))?;
-    let to = Source::parse(&to);
-    let mut conn = plan::open(&ctx.registry, &url)?;
-    let flags = (*dry_run, *auto_approve, *skip_checks);
-    // The migration lock, as migrate apply and down take it: planned and executed
-    // against a state no other run changes meanwhile.
-    exec::locked(&mut conn, lock_timeout, |conn| apply_locked(ctx, conn, &url, &to, dev_url, flags))
-}
-
-fn apply_locked(
-    ctx: &Ctx,
-    conn: &mut Conn,
-    url: &str,
-    to: &Source,
-    dev_url: &Option<String>,
-    (dry_run, auto_approve, skip_checks): (bool, bool, bool),
-) -> Result<i32, Error> {
-    let mut dev = dev_for(ctx, dev_url, &[to], Some(url))?;
-    let desired = plan::load_state(&ctx.registry, to, dev.as_mut())?;
-    let current = plan::inspect_target(conn, &InspectOptions::default())?;
-    let driver = conn.driver().clone();
-    let plan = plan::plan(&driver, &current, &desired, &conn.plan_options(true))?;
-    let pending: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
-    let (driver_name, redacted) = (driver.name().to_string(), conn.url().redacted());
-    if plan.is_empty() {
-        if ctx.out.json() {
-            ctx.out.print_json(&json!({ "Driver": driver_name, "URL": redacted, "Changes": {} }));
-        } else {
-            crate::outln!("Schema is synced, no changes to be made");
-        }
-        return Ok(0);
-    }
-    // What the plan destroys and whether the data allows it, read now to show
-    // the user; the checks run again right before the statements they guard.
-    let destroys = plan::destructions(conn, &plan);
-    let (checks, failed) = if skip_checks {
-        (exec::skipped_checks(&plan.statements), None)
-    } else {
-        exec::run_checks(conn, &plan.statements)
+    let opts = SchemaApplyOptions {
+        url,
+        to: Source::parse(&to),
+        dev_url: dev_url.clone(),
+        dry_run: *dry_run,
+        skip_checks: *skip_checks,
+        lock_timeout,
     };
-    if !ctx.out.json() {
-        crate::outln!("-- Planned Changes:");
-        crate::out!("{}", plan::plan_sql(&plan, true));
-        for d in &destroys {
-            crate::outln!("-- destructive: {d}");
-        }
-        if skip_checks && !checks.is_empty() {
-            crate::outln!("-- pre-migration checks skipped (--skip-checks): the data above is destroyed");
-        }
-    }
-    let report = |applied: &[&str], error: Option<String>| {
-        json!({
-            "Driver": driver_name, "URL": redacted,
-            "Changes": { "Applied": applied, "Pending": pending, "Error": error },
-            "Destructive": destroys, "Checks": checks,
-        })
-    };
-    let recorder = (!dry_run)
-        .then(|| ctx.ledger().map(|l| Recorder::start(l, ctx.env.as_ref(), &ctx.operator, "schema apply", "", url)))
-        .transpose()?;
-    // The policies, on the plan, before anything runs.
-    let policies = ctx.policies()?;
-    if policies.enforces() {
-        let subject = strata_policies::Subject {
-            dialect: driver.name().to_string(),
-            transactional_ddl: driver.manifest.capabilities.transactional_ddl,
-            ..strata_policies::Subject::default()
-        };
-        let findings = policies.enforce(&subject, &plan::plan_units(&plan), "", "schema apply", "plan")?;
-        super::lint::print_findings(ctx, &findings);
-        if let Some(err) = crate::migrate::denial(&findings, "the schema change") {
-            if ctx.out.json() {
-                ctx.out.print_json(&json!({
-                    "Driver": driver_name, "URL": redacted, "Changes": { "Pending": pending, "Error": err.to_string() },
-                    "Findings": findings,
-                }));
-            }
-            if let Some(recorder) = &recorder {
-                recorder.finish(Outcome {
-                    statements: pending.iter().map(|s| s.to_string()).collect(),
-                    status: "REFUSED".into(),
-                    error: Some(err.to_string()),
-                    ..Outcome::default()
-                })?;
-            }
-            return Err(err);
-        }
-    }
-    let outcome = |status: &str, statements: Vec<String>, error: Option<String>| Outcome {
-        statements,
-        checks: serde_json::to_value(&checks).unwrap_or_default(),
-        status: status.into(),
-        error,
-        ..Outcome::default()
-    };
-    if let Some(message) = failed {
-        let err = exec::check_refusal(message);
-        if ctx.out.json() {
-            ctx.out.print_json(&report(&[], Some(err.to_string())));
-        }
-        if let Some(recorder) = &recorder {
-            let planned = pending.iter().map(|s| s.to_string()).collect();
-            recorder.finish(outcome("REFUSED", planned, Some(err.to_string())))?;
-        }
-        return Err(err);
-    }
-    if dry_run {
-        if ctx.out.json() {
-            ctx.out.print_json(&json!({
-                "Driver": driver_name, "URL": redacted, "Changes": { "Pending": pending },
-                "Destructive": destroys, "Checks": checks,
-            }));
-        }
-        return Ok(0);
-    }
-    if !auto_approve && !confirm("Apply these changes?")? {
+    let mut report = migrate::schema_apply(ctx, &opts, &mut Prompt { ctx, auto_approve: *auto_approve })?;
+    if report.status == SchemaApplyStatus::Aborted {
         crate::outln!("Aborted: nothing was changed.");
         return Ok(1);
     }
-    let result = exec::execute_guarded(conn, &plan, !skip_checks).and_then(|()| confirm_synced(conn, &desired));
-    if let Some(recorder) = &recorder {
-        let (status, error) = match &result {
-            Ok(()) => ("APPLIED", None),
-            Err(e) => ("FAILED", Some(e.to_string())),
-        };
-        recorder.finish(outcome(status, pending.iter().map(|s| s.to_string()).collect(), error))?;
-    }
     if ctx.out.json() {
-        let error = result.as_ref().err().map(ToString::to_string);
-        let applied: Vec<&str> = if result.is_ok() { pending.clone() } else { Vec::new() };
-        ctx.out.print_json(&report(&applied, error));
+        ctx.out.print_json(&report);
+    } else if report.status == SchemaApplyStatus::Synced {
+        crate::outln!("Schema is synced, no changes to be made");
     }
-    result.map(|()| 0)
+    match report.error.take() {
+        Some(err) => Err(err),
+        None => Ok(0),
+    }
+}
+
+/// Shows a `schema apply` plan and asks before it runs.
+struct Prompt<'a> {
+    ctx: &'a Ctx,
+    auto_approve: bool,
+}
+
+impl SchemaApplyUi for Prompt<'_> {
+    fn planned(&mut self, planned: &SchemaPlan) {
+        if self.ctx.out.json() {
+            return;
+        }
+        crate::outln!("-- Planned Changes:");
+        crate::out!("{}", plan::plan_sql(&planned.plan, true));
+        for d in &planned.destructive {
+            crate::outln!("-- destructive: {d}");
+        }
+        if planned.skip_checks && !planned.checks.is_empty() {
+            crate::outln!("-- pre-migration checks skipped (--skip-checks): the data above is destroyed");
+        }
+    }
+
+    fn findings(&mut self, findings: &[strata_policies::Finding]) {
+        super::lint::print_findings(self.ctx, findings);
+    }
+
+    fn confirm(&mut self) -> Result<bool, Error> {
+        Ok(self.auto_approve || confirm("Apply these changes?")?)
+    }
 }
 
 fn clean(ctx: &Ctx, url: &Option<String>, auto_approve: bool) -> Result<i32, Error> {
@@ -334,19 +245,4 @@ fn clean(ctx: &Ctx, url: &Option<String>, auto_approve: bool) -> Result<i32, Err
         crate::out!("{}", plan::plan_sql(&plan, true));
     }
     Ok(0)
-}
-
-/// "ok" is a fact: after the apply, the database is inspected again and must
-/// hold the desired schema.
-fn confirm_synced(conn: &mut Conn, desired: &strata_dialect_api::Realm) -> Result<(), Error> {
-    let after = plan::inspect_target(conn, &InspectOptions::default())?;
-    let left = plan::diff(&conn.driver().clone(), &after, desired)?;
-    if left.is_empty() {
-        return Ok(());
-    }
-    let still: Vec<String> = left.iter().map(|c| c.describe()).collect();
-    Err(Error::Failed(format!(
-        "the apply reported success but the database does not hold the desired schema; still different: {}",
-        still.join("; ")
-    )))
 }

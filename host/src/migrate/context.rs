@@ -4,6 +4,7 @@
 
 use crate::config::{self, Env};
 use crate::error::Error;
+use crate::plan::{DevDb, Source};
 use crate::plugin::Registry;
 use std::path::PathBuf;
 
@@ -103,5 +104,19 @@ impl Context {
             .transpose()
             .map_err(Error::Usage)
             .map(Option::unwrap_or_default)
+    }
+
+    /// Opens the dev database a source needs (files only).
+    pub fn dev_for(
+        &self,
+        flag: &Option<String>,
+        sources: &[&Source],
+        hint: Option<&str>,
+    ) -> Result<Option<DevDb>, Error> {
+        if !sources.iter().any(|s| matches!(s, Source::Files(_))) {
+            return Ok(None);
+        }
+        let dev = self.dev(flag, hint)?;
+        DevDb::open(&self.registry, &dev).map(Some)
     }
 }

@@ -4,11 +4,13 @@
 mod apply;
 mod down;
 mod lint;
+mod schema;
 mod status;
 
 pub use apply::{AppliedFile, ApplyReport, FileRef, StmtError};
 pub use down::{CheckOutcome, DownReport, RevertedFile};
 pub use lint::{LintFile, LintReport};
+pub use schema::{SchemaApplyReport, SchemaApplyStatus, SchemaPlan};
 pub use status::{SetReport, StatusReport};
 
 use crate::clock::go_duration;
