@@ -4,8 +4,8 @@
 use super::run::{Options, Policy, RevisionLog, Stop, StopKind, run};
 use super::{Progress, Quiet, truthy};
 use crate::error::Error;
-use crate::plan::{Check, Guard, Step};
 use crate::plugin::Conn;
+use crate::steps::{Check, Guard, Step};
 use strata_dialect_api::{Plan, PreCheck, Statement};
 
 /// A pre-migration check (or txtar assertion) and its outcome.

@@ -7,8 +7,8 @@
 use super::{PlanCheck, Progress, truthy};
 use crate::clock;
 use crate::error::{Error, db};
-use crate::plan::{Check, Guard, Step};
 use crate::plugin::Conn;
+use crate::steps::{Check, Guard, Step};
 use std::time::{Instant, SystemTime};
 
 /// How steps share transactions.

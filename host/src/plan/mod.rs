@@ -5,9 +5,9 @@ mod cache;
 mod down;
 mod pending;
 mod settle;
-mod steps;
 mod units;
 
+pub use crate::steps::{Check, Guard, Step};
 pub use cache::{Patch, StateCache, StateSeed, chain_keys};
 pub use down::{DownOptions, DownPlan, PlannedFile, plan_down};
 pub use pending::{
@@ -15,7 +15,6 @@ pub use pending::{
     check_history, classify, pending,
 };
 pub use settle::{Side, settle_apply, side};
-pub use steps::{Check, Guard, Step};
 pub use units::{FileUnits, file_units, plan_units};
 
 use crate::dir::{File, LexOptions};

@@ -1,6 +1,8 @@
 //! What planning hands the executor: ordered steps, each a version's
 //! statements with the checks guarding them and whether they may share a
 //! transaction. Plain data: the executor decides nothing about what to run.
+//! A module of its own, so that `plan` (which builds steps) and `exec` (which
+//! runs them) share the type without importing each other.
 
 use strata_dialect_api::PreCheck;
 
