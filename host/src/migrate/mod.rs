@@ -1,7 +1,9 @@
-//! The pipelines of the commands that change a database through a migration
-//! directory: each takes the migration lock, plans (`plan`), executes (`exec`)
-//! with progress in a revision log (`revisions`), and confirms from the
-//! database what it now holds. `plan` and `exec` never call each other.
+//! The pipelines of the commands that change a database (see the crate's
+//! documentation): each takes the migration lock, plans (`plan`), executes
+//! (`exec`) with progress in a revision log (`revisions`), and confirms from
+//! the database what it now holds; `pipeline` wraps `migrate apply` and
+//! `migrate down` in the deployment registry's gates and records. `plan` and
+//! `exec` never call each other.
 
 mod apply;
 mod context;
