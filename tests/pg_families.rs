@@ -228,7 +228,6 @@ fn row_level_security() {
 }
 
 #[test]
-#[ignore = "issue 13: this family does not converge yet (run with --ignored to see where)"]
 fn constraints() {
     family(&[
         Case {

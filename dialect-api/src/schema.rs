@@ -212,6 +212,9 @@ pub struct ForeignKey {
     /// Deferrability, e.g. `DEFERRABLE INITIALLY DEFERRED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deferrable: Option<String>,
+    /// Dialect-only attributes (PostgreSQL's `MATCH FULL`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attrs: Vec<Attr>,
 }
 
 /// A check constraint.
@@ -222,6 +225,9 @@ pub struct Check {
     pub name: Option<String>,
     /// The boolean expression.
     pub expr: String,
+    /// Dialect-only attributes (PostgreSQL's `NOT VALID`, `NO INHERIT`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attrs: Vec<Attr>,
 }
 
 /// A view.

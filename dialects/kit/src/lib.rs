@@ -293,7 +293,7 @@ mod tests {
 
     #[test]
     fn checks_and_keys() {
-        let check = |e: &str| Check { name: None, expr: e.into() };
+        let check = |e: &str| Check { name: None, expr: e.into(), attrs: Vec::new() };
         let changes = diff_checks(&[check("a > 0"), check("b > 0")], &[check("b > 0"), check("c > 0")], |a, b| a == b);
         assert_eq!(
             changes,

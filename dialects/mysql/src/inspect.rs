@@ -132,7 +132,7 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
             if s(&row, 4).eq_ignore_ascii_case("column") {
                 column_checks.insert((schema, table, name), clause);
             } else {
-                table_checks.push((schema, table, Check { name: Some(name), expr: clause }));
+                table_checks.push((schema, table, Check { name: Some(name), expr: clause, attrs: Vec::new() }));
             }
         }
     }
@@ -199,7 +199,7 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
     }
     // A column-level check whose column is gone (cannot happen) is kept as a table check.
     for ((schema, table, name), clause) in column_checks {
-        table_checks.push((schema, table, Check { name: Some(name), expr: clause }));
+        table_checks.push((schema, table, Check { name: Some(name), expr: clause, attrs: Vec::new() }));
     }
     for (schema, table, check) in table_checks {
         if let Some(t) = tables.get_mut(&(schema, table)) {
@@ -487,6 +487,7 @@ fn inspect_foreign_keys(
                 // RESTRICT is InnoDB's default and what the catalog reports when none was written.
                 let action = |a: String| Some(a).filter(|a| a != "RESTRICT");
                 let fk = ForeignKey {
+                    attrs: Vec::new(),
                     name: Some(name),
                     columns: vec![s(&row, 3)],
                     ref_schema: Some(ref_schema).filter(|r| *r != key.0),

@@ -350,6 +350,7 @@ fn same_fk_key(f: &ForeignKey, t: &ForeignKey) -> bool {
 fn norm_fk(k: &ForeignKey) -> ForeignKey {
     let action = |a: &Option<String>| a.as_deref().map(str::to_uppercase).filter(|a| a != "NO ACTION");
     ForeignKey {
+        attrs: k.attrs.clone(),
         name: None,
         columns: k.columns.clone(),
         ref_schema: k.ref_schema.clone(),
@@ -424,8 +425,13 @@ mod tests {
             ("comment", Table { comment: Some("c".into()), ..base.clone() }, vec![TableChange::ModifyAttrs]),
             (
                 "check changed",
-                Table { checks: vec![Check { name: Some("c".into()), expr: "(a > 0)".into() }], ..base.clone() },
-                vec![TableChange::AddCheck { check: Check { name: Some("c".into()), expr: "(a > 0)".into() } }],
+                Table {
+                    checks: vec![Check { name: Some("c".into()), expr: "(a > 0)".into(), attrs: Vec::new() }],
+                    ..base.clone()
+                },
+                vec![TableChange::AddCheck {
+                    check: Check { name: Some("c".into()), expr: "(a > 0)".into(), attrs: Vec::new() },
+                }],
             ),
         ];
         for (name, to, want) in cases {

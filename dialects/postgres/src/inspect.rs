@@ -184,7 +184,7 @@ async fn inspect(
                ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = u.coll) END \
              FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY u(coll, attnum, ord) ORDER BY u.ord), \
            pg_get_expr(i.indpred, i.indrelid), con.conname::text, con.contype::text, {nulls_not_distinct}, \
-           ic.reloptions::text[] \
+           ic.reloptions::text[], coalesce(con.condeferrable, false), coalesce(con.condeferred, false) \
          FROM pg_index i \
          JOIN pg_class ic ON ic.oid = i.indexrelid \
          JOIN pg_class c ON c.oid = i.indrelid \
@@ -216,7 +216,8 @@ async fn inspect(
                rn.nspname::text, rc.relname::text, \
                array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY u(attnum, ord) \
                  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = u.attnum ORDER BY u.ord), \
-               con.confupdtype::text, con.confdeltype::text, con.condeferrable, con.condeferred \
+               con.confupdtype::text, con.confdeltype::text, con.condeferrable, con.condeferred, \
+               con.confmatchtype::text, con.convalidated \
              FROM pg_constraint con \
              JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
@@ -244,7 +245,15 @@ async fn inspect(
             (true, false) => Some("DEFERRABLE INITIALLY IMMEDIATE".to_string()),
             _ => None,
         };
+        let mut attrs = Vec::new();
+        if row.try_get::<_, String>(10)? == "f" {
+            attrs.push(attr("match", "FULL"));
+        }
+        if !row.try_get::<_, bool>(11)? {
+            attrs.push(attr("not_valid", true));
+        }
         table.foreign_keys.push(ForeignKey {
+            attrs,
             name: row.try_get(1)?,
             columns: row.try_get(2)?,
             ref_schema: (ref_schema != *schema).then_some(ref_schema),
@@ -259,10 +268,11 @@ async fn inspect(
     // Checks.
     let rows = client
         .query(
-            "SELECT con.conrelid, con.conname::text, pg_get_constraintdef(con.oid) \
+            "SELECT con.conrelid, con.conname::text, pg_get_constraintdef(con.oid), con.connoinherit, con.convalidated, \
+               con.contype::text \
              FROM pg_constraint con \
              JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE con.contype = 'c' AND n.nspname = ANY($1::text[]) ORDER BY con.conrelid, con.conname",
+             WHERE con.contype IN ('c', 'x') AND n.nspname = ANY($1::text[]) ORDER BY con.conrelid, con.conname",
             &[&names],
         )
         .await?;
@@ -270,7 +280,26 @@ async fn inspect(
         let oid: u32 = row.try_get(0)?;
         let Some((_, table)) = tables.get_mut(&oid) else { continue };
         let def: String = row.try_get(2)?;
-        table.checks.push(Check { name: row.try_get(1)?, expr: check_expr(&strip_schema(&def, home)) });
+        let def = strip_schema(&def, home);
+        if row.try_get::<_, String>(5)? == "x" {
+            // Exclusion constraints ride on the table: `{name: "EXCLUDE USING gist (…)"}`.
+            let mut excludes = match attr_value(&table.attrs, "excludes") {
+                Some(Value::Object(m)) => m.clone(),
+                _ => serde_json::Map::new(),
+            };
+            excludes.insert(row.try_get(1)?, Value::from(def));
+            table.attrs.retain(|a| !matches!(a, Attr::Other { name, .. } if name == "excludes"));
+            table.attrs.push(attr("excludes", Value::Object(excludes)));
+            continue;
+        }
+        let mut attrs = Vec::new();
+        if row.try_get::<_, bool>(3)? {
+            attrs.push(attr("no_inherit", true));
+        }
+        if !row.try_get::<_, bool>(4)? {
+            attrs.push(attr("not_valid", true));
+        }
+        table.checks.push(Check { name: row.try_get(1)?, expr: check_expr(&def), attrs });
     }
 
     let mut by_schema: BTreeMap<String, Vec<Table>> = BTreeMap::new();
@@ -533,6 +562,11 @@ fn index(
     let nulls_not_distinct: bool = row.try_get(14)?;
     // In the order they were given: pg_dump prints them so.
     let storage: Vec<String> = row.try_get::<_, Option<Vec<String>>>(15)?.unwrap_or_default();
+    let deferrable = match (row.try_get::<_, bool>(16)?, row.try_get::<_, bool>(17)?) {
+        (true, true) => Some("DEFERRABLE INITIALLY DEFERRED"),
+        (true, false) => Some("DEFERRABLE"),
+        _ => None,
+    };
     // Exclusion constraints have no place in the model yet.
     if contype.as_deref() == Some("x") {
         return Ok(());
@@ -558,7 +592,8 @@ fn index(
         parts.push(IndexPart { column, expr, desc, collation: collations.get(k).cloned().flatten() });
     }
     if primary {
-        table.primary_key = Some(PrimaryKey { name: constraint, parts, attrs: Vec::new() });
+        let attrs = deferrable.map(|d| attr("deferrable", d)).into_iter().collect();
+        table.primary_key = Some(PrimaryKey { name: constraint, parts, attrs });
         return Ok(());
     }
     let mut attrs = Vec::new();
@@ -580,6 +615,9 @@ fn index(
     }
     if contype.as_deref() == Some("u") {
         attrs.push(attr("constraint", "unique"));
+        if let Some(d) = deferrable {
+            attrs.push(attr("deferrable", d));
+        }
     }
     if !storage.is_empty() {
         attrs.push(attr("with", storage.into_iter().map(Value::from).collect::<Vec<_>>()));

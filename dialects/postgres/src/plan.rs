@@ -447,8 +447,33 @@ fn part_columns(parts: &[IndexPart]) -> Vec<String> {
     parts.iter().filter_map(|p| p.column.clone()).collect()
 }
 
+/// ` DEFERRABLE [INITIALLY DEFERRED]` from a `deferrable` attribute.
+fn deferrable_sql(attrs: &[strata_dialect_api::Attr]) -> String {
+    attr_value(attrs, "deferrable").and_then(|v| v.as_str()).map(|d| format!(" {d}")).unwrap_or_default()
+}
+
+fn flag(attrs: &[strata_dialect_api::Attr], name: &str) -> bool {
+    attr_value(attrs, name).and_then(serde_json::Value::as_bool) == Some(true)
+}
+
+/// ` NOT VALID` for a check or key added without validating existing rows
+/// (only `ALTER TABLE … ADD` takes it).
+fn not_valid_sql(attrs: &[strata_dialect_api::Attr]) -> &'static str {
+    if flag(attrs, "not_valid") { " NOT VALID" } else { "" }
+}
+
+/// The table's exclusion constraints: name → `EXCLUDE USING … (…)`.
+fn excludes(table: &Table) -> Vec<(String, String)> {
+    match attr_value(&table.attrs, "excludes") {
+        Some(serde_json::Value::Object(m)) => {
+            m.iter().filter_map(|(k, v)| v.as_str().map(|d| (k.clone(), d.to_string()))).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 fn pk_sql(key: &PrimaryKey) -> String {
-    let body = format!("PRIMARY KEY ({})", columns_list(&part_columns(&key.parts)));
+    let body = format!("PRIMARY KEY ({}){}", columns_list(&part_columns(&key.parts)), deferrable_sql(&key.attrs));
     match &key.name {
         Some(n) => format!("CONSTRAINT {} {body}", quote(n)),
         None => body,
@@ -477,19 +502,21 @@ fn nulls_distinct_sql(index: &Index) -> &'static str {
 
 fn unique_sql(index: &Index) -> String {
     format!(
-        "CONSTRAINT {} UNIQUE{} ({}){}{}",
+        "CONSTRAINT {} UNIQUE{} ({}){}{}{}",
         quote(&index.name),
         nulls_distinct_sql(index),
         columns_list(&part_columns(&index.parts)),
         include_sql(index),
-        storage_sql(index)
+        storage_sql(index),
+        deferrable_sql(&index.attrs)
     )
 }
 
 fn check_sql(check: &strata_dialect_api::Check) -> String {
+    let no_inherit = if flag(&check.attrs, "no_inherit") { " NO INHERIT" } else { "" };
     match &check.name {
-        Some(n) => format!("CONSTRAINT {} CHECK ({})", quote(n), sql::storable_expr(&check.expr)),
-        None => format!("CHECK ({})", sql::storable_expr(&check.expr)),
+        Some(n) => format!("CONSTRAINT {} CHECK ({}){no_inherit}", quote(n), sql::storable_expr(&check.expr)),
+        None => format!("CHECK ({}){no_inherit}", sql::storable_expr(&check.expr)),
     }
 }
 
@@ -504,6 +531,9 @@ fn fk_sql(names: &Names<'_>, fk: &ForeignKey) -> String {
         names.in_schema(fk.ref_schema.as_deref(), &fk.ref_table),
         columns_list(&fk.ref_columns)
     ));
+    if let Some(m) = attr_value(&fk.attrs, "match").and_then(|v| v.as_str()) {
+        out.push_str(&format!(" MATCH {m}"));
+    }
     if let Some(a) = fk.on_update.as_deref().filter(|a| !a.eq_ignore_ascii_case("NO ACTION")) {
         out.push_str(&format!(" ON UPDATE {a}"));
     }
@@ -671,7 +701,7 @@ fn fk_name(table: &str, fk: &ForeignKey) -> String {
 
 fn add_fk(names: &Names<'_>, table: &str, fk: &ForeignKey, source: usize) -> Statement {
     let mut s = stmt(
-        format!("ALTER TABLE {} ADD {}", names.name(table), fk_sql(names, fk)),
+        format!("ALTER TABLE {} ADD {}{}", names.name(table), fk_sql(names, fk), not_valid_sql(&fk.attrs)),
         format!("create foreign key {:?} to table: {table:?}", fk_name(table, fk)),
         source,
         vec![format!("ALTER TABLE {} DROP CONSTRAINT {}", names.name(table), quote(&fk_name(table, fk)))],
@@ -686,7 +716,7 @@ fn drop_fk(names: &Names<'_>, table: &str, fk: &ForeignKey, source: usize) -> St
         format!("ALTER TABLE {} DROP CONSTRAINT {}", names.name(table), quote(&fk_name(table, fk))),
         format!("drop foreign key {:?} from table: {table:?}", fk_name(table, fk)),
         source,
-        vec![format!("ALTER TABLE {} ADD {}", names.name(table), fk_sql(names, fk))],
+        vec![format!("ALTER TABLE {} ADD {}{}", names.name(table), fk_sql(names, fk), not_valid_sql(&fk.attrs))],
     )
 }
 
@@ -702,14 +732,40 @@ fn create_table(names: &Names<'_>, table: &Table, fks: &[&ForeignKey], source: u
         items.push(pk_sql(pk));
     }
     items.extend(table.indexes.iter().filter(|i| is_constraint(i)).map(unique_sql));
-    items.extend(table.checks.iter().map(check_sql));
-    items.extend(fks.iter().map(|fk| fk_sql(names, fk)));
+    items.extend(table.checks.iter().filter(|c| !flag(&c.attrs, "not_valid")).map(check_sql));
+    items.extend(fks.iter().filter(|fk| !flag(&fk.attrs, "not_valid")).map(|fk| fk_sql(names, fk)));
     let mut out = vec![stmt(
         format!("CREATE TABLE {t} ({})", items.join(", ")),
         format!("create {:?} table", table.name),
         source,
         vec![format!("DROP TABLE {t}")],
     )];
+    // What CREATE TABLE cannot say: checks and keys that skip validation,
+    // exclusion constraints.
+    for c in table.checks.iter().filter(|c| flag(&c.attrs, "not_valid")) {
+        out.push(stmt(
+            format!("ALTER TABLE {t} ADD {} NOT VALID", check_sql(c)),
+            "add check constraint".into(),
+            source,
+            vec![],
+        ));
+    }
+    for fk in fks.iter().filter(|fk| flag(&fk.attrs, "not_valid")) {
+        out.push(stmt(
+            format!("ALTER TABLE {t} ADD {} NOT VALID", fk_sql(names, fk)),
+            "add foreign key".into(),
+            source,
+            vec![],
+        ));
+    }
+    for (name, def) in excludes(table) {
+        out.push(stmt(
+            format!("ALTER TABLE {t} ADD CONSTRAINT {} {def}", quote(&name)),
+            format!("add exclusion constraint {name:?} to table: {:?}", table.name),
+            source,
+            vec![format!("ALTER TABLE {t} DROP CONSTRAINT {}", quote(&name))],
+        ));
+    }
     for index in table.indexes.iter().filter(|i| !is_constraint(i)) {
         out.push(add_index(names, &table.name, index, source));
     }
@@ -798,13 +854,13 @@ fn modify_table(
                     alter(format!("DROP CONSTRAINT {}", quote(n))),
                     format!("drop check constraint {n:?} from table: {name:?}"),
                     source,
-                    vec![alter(format!("ADD {}", check_sql(check)))],
+                    vec![alter(format!("ADD {}{}", check_sql(check), not_valid_sql(&check.attrs)))],
                 )));
             }
             TableChange::AddCheck { check } => {
                 let reverse = check.name.iter().map(|n| alter(format!("DROP CONSTRAINT {}", quote(n)))).collect();
                 let mut s = stmt(
-                    alter(format!("ADD {}", check_sql(check))),
+                    alter(format!("ADD {}{}", check_sql(check), not_valid_sql(&check.attrs))),
                     format!("add check constraint {:?} to table: {name:?}", check.name.as_deref().unwrap_or("")),
                     source,
                     reverse,
@@ -901,6 +957,25 @@ fn modify_table(
                 columns.push(step);
             }
             TableChange::ModifyAttrs => {
+                let (old, new) = (excludes(from), excludes(to));
+                for (n, def) in old.iter().filter(|e| !new.contains(e)) {
+                    drops.push(unit(stmt(
+                        alter(format!("DROP CONSTRAINT {}", quote(n))),
+                        format!("drop exclusion constraint {n:?} from table: {name:?}"),
+                        source,
+                        vec![alter(format!("ADD CONSTRAINT {} {def}", quote(n)))],
+                    )));
+                }
+                for (n, def) in new.iter().filter(|e| !old.contains(e)) {
+                    let mut s = stmt(
+                        alter(format!("ADD CONSTRAINT {} {def}", quote(n))),
+                        format!("add exclusion constraint {n:?} to table: {name:?}"),
+                        source,
+                        vec![alter(format!("DROP CONSTRAINT {}", quote(n)))],
+                    );
+                    s.locks_table = true;
+                    adds.push(unit(s));
+                }
                 if from.comment != to.comment {
                     columns.push(unit(stmt(
                         comment_sql(&format!("TABLE {t}"), to.comment.as_deref()),
@@ -1598,7 +1673,7 @@ mod tests {
                     ..Index::default()
                 },
             ],
-            checks: vec![Check { name: Some("positive".into()), expr: "(id > 0)".into() }],
+            checks: vec![Check { name: Some("positive".into()), expr: "(id > 0)".into(), attrs: Vec::new() }],
             comment: Some("people".into()),
             ..Table::default()
         }

@@ -288,6 +288,7 @@ fn same_fk_key(f: &ForeignKey, t: &ForeignKey) -> bool {
 
 fn norm_fk(k: &ForeignKey) -> ForeignKey {
     ForeignKey {
+        attrs: k.attrs.clone(),
         // Unnamed and named keys are equivalent: only a rename would differ, and SQLite cannot rename.
         name: None,
         columns: lower(&k.columns),
@@ -391,8 +392,13 @@ mod tests {
             ),
             (
                 "add check",
-                Table { checks: vec![Check { name: Some("c".into()), expr: "a > 0".into() }], ..base.clone() },
-                vec![TableChange::AddCheck { check: Check { name: Some("c".into()), expr: "a > 0".into() } }],
+                Table {
+                    checks: vec![Check { name: Some("c".into()), expr: "a > 0".into(), attrs: Vec::new() }],
+                    ..base.clone()
+                },
+                vec![TableChange::AddCheck {
+                    check: Check { name: Some("c".into()), expr: "a > 0".into(), attrs: Vec::new() },
+                }],
             ),
             (
                 "without rowid",
@@ -427,12 +433,12 @@ mod tests {
         };
         let from = with(
             vec![fk(Some("NO ACTION"), None, Some("DEFERRABLE"))],
-            vec![Check { name: None, expr: "(a>0)".into() }],
+            vec![Check { name: None, expr: "(a>0)".into(), attrs: Vec::new() }],
             "a*2",
         );
         let to = with(
             vec![fk(None, Some("fk"), None)],
-            vec![Check { name: Some("c".into()), expr: "a > 0".into() }],
+            vec![Check { name: Some("c".into()), expr: "a > 0".into(), attrs: Vec::new() }],
             "a * 2",
         );
         assert_eq!(table_changes(from, to), vec![]);

@@ -543,7 +543,7 @@ fn parse_column(def: &str, item: &[Token], out: &mut ParsedTable) {
             i += 2;
         } else if t.is("CHECK") {
             let (expr, next) = group(def, item, i + 1);
-            out.checks.push(Check { name: pending.take(), expr });
+            out.checks.push(Check { name: pending.take(), expr, attrs: Vec::new() });
             i = next;
         } else if t.is("DEFAULT") {
             i += match item.get(i + 1) {
@@ -593,7 +593,7 @@ fn parse_table_constraint(def: &str, item: &[Token], out: &mut ParsedTable) {
         out.pk_name = name;
     } else if kind.is("CHECK") {
         let (expr, _) = group(def, item, i + 1);
-        out.checks.push(Check { name, expr });
+        out.checks.push(Check { name, expr, attrs: Vec::new() });
     } else if kind.is("FOREIGN") {
         let Some(open) = item.iter().position(|t| t.is_punct("(")) else { return };
         let Some(close) = sql::matching_paren(item, open) else { return };
@@ -741,8 +741,8 @@ mod tests {
         assert_eq!(
             p.checks,
             [
-                Check { name: None, expr: "length(name) > 0".into() },
-                Check { name: Some("positive".into()), expr: "id > 0".into() }
+                Check { name: None, expr: "length(name) > 0".into(), attrs: Vec::new() },
+                Check { name: Some("positive".into()), expr: "id > 0".into(), attrs: Vec::new() }
             ]
         );
         assert_eq!(p.fks.len(), 2);

@@ -892,7 +892,7 @@ mod tests {
                     ..Index::default()
                 },
             ],
-            checks: vec![Check { name: Some("named".into()), expr: "id > 0".into() }],
+            checks: vec![Check { name: Some("named".into()), expr: "id > 0".into(), attrs: Vec::new() }],
             ..Table::default()
         }
     }
@@ -990,7 +990,7 @@ mod tests {
         let to = Table {
             name: "t".into(),
             columns: vec![col("a", "int", true), Column { default: Some("'z'".into()), ..col("b", "text", false) }],
-            checks: vec![Check { name: None, expr: "a > 0".into() }],
+            checks: vec![Check { name: None, expr: "a > 0".into(), attrs: Vec::new() }],
             ..Table::default()
         };
         let changes = crate::diff::diff_table(&from, &to);

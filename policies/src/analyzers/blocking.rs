@@ -379,7 +379,7 @@ mod tests {
 
     #[test]
     fn pg305_check_without_not_valid() {
-        let check = Check { name: Some("positive".into()), expr: "a > 0".into() };
+        let check = Check { name: Some("positive".into()), expr: "a > 0".into(), attrs: Vec::new() };
         let sql = "ALTER TABLE t ADD CONSTRAINT positive CHECK (a > 0)";
         assert_eq!(
             run("postgres", &[unit(sql, TableChange::AddCheck { check: check.clone() })]),

@@ -187,7 +187,7 @@ mod tests {
             columns: vec![Column { name: "Email".into(), ty: "text".into(), ..Column::default() }],
             indexes: vec![Index { name: "users_email".into(), ..Index::default() }],
             foreign_keys: vec![ForeignKey { name: Some("FK1".into()), ref_table: "x".into(), ..ForeignKey::default() }],
-            checks: vec![Check { name: Some("Chk".into()), expr: "1".into() }],
+            checks: vec![Check { name: Some("Chk".into()), expr: "1".into(), attrs: Vec::new() }],
             ..Table::default()
         };
         Unit {
@@ -238,7 +238,7 @@ mod tests {
                     changes: vec![
                         TableChange::AddColumn { column: Column { name: "Bad".into(), ..Column::default() } },
                         TableChange::AddColumn { column: Column { name: "good".into(), ..Column::default() } },
-                        TableChange::AddCheck { check: Check { name: None, expr: "1".into() } },
+                        TableChange::AddCheck { check: Check { name: None, expr: "1".into(), attrs: Vec::new() } },
                     ],
                 },
             ],
