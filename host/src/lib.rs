@@ -18,6 +18,7 @@
 //! - `schema apply` → [`migrate::schema_apply`] → [`report::SchemaApplyReport`];
 //!   the interactive "Apply these changes?" is `cli`'s, asked through
 //!   [`migrate::SchemaApplyUi`] between planning and executing, under the lock
+//! - `schema clean` → [`migrate::schema_clean`] (its prompt a callback) → [`report::CleanReport`]
 //!
 //! and prints the report it gets back (text, or the report's JSON). Progress
 //! and policy findings reach `cli` while the run goes (an [`exec::Progress`]

@@ -1,11 +1,10 @@
 //! `strata schema …`
 
 use super::Ctx;
-use crate::error::{Error, db};
-use crate::exec;
+use crate::error::Error;
 use crate::migrate::{self, SchemaApplyOptions, SchemaApplyUi};
 use crate::plan::{self, Source};
-use crate::report::{SchemaApplyStatus, SchemaPlan};
+use crate::report::{CleanStatus, SchemaApplyStatus, SchemaPlan};
 use clap::Subcommand;
 use serde_json::json;
 use std::io::{BufRead, IsTerminal};
@@ -222,27 +221,19 @@ impl SchemaApplyUi for Prompt<'_> {
 
 fn clean(ctx: &Ctx, url: &Option<String>, auto_approve: bool) -> Result<i32, Error> {
     let url = ctx.url(url)?;
-    let mut conn = plan::open(&ctx.registry, &url)?;
-    let realm = conn.inspect(&InspectOptions::default()).map_err(db(format!("inspecting {}", conn.url())))?;
-    if realm.is_empty() {
-        if ctx.out.json() {
-            ctx.out.print_json(&json!({ "Dropped": [] }));
-        } else {
-            crate::outln!("Nothing to drop");
+    let mut ask = |target: &str| Ok(auto_approve || confirm(&format!("Drop every object in {target}?"))?);
+    let report = migrate::schema_clean(ctx, &url, &mut ask)?;
+    match report.status {
+        CleanStatus::Aborted => {
+            crate::outln!("Aborted: nothing was changed.");
+            return Ok(1);
         }
-        return Ok(0);
-    }
-    if !auto_approve && !confirm(&format!("Drop every object in {}?", conn.url()))? {
-        crate::outln!("Aborted: nothing was changed.");
-        return Ok(1);
-    }
-    let plan = plan::clean_plan(&mut conn)?;
-    exec::execute(&mut conn, &plan)?;
-    if ctx.out.json() {
-        ctx.out.print_json(&json!({ "Dropped": plan.statements.iter().map(|s| &s.sql).collect::<Vec<_>>() }));
-    } else {
-        crate::outln!("-- Dropped:");
-        crate::out!("{}", plan::plan_sql(&plan, true));
+        _ if ctx.out.json() => ctx.out.print_json(&report),
+        CleanStatus::Empty => crate::outln!("Nothing to drop"),
+        CleanStatus::Dropped => {
+            crate::outln!("-- Dropped:");
+            crate::out!("{}", plan::plan_sql(&report.plan, true));
+        }
     }
     Ok(0)
 }

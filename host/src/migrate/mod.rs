@@ -24,7 +24,7 @@ pub use lint::{LintOptions, lint};
 pub use log::{ApplyLog, DownLog};
 pub use pipeline::{Ran, run_apply, run_down};
 pub use policy::{Policies, denial};
-pub use schema_apply::{SchemaApplyOptions, SchemaApplyUi, schema_apply};
+pub use schema_apply::{SchemaApplyOptions, SchemaApplyUi, schema_apply, schema_clean};
 pub use set::set;
 pub use status::status;
 // The reports live with `report`; named here too, where callers of the pipelines look.

@@ -1,15 +1,15 @@
-//! `schema apply`: bring a database to a desired schema. Under the migration
+//! `schema apply` and `schema clean`. Apply brings a database to a desired schema. Under the migration
 //! lock: plan (inspect, diff), policies, checks, then — once the caller
 //! confirmed — execute, confirm the database now holds the desired schema,
 //! and record the run in the deployment registry.
 
 use super::Context;
-use crate::error::Error;
+use crate::error::{Error, db};
 use crate::exec;
 use crate::plan::{self, Source};
 use crate::plugin::Conn;
 use crate::registry::{Outcome, Recorder};
-use crate::report::{SchemaApplyReport, SchemaApplyStatus, SchemaPlan};
+use crate::report::{CleanReport, CleanStatus, SchemaApplyReport, SchemaApplyStatus, SchemaPlan};
 use std::time::Duration;
 use strata_dialect_api::InspectOptions;
 use strata_policies::Finding;
@@ -184,4 +184,31 @@ fn confirm_synced(conn: &mut Conn, desired: &strata_dialect_api::Realm) -> Resul
         "the apply reported success but the database does not hold the desired schema; still different: {}",
         still.join("; ")
     )))
+}
+
+/// Runs `schema clean`: drops every object in the scope of the database at
+/// `url`, the revisions table included, once `confirm` (given the target's
+/// masked URL) agreed.
+///
+/// # Errors
+/// The database cannot be reached, inspected or cleaned; `confirm` fails.
+pub fn schema_clean(
+    cx: &Context,
+    url: &str,
+    confirm: &mut dyn FnMut(&str) -> Result<bool, Error>,
+) -> Result<CleanReport, Error> {
+    let mut conn = plan::open(&cx.registry, url)?;
+    let realm = conn.inspect(&InspectOptions::default()).map_err(db(format!("inspecting {}", conn.url())))?;
+    let mut report = CleanReport { status: CleanStatus::Empty, plan: strata_dialect_api::Plan::default() };
+    if realm.is_empty() {
+        return Ok(report);
+    }
+    if !confirm(&conn.url().to_string())? {
+        report.status = CleanStatus::Aborted;
+        return Ok(report);
+    }
+    report.plan = plan::clean_plan(&mut conn)?;
+    exec::execute(&mut conn, &report.plan)?;
+    report.status = CleanStatus::Dropped;
+    Ok(report)
 }

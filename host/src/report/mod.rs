@@ -10,7 +10,7 @@ mod status;
 pub use apply::{AppliedFile, ApplyReport, FileRef, StmtError};
 pub use down::{CheckOutcome, DownReport, RevertedFile};
 pub use lint::{LintFile, LintReport};
-pub use schema::{SchemaApplyReport, SchemaApplyStatus, SchemaPlan};
+pub use schema::{CleanReport, CleanStatus, SchemaApplyReport, SchemaApplyStatus, SchemaPlan};
 pub use status::{SetReport, StatusReport};
 
 use crate::clock::go_duration;

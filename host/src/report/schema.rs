@@ -94,3 +94,29 @@ impl serde::Serialize for SchemaApplyReport {
         .serialize(s)
     }
 }
+
+/// How a `schema clean` ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CleanStatus {
+    /// The database held nothing to drop.
+    Empty,
+    /// The user declined; nothing was dropped.
+    Aborted,
+    /// Every object was dropped.
+    Dropped,
+}
+
+/// The result of `schema clean`.
+#[derive(Debug, Clone)]
+pub struct CleanReport {
+    /// How it ended.
+    pub status: CleanStatus,
+    /// The statements that dropped everything (empty unless dropped).
+    pub plan: Plan,
+}
+
+impl serde::Serialize for CleanReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        json!({ "Dropped": self.plan.statements.iter().map(|s| &s.sql).collect::<Vec<_>>() }).serialize(s)
+    }
+}
