@@ -257,7 +257,6 @@ fn constraints() {
 }
 
 #[test]
-#[ignore = "issue 13: this family does not converge yet (run with --ignored to see where)"]
 fn comments() {
     family(&[Case {
         name: "comments-everywhere",

@@ -158,7 +158,8 @@ fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
     let schema = name.to_string();
     let mut changes = Vec::new();
 
-    if !diff_objects(&objects(from), &objects(to)).is_empty() {
+    let comment = |s: &Schema| crate::inspect::attr_value(&s.attrs, "comment").cloned();
+    if !diff_objects(&objects(from), &objects(to)).is_empty() || comment(from) != comment(to) {
         changes.push(Change::ModifySchema {
             from: Schema { name: schema.clone(), attrs: from.attrs.clone(), ..Schema::default() },
             to: Schema { name: schema.clone(), attrs: to.attrs.clone(), ..Schema::default() },
@@ -372,7 +373,7 @@ fn same_check(f: &Check, t: &Check) -> bool {
         (Some(a), Some(b)) => a == b,
         _ => true,
     };
-    names_agree && normalize_expr(&f.expr) == normalize_expr(&t.expr)
+    names_agree && normalize_expr(&f.expr) == normalize_expr(&t.expr) && f.attrs == t.attrs
 }
 
 #[cfg(test)]
@@ -462,7 +463,9 @@ mod tests {
     fn schemas_and_objects() {
         let from = realm("public", vec![table("a", vec![col("x", "integer")])]);
         let mut to = realm("public", vec![table("b", vec![col("x", "integer")])]);
-        to.schemas[0].attrs.push(Object::Enum(EnumType { name: "mood".into(), values: vec!["a".into()] }).to_attr());
+        to.schemas[0]
+            .attrs
+            .push(Object::Enum(EnumType { name: "mood".into(), values: vec!["a".into()], comment: None }).to_attr());
         let changes = diff_realm(&from, &to, &DiffOptions::default()).unwrap();
         let kinds: Vec<String> = changes.iter().map(Change::describe).collect();
         assert_eq!(kinds, ["modify schema \"public\"", "drop table \"a\"", "create table \"b\""]);

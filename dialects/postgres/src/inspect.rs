@@ -94,7 +94,7 @@ async fn inspect(
         scope.is_empty() && options.exclude_tables.iter().any(|t| t == "atlas_schema_revisions");
     let rows = client
         .query(
-            "SELECT n.nspname::text FROM pg_namespace n \
+            "SELECT n.nspname::text, obj_description(n.oid, 'pg_namespace') FROM pg_namespace n \
              WHERE CASE WHEN cardinality($1::text[]) = 0 \
                THEN n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' \
                ELSE n.nspname = ANY($1::text[]) END \
@@ -108,7 +108,15 @@ async fn inspect(
         if hide_revisions_schema && name == "atlas_schema_revisions" {
             continue;
         }
-        schemas.push(Schema { name, ..Schema::default() });
+        let mut schema = Schema { name, ..Schema::default() };
+        // `public` comes with a comment every database has (and a dev database
+        // cleaned by dropping it lacks): it is not the user's.
+        if let Some(c) = row.try_get::<_, Option<String>>(1)?
+            && !(schema.name == "public" && c == "standard public schema")
+        {
+            schema.attrs.push(attr("comment", c));
+        }
+        schemas.push(schema);
     }
     let names: Vec<String> = schemas.iter().map(|s| s.name.clone()).collect();
     let exclude = &options.exclude_tables;
@@ -184,7 +192,8 @@ async fn inspect(
                ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = u.coll) END \
              FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY u(coll, attnum, ord) ORDER BY u.ord), \
            pg_get_expr(i.indpred, i.indrelid), con.conname::text, con.contype::text, {nulls_not_distinct}, \
-           ic.reloptions::text[], coalesce(con.condeferrable, false), coalesce(con.condeferred, false) \
+           ic.reloptions::text[], coalesce(con.condeferrable, false), coalesce(con.condeferred, false), \
+           coalesce(obj_description(con.oid, 'pg_constraint'), obj_description(ic.oid, 'pg_class')) \
          FROM pg_index i \
          JOIN pg_class ic ON ic.oid = i.indexrelid \
          JOIN pg_class c ON c.oid = i.indrelid \
@@ -217,7 +226,7 @@ async fn inspect(
                array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY u(attnum, ord) \
                  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = u.attnum ORDER BY u.ord), \
                con.confupdtype::text, con.confdeltype::text, con.condeferrable, con.condeferred, \
-               con.confmatchtype::text, con.convalidated \
+               con.confmatchtype::text, con.convalidated, obj_description(con.oid, 'pg_constraint') \
              FROM pg_constraint con \
              JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
@@ -252,6 +261,9 @@ async fn inspect(
         if !row.try_get::<_, bool>(11)? {
             attrs.push(attr("not_valid", true));
         }
+        if let Some(c) = row.try_get::<_, Option<String>>(12)? {
+            attrs.push(attr("comment", c));
+        }
         table.foreign_keys.push(ForeignKey {
             attrs,
             name: row.try_get(1)?,
@@ -269,7 +281,7 @@ async fn inspect(
     let rows = client
         .query(
             "SELECT con.conrelid, con.conname::text, pg_get_constraintdef(con.oid), con.connoinherit, con.convalidated, \
-               con.contype::text \
+               con.contype::text, obj_description(con.oid, 'pg_constraint') \
              FROM pg_constraint con \
              JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE con.contype IN ('c', 'x') AND n.nspname = ANY($1::text[]) ORDER BY con.conrelid, con.conname",
@@ -299,6 +311,9 @@ async fn inspect(
         if !row.try_get::<_, bool>(4)? {
             attrs.push(attr("not_valid", true));
         }
+        if let Some(c) = row.try_get::<_, Option<String>>(6)? {
+            attrs.push(attr("comment", c));
+        }
         table.checks.push(Check { name: row.try_get(1)?, expr: check_expr(&def), attrs });
     }
 
@@ -315,7 +330,7 @@ async fn inspect(
 
     // Views and materialized views.
     let query = format!(
-        "SELECT n.nspname::text, c.relname::text, c.relkind::text, pg_get_viewdef(c.oid) \
+        "SELECT n.nspname::text, c.relname::text, c.relkind::text, pg_get_viewdef(c.oid), obj_description(c.oid, 'pg_class') \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('v', 'm') AND {} ORDER BY c.relname",
         not_extension_member("pg_class", "c.oid")
@@ -331,6 +346,9 @@ async fn inspect(
         };
         if row.try_get::<_, String>(2)? == "m" {
             view.attrs.push(attr("materialized", true));
+        }
+        if let Some(c) = row.try_get::<_, Option<String>>(4)? {
+            view.attrs.push(attr("comment", c));
         }
         schemas[i].views.push(view);
     }
@@ -377,7 +395,7 @@ async fn inspect(
     let mut objects: Vec<(String, Object)> = Vec::new();
     // Sequences that no column owns (serial and identity sequences belong to their column).
     let query = "SELECT n.nspname::text, c.relname::text, format_type(s.seqtypid, NULL), s.seqstart, \
-           s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle \
+           s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, obj_description(c.oid, 'pg_class') \
          FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE n.nspname = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM pg_depend d \
            WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e')) \
@@ -392,6 +410,7 @@ async fn inspect(
             max: row.try_get(6)?,
             cache: row.try_get(7)?,
             cycle: row.try_get(8)?,
+            comment: row.try_get(9)?,
         };
         objects.push((row.try_get(0)?, Object::Sequence(seq)));
     }
@@ -402,7 +421,8 @@ async fn inspect(
            array(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder), \
            format_type(t.typbasetype, t.typtypmod), t.typnotnull, pg_get_expr(t.typdefaultbin, 0), \
            array(SELECT c.conname::text FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname), \
-           array(SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) \
+           array(SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname), \
+           obj_description(t.oid, 'pg_type') \
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
          WHERE n.nspname = ANY($1::text[]) AND t.typtype IN ('e', 'd') AND {} ORDER BY t.typname",
         not_extension_member("pg_type", "t.oid")
@@ -411,7 +431,7 @@ async fn inspect(
         let schema: String = row.try_get(0)?;
         let name: String = row.try_get(1)?;
         let object = if row.try_get::<_, String>(2)? == "e" {
-            Object::Enum(EnumType { name, values: row.try_get(3)? })
+            Object::Enum(EnumType { name, values: row.try_get(3)?, comment: row.try_get(9)? })
         } else {
             let check_names: Vec<String> = row.try_get(7)?;
             let check_defs: Vec<String> = row.try_get(8)?;
@@ -421,6 +441,7 @@ async fn inspect(
                 not_null: row.try_get(5)?,
                 default: row.try_get::<_, Option<String>>(6)?.map(|d| strip_schema(&d, home)),
                 checks: check_names.into_iter().zip(check_defs.iter().map(|d| strip_schema(d, home))).collect(),
+                comment: row.try_get(9)?,
             })
         };
         objects.push((schema, object));
@@ -444,7 +465,7 @@ async fn inspect(
     // `pg_get_functiondef`).
     let query = format!(
         "SELECT n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), p.prokind::text, \
-           pg_get_functiondef(p.oid) \
+           pg_get_functiondef(p.oid), obj_description(p.oid, 'pg_proc') \
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
          WHERE n.nspname = ANY($1::text[]) AND p.prokind IN ('f', 'p') AND {} ORDER BY p.proname, 3",
         not_extension_member("pg_proc", "p.oid")
@@ -460,6 +481,7 @@ async fn inspect(
                 args: strip_schema(&row.try_get::<_, String>(2)?, home),
                 kind: if kind == "p" { "procedure".into() } else { "function".into() },
                 def: strip_schema(def.trim_end(), home),
+                comment: row.try_get(5)?,
             }),
         ));
     }
@@ -562,6 +584,8 @@ fn index(
     let nulls_not_distinct: bool = row.try_get(14)?;
     // In the order they were given: pg_dump prints them so.
     let storage: Vec<String> = row.try_get::<_, Option<Vec<String>>>(15)?.unwrap_or_default();
+    // A constraint's comment is the constraint's, an index's the index's.
+    let comment: Option<String> = row.try_get(18)?;
     let deferrable = match (row.try_get::<_, bool>(16)?, row.try_get::<_, bool>(17)?) {
         (true, true) => Some("DEFERRABLE INITIALLY DEFERRED"),
         (true, false) => Some("DEFERRABLE"),
@@ -592,7 +616,8 @@ fn index(
         parts.push(IndexPart { column, expr, desc, collation: collations.get(k).cloned().flatten() });
     }
     if primary {
-        let attrs = deferrable.map(|d| attr("deferrable", d)).into_iter().collect();
+        let mut attrs: Vec<Attr> = deferrable.map(|d| attr("deferrable", d)).into_iter().collect();
+        attrs.extend(comment.map(|c| attr("comment", c)));
         table.primary_key = Some(PrimaryKey { name: constraint, parts, attrs });
         return Ok(());
     }
@@ -621,6 +646,9 @@ fn index(
     }
     if !storage.is_empty() {
         attrs.push(attr("with", storage.into_iter().map(Value::from).collect::<Vec<_>>()));
+    }
+    if let Some(c) = comment {
+        attrs.push(attr("comment", c));
     }
     table.indexes.push(Index { name, unique, parts, predicate: predicate.map(|p| strip_schema(&p, schema)), attrs });
     Ok(())

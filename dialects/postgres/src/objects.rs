@@ -34,6 +34,8 @@ pub(crate) struct Sequence {
     pub max: i64,
     pub cache: i64,
     pub cycle: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// An enum type with its labels in sort order.
@@ -41,6 +43,8 @@ pub(crate) struct Sequence {
 pub(crate) struct EnumType {
     pub name: String,
     pub values: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// A domain over a base type.
@@ -55,6 +59,8 @@ pub(crate) struct Domain {
     /// `(name, CHECK (…))` pairs in name order.
     #[serde(default)]
     pub checks: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// An extension installed into the schema.
@@ -75,6 +81,8 @@ pub(crate) struct Function {
     pub kind: String,
     /// `CREATE OR REPLACE FUNCTION …` as `pg_get_functiondef` prints it.
     pub def: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 impl Object {
@@ -98,6 +106,30 @@ impl Object {
             Object::Extension(e) => e.name.clone(),
             Object::Function(f) => format!("{}({})", f.name, f.args),
         }
+    }
+
+    /// The object's comment.
+    pub fn comment(&self) -> Option<&str> {
+        match self {
+            Object::Sequence(s) => s.comment.as_deref(),
+            Object::Enum(e) => e.comment.as_deref(),
+            Object::Domain(d) => d.comment.as_deref(),
+            Object::Function(f) => f.comment.as_deref(),
+            Object::Extension(_) => None,
+        }
+    }
+
+    /// The object without its comment (to tell a comment-only change).
+    pub fn uncommented(&self) -> Object {
+        let mut o = self.clone();
+        match &mut o {
+            Object::Sequence(s) => s.comment = None,
+            Object::Enum(e) => e.comment = None,
+            Object::Domain(d) => d.comment = None,
+            Object::Function(f) => f.comment = None,
+            Object::Extension(_) => {}
+        }
+        o
     }
 
     /// The object as a schema attribute.

@@ -206,6 +206,15 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                 ))
                 .creates([Key::new(KeyKind::Schema, "", &schema.name)]),
             );
+            if let Some(c) = comment_of(&schema.attrs) {
+                p.create_objects.push(
+                    unit(comment_stmt(&format!("SCHEMA {s}"), None, Some(c), source)).needs_new([Key::new(
+                        KeyKind::Schema,
+                        "",
+                        &schema.name,
+                    )]),
+                );
+            }
             let alter = Alter { add: schema.attrs.clone(), ..Alter::default() };
             alter_objects(p, &schema.name, &alter, &[], source, options)?;
         }
@@ -213,6 +222,14 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
             let alter = crate::diff::diff_objects(&crate::objects::objects(from), &crate::objects::objects(to));
             let users = crate::objects::enum_users(&from.attrs);
             alter_objects(p, &to.name, &alter, &users, source, options)?;
+            if comment_of(&from.attrs) != comment_of(&to.attrs) {
+                p.create_objects.push(unit(comment_stmt(
+                    &format!("SCHEMA {}", quote(&to.name)),
+                    comment_of(&from.attrs),
+                    comment_of(&to.attrs),
+                    source,
+                )));
+            }
         }
         Change::DropSchema { schema } => {
             let mut s = stmt(
@@ -253,7 +270,7 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
         }
         Change::AddView { schema, view } => p.add_views.push((schema.clone(), view.clone(), source)),
         Change::DropView { schema, view } => p.drop_views.push((schema.clone(), view.clone(), source)),
-        Change::ModifyView { schema, from, to } => match modify_matview_indexes(schema, from, to, source, options) {
+        Change::ModifyView { schema, from, to } => match modify_view_in_place(schema, from, to, source, options) {
             Some(stmts) => {
                 p.add_triggers.extend(stmts.into_iter().map(|s| unit(s).needs_new([Key::relation(schema, &to.name)])))
             }
@@ -392,6 +409,10 @@ impl Phases {
             stmts.extend(matview_indexes(&view).into_iter().map(|def| {
                 stmt(def, format!("create index on materialized view {:?}", view.name), source, Vec::new())
             }));
+            if let Some(c) = comment_of(&view.attrs) {
+                let names = Names { schema: &schema, qualify: options.qualify };
+                stmts.push(comment_stmt(&view_target(&names, &view), None, Some(c), source));
+            }
             out.push(
                 Step::new(stmts).creates([Key::relation(&schema, &view.name)]).needs_new(uses).needs_new([Key::new(
                     KeyKind::Schema,
@@ -654,6 +675,20 @@ fn alter_storage(names: &Names<'_>, table: &str, from: &Index, to: &Index, sourc
     )
 }
 
+/// What `COMMENT ON` names for an index: the constraint it backs, or the index.
+fn index_target(names: &Names<'_>, table: &str, index: &Index) -> String {
+    if is_constraint(index) {
+        format!("CONSTRAINT {} ON {}", quote(&index.name), names.name(table))
+    } else {
+        format!("INDEX {}", names.name(&index.name))
+    }
+}
+
+/// The index's comment, set after it is created.
+fn index_comment(names: &Names<'_>, table: &str, index: &Index, source: usize) -> Option<Statement> {
+    comment_of(&index.attrs).map(|c| comment_stmt(&index_target(names, table, index), None, Some(c), source))
+}
+
 /// Creates an index, or adds the `UNIQUE` constraint it backs.
 fn add_index(names: &Names<'_>, table: &str, index: &Index, source: usize) -> Statement {
     let mut s = if is_constraint(index) {
@@ -724,6 +759,30 @@ fn comment_sql(target: &str, comment: Option<&str>) -> String {
     format!("COMMENT ON {target} IS {}", comment.map_or("NULL".to_string(), literal))
 }
 
+/// The `comment` attribute.
+fn comment_of(attrs: &[strata_dialect_api::Attr]) -> Option<&str> {
+    attr_value(attrs, "comment").and_then(|v| v.as_str())
+}
+
+/// `COMMENT ON target` setting `to` (reverse: back to `from`).
+fn comment_stmt(target: &str, from: Option<&str>, to: Option<&str>, source: usize) -> Statement {
+    stmt(
+        comment_sql(target, to),
+        format!("set comment on {}", target.split_whitespace().next().unwrap_or("object").to_lowercase()),
+        source,
+        vec![comment_sql(target, from)],
+    )
+}
+
+/// Attributes without the comment: a change to the comment alone is a `COMMENT ON`.
+fn without_comment(attrs: &[strata_dialect_api::Attr]) -> Vec<strata_dialect_api::Attr> {
+    attrs
+        .iter()
+        .filter(|a| !matches!(a, strata_dialect_api::Attr::Other { name, .. } if name == "comment"))
+        .cloned()
+        .collect()
+}
+
 /// `CREATE TABLE` with its constraints and the keys in `fks`, then its indexes and comments.
 fn create_table(names: &Names<'_>, table: &Table, fks: &[&ForeignKey], source: usize) -> Vec<Statement> {
     let t = names.name(&table.name);
@@ -768,6 +827,27 @@ fn create_table(names: &Names<'_>, table: &Table, fks: &[&ForeignKey], source: u
     }
     for index in table.indexes.iter().filter(|i| !is_constraint(i)) {
         out.push(add_index(names, &table.name, index, source));
+    }
+    // Comments on what CREATE TABLE made: indexes, constraints.
+    for index in &table.indexes {
+        out.extend(index_comment(names, &table.name, index, source));
+    }
+    if let Some(pk) = &table.primary_key
+        && let Some(c) = comment_of(&pk.attrs)
+    {
+        let target = format!("CONSTRAINT {} ON {t}", quote(&pk_name(&table.name, pk)));
+        out.push(comment_stmt(&target, None, Some(c), source));
+    }
+    for check in &table.checks {
+        if let (Some(n), Some(c)) = (&check.name, comment_of(&check.attrs)) {
+            out.push(comment_stmt(&format!("CONSTRAINT {} ON {t}", quote(n)), None, Some(c), source));
+        }
+    }
+    for fk in fks {
+        if let Some(c) = comment_of(&fk.attrs) {
+            let target = format!("CONSTRAINT {} ON {t}", quote(&fk_name(&table.name, fk)));
+            out.push(comment_stmt(&target, None, Some(c), source));
+        }
     }
     if table.comment.is_some() {
         out.push(stmt(
@@ -827,7 +907,9 @@ fn modify_table(
         keys
     };
     let column_keys = |c: &[String]| c.iter().map(|c| Key::column(schema, name, c)).collect::<Vec<_>>();
-    for change in changes {
+    // A change of comment alone is a COMMENT ON, not a rebuild.
+    let rest = comment_only(&names, name, changes, source, &mut adds);
+    for change in &rest {
         match change {
             TableChange::DropForeignKey { foreign_key } | TableChange::ModifyForeignKey { from: foreign_key, .. } => {
                 p.drop_fks.push(
@@ -840,8 +922,13 @@ fn modify_table(
         }
         match change {
             TableChange::AddForeignKey { foreign_key } | TableChange::ModifyForeignKey { to: foreign_key, .. } => {
+                let mut stmts = vec![add_fk(&names, name, foreign_key, source)];
+                if let Some(c) = comment_of(&foreign_key.attrs) {
+                    let target = format!("CONSTRAINT {} ON {t}", quote(&fk_name(name, foreign_key)));
+                    stmts.push(comment_stmt(&target, None, Some(c), source));
+                }
                 p.add_fks.push(
-                    unit(add_fk(&names, name, foreign_key, source))
+                    Step::new(stmts)
                         .creates([Key::constraint(schema, name, &fk_name(name, foreign_key))])
                         .needs_new(fk_refs(schema, foreign_key))
                         .needs_new(column_keys(&foreign_key.columns)),
@@ -866,30 +953,43 @@ fn modify_table(
                     reverse,
                 );
                 s.locks_table = true;
-                adds.push(unit(s).needs_new(refs(home, &check.expr)));
+                let mut stmts = vec![s];
+                if let (Some(n), Some(c)) = (&check.name, comment_of(&check.attrs)) {
+                    stmts.push(comment_stmt(&format!("CONSTRAINT {} ON {t}", quote(n)), None, Some(c), source));
+                }
+                adds.push(Step::new(stmts).needs_new(refs(home, &check.expr)));
             }
             TableChange::DropIndex { index } => {
                 drops.push(unit(drop_index(&names, name, index, source)).drops(index_keys(index)));
             }
             TableChange::AddIndex { index } => {
-                adds.push(unit(add_index(&names, name, index, source)).creates(index_keys(index)));
+                let mut stmts = vec![add_index(&names, name, index, source)];
+                stmts.extend(index_comment(&names, name, index, source));
+                adds.push(Step::new(stmts).creates(index_keys(index)));
             }
             TableChange::ModifyIndex { from, to } => match alter_storage(&names, name, from, to, source) {
                 Some(stmts) => adds.extend(stmts.into_iter().map(unit)),
                 None => {
                     drops.push(unit(drop_index(&names, name, from, source)).drops(index_keys(from)));
-                    adds.push(unit(add_index(&names, name, to, source)).creates(index_keys(to)));
+                    let mut stmts = vec![add_index(&names, name, to, source)];
+                    stmts.extend(index_comment(&names, name, to, source));
+                    adds.push(Step::new(stmts).creates(index_keys(to)));
                 }
             },
             TableChange::DropPrimaryKey { key } => {
                 drops.push(unit(drop_pk(&names, name, key, source)).drops([key_parts(schema, name, &key.parts)]));
             }
             TableChange::AddPrimaryKey { key } => {
-                adds.push(unit(add_pk(&names, name, key, source)).creates([key_parts(schema, name, &key.parts)]));
+                adds.push(
+                    Step::new(add_pk_commented(&names, name, key, source))
+                        .creates([key_parts(schema, name, &key.parts)]),
+                );
             }
             TableChange::ModifyPrimaryKey { from, to } => {
                 drops.push(unit(drop_pk(&names, name, from, source)).drops([key_parts(schema, name, &from.parts)]));
-                adds.push(unit(add_pk(&names, name, to, source)).creates([key_parts(schema, name, &to.parts)]));
+                adds.push(
+                    Step::new(add_pk_commented(&names, name, to, source)).creates([key_parts(schema, name, &to.parts)]),
+                );
             }
             TableChange::DropColumn { column } => {
                 let mut s = stmt(
@@ -1013,6 +1113,75 @@ fn add_pk(names: &Names<'_>, table: &str, key: &PrimaryKey, source: usize) -> St
     );
     s.locks_table = true;
     s
+}
+
+/// Adds a primary key, and its comment.
+fn add_pk_commented(names: &Names<'_>, table: &str, key: &PrimaryKey, source: usize) -> Vec<Statement> {
+    let mut out = vec![add_pk(names, table, key, source)];
+    if let Some(c) = comment_of(&key.attrs) {
+        let target = format!("CONSTRAINT {} ON {}", quote(&pk_name(table, key)), names.name(table));
+        out.push(comment_stmt(&target, None, Some(c), source));
+    }
+    out
+}
+
+/// The table changes that are not comment-only; comment-only ones become
+/// `COMMENT ON` statements pushed to `out`.
+fn comment_only(
+    names: &Names<'_>,
+    table: &str,
+    changes: &[TableChange],
+    source: usize,
+    out: &mut Vec<Unit>,
+) -> Vec<TableChange> {
+    let t = names.name(table);
+    let constraint = |n: &str| format!("CONSTRAINT {} ON {t}", quote(n));
+    let plain_index = |i: &Index| Index { attrs: without_comment(&i.attrs), ..i.clone() };
+    let plain_check =
+        |c: &strata_dialect_api::Check| strata_dialect_api::Check { attrs: without_comment(&c.attrs), ..c.clone() };
+    let mut rest = Vec::new();
+    for change in changes {
+        let set = |target: String, from: Option<&str>, to: Option<&str>| unit(comment_stmt(&target, from, to, source));
+        match change {
+            TableChange::ModifyIndex { from, to } if plain_index(from) == plain_index(to) => {
+                out.push(set(index_target(names, table, to), comment_of(&from.attrs), comment_of(&to.attrs)));
+            }
+            TableChange::ModifyPrimaryKey { from, to }
+                if without_comment(&from.attrs) == without_comment(&to.attrs)
+                    && from.parts == to.parts
+                    && from.name == to.name =>
+            {
+                out.push(set(constraint(&pk_name(table, to)), comment_of(&from.attrs), comment_of(&to.attrs)));
+            }
+            TableChange::ModifyForeignKey { from, to }
+                if ForeignKey { attrs: without_comment(&from.attrs), ..from.clone() }
+                    == ForeignKey { attrs: without_comment(&to.attrs), ..to.clone() } =>
+            {
+                out.push(set(constraint(&fk_name(table, to)), comment_of(&from.attrs), comment_of(&to.attrs)));
+            }
+            // A check's drop and add under one name, differing in comment alone.
+            TableChange::AddCheck { check } | TableChange::DropCheck { check }
+                if check.name.is_some()
+                    && changes.iter().any(|other| match (change, other) {
+                        (TableChange::AddCheck { .. }, TableChange::DropCheck { check: d })
+                        | (TableChange::DropCheck { .. }, TableChange::AddCheck { check: d }) => {
+                            d.name == check.name && plain_check(d) == plain_check(check)
+                        }
+                        _ => false,
+                    }) =>
+            {
+                if let (TableChange::AddCheck { check: to }, Some(n)) = (change, &check.name) {
+                    let from = changes.iter().find_map(|c| match c {
+                        TableChange::DropCheck { check: d } if d.name == to.name => Some(d),
+                        _ => None,
+                    });
+                    out.push(set(constraint(n), from.and_then(|f| comment_of(&f.attrs)), comment_of(&to.attrs)));
+                }
+            }
+            other => rest.push(other.clone()),
+        }
+    }
+    rest
 }
 
 fn drop_pk(names: &Names<'_>, table: &str, key: &PrimaryKey, source: usize) -> Statement {
@@ -1219,25 +1388,27 @@ fn index_name_of(def: &str) -> Option<String> {
     tokens.get(at + 1).map(|t| t.value.clone())
 }
 
-/// A materialized view whose indexes alone changed: its indexes are dropped
-/// and created, its data kept.
-fn modify_matview_indexes(
+/// A view whose comment or (materialized) indexes alone changed: those
+/// change, the view and its data stay.
+fn modify_view_in_place(
     schema: &str,
     from: &View,
     to: &View,
     source: usize,
     options: &PlanOptions,
 ) -> Option<Vec<Statement>> {
-    let strip = |v: &View| View {
+    let strip = |v: &View| {
+        View {
         attrs: v
             .attrs
             .iter()
-            .filter(|a| !matches!(a, strata_dialect_api::Attr::Other { name, .. } if name == "indexes"))
+            .filter(|a| !matches!(a, strata_dialect_api::Attr::Other { name, .. } if name == "indexes" || name == "comment"))
             .cloned()
             .collect(),
         ..v.clone()
+    }
     };
-    if !materialized(to) || strip(from) != strip(to) {
+    if strip(from) != strip(to) {
         return None;
     }
     let names = Names { schema, qualify: options.qualify };
@@ -1261,7 +1432,16 @@ fn modify_matview_indexes(
             vec![format!("DROP INDEX {}", names.name(&name))],
         ));
     }
+    if comment_of(&from.attrs) != comment_of(&to.attrs) {
+        out.push(comment_stmt(&view_target(&names, to), comment_of(&from.attrs), comment_of(&to.attrs), source));
+    }
     Some(out)
+}
+
+/// `VIEW "v"` or `MATERIALIZED VIEW "v"`: what `COMMENT ON` names.
+fn view_target(names: &Names<'_>, view: &View) -> String {
+    let kind = if materialized(view) { "MATERIALIZED VIEW" } else { "VIEW" };
+    format!("{kind} {}", names.name(&view.name))
 }
 
 fn create_view(schema: &str, view: &View, source: usize, options: &PlanOptions) -> Statement {
@@ -1338,15 +1518,28 @@ fn alter_objects(
         _ => Vec::new(),
     };
     for object in &add {
+        let mut stmts = vec![create_object(&names, object, source)];
+        stmts.extend(object.comment().map(|c| comment_stmt(&object_target(&names, object), None, Some(c), source)));
         p.create_objects.push(
-            unit(create_object(&names, object, source))
-                .creates([object_key(schema, object)])
-                .needs_new(uses(object))
-                .needs_new([Key::new(KeyKind::Schema, "", schema)]),
+            Step::new(stmts).creates([object_key(schema, object)]).needs_new(uses(object)).needs_new([Key::new(
+                KeyKind::Schema,
+                "",
+                schema,
+            )]),
         );
     }
     for (from, to) in &alter.modify {
         let (Some(from), Some(to)) = (Object::from_attr(from), Object::from_attr(to)) else { continue };
+        // An enum rebuilt is a new type: its comment is set again.
+        let rebuilt = matches!((&from, &to), (Object::Enum(f), Object::Enum(t)) if f.values != t.values);
+        if from.comment() != to.comment() || (rebuilt && to.comment().is_some()) {
+            let set = comment_stmt(&object_target(&names, &to), from.comment(), to.comment(), source);
+            p.add_triggers.push(unit(set).needs_new([object_key(schema, &to)]));
+            if from.uncommented() == to.uncommented() {
+                continue;
+            }
+        }
+        let (from, to) = (from.uncommented(), to.uncommented());
         if let (Object::Enum(f), Object::Enum(t)) = (&from, &to) {
             let added = add_enum_values(&names, f, t, source);
             // A new label cannot be used in the transaction adding it ("unsafe use
@@ -1372,6 +1565,20 @@ fn alter_objects(
         p.drop_objects.push(unit(s).drops([object_key(schema, object)]).needs_old(uses(object)));
     }
     Ok(())
+}
+
+/// `SEQUENCE "s"`, `TYPE "e"`, `FUNCTION "f"(args)`: what `COMMENT ON` names.
+fn object_target(names: &Names<'_>, object: &Object) -> String {
+    match object {
+        Object::Sequence(s) => format!("SEQUENCE {}", names.name(&s.name)),
+        Object::Enum(e) => format!("TYPE {}", names.name(&e.name)),
+        Object::Domain(d) => format!("DOMAIN {}", names.name(&d.name)),
+        Object::Extension(e) => format!("EXTENSION {}", quote(&e.name)),
+        Object::Function(f) => {
+            let kind = if f.kind == "procedure" { "PROCEDURE" } else { "FUNCTION" };
+            format!("{kind} {}({})", names.name(&f.name), f.args)
+        }
+    }
 }
 
 /// The ordering's key for a schema-level object.
@@ -1863,8 +2070,11 @@ mod tests {
 
     #[test]
     fn objects_and_enum_values() {
-        let e =
-            |values: &[&str]| EnumType { name: "mood".into(), values: values.iter().map(|v| v.to_string()).collect() };
+        let e = |values: &[&str]| EnumType {
+            name: "mood".into(),
+            values: values.iter().map(|v| v.to_string()).collect(),
+            comment: None,
+        };
         let schema = Schema {
             name: "public".into(),
             attrs: vec![
@@ -1878,6 +2088,7 @@ mod tests {
                     max: i64::MAX,
                     cache: 1,
                     cycle: false,
+                    comment: None,
                 })
                 .to_attr(),
             ],
