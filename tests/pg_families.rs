@@ -283,7 +283,6 @@ fn comments() {
 }
 
 #[test]
-#[ignore = "issue 13: this family does not converge yet (run with --ignored to see where)"]
 fn domains() {
     family(&[
         Case {

@@ -1693,10 +1693,45 @@ fn modify_object(names: &Names<'_>, from: &Object, to: &Object, source: usize) -
             source,
             vec![f.def.trim().trim_end_matches(';').to_string()],
         )]),
+        (Object::Domain(f), Object::Domain(t)) if f.ty == t.ty => Ok(alter_domain(names, f, t, source)),
         // Only the version differs, and it is not compared.
         (Object::Extension(_), Object::Extension(_)) => Ok(vec![]),
         _ => Err(unsupported(format!("change {} {:?}", to.kind(), to.key()))),
     }
+}
+
+/// `ALTER DOMAIN` for a domain's default, NOT NULL and checks (its base type
+/// cannot change in place). Checks are matched by name; a changed one is
+/// dropped and added again.
+fn alter_domain(names: &Names<'_>, from: &Domain, to: &Domain, source: usize) -> Vec<Statement> {
+    let d = names.name(&to.name);
+    let comment = format!("modify domain {:?}", to.name);
+    let mut out = Vec::new();
+    let one = |sql: String, reverse: String| stmt(sql, comment.clone(), source, vec![reverse]);
+    let default = |v: &Option<String>| match v {
+        Some(x) => format!("ALTER DOMAIN {d} SET DEFAULT {x}"),
+        None => format!("ALTER DOMAIN {d} DROP DEFAULT"),
+    };
+    if from.default != to.default {
+        out.push(one(default(&to.default), default(&from.default)));
+    }
+    let null = |not_null: bool| format!("ALTER DOMAIN {d} {} NOT NULL", if not_null { "SET" } else { "DROP" });
+    if from.not_null != to.not_null {
+        out.push(one(null(to.not_null), null(from.not_null)));
+    }
+    let drop = |n: &str| format!("ALTER DOMAIN {d} DROP CONSTRAINT {}", quote(n));
+    let add = |n: &str, c: &str| format!("ALTER DOMAIN {d} ADD CONSTRAINT {} {}", quote(n), sql::storable_expr(c));
+    for (n, c) in &from.checks {
+        if !to.checks.iter().any(|(m, e)| m == n && e == c) {
+            out.push(one(drop(n), add(n, c)));
+        }
+    }
+    for (n, c) in &to.checks {
+        if !from.checks.iter().any(|(m, e)| m == n && e == c) {
+            out.push(one(add(n, c), drop(n)));
+        }
+    }
+    out
 }
 
 /// An enum type rebuilt with other labels: a new type, every column moved to
