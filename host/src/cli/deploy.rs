@@ -3,15 +3,12 @@
 //! Recording runs, promotion and approval are the library's
 //! (`crate::registry`).
 
-use std::time::SystemTime;
-
 use clap::Subcommand;
 use serde_json::json;
 
 use super::Ctx;
-use crate::clock;
 use crate::error::Error;
-use crate::registry::{Deployment, Filter, Ledger, Plan};
+use crate::registry::{Filter, Ledger, Plan};
 
 #[derive(Debug, Subcommand)]
 pub enum DeploymentsCmd {
@@ -183,51 +180,9 @@ pub(crate) fn plan_cmd(ctx: &Ctx, cmd: &PlanCmd, env: Option<&str>) -> Result<i3
         }
         PlanCmd::Approve { id } | PlanCmd::Reject { id } => {
             let approve = matches!(cmd, PlanCmd::Approve { .. });
-            let mut p = get(&mut ledger, id)?;
+            let p = get(&mut ledger, id)?;
             let who = ctx.operator.clone();
-            let refuse = |message: String| Err(Error::Refused { message, hint: None });
-            if !p.reviewers.contains(&who) {
-                return refuse(format!(
-                    "{who} is not a reviewer of plan {} (reviewers: {}); pass --operator NAME",
-                    p.id,
-                    p.reviewers.join(", ")
-                ));
-            }
-            if who == p.author {
-                return refuse(format!("{who} is the author of plan {}: another reviewer must decide on it", p.id));
-            }
-            if p.status != "PENDING" {
-                return refuse(format!("plan {} is {}, not awaiting approval", p.id, p.status.to_lowercase()));
-            }
-            if approve {
-                if p.approvals.contains(&who) {
-                    return refuse(format!("{who} already approved plan {}", p.id));
-                }
-                p.approvals.push(who.clone());
-                if p.approvals.len() as i64 >= p.required {
-                    p.status = "APPROVED".into();
-                }
-            } else {
-                p.status = "REJECTED".into();
-                p.rejected_by = Some(who.clone());
-            }
-            ledger.update_plan(&p)?;
-            // The decision joins the audit chain.
-            ledger.record(Deployment {
-                kind: if approve { "plan approve" } else { "plan reject" }.into(),
-                repo: p.repo.clone(),
-                env: p.env.clone(),
-                target: p.target.clone(),
-                version_before: p.version_before.clone(),
-                version_after: p.version_before.clone(),
-                plan_hash: p.hash.clone(),
-                checks: serde_json::Value::Null,
-                status: p.status.clone(),
-                operator: who.clone(),
-                started_at: clock::rfc3339(SystemTime::now()),
-                finished_at: clock::rfc3339(SystemTime::now()),
-                ..Deployment::default()
-            })?;
+            let p = crate::registry::decide(&mut ledger, p, &who, approve)?;
             if ctx.out.json() {
                 ctx.out.print_json(&p);
             } else if approve {

@@ -21,7 +21,8 @@ pub use chain::{Break, record_hash};
 pub use dirs::{PushedDir, parse_url as parse_dir_url};
 pub use plans::Plan;
 pub use record::{
-    Outcome, Proposal, Recorder, approval_gate, check_promotion, executed, needs_approval, os_user, promotion_from,
+    Outcome, Proposal, Recorder, approval_gate, check_promotion, decide, executed, needs_approval, os_user,
+    promotion_from,
 };
 
 /// The registry schema this binary writes. A registry whose schema is newer

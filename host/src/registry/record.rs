@@ -1,7 +1,7 @@
 //! Recording a run in the deployment registry as it ends (`Recorder`), and
 //! the two gates the registry holds before a run starts: promotion (the
 //! version ran in an earlier env first) and approval (a reviewer approved
-//! this exact plan).
+//! this exact plan), with the reviewers' decisions on plans (`decide`).
 
 use std::time::{Instant, SystemTime};
 
@@ -333,4 +333,57 @@ pub fn check_promotion(ledger: &mut Ledger, repo: &str, from: &str, version: &st
             hint: Some(format!("apply it to env {from:?} first (strata migrate apply --env {from})")),
         }),
     }
+}
+
+/// A reviewer's decision on a plan awaiting approval (`approve`, else
+/// reject), kept on the plan and recorded in the audit chain.
+///
+/// # Errors
+/// `who` is not a reviewer, is the plan's author, already approved it, or the
+/// plan awaits no decision; the registry cannot be written.
+pub fn decide(ledger: &mut Ledger, mut p: Plan, who: &str, approve: bool) -> Result<Plan, Error> {
+    let refuse = |message: String| Err(Error::Refused { message, hint: None });
+    if !p.reviewers.iter().any(|r| r == who) {
+        return refuse(format!(
+            "{who} is not a reviewer of plan {} (reviewers: {}); pass --operator NAME",
+            p.id,
+            p.reviewers.join(", ")
+        ));
+    }
+    if who == p.author {
+        return refuse(format!("{who} is the author of plan {}: another reviewer must decide on it", p.id));
+    }
+    if p.status != "PENDING" {
+        return refuse(format!("plan {} is {}, not awaiting approval", p.id, p.status.to_lowercase()));
+    }
+    if approve {
+        if p.approvals.iter().any(|a| a == who) {
+            return refuse(format!("{who} already approved plan {}", p.id));
+        }
+        p.approvals.push(who.to_string());
+        if p.approvals.len() as i64 >= p.required {
+            p.status = "APPROVED".into();
+        }
+    } else {
+        p.status = "REJECTED".into();
+        p.rejected_by = Some(who.to_string());
+    }
+    ledger.update_plan(&p)?;
+    // The decision joins the audit chain.
+    ledger.record(Deployment {
+        kind: if approve { "plan approve" } else { "plan reject" }.into(),
+        repo: p.repo.clone(),
+        env: p.env.clone(),
+        target: p.target.clone(),
+        version_before: p.version_before.clone(),
+        version_after: p.version_before.clone(),
+        plan_hash: p.hash.clone(),
+        checks: serde_json::Value::Null,
+        status: p.status.clone(),
+        operator: who.to_string(),
+        started_at: clock::rfc3339(SystemTime::now()),
+        finished_at: clock::rfc3339(SystemTime::now()),
+        ..Deployment::default()
+    })?;
+    Ok(p)
 }
