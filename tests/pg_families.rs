@@ -203,7 +203,6 @@ fn partitioning() {
 }
 
 #[test]
-#[ignore = "issue 13: this family does not converge yet (run with --ignored to see where)"]
 fn row_level_security() {
     family(&[
         Case {
@@ -223,6 +222,15 @@ fn row_level_security() {
             desired: "CREATE TABLE t (id int, owner text);
                       ALTER TABLE t ENABLE ROW LEVEL SECURITY;
                       CREATE POLICY t_read ON t FOR SELECT USING (owner = current_user OR id < 10);",
+        },
+        Case {
+            name: "rls-policy-recreated-and-disabled",
+            current: "CREATE TABLE t (id int, owner text);
+                      ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+                      CREATE POLICY t_p ON t FOR SELECT USING (true);
+                      CREATE POLICY t_gone ON t FOR DELETE USING (false);",
+            desired: "CREATE TABLE t (id int, owner text);
+                      CREATE POLICY t_p ON t AS RESTRICTIVE FOR UPDATE TO postgres USING (true) WITH CHECK (id > 0);",
         },
     ]);
 }

@@ -124,7 +124,7 @@ async fn inspect(
     // Tables.
     let mut tables: BTreeMap<u32, (String, Table)> = BTreeMap::new();
     let query = format!(
-        "SELECT c.oid, n.nspname::text, c.relname::text, ds.description \
+        "SELECT c.oid, n.nspname::text, c.relname::text, ds.description, c.relrowsecurity, c.relforcerowsecurity \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0 \
          WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
@@ -134,8 +134,53 @@ async fn inspect(
     for row in client.query(&query, &[&names, exclude]).await? {
         let oid: u32 = row.try_get(0)?;
         let schema: String = row.try_get(1)?;
-        let table = Table { name: row.try_get(2)?, comment: row.try_get(3)?, ..Table::default() };
+        let mut table = Table { name: row.try_get(2)?, comment: row.try_get(3)?, ..Table::default() };
+        if row.try_get::<_, bool>(4)? {
+            table.attrs.push(attr("rls", true));
+        }
+        if row.try_get::<_, bool>(5)? {
+            table.attrs.push(attr("rls_forced", true));
+        }
         tables.insert(oid, (schema, table));
+    }
+
+    // Row-level security policies: `policies` on the table, by name.
+    let rows = client
+        .query(
+            "SELECT p.polrelid, p.polname::text, p.polpermissive, p.polcmd::text, \
+               array(SELECT CASE WHEN r = 0 THEN 'public' ELSE (SELECT rolname::text FROM pg_roles WHERE oid = r) END \
+                 FROM unnest(p.polroles) r ORDER BY 1), \
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid) \
+             FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = ANY($1::text[]) ORDER BY p.polrelid, p.polname",
+            &[&names],
+        )
+        .await?;
+    for row in rows {
+        let oid: u32 = row.try_get(0)?;
+        let Some((_, table)) = tables.get_mut(&oid) else { continue };
+        let cmd = match row.try_get::<_, String>(3)?.as_str() {
+            "r" => "SELECT",
+            "a" => "INSERT",
+            "w" => "UPDATE",
+            "d" => "DELETE",
+            _ => "ALL",
+        };
+        let roles: Vec<Option<String>> = row.try_get(4)?;
+        let policy = serde_json::json!({
+            "permissive": row.try_get::<_, bool>(2)?,
+            "cmd": cmd,
+            "roles": roles.into_iter().flatten().collect::<Vec<_>>(),
+            "using": row.try_get::<_, Option<String>>(5)?.map(|e| strip_schema(&e, home)),
+            "check": row.try_get::<_, Option<String>>(6)?.map(|e| strip_schema(&e, home)),
+        });
+        let mut policies = match attr_value(&table.attrs, "policies") {
+            Some(Value::Object(m)) => m.clone(),
+            _ => serde_json::Map::new(),
+        };
+        policies.insert(row.try_get(1)?, policy);
+        table.attrs.retain(|a| !matches!(a, Attr::Other { name, .. } if name == "policies"));
+        table.attrs.push(attr("policies", Value::Object(policies)));
     }
 
     // Columns.

@@ -483,6 +483,116 @@ fn not_valid_sql(attrs: &[strata_dialect_api::Attr]) -> &'static str {
     if flag(attrs, "not_valid") { " NOT VALID" } else { "" }
 }
 
+/// A row-level security policy as inspected (`policies` on the table).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+struct Policy {
+    permissive: bool,
+    cmd: String,
+    #[serde(default)]
+    roles: Vec<String>,
+    using: Option<String>,
+    check: Option<String>,
+}
+
+/// The table's policies, by name.
+fn policies(table: &Table) -> Vec<(String, Policy)> {
+    match attr_value(&table.attrs, "policies") {
+        Some(serde_json::Value::Object(m)) => {
+            m.iter().filter_map(|(k, v)| serde_json::from_value(v.clone()).ok().map(|p| (k.clone(), p))).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn roles_sql(roles: &[String]) -> String {
+    roles.iter().map(|r| if r == "public" { "PUBLIC".to_string() } else { quote(r) }).collect::<Vec<_>>().join(", ")
+}
+
+fn create_policy_sql(t: &str, name: &str, p: &Policy) -> String {
+    let mut out = format!(
+        "CREATE POLICY {} ON {t} AS {} FOR {}",
+        quote(name),
+        if p.permissive { "PERMISSIVE" } else { "RESTRICTIVE" },
+        p.cmd
+    );
+    if !(p.roles.is_empty() || p.roles == ["public"]) {
+        out.push_str(&format!(" TO {}", roles_sql(&p.roles)));
+    }
+    if let Some(u) = &p.using {
+        out.push_str(&format!(" USING ({})", sql::storable_expr(u)));
+    }
+    if let Some(c) = &p.check {
+        out.push_str(&format!(" WITH CHECK ({})", sql::storable_expr(c)));
+    }
+    out
+}
+
+/// `ALTER POLICY` from `from` to `to`, where PostgreSQL can (the same kind
+/// and command, and no clause removed).
+fn alter_policy_sql(t: &str, name: &str, from: &Policy, to: &Policy) -> Option<String> {
+    if from.permissive != to.permissive
+        || from.cmd != to.cmd
+        || (from.using.is_some() && to.using.is_none())
+        || (from.check.is_some() && to.check.is_none())
+    {
+        return None;
+    }
+    let mut out = format!("ALTER POLICY {} ON {t}", quote(name));
+    if from.roles != to.roles {
+        let roles = if to.roles.is_empty() { "PUBLIC".to_string() } else { roles_sql(&to.roles) };
+        out.push_str(&format!(" TO {roles}"));
+    }
+    if from.using != to.using
+        && let Some(u) = &to.using
+    {
+        out.push_str(&format!(" USING ({})", sql::storable_expr(u)));
+    }
+    if from.check != to.check
+        && let Some(c) = &to.check
+    {
+        out.push_str(&format!(" WITH CHECK ({})", sql::storable_expr(c)));
+    }
+    Some(out)
+}
+
+/// Row-level security statements turning `from` into `to` (`None`: a new table).
+fn rls_statements(t: &str, table_name: &str, from: Option<&Table>, to: &Table, source: usize) -> Vec<Statement> {
+    let comment = format!("row-level security on table {table_name:?}");
+    let mut out = Vec::new();
+    let one = |sql: String, reverse: String| stmt(sql, comment.clone(), source, vec![reverse]);
+    let on = |attrs: &[strata_dialect_api::Attr], n: &str| flag(attrs, n);
+    let (was, is) = (from.is_some_and(|f| on(&f.attrs, "rls")), on(&to.attrs, "rls"));
+    if was != is {
+        let set = |b: bool| format!("ALTER TABLE {t} {} ROW LEVEL SECURITY", if b { "ENABLE" } else { "DISABLE" });
+        out.push(one(set(is), set(was)));
+    }
+    let (was, is) = (from.is_some_and(|f| on(&f.attrs, "rls_forced")), on(&to.attrs, "rls_forced"));
+    if was != is {
+        let set = |b: bool| format!("ALTER TABLE {t} {}FORCE ROW LEVEL SECURITY", if b { "" } else { "NO " });
+        out.push(one(set(is), set(was)));
+    }
+    let old = from.map(policies).unwrap_or_default();
+    let new = policies(to);
+    let drop = |n: &str| format!("DROP POLICY {} ON {t}", quote(n));
+    for (n, p) in &old {
+        match new.iter().find(|(m, _)| m == n) {
+            None => out.push(one(drop(n), create_policy_sql(t, n, p))),
+            Some((_, q)) if q == p => {}
+            Some((_, q)) => match (alter_policy_sql(t, n, p, q), alter_policy_sql(t, n, q, p)) {
+                (Some(forward), Some(back)) => out.push(one(forward, back)),
+                _ => {
+                    out.push(one(drop(n), create_policy_sql(t, n, p)));
+                    out.push(one(create_policy_sql(t, n, q), drop(n)));
+                }
+            },
+        }
+    }
+    for (n, q) in new.iter().filter(|(n, _)| !old.iter().any(|(m, _)| m == n)) {
+        out.push(one(create_policy_sql(t, n, q), drop(n)));
+    }
+    out
+}
+
 /// The table's exclusion constraints: name → `EXCLUDE USING … (…)`.
 fn excludes(table: &Table) -> Vec<(String, String)> {
     match attr_value(&table.attrs, "excludes") {
@@ -817,6 +927,7 @@ fn create_table(names: &Names<'_>, table: &Table, fks: &[&ForeignKey], source: u
             vec![],
         ));
     }
+    out.extend(rls_statements(&t, &table.name, None, table, source));
     for (name, def) in excludes(table) {
         out.push(stmt(
             format!("ALTER TABLE {t} ADD CONSTRAINT {} {def}", quote(&name)),
@@ -1057,6 +1168,8 @@ fn modify_table(
                 columns.push(step);
             }
             TableChange::ModifyAttrs => {
+                // Policies may read what this plan adds: after the table's other changes.
+                adds.extend(rls_statements(&t, name, Some(from), to, source).into_iter().map(unit));
                 let (old, new) = (excludes(from), excludes(to));
                 for (n, def) in old.iter().filter(|e| !new.contains(e)) {
                     drops.push(unit(stmt(
