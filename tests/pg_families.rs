@@ -309,7 +309,6 @@ fn domains() {
 }
 
 #[test]
-#[ignore = "issue 13: this family does not converge yet (run with --ignored to see where)"]
 fn enums() {
     family(&[
         Case {

@@ -161,8 +161,67 @@ pub(crate) fn conversion(column: &str, from: &str, to: &str) -> String {
     match (int_rank(from), int_rank(to)) {
         (Some(_), None) if to == "boolean" => format!("({column} <> 0)"),
         (None, Some(_)) if from == "boolean" && to != "integer" => format!("{column}::integer::{to}"),
+        // A user type (an enum moved to another enum) has no cast from
+        // another one; every type has one through its text form.
+        _ if !builtin(to) && from != "text" => format!("{column}::text::{to}"),
         _ => format!("{column}::{to}"),
     }
+}
+
+/// PostgreSQL's own types (arrays of them too), as `format_type` prints them.
+fn builtin(ty: &str) -> bool {
+    let base = ty.trim_end_matches("[]");
+    let word = base.split(['(', ' ']).next().unwrap_or(base);
+    matches!(
+        word,
+        "smallint"
+            | "integer"
+            | "bigint"
+            | "numeric"
+            | "decimal"
+            | "real"
+            | "double"
+            | "money"
+            | "text"
+            | "character"
+            | "varchar"
+            | "char"
+            | "boolean"
+            | "date"
+            | "time"
+            | "timestamp"
+            | "interval"
+            | "json"
+            | "jsonb"
+            | "uuid"
+            | "bytea"
+            | "inet"
+            | "cidr"
+            | "macaddr"
+            | "macaddr8"
+            | "bit"
+            | "xml"
+            | "point"
+            | "line"
+            | "lseg"
+            | "box"
+            | "path"
+            | "polygon"
+            | "circle"
+            | "tsvector"
+            | "tsquery"
+            | "int4range"
+            | "int8range"
+            | "numrange"
+            | "tsrange"
+            | "tstzrange"
+            | "daterange"
+            | "oid"
+            | "name"
+            | "smallserial"
+            | "serial"
+            | "bigserial"
+    )
 }
 
 /// True for the integer types (serials included).
