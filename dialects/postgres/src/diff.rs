@@ -480,3 +480,4 @@ mod tests {
         assert_eq!(kinds, ["drop schema \"other\"", "add schema \"public\"", "create table \"a\""]);
     }
 }
+

@@ -1521,7 +1521,8 @@ fn modify_view_in_place(
         ..v.clone()
     }
     };
-    if strip(from) != strip(to) {
+    // The same view on both sides is a rebuild around a change beneath it.
+    if from == to || strip(from) != strip(to) {
         return None;
     }
     let names = Names { schema, qualify: options.qualify };
