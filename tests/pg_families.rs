@@ -335,7 +335,6 @@ fn enums() {
 }
 
 #[test]
-#[ignore = "issue 13: this family does not converge yet (run with --ignored to see where)"]
 fn functions_and_views() {
     family(&[
         Case {

@@ -124,6 +124,17 @@ fn recreate_dependent_views(pairs: &[(&Schema, &Schema)], retyped: &[String], ch
                 }
             }
             Change::ModifyView { from: view, .. } | Change::DropView { view, .. } => affected.push(view.name.clone()),
+            // A function whose return type changes is dropped and created again.
+            Change::ModifySchema { from, to } => {
+                let before = objects(from);
+                for o in objects(to) {
+                    if let Object::Function(t) = o
+                        && before.iter().any(|b| matches!(b, Object::Function(f) if f.name == t.name && f.args == t.args && f.returns() != t.returns()))
+                    {
+                        affected.push(t.name.clone());
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -480,4 +491,3 @@ mod tests {
         assert_eq!(kinds, ["drop schema \"other\"", "add schema \"public\"", "create table \"a\""]);
     }
 }
-

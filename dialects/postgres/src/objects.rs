@@ -85,6 +85,16 @@ pub(crate) struct Function {
     pub comment: Option<String>,
 }
 
+impl Function {
+    /// What `RETURNS` says (`integer`, `SETOF t`, `TABLE(…)`), from the definition.
+    pub fn returns(&self) -> Option<String> {
+        let upper = self.def.to_uppercase();
+        let at = upper.find(" RETURNS ")?;
+        let rest = self.def.get(at + " RETURNS ".len()..)?;
+        Some(rest.lines().next().unwrap_or_default().trim().to_string())
+    }
+}
+
 impl Object {
     /// The attribute name for the object's kind.
     pub fn kind(&self) -> &'static str {

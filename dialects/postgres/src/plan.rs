@@ -1801,6 +1801,17 @@ fn modify_object(names: &Names<'_>, from: &Object, to: &Object, source: usize) -
             source,
             vec![format!("ALTER SEQUENCE {} {}", names.name(&f.name), sequence_options(f))],
         )]),
+        // PostgreSQL cannot change a function's return type in place: it is
+        // dropped and created (what reads it is recreated around, see diff).
+        (Object::Function(f), Object::Function(t)) if f.returns() != t.returns() => Ok(vec![
+            stmt(function_drop(names, f), format!("drop {} {:?}", f.kind, f.name), source, vec![]),
+            stmt(
+                t.def.trim().trim_end_matches(';').to_string(),
+                format!("create {} {:?}", t.kind, t.name),
+                source,
+                vec![f.def.trim().trim_end_matches(';').to_string()],
+            ),
+        ]),
         (Object::Function(f), Object::Function(t)) => Ok(vec![stmt(
             t.def.trim().trim_end_matches(';').to_string(),
             format!("modify {} {:?}", t.kind, t.name),
