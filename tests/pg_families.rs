@@ -164,7 +164,6 @@ fn family(cases: &[Case]) {
 }
 
 #[test]
-#[ignore = "issue 13: this family does not converge yet (run with --ignored to see where)"]
 fn partitioning() {
     family(&[
         Case {
@@ -191,6 +190,14 @@ fn partitioning() {
             desired: "CREATE TABLE m (id int, at date NOT NULL) PARTITION BY RANGE (at);
                       CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
                       CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
+        },
+        Case {
+            name: "partition-index-added-later",
+            current: "CREATE TABLE m (id int, at date NOT NULL) PARTITION BY RANGE (at);
+                      CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+            desired: "CREATE TABLE m (id int, at date NOT NULL) PARTITION BY RANGE (at);
+                      CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+                      CREATE INDEX m_id ON m (id);",
         },
         Case {
             name: "partition-detached",

@@ -178,6 +178,7 @@ fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
     }
 
     changes.extend(strata_dialect_kit::diff_tables(from, to, &schema, diff_table));
+    pair_partitions(&mut changes);
 
     for f in &from.views {
         match to.view(&f.name) {
@@ -308,6 +309,55 @@ pub(crate) fn diff_table(from: &Table, to: &Table) -> Vec<TableChange> {
         changes.push(TableChange::ModifyAttrs);
     }
     changes
+}
+
+/// The partitions of a partitioned table: name → bound.
+pub(crate) fn partitions(attrs: &[Attr]) -> serde_json::Map<String, serde_json::Value> {
+    match crate::inspect::attr_value(attrs, "partitions") {
+        Some(serde_json::Value::Object(m)) => m.clone(),
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// A partition that leaves its parent and stays as a table of the same name is
+/// detached, not dropped and created (its rows stay); a table that becomes a
+/// partition is attached. The parent's `to` says which (`detach` / `attach`,
+/// diff-time only), and the table's own drop or add goes.
+fn pair_partitions(changes: &mut Vec<Change>) {
+    let mut moves: Vec<(String, String, bool)> = Vec::new(); // (parent, partition, detach)
+    for c in changes.iter() {
+        let Change::ModifyTable { from, to, .. } = c else { continue };
+        let (before, after) = (partitions(&from.attrs), partitions(&to.attrs));
+        for p in before.keys().filter(|p| !after.contains_key(*p)) {
+            if changes.iter().any(|c| matches!(c, Change::AddTable { table, .. } if &table.name == p)) {
+                moves.push((to.name.clone(), p.clone(), true));
+            }
+        }
+        for p in after.keys().filter(|p| !before.contains_key(*p)) {
+            if changes.iter().any(|c| matches!(c, Change::DropTable { table, .. } if &table.name == p)) {
+                moves.push((to.name.clone(), p.clone(), false));
+            }
+        }
+    }
+    for (parent, part, detach) in moves {
+        changes.retain(|c| match c {
+            Change::AddTable { table, .. } if detach => table.name != part,
+            Change::DropTable { table, .. } if !detach => table.name != part,
+            _ => true,
+        });
+        for c in changes.iter_mut() {
+            if let Change::ModifyTable { to, .. } = c
+                && to.name == parent
+            {
+                let key = if detach { "detach" } else { "attach" };
+                let mut list: Vec<serde_json::Value> =
+                    crate::inspect::attr_value(&to.attrs, key).and_then(|v| v.as_array().cloned()).unwrap_or_default();
+                list.push(serde_json::Value::from(part.clone()));
+                to.attrs.retain(|a| !matches!(a, Attr::Other { name, .. } if name == key));
+                to.attrs.push(crate::inspect::attr(key, list));
+            }
+        }
+    }
 }
 
 fn norm_column(c: &Column) -> Column {

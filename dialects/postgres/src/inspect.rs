@@ -124,7 +124,8 @@ async fn inspect(
     // Tables.
     let mut tables: BTreeMap<u32, (String, Table)> = BTreeMap::new();
     let query = format!(
-        "SELECT c.oid, n.nspname::text, c.relname::text, ds.description, c.relrowsecurity, c.relforcerowsecurity \
+        "SELECT c.oid, n.nspname::text, c.relname::text, ds.description, c.relrowsecurity, c.relforcerowsecurity, \
+           CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0 \
          WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
@@ -141,7 +142,34 @@ async fn inspect(
         if row.try_get::<_, bool>(5)? {
             table.attrs.push(attr("rls_forced", true));
         }
+        if let Some(key) = row.try_get::<_, Option<String>>(6)? {
+            table.attrs.push(attr("partition_by", strip_schema(&key, home)));
+        }
         tables.insert(oid, (schema, table));
+    }
+
+    // Partitions ride on their parent: `partitions` = {name: bound}. They have
+    // the parent's columns, and its indexes and keys as clones.
+    let rows = client
+        .query(
+            "SELECT i.inhparent, c.relname::text, pg_get_expr(c.relpartbound, c.oid) \
+             FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relispartition AND c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) \
+             ORDER BY c.relname",
+            &[&names],
+        )
+        .await?;
+    for row in rows {
+        let parent: u32 = row.try_get(0)?;
+        let Some((_, table)) = tables.get_mut(&parent) else { continue };
+        let bound: String = row.try_get(2)?;
+        let mut parts = match attr_value(&table.attrs, "partitions") {
+            Some(Value::Object(m)) => m.clone(),
+            _ => serde_json::Map::new(),
+        };
+        parts.insert(row.try_get(1)?, Value::from(strip_schema(&bound, home)));
+        table.attrs.retain(|a| !matches!(a, Attr::Other { name, .. } if name == "partitions"));
+        table.attrs.push(attr("partitions", Value::Object(parts)));
     }
 
     // Row-level security policies: `policies` on the table, by name.

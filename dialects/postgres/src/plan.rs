@@ -593,6 +593,86 @@ fn rls_statements(t: &str, table_name: &str, from: Option<&Table>, to: &Table, s
     out
 }
 
+fn create_partition(names: &Names<'_>, parent: &str, part: &str, bound: &str, source: usize) -> Statement {
+    stmt(
+        format!("CREATE TABLE {} PARTITION OF {} {bound}", names.name(part), names.name(parent)),
+        format!("create partition {part:?} of table {parent:?}"),
+        source,
+        vec![format!("DROP TABLE {}", names.name(part))],
+    )
+}
+
+/// Partitions added, dropped, attached, detached or given another bound.
+fn partition_statements(
+    names: &Names<'_>,
+    from: &Table,
+    to: &Table,
+    source: usize,
+    options: &PlanOptions,
+) -> Result<Vec<Statement>, PluginError> {
+    let key = |t: &Table| attr_value(&t.attrs, "partition_by").and_then(|v| v.as_str()).map(String::from);
+    if key(from) != key(to) {
+        return Err(unsupported(format!(
+            "change the partitioning of table {:?} from {} to {} (PostgreSQL cannot re-partition a table in place: create a new table and move the rows)",
+            to.name,
+            key(from).unwrap_or_else(|| "none".into()),
+            key(to).unwrap_or_else(|| "none".into())
+        )));
+    }
+    let listed = |k: &str| -> Vec<String> {
+        attr_value(&to.attrs, k)
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .unwrap_or_default()
+    };
+    let (detach, attach) = (listed("detach"), listed("attach"));
+    let (before, after) = (crate::diff::partitions(&from.attrs), crate::diff::partitions(&to.attrs));
+    let t = names.name(&to.name);
+    let bound_of = |m: &serde_json::Map<String, serde_json::Value>, p: &str| {
+        m.get(p).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+    };
+    let detach_sql = |p: &str| format!("ALTER TABLE {t} DETACH PARTITION {}", names.name(p));
+    let attach_sql = |p: &str, bound: &str| format!("ALTER TABLE {t} ATTACH PARTITION {} {bound}", names.name(p));
+    let comment = format!("partitions of table {:?}", to.name);
+    let mut out = Vec::new();
+    for (p, b) in &before {
+        match after.get(p) {
+            Some(nb) if nb == b => {}
+            Some(nb) => {
+                let nb = nb.as_str().unwrap_or_default();
+                out.push(stmt(detach_sql(p), comment.clone(), source, vec![attach_sql(p, &bound_of(&before, p))]));
+                out.push(stmt(attach_sql(p, nb), comment.clone(), source, vec![detach_sql(p)]));
+            }
+            None if detach.contains(p) => {
+                out.push(stmt(detach_sql(p), comment.clone(), source, vec![attach_sql(p, &bound_of(&before, p))]));
+            }
+            None => {
+                let bound = bound_of(&before, p);
+                let mut s = stmt(
+                    format!("DROP TABLE {}", names.name(p)),
+                    comment.clone(),
+                    source,
+                    vec![create_partition(names, &to.name, p, &bound, source).sql],
+                );
+                s.destructive = true;
+                if options.checks {
+                    s.checks.push(checks::table_is_empty(quote, &names.name(p), p));
+                }
+                out.push(s);
+            }
+        }
+    }
+    for (p, b) in after.iter().filter(|(p, _)| !before.contains_key(*p)) {
+        let b = b.as_str().unwrap_or_default();
+        if attach.contains(p) {
+            out.push(stmt(attach_sql(p, b), comment.clone(), source, vec![detach_sql(p)]));
+        } else {
+            out.push(create_partition(names, &to.name, p, b, source));
+        }
+    }
+    Ok(out)
+}
+
 /// The table's exclusion constraints: name → `EXCLUDE USING … (…)`.
 fn excludes(table: &Table) -> Vec<(String, String)> {
     match attr_value(&table.attrs, "excludes") {
@@ -903,12 +983,21 @@ fn create_table(names: &Names<'_>, table: &Table, fks: &[&ForeignKey], source: u
     items.extend(table.indexes.iter().filter(|i| is_constraint(i)).map(unique_sql));
     items.extend(table.checks.iter().filter(|c| !flag(&c.attrs, "not_valid")).map(check_sql));
     items.extend(fks.iter().filter(|fk| !flag(&fk.attrs, "not_valid")).map(|fk| fk_sql(names, fk)));
+    let partition_by = attr_value(&table.attrs, "partition_by")
+        .and_then(|v| v.as_str())
+        .map(|k| format!(" PARTITION BY {k}"))
+        .unwrap_or_default();
     let mut out = vec![stmt(
-        format!("CREATE TABLE {t} ({})", items.join(", ")),
+        format!("CREATE TABLE {t} ({}){partition_by}", items.join(", ")),
         format!("create {:?} table", table.name),
         source,
         vec![format!("DROP TABLE {t}")],
     )];
+    // Partitions before the indexes: an index on the parent is cloned onto them.
+    for (part, bound) in crate::diff::partitions(&table.attrs) {
+        let bound = bound.as_str().unwrap_or_default().to_string();
+        out.push(create_partition(names, &table.name, &part, &bound, source));
+    }
     // What CREATE TABLE cannot say: checks and keys that skip validation,
     // exclusion constraints.
     for c in table.checks.iter().filter(|c| flag(&c.attrs, "not_valid")) {
@@ -1168,6 +1257,15 @@ fn modify_table(
                 columns.push(step);
             }
             TableChange::ModifyAttrs => {
+                // New partitions before new indexes (an index on the parent is
+                // cloned onto its partitions); dropped ones with the drops.
+                for s in partition_statements(&names, from, to, source, options)? {
+                    if s.sql.starts_with("DROP TABLE") || s.sql.contains(" DETACH PARTITION ") {
+                        drops.push(unit(s));
+                    } else {
+                        columns.push(unit(s));
+                    }
+                }
                 // Policies may read what this plan adds: after the table's other changes.
                 adds.extend(rls_statements(&t, name, Some(from), to, source).into_iter().map(unit));
                 let (old, new) = (excludes(from), excludes(to));
