@@ -325,7 +325,8 @@ fn enums() {
         },
         Case {
             name: "enum-value-renamed",
-            current: "CREATE TYPE mood AS ENUM ('sad', 'ok'); CREATE TABLE t (m mood);",
+            // A row holds the renamed value: a rebuild would have to refuse it.
+            current: "CREATE TYPE mood AS ENUM ('sad', 'ok'); CREATE TABLE t (m mood); INSERT INTO t VALUES ('ok');",
             desired: "CREATE TYPE mood AS ENUM ('sad', 'fine'); CREATE TABLE t (m mood);",
         },
         Case {

@@ -2046,6 +2046,25 @@ fn add_enum_values(
     to: &EnumType,
     source: usize,
 ) -> Result<Vec<Statement>, PluginError> {
+    // The same labels in the same places but one: a renamed value (the rows
+    // holding it follow), where a rebuild would refuse them.
+    if from.values.len() == to.values.len() {
+        let differ: Vec<usize> = (0..from.values.len()).filter(|&i| from.values.get(i) != to.values.get(i)).collect();
+        if let [i] = differ.as_slice()
+            && let (Some(old), Some(new)) = (from.values.get(*i), to.values.get(*i))
+            && !from.values.contains(new)
+        {
+            let rename = |a: &str, b: &str| {
+                format!("ALTER TYPE {} RENAME VALUE {} TO {}", names.name(&to.name), literal(a), literal(b))
+            };
+            return Ok(vec![stmt(
+                rename(old, new),
+                format!("rename value {old:?} of enum type {:?} to {new:?}", to.name),
+                source,
+                vec![rename(new, old)],
+            )]);
+        }
+    }
     // The old labels must appear in the new list, in the same order.
     let mut positions = Vec::new();
     for v in &from.values {
