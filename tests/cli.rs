@@ -450,17 +450,39 @@ fn quickstart_example_applies() {
     assert_eq!(sqlite_tables(&sb.path.join("quickstart.db")), ["posts", "tags", "users"]);
 }
 
+/// The sha256 of a file, as `sha256sum` prints it.
+fn sha256sum(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("sha256sum").arg(path).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap_or_default().to_string()
+}
+
 #[test]
 fn plugin_named_in_atlas_hcl_is_loaded() {
     let sb = Sandbox::new("plugin-hcl");
     let plugin = cdylib("strata_fixture_panicky");
-    sb.write(
-        "atlas.hcl",
-        &format!(
-            "plugin \"panicky\" {{\n  path = \"{}\"\n}}\n\nenv \"x\" {{\n  url = \"panicky://db\"\n}}\n",
+    let hcl = |pin: &str| {
+        format!(
+            "plugin \"panicky\" {{\n  path = \"{}\"\n{pin}}}\n\nenv \"x\" {{\n  url = \"panicky://db\"\n}}\n",
             plugin.display()
-        ),
+        )
+    };
+    // A library a project names is loaded only when pinned (or allowed by the user).
+    sb.write("atlas.hcl", &hcl(""));
+    let run = sb.strata(&["schema", "inspect", "--env", "x"]).expect_code(2);
+    let sum = sha256sum(&plugin);
+    assert!(
+        run.stderr().contains(&format!("atlas.hcl:1:1: plugin \"panicky\": {} is not pinned", plugin.display()))
+            && run.stderr().contains(&format!("sha256 = \"{sum}\"")),
+        "{}",
+        run.stderr()
     );
+    let allowed =
+        sb.strata_env(&["schema", "inspect", "--env", "x"], &[("STRATA_PLUGIN_ALLOW", plugin.to_str().unwrap())]);
+    assert!(allowed.stderr().contains("plugin panicky panicked in open"), "{}", allowed.stderr());
+    sb.write("atlas.hcl", &hcl(&format!("  sha256 = \"{}\"\n", "0".repeat(64))));
+    let run = sb.strata(&["schema", "inspect", "--env", "x"]).expect_code(2);
+    assert!(run.stderr().contains(&format!("is {sum}, not the pinned {}", "0".repeat(64))), "{}", run.stderr());
+    sb.write("atlas.hcl", &hcl(&format!("  sha256 = \"{sum}\"\n")));
     // Loaded from the config (not from STRATA_PLUGIN_PATH): its panic is reported as an error.
     let run = sb.strata(&["schema", "inspect", "--env", "x"]).expect_code(1);
     assert!(run.stderr().contains("plugin panicky panicked in open"), "{}", run.stderr());
@@ -1072,4 +1094,39 @@ fn lock_timeout_is_a_go_duration_on_every_locking_command() {
         assert!(run.stderr().contains("already taken"), "{args:?}: {}", run.stderr());
         assert!(started.elapsed() < std::time::Duration::from_secs(8), "{args:?} waited {:?}", started.elapsed());
     }
+}
+
+#[test]
+fn plugin_list_info_and_verify() {
+    let sb = Sandbox::new("plugin-cmds");
+    let list = sb.strata(&["plugin", "list", "--format", "json"]).ok().json();
+    let names: Vec<&str> = list["Plugins"].as_array().unwrap().iter().map(|p| p["Name"].as_str().unwrap()).collect();
+    for want in ["mysql", "postgres", "sqlite"] {
+        assert!(names.contains(&want), "{names:?}");
+    }
+    let sqlite = cdylib("strata_dialect_sqlite");
+    let info = sb.strata(&["plugin", "info", "sqlite3"]).ok().stdout();
+    assert!(info.starts_with("sqlite "), "{info}");
+    assert!(info.contains(&format!("  sha256:       {}", sha256sum(&sqlite))), "{info}");
+    assert!(info.contains("capabilities: transactional DDL, migration lock"), "{info}");
+    let ok = sb.strata(&["plugin", "verify", sqlite.to_str().unwrap()]).ok().stdout();
+    assert!(ok.trim_end().ends_with("compatible: this strata uses dialect API version 1"), "{ok}");
+
+    // Bad files: exit 2, a clear message, never a crash.
+    let verify =
+        |path: &std::path::Path| sb.strata(&["plugin", "verify", path.to_str().unwrap()]).expect_code(2).stderr();
+    let not = sb.write("not-a-plugin.so", "hello");
+    assert!(verify(&not).contains("not a shared library (no ELF header)"));
+    let bytes = std::fs::read(&sqlite).unwrap();
+    let cut = sb.path.join("truncated.so");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    assert!(verify(&cut).contains("the file is truncated"));
+    let mut other = bytes.clone();
+    other[18] = 0x28; // ELF machine: ARM
+    let arm = sb.path.join("arm.so");
+    std::fs::write(&arm, &other).unwrap();
+    assert!(verify(&arm).contains("built for another machine"));
+    assert!(verify(&cdylib("strata_fixture_bad_api_version")).contains("built against dialect API version 99"));
+    let run = sb.strata(&["plugin", "info", "nope"]).expect_code(2);
+    assert!(run.stderr().contains("no plugin named \"nope\" was found"), "{}", run.stderr());
 }

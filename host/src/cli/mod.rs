@@ -5,6 +5,7 @@ mod deploy;
 mod fanout;
 mod lint;
 mod migrate;
+mod plugin;
 mod schema;
 
 use crate::config::{self, LoadOptions, Project};
@@ -62,6 +63,9 @@ enum Command {
     /// approve, reject.
     #[command(subcommand)]
     Plan(deploy::PlanCmd),
+    /// Dialect plugins: list, info, verify a file.
+    #[command(subcommand)]
+    Plugin(plugin::PluginCmd),
 }
 
 /// Runs the command line; returns the exit code.
@@ -153,8 +157,11 @@ fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
     // `deployments --env E` filters by env name: no env of the file is selected.
-    let select =
-        if matches!(cli.command, Command::Deployments { .. } | Command::Plan(_)) { None } else { cli.env.clone() };
+    let select = if matches!(cli.command, Command::Deployments { .. } | Command::Plan(_) | Command::Plugin(_)) {
+        None
+    } else {
+        cli.env.clone()
+    };
     let project = match &config_path {
         Some(path) => config::load(
             path,
@@ -167,13 +174,21 @@ fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
         Some(url) => url.clone(),
         None => crate::registry::default_url(&base),
     };
-    let registry = std::sync::Arc::new(Registry::load(&SearchPath::from_env(&project.plugins))?);
+    // Plugins a project names load only when pinned (or allowed by the user).
+    let mut plugin_files = Vec::new();
+    for decl in &project.plugins {
+        crate::plugin::check_pin(&decl.path, decl.sha256.as_deref())
+            .map_err(|e| Error::Usage(format!("{}: plugin {:?}: {e}", decl.location, decl.name)))?;
+        plugin_files.push(decl.path.clone());
+    }
+    let registry = std::sync::Arc::new(Registry::load(&SearchPath::from_env(&plugin_files))?);
     let operator = cli.operator.clone().unwrap_or_else(crate::registry::os_user);
     let rules = std::sync::Arc::new(project.policies.clone());
     let mut ctx = Ctx { out, cx: Context { registry, env: None, base, ledger_url, operator, rules } };
     match &cli.command {
         Command::Deployments { cmd } => return deploy::run(&ctx, cmd.as_ref(), cli.env.as_deref()),
         Command::Plan(cmd) => return deploy::plan_cmd(&ctx, cmd, cli.env.as_deref()),
+        Command::Plugin(cmd) => return plugin::run(&ctx, cmd),
         _ => {}
     }
     if select.is_none() || project.envs.len() == 1 {
@@ -188,6 +203,6 @@ fn command(ctx: &Ctx, command: &Command) -> Result<i32, Error> {
     match command {
         Command::Schema(cmd) => schema::run(ctx, cmd),
         Command::Migrate(cmd) => migrate::run(ctx, cmd),
-        Command::Deployments { .. } | Command::Plan(_) => Ok(0),
+        Command::Deployments { .. } | Command::Plan(_) | Command::Plugin(_) => Ok(0),
     }
 }

@@ -187,7 +187,7 @@ impl<'a> Decls<'a> {
                             ),
                         ));
                     }
-                    check_only_attrs(src, block, &["path"])?;
+                    check_only_attrs(src, block, &["path", "sha256"])?;
                     if !block.body.has_attribute("path") {
                         return Err(invalid(
                             src,
@@ -817,7 +817,7 @@ impl<'a> Evaluator<'a> {
         Ok(out)
     }
 
-    fn plugins(&mut self, dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+    fn plugins(&mut self, dir: &Path) -> Result<Vec<super::model::PluginDecl>, ConfigError> {
         let mut out = Vec::new();
         for block in &self.decls.plugins {
             let Some(attr) = block.body.get_attribute("path") else {
@@ -825,7 +825,16 @@ impl<'a> Evaluator<'a> {
             };
             let path =
                 self.eval_attr(attr, None, |v| want_string(v)?.ok_or_else(|| "string required, got null".to_owned()))?;
-            out.push(dir.join(path));
+            let sha256 = match block.body.get_attribute("sha256") {
+                Some(a) => self.eval_attr(a, None, want_string)?.map(|h| h.to_ascii_lowercase()),
+                None => None,
+            };
+            out.push(super::model::PluginDecl {
+                name: block.labels.first().map(|l| l.as_str().to_owned()).unwrap_or_default(),
+                path: dir.join(path),
+                sha256,
+                location: self.src.at(block.span()),
+            });
         }
         Ok(out)
     }
@@ -1519,14 +1528,17 @@ plugin "pg" {
         );
         let dir = std::path::absolute(path.parent().unwrap()).unwrap();
         let p = load(&path, &opts(None, &[])).unwrap();
-        assert_eq!(
-            p.plugins,
-            vec![dir.join("plugins/libstrata_sqlite.so"), PathBuf::from("/opt/strata/libstrata_pg.so")]
-        );
+        let paths: Vec<PathBuf> = p.plugins.iter().map(|d| d.path.clone()).collect();
+        assert_eq!(paths, vec![dir.join("plugins/libstrata_sqlite.so"), PathBuf::from("/opt/strata/libstrata_pg.so")]);
+        assert_eq!(p.plugins[0].name, "sqlite");
+        assert_eq!(p.plugins[0].location.line, 2);
         let path = write("plugins-bad", "plugin \"x\" {\n  file = \"a.so\"\n}\n");
         assert_eq!(
             err(&path, &opts(None, &[])),
-            format!("{}:2:3: unsupported attribute \"file\" in plugin block: expected one of path", path.display())
+            format!(
+                "{}:2:3: unsupported attribute \"file\" in plugin block: expected one of path, sha256",
+                path.display()
+            )
         );
     }
 

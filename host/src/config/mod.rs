@@ -19,6 +19,6 @@ mod vars;
 
 pub use error::{ConfigError, Location};
 pub use load::load;
-pub use model::{DataSources, Env, LoadOptions, Migration, Project};
+pub use model::{DataSources, Env, LoadOptions, Migration, PluginDecl, Project};
 pub use rules::{CHANGE_ATTRS, Facts, KINDS, Rule, STMT_ATTRS};
 pub use vars::parse_var_flag;

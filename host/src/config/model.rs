@@ -72,13 +72,26 @@ pub struct Project {
     /// The env instances selected by `--env`, in file order (several with `for_each` or when
     /// several blocks share the name); empty without `--env`.
     pub envs: Vec<Env>,
-    /// Dialect plugin libraries declared by top-level `plugin "name" { path = ... }` blocks
-    /// (a Strata extension), resolved against the config file's directory.
-    pub plugins: Vec<PathBuf>,
+    /// Dialect plugin libraries declared by top-level `plugin "name" { path, sha256 }` blocks
+    /// (a Strata extension), paths resolved against the config file's directory.
+    pub plugins: Vec<PluginDecl>,
     /// The `registry { url = ... }` block's URL (a Strata extension): the deployment registry.
     pub registry: Option<String>,
     /// `policy "NAME"` rules (a Strata extension), checked when the file was read.
     pub policies: Vec<super::rules::Rule>,
+}
+
+/// A `plugin "name" { path = ..., sha256 = ... }` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginDecl {
+    /// The block's label.
+    pub name: String,
+    /// The library, resolved against the config file's directory.
+    pub path: PathBuf,
+    /// The pinned sha256 of the file (lowercase hex), if the block pins one.
+    pub sha256: Option<String>,
+    /// Where the block is.
+    pub location: Location,
 }
 
 /// The `migration { ... }` block of an env.

@@ -285,6 +285,9 @@ impl Registry {
 /// Loads one plugin, with abi_stable's version and layout checks, then the
 /// manifest's API version check.
 fn load_driver(path: &Path) -> Result<Driver, LoadError> {
+    // dlopen maps a truncated library and dies of SIGBUS touching what is not
+    // there; a library for another machine fails obscurely: look first.
+    precheck(path).map_err(|message| LoadError::Library { path: path.to_path_buf(), message })?;
     let module = lib_header_from_path(path)
         .and_then(|header| header.init_root_module::<DialectModRef>())
         .map_err(|e| library_error(path, e))?;
@@ -324,8 +327,136 @@ fn library_error(path: &Path, err: LibraryError) -> LoadError {
         }
         other => {
             let text = other.to_string();
-            let first = text.lines().next().unwrap_or_default().to_string();
+            let first =
+                text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("not a loadable library").to_string();
             LoadError::Library { path: path.to_path_buf(), message: first }
         }
     }
+}
+
+/// Checks an ELF shared library's header before it is loaded: the right
+/// class and machine, and every segment and the section table inside the file.
+#[cfg(target_os = "linux")]
+fn precheck(path: &Path) -> Result<(), String> {
+    use std::io::{Read, Seek, SeekFrom};
+    // The ELF header and the program headers only: libraries run to megabytes.
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let len = file.metadata().map_err(|e| e.to_string())?.len();
+    let mut bytes = vec![0u8; 64];
+    let read = file.read(&mut bytes).map_err(|e| e.to_string())?;
+    bytes.truncate(read);
+    if let Some(phoff) = bytes.get(32..40).and_then(|b| <[u8; 8]>::try_from(b).ok()).map(u64::from_le_bytes)
+        && let Some(size) = bytes
+            .get(54..58)
+            .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])) * u64::from(u16::from_le_bytes([b[2], b[3]])))
+        && phoff.saturating_add(size) <= len
+        && size <= 1 << 20
+    {
+        let mut table = vec![0u8; usize::try_from(size).unwrap_or(0)];
+        file.seek(SeekFrom::Start(phoff)).map_err(|e| e.to_string())?;
+        file.read_exact(&mut table).map_err(|e| e.to_string())?;
+        // Program headers addressed as if the whole file were read: pad up to them.
+        bytes.resize(usize::try_from(phoff).unwrap_or(usize::MAX).min(1 << 24), 0);
+        bytes.extend_from_slice(&table);
+    }
+    let u16_at = |o: usize| bytes.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let u32_at = |o: usize| bytes.get(o..o + 4).and_then(|b| <[u8; 4]>::try_from(b).ok()).map(u32::from_le_bytes);
+    let u64_at = |o: usize| bytes.get(o..o + 8).and_then(|b| <[u8; 8]>::try_from(b).ok()).map(u64::from_le_bytes);
+    if bytes.get(0..4) != Some(b"\x7fELF".as_slice()) {
+        return Err("not a shared library (no ELF header)".into());
+    }
+    if bytes.get(4) != Some(&2) || bytes.get(5) != Some(&1) {
+        return Err("not a 64-bit little-endian library: built for another platform".into());
+    }
+    let machine = u16_at(18).unwrap_or(0);
+    let ours: u16 = if cfg!(target_arch = "x86_64") {
+        62
+    } else if cfg!(target_arch = "aarch64") {
+        183
+    } else {
+        machine
+    };
+    if machine != ours {
+        return Err(format!("built for another machine (ELF machine {machine}, this one is {ours})"));
+    }
+    let truncated = || "the file is truncated (its header describes more than it holds)".to_string();
+    let (phoff, phentsize, phnum) =
+        (u64_at(32).ok_or_else(truncated)?, u16_at(54).ok_or_else(truncated)?, u16_at(56).ok_or_else(truncated)?);
+    for i in 0..u64::from(phnum) {
+        let at = usize::try_from(phoff + i * u64::from(phentsize)).map_err(|_| truncated())?;
+        let (kind, offset, filesz) = (
+            u32_at(at).ok_or_else(truncated)?,
+            u64_at(at + 8).ok_or_else(truncated)?,
+            u64_at(at + 32).ok_or_else(truncated)?,
+        );
+        // PT_LOAD segments are what the loader maps.
+        if kind == 1 && offset.saturating_add(filesz) > len {
+            return Err(truncated());
+        }
+    }
+    let (shoff, shentsize, shnum) =
+        (u64_at(40).ok_or_else(truncated)?, u16_at(58).ok_or_else(truncated)?, u16_at(60).ok_or_else(truncated)?);
+    if shoff.saturating_add(u64::from(shentsize) * u64::from(shnum)) > len {
+        return Err(truncated());
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn precheck(_: &Path) -> Result<(), String> {
+    Ok(())
+}
+
+/// The sha256 of a file, lowercase hex.
+///
+/// # Errors
+/// When the file cannot be read.
+pub fn sha256_of(path: &Path) -> Result<String, String> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Whether a plugin file a project names may be loaded: its sha256 equals the
+/// pin, or (unpinned) the user allowed the path in `STRATA_PLUGIN_ALLOW`. A
+/// repository someone cloned must not run a library it ships on its own say.
+///
+/// # Errors
+/// What is wrong and what to do, without the location (the caller adds it).
+pub fn check_pin(path: &Path, pinned: Option<&str>) -> Result<(), String> {
+    let actual = sha256_of(path)?;
+    match pinned {
+        Some(want) if want.eq_ignore_ascii_case(&actual) => Ok(()),
+        Some(want) => Err(format!(
+            "the sha256 of {} is {actual}, not the pinned {want}: refusing to load it (a changed file needs a new pin)",
+            path.display()
+        )),
+        None => {
+            let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            let allowed = std::env::var_os("STRATA_PLUGIN_ALLOW").is_some_and(|v| {
+                std::env::split_paths(&v).any(|p| std::fs::canonicalize(&p).unwrap_or(p) == canonical)
+            });
+            if allowed {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{} is not pinned: after checking the file, add sha256 = \"{actual}\" to the plugin block, \
+                     or allow the path for yourself with STRATA_PLUGIN_ALLOW",
+                    path.display()
+                ))
+            }
+        }
+    }
+}
+
+/// Loads one plugin file and checks its ABI, without opening anything: what
+/// `strata plugin verify` reports.
+///
+/// # Errors
+/// The file is not a plugin, was built for another platform or API, or its
+/// manifest does not decode.
+pub fn verify(path: &Path) -> Result<Driver, LoadError> {
+    let file = std::fs::canonicalize(path)
+        .map_err(|e| LoadError::Library { path: path.to_path_buf(), message: e.to_string() })?;
+    load_driver(&file)
 }
