@@ -602,14 +602,16 @@ fn create_partition(names: &Names<'_>, parent: &str, part: &str, bound: &str, so
     )
 }
 
-/// Partitions added, dropped, attached, detached or given another bound.
+/// Partitions added, dropped, attached, detached or given another bound:
+/// `(leaving, arriving)` — what takes partitions away runs with the drops,
+/// what brings them before the new indexes (which are cloned onto them).
 fn partition_statements(
     names: &Names<'_>,
     from: &Table,
     to: &Table,
     source: usize,
     options: &PlanOptions,
-) -> Result<Vec<Statement>, PluginError> {
+) -> Result<(Vec<Statement>, Vec<Statement>), PluginError> {
     let key = |t: &Table| attr_value(&t.attrs, "partition_by").and_then(|v| v.as_str()).map(String::from);
     if key(from) != key(to) {
         return Err(unsupported(format!(
@@ -634,17 +636,17 @@ fn partition_statements(
     let detach_sql = |p: &str| format!("ALTER TABLE {t} DETACH PARTITION {}", names.name(p));
     let attach_sql = |p: &str, bound: &str| format!("ALTER TABLE {t} ATTACH PARTITION {} {bound}", names.name(p));
     let comment = format!("partitions of table {:?}", to.name);
-    let mut out = Vec::new();
+    let (mut leaving, mut out) = (Vec::new(), Vec::new());
     for (p, b) in &before {
         match after.get(p) {
             Some(nb) if nb == b => {}
             Some(nb) => {
                 let nb = nb.as_str().unwrap_or_default();
-                out.push(stmt(detach_sql(p), comment.clone(), source, vec![attach_sql(p, &bound_of(&before, p))]));
+                leaving.push(stmt(detach_sql(p), comment.clone(), source, vec![attach_sql(p, &bound_of(&before, p))]));
                 out.push(stmt(attach_sql(p, nb), comment.clone(), source, vec![detach_sql(p)]));
             }
             None if detach.contains(p) => {
-                out.push(stmt(detach_sql(p), comment.clone(), source, vec![attach_sql(p, &bound_of(&before, p))]));
+                leaving.push(stmt(detach_sql(p), comment.clone(), source, vec![attach_sql(p, &bound_of(&before, p))]));
             }
             None => {
                 let bound = bound_of(&before, p);
@@ -658,7 +660,7 @@ fn partition_statements(
                 if options.checks {
                     s.checks.push(checks::table_is_empty(quote, &names.name(p), p));
                 }
-                out.push(s);
+                leaving.push(s);
             }
         }
     }
@@ -670,7 +672,7 @@ fn partition_statements(
             out.push(create_partition(names, &to.name, p, b, source));
         }
     }
-    Ok(out)
+    Ok((leaving, out))
 }
 
 /// The table's exclusion constraints: name → `EXCLUDE USING … (…)`.
@@ -1259,13 +1261,9 @@ fn modify_table(
             TableChange::ModifyAttrs => {
                 // New partitions before new indexes (an index on the parent is
                 // cloned onto its partitions); dropped ones with the drops.
-                for s in partition_statements(&names, from, to, source, options)? {
-                    if s.sql.starts_with("DROP TABLE") || s.sql.contains(" DETACH PARTITION ") {
-                        drops.push(unit(s));
-                    } else {
-                        columns.push(unit(s));
-                    }
-                }
+                let (leaving, arriving) = partition_statements(&names, from, to, source, options)?;
+                drops.extend(leaving.into_iter().map(unit));
+                columns.extend(arriving.into_iter().map(unit));
                 // Policies may read what this plan adds: after the table's other changes.
                 adds.extend(rls_statements(&t, name, Some(from), to, source).into_iter().map(unit));
                 let (old, new) = (excludes(from), excludes(to));
