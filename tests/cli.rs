@@ -430,6 +430,19 @@ fn plugin_panic_becomes_an_error() {
     // The plugin's own panic output and the host's error are both masked.
     assert!(!run.stderr().contains("hunter2") && !run.stdout().contains("hunter2"), "{}", run.stderr());
     assert!(run.stderr().contains("admin:****@x"), "{}", run.stderr());
+    // A panic in `info` (which decides where the revisions table is read from)
+    // is an error too, never a default.
+    let run = sb
+        .strata_env(
+            &["schema", "inspect", "--url", "panicky://info/db"],
+            &[("STRATA_PLUGIN_PATH", plugin.to_str().unwrap())],
+        )
+        .expect_code(1);
+    assert!(
+        run.stderr().contains("plugin panicky sent no usable connection facts (it failed in info:"),
+        "{}",
+        run.stderr()
+    );
 }
 
 #[test]

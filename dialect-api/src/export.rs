@@ -222,8 +222,12 @@ struct Adapter {
 
 impl Connection for Adapter {
     fn info(&self) -> RString {
-        let info = catch_unwind(AssertUnwindSafe(|| self.inner.info())).unwrap_or_default();
-        to_json(&info).unwrap_or_default()
+        // The signature has no room for an error: a panic sends nothing, which
+        // the host refuses (it must not guess where the revisions table is).
+        catch_unwind(AssertUnwindSafe(|| self.inner.info()))
+            .ok()
+            .and_then(|info| to_json(&info).ok())
+            .unwrap_or_default()
     }
 
     fn inspect(&mut self, options: RStr<'_>) -> RResult<RString, PluginError> {

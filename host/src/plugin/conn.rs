@@ -17,9 +17,18 @@ impl std::fmt::Debug for Conn {
 }
 
 impl Conn {
-    pub(super) fn new(driver: Driver, url: DbUrl, inner: ConnectionBox) -> Conn {
-        let info = serde_json::from_str(inner.info().as_str()).unwrap_or_default();
-        Conn { driver, url, info, inner }
+    /// Wraps an opened connection, reading its facts once.
+    ///
+    /// # Errors
+    /// When the plugin sends no or malformed facts (it panicked in `info`).
+    pub(super) fn new(driver: Driver, url: DbUrl, inner: ConnectionBox) -> Result<Conn, PluginError> {
+        let info = serde_json::from_str(inner.info().as_str()).map_err(|e| {
+            PluginError::new(
+                strata_dialect_api::ErrorKind::Internal,
+                format!("plugin {} sent no usable connection facts (it failed in info: {e})", driver.manifest.name),
+            )
+        })?;
+        Ok(Conn { driver, url, info, inner })
     }
 
     /// The plugin behind the connection.

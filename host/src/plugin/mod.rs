@@ -109,7 +109,7 @@ impl Driver {
     /// When the plugin cannot open it.
     pub fn open(&self, url: &DbUrl) -> Result<Conn, PluginError> {
         let inner = self.module.open()(url.as_secret_str().into()).into_result()?;
-        Ok(Conn::new(self.clone(), url.clone(), inner))
+        Conn::new(self.clone(), url.clone(), inner)
     }
 
     /// Diffs two realms in the plugin.

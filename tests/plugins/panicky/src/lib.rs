@@ -1,10 +1,53 @@
-//! A plugin that panics when it opens a connection: the host must report an
-//! error, not abort.
+//! A plugin that panics when it opens a connection (or, for `panicky://info`,
+//! when asked for the connection's facts): the host must report an error, not
+//! abort and not guess.
 
+use std::time::Duration;
 use strata_dialect_api::{
-    API_VERSION, Change, Dialect, DialectConnection, DiffOptions, ErrorKind, Manifest, Plan, PlanOptions, PluginError,
-    Realm, RenderReply, RenderRequest,
+    API_VERSION, Change, ConnInfo, Dialect, DialectConnection, DiffOptions, ErrorKind, InspectOptions, Manifest, Plan,
+    PlanOptions, PluginError, Realm, RenderReply, RenderRequest, Rows, SqlValue,
 };
+
+/// A connection whose `info` panics; everything else is unsupported.
+struct PanicsInInfo;
+
+fn unsupported<T>() -> Result<T, PluginError> {
+    Err(PluginError::new(ErrorKind::Unsupported, "fixture"))
+}
+
+impl DialectConnection for PanicsInInfo {
+    #[allow(clippy::panic)]
+    fn info(&self) -> ConnInfo {
+        panic!("fixture panic in info");
+    }
+    fn inspect(&mut self, _: &InspectOptions) -> Result<Realm, PluginError> {
+        unsupported()
+    }
+    fn exec(&mut self, _: &str, _: &[SqlValue]) -> Result<u64, PluginError> {
+        unsupported()
+    }
+    fn query(&mut self, _: &str, _: &[SqlValue]) -> Result<Rows, PluginError> {
+        unsupported()
+    }
+    fn begin(&mut self) -> Result<(), PluginError> {
+        unsupported()
+    }
+    fn commit(&mut self) -> Result<(), PluginError> {
+        unsupported()
+    }
+    fn rollback(&mut self) -> Result<(), PluginError> {
+        unsupported()
+    }
+    fn lock(&mut self, _: &str, _: Duration) -> Result<(), PluginError> {
+        unsupported()
+    }
+    fn unlock(&mut self, _: &str) -> Result<(), PluginError> {
+        unsupported()
+    }
+    fn close(&mut self) -> Result<(), PluginError> {
+        Ok(())
+    }
+}
 
 struct Panicky;
 
@@ -21,6 +64,9 @@ impl Dialect for Panicky {
     }
     #[allow(clippy::panic)]
     fn open(url: &str) -> Result<Box<dyn DialectConnection>, PluginError> {
+        if url.starts_with("panicky://info") {
+            return Ok(Box::new(PanicsInInfo));
+        }
         // The URL, password included, as a careless plugin might print it.
         panic!("fixture panic while opening {url}");
     }
