@@ -396,7 +396,21 @@ fn plugin_with_incompatible_api_version_is_refused() {
         .expect_code(2);
     let err = run.stderr();
     assert!(err.contains(plugin.to_str().unwrap()), "names the file: {err}");
-    assert!(err.contains("version 99") && err.contains("version 1"), "names both API versions: {err}");
+    assert!(err.contains("version 99.0") && err.contains("version 1.1"), "names both API versions: {err}");
+    // A newer minor version is refused too; an older one (same major) loads.
+    let path = plugin.to_str().unwrap();
+    let run = sb.strata_env(&["plugin", "verify", path], &[("STRATA_FIXTURE_API", "1.2")]).expect_code(2);
+    assert!(
+        run.stderr().contains("built against dialect API version 1.2; this strata speaks version 1.1"),
+        "{}",
+        run.stderr()
+    );
+    let run = sb.strata_env(&["plugin", "verify", path], &[("STRATA_FIXTURE_API", "1.0")]).ok();
+    assert!(run.stdout().starts_with("future 9.9.9 (dialect API version 1.0)"), "{}", run.stdout());
+    let run = sb
+        .strata_env(&["plugin", "info", "future"], &[("STRATA_FIXTURE_API", "1.0"), ("STRATA_PLUGIN_PATH", path)])
+        .ok();
+    assert!(run.stdout().contains("schemes:      future"), "{}", run.stdout());
 }
 
 #[test]
@@ -1123,7 +1137,7 @@ fn plugin_list_info_and_verify() {
     assert!(info.contains(&format!("  sha256:       {}", sha256sum(&sqlite))), "{info}");
     assert!(info.contains("capabilities: transactional DDL, migration lock"), "{info}");
     let ok = sb.strata(&["plugin", "verify", sqlite.to_str().unwrap()]).ok().stdout();
-    assert!(ok.trim_end().ends_with("compatible: this strata uses dialect API version 1"), "{ok}");
+    assert!(ok.trim_end().ends_with("compatible: this strata uses dialect API version 1.1"), "{ok}");
 
     // Bad files: exit 2, a clear message, never a crash.
     let verify =

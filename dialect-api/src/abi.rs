@@ -12,12 +12,13 @@ use abi_stable::{
 
 /// The root module every dialect plugin exports.
 ///
-/// Later releases may append fields after the one marked `last_prefix_field`;
-/// a host reading an older plugin sees those as missing.
+/// Later releases may append fields after the one marked `last_prefix_field`
+/// (and raise [`crate::API_MINOR`]); a host reading an older plugin gets
+/// `None` from their accessors (`missing_field(option)`), never a panic.
 #[repr(C)]
 #[derive(StableAbi)]
 #[sabi(kind(Prefix(prefix_ref = DialectModRef)))]
-#[sabi(missing_field(panic))]
+#[sabi(missing_field(option))]
 pub struct DialectMod {
     /// The plugin's [`crate::Manifest`] as JSON.
     pub manifest: extern "C" fn() -> RResult<RString, PluginError>,

@@ -30,7 +30,7 @@ pub use abi::{Connection, Connection_TO, ConnectionBox, DialectMod, DialectModRe
 pub use change::{Change, ColumnChange, TableChange};
 pub use error::{ErrorKind, PluginError};
 pub use export::{Dialect, DialectConnection, Rows, root_module};
-pub use manifest::{API_VERSION, Capabilities, ConnInfo, LexerOptions, Manifest, Placeholder, cache_dir};
+pub use manifest::{API_MINOR, API_VERSION, Capabilities, ConnInfo, LexerOptions, Manifest, Placeholder, cache_dir};
 pub use plan::{DiffOptions, InspectOptions, Plan, PlanOptions, PreCheck, RenderReply, RenderRequest, Statement};
 pub use schema::{
     Attr, Check, Column, ForeignKey, Generated, Index, IndexPart, PrimaryKey, Realm, Schema, Table, Trigger, View,

@@ -1,16 +1,26 @@
 use serde::{Deserialize, Serialize};
 
-/// The version of the data crossing the boundary. A plugin whose manifest states
-/// another major version is refused by the host.
+/// The major version of the data crossing the boundary, independent of the
+/// crate's own version. A plugin of another major version is refused.
 pub const API_VERSION: u32 = 1;
+
+/// The minor version: grows when the API grows compatibly (a field with a
+/// default, an attribute). A host accepts a plugin of its major version and a
+/// minor version up to its own; a plugin built against a newer minor is
+/// refused (it may send what this host does not know). History: 1.0 the first
+/// release; 1.1 `attrs` on checks and foreign keys.
+pub const API_MINOR: u32 = 1;
 
 /// What a plugin says about itself; returned as JSON by [`crate::DialectMod::manifest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     /// The dialect's name, e.g. `sqlite`.
     pub name: String,
-    /// The [`API_VERSION`] the plugin was built against.
+    /// The [`API_VERSION`] (major) the plugin was built against.
     pub api_version: u32,
+    /// The [`API_MINOR`] the plugin was built against (absent: 0).
+    #[serde(default)]
+    pub api_minor: u32,
     /// The plugin's own version.
     #[serde(default)]
     pub version: String,

@@ -38,6 +38,7 @@ pub fn manifest() -> Manifest {
     Manifest {
         name: "mysql".into(),
         api_version: API_VERSION,
+        api_minor: strata_dialect_api::API_MINOR,
         version: env!("CARGO_PKG_VERSION").into(),
         url_schemes: ["mysql", "maria", "mariadb", "mysql+unix", "maria+unix", "mariadb+unix"]
             .map(String::from)

@@ -38,6 +38,7 @@ pub fn manifest() -> Manifest {
     Manifest {
         name: "postgres".into(),
         api_version: API_VERSION,
+        api_minor: strata_dialect_api::API_MINOR,
         version: env!("CARGO_PKG_VERSION").into(),
         url_schemes: vec!["postgres".into(), "postgresql".into()],
         capabilities: Capabilities {

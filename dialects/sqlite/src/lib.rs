@@ -31,6 +31,7 @@ pub fn manifest() -> Manifest {
     Manifest {
         name: "sqlite".into(),
         api_version: API_VERSION,
+        api_minor: strata_dialect_api::API_MINOR,
         version: env!("CARGO_PKG_VERSION").into(),
         url_schemes: vec!["sqlite".into(), "sqlite3".into()],
         capabilities: Capabilities {

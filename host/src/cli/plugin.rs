@@ -33,7 +33,7 @@ fn describe(d: &Driver) -> serde_json::Value {
     json!({
         "Name": m.name,
         "Version": m.version,
-        "APIVersion": m.api_version,
+        "APIVersion": format!("{}.{}", m.api_version, m.api_minor),
         "Schemes": m.url_schemes,
         "Capabilities": m.capabilities,
         "Path": d.path,
@@ -55,7 +55,7 @@ fn print(d: &Driver) {
             flags.push(name);
         }
     }
-    crate::outln!("{} {} (dialect API version {})", m.name, m.version, m.api_version);
+    crate::outln!("{} {} (dialect API version {}.{})", m.name, m.version, m.api_version, m.api_minor);
     crate::outln!("  schemes:      {}", m.url_schemes.join(", "));
     crate::outln!("  capabilities: {}", if flags.is_empty() { "none".to_string() } else { flags.join(", ") });
     crate::outln!("  file:         {}", d.path.display());
@@ -105,11 +105,14 @@ pub(super) fn run(ctx: &Ctx, cmd: &PluginCmd) -> Result<i32, Error> {
             if ctx.out.json() {
                 let mut v = describe(&d);
                 v["Compatible"] = json!(true);
-                v["HostAPIVersion"] = json!(API_VERSION);
+                v["HostAPIVersion"] = json!(format!("{API_VERSION}.{}", strata_dialect_api::API_MINOR));
                 ctx.out.print_json(&v);
             } else {
                 print(&d);
-                crate::outln!("compatible: this strata uses dialect API version {API_VERSION}");
+                crate::outln!(
+                    "compatible: this strata uses dialect API version {API_VERSION}.{}",
+                    strata_dialect_api::API_MINOR
+                );
             }
             Ok(0)
         }

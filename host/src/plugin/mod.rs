@@ -296,11 +296,13 @@ fn load_driver(path: &Path) -> Result<Driver, LoadError> {
         .map_err(|e| LoadError::Manifest { path: path.to_path_buf(), message: e.to_string() })?;
     let manifest: Manifest = serde_json::from_str(&json)
         .map_err(|e| LoadError::Manifest { path: path.to_path_buf(), message: e.to_string() })?;
-    if manifest.api_version != API_VERSION {
+    // Same major, and a minor up to ours: what we know is a superset of what
+    // the plugin was built to send and expect.
+    if manifest.api_version != API_VERSION || manifest.api_minor > strata_dialect_api::API_MINOR {
         return Err(LoadError::Incompatible {
             path: path.to_path_buf(),
-            plugin: format!("version {}", manifest.api_version),
-            host: format!("version {API_VERSION}"),
+            plugin: format!("version {}.{}", manifest.api_version, manifest.api_minor),
+            host: format!("version {API_VERSION}.{}", strata_dialect_api::API_MINOR),
         });
     }
     Ok(Driver { manifest, path: path.to_path_buf(), module })

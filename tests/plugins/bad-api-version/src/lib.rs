@@ -1,4 +1,7 @@
-//! A plugin that says it speaks a future dialect API version: the host must refuse it.
+//! A plugin that says it speaks another dialect API version: the host must
+//! refuse a future major or minor version, and accept an older minor one.
+//! `STRATA_FIXTURE_API=MAJOR.MINOR` (read when the host asks) picks the
+//! version; the default is 99.0.
 
 use strata_dialect_api::{
     Change, Dialect, DialectConnection, DiffOptions, ErrorKind, Manifest, Plan, PlanOptions, PluginError, Realm,
@@ -6,6 +9,12 @@ use strata_dialect_api::{
 };
 
 struct Future;
+
+fn version() -> (u32, u32) {
+    let text = std::env::var("STRATA_FIXTURE_API").unwrap_or_default();
+    let (major, minor) = text.split_once('.').unwrap_or(("99", "0"));
+    (major.parse().unwrap_or(99), minor.parse().unwrap_or(0))
+}
 
 fn nope() -> PluginError {
     PluginError::new(ErrorKind::Unsupported, "fixture")
@@ -15,7 +24,8 @@ impl Dialect for Future {
     fn manifest() -> Manifest {
         Manifest {
             name: "future".into(),
-            api_version: 99,
+            api_version: version().0,
+            api_minor: version().1,
             version: "9.9.9".into(),
             url_schemes: vec!["future".into()],
             capabilities: Default::default(),

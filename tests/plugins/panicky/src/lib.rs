@@ -56,6 +56,7 @@ impl Dialect for Panicky {
         Manifest {
             name: "panicky".into(),
             api_version: API_VERSION,
+            api_minor: strata_dialect_api::API_MINOR,
             version: "0.0.1".into(),
             url_schemes: vec!["panicky".into()],
             capabilities: Default::default(),
