@@ -396,12 +396,18 @@ fn plugin_with_incompatible_api_version_is_refused() {
         .expect_code(2);
     let err = run.stderr();
     assert!(err.contains(plugin.to_str().unwrap()), "names the file: {err}");
-    assert!(err.contains("version 99.0") && err.contains("version 1.1"), "names both API versions: {err}");
+    let host = format!("1.{}", strata_dialect_api::API_MINOR);
+    assert!(
+        err.contains("built against dialect API version 99.0; this strata speaks version ")
+            && err.contains(&format!("speaks version {host}: rebuild the plugin against strata-dialect-api {host}")),
+        "names both API versions: {err}"
+    );
     // A newer minor version is refused too; an older one (same major) loads.
     let path = plugin.to_str().unwrap();
-    let run = sb.strata_env(&["plugin", "verify", path], &[("STRATA_FIXTURE_API", "1.2")]).expect_code(2);
+    let newer = format!("1.{}", strata_dialect_api::API_MINOR + 1);
+    let run = sb.strata_env(&["plugin", "verify", path], &[("STRATA_FIXTURE_API", &newer)]).expect_code(2);
     assert!(
-        run.stderr().contains("built against dialect API version 1.2; this strata speaks version 1.1"),
+        run.stderr().contains(&format!("built against dialect API version {newer}; this strata speaks version {host}")),
         "{}",
         run.stderr()
     );
@@ -425,7 +431,10 @@ fn plugin_with_incompatible_layout_is_refused() {
         .expect_code(2);
     let err = run.stderr();
     assert!(err.contains(plugin.to_str().unwrap()), "names the file: {err}");
-    assert!(err.contains("strata-dialect-api"), "names the host's API: {err}");
+    assert!(
+        err.contains(&format!("does not match this strata's dialect API 1.{}", strata_dialect_api::API_MINOR)),
+        "names the host's API: {err}"
+    );
     assert!(err.len() < 2000, "no layout dump: {} bytes", err.len());
 }
 
@@ -1137,7 +1146,8 @@ fn plugin_list_info_and_verify() {
     assert!(info.contains(&format!("  sha256:       {}", sha256sum(&sqlite))), "{info}");
     assert!(info.contains("capabilities: transactional DDL, migration lock"), "{info}");
     let ok = sb.strata(&["plugin", "verify", sqlite.to_str().unwrap()]).ok().stdout();
-    assert!(ok.trim_end().ends_with("compatible: this strata uses dialect API version 1.1"), "{ok}");
+    let host = format!("1.{}", strata_dialect_api::API_MINOR);
+    assert!(ok.trim_end().ends_with(&format!("compatible: this strata uses dialect API version {host}")), "{ok}");
 
     // Bad files: exit 2, a clear message, never a crash.
     let verify =

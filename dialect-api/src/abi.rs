@@ -5,7 +5,7 @@ use crate::error::PluginError;
 use abi_stable::{
     StableAbi, declare_root_module_statics,
     library::RootModule,
-    package_version_strings, sabi_trait,
+    sabi_trait,
     sabi_types::VersionStrings,
     std_types::{RBox, RResult, RStr, RString, RVec},
 };
@@ -35,16 +35,30 @@ pub struct DialectMod {
     pub render: extern "C" fn(request: RStr<'_>) -> RResult<RString, PluginError>,
 }
 
+/// The version abi_stable checks on the root module: `API_VERSION.0.0`.
+pub(crate) const ROOT_MODULE_VERSION: &str = "1.0.0";
+
 impl RootModule for DialectModRef {
     declare_root_module_statics! {DialectModRef}
     const BASE_NAME: &'static str = "strata_dialect";
     const NAME: &'static str = "strata_dialect";
-    const VERSION_STRINGS: VersionStrings = package_version_strings!();
+    // abi_stable wants a host's minor version at most the library's; Strata's
+    // rule is the reverse (a newer host reads older plugins), so this stays
+    // at MAJOR.0.0 and the manifest's api_version/api_minor decide.
+    const VERSION_STRINGS: VersionStrings = VersionStrings::new(ROOT_MODULE_VERSION);
 }
 
 /// A value bound to a placeholder.
+///
+/// Crosses the boundary as [`SqlValueNE`], abi_stable's non-exhaustive
+/// wrapper, so that later minor versions can add variants: a plugin built
+/// before a variant existed receives it as a value it cannot unwrap, and the
+/// adapter answers [`crate::ErrorKind::Unsupported`] instead of misreading it.
+/// Plugins match with a wildcard arm for the same reason.
 #[repr(u8)]
 #[derive(StableAbi, Debug, Clone, PartialEq, Eq)]
+#[sabi(kind(WithNonExhaustive(size = [usize; 6], traits(Debug, Clone, PartialEq))))]
+#[non_exhaustive]
 pub enum SqlValue {
     /// SQL NULL.
     Null,
@@ -52,6 +66,49 @@ pub enum SqlValue {
     Int(i64),
     /// Text.
     Text(RString),
+    /// Bytes (a BLOB, `bytea`, `VARBINARY`). Since API 1.2.
+    Bytes(RVec<u8>),
+}
+
+/// [`SqlValue`] as it crosses the boundary.
+pub type SqlValueNE = SqlValue_NE;
+
+impl SqlValue {
+    /// Wraps values for the boundary (the host side of `exec` and `query`).
+    pub fn to_abi(values: Vec<SqlValue>) -> RVec<SqlValueNE> {
+        values.into_iter().map(SqlValueNE::new).collect()
+    }
+
+    /// The error a plugin returns for a value it has no binding for (a
+    /// variant added after it was written: the wildcard arm of its match).
+    pub fn unsupported(&self) -> PluginError {
+        PluginError::new(crate::ErrorKind::Unsupported, format!("this plugin cannot bind the value {self:?}"))
+    }
+
+    /// Unwraps values received across the boundary. A variant this build
+    /// does not know (sent by a newer host) is an
+    /// [`crate::ErrorKind::Unsupported`] error naming its position.
+    ///
+    /// # Errors
+    /// When a value is of a variant this build does not know.
+    pub fn from_abi(values: RVec<SqlValueNE>) -> Result<Vec<SqlValue>, PluginError> {
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                v.into_enum().map_err(|_| {
+                    PluginError::new(
+                        crate::ErrorKind::Unsupported,
+                        format!(
+                            "argument {} is a kind of value this plugin does not know (built against dialect API 1.{})",
+                            i + 1,
+                            crate::API_MINOR
+                        ),
+                    )
+                })
+            })
+            .collect()
+    }
 }
 
 impl SqlValue {
@@ -84,10 +141,10 @@ pub trait Connection: Send {
     fn inspect(&mut self, options: RStr<'_>) -> RResult<RString, PluginError>;
 
     /// Executes one statement; returns the number of rows it changed.
-    fn exec(&mut self, sql: RStr<'_>, args: RVec<SqlValue>) -> RResult<u64, PluginError>;
+    fn exec(&mut self, sql: RStr<'_>, args: RVec<SqlValueNE>) -> RResult<u64, PluginError>;
 
     /// Runs a query; returns JSON [`crate::Rows`] with every value as text.
-    fn query(&mut self, sql: RStr<'_>, args: RVec<SqlValue>) -> RResult<RString, PluginError>;
+    fn query(&mut self, sql: RStr<'_>, args: RVec<SqlValueNE>) -> RResult<RString, PluginError>;
 
     /// Starts a transaction.
     fn begin(&mut self) -> RResult<(), PluginError>;

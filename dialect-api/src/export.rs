@@ -2,7 +2,7 @@
 //! Every exported call runs under `catch_unwind`, because a panic reaching an
 //! `abi_stable` function ends the whole host process.
 
-use crate::abi::{Connection, Connection_TO, ConnectionBox, DialectMod, DialectModRef, SqlValue};
+use crate::abi::{Connection, Connection_TO, ConnectionBox, DialectMod, DialectModRef, SqlValue, SqlValueNE};
 use crate::change::Change;
 use crate::error::{ErrorKind, PluginError};
 use crate::manifest::{ConnInfo, Manifest};
@@ -238,12 +238,12 @@ impl Connection for Adapter {
         })
     }
 
-    fn exec(&mut self, sql: RStr<'_>, args: RVec<SqlValue>) -> RResult<u64, PluginError> {
-        guard(&self.name, "exec", || self.inner.exec(sql.as_str(), &args))
+    fn exec(&mut self, sql: RStr<'_>, args: RVec<SqlValueNE>) -> RResult<u64, PluginError> {
+        guard(&self.name, "exec", || self.inner.exec(sql.as_str(), &SqlValue::from_abi(args)?))
     }
 
-    fn query(&mut self, sql: RStr<'_>, args: RVec<SqlValue>) -> RResult<RString, PluginError> {
-        guard(&self.name, "query", || to_json(&self.inner.query(sql.as_str(), &args)?))
+    fn query(&mut self, sql: RStr<'_>, args: RVec<SqlValueNE>) -> RResult<RString, PluginError> {
+        guard(&self.name, "query", || to_json(&self.inner.query(sql.as_str(), &SqlValue::from_abi(args)?)?))
     }
 
     fn begin(&mut self) -> RResult<(), PluginError> {

@@ -8,8 +8,11 @@ pub const API_VERSION: u32 = 1;
 /// default, an attribute). A host accepts a plugin of its major version and a
 /// minor version up to its own; a plugin built against a newer minor is
 /// refused (it may send what this host does not know). History: 1.0 the first
-/// release; 1.1 `attrs` on checks and foreign keys.
-pub const API_MINOR: u32 = 1;
+/// release; 1.1 `attrs` on checks and foreign keys; 1.2 [`crate::SqlValue::Bytes`]
+/// and [`crate::ErrorKind::ReadOnly`], with both types growable from here on.
+///
+/// The crate's own package version is `API_VERSION.API_MINOR.patch`.
+pub const API_MINOR: u32 = 2;
 
 /// What a plugin says about itself; returned as JSON by [`crate::DialectMod::manifest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -167,11 +167,13 @@ pub fn open(url: &str) -> Result<MyConn, PluginError> {
     Ok(my)
 }
 
-fn param(value: &SqlValue) -> Value {
+fn param(value: &SqlValue) -> Result<Value, PluginError> {
     match value {
-        SqlValue::Null => Value::NULL,
-        SqlValue::Int(i) => Value::Int(*i),
-        SqlValue::Text(t) => Value::Bytes(t.as_bytes().to_vec()),
+        SqlValue::Null => Ok(Value::NULL),
+        SqlValue::Int(i) => Ok(Value::Int(*i)),
+        SqlValue::Text(t) => Ok(Value::Bytes(t.as_bytes().to_vec())),
+        SqlValue::Bytes(b) => Ok(Value::Bytes(b.to_vec())),
+        other => Err(other.unsupported()),
     }
 }
 
@@ -252,12 +254,13 @@ impl MyConn {
 
     /// Runs a statement; returns the rows it matched.
     fn run(&mut self, sql: &str, args: &[SqlValue]) -> Result<u64, PluginError> {
+        let params = args.iter().map(param).collect::<Result<Vec<Value>, _>>()?;
         let conn = self.conn()?;
         let result = block_on(async {
-            if args.is_empty() {
+            if params.is_empty() {
                 conn.query_drop(sql).await?;
             } else {
-                conn.exec_drop(sql, Params::Positional(args.iter().map(param).collect())).await?;
+                conn.exec_drop(sql, Params::Positional(params)).await?;
             }
             Ok::<_, mysql_async::Error>(conn.affected_rows())
         })?;
@@ -266,16 +269,16 @@ impl MyConn {
 
     /// Runs a query; every value as text.
     pub(crate) fn rows(&mut self, sql: &str, args: &[SqlValue]) -> Result<Rows, PluginError> {
+        let params = args.iter().map(param).collect::<Result<Vec<Value>, _>>()?;
         let conn = self.conn()?;
         let result = block_on(async {
-            if args.is_empty() {
+            if params.is_empty() {
                 let mut result = conn.query_iter(sql).await?;
                 let columns = result.columns_ref().iter().map(|c| c.name_str().into_owned()).collect();
                 let rows: Vec<Row> = result.collect().await?;
                 Ok::<_, mysql_async::Error>(to_rows(columns, rows))
             } else {
-                let params = Params::Positional(args.iter().map(param).collect());
-                let mut result = conn.exec_iter(sql, params).await?;
+                let mut result = conn.exec_iter(sql, Params::Positional(params)).await?;
                 let columns = result.columns_ref().iter().map(|c| c.name_str().into_owned()).collect();
                 let rows: Vec<Row> = result.collect().await?;
                 Ok(to_rows(columns, rows))

@@ -205,12 +205,18 @@ impl ToSql for TextParam {
     tokio_postgres::types::to_sql_checked!();
 }
 
-fn params(args: &[SqlValue]) -> Vec<TextParam> {
+/// Arguments in the text format; bytes in bytea hex form (`\x0a1b`).
+fn params(args: &[SqlValue]) -> Result<Vec<TextParam>, PluginError> {
     args.iter()
         .map(|a| match a {
-            SqlValue::Null => TextParam(None),
-            SqlValue::Int(i) => TextParam(Some(i.to_string())),
-            SqlValue::Text(t) => TextParam(Some(t.to_string())),
+            SqlValue::Null => Ok(TextParam(None)),
+            SqlValue::Int(i) => Ok(TextParam(Some(i.to_string()))),
+            SqlValue::Text(t) => Ok(TextParam(Some(t.to_string()))),
+            SqlValue::Bytes(b) => Ok(TextParam(Some(b.iter().fold("\\x".to_string(), |mut hex, byte| {
+                hex.push_str(&format!("{byte:02x}"));
+                hex
+            })))),
+            other => Err(other.unsupported()),
         })
         .collect()
 }
@@ -253,7 +259,7 @@ impl DialectConnection for PgConn {
                 .next_back()
                 .unwrap_or(0));
         }
-        let params = params(args);
+        let params = params(args)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         block_on(self.client.execute(sql, &refs))?.map_err(|e| self.fail(&e))
     }
@@ -262,7 +268,7 @@ impl DialectConnection for PgConn {
         if args.is_empty() {
             return self.simple(sql);
         }
-        let params = params(args);
+        let params = params(args)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         let client = &self.client;
         let (columns, rows) = block_on(async {

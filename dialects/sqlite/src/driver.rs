@@ -91,7 +91,7 @@ pub fn open(url: &str) -> Result<SqliteConn, PluginError> {
 
 impl SqliteConn {
     fn exec_inner(&mut self, sql: &str, args: &[SqlValue]) -> Result<u64, PluginError> {
-        let params: Vec<Value> = args.iter().map(to_sql).collect();
+        let params = args.iter().map(to_sql).collect::<Result<Vec<Value>, _>>()?;
         // Step through whatever the statement yields (PRAGMA, RETURNING) so it completes.
         let step = |stmt: &mut rusqlite::Statement<'_>| -> Result<(), PluginError> {
             let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(classify)?;
@@ -112,7 +112,7 @@ impl SqliteConn {
     fn query_inner(&mut self, sql: &str, args: &[SqlValue]) -> Result<Rows, PluginError> {
         let mut stmt = self.conn.prepare(sql).map_err(classify)?;
         let columns: Vec<String> = stmt.column_names().map(String::from).collect();
-        let params: Vec<Value> = args.iter().map(to_sql).collect();
+        let params = args.iter().map(to_sql).collect::<Result<Vec<Value>, _>>()?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(classify)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(classify)? {
@@ -160,11 +160,13 @@ impl SqliteConn {
     }
 }
 
-fn to_sql(value: &SqlValue) -> Value {
+fn to_sql(value: &SqlValue) -> Result<Value, PluginError> {
     match value {
-        SqlValue::Null => Value::Null,
-        SqlValue::Int(i) => Value::Integer(*i),
-        SqlValue::Text(s) => Value::Text(s.to_string()),
+        SqlValue::Null => Ok(Value::Null),
+        SqlValue::Int(i) => Ok(Value::Integer(*i)),
+        SqlValue::Text(s) => Ok(Value::Text(s.to_string())),
+        SqlValue::Bytes(b) => Ok(Value::Blob(b.to_vec())),
+        other => Err(other.unsupported()),
     }
 }
 

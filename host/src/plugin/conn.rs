@@ -1,5 +1,4 @@
 use super::Driver;
-use abi_stable::std_types::RVec;
 use strata_dialect_api::{ConnInfo, ConnectionBox, DbUrl, InspectOptions, PluginError, Realm, Rows, SqlValue};
 
 /// An open connection through a plugin, with typed calls.
@@ -68,7 +67,7 @@ impl Conn {
     /// # Errors
     /// When the database rejects it.
     pub fn exec(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<u64, PluginError> {
-        self.inner.exec(sql.into(), RVec::from(args)).into_result()
+        self.inner.exec(sql.into(), SqlValue::to_abi(args)).into_result()
     }
 
     /// Runs a query, every value as text.
@@ -76,7 +75,7 @@ impl Conn {
     /// # Errors
     /// When the database rejects it.
     pub fn query(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<Rows, PluginError> {
-        let json = self.inner.query(sql.into(), RVec::from(args)).into_result()?;
+        let json = self.inner.query(sql.into(), SqlValue::to_abi(args)).into_result()?;
         serde_json::from_str(&json).map_err(|e| PluginError::decode("query reply", e))
     }
 

@@ -32,13 +32,25 @@ pub enum LoadError {
     },
     /// The plugin was built against another version of the dialect API.
     #[error(
-        "plugin {path} was built against dialect API {plugin}; this strata speaks {host}: rebuild the plugin against strata-dialect-api {host}"
+        "plugin {path} was built against dialect API version {plugin}; this strata speaks version {host}: rebuild the plugin against strata-dialect-api {host}"
     )]
     Incompatible {
         /// The file.
         path: PathBuf,
         /// The plugin's API version.
         plugin: String,
+        /// The host's API version.
+        host: String,
+    },
+    /// The plugin's types do not match this host's (abi_stable's layout check).
+    #[error(
+        "plugin {path} does not match this strata's dialect API {host} ({detail}): rebuild the plugin against strata-dialect-api {host}"
+    )]
+    Layout {
+        /// The file.
+        path: PathBuf,
+        /// The last lines of abi_stable's report: what differs.
+        detail: String,
         /// The host's API version.
         host: String,
     },
@@ -301,8 +313,8 @@ fn load_driver(path: &Path) -> Result<Driver, LoadError> {
     if manifest.api_version != API_VERSION || manifest.api_minor > strata_dialect_api::API_MINOR {
         return Err(LoadError::Incompatible {
             path: path.to_path_buf(),
-            plugin: format!("version {}.{}", manifest.api_version, manifest.api_minor),
-            host: format!("version {API_VERSION}.{}", strata_dialect_api::API_MINOR),
+            plugin: format!("{}.{}", manifest.api_version, manifest.api_minor),
+            host: format!("{API_VERSION}.{}", strata_dialect_api::API_MINOR),
         });
     }
     Ok(Driver { manifest, path: path.to_path_buf(), module })
@@ -314,17 +326,18 @@ fn library_error(path: &Path, err: LibraryError) -> LoadError {
     match err {
         LibraryError::IncompatibleVersionNumber { expected_version, actual_version, .. } => LoadError::Incompatible {
             path: path.to_path_buf(),
-            plugin: format!("strata-dialect-api {actual_version}"),
-            host: format!("strata-dialect-api {expected_version}"),
+            // The root module carries MAJOR.0.0 (see dialect-api's abi.rs).
+            plugin: format!("{}.x", actual_version.major),
+            host: format!("{}.{}", expected_version.major, strata_dialect_api::API_MINOR),
         },
         LibraryError::AbiInstability(e) => {
             let text = e.to_string();
             let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
             let tail = lines[lines.len().saturating_sub(4)..].join(" / ");
-            LoadError::Incompatible {
+            LoadError::Layout {
                 path: path.to_path_buf(),
-                plugin: format!("an incompatible layout ({tail})"),
-                host: format!("strata-dialect-api {} (API version {API_VERSION})", env!("CARGO_PKG_VERSION")),
+                detail: tail,
+                host: format!("{API_VERSION}.{}", strata_dialect_api::API_MINOR),
             }
         }
         other => {

@@ -2,7 +2,7 @@
 //! release of strata-dialect-api): abi_stable's layout check must refuse it cleanly.
 
 use abi_stable::{
-    StableAbi, declare_root_module_statics, library::RootModule, package_version_strings, prefix_type::PrefixTypeTrait,
+    StableAbi, declare_root_module_statics, library::RootModule, prefix_type::PrefixTypeTrait,
     sabi_types::VersionStrings, std_types::RString,
 };
 
@@ -21,7 +21,8 @@ impl RootModule for DialectModRef {
     declare_root_module_statics! {DialectModRef}
     const BASE_NAME: &'static str = "strata_dialect";
     const NAME: &'static str = "strata_dialect";
-    const VERSION_STRINGS: VersionStrings = package_version_strings!();
+    // The version the real root module carries, so the layout check is reached.
+    const VERSION_STRINGS: VersionStrings = VersionStrings::new("1.0.0");
 }
 
 extern "C" fn manifest() -> u64 {
