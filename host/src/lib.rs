@@ -30,6 +30,7 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod conformance;
 pub mod datasrc;
 pub mod dir;
 mod error;

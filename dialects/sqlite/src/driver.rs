@@ -306,13 +306,22 @@ pub(crate) fn classify(err: rusqlite::Error) -> PluginError {
         rusqlite::Error::SqliteFailure(e, _) => match e.code {
             C::ConstraintViolation => ErrorKind::Constraint,
             C::DatabaseBusy | C::DatabaseLocked => ErrorKind::LockTimeout,
-            C::PermissionDenied | C::ReadOnly | C::AuthorizationForStatementDenied => ErrorKind::PermissionDenied,
+            C::ReadOnly => ErrorKind::ReadOnly,
+            C::PermissionDenied | C::AuthorizationForStatementDenied => ErrorKind::PermissionDenied,
             C::CannotOpen | C::NotADatabase => ErrorKind::Connection,
             _ if message.contains("syntax error") || message.starts_with("incomplete input") => ErrorKind::Syntax,
             _ if message.starts_with("no such") => ErrorKind::ObjectMissing,
             _ if message.contains("already exists") => ErrorKind::ObjectExists,
             _ => ErrorKind::Database,
         },
+        // What sqlite3_prepare rejected, with its offset (rusqlite's
+        // "modern_sqlite" reporting): the text is not SQL SQLite accepts.
+        rusqlite::Error::SqlInputError { msg, .. }
+            if msg.contains("syntax error") || msg.contains("incomplete input") =>
+        {
+            ErrorKind::Syntax
+        }
+        rusqlite::Error::SqlInputError { msg, .. } if msg.starts_with("no such") => ErrorKind::ObjectMissing,
         rusqlite::Error::MultipleStatement => ErrorKind::Syntax,
         _ => ErrorKind::Database,
     };

@@ -1,14 +1,16 @@
-//! `strata plugin list | info | verify`: which dialect plugins were found
-//! where, what they declare, and whether a file is one this strata can load.
+//! `strata plugin list | info | verify | test`: which dialect plugins were
+//! found where, what they declare, whether a file is one this strata can
+//! load, and whether a plugin keeps the contract on a real database.
 
 use clap::Subcommand;
 use serde_json::json;
 use std::path::PathBuf;
 
 use super::Ctx;
+use crate::conformance::Status;
 use crate::error::Error;
 use crate::plugin::{Driver, sha256_of};
-use strata_dialect_api::API_VERSION;
+use strata_dialect_api::{API_VERSION, DbUrl};
 
 #[derive(Debug, Subcommand)]
 pub enum PluginCmd {
@@ -26,6 +28,81 @@ pub enum PluginCmd {
         /// The plugin file.
         path: PathBuf,
     },
+    /// Check a plugin against a real database: the conformance kit. It
+    /// creates and drops tables named `strata_conformance…` there, so give it
+    /// a scratch database.
+    Test {
+        /// A dialect name or scheme (`sqlite`), or a plugin file.
+        plugin: String,
+        /// The database to test against.
+        #[arg(long)]
+        url: String,
+        /// A second scratch database, for the declarative path (`schema apply`).
+        #[arg(long = "dev-url")]
+        dev_url: Option<String>,
+    },
+}
+
+/// A loaded plugin by name or scheme, or a file loaded on the spot.
+fn find(ctx: &Ctx, name: &str) -> Result<Driver, Error> {
+    let found = ctx
+        .registry
+        .drivers()
+        .iter()
+        .find(|d| d.manifest.name == *name || d.manifest.url_schemes.iter().any(|s| s == name));
+    if let Some(d) = found {
+        return Ok(d.clone());
+    }
+    let path = std::path::Path::new(name);
+    if path.is_file() {
+        return crate::plugin::verify(path).map_err(|e| Error::Usage(e.to_string()));
+    }
+    let known: Vec<&str> = ctx.registry.drivers().iter().map(|d| d.manifest.name.as_str()).collect();
+    Err(Error::Usage(format!("no plugin named {name:?} was found (found: {})", known.join(", "))))
+}
+
+fn conformance(ctx: &Ctx, plugin: &str, url: &str, dev_url: Option<&str>) -> Result<i32, Error> {
+    let driver = find(ctx, plugin)?;
+    let parse = |flag: &str, raw: &str| {
+        let url = DbUrl::parse(raw).map_err(|e| Error::Usage(format!("{flag}: {e}")))?;
+        let base = url.scheme.split('+').next().unwrap_or(&url.scheme).to_string();
+        if !driver.manifest.url_schemes.iter().any(|s| *s == url.scheme || *s == base) {
+            return Err(Error::Usage(format!(
+                "{flag} {}: plugin {} opens {}, not {:?}",
+                url.redacted(),
+                driver.manifest.name,
+                driver.manifest.url_schemes.join(", "),
+                url.scheme
+            )));
+        }
+        Ok(url)
+    };
+    let url = parse("--url", url)?;
+    let dev = dev_url.map(|d| parse("--dev-url", d)).transpose()?;
+    let outcomes = crate::conformance::run(&driver, &url, dev.as_ref());
+    let failed = outcomes.iter().filter(|o| o.status == Status::Fail).count();
+    if ctx.out.json() {
+        ctx.out.print_json(&json!({ "Plugin": describe(&driver), "URL": url.redacted(), "Checks": outcomes }));
+    } else {
+        crate::outln!("{} {} against {}", driver.manifest.name, driver.manifest.version, url.redacted());
+        for o in &outcomes {
+            let status = match o.status {
+                Status::Pass => "PASS",
+                Status::Fail => "FAIL",
+                Status::Skip => "SKIP",
+            };
+            let detail = if o.status == Status::Skip { "not claimed by the plugin" } else { o.detail.as_str() };
+            crate::outln!("{status}  {:<22} {}", o.name, strata_dialect_api::mask(detail));
+        }
+        let count = |s: Status| outcomes.iter().filter(|o| o.status == s).count();
+        crate::outln!(
+            "conformance: {} of {} checks hold, {failed} fail, {} skipped",
+            count(Status::Pass),
+            outcomes.len(),
+            count(Status::Skip)
+        );
+    }
+    Ok(if failed > 0 { 1 } else { 0 })
 }
 
 fn describe(d: &Driver) -> serde_json::Value {
@@ -83,22 +160,15 @@ pub(super) fn run(ctx: &Ctx, cmd: &PluginCmd) -> Result<i32, Error> {
             Ok(0)
         }
         PluginCmd::Info { name } => {
-            let found = ctx
-                .registry
-                .drivers()
-                .iter()
-                .find(|d| d.manifest.name == *name || d.manifest.url_schemes.iter().any(|s| s == name));
-            let Some(d) = found else {
-                let known: Vec<&str> = ctx.registry.drivers().iter().map(|d| d.manifest.name.as_str()).collect();
-                return Err(Error::Usage(format!("no plugin named {name:?} was found (found: {})", known.join(", "))));
-            };
+            let d = find(ctx, name)?;
             if ctx.out.json() {
-                ctx.out.print_json(&describe(d));
+                ctx.out.print_json(&describe(&d));
             } else {
-                print(d);
+                print(&d);
             }
             Ok(0)
         }
+        PluginCmd::Test { plugin, url, dev_url } => conformance(ctx, plugin, url, dev_url.as_deref()),
         PluginCmd::Verify { path } => {
             // A file that does not load is bad input: exit 2 with what is wrong.
             let d = crate::plugin::verify(path).map_err(|e| Error::Usage(e.to_string()))?;
