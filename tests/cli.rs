@@ -417,6 +417,28 @@ fn plugin_with_incompatible_api_version_is_refused() {
         .strata_env(&["plugin", "info", "future"], &[("STRATA_FIXTURE_API", "1.0"), ("STRATA_PLUGIN_PATH", path)])
         .ok();
     assert!(run.stdout().contains("schemes:      future"), "{}", run.stdout());
+    // A manifest that lies about its schemes: refused at load, exit 2.
+    for (schemes, want) in [
+        ("", "dialect future declares no URL scheme"),
+        ("sql ite", "dialect future declares \"sql ite\", which is not a URL scheme"),
+        ("future,future", "declares the URL scheme \"future\" twice"),
+    ] {
+        let run = sb
+            .strata_env(
+                &["plugin", "verify", path],
+                &[("STRATA_FIXTURE_API", "1.0"), ("STRATA_FIXTURE_SCHEMES", schemes)],
+            )
+            .expect_code(2);
+        assert!(run.stderr().contains(want), "{schemes:?}: {}", run.stderr());
+    }
+    // One that claims a scheme another plugin opens is refused by name.
+    let run = sb
+        .strata_env(
+            &["schema", "inspect", "--url", "sqlite://x.db"],
+            &[("STRATA_FIXTURE_API", "1.0"), ("STRATA_FIXTURE_SCHEMES", "sqlite"), ("STRATA_PLUGIN_PATH", path)],
+        )
+        .expect_code(2);
+    assert!(run.stderr().contains("URL scheme \"sqlite\" is claimed by two plugins"), "{}", run.stderr());
 }
 
 #[test]
@@ -447,7 +469,7 @@ fn plugin_panic_becomes_an_error() {
             &["schema", "inspect", "--url", "panicky://admin:hunter2@x/db"],
             &[("STRATA_PLUGIN_PATH", plugin.to_str().unwrap())],
         )
-        .expect_code(1);
+        .expect_code(2);
     assert!(run.stderr().contains("plugin panicky panicked in open"), "{}", run.stderr());
     assert!(run.output.status.code().is_some(), "no abort");
     // The plugin's own panic output and the host's error are both masked.
@@ -460,7 +482,7 @@ fn plugin_panic_becomes_an_error() {
             &["schema", "inspect", "--url", "panicky://info/db"],
             &[("STRATA_PLUGIN_PATH", plugin.to_str().unwrap())],
         )
-        .expect_code(1);
+        .expect_code(2);
     assert!(
         run.stderr().contains("plugin panicky sent no usable connection facts (it failed in info:"),
         "{}",
@@ -520,7 +542,7 @@ fn plugin_named_in_atlas_hcl_is_loaded() {
     assert!(run.stderr().contains(&format!("is {sum}, not the pinned {}", "0".repeat(64))), "{}", run.stderr());
     sb.write("atlas.hcl", &hcl(&format!("  sha256 = \"{sum}\"\n")));
     // Loaded from the config (not from STRATA_PLUGIN_PATH): its panic is reported as an error.
-    let run = sb.strata(&["schema", "inspect", "--env", "x"]).expect_code(1);
+    let run = sb.strata(&["schema", "inspect", "--env", "x"]).expect_code(2);
     assert!(run.stderr().contains("plugin panicky panicked in open"), "{}", run.stderr());
     // Without the block the scheme is unknown.
     sb.write("atlas.hcl", "env \"x\" {\n  url = \"panicky://db\"\n}\n");

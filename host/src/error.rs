@@ -1,7 +1,7 @@
 //! The host's error type and its exit codes (CLI.md: 1 refused or failed, 2
 //! usage or configuration).
 
-use strata_dialect_api::{PluginError, mask};
+use strata_dialect_api::{ErrorKind, PluginError, mask};
 
 /// Why a command did not succeed.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +48,9 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) | Error::Config(_) | Error::Plugin(_) => 2,
+            // A plugin that panicked or sent what does not decode is broken
+            // input to the host, like a file that is not a plugin.
+            Error::Database { source, .. } if matches!(source.kind, ErrorKind::Panic | ErrorKind::Decode) => 2,
             Error::Database { .. } | Error::Refused { .. } | Error::Failed(_) => 1,
         }
     }

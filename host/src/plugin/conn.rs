@@ -23,7 +23,7 @@ impl Conn {
     pub(super) fn new(driver: Driver, url: DbUrl, inner: ConnectionBox) -> Result<Conn, PluginError> {
         let info = serde_json::from_str(inner.info().as_str()).map_err(|e| {
             PluginError::new(
-                strata_dialect_api::ErrorKind::Internal,
+                strata_dialect_api::ErrorKind::Decode,
                 format!("plugin {} sent no usable connection facts (it failed in info: {e})", driver.manifest.name),
             )
         })?;

@@ -308,6 +308,7 @@ fn load_driver(path: &Path) -> Result<Driver, LoadError> {
         .map_err(|e| LoadError::Manifest { path: path.to_path_buf(), message: e.to_string() })?;
     let manifest: Manifest = serde_json::from_str(&json)
         .map_err(|e| LoadError::Manifest { path: path.to_path_buf(), message: e.to_string() })?;
+    check_manifest(&manifest).map_err(|message| LoadError::Manifest { path: path.to_path_buf(), message })?;
     // Same major, and a minor up to ours: what we know is a superset of what
     // the plugin was built to send and expect.
     if manifest.api_version != API_VERSION || manifest.api_minor > strata_dialect_api::API_MINOR {
@@ -318,6 +319,34 @@ fn load_driver(path: &Path) -> Result<Driver, LoadError> {
         });
     }
     Ok(Driver { manifest, path: path.to_path_buf(), module })
+}
+
+/// A manifest the host can route URLs by: a name, and schemes that are URL
+/// schemes (RFC 3986: a letter, then letters, digits, `+`, `-`, `.`), each
+/// once. A plugin claiming `""` or `"sql ite"` would never be reached, or
+/// reached by accident.
+fn check_manifest(m: &Manifest) -> Result<(), String> {
+    if m.name.trim().is_empty() {
+        return Err("the manifest names no dialect".into());
+    }
+    if m.url_schemes.is_empty() {
+        return Err(format!("dialect {} declares no URL scheme", m.name));
+    }
+    for (i, scheme) in m.url_schemes.iter().enumerate() {
+        let mut chars = scheme.chars();
+        let valid = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '-' | '.'));
+        if !valid {
+            return Err(format!(
+                "dialect {} declares {scheme:?}, which is not a URL scheme (lowercase letters, digits, +, -, .)",
+                m.name
+            ));
+        }
+        if m.url_schemes[..i].contains(scheme) {
+            return Err(format!("dialect {} declares the URL scheme {scheme:?} twice", m.name));
+        }
+    }
+    Ok(())
 }
 
 /// abi_stable's layout errors run to tens of kilobytes; keep the lines a human

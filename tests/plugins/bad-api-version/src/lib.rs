@@ -16,6 +16,16 @@ fn version() -> (u32, u32) {
     (major.parse().unwrap_or(99), minor.parse().unwrap_or(0))
 }
 
+/// `STRATA_FIXTURE_SCHEMES` (comma-separated; empty: none) replaces the
+/// schemes the manifest claims, so tests can make it lie.
+fn schemes() -> Vec<String> {
+    match std::env::var("STRATA_FIXTURE_SCHEMES") {
+        Ok(list) if list.is_empty() => Vec::new(),
+        Ok(list) => list.split(',').map(String::from).collect(),
+        Err(_) => vec!["future".into()],
+    }
+}
+
 fn nope() -> PluginError {
     PluginError::new(ErrorKind::Unsupported, "fixture")
 }
@@ -27,7 +37,7 @@ impl Dialect for Future {
             api_version: version().0,
             api_minor: version().1,
             version: "9.9.9".into(),
-            url_schemes: vec!["future".into()],
+            url_schemes: schemes(),
             capabilities: Default::default(),
             lexer: Default::default(),
         }
