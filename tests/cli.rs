@@ -1186,6 +1186,9 @@ fn plugin_list_info_and_verify() {
     std::fs::write(&arm, &other).unwrap();
     assert!(verify(&arm).contains("built for another machine"));
     assert!(verify(&cdylib("strata_fixture_bad_api_version")).contains("built against dialect API version 99"));
+    // A real library that is not a plugin (the missing export).
+    let libm = std::path::Path::new("/lib/x86_64-linux-gnu/libm.so.6");
+    assert!(verify(libm).contains("not a strata dialect plugin: it exports no root module"));
     let run = sb.strata(&["plugin", "info", "nope"]).expect_code(2);
     assert!(run.stderr().contains("no plugin named \"nope\" was found"), "{}", run.stderr());
 }

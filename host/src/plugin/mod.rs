@@ -369,6 +369,12 @@ fn library_error(path: &Path, err: LibraryError) -> LoadError {
                 host: format!("{API_VERSION}.{}", strata_dialect_api::API_MINOR),
             }
         }
+        LibraryError::GetSymbolError { .. } => LoadError::Library {
+            path: path.to_path_buf(),
+            message: "not a strata dialect plugin: it exports no root module (a plugin's cdylib exports one with \
+                      #[abi_stable::export_root_module])"
+                .into(),
+        },
         other => {
             let text = other.to_string();
             let first =
