@@ -1,5 +1,9 @@
 //! The `abi_stable` function table and connection object. Everything rich crosses
 //! as JSON text, so these signatures stay fixed while the models grow.
+//!
+//! Plugins do not implement these by hand: [`crate::root_module`] builds the
+//! table from a [`crate::Dialect`] and wraps each [`crate::DialectConnection`]
+//! as a [`Connection`], decoding and encoding the JSON and catching panics.
 
 use crate::error::PluginError;
 use abi_stable::{
@@ -10,32 +14,55 @@ use abi_stable::{
     std_types::{RBox, RResult, RStr, RString, RVec},
 };
 
-/// The root module every dialect plugin exports.
+/// The root module every dialect plugin exports, built by [`crate::root_module`]
+/// and exported with `#[abi_stable::export_root_module]` from the plugin's
+/// cdylib (a library named `libstrata_dialect_NAME.so`, `.dylib`, or
+/// `strata_dialect_NAME.dll`).
 ///
-/// Later releases may append fields after the one marked `last_prefix_field`
-/// (and raise [`crate::API_MINOR`]); a host reading an older plugin gets
-/// `None` from their accessors (`missing_field(option)`), never a panic.
+/// `abi_stable` checks the layout of this table and of every type it reaches
+/// when the host loads the library; the host then reads [`DialectMod::manifest`]
+/// and refuses a plugin of another [`crate::API_VERSION`] or of a newer
+/// [`crate::API_MINOR`].
+///
+/// Later minor releases may append fields after the one marked
+/// `last_prefix_field` (`render`); a host reading an older plugin gets `None`
+/// from their accessors (`missing_field(option)`), never a panic, and must do
+/// without them. Any other change to this table is a new major version.
 #[repr(C)]
 #[derive(StableAbi)]
 #[sabi(kind(Prefix(prefix_ref = DialectModRef)))]
 #[sabi(missing_field(option))]
 pub struct DialectMod {
-    /// The plugin's [`crate::Manifest`] as JSON.
+    /// The plugin's [`crate::Manifest`] as JSON ([`crate::Dialect::manifest`]).
+    ///
+    /// Called once when the library is loaded, which the host does for every
+    /// plugin it finds at the start of every command: cheap, without side
+    /// effects, and never failing (a manifest that does not decode refuses the
+    /// plugin).
     pub manifest: extern "C" fn() -> RResult<RString, PluginError>,
-    /// Opens a connection to `url` (password included; never echo it).
+    /// Opens a connection to `url` ([`crate::Dialect::open`]). The URL is the
+    /// user's text with the password in it: never echo it (see [`crate::mask`]).
+    /// The host parsed it with [`crate::DbUrl`] first and chose this plugin by
+    /// its scheme; right after `open` it calls [`Connection::info`] once.
     pub open: extern "C" fn(url: RStr<'_>) -> RResult<ConnectionBox, PluginError>,
-    /// Diffs two realms: input `{"from": Realm, "to": Realm, "options": DiffOptions}`,
-    /// output a JSON array of [`crate::Change`].
+    /// Diffs two realms ([`crate::Dialect::diff`]): input `{"from": Realm, "to":
+    /// Realm, "options": DiffOptions}` (`options` may be absent: the default),
+    /// output a JSON array of [`crate::Change`]. Pure: it reads nothing but its
+    /// input, which may hold only part of each database.
     pub diff: extern "C" fn(input: RStr<'_>) -> RResult<RString, PluginError>,
-    /// Plans changes: input `{"changes": [Change], "options": PlanOptions}`, output a
-    /// [`crate::Plan`].
+    /// Plans changes ([`crate::Dialect::plan`]): input `{"changes": [Change],
+    /// "options": PlanOptions}` (`options` may be absent: the default), output a
+    /// [`crate::Plan`]. The changes are ones this plugin's `diff` returned.
     pub plan: extern "C" fn(input: RStr<'_>) -> RResult<RString, PluginError>,
-    /// Answers a [`crate::RenderRequest`] with a [`crate::RenderReply`].
+    /// Answers a [`crate::RenderRequest`] with a [`crate::RenderReply`]
+    /// ([`crate::Dialect::render`]). A request this build cannot decode (a
+    /// variant added in a later minor) fails with [`crate::ErrorKind::Decode`].
     #[sabi(last_prefix_field)]
     pub render: extern "C" fn(request: RStr<'_>) -> RResult<RString, PluginError>,
 }
 
-/// The version abi_stable checks on the root module: `API_VERSION.0.0`.
+/// The version abi_stable checks on the root module: `API_VERSION.0.0`, the
+/// same for every minor of a major (the manifest's pair decides the rest).
 pub(crate) const ROOT_MODULE_VERSION: &str = "1.0.0";
 
 impl RootModule for DialectModRef {
@@ -48,13 +75,20 @@ impl RootModule for DialectModRef {
     const VERSION_STRINGS: VersionStrings = VersionStrings::new(ROOT_MODULE_VERSION);
 }
 
-/// A value bound to a placeholder.
+/// A value bound to a placeholder of the SQL passed to
+/// [`crate::DialectConnection::exec`] or [`crate::DialectConnection::query`],
+/// the placeholders written as [`crate::Capabilities::placeholder`] says.
 ///
 /// Crosses the boundary as [`SqlValueNE`], abi_stable's non-exhaustive
 /// wrapper, so that later minor versions can add variants: a plugin built
 /// before a variant existed receives it as a value it cannot unwrap, and the
 /// adapter answers [`crate::ErrorKind::Unsupported`] instead of misreading it.
-/// Plugins match with a wildcard arm for the same reason.
+/// Plugins match with a wildcard arm for the same reason, answering
+/// [`SqlValue::unsupported`] for a variant they know but do not bind.
+///
+/// The host's bookkeeping binds `Null`, `Int` and `Text` only, JSON and
+/// timestamps included (as text): a plugin's binding must let the database
+/// convert text to the column's type.
 #[repr(u8)]
 #[derive(StableAbi, Debug, Clone, PartialEq, Eq)]
 #[sabi(kind(WithNonExhaustive(size = [usize; 6], traits(Debug, Clone, PartialEq))))]
@@ -64,13 +98,15 @@ pub enum SqlValue {
     Null,
     /// An integer.
     Int(i64),
-    /// Text.
+    /// Text (UTF-8), also for JSON and timestamp columns.
     Text(RString),
     /// Bytes (a BLOB, `bytea`, `VARBINARY`). Since API 1.2.
     Bytes(RVec<u8>),
 }
 
-/// [`SqlValue`] as it crosses the boundary.
+/// [`SqlValue`] as it crosses the boundary: abi_stable's non-exhaustive
+/// wrapper, unwrapped by [`SqlValue::from_abi`] (the adapter does it before a
+/// plugin's code runs).
 pub type SqlValueNE = SqlValue_NE;
 
 impl SqlValue {
@@ -130,20 +166,36 @@ impl From<i64> for SqlValue {
     }
 }
 
-/// An open database connection inside a plugin. Calls block.
+/// An open database connection inside a plugin, as the host holds it. Calls
+/// block until done.
+///
+/// Plugins implement [`crate::DialectConnection`] instead; the adapter
+/// implements this trait over it, decoding and encoding the JSON and catching
+/// panics. The rules below are those of the corresponding
+/// [`crate::DialectConnection`] method. The host uses one connection from one
+/// thread at a time, but may move it between threads and holds several
+/// connections of one plugin at once.
+///
+/// `close` is the last prefix method: methods appended after it in a later
+/// minor are absent from older plugins' objects.
 #[sabi_trait]
 pub trait Connection: Send {
-    /// Facts about the connection, as JSON [`crate::ConnInfo`].
+    /// Facts about the connection, as JSON [`crate::ConnInfo`]. Called once,
+    /// right after `open`; an empty or malformed reply (the plugin panicked)
+    /// makes the host refuse the connection.
     fn info(&self) -> RString;
 
     /// Inspects the database: input JSON [`crate::InspectOptions`], output a
-    /// JSON [`crate::Realm`].
+    /// JSON [`crate::Realm`] (see [`crate::DialectConnection::inspect`]).
     fn inspect(&mut self, options: RStr<'_>) -> RResult<RString, PluginError>;
 
-    /// Executes one statement; returns the number of rows it changed.
+    /// Executes one statement; returns the number of rows it *matched* (not
+    /// changed: the host inserts a revision row when its `UPDATE` returns 0).
+    /// See [`crate::DialectConnection::exec`].
     fn exec(&mut self, sql: RStr<'_>, args: RVec<SqlValueNE>) -> RResult<u64, PluginError>;
 
     /// Runs a query; returns JSON [`crate::Rows`] with every value as text.
+    /// A missing table is [`crate::ErrorKind::ObjectMissing`].
     fn query(&mut self, sql: RStr<'_>, args: RVec<SqlValueNE>) -> RResult<RString, PluginError>;
 
     /// Starts a transaction.
@@ -157,19 +209,23 @@ pub trait Connection: Send {
     /// `Ok` means the database committed every statement of the transaction.
     fn commit(&mut self) -> RResult<(), PluginError>;
 
-    /// Rolls back the open transaction.
+    /// Rolls back the open transaction; harmless without one (the host calls
+    /// it after a failed commit and ignores its error).
     fn rollback(&mut self) -> RResult<(), PluginError>;
 
-    /// Takes the named migration lock, waiting up to `timeout_ms`.
+    /// Takes the named migration lock, waiting up to `timeout_ms` (0: try
+    /// once); [`crate::ErrorKind::LockTimeout`] when another session holds it.
     fn lock(&mut self, name: RStr<'_>, timeout_ms: u64) -> RResult<(), PluginError>;
 
-    /// Releases the named migration lock.
+    /// Releases the named migration lock (the host ignores an error).
     fn unlock(&mut self, name: RStr<'_>) -> RResult<(), PluginError>;
 
-    /// Closes the connection.
+    /// Closes the connection. The host calls it when it drops the connection
+    /// and ignores an error.
     #[sabi(last_prefix_field)]
     fn close(&mut self) -> RResult<(), PluginError>;
 }
 
-/// The owned connection object the host holds.
+/// The owned connection object the host holds: what
+/// [`DialectMod::open`] returns, a [`Connection`] trait object.
 pub type ConnectionBox = Connection_TO<'static, RBox<()>>;

@@ -1,10 +1,23 @@
 //! The change model: what differs between two schemas, before any SQL is written.
+//!
+//! A plugin's [`crate::Dialect::diff`] produces changes and its
+//! [`crate::Dialect::plan`] receives them back (after a JSON round trip); the
+//! host never builds them. It reads them to describe plans
+//! ([`Change::describe`]), to count the rows a drop destroys, and to show the
+//! lint policies what each statement does (drops are destructive, renames
+//! break readers, index changes may lock): so a change must say what it does,
+//! the element as it was on `from`/drop sides and as it must become on
+//! `to`/add sides, whole.
 
 use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Trigger, View};
 use serde::{Deserialize, Serialize};
 
 /// One schema change. Matched exhaustively inside the workspace, so a new variant
 /// breaks every dialect at compile time; at the ABI an unknown variant fails to decode.
+///
+/// `schema` fields name the schema the change applies to: with
+/// [`crate::DiffOptions::ignore_schema_names`] and one schema on each side,
+/// `from`'s.
 // Changes are built once and moved, never stored in bulk; boxing the large
 // variants would only burden every dialect's pattern matches.
 #[allow(clippy::large_enum_variant)]
@@ -18,7 +31,7 @@ pub enum Change {
     },
     /// Drops a schema and everything in it.
     DropSchema {
-        /// The schema as it was.
+        /// The schema as it was, with its objects (the lint counts its tables).
         schema: Schema,
     },
     /// Changes a schema's own attributes and dialect objects (sequences, types,
@@ -37,14 +50,16 @@ pub enum Change {
         /// The table to create.
         table: Table,
     },
-    /// Drops a table.
+    /// Drops a table (destructive: the host counts its rows before `schema
+    /// apply` asks; the lint reports it).
     DropTable {
         /// The schema it is in.
         schema: String,
         /// The table as it was.
         table: Table,
     },
-    /// Renames a table.
+    /// Renames a table (the lint reports renames: readers of the old name
+    /// break).
     RenameTable {
         /// The schema it is in.
         schema: String,
@@ -57,11 +72,12 @@ pub enum Change {
     ModifyTable {
         /// The schema it is in.
         schema: String,
-        /// The table as it is.
+        /// The table as it is, whole.
         from: Table,
-        /// The table as it must become.
+        /// The table as it must become, whole (a rebuild creates it from this).
         to: Table,
-        /// What changed.
+        /// What changed: never empty (a table that did not change has no
+        /// `ModifyTable`).
         changes: Vec<TableChange>,
     },
     /// Creates a view.
@@ -133,7 +149,7 @@ impl Change {
     }
 }
 
-/// A change inside one table.
+/// A change inside one table, part of [`Change::ModifyTable`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TableChange {
@@ -142,7 +158,8 @@ pub enum TableChange {
         /// The new column.
         column: Column,
     },
-    /// Drops a column.
+    /// Drops a column (destructive unless generated and not stored: the host
+    /// counts the rows holding a value; the lint reports it).
     DropColumn {
         /// The column as it was.
         column: Column,
@@ -153,7 +170,8 @@ pub enum TableChange {
         from: Column,
         /// The column as it must become.
         to: Column,
-        /// Which of its properties changed.
+        /// Which of its properties changed: exactly those that differ between
+        /// `from` and `to` in the dialect's comparison (at least one).
         change: ColumnChange,
     },
     /// Adds an index.
@@ -166,7 +184,8 @@ pub enum TableChange {
         /// The index as it was.
         index: Index,
     },
-    /// Changes an index (dropped and recreated by most dialects).
+    /// Changes an index (dropped and recreated by most dialects). An index
+    /// that becomes unique is read by the lint (existing rows may clash).
     ModifyIndex {
         /// The index as it is.
         from: Index,
@@ -217,11 +236,13 @@ pub enum TableChange {
         /// The check as it was.
         check: Check,
     },
-    /// Changes the table's comment or dialect attributes.
+    /// Changes the table's comment or dialect attributes (the new ones are in
+    /// [`Change::ModifyTable`]'s `to`).
     ModifyAttrs,
 }
 
-/// Which properties of a column changed (Atlas's `ChangeKind` flags).
+/// Which properties of a column changed (Atlas's `ChangeKind` flags). The lint
+/// reads `ty` (a type that narrows) and `null` (a column becoming NOT NULL).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ColumnChange {

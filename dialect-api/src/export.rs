@@ -1,6 +1,7 @@
 //! The plugin side: implement [`Dialect`] with Rust types, export [`root_module`].
 //! Every exported call runs under `catch_unwind`, because a panic reaching an
-//! `abi_stable` function ends the whole host process.
+//! `abi_stable` function ends the whole host process. (So a plugin must not be
+//! built with `panic = "abort"`.)
 
 use crate::abi::{Connection, Connection_TO, ConnectionBox, DialectMod, DialectModRef, SqlValue, SqlValueNE};
 use crate::change::Change;
@@ -18,92 +19,190 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
 /// Rows returned by a query, every value as text (NULL as `None`).
+///
+/// The host reads values by position and parses what it needs from the text:
+/// integers in decimal; a check holds when the first value of the first row
+/// reads `1`, `t`, `true`, `yes` or `on` (case-insensitive), so booleans must
+/// print as one of those or as their opposites.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rows {
-    /// Column names.
+    /// Column names, in the order of the values.
     pub columns: Vec<String>,
-    /// Row values.
+    /// Row values, one `Vec` per row, one entry per column.
     pub rows: Vec<Vec<Option<String>>>,
 }
 
 /// A dialect, implemented with Rust types by a plugin's library crate.
+///
+/// Associated functions only: the dialect is a type, and any state it keeps
+/// (a runtime, a cache) is global and must be thread-safe, since the host may
+/// call these from several threads at once.
 pub trait Dialect: 'static {
-    /// What the plugin says about itself.
+    /// What the plugin says about itself. Called once, when the host loads the
+    /// library (it loads every plugin it finds at the start of every command):
+    /// cheap, without side effects, never panicking. Set `api_version` and
+    /// `api_minor` to [`crate::API_VERSION`] and [`crate::API_MINOR`] of the
+    /// crate the plugin is compiled against.
     fn manifest() -> Manifest;
 
-    /// Opens a connection.
+    /// Opens a connection to `url`, the user's text with the password in it.
+    ///
+    /// Parse it with [`crate::DbUrl`], so that plugin and host read the same
+    /// URL; the scheme is one of the manifest's `url_schemes`, or `x+y` where
+    /// `x` is. The connection's facts ([`DialectConnection::info`]) are read
+    /// right after. Never put the password in an error (see [`crate::mask`]).
     ///
     /// # Errors
-    /// When the URL is invalid or the database cannot be reached.
+    /// [`ErrorKind::InvalidUrl`] when the URL is invalid or names something the
+    /// plugin cannot open; [`ErrorKind::Connection`] or [`ErrorKind::Auth`]
+    /// when the database cannot be reached or refuses the credentials.
     fn open(url: &str) -> Result<Box<dyn DialectConnection>, PluginError>;
 
     /// Computes the changes turning `from` into `to`.
+    ///
+    /// Pure: it reads nothing but its arguments. The realms may be partial:
+    /// the host leaves out tables equal on both sides (when both realms have as
+    /// many schemas and no schema's `attrs` differ), always sends views,
+    /// triggers and schema attributes whole, and sends its own bookkeeping
+    /// tables only when it empties a database. A table absent from both
+    /// realms is not dropped, and a foreign key or view may name a table
+    /// neither realm holds.
+    ///
+    /// The host sets [`DiffOptions::ignore_schema_names`] on every call: with
+    /// one schema on each side, compare those two whatever their names and
+    /// name `from`'s schema in the changes; with several, match schemas by
+    /// name. Changes must converge: after `plan(diff(A, B))` runs on a
+    /// database holding `A`, inspecting it gives a realm that diffs empty
+    /// against `B`. Equal realms are never sent.
     ///
     /// # Errors
     /// When the schemas hold something the dialect cannot compare.
     fn diff(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec<Change>, PluginError>;
 
-    /// Turns changes into statements.
+    /// Turns changes into statements, ordered so they run as listed.
+    ///
+    /// `changes` are ones this plugin's [`Dialect::diff`] returned (after a
+    /// JSON round trip), never empty. The reply's [`Plan::changes`] holds the
+    /// changes planned and each [`crate::Statement::source`] indexes into it.
+    /// Follow [`PlanOptions`]: qualified names only with `qualify`,
+    /// pre-migration checks only with `checks`.
     ///
     /// # Errors
-    /// When a change cannot be expressed in the dialect.
+    /// When a change cannot be expressed in the dialect
+    /// ([`ErrorKind::Unsupported`]).
     fn plan(changes: &[Change], options: &PlanOptions) -> Result<Plan, PluginError>;
 
-    /// Answers a render request.
+    /// Answers a render request: dialect SQL the host needs without a
+    /// connection (see each [`RenderRequest`] variant for the reply it wants).
+    /// Match with a wildcard arm answering [`ErrorKind::Unsupported`], so that
+    /// a build against a later minor still compiles.
     ///
     /// # Errors
-    /// When the request is not supported.
+    /// When the request is not supported, or cannot be met (SQLite refuses a
+    /// bookkeeping table outside `main`; the host reports such an error as a
+    /// usage error).
     fn render(request: &RenderRequest) -> Result<RenderReply, PluginError>;
 }
 
 /// An open connection, implemented with Rust types by a plugin's library crate.
+///
+/// Every call blocks until done; a plugin whose client is async drives it on a
+/// runtime of its own (no async object crosses the boundary). The host calls
+/// one connection from one thread at a time, but may move it between threads
+/// and use several connections of the plugin at once from different threads.
 pub trait DialectConnection: Send {
-    /// Facts about the connection.
+    /// Facts about the connection, read once right after `open`.
+    ///
+    /// They decide where the host keeps its bookkeeping tables and whether
+    /// plans are schema-qualified: see [`ConnInfo`]. There is no way to fail:
+    /// a panic here makes the host refuse the connection.
     fn info(&self) -> ConnInfo;
     /// Inspects the database.
+    ///
+    /// Scope: the schemas in [`InspectOptions::schemas`], else the schema the
+    /// connection is bound to, else every user schema; minus the tables named
+    /// in [`InspectOptions::exclude_tables`] (exact names) and what hangs on
+    /// them. The host's bookkeeping tables are inspected like any other table
+    /// (the host removes them itself). The result is in the normal forms of
+    /// [`Realm`] and its parts, and does not depend on how the schema was
+    /// created: the same DDL on two databases inspects to realms
+    /// [`Dialect::diff`] finds equal.
     ///
     /// # Errors
     /// When a catalog query fails.
     fn inspect(&mut self, options: &InspectOptions) -> Result<Realm, PluginError>;
-    /// Executes one statement, returning the rows changed.
+    /// Executes one statement, binding `args` to its placeholders (written as
+    /// [`crate::Capabilities::placeholder`] says), and returns the number of
+    /// rows it **matched**, not changed: the host writes a revision with
+    /// `UPDATE … WHERE version = ?` and inserts the row when this returns 0,
+    /// so an `UPDATE` that leaves a row as it was must count it (MySQL needs
+    /// `CLIENT_FOUND_ROWS`). 0 for DDL.
+    ///
+    /// `sql` is one statement: from a migration file, trimmed and with its
+    /// `;` when the default delimiter ended it; from a plan, a
+    /// [`crate::Statement::sql`]. A failure inside a transaction dooms it
+    /// (see [`DialectConnection::commit`]).
     ///
     /// # Errors
-    /// When the database rejects it.
+    /// When the database rejects it, classified: [`ErrorKind::ObjectMissing`]
+    /// for a table or schema that does not exist. A statement that cannot run
+    /// in a transaction fails, inside one, with a message containing
+    /// `cannot run inside a transaction block` or `within a transaction`: the
+    /// host then retries it outside the transaction it opened for it.
     fn exec(&mut self, sql: &str, args: &[SqlValue]) -> Result<u64, PluginError>;
-    /// Runs a query.
+    /// Runs a query, binding `args` like [`DialectConnection::exec`]; every
+    /// value comes back as text (see [`Rows`]).
     ///
     /// # Errors
-    /// When the database rejects it.
+    /// When the database rejects it; [`ErrorKind::ObjectMissing`] when a table
+    /// it reads does not exist (the host reads its revisions table before
+    /// creating it and relies on this kind).
     fn query(&mut self, sql: &str, args: &[SqlValue]) -> Result<Rows, PluginError>;
-    /// Starts a transaction.
+    /// Starts a transaction. Statements run outside one commit on their own.
     ///
     /// # Errors
     /// When the database refuses.
     fn begin(&mut self) -> Result<(), PluginError>;
-    /// Commits.
+    /// Commits. `Ok` means the database committed every statement of the
+    /// transaction: the host records a migration as applied on that word (and
+    /// confirms from the database afterwards).
     ///
     /// # Errors
     /// When the database refuses, and when the transaction cannot commit
-    /// everything: a statement or query failed inside it (the transaction is
-    /// then rolled back) or the database already ended it. Never report a
-    /// rollback as a commit.
+    /// everything: a statement or query failed inside it, even one whose error
+    /// the host ignored (the transaction is then rolled back), or the database
+    /// already ended it. Never report a rollback as a commit (PostgreSQL
+    /// answers `COMMIT` of an aborted transaction with `ROLLBACK`, not an
+    /// error; SQLite keeps a transaction open after most failures).
     fn commit(&mut self) -> Result<(), PluginError>;
-    /// Rolls back.
+    /// Rolls back the open transaction. Harmless without one: the host calls
+    /// it after a failed commit, ignoring its error.
     ///
     /// # Errors
     /// When the database refuses.
     fn rollback(&mut self) -> Result<(), PluginError>;
-    /// Takes the named migration lock.
+    /// Takes the named migration lock, waiting up to `timeout` (zero: try
+    /// once).
+    ///
+    /// A session-level lock: held until [`DialectConnection::unlock`] or until
+    /// the session or the process ends, so that a killed run does not block
+    /// the next one. The host calls it whatever
+    /// [`crate::Capabilities::advisory_locks`] says: `atlas_migrate_execute`
+    /// around every command that changes a database (Atlas's name: use
+    /// Atlas's mechanism for the database where it has one, so that the two
+    /// tools exclude each other), `strata_registry` on a database holding the
+    /// deployment registry.
     ///
     /// # Errors
     /// [`ErrorKind::LockTimeout`] when another session holds it past `timeout`.
     fn lock(&mut self, name: &str, timeout: Duration) -> Result<(), PluginError>;
-    /// Releases the named migration lock.
+    /// Releases the named migration lock. The host ignores an error.
     ///
     /// # Errors
     /// When the lock cannot be released.
     fn unlock(&mut self, name: &str) -> Result<(), PluginError>;
-    /// Closes the connection.
+    /// Closes the connection. Called when the host drops it; the host ignores
+    /// an error.
     ///
     /// # Errors
     /// When closing fails.
@@ -111,7 +210,20 @@ pub trait DialectConnection: Send {
 }
 
 /// Builds the root module for dialect `D`; the plugin's cdylib exports it with
-/// `#[abi_stable::export_root_module]`.
+/// `#[abi_stable::export_root_module]`:
+///
+/// ```ignore
+/// #[abi_stable::export_root_module]
+/// pub fn get_library() -> strata_dialect_api::DialectModRef {
+///     strata_dialect_api::root_module::<acme_dialect::Acme>()
+/// }
+/// ```
+///
+/// The adapter it builds decodes the JSON inputs (a failure is
+/// [`ErrorKind::Decode`]), unwraps [`SqlValue`]s (a variant the build does not
+/// know is [`ErrorKind::Unsupported`]), and turns a panic in any call into an
+/// [`ErrorKind::Panic`] error naming the plugin and the call, its message
+/// printed on stderr with URL passwords masked.
 pub fn root_module<D: Dialect>() -> DialectModRef {
     DialectMod { manifest: manifest::<D>, open: open::<D>, diff: diff::<D>, plan: plan::<D>, render: render::<D> }
         .leak_into_prefix()

@@ -10,6 +10,25 @@
 //! types and export them with [`root_module`]; the adapter catches panics at the
 //! boundary so that a bug in a plugin becomes an error, never an abort.
 //!
+//! The vendor's guide is `README.md` beside this crate's `Cargo.toml`: how to
+//! lay out, build, test and ship a plugin, the order in which the host calls
+//! it, and the contract the types cannot state. The items' documentation
+//! repeats each rule where it applies. In short, a plugin must:
+//! - return rows *matched* from [`DialectConnection::exec`];
+//! - fail with [`ErrorKind::ObjectMissing`] on a table that does not exist;
+//! - make [`DialectConnection::commit`] fail, and roll back, after any failure
+//!   inside the transaction;
+//! - diff only what [`Dialect::diff`] is given (realms may be partial);
+//! - inspect deterministically, so that applying a plan and inspecting again
+//!   diffs empty against the desired state;
+//! - create the bookkeeping tables exactly as [`RenderRequest::RevisionsTable`]
+//!   and [`RenderRequest::HistoryTable`] say;
+//! - describe its connection in [`ConnInfo`], never print a password, and
+//!   never rely on a panic being caught.
+//!
+//! Versions: [`API_VERSION`] (major) and [`API_MINOR`]; the crate's own
+//! version is `API_VERSION.API_MINOR.patch`.
+//!
 //! This crate is not the place for dialect code shared between plugins: put such
 //! helpers in an ordinary crate under `dialects/`.
 #![deny(missing_docs)]

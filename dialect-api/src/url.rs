@@ -17,6 +17,11 @@ const FILE_SCHEMES: [&str; 3] = ["sqlite", "sqlite3", "libsql"];
 
 /// A parsed `scheme://user:pass@host:port/path?query` URL. `Display` and `Debug`
 /// show the password as `****`; only [`DbUrl::as_secret_str`] gives the original.
+///
+/// The host parses every URL with it before choosing a plugin (a URL that does
+/// not parse never reaches one); a plugin parses the text
+/// [`crate::Dialect::open`] receives with it too, so that both read the same
+/// URL the same way, and writes URLs in messages through `Display`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DbUrl {
     raw: String,
@@ -186,6 +191,11 @@ impl fmt::Debug for DbUrl {
 /// A URL ends at whitespace or where another `scheme://` begins; a password
 /// holding whitespace can therefore only be hidden by [`DbUrl`]'s own
 /// `Display`, which knows that its whole text is one URL.
+///
+/// Plugins pass a message through it when it may quote a URL (a driver's
+/// error often does). It does not find a bare password a server echoes
+/// outside any URL: replace the connection's password in such messages
+/// yourself.
 pub fn mask(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for piece in text.split_inclusive(char::is_whitespace) {

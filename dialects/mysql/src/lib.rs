@@ -51,6 +51,7 @@ pub fn manifest() -> Manifest {
             schemas: true,
             concurrent_index: false,
             placeholder: Placeholder::Question,
+            append_only_bookkeeping: false,
         },
         // Atlas's MySQL scanner options (reference §2.1); DELIMITER is the host lexer's.
         lexer: LexerOptions {

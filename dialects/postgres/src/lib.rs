@@ -47,6 +47,7 @@ pub fn manifest() -> Manifest {
             schemas: true,
             concurrent_index: true,
             placeholder: Placeholder::Dollar,
+            append_only_bookkeeping: false,
         },
         // Atlas's PostgreSQL scanner options (reference §2.1).
         lexer: LexerOptions {

@@ -40,6 +40,7 @@ pub fn manifest() -> Manifest {
             schemas: false,
             concurrent_index: false,
             placeholder: Placeholder::Question,
+            append_only_bookkeeping: false,
         },
         // Atlas's SQLite scanner: BEGIN … END grouping for trigger bodies only.
         lexer: LexerOptions { match_begin: true, ..LexerOptions::default() },

@@ -2,11 +2,11 @@
 //! `migrate down` works without the files (GitOps: the old commit lacks them)
 //! and a revert killed midway can be finished by running it again.
 
-use super::{insert_rows, schema_for, table_exists, table_sql, upsert};
+use super::{Keyed, schema_for, table_exists, table_sql};
 use crate::error::db;
 use crate::plugin::Conn;
 use std::collections::BTreeMap;
-use strata_dialect_api::{ErrorKind, Placeholder, RenderRequest, SqlValue};
+use strata_dialect_api::{ErrorKind, RenderRequest, SqlValue};
 
 /// The history table's name.
 pub const HISTORY_TABLE: &str = "strata_schema_history";
@@ -81,9 +81,8 @@ pub struct FailedAttempt {
 
 /// Reads and writes the history table over one connection.
 pub struct HistoryStore {
-    table: String,
+    table: Keyed,
     create: Vec<String>,
-    placeholder: Placeholder,
 }
 
 impl HistoryStore {
@@ -96,7 +95,7 @@ impl HistoryStore {
         let schema = schema.as_deref();
         let (table, create) =
             table_sql(conn, schema, HISTORY_TABLE, RenderRequest::HistoryTable { schema: schema.map(String::from) })?;
-        Ok(HistoryStore { table, create, placeholder: conn.driver().manifest.capabilities.placeholder })
+        Ok(HistoryStore { table: Keyed::new(conn, table), create })
     }
 
     /// Creates the table if it does not exist.
@@ -116,7 +115,7 @@ impl HistoryStore {
     /// # Errors
     /// When the check fails for another reason than a missing table.
     pub fn exists(&self, conn: &mut Conn) -> Result<bool, crate::Error> {
-        table_exists(conn, &self.table, "reading the history table")
+        table_exists(conn, &self.table.table, "reading the history table")
     }
 
     /// The versions that have a row (without reading the statements); none
@@ -125,7 +124,7 @@ impl HistoryStore {
     /// # Errors
     /// When the query fails for another reason.
     pub fn versions(&self, conn: &mut Conn) -> Result<std::collections::BTreeSet<String>, crate::Error> {
-        let rows = match conn.query(&format!("SELECT version FROM {}", self.table), Vec::new()) {
+        let rows = match self.table.select(conn, "version", None) {
             Ok(rows) => rows,
             Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(Default::default()),
             Err(e) => return Err(db("reading the history table")(e)),
@@ -139,8 +138,8 @@ impl HistoryStore {
     /// # Errors
     /// When the query fails for another reason.
     pub fn read(&self, conn: &mut Conn) -> Result<BTreeMap<String, History>, crate::Error> {
-        let sql = format!("SELECT version, description, statements, down_statements, down_applied FROM {}", self.table);
-        let rows = match conn.query(&sql, Vec::new()) {
+        let columns = "version, description, statements, down_statements, down_applied";
+        let rows = match self.table.select(conn, columns, None) {
             Ok(rows) => rows,
             Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(BTreeMap::new()),
             Err(e) => return Err(db("reading the history table")(e)),
@@ -178,8 +177,7 @@ impl HistoryStore {
     /// # Errors
     /// When the write fails.
     pub fn write_row(&self, conn: &mut Conn, entry: &History, absent: bool) -> Result<(), crate::Error> {
-        upsert(conn, &self.table, self.placeholder, (&entry.version, absent), &columns(entry), &[])
-            .map_err(db("writing the history table"))
+        self.table.upsert(conn, (&entry.version, absent), &columns(entry), &[]).map_err(db("writing the history table"))
     }
 
     /// Inserts rows known not to exist, many per statement.
@@ -191,7 +189,7 @@ impl HistoryStore {
             .iter()
             .map(|e| std::iter::once(("version", SqlValue::from(e.version.as_str()))).chain(columns(e)).collect())
             .collect();
-        insert_rows(conn, &self.table, self.placeholder, &rows).map_err(db("writing the history table"))
+        self.table.insert_rows(conn, &rows).map_err(db("writing the history table"))
     }
 
     /// Deletes the row of `version`.
@@ -199,9 +197,7 @@ impl HistoryStore {
     /// # Errors
     /// When the delete fails.
     pub fn delete(&self, conn: &mut Conn, version: &str) -> Result<(), crate::Error> {
-        let sql = format!("DELETE FROM {} WHERE version = {}", self.table, self.placeholder.nth(1));
-        conn.exec(&sql, vec![SqlValue::from(version)]).map_err(db("writing the history table"))?;
-        Ok(())
+        self.table.delete(conn, version).map_err(db("writing the history table"))
     }
 
     /// Records a failed, rolled-back attempt (replacing an earlier one).
@@ -251,22 +247,20 @@ impl HistoryStore {
             ("down_statements", SqlValue::Null),
             ("down_applied", SqlValue::Int(0)),
         ];
-        upsert(conn, &self.table, self.placeholder, (key, false), &values, &[]).map_err(db("writing the history table"))
+        self.table.upsert(conn, (key, false), &values, &[]).map_err(db("writing the history table"))
     }
 
     fn read_special(&self, conn: &mut Conn, key: &str) -> Result<Option<String>, crate::Error> {
-        let sql = format!("SELECT statements FROM {} WHERE version = {}", self.table, self.placeholder.nth(1));
-        let rows = match conn.query(&sql, vec![SqlValue::from(key)]) {
+        let rows = match self.table.select(conn, "version, statements", Some(key)) {
             Ok(rows) => rows,
             Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(None),
             Err(e) => return Err(db("reading the history table")(e)),
         };
-        Ok(rows.rows.first().and_then(|r| r.first().cloned().flatten()))
+        Ok(rows.rows.first().and_then(|r| r.get(1).cloned().flatten()))
     }
 
     fn delete_special(&self, conn: &mut Conn, key: &str) -> Result<(), crate::Error> {
-        let sql = format!("DELETE FROM {} WHERE version = {}", self.table, self.placeholder.nth(1));
-        match conn.exec(&sql, vec![SqlValue::from(key)]) {
+        match self.table.delete(conn, key) {
             Ok(_) => Ok(()),
             Err(e) if e.kind == ErrorKind::ObjectMissing => Ok(()),
             Err(e) => Err(db("writing the history table")(e)),
@@ -279,11 +273,10 @@ impl HistoryStore {
     /// # Errors
     /// When the query or the drop fails.
     pub fn drop_if_empty(&self, conn: &mut Conn) -> Result<(), crate::Error> {
-        let rows = conn
-            .query(&format!("SELECT count(*) FROM {}", self.table), Vec::new())
-            .map_err(db("reading the history table"))?;
-        if rows.rows.first().and_then(|r| r.first().cloned().flatten()).as_deref() == Some("0") {
-            conn.exec(&format!("DROP TABLE {}", self.table), Vec::new()).map_err(db("dropping the history table"))?;
+        let rows = self.table.select(conn, "version", None).map_err(db("reading the history table"))?;
+        if rows.rows.is_empty() {
+            conn.exec(&format!("DROP TABLE {}", self.table.table), Vec::new())
+                .map_err(db("dropping the history table"))?;
         }
         Ok(())
     }

@@ -128,13 +128,15 @@ fn table_sql(
 
 /// Reads and writes the revisions table over one connection.
 pub struct RevisionStore {
-    table: String,
+    table: Keyed,
     create: Vec<String>,
-    placeholder: strata_dialect_api::Placeholder,
     driver: crate::plugin::Driver,
 }
 
 mod history;
+mod keyed;
+
+use keyed::Keyed;
 
 pub use history::{DownRun, FailedAttempt, HISTORY_TABLE, History, HistoryStore};
 
@@ -159,12 +161,7 @@ impl RevisionStore {
         let schema = schema.as_deref();
         let (table, create) =
             table_sql(conn, schema, TABLE, RenderRequest::RevisionsTable { schema: schema.map(String::from) })?;
-        Ok(RevisionStore {
-            table,
-            create,
-            placeholder: conn.driver().manifest.capabilities.placeholder,
-            driver: conn.driver().clone(),
-        })
+        Ok(RevisionStore { table: Keyed::new(conn, table), create, driver: conn.driver().clone() })
     }
 
     /// Creates the table if it does not exist.
@@ -183,7 +180,7 @@ impl RevisionStore {
     /// # Errors
     /// When the check itself fails for another reason than a missing table.
     pub fn exists(&self, conn: &mut Conn) -> Result<bool, crate::Error> {
-        table_exists(conn, &self.table, "reading the revisions table")
+        table_exists(conn, &self.table.table, "reading the revisions table")
     }
 
     /// Every revision, ordered by version (byte-wise, as Atlas compares them).
@@ -192,13 +189,10 @@ impl RevisionStore {
     /// # Errors
     /// When the query fails.
     pub fn read(&self, conn: &mut Conn) -> Result<Vec<Revision>, crate::Error> {
-        let sql = format!(
-            "SELECT version, description, type, applied, total, executed_at, execution_time, error, \
-             error_stmt, hash, partial_hashes, operator_version FROM {}",
-            self.table
-        );
+        let columns = "version, description, type, applied, total, executed_at, execution_time, error, \
+             error_stmt, hash, partial_hashes, operator_version";
         // One query: a missing table reads as no revisions.
-        let rows = match conn.query(&sql, Vec::new()) {
+        let rows = match self.table.select(conn, columns, None) {
             Ok(rows) => rows,
             Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(Vec::new()),
             Err(e) => return Err(db("reading the revisions table")(e)),
@@ -246,7 +240,8 @@ impl RevisionStore {
     /// When the write fails.
     pub fn write_row(&self, conn: &mut Conn, rev: &Revision, absent: bool) -> Result<(), crate::Error> {
         let (values, insert_only) = self.columns(rev);
-        upsert(conn, &self.table, self.placeholder, (&rev.version, absent), &values, &insert_only)
+        self.table
+            .upsert(conn, (&rev.version, absent), &values, &insert_only)
             .map_err(db("writing the revisions table"))
     }
 
@@ -265,7 +260,7 @@ impl RevisionStore {
                     .collect()
             })
             .collect();
-        insert_rows(conn, &self.table, self.placeholder, &rows).map_err(db("writing the revisions table"))
+        self.table.insert_rows(conn, &rows).map_err(db("writing the revisions table"))
     }
 
     /// A row's columns: those a write updates, and those only an insert sets.
@@ -299,9 +294,7 @@ impl RevisionStore {
     /// # Errors
     /// When the delete fails.
     pub fn delete(&self, conn: &mut Conn, version: &str) -> Result<(), crate::Error> {
-        let sql = format!("DELETE FROM {} WHERE version = {}", self.table, self.placeholder.nth(1));
-        conn.exec(&sql, vec![SqlValue::from(version)]).map_err(db("writing the revisions table"))?;
-        Ok(())
+        self.table.delete(conn, version).map_err(db("writing the revisions table"))
     }
 }
 
@@ -315,73 +308,4 @@ fn table_exists(conn: &mut Conn, table: &str, context: &str) -> Result<bool, cra
     }
 }
 
-/// A column of a row to write, and its value.
-type Column = (&'static str, SqlValue);
-
-/// Inserts `rows` (each the same columns, in the same order) with as few
-/// statements as the dialects' limits on bound arguments allow.
-fn insert_rows(
-    conn: &mut Conn,
-    table: &str,
-    placeholder: strata_dialect_api::Placeholder,
-    rows: &[Vec<(&str, SqlValue)>],
-) -> Result<(), strata_dialect_api::PluginError> {
-    let Some(first) = rows.first() else { return Ok(()) };
-    let columns: Vec<&str> = first.iter().map(|(c, _)| *c).collect();
-    // SQLite allows 32,766 arguments a statement, PostgreSQL and MySQL 65,535.
-    let per = (30_000 / columns.len().max(1)).max(1);
-    for chunk in rows.chunks(per) {
-        let mut n = 0;
-        let tuples: Vec<String> = chunk
-            .iter()
-            .map(|row| {
-                let marks: Vec<String> = row
-                    .iter()
-                    .map(|_| {
-                        n += 1;
-                        placeholder.nth(n)
-                    })
-                    .collect();
-                format!("({})", marks.join(", "))
-            })
-            .collect();
-        let sql = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), tuples.join(", "));
-        let args: Vec<SqlValue> = chunk.iter().flat_map(|row| row.iter().map(|(_, v)| v.clone())).collect();
-        conn.exec(&sql, args)?;
-    }
-    Ok(())
-}
-
-/// Updates the row keyed by `version` with `values`; inserts it (with
-/// `insert_only` too) when there is none, or right away when the caller knows
-/// there is none (`absent`). Every dialect understands this pair, unlike
-/// `ON CONFLICT` / `ON DUPLICATE KEY`.
-fn upsert(
-    conn: &mut Conn,
-    table: &str,
-    placeholder: strata_dialect_api::Placeholder,
-    (version, absent): (&str, bool),
-    values: &[(&str, SqlValue)],
-    insert_only: &[(&str, SqlValue)],
-) -> Result<(), strata_dialect_api::PluginError> {
-    if !absent {
-        let sets: Vec<String> =
-            values.iter().enumerate().map(|(i, (c, _))| format!("{c} = {}", placeholder.nth(i + 1))).collect();
-        let update =
-            format!("UPDATE {table} SET {} WHERE version = {}", sets.join(", "), placeholder.nth(values.len() + 1));
-        let mut args: Vec<SqlValue> = values.iter().map(|(_, v)| v.clone()).collect();
-        args.push(SqlValue::from(version));
-        if conn.exec(&update, args)? > 0 {
-            return Ok(());
-        }
-    }
-    let columns: Vec<&str> =
-        std::iter::once("version").chain(values.iter().chain(insert_only).map(|(c, _)| *c)).collect();
-    let marks: Vec<String> = (1..=columns.len()).map(|i| placeholder.nth(i)).collect();
-    let insert = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), marks.join(", "));
-    let args: Vec<SqlValue> = std::iter::once(SqlValue::from(version))
-        .chain(values.iter().chain(insert_only).map(|(_, v)| v.clone()))
-        .collect();
-    conn.exec(&insert, args)?;
-    Ok(())
-}
+type Column = keyed::Column<'static>;
