@@ -396,7 +396,7 @@ fn plugin_with_incompatible_api_version_is_refused() {
         .expect_code(2);
     let err = run.stderr();
     assert!(err.contains(plugin.to_str().unwrap()), "names the file: {err}");
-    let host = format!("1.{}", strata_dialect_api::API_MINOR);
+    let host = format!("{}.{}", strata_dialect_api::API_VERSION, strata_dialect_api::API_MINOR);
     assert!(
         err.contains("built against dialect API version 99.0; this strata speaks version ")
             && err.contains(&format!("speaks version {host}: rebuild the plugin against strata-dialect-api {host}")),
@@ -404,17 +404,24 @@ fn plugin_with_incompatible_api_version_is_refused() {
     );
     // A newer minor version is refused too; an older one (same major) loads.
     let path = plugin.to_str().unwrap();
-    let newer = format!("1.{}", strata_dialect_api::API_MINOR + 1);
+    let newer = format!("{}.{}", strata_dialect_api::API_VERSION, strata_dialect_api::API_MINOR + 1);
     let run = sb.strata_env(&["plugin", "verify", path], &[("STRATA_FIXTURE_API", &newer)]).expect_code(2);
     assert!(
         run.stderr().contains(&format!("built against dialect API version {newer}; this strata speaks version {host}")),
         "{}",
         run.stderr()
     );
-    let run = sb.strata_env(&["plugin", "verify", path], &[("STRATA_FIXTURE_API", "1.0")]).ok();
-    assert!(run.stdout().starts_with("future 9.9.9 (dialect API version 1.0)"), "{}", run.stdout());
+    // The previous major (1.x: another layout) is refused, naming both.
+    let run = sb.strata_env(&["plugin", "verify", path], &[("STRATA_FIXTURE_API", "1.1")]).expect_code(2);
+    assert!(
+        run.stderr().contains(&format!("built against dialect API version 1.1; this strata speaks version {host}")),
+        "{}",
+        run.stderr()
+    );
+    let run = sb.strata_env(&["plugin", "verify", path], &[("STRATA_FIXTURE_API", "2.0")]).ok();
+    assert!(run.stdout().starts_with("future 9.9.9 (dialect API version 2.0)"), "{}", run.stdout());
     let run = sb
-        .strata_env(&["plugin", "info", "future"], &[("STRATA_FIXTURE_API", "1.0"), ("STRATA_PLUGIN_PATH", path)])
+        .strata_env(&["plugin", "info", "future"], &[("STRATA_FIXTURE_API", "2.0"), ("STRATA_PLUGIN_PATH", path)])
         .ok();
     assert!(run.stdout().contains("schemes:      future"), "{}", run.stdout());
     // A manifest that lies about its schemes: refused at load, exit 2.
@@ -426,7 +433,7 @@ fn plugin_with_incompatible_api_version_is_refused() {
         let run = sb
             .strata_env(
                 &["plugin", "verify", path],
-                &[("STRATA_FIXTURE_API", "1.0"), ("STRATA_FIXTURE_SCHEMES", schemes)],
+                &[("STRATA_FIXTURE_API", "2.0"), ("STRATA_FIXTURE_SCHEMES", schemes)],
             )
             .expect_code(2);
         assert!(run.stderr().contains(want), "{schemes:?}: {}", run.stderr());
@@ -435,7 +442,7 @@ fn plugin_with_incompatible_api_version_is_refused() {
     let run = sb
         .strata_env(
             &["schema", "inspect", "--url", "sqlite://x.db"],
-            &[("STRATA_FIXTURE_API", "1.0"), ("STRATA_FIXTURE_SCHEMES", "sqlite"), ("STRATA_PLUGIN_PATH", path)],
+            &[("STRATA_FIXTURE_API", "2.0"), ("STRATA_FIXTURE_SCHEMES", "sqlite"), ("STRATA_PLUGIN_PATH", path)],
         )
         .expect_code(2);
     assert!(run.stderr().contains("URL scheme \"sqlite\" is claimed by two plugins"), "{}", run.stderr());
@@ -454,7 +461,11 @@ fn plugin_with_incompatible_layout_is_refused() {
     let err = run.stderr();
     assert!(err.contains(plugin.to_str().unwrap()), "names the file: {err}");
     assert!(
-        err.contains(&format!("does not match this strata's dialect API 1.{}", strata_dialect_api::API_MINOR)),
+        err.contains(&format!(
+            "does not match this strata's dialect API {}.{}",
+            strata_dialect_api::API_VERSION,
+            strata_dialect_api::API_MINOR
+        )),
         "names the host's API: {err}"
     );
     assert!(err.len() < 2000, "no layout dump: {} bytes", err.len());
@@ -1168,7 +1179,7 @@ fn plugin_list_info_and_verify() {
     assert!(info.contains(&format!("  sha256:       {}", sha256sum(&sqlite))), "{info}");
     assert!(info.contains("capabilities: transactional DDL, migration lock"), "{info}");
     let ok = sb.strata(&["plugin", "verify", sqlite.to_str().unwrap()]).ok().stdout();
-    let host = format!("1.{}", strata_dialect_api::API_MINOR);
+    let host = format!("{}.{}", strata_dialect_api::API_VERSION, strata_dialect_api::API_MINOR);
     assert!(ok.trim_end().ends_with(&format!("compatible: this strata uses dialect API version {host}")), "{ok}");
 
     // Bad files: exit 2, a clear message, never a crash.

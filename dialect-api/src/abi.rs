@@ -63,7 +63,7 @@ pub struct DialectMod {
 
 /// The version abi_stable checks on the root module: `API_VERSION.0.0`, the
 /// same for every minor of a major (the manifest's pair decides the rest).
-pub(crate) const ROOT_MODULE_VERSION: &str = "1.0.0";
+pub(crate) const ROOT_MODULE_VERSION: &str = "2.0.0";
 
 impl RootModule for DialectModRef {
     declare_root_module_statics! {DialectModRef}
@@ -79,19 +79,18 @@ impl RootModule for DialectModRef {
 /// [`crate::DialectConnection::exec`] or [`crate::DialectConnection::query`],
 /// the placeholders written as [`crate::Capabilities::placeholder`] says.
 ///
-/// Crosses the boundary as [`SqlValueNE`], abi_stable's non-exhaustive
-/// wrapper, so that later minor versions can add variants: a plugin built
-/// before a variant existed receives it as a value it cannot unwrap, and the
-/// adapter answers [`crate::ErrorKind::Unsupported`] instead of misreading it.
-/// Plugins match with a wildcard arm for the same reason, answering
-/// [`SqlValue::unsupported`] for a variant they know but do not bind.
+/// Later minor versions may add variants. The enum itself never crosses the
+/// boundary: it travels as [`SqlValueAbi`], whose layout never changes, so
+/// a plugin built before a variant existed still loads, and receives such a
+/// value as an [`crate::ErrorKind::Unsupported`] error from the adapter
+/// instead of misreading it. Plugins match with a wildcard arm for the same
+/// reason, answering [`SqlValue::unsupported`] for a variant they know but do
+/// not bind.
 ///
 /// The host's bookkeeping binds `Null`, `Int` and `Text` only, JSON and
 /// timestamps included (as text): a plugin's binding must let the database
 /// convert text to the column's type.
-#[repr(u8)]
-#[derive(StableAbi, Debug, Clone, PartialEq, Eq)]
-#[sabi(kind(WithNonExhaustive(size = [usize; 6], traits(Debug, Clone, PartialEq))))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SqlValue {
     /// SQL NULL.
@@ -100,19 +99,41 @@ pub enum SqlValue {
     Int(i64),
     /// Text (UTF-8), also for JSON and timestamp columns.
     Text(RString),
-    /// Bytes (a BLOB, `bytea`, `VARBINARY`). Since API 1.2.
+    /// Bytes (a BLOB, `bytea`, `VARBINARY`). Since API 2.1.
     Bytes(RVec<u8>),
 }
 
-/// [`SqlValue`] as it crosses the boundary: abi_stable's non-exhaustive
-/// wrapper, unwrapped by [`SqlValue::from_abi`] (the adapter does it before a
-/// plugin's code runs).
-pub type SqlValueNE = SqlValue_NE;
+/// A [`SqlValue`] as it crosses the boundary: a kind code and the two
+/// payloads any kind needs. abi_stable's own non-exhaustive enums let a
+/// plugin know more variants than the host, never fewer, which is the wrong
+/// way round for values the host sends; a fixed layout works both ways.
+/// Codes: 0 NULL, 1 integer (`int`), 2 text (`bytes`, UTF-8), 3 bytes
+/// (`bytes`, since 2.1). Never renumber a code; a new kind takes the next
+/// one and may use either payload (a float as `int`'s bits, say).
+#[repr(C)]
+#[derive(StableAbi, Debug, Clone, PartialEq, Eq)]
+pub struct SqlValueAbi {
+    /// The kind of value.
+    pub kind: u16,
+    /// An integer payload.
+    pub int: i64,
+    /// A byte payload.
+    pub bytes: RVec<u8>,
+}
 
 impl SqlValue {
-    /// Wraps values for the boundary (the host side of `exec` and `query`).
-    pub fn to_abi(values: Vec<SqlValue>) -> RVec<SqlValueNE> {
-        values.into_iter().map(SqlValueNE::new).collect()
+    /// Encodes values for the boundary (the host side of `exec` and `query`).
+    pub fn to_abi(values: Vec<SqlValue>) -> RVec<SqlValueAbi> {
+        let value = |kind: u16, int: i64, bytes: Vec<u8>| SqlValueAbi { kind, int, bytes: bytes.into() };
+        values
+            .into_iter()
+            .map(|v| match v {
+                SqlValue::Null => value(0, 0, Vec::new()),
+                SqlValue::Int(i) => value(1, i, Vec::new()),
+                SqlValue::Text(t) => value(2, 0, t.into_string().into_bytes()),
+                SqlValue::Bytes(b) => value(3, 0, b.into_vec()),
+            })
+            .collect()
     }
 
     /// The error a plugin returns for a value it has no binding for (a
@@ -121,27 +142,34 @@ impl SqlValue {
         PluginError::new(crate::ErrorKind::Unsupported, format!("this plugin cannot bind the value {self:?}"))
     }
 
-    /// Unwraps values received across the boundary. A variant this build
-    /// does not know (sent by a newer host) is an
-    /// [`crate::ErrorKind::Unsupported`] error naming its position.
+    /// Decodes values received across the boundary. A kind this build does
+    /// not know (sent by a newer host) is an [`crate::ErrorKind::Unsupported`]
+    /// error naming its position.
     ///
     /// # Errors
-    /// When a value is of a variant this build does not know.
-    pub fn from_abi(values: RVec<SqlValueNE>) -> Result<Vec<SqlValue>, PluginError> {
+    /// When a value is of a kind this build does not know, or text is not
+    /// UTF-8.
+    pub fn from_abi(values: RVec<SqlValueAbi>) -> Result<Vec<SqlValue>, PluginError> {
         values
             .into_iter()
             .enumerate()
-            .map(|(i, v)| {
-                v.into_enum().map_err(|_| {
-                    PluginError::new(
-                        crate::ErrorKind::Unsupported,
-                        format!(
-                            "argument {} is a kind of value this plugin does not know (built against dialect API 1.{})",
-                            i + 1,
-                            crate::API_MINOR
-                        ),
-                    )
-                })
+            .map(|(i, v)| match v.kind {
+                0 => Ok(SqlValue::Null),
+                1 => Ok(SqlValue::Int(v.int)),
+                2 => String::from_utf8(v.bytes.into_vec()).map(|t| SqlValue::Text(t.into())).map_err(|_| {
+                    PluginError::new(crate::ErrorKind::Decode, format!("argument {} is text that is not UTF-8", i + 1))
+                }),
+                3 => Ok(SqlValue::Bytes(v.bytes)),
+                kind => Err(PluginError::new(
+                    crate::ErrorKind::Unsupported,
+                    format!(
+                        "argument {} is a kind of value (code {kind}) this plugin does not know: it was built \
+                         against dialect API {}.{}",
+                        i + 1,
+                        crate::API_VERSION,
+                        crate::API_MINOR
+                    ),
+                )),
             })
             .collect()
     }
@@ -192,11 +220,11 @@ pub trait Connection: Send {
     /// Executes one statement; returns the number of rows it *matched* (not
     /// changed: the host inserts a revision row when its `UPDATE` returns 0).
     /// See [`crate::DialectConnection::exec`].
-    fn exec(&mut self, sql: RStr<'_>, args: RVec<SqlValueNE>) -> RResult<u64, PluginError>;
+    fn exec(&mut self, sql: RStr<'_>, args: RVec<SqlValueAbi>) -> RResult<u64, PluginError>;
 
     /// Runs a query; returns JSON [`crate::Rows`] with every value as text.
     /// A missing table is [`crate::ErrorKind::ObjectMissing`].
-    fn query(&mut self, sql: RStr<'_>, args: RVec<SqlValueNE>) -> RResult<RString, PluginError>;
+    fn query(&mut self, sql: RStr<'_>, args: RVec<SqlValueAbi>) -> RResult<RString, PluginError>;
 
     /// Starts a transaction.
     fn begin(&mut self) -> RResult<(), PluginError>;

@@ -94,7 +94,7 @@ kinds! {
     /// adapter could not encode).
     Internal = 13,
     /// The database is read-only (a replica, a read-only transaction or
-    /// file). Since API 1.2.
+    /// file). Since API 2.1.
     ReadOnly = 14,
 }
 

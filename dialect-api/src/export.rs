@@ -3,7 +3,7 @@
 //! `abi_stable` function ends the whole host process. (So a plugin must not be
 //! built with `panic = "abort"`.)
 
-use crate::abi::{Connection, Connection_TO, ConnectionBox, DialectMod, DialectModRef, SqlValue, SqlValueNE};
+use crate::abi::{Connection, Connection_TO, ConnectionBox, DialectMod, DialectModRef, SqlValue, SqlValueAbi};
 use crate::change::Change;
 use crate::error::{ErrorKind, PluginError};
 use crate::manifest::{ConnInfo, Manifest};
@@ -350,11 +350,11 @@ impl Connection for Adapter {
         })
     }
 
-    fn exec(&mut self, sql: RStr<'_>, args: RVec<SqlValueNE>) -> RResult<u64, PluginError> {
+    fn exec(&mut self, sql: RStr<'_>, args: RVec<SqlValueAbi>) -> RResult<u64, PluginError> {
         guard(&self.name, "exec", || self.inner.exec(sql.as_str(), &SqlValue::from_abi(args)?))
     }
 
-    fn query(&mut self, sql: RStr<'_>, args: RVec<SqlValueNE>) -> RResult<RString, PluginError> {
+    fn query(&mut self, sql: RStr<'_>, args: RVec<SqlValueAbi>) -> RResult<RString, PluginError> {
         guard(&self.name, "query", || to_json(&self.inner.query(sql.as_str(), &SqlValue::from_abi(args)?)?))
     }
 

@@ -45,7 +45,7 @@ mod plan;
 mod schema;
 mod url;
 
-pub use abi::{Connection, Connection_TO, ConnectionBox, DialectMod, DialectModRef, SqlValue, SqlValueNE};
+pub use abi::{Connection, Connection_TO, ConnectionBox, DialectMod, DialectModRef, SqlValue, SqlValueAbi};
 pub use change::{Change, ColumnChange, TableChange};
 pub use error::{ErrorKind, PluginError};
 pub use export::{Dialect, DialectConnection, Rows, root_module};

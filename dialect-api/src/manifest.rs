@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// [`API_MINOR`]): removing or renaming a field or function, changing a
 /// signature or what a field means, a field older plugins must fill,
 /// renumbering an [`crate::ErrorKind`] code.
-pub const API_VERSION: u32 = 1;
+pub const API_VERSION: u32 = 2;
 
 /// The minor version: grows when the API grows compatibly. A host accepts a
 /// plugin of its major version and a minor version up to its own; a plugin
@@ -24,13 +24,16 @@ pub const API_VERSION: u32 = 1;
 /// for that failure (as for [`crate::RenderRequest::TimestampValue`]).
 ///
 /// History: 1.0 the first release; 1.1 `attrs` on checks and foreign keys;
-/// 1.2 [`crate::SqlValue::Bytes`] and [`crate::ErrorKind::ReadOnly`], with both
-/// types growable from here on.
+/// 2.0 the types crossing the boundary made growable ([`crate::ErrorKind`] a
+/// code, [`crate::SqlValue`] a fixed layout, the root module versioned by
+/// major only), which changed their layout: 1.x plugins are refused; 2.1
+/// [`crate::SqlValue::Bytes`], [`crate::ErrorKind::ReadOnly`],
+/// [`Capabilities::append_only_bookkeeping`] and [`Manifest::new`].
 ///
 /// The crate's own package version is `API_VERSION.API_MINOR.patch`. Build a
 /// plugin against the oldest minor that has what it uses: it then loads in
 /// every host of that major from that minor on.
-pub const API_MINOR: u32 = 2;
+pub const API_MINOR: u32 = 1;
 
 /// What a plugin says about itself; returned as JSON by [`crate::DialectMod::manifest`].
 ///
@@ -65,6 +68,25 @@ pub struct Manifest {
     /// How migration files of this dialect are split into statements; each
     /// statement is then sent to [`crate::DialectConnection::exec`] on its own.
     pub lexer: LexerOptions,
+}
+
+impl Manifest {
+    /// A manifest for dialect `name` opening `url_schemes`, stamped with this
+    /// crate's [`API_VERSION`] and [`API_MINOR`], with default capabilities
+    /// and lexer options and the plugin version empty. Build on it with
+    /// field assignments rather than a struct literal: fields a later minor
+    /// adds then take their defaults when you rebuild, instead of breaking it.
+    pub fn new(name: impl Into<String>, url_schemes: &[&str]) -> Manifest {
+        Manifest {
+            name: name.into(),
+            api_version: API_VERSION,
+            api_minor: API_MINOR,
+            version: String::new(),
+            url_schemes: url_schemes.iter().map(|s| (*s).to_string()).collect(),
+            capabilities: Capabilities::default(),
+            lexer: LexerOptions::default(),
+        }
+    }
 }
 
 /// Behaviour a dialect declares once instead of the host probing for it.
@@ -115,7 +137,7 @@ pub struct Capabilities {
     /// [`crate::RenderRequest::RevisionsTable`] and
     /// [`crate::RenderRequest::HistoryTable`] DDL must add the columns `seq`
     /// (unsigned 64-bit integer) and `deleted` (0 or 1) and may compact old
-    /// rows on their own (a `ReplacingMergeTree(seq)`). Since API 1.2.
+    /// rows on their own (a `ReplacingMergeTree(seq)`). Since API 2.1.
     pub append_only_bookkeeping: bool,
 }
 

@@ -356,7 +356,12 @@ fn library_error(path: &Path, err: LibraryError) -> LoadError {
         LibraryError::IncompatibleVersionNumber { expected_version, actual_version, .. } => LoadError::Incompatible {
             path: path.to_path_buf(),
             // The root module carries MAJOR.0.0 (see dialect-api's abi.rs).
-            plugin: format!("{}.x", actual_version.major),
+            // Before 2.0 it carried the workspace's 0.x version.
+            plugin: if actual_version.major == 0 {
+                "1.x or older".to_string()
+            } else {
+                format!("{}.x", actual_version.major)
+            },
             host: format!("{}.{}", expected_version.major, strata_dialect_api::API_MINOR),
         },
         LibraryError::AbiInstability(e) => {

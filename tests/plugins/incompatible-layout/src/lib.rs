@@ -22,7 +22,7 @@ impl RootModule for DialectModRef {
     const BASE_NAME: &'static str = "strata_dialect";
     const NAME: &'static str = "strata_dialect";
     // The version the real root module carries, so the layout check is reached.
-    const VERSION_STRINGS: VersionStrings = VersionStrings::new("1.0.0");
+    const VERSION_STRINGS: VersionStrings = VersionStrings::new("2.0.0");
 }
 
 extern "C" fn manifest() -> u64 {
