@@ -206,11 +206,31 @@ impl Ledger {
         if version == SCHEMA_VERSION {
             return Ok(());
         }
-        for sql in &ddl {
-            self.conn.exec(sql, Vec::new()).map_err(db(ctx))?;
-        }
-        self.set_meta("schema_version", &SCHEMA_VERSION.to_string()).map_err(db(ctx))?;
-        Ok(())
+        // Under the registry's lock, in one transaction, and asking again:
+        // processes started together (a fan-out, parallel CI jobs) must not
+        // all create the tables and insert the version row.
+        self.conn.lock(LOCK, std::time::Duration::from_secs(30)).map_err(db(format!("{ctx}: locking the registry")))?;
+        let result = (|| {
+            // Asked outside the transaction: on PostgreSQL a query of a
+            // table not there yet would doom it.
+            if self.meta("schema_version").ok().flatten().and_then(|v| v.parse::<i64>().ok()) == Some(SCHEMA_VERSION) {
+                return Ok(());
+            }
+            self.conn.begin().map_err(db(ctx))?;
+            let created = ddl
+                .iter()
+                .try_for_each(|sql| self.conn.exec(sql, Vec::new()).map(drop))
+                .and_then(|()| self.set_meta("schema_version", &SCHEMA_VERSION.to_string()));
+            match created {
+                Ok(()) => self.conn.commit().map_err(db(ctx)),
+                Err(e) => {
+                    let _ = self.conn.rollback();
+                    Err(db(ctx)(e))
+                }
+            }
+        })();
+        let _ = self.conn.unlock(LOCK);
+        result
     }
 
     fn meta(&mut self, name: &str) -> Result<Option<String>, strata_dialect_api::PluginError> {
