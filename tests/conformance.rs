@@ -2,11 +2,17 @@
 //! ship, on real servers, and fails a plugin that breaks the contract.
 
 use strata_tests::db::Db;
-use strata_tests::{Sandbox, cdylib};
+use strata_tests::{ChDb, Sandbox, cdylib};
 
 /// Runs the kit and returns (status, detail) per check, asserting exit 0.
 fn kit(db: &Db, plugin: &str) -> Vec<(String, String, String)> {
-    let run = db.sb.strata(&["plugin", "test", plugin, "--url", &db.url, "--dev-url", &db.dev, "--format", "json"]);
+    kit_on(&db.sb, plugin, &db.url, &db.dev, &[])
+}
+
+fn kit_on(sb: &Sandbox, plugin: &str, url: &str, dev: &str, extra: &[&str]) -> Vec<(String, String, String)> {
+    let mut args = vec!["plugin", "test", plugin, "--url", url, "--dev-url", dev, "--format", "json"];
+    args.extend_from_slice(extra);
+    let run = sb.strata(&args);
     let report = run.json();
     let checks: Vec<(String, String, String)> = report["Checks"]
         .as_array()
@@ -26,6 +32,13 @@ fn kit(db: &Db, plugin: &str) -> Vec<(String, String, String)> {
 
 fn assert_passes(db: &Db, plugin: &str, skipped: &[&str]) {
     let checks = kit(db, plugin);
+    assert_checks(&checks, skipped);
+    // The kit leaves nothing behind: read from the server's own catalog.
+    let left: Vec<String> = db.tables().into_iter().filter(|t| t.starts_with("strata_conformance")).collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+fn assert_checks(checks: &[(String, String, String)], skipped: &[&str]) {
     let names: Vec<&str> = checks.iter().map(|c| c.0.as_str()).collect();
     assert_eq!(
         names,
@@ -45,13 +58,10 @@ fn assert_passes(db: &Db, plugin: &str, skipped: &[&str]) {
             "cleanup"
         ]
     );
-    for (name, status, detail) in &checks {
+    for (name, status, detail) in checks {
         let want = if skipped.contains(&name.as_str()) { "Skip" } else { "Pass" };
         assert_eq!(status, want, "{name}: {detail}");
     }
-    // The kit leaves nothing behind: read from the server's own catalog.
-    let left: Vec<String> = db.tables().into_iter().filter(|t| t.starts_with("strata_conformance")).collect();
-    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]
@@ -71,6 +81,18 @@ fn mysql_plugin_conforms() {
     let Some(db) = Db::mysql("conformance") else { return };
     // MariaDB's DDL commits implicitly: the plugin does not claim transactions.
     assert_passes(&db, "mysql", &["transactions"]);
+}
+
+#[test]
+fn clickhouse_plugin_conforms() {
+    let (Some(target), Some(dev)) = (ChDb::create("conformance"), ChDb::create("conformance_dev")) else { return };
+    let sb = Sandbox::new("conformance-ch");
+    let checks = kit_on(&sb, "clickhouse", &target.url(), &dev.url(), &["--types", "Int64,String"]);
+    // No transactions to claim; no keys or indexes either, refused cleanly.
+    assert_checks(&checks, &["transactions"]);
+    let create = checks.iter().find(|c| c.0 == "inspect.create").unwrap();
+    assert!(create.2.contains("refuses primary keys and indexes as unsupported"), "{create:?}");
+    assert!(!target.tables().iter().any(|t| t.starts_with("strata_conformance")), "{:?}", target.tables());
 }
 
 #[test]

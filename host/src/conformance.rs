@@ -11,8 +11,8 @@ use std::time::Duration;
 use crate::plugin::{Conn, Driver};
 use crate::revisions::{HISTORY_TABLE, Revision, RevisionStore, TABLE as REVISIONS_TABLE};
 use strata_dialect_api::{
-    Column, DbUrl, DiffOptions, ErrorKind, Index, IndexPart, InspectOptions, PluginError, PrimaryKey, Realm, Schema,
-    SqlValue, Table,
+    Column, DbUrl, DiffOptions, ErrorKind, Index, IndexPart, InspectOptions, Plan, PluginError, PrimaryKey, Realm,
+    Schema, SqlValue, Table,
 };
 
 /// Everything the kit creates starts with this.
@@ -55,26 +55,41 @@ fn column(name: &str, ty: &str, nullable: bool) -> Column {
     Column { name: name.into(), ty: ty.into(), nullable, ..Column::default() }
 }
 
-/// The first table as the kit wants it: every hostile column, a primary key
-/// and an index.
-fn first_table() -> Table {
-    let mut columns = vec![column(COLUMNS[0], "integer", false)];
-    columns.extend(COLUMNS[1..].iter().map(|c| column(c, "varchar(100)", true)));
-    Table {
-        name: names().0,
-        columns,
-        primary_key: Some(PrimaryKey { parts: vec![IndexPart::column(COLUMNS[0])], ..PrimaryKey::default() }),
-        indexes: vec![Index {
-            name: format!("{PREFIX} idx \"1\""),
-            parts: vec![IndexPart::column(COLUMNS[2])],
-            ..Index::default()
-        }],
-        ..Table::default()
+/// The column types the kit writes in its tables (`--types INT,TEXT`): the
+/// defaults are ones most SQL databases accept and can index.
+#[derive(Debug, Clone)]
+pub struct Types {
+    /// An integer type.
+    pub int: String,
+    /// A short text type.
+    pub text: String,
+}
+
+impl Default for Types {
+    fn default() -> Self {
+        Types { int: "integer".into(), text: "varchar(100)".into() }
     }
 }
 
+/// The first table as the kit wants it: every hostile column and, where the
+/// dialect has them, a primary key and an index.
+fn first_table(types: &Types, keys: bool) -> Table {
+    let mut columns = vec![column(COLUMNS[0], &types.int, false)];
+    columns.extend(COLUMNS[1..].iter().map(|c| column(c, &types.text, true)));
+    let mut table = Table { name: names().0, columns, ..Table::default() };
+    if keys {
+        table.primary_key = Some(PrimaryKey { parts: vec![IndexPart::column(COLUMNS[0])], ..PrimaryKey::default() });
+        table.indexes = vec![Index {
+            name: format!("{PREFIX} idx \"1\""),
+            parts: vec![IndexPart::column(COLUMNS[2])],
+            ..Index::default()
+        }];
+    }
+    table
+}
+
 /// Runs every check on `url` (and `dev`, when given) with `driver`.
-pub fn run(driver: &Driver, url: &DbUrl, dev: Option<&DbUrl>) -> Vec<Outcome> {
+pub fn run(driver: &Driver, url: &DbUrl, dev: Option<&DbUrl>, types: &Types) -> Vec<Outcome> {
     let mut out = Vec::new();
     let mut record = |name: &'static str, result: Option<Check>| {
         let (status, detail) = match result {
@@ -95,7 +110,7 @@ pub fn run(driver: &Driver, url: &DbUrl, dev: Option<&DbUrl>) -> Vec<Outcome> {
             return out;
         }
     };
-    let kit = Kit { driver, schema: schema_name(&mut conn) };
+    let mut kit = Kit { driver, schema: schema_name(&mut conn), types: types.clone(), keys: true };
     record("errors.object_missing", Some(kit.object_missing(&mut conn)));
     record("errors.syntax", Some(kit.syntax(&mut conn)));
     record("bind", Some(kit.bind(&mut conn)));
@@ -108,6 +123,7 @@ pub fn run(driver: &Driver, url: &DbUrl, dev: Option<&DbUrl>) -> Vec<Outcome> {
         }
     };
     let created = kit.create(&mut conn, &base);
+    let kit = kit;
     let after = created.as_ref().ok().map(|(_, after)| after.clone());
     record("inspect.create", Some(created.map(|(detail, _)| detail)));
     // Convergence is judged between inspected states, as the host diffs
@@ -162,6 +178,10 @@ fn kind_is(err: &PluginError, want: ErrorKind) -> Check {
 struct Kit<'a> {
     driver: &'a Driver,
     schema: String,
+    types: Types,
+    /// The dialect plans primary keys and indexes (cleared when it refuses
+    /// them as unsupported, which conforms: ClickHouse has neither).
+    keys: bool,
 }
 
 impl Kit<'_> {
@@ -185,14 +205,20 @@ impl Kit<'_> {
         Realm { schemas: vec![schema.clone()] }
     }
 
+    /// Diffs and plans `from` → `to`.
+    fn plan(&self, conn: &Conn, from: &Schema, to: &Schema) -> Result<Plan, PluginError> {
+        let changes = self.driver.diff(&Self::realm(from), &Self::realm(to), &DiffOptions::default())?;
+        self.driver.plan(&changes, &conn.plan_options(false))
+    }
+
     /// Diffs, plans and runs `from` → `to`, in one transaction where the
     /// plugin claims transactional DDL. Returns the statements run.
     fn apply(&self, conn: &mut Conn, from: &Schema, to: &Schema) -> Result<Vec<String>, String> {
-        let changes = self
-            .driver
-            .diff(&Self::realm(from), &Self::realm(to), &DiffOptions::default())
-            .map_err(|e| format!("diff: {e}"))?;
-        let plan = self.driver.plan(&changes, &conn.plan_options(false)).map_err(|e| format!("plan: {e}"))?;
+        let plan = self.plan(conn, from, to).map_err(|e| format!("planning: {e}"))?;
+        self.run_plan(conn, plan)
+    }
+
+    fn run_plan(&self, conn: &mut Conn, plan: Plan) -> Result<Vec<String>, String> {
         let tx = self.driver.manifest.capabilities.transactional_ddl && plan.transactional();
         if tx {
             conn.begin().map_err(|e| format!("begin: {e}"))?;
@@ -252,10 +278,10 @@ impl Kit<'_> {
     /// A value of a kind added after the plugin's API minor must be refused
     /// as unsupported, never misread or crash the host.
     fn bind_newer(&self, conn: &mut Conn) -> Check {
-        let minor = self.driver.manifest.api_minor;
+        let (major, minor) = (self.driver.manifest.api_version, self.driver.manifest.api_minor);
         match conn.query(&self.select(1), vec![SqlValue::Bytes(b"ab".to_vec().into())]) {
-            Ok(_) if minor >= 2 => Ok("bytes bind (API 1.2)".into()),
-            Ok(rows) => Err(format!("a plugin of API 1.{minor} accepted bytes it cannot know: {rows:?}")),
+            Ok(_) if (major, minor) >= (2, 1) => Ok("bytes bind (API 2.1)".into()),
+            Ok(rows) => Err(format!("a plugin of API {major}.{minor} accepted bytes it cannot know: {rows:?}")),
             Err(e) if e.kind == ErrorKind::Unsupported => Ok(format!("refused: {}", e.message)),
             Err(e) => Err(format!("binding bytes failed with {:?} (expected success or Unsupported): {e}", e.kind)),
         }
@@ -278,9 +304,20 @@ impl Kit<'_> {
         Ok(base)
     }
 
-    fn create(&self, conn: &mut Conn, base: &Schema) -> Result<(String, Schema), String> {
-        let want = first_table();
-        let run = self.apply(conn, base, &with_table(base, want.clone()))?;
+    fn create(&mut self, conn: &mut Conn, base: &Schema) -> Result<(String, Schema), String> {
+        let mut want = first_table(&self.types, true);
+        let mut note = "";
+        let plan = match self.plan(conn, base, &with_table(base, want.clone())) {
+            Err(e) if e.kind == ErrorKind::Unsupported => {
+                self.keys = false;
+                note = " (the dialect refuses primary keys and indexes as unsupported)";
+                want = first_table(&self.types, false);
+                self.plan(conn, base, &with_table(base, want.clone()))
+            }
+            other => other,
+        }
+        .map_err(|e| format!("planning: {e}"))?;
+        let run = self.run_plan(conn, plan)?;
         let after = self.inspect(conn)?;
         let Some(got) = after.table(&want.name) else {
             return Err(format!("table {:?} not found after {run:?}", want.name));
@@ -289,17 +326,19 @@ impl Kit<'_> {
         if columns != COLUMNS {
             return Err(format!("columns came back as {columns:?}, want {COLUMNS:?}"));
         }
-        let pk: Vec<Option<&str>> =
-            got.primary_key.iter().flat_map(|pk| pk.parts.iter().map(|p| p.column.as_deref())).collect();
-        if pk != [Some("id")] {
-            return Err(format!("primary key came back as {pk:?}"));
+        if let Some(index) = want.indexes.first() {
+            let pk: Vec<Option<&str>> =
+                got.primary_key.iter().flat_map(|pk| pk.parts.iter().map(|p| p.column.as_deref())).collect();
+            if pk != [Some("id")] {
+                return Err(format!("primary key came back as {pk:?}"));
+            }
+            match got.index(&index.name) {
+                Some(i) if i.parts.iter().map(|p| p.column.as_deref()).eq([Some(COLUMNS[2])]) => {}
+                other => return Err(format!("index {:?} came back as {other:?}", index.name)),
+            }
         }
-        let index = &want.indexes[0];
-        match got.index(&index.name) {
-            Some(i) if i.parts.iter().map(|p| p.column.as_deref()).eq([Some(COLUMNS[2])]) => {}
-            other => return Err(format!("index {:?} came back as {other:?}", index.name)),
-        }
-        Ok((format!("{} statement(s); names, columns, key and index read back exactly", run.len()), after))
+        let what = if self.keys { "names, columns, key and index" } else { "names and columns" };
+        Ok((format!("{} statement(s); {what} read back exactly{note}", run.len()), after))
     }
 
     fn converges(&self, current: &Schema, desired: &Schema) -> Check {
@@ -317,17 +356,22 @@ impl Kit<'_> {
         };
         let ty = table.columns.get(1).map(|c| c.ty.clone()).unwrap_or_default();
         table.columns.push(column(&format!("{PREFIX} extra"), &ty, true));
-        table.indexes = vec![Index {
-            name: format!("{PREFIX}_uniq"),
-            unique: true,
-            parts: vec![IndexPart::column(COLUMNS[1])],
-            ..Index::default()
-        }];
+        if self.keys {
+            table.indexes = vec![Index {
+                name: format!("{PREFIX}_uniq"),
+                unique: true,
+                parts: vec![IndexPart::column(COLUMNS[1])],
+                ..Index::default()
+            }];
+        }
         let run = self.apply(conn, after, &desired)?;
         let now = self.inspect(conn)?;
         let left = self.diff_summary(&now, &desired)?;
         if !left.is_empty() {
             return Err(format!("after {run:?} it still differs: {left:?}"));
+        }
+        if !self.keys {
+            return Ok(format!("{} statement(s), converged", run.len()));
         }
         match now.table(&name).and_then(|t| t.index(&format!("{PREFIX}_uniq"))) {
             Some(i) if i.unique => Ok(format!("{} statement(s), converged", run.len())),
@@ -339,7 +383,8 @@ impl Kit<'_> {
     /// nothing, and so does a rollback.
     fn transactions(&self, conn: &mut Conn, base: &Schema) -> Check {
         let name = names().1;
-        let table = Table { name: name.clone(), columns: vec![column("id", "integer", false)], ..Table::default() };
+        let table =
+            Table { name: name.clone(), columns: vec![column("id", &self.types.int, false)], ..Table::default() };
         let changes = self
             .driver
             .diff(&Self::realm(base), &Self::realm(&with_table(base, table)), &DiffOptions::default())
@@ -419,21 +464,24 @@ impl Kit<'_> {
         result
     }
 
-    /// The declarative path of `schema apply`: SQL run on the dev database,
+    /// The declarative path of `schema apply`: SQL run on the dev database
+    /// (the plugin's own CREATE TABLE, so the kit writes no dialect SQL),
     /// inspected there, and that state applied to the target.
     fn declarative(&self, conn: &mut Conn, base: &Schema, dev: &DbUrl) -> Check {
         let mut dev_conn = self.driver.open(dev).map_err(|e| format!("opening the dev database: {e}"))?;
-        let dev_kit = Kit { driver: self.driver, schema: schema_name(&mut dev_conn) };
-        dev_kit.cleanup(&mut dev_conn)?;
+        let dev_kit =
+            Kit { driver: self.driver, schema: schema_name(&mut dev_conn), types: self.types.clone(), keys: self.keys };
+        let dev_base = dev_kit.cleanup(&mut dev_conn)?;
         let table = format!("{PREFIX}_dev");
-        let sql = format!(
-            "CREATE TABLE {} ({} integer NOT NULL, {} varchar(100), PRIMARY KEY ({}))",
-            self.quote(&table)?,
-            self.quote("id")?,
-            self.quote(COLUMNS[3])?,
-            self.quote("id")?
-        );
-        dev_conn.exec(&sql, Vec::new()).map_err(|e| format!("{sql:?} on the dev database: {e}"))?;
+        let mut want = Table {
+            name: table.clone(),
+            columns: vec![column("id", &self.types.int, false), column(COLUMNS[3], &self.types.text, true)],
+            ..Table::default()
+        };
+        if self.keys {
+            want.primary_key = Some(PrimaryKey { parts: vec![IndexPart::column("id")], ..PrimaryKey::default() });
+        }
+        let sql = dev_kit.apply(&mut dev_conn, &dev_base, &with_table(&dev_base, want))?;
         let mut desired = dev_kit.inspect(&mut dev_conn)?;
         dev_kit.cleanup(&mut dev_conn)?;
         let Some(made) = desired.table(&table).cloned() else {

@@ -394,3 +394,141 @@ impl Drop for MyDb {
         let _ = mysql(&self.base, &format!("DROP DATABASE IF EXISTS `{}`", self.name));
     }
 }
+
+/// A ClickHouse database created for one test (and dropped after it), driven
+/// through `curl` and the HTTP interface the URL names
+/// (`clickhouse://user[:password]@host[:port][/database]`): no ClickHouse
+/// driver in the test build.
+pub struct ChDb {
+    /// The database name.
+    pub name: String,
+    base: String,
+}
+
+/// Runs one statement over ClickHouse's HTTP interface; stdout on success.
+fn clickhouse(url: &str, sql: &str) -> Result<String, String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split_once('?').map_or(rest, |(r, _)| r);
+    let (auth, rest) = rest.rsplit_once('@').unwrap_or(("default", rest));
+    let (hostport, db) = rest.split_once('/').unwrap_or((rest, ""));
+    let hostport = if hostport.contains(':') { hostport.to_string() } else { format!("{hostport}:8123") };
+    let (user, password) = auth.split_once(':').unwrap_or((auth, ""));
+    let db = if db.is_empty() { "default" } else { db };
+    let out = Command::new("curl")
+        .args(["-sS", "--fail-with-body", "--max-time", "60", "--data-binary", "@-"])
+        .arg(format!("http://{hostport}/?database={db}"))
+        .args(["-H", &format!("X-ClickHouse-User: {user}"), "-H", &format!("X-ClickHouse-Key: {password}")])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().expect("stdin").write_all(sql.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("run curl");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if out.status.success() { Ok(stdout) } else { Err(format!("{stdout}{}", String::from_utf8_lossy(&out.stderr))) }
+}
+
+/// Splits a script into statements at `;` outside quotes.
+fn statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = sql.chars();
+    while let Some(c) = chars.next() {
+        cur.push(c);
+        match (quote, c) {
+            (Some(_), '\\') => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            (Some(q), c) if c == q => quote = None,
+            (None, '\'' | '"' | '`') => quote = Some(c),
+            (None, ';') => {
+                cur.pop();
+                out.push(std::mem::take(&mut cur));
+            }
+            _ => {}
+        }
+    }
+    out.push(cur);
+    out.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+impl ChDb {
+    /// Creates a fresh database named after the test; `None` when no server is configured.
+    pub fn create(label: &str) -> Option<ChDb> {
+        let base = server_url("STRATA_TEST_CLICKHOUSE_URL")?;
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let name = format!("strata_{}_{}_{n}", label.replace('-', "_"), std::process::id());
+        for sql in [format!("DROP DATABASE IF EXISTS `{name}`"), format!("CREATE DATABASE `{name}`")] {
+            if let Err(e) = clickhouse(&base, &sql) {
+                panic!("creating database {name}: {e}");
+            }
+        }
+        Some(ChDb { name, base })
+    }
+
+    /// The database's URL, bound to it.
+    pub fn url(&self) -> String {
+        with_database(&self.base, &self.name)
+    }
+
+    /// Runs SQL (one or more statements), panicking on error.
+    pub fn exec(&self, sql: &str) {
+        for stmt in statements(sql) {
+            if let Err(e) = clickhouse(&self.url(), &stmt) {
+                panic!("clickhouse {stmt}: {e}");
+            }
+        }
+    }
+
+    /// Rows of a query, every value as text (`\N` for null), TSV unescaped.
+    pub fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+        let out = clickhouse(&self.url(), &format!("{sql} FORMAT TabSeparated"))
+            .unwrap_or_else(|e| panic!("clickhouse {sql}: {e}"));
+        out.lines().map(|l| l.split('\t').map(unescape_batch).collect()).collect()
+    }
+
+    /// The user's tables (Strata's own and its lock tables excluded).
+    pub fn tables(&self) -> Vec<String> {
+        self.rows(
+            "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT LIKE '%View' \
+             AND name NOT IN ('atlas_schema_revisions', 'strata_schema_history') \
+             AND name NOT LIKE 'strata\\\\_lock\\\\_%' ORDER BY name",
+        )
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect()
+    }
+
+    /// A table's columns in order.
+    pub fn columns(&self, table: &str) -> Vec<String> {
+        self.rows(&format!("SELECT name FROM system.columns WHERE database = currentDatabase() AND table = '{table}'"))
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect()
+    }
+
+    /// The applied versions: the newest row of each version in the
+    /// append-only revisions table, tombstones dropped.
+    pub fn versions(&self) -> Vec<String> {
+        self.rows(
+            "SELECT version FROM (SELECT version, argMax(deleted, seq) AS gone FROM atlas_schema_revisions \
+             GROUP BY version) WHERE gone = 0 AND version NOT LIKE '.%' ORDER BY version",
+        )
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect()
+    }
+}
+
+impl Drop for ChDb {
+    fn drop(&mut self) {
+        let _ = clickhouse(&self.base, &format!("DROP DATABASE IF EXISTS `{}`", self.name));
+    }
+}

@@ -40,6 +40,10 @@ pub enum PluginCmd {
         /// A second scratch database, for the declarative path (`schema apply`).
         #[arg(long = "dev-url")]
         dev_url: Option<String>,
+        /// The integer and text column types the kit's tables use, as
+        /// `INT,TEXT` (default `integer,varchar(100)`; ClickHouse: `Int64,String`).
+        #[arg(long)]
+        types: Option<String>,
     },
 }
 
@@ -61,7 +65,14 @@ fn find(ctx: &Ctx, name: &str) -> Result<Driver, Error> {
     Err(Error::Usage(format!("no plugin named {name:?} was found (found: {})", known.join(", "))))
 }
 
-fn conformance(ctx: &Ctx, plugin: &str, url: &str, dev_url: Option<&str>) -> Result<i32, Error> {
+fn conformance(ctx: &Ctx, plugin: &str, url: &str, dev_url: Option<&str>, types: Option<&str>) -> Result<i32, Error> {
+    let types = match types.map(|t| t.split_once(',')) {
+        None => crate::conformance::Types::default(),
+        Some(Some((int, text))) if !int.trim().is_empty() && !text.trim().is_empty() => {
+            crate::conformance::Types { int: int.trim().into(), text: text.trim().into() }
+        }
+        Some(_) => return Err(Error::Usage("--types: expected INT,TEXT, e.g. --types Int64,String".into())),
+    };
     let driver = find(ctx, plugin)?;
     let parse = |flag: &str, raw: &str| {
         let url = DbUrl::parse(raw).map_err(|e| Error::Usage(format!("{flag}: {e}")))?;
@@ -79,7 +90,7 @@ fn conformance(ctx: &Ctx, plugin: &str, url: &str, dev_url: Option<&str>) -> Res
     };
     let url = parse("--url", url)?;
     let dev = dev_url.map(|d| parse("--dev-url", d)).transpose()?;
-    let outcomes = crate::conformance::run(&driver, &url, dev.as_ref());
+    let outcomes = crate::conformance::run(&driver, &url, dev.as_ref(), &types);
     let failed = outcomes.iter().filter(|o| o.status == Status::Fail).count();
     if ctx.out.json() {
         ctx.out.print_json(&json!({ "Plugin": describe(&driver), "URL": url.redacted(), "Checks": outcomes }));
@@ -168,7 +179,9 @@ pub(super) fn run(ctx: &Ctx, cmd: &PluginCmd) -> Result<i32, Error> {
             }
             Ok(0)
         }
-        PluginCmd::Test { plugin, url, dev_url } => conformance(ctx, plugin, url, dev_url.as_deref()),
+        PluginCmd::Test { plugin, url, dev_url, types } => {
+            conformance(ctx, plugin, url, dev_url.as_deref(), types.as_deref())
+        }
         PluginCmd::Verify { path } => {
             // A file that does not load is bad input: exit 2 with what is wrong.
             let d = crate::plugin::verify(path).map_err(|e| Error::Usage(e.to_string()))?;
