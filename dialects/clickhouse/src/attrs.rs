@@ -19,35 +19,14 @@
 //! `MATERIALIZED` and `ALIAS` are [`strata_dialect_api::Generated`] (stored and
 //! not stored), `Nullable(…)` sets `nullable`.
 
-use serde_json::Value;
-use strata_dialect_api::Attr;
+use strata_dialect_kit::attrs::Attrs;
 
 /// The dialect name attributes carry.
 pub(crate) const DIALECT: &str = "clickhouse";
 
+/// ClickHouse's attributes: `ATTRS.attr(name, value)`, `ATTRS.get_str(attrs, name)`, …
+pub(crate) const ATTRS: Attrs = Attrs::new(DIALECT);
+
 /// Table attributes describing the engine, in the order they are written.
 pub(crate) const ENGINE_ATTRS: [&str; 8] =
     ["engine", "engine_args", "partition_by", "order_by", "primary_key", "sample_by", "ttl", "settings"];
-
-/// A ClickHouse attribute.
-pub(crate) fn attr(name: &str, value: impl Into<Value>) -> Attr {
-    Attr::Other { dialect: DIALECT.into(), name: name.into(), value: value.into() }
-}
-
-/// The value of the ClickHouse attribute `name`.
-pub(crate) fn get<'a>(attrs: &'a [Attr], name: &str) -> Option<&'a Value> {
-    attrs.iter().find_map(|a| match a {
-        Attr::Other { dialect, name: n, value } if dialect == DIALECT && n == name => Some(value),
-        _ => None,
-    })
-}
-
-/// The string value of the ClickHouse attribute `name`.
-pub(crate) fn get_str<'a>(attrs: &'a [Attr], name: &str) -> Option<&'a str> {
-    get(attrs, name).and_then(Value::as_str)
-}
-
-/// True when the ClickHouse attribute `name` is set to true.
-pub(crate) fn flag(attrs: &[Attr], name: &str) -> bool {
-    get(attrs, name).and_then(Value::as_bool).unwrap_or(false)
-}

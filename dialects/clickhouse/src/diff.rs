@@ -17,11 +17,10 @@
 use crate::attrs::DIALECT;
 use crate::sql::normalize;
 use crate::types::{column_type, is_nullable};
-use strata_dialect_api::{
-    Attr, Change, Column, ColumnChange, DiffOptions, PluginError, Realm, Schema, Table, TableChange, Trigger, View,
-};
+use strata_dialect_api::{Attr, Change, Column, DiffOptions, PluginError, Realm, Schema, Table, TableChange, View};
 use strata_dialect_kit::{
-    diff_checks, diff_foreign_keys, diff_primary_keys, diff_schemas, diff_tables, pair_up, sole_schemas, sorted_attrs,
+    diff_checks, diff_columns, diff_foreign_keys, diff_primary_keys, diff_schemas, diff_tables, diff_triggers,
+    diff_views, pair_up, sole_schemas, sorted_attrs,
 };
 
 /// Computes the changes turning `from` into `to`.
@@ -41,30 +40,9 @@ pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec
 }
 
 fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
-    let schema = name.to_string();
-    let mut changes = diff_tables(from, to, &schema, diff_table);
-    let (views, added) = pair_up(&from.views, &to.views, |a: &View, b: &View| a.name == b.name);
-    for (f, t) in views {
-        match t {
-            None => changes.push(Change::DropView { schema: schema.clone(), view: f.clone() }),
-            Some(t) if norm_view(f) != norm_view(t) => {
-                changes.push(Change::ModifyView { schema: schema.clone(), from: f.clone(), to: t.clone() });
-            }
-            Some(_) => {}
-        }
-    }
-    changes.extend(added.into_iter().map(|v| Change::AddView { schema: schema.clone(), view: v.clone() }));
-    let (triggers, added) = pair_up(&from.triggers, &to.triggers, |a: &Trigger, b: &Trigger| a.name == b.name);
-    for (f, t) in triggers {
-        match t {
-            None => changes.push(Change::DropTrigger { schema: schema.clone(), trigger: f.clone() }),
-            Some(t) if f != t => {
-                changes.push(Change::ModifyTrigger { schema: schema.clone(), from: f.clone(), to: t.clone() });
-            }
-            Some(_) => {}
-        }
-    }
-    changes.extend(added.into_iter().map(|t| Change::AddTrigger { schema: schema.clone(), trigger: t.clone() }));
+    let mut changes = diff_tables(from, to, name, diff_table);
+    changes.extend(diff_views(name, &from.views, &to.views, |f, t| norm_view(f) != norm_view(t)));
+    changes.extend(diff_triggers(name, &from.triggers, &to.triggers, |a, b| a.name == b.name, |f, t| f != t));
     changes
 }
 
@@ -105,23 +83,7 @@ fn norm_view(view: &View) -> (String, Vec<Attr>) {
 }
 
 fn diff_table(from: &Table, to: &Table) -> Vec<TableChange> {
-    let mut changes = Vec::new();
-    for f in &from.columns {
-        match to.column(&f.name) {
-            None => changes.push(TableChange::DropColumn { column: f.clone() }),
-            Some(t) => {
-                let change = ColumnChange::between(&norm_column(f), &norm_column(t));
-                if !change.is_empty() {
-                    changes.push(TableChange::ModifyColumn { from: f.clone(), to: t.clone(), change });
-                }
-            }
-        }
-    }
-    for t in &to.columns {
-        if from.column(&t.name).is_none() {
-            changes.push(TableChange::AddColumn { column: t.clone() });
-        }
-    }
+    let mut changes = diff_columns(&from.columns, &to.columns, |a, b| a.name == b.name, norm_column);
     changes.extend(diff_primary_keys(from.primary_key.as_ref(), to.primary_key.as_ref(), Clone::clone));
     let (pairs, added) = pair_up(&from.indexes, &to.indexes, |a, b| a.name == b.name);
     for (f, t) in pairs {
@@ -144,7 +106,7 @@ fn diff_table(from: &Table, to: &Table) -> Vec<TableChange> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attrs::attr;
+    use crate::attrs::ATTRS;
     use strata_dialect_api::Generated;
 
     fn col(name: &str, ty: &str) -> Column {
@@ -155,7 +117,7 @@ mod tests {
         Table {
             name: "t".into(),
             columns,
-            attrs: vec![attr("engine", "MergeTree"), attr("order_by", order_by)],
+            attrs: vec![ATTRS.attr("engine", "MergeTree"), ATTRS.attr("order_by", order_by)],
             ..Table::default()
         }
     }

@@ -13,7 +13,7 @@
 //! inner tables of materialized views (`.inner.*`, part of their view) and
 //! temporary tables.
 
-use crate::attrs::{ENGINE_ATTRS, attr};
+use crate::attrs::{ATTRS, ENGINE_ATTRS};
 use crate::driver::{ChConn, LOCK_PREFIX};
 use crate::sql::{parse_engine, parse_view, strip_schema, tidy};
 use crate::types::{is_nullable, literal};
@@ -61,12 +61,12 @@ pub fn inspect_realm(conn: &mut ChConn, options: &InspectOptions) -> Result<Real
                 let def = parse_view(&s(row, 4));
                 let mut attrs = Vec::new();
                 if engine == "MaterializedView" {
-                    attrs.push(attr("materialized", true));
+                    attrs.push(ATTRS.attr("materialized", true));
                     match def.to {
                         Some((to_db, to)) => {
-                            attrs.push(attr("to", to));
+                            attrs.push(ATTRS.attr("to", to));
                             if let Some(to_db) = to_db.filter(|d| *d != database) {
-                                attrs.push(attr("to_schema", to_db));
+                                attrs.push(ATTRS.attr("to_schema", to_db));
                             }
                         }
                         None => attrs.extend(engine_attrs(None, &s(row, 3))),
@@ -134,15 +134,15 @@ pub(crate) fn engine_attrs(engine: Option<&str>, engine_full: &str) -> Vec<Attr>
     let def = parse_engine(engine_full);
     let name = engine.map(str::to_string).or_else(|| def.as_ref().map(|d| d.name.clone()));
     if let Some(name) = name.filter(|n| !n.is_empty()) {
-        attrs.push(attr("engine", name));
+        attrs.push(ATTRS.attr("engine", name));
     }
     if let Some(def) = def {
         if let Some(args) = def.args {
-            attrs.push(attr("engine_args", args));
+            attrs.push(ATTRS.attr("engine_args", args));
         }
         for (name, text) in def.clauses {
             if ENGINE_ATTRS.contains(&name) {
-                attrs.push(attr(name, text));
+                attrs.push(ATTRS.attr(name, text));
             }
         }
     }
@@ -152,7 +152,6 @@ pub(crate) fn engine_attrs(engine: Option<&str>, engine_full: &str) -> Vec<Attr>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attrs::get_str;
 
     #[test]
     fn engines_become_attributes() {
@@ -160,15 +159,15 @@ mod tests {
             Some("ReplacingMergeTree"),
             "ReplacingMergeTree(seq) PARTITION BY toYYYYMM(d) ORDER BY (id, x) SETTINGS index_granularity = 8192",
         );
-        assert_eq!(get_str(&attrs, "engine"), Some("ReplacingMergeTree"));
-        assert_eq!(get_str(&attrs, "engine_args"), Some("seq"));
-        assert_eq!(get_str(&attrs, "partition_by"), Some("toYYYYMM(d)"));
-        assert_eq!(get_str(&attrs, "order_by"), Some("(id, x)"));
-        assert_eq!(get_str(&attrs, "settings"), Some("index_granularity = 8192"));
-        assert_eq!(get_str(&attrs, "primary_key"), None);
+        assert_eq!(ATTRS.get_str(&attrs, "engine"), Some("ReplacingMergeTree"));
+        assert_eq!(ATTRS.get_str(&attrs, "engine_args"), Some("seq"));
+        assert_eq!(ATTRS.get_str(&attrs, "partition_by"), Some("toYYYYMM(d)"));
+        assert_eq!(ATTRS.get_str(&attrs, "order_by"), Some("(id, x)"));
+        assert_eq!(ATTRS.get_str(&attrs, "settings"), Some("index_granularity = 8192"));
+        assert_eq!(ATTRS.get_str(&attrs, "primary_key"), None);
         let attrs = engine_attrs(None, "SummingMergeTree ORDER BY id");
-        assert_eq!(get_str(&attrs, "engine"), Some("SummingMergeTree"));
-        assert_eq!(engine_attrs(Some("Memory"), "Memory"), vec![attr("engine", "Memory")]);
+        assert_eq!(ATTRS.get_str(&attrs, "engine"), Some("SummingMergeTree"));
+        assert_eq!(engine_attrs(Some("Memory"), "Memory"), vec![ATTRS.attr("engine", "Memory")]);
     }
 
     #[test]

@@ -21,14 +21,16 @@
 //! triggers, which ClickHouse does not have. `DROP VIEW` does not exist on
 //! 18.16: views are dropped with `DROP TABLE`.
 
-use crate::attrs::{ENGINE_ATTRS, flag, get_str};
+use crate::attrs::{ATTRS, ENGINE_ATTRS};
 use crate::diff::norm_attrs;
 use crate::sql::{clause_keywords, normalize, tokens};
 use crate::types::{column_type, is_nullable, literal, qualified, quote};
 use strata_dialect_api::{
-    Change, Column, ErrorKind, Plan, PlanOptions, PluginError, PreCheck, Schema, Statement, Table, TableChange, View,
+    Change, Column, ErrorKind, Plan, PlanOptions, PluginError, Schema, Statement, Table, TableChange, View,
 };
-use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step};
+use strata_dialect_kit::Names;
+use strata_dialect_kit::checks::Checks;
+use strata_dialect_kit::order::{self, Key, Step, relation_refs};
 
 /// Plans `changes`.
 ///
@@ -74,25 +76,6 @@ impl Phases {
     }
 }
 
-/// Naming in one database.
-struct Names<'a> {
-    schema: &'a str,
-    qualify: bool,
-}
-
-impl Names<'_> {
-    fn name(&self, name: &str) -> String {
-        if self.qualify { qualified(Some(self.schema), name) } else { quote(name) }
-    }
-
-    fn in_schema(&self, schema: Option<&str>, name: &str) -> String {
-        match schema {
-            Some(s) if s != self.schema => qualified(Some(s), name),
-            _ => self.name(name),
-        }
-    }
-}
-
 /// A statement: never transactional, since ClickHouse has no transactions.
 fn stmt(sql: String, comment: String, source: usize, reverse: Vec<String>) -> Statement {
     let mut s = Statement::new(sql, comment, source);
@@ -105,49 +88,23 @@ fn unsupported(message: String) -> PluginError {
     PluginError::new(ErrorKind::Unsupported, message)
 }
 
-/// A pre-migration check: no row of `table_sql` matches `condition`. Written
-/// without `EXISTS`, which ClickHouse 18.16 does not have.
-fn no_row(table_sql: &str, condition: Option<&str>, alias: &str, reason: String) -> PreCheck {
-    let filter = condition.map(|c| format!(" WHERE {c}")).unwrap_or_default();
-    PreCheck {
-        sql: format!("SELECT count() = 0 AS {} FROM (SELECT 1 FROM {table_sql}{filter} LIMIT 1)", quote(alias)),
-        reason,
-    }
+/// Pre-migration checks: the kit's, asked without `EXISTS`, which ClickHouse
+/// 18.16 does not have.
+const CHECKS: Checks = Checks { quote, query: no_row_query };
+
+/// The query of a check that no row of `rows` exists, as column `alias`.
+fn no_row_query(rows: &str, alias: &str) -> String {
+    format!("SELECT count() = 0 AS {alias} FROM (SELECT 1 FROM {rows} LIMIT 1)")
 }
 
 // ---------------------------------------------------------------- keys
 
-fn schema_key(schema: &str) -> Key {
-    Key::new(KeyKind::Schema, "", schema)
-}
-
-/// Relations a SQL fragment may name, unqualified names taken in `schema`.
-fn refs(schema: &str, sql: &str) -> Vec<Key> {
-    let toks = tokens(sql);
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < toks.len() {
-        let t = &toks[i];
-        if t.is_name() {
-            if toks.get(i + 1).is_some_and(|n| n.is_punct(".")) && toks.get(i + 2).is_some_and(|n| n.is_name()) {
-                out.push(Key::relation(&t.value, &toks[i + 2].value));
-                out.push(Key::relation(schema, &toks[i + 2].value));
-                i += 3;
-                continue;
-            }
-            out.push(Key::relation(schema, &t.value));
-        }
-        i += 1;
-    }
-    out
-}
-
 /// What a view needs: the relations its body reads, and its `TO` table.
 fn view_refs(schema: &str, view: &View) -> Vec<Key> {
     let own = Key::relation(schema, &view.name);
-    let mut out: Vec<Key> = refs(schema, &view.def).into_iter().filter(|k| *k != own).collect();
-    if let Some(to) = get_str(&view.attrs, "to") {
-        out.push(Key::relation(get_str(&view.attrs, "to_schema").unwrap_or(schema), to));
+    let mut out: Vec<Key> = relation_refs(schema, &tokens(&view.def)).into_iter().filter(|k| *k != own).collect();
+    if let Some(to) = ATTRS.get_str(&view.attrs, "to") {
+        out.push(Key::relation(ATTRS.get_str(&view.attrs, "to_schema").unwrap_or(schema), to));
     }
     out
 }
@@ -184,15 +141,15 @@ fn column_sql(column: &Column, comment: bool) -> String {
 /// the order the server prints them; `MergeTree ORDER BY tuple()` for a table
 /// of a model that names no engine.
 fn engine_sql(attrs: &[strata_dialect_api::Attr]) -> String {
-    let Some(engine) = get_str(attrs, "engine") else {
+    let Some(engine) = ATTRS.get_str(attrs, "engine") else {
         return "ENGINE = MergeTree ORDER BY tuple()".to_string();
     };
     let mut sql = format!("ENGINE = {engine}");
-    if let Some(args) = get_str(attrs, "engine_args") {
+    if let Some(args) = ATTRS.get_str(attrs, "engine_args") {
         sql.push_str(&format!("({args})"));
     }
     for name in ["partition_by", "primary_key", "order_by", "sample_by", "ttl", "settings"] {
-        if let (Some(text), Some(kw)) = (get_str(attrs, name), clause_keywords(name)) {
+        if let (Some(text), Some(kw)) = (ATTRS.get_str(attrs, name), clause_keywords(name)) {
             sql.push_str(&format!(" {kw} {text}"));
         }
     }
@@ -235,12 +192,12 @@ fn create_table_sql(names: &Names<'_>, table: &Table) -> Result<String, PluginEr
 }
 
 fn create_view_sql(names: &Names<'_>, view: &View) -> Result<String, PluginError> {
-    if !flag(&view.attrs, "materialized") {
+    if !ATTRS.flag(&view.attrs, "materialized") {
         return Ok(format!("CREATE VIEW {} AS {}", names.name(&view.name), view.def));
     }
-    let target = match get_str(&view.attrs, "to") {
-        Some(to) => format!("TO {}", names.in_schema(get_str(&view.attrs, "to_schema"), to)),
-        None if get_str(&view.attrs, "engine").is_some() => engine_sql(&view.attrs),
+    let target = match ATTRS.get_str(&view.attrs, "to") {
+        Some(to) => format!("TO {}", names.in_schema(ATTRS.get_str(&view.attrs, "to_schema"), to)),
+        None if ATTRS.get_str(&view.attrs, "engine").is_some() => engine_sql(&view.attrs),
         None => {
             return Err(unsupported(format!(
                 "materialized view {:?}: it needs a TO table or an engine (the \"to\" or \"engine\" attribute)",
@@ -254,7 +211,7 @@ fn create_view_sql(names: &Names<'_>, view: &View) -> Result<String, PluginError
 /// A materialized view holding its own rows (no `TO` table): dropping it
 /// loses them.
 fn keeps_rows(view: &View) -> bool {
-    flag(&view.attrs, "materialized") && get_str(&view.attrs, "to").is_none()
+    ATTRS.flag(&view.attrs, "materialized") && ATTRS.get_str(&view.attrs, "to").is_none()
 }
 
 fn create_view(names: &Names<'_>, view: &View, source: usize) -> Result<Unit, PluginError> {
@@ -267,7 +224,7 @@ fn create_view(names: &Names<'_>, view: &View, source: usize) -> Result<Unit, Pl
     ))
     .creates([Key::relation(schema, &view.name)])
     .needs_new(view_refs(schema, view))
-    .needs_new([schema_key(schema)]))
+    .needs_new([Key::schema(schema)]))
 }
 
 fn drop_view(names: &Names<'_>, view: &View, source: usize, options: &PlanOptions) -> Unit {
@@ -282,7 +239,8 @@ fn drop_view(names: &Names<'_>, view: &View, source: usize, options: &PlanOption
     if keeps_rows(view) {
         s.destructive = true;
         if options.checks {
-            s.checks.push(no_row(&name_sql, None, "is_empty", format!("materialized view {:?} is empty", view.name)));
+            let reason = format!("materialized view {:?} is empty", view.name);
+            s.checks.push(CHECKS.no_row(&name_sql, None, "is_empty", reason));
         }
     }
     Step::new(s).drops([Key::relation(schema, &view.name)]).needs_old(view_refs(schema, view))
@@ -307,14 +265,14 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                     source,
                     vec![format!("DROP DATABASE {}", quote(&schema.name))],
                 ))
-                .creates([schema_key(&schema.name)]),
+                .creates([Key::schema(&schema.name)]),
             );
         }
         Change::DropSchema { schema } => p.drop_schemas.push(drop_schema(schema, source, options)),
         // Databases have no attributes the plugin models.
         Change::ModifySchema { .. } => {}
         Change::AddTable { schema, table } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.add_tables.push(
                 Step::new(stmt(
                     create_table_sql(&names, table)?,
@@ -323,11 +281,11 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                     vec![format!("DROP TABLE {}", names.name(&table.name))],
                 ))
                 .creates(table_keys(schema, table))
-                .needs_new([schema_key(schema)]),
+                .needs_new([Key::schema(schema)]),
             );
         }
         Change::DropTable { schema, table } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             let name_sql = names.name(&table.name);
             let mut s = stmt(
                 format!("DROP TABLE {name_sql}"),
@@ -337,12 +295,12 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
             );
             s.destructive = true;
             if options.checks {
-                s.checks.push(no_row(&name_sql, None, "is_empty", format!("table {:?} is empty", table.name)));
+                s.checks.push(CHECKS.table_is_empty(&name_sql, &table.name));
             }
             p.drop_tables.push(Step::new(s).drops(table_keys(schema, table)));
         }
         Change::RenameTable { schema, from, to } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.modify_tables.push(
                 Step::new(stmt(
                     format!("RENAME TABLE {} TO {}", names.name(from), names.name(to)),
@@ -355,22 +313,22 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
             );
         }
         Change::ModifyTable { schema, from, to, changes } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.modify_tables.extend(modify_table(&names, from, to, changes, source, options)?);
         }
         Change::AddView { schema, view } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.add_views.push(create_view(&names, view, source)?);
         }
         Change::DropView { schema, view } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.drop_views.push(drop_view(&names, view, source, options));
         }
         // ClickHouse 18.16 cannot replace a view: dropped early and created
         // late, so the old body may read what the plan drops and the new one
         // what it creates.
         Change::ModifyView { schema, from, to } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.drop_views.push(drop_view(&names, from, source, options));
             p.add_views.push(create_view(&names, to, source)?);
         }
@@ -393,11 +351,11 @@ fn drop_schema(schema: &Schema, source: usize, options: &PlanOptions) -> Unit {
     );
     s.destructive = true;
     if options.checks {
-        s.checks.extend(schema.tables.iter().map(|t| {
-            no_row(&qualified(Some(&schema.name), &t.name), None, "is_empty", format!("table {:?} is empty", t.name))
-        }));
+        s.checks.extend(
+            schema.tables.iter().map(|t| CHECKS.table_is_empty(&qualified(Some(&schema.name), &t.name), &t.name)),
+        );
     }
-    Step::new(s).drops([schema_key(&schema.name)])
+    Step::new(s).drops([Key::schema(&schema.name)])
 }
 
 /// The names of the engine attributes, as the refusal names them.
@@ -411,9 +369,9 @@ fn attr_label(name: &str) -> String {
 
 /// Refuses a change of a table's engine or keys, naming the first that differs.
 fn refuse_attrs(from: &Table, to: &Table) -> Result<(), PluginError> {
-    let engine = get_str(&from.attrs, "engine").unwrap_or("ClickHouse");
+    let engine = ATTRS.get_str(&from.attrs, "engine").unwrap_or("ClickHouse");
     for name in ENGINE_ATTRS {
-        let (f, t) = (get_str(&from.attrs, name), get_str(&to.attrs, name));
+        let (f, t) = (ATTRS.get_str(&from.attrs, name), ATTRS.get_str(&to.attrs, name));
         if f.map(normalize) != t.map(normalize) {
             let show = |v: Option<&str>| v.map_or_else(|| "none".to_string(), str::to_string);
             return Err(unsupported(format!(
@@ -475,9 +433,7 @@ fn modify_table(
                 // An ALIAS column holds no data.
                 s.destructive = list_of(column) != 2;
                 if s.destructive && options.checks {
-                    let condition = format!("{} IS NOT NULL", quote(c));
-                    let reason = format!("column {c:?} of table {t:?} is empty");
-                    s.checks.push(no_row(&table_sql, Some(&condition), "is_empty", reason));
+                    s.checks.push(CHECKS.column_is_empty(&table_sql, t, c));
                 }
                 drops.push(Step::new(s).drops([Key::column(schema, t, c)]).needs_old([relation.clone()]));
             }
@@ -526,13 +482,10 @@ fn modify_table(
                         let q = quote(c);
                         let ty = column_type(&new.ty, new.nullable);
                         if is_nullable(&column_type(&old.ty, old.nullable)) && !is_nullable(&ty) {
-                            let reason = format!("column {c:?} of table {t:?} holds no NULL");
-                            s.checks.push(no_row(&table_sql, Some(&format!("{q} IS NULL")), "no_nulls", reason));
+                            s.checks.push(CHECKS.column_has_no_nulls(&table_sql, t, c));
                         }
-                        let lossy =
-                            format!("{q} IS NOT NULL AND toString({q}) != toString(CAST({q}, {}))", literal(&ty));
-                        let reason = format!("every value of column {c:?} of table {t:?} fits {ty}");
-                        s.checks.push(no_row(&table_sql, Some(&lossy), "fits", reason));
+                        let lossy = format!("toString({q}) != toString(CAST({q}, {}))", literal(&ty));
+                        s.checks.push(CHECKS.values_fit(&table_sql, t, c, &ty, &lossy));
                     }
                     modifies.push(Step::new(s).needs_new([relation.clone()]));
                 }
@@ -598,7 +551,6 @@ fn predecessor<'a>(columns: &'a [Column], column: &Column, fits: impl Fn(&Column
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attrs::attr;
     use strata_dialect_api::{ColumnChange, Generated};
 
     fn col(name: &str, ty: &str) -> Column {
@@ -615,10 +567,10 @@ mod tests {
             name: "events".into(),
             columns: vec![col("id", "UInt64"), col("ts", "DateTime('UTC')"), amount, day],
             attrs: vec![
-                attr("engine", "MergeTree"),
-                attr("partition_by", "toYYYYMM(ts)"),
-                attr("order_by", "(id, ts)"),
-                attr("settings", "index_granularity = 8192"),
+                ATTRS.attr("engine", "MergeTree"),
+                ATTRS.attr("partition_by", "toYYYYMM(ts)"),
+                ATTRS.attr("order_by", "(id, ts)"),
+                ATTRS.attr("settings", "index_granularity = 8192"),
             ],
             ..Table::default()
         }
@@ -683,8 +635,22 @@ mod tests {
         );
         assert!(plan.statements[0].destructive);
         assert_eq!(plan.statements[0].reverse, ["ALTER TABLE `events` ADD COLUMN `ts` DateTime('UTC') AFTER `id`"]);
+        assert_eq!(
+            plan.statements[0].checks[0].sql,
+            "SELECT count() = 0 AS `is_empty` FROM (SELECT 1 FROM `events` WHERE `ts` IS NOT NULL LIMIT 1)"
+        );
+        assert_eq!(plan.statements[0].checks[0].reason, "column \"ts\" of table \"events\" is empty");
         assert!(plan.statements[1].rewrites_table && !plan.statements[1].destructive);
         assert_eq!(plan.statements[1].checks.len(), 1);
+        assert_eq!(
+            plan.statements[1].checks[0].sql,
+            "SELECT count() = 0 AS `fits` FROM (SELECT 1 FROM `events` WHERE `amount` IS NOT NULL AND \
+             toString(`amount`) != toString(CAST(`amount`, 'Decimal(12, 2)')) LIMIT 1)"
+        );
+        assert_eq!(
+            plan.statements[1].checks[0].reason,
+            "every value of column \"amount\" of table \"events\" fits Decimal(12, 2)"
+        );
         assert_eq!(plan.statements[2].reverse, ["ALTER TABLE `events` DROP COLUMN `name`"]);
         assert!(plan.statements.iter().all(|s| !s.transactional));
     }
@@ -694,10 +660,10 @@ mod tests {
         let from = events();
         let mut to = events();
         to.attrs = vec![
-            attr("engine", "MergeTree"),
-            attr("partition_by", "toYYYYMM(ts)"),
-            attr("order_by", "(id, ts, amount)"),
-            attr("settings", "index_granularity = 8192"),
+            ATTRS.attr("engine", "MergeTree"),
+            ATTRS.attr("partition_by", "toYYYYMM(ts)"),
+            ATTRS.attr("order_by", "(id, ts, amount)"),
+            ATTRS.attr("settings", "index_granularity = 8192"),
         ];
         let err = plan_changes(
             &[Change::ModifyTable { schema: "d".into(), from, to, changes: vec![TableChange::ModifyAttrs] }],
@@ -718,12 +684,16 @@ mod tests {
         let mv = View {
             name: "mv".into(),
             def: "SELECT id, count() AS c FROM events GROUP BY id".into(),
-            attrs: vec![attr("materialized", true), attr("to", "agg")],
+            attrs: vec![ATTRS.attr("materialized", true), ATTRS.attr("to", "agg")],
         };
         let inner = View {
             name: "mv2".into(),
             def: "SELECT id FROM events".into(),
-            attrs: vec![attr("materialized", true), attr("engine", "SummingMergeTree"), attr("order_by", "id")],
+            attrs: vec![
+                ATTRS.attr("materialized", true),
+                ATTRS.attr("engine", "SummingMergeTree"),
+                ATTRS.attr("order_by", "id"),
+            ],
         };
         let changes = vec![
             Change::AddView { schema: "d".into(), view: view.clone() },

@@ -1,128 +1,17 @@
 //! Reading the SQL fragments ClickHouse prints (engine definitions, view
 //! bodies, default expressions) and binding arguments into SQL text.
 //!
-//! ClickHouse's lexical rules differ from the shared tokenizer's dialects:
-//! backticks and double quotes quote identifiers with backslash escapes,
-//! single-quoted strings take backslash escapes, and `[`…`]` is an array, not
-//! a quoted name. The tokens are the kit's, so its helpers (`matching_paren`,
-//! `split_commas`, `text`) apply.
+//! The tokens are the kit's, under its [`CLICKHOUSE`] rules (backslash
+//! escapes in strings and quoted names, `[`…`]` an array), so its helpers
+//! (`matching_paren`, `split_commas`, `text`, `strip_schema`) apply.
 
 use crate::types::{bytes_literal, literal};
 use strata_dialect_api::{ErrorKind, PluginError, SqlValue};
-use strata_dialect_kit::sql::{Kind, Token, matching_paren};
+use strata_dialect_kit::sql::{CLICKHOUSE, Kind, Token, matching_paren, tokenize};
 
-/// Splits `sql` into tokens; comments and whitespace are dropped. Never
-/// fails: an unclosed quote or comment runs to the end of the input.
+/// Tokens of `sql` under ClickHouse's rules.
 pub(crate) fn tokens(sql: &str) -> Vec<Token> {
-    let bytes = sql.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let start = i;
-        if c.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        if c == b'-' && bytes.get(i + 1) == Some(&b'-') {
-            while i < bytes.len() && bytes[i] != b'\n' {
-                i += 1;
-            }
-            continue;
-        }
-        if c == b'/' && bytes.get(i + 1) == Some(&b'*') {
-            i += 2;
-            while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
-                i += 1;
-            }
-            i = (i + 2).min(bytes.len());
-            continue;
-        }
-        let (kind, value) = match c {
-            b'\'' => {
-                i = skip_quoted(bytes, i);
-                (Kind::Str, sql[start..i].to_string())
-            }
-            b'`' | b'"' => {
-                i = skip_quoted(bytes, i);
-                let inner = sql.get(start + 1..i.saturating_sub(1).max(start + 1)).unwrap_or("");
-                (Kind::Quoted, unescape_quoted(inner, char::from(c)))
-            }
-            _ if c.is_ascii_digit() || (c == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)) => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.' || bytes[i] == b'_') {
-                    if matches!(bytes[i], b'e' | b'E') && matches!(bytes.get(i + 1), Some(b'+' | b'-')) {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                (Kind::Num, sql[start..i].to_string())
-            }
-            _ if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80) {
-                    i += 1;
-                }
-                (Kind::Word, sql[start..i].to_string())
-            }
-            _ => {
-                let two = sql.get(i..i + 2).unwrap_or("");
-                if matches!(two, "<=" | ">=" | "<>" | "!=" | "==" | "||" | "->" | "::") {
-                    i += 2;
-                } else {
-                    i += sql[i..].chars().next().map_or(1, char::len_utf8);
-                }
-                (Kind::Punct, sql[start..i].to_string())
-            }
-        };
-        out.push(Token { kind, value, start, end: i });
-    }
-    out
-}
-
-/// The end of the quoted text opening at `i`: a backslash escapes the next
-/// character, a doubled quote stands for one.
-fn skip_quoted(bytes: &[u8], mut i: usize) -> usize {
-    let q = bytes[i];
-    i += 1;
-    while i < bytes.len() {
-        if bytes[i] == b'\\' {
-            i += 2;
-            continue;
-        }
-        if bytes[i] == q {
-            if bytes.get(i + 1) == Some(&q) {
-                i += 2;
-                continue;
-            }
-            return i + 1;
-        }
-        i += 1;
-    }
-    bytes.len()
-}
-
-/// The name inside a quoted identifier: escapes resolved.
-fn unescape_quoted(inner: &str, q: char) -> String {
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            if let Some(n) = chars.next() {
-                out.push(match n {
-                    'n' => '\n',
-                    't' => '\t',
-                    'r' => '\r',
-                    '0' => '\0',
-                    other => other,
-                });
-            }
-        } else if c == q && chars.peek() == Some(&q) {
-            chars.next();
-            out.push(q);
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    tokenize(sql, &CLICKHOUSE)
 }
 
 /// A layout-free form of a fragment for comparison: tokens joined by single
@@ -155,28 +44,7 @@ pub(crate) fn tidy(sql: &str) -> String {
 /// view's body with every table qualified by its database, which would make a
 /// view differ between two databases (a dev database and the target).
 pub(crate) fn strip_schema(sql: &str, schema: &str) -> String {
-    let toks = tokens(sql);
-    let mut out = String::with_capacity(sql.len());
-    let mut copied = 0;
-    let mut i = 0;
-    while i < toks.len() {
-        let t = &toks[i];
-        let qualifies = t.is_name()
-            && t.value == schema
-            && toks.get(i + 1).is_some_and(|n| n.is_punct(".") && n.start == t.end)
-            && toks.get(i + 2).is_some_and(|n| n.is_name() && n.start == t.end + 1)
-            // Not the middle of `a.b.c`.
-            && !(i > 0 && toks[i - 1].is_punct(".") && toks[i - 1].end == t.start);
-        if qualifies {
-            out.push_str(&sql[copied..t.start]);
-            copied = toks[i + 2].start;
-            i += 2;
-            continue;
-        }
-        i += 1;
-    }
-    out.push_str(&sql[copied..]);
-    out
+    strata_dialect_kit::sql::strip_schema(sql, schema, &CLICKHOUSE)
 }
 
 /// `sql` with each `?` outside literals, quoted names and comments replaced by

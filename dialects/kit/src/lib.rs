@@ -1,13 +1,15 @@
 //! Code the dialect plugins share, linked statically into each. Not part of the
 //! plugin ABI (that is `strata-dialect-api`): a vendor's plugin may use it or not.
 
+pub mod attrs;
 pub mod bookkeeping;
 pub mod checks;
 pub mod order;
 pub mod sql;
 
 use strata_dialect_api::{
-    Attr, Change, Check, DiffOptions, ForeignKey, PluginError, PrimaryKey, Realm, Schema, Table, TableChange, mask,
+    Attr, Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, PluginError, PrimaryKey, Realm, Schema, Table,
+    TableChange, Trigger, View, mask,
 };
 
 #[doc(hidden)]
@@ -152,6 +154,74 @@ pub fn diff_tables(
     changes
 }
 
+/// The column changes between two tables: columns matched by `same` (their
+/// names, as the dialect compares them), compared by their normal forms
+/// (`norm`, which [`ColumnChange::between`] sees). In `from`'s order each
+/// column is dropped or, when anything differs, modified; then the new
+/// columns come in `to`'s order.
+pub fn diff_columns(
+    from: &[Column],
+    to: &[Column],
+    same: impl Fn(&Column, &Column) -> bool,
+    norm: impl Fn(&Column) -> Column,
+) -> Vec<TableChange> {
+    let mut changes = Vec::new();
+    for f in from {
+        match to.iter().find(|t| same(f, t)) {
+            None => changes.push(TableChange::DropColumn { column: f.clone() }),
+            Some(t) => {
+                let change = ColumnChange::between(&norm(f), &norm(t));
+                if !change.is_empty() {
+                    changes.push(TableChange::ModifyColumn { from: f.clone(), to: t.clone(), change });
+                }
+            }
+        }
+    }
+    for t in to {
+        if !from.iter().any(|f| same(f, t)) {
+            changes.push(TableChange::AddColumn { column: t.clone() });
+        }
+    }
+    changes
+}
+
+/// The view changes in schema `schema`: views matched by exact name, in
+/// `from`'s order each dropped or, when `changed` says so, modified; then the
+/// new views in `to`'s order.
+pub fn diff_views(schema: &str, from: &[View], to: &[View], changed: impl Fn(&View, &View) -> bool) -> Vec<Change> {
+    let schema = || schema.to_string();
+    fates(from, to, |a, b| a.name == b.name, changed)
+        .into_iter()
+        .map(|fate| match fate {
+            Fate::Drop(v) => Change::DropView { schema: schema(), view: v.clone() },
+            Fate::Modify(f, t) => Change::ModifyView { schema: schema(), from: f.clone(), to: t.clone() },
+            Fate::Add(v) => Change::AddView { schema: schema(), view: v.clone() },
+        })
+        .collect()
+}
+
+/// The trigger changes in schema `schema`: triggers matched by `same` (their
+/// names, and their tables where names are per table), in `from`'s order each
+/// dropped or, when `changed` says so, modified; then the new triggers in
+/// `to`'s order.
+pub fn diff_triggers(
+    schema: &str,
+    from: &[Trigger],
+    to: &[Trigger],
+    same: impl Fn(&Trigger, &Trigger) -> bool,
+    changed: impl Fn(&Trigger, &Trigger) -> bool,
+) -> Vec<Change> {
+    let schema = || schema.to_string();
+    fates(from, to, same, changed)
+        .into_iter()
+        .map(|fate| match fate {
+            Fate::Drop(t) => Change::DropTrigger { schema: schema(), trigger: t.clone() },
+            Fate::Modify(f, t) => Change::ModifyTrigger { schema: schema(), from: f.clone(), to: t.clone() },
+            Fate::Add(t) => Change::AddTrigger { schema: schema(), trigger: t.clone() },
+        })
+        .collect()
+}
+
 /// The primary-key change between two tables, keys compared by their normal
 /// forms (`norm`).
 pub fn diff_primary_keys<N: PartialEq>(
@@ -177,6 +247,36 @@ pub fn references(schema: &str, table: &Table, other_schema: &str, other: &str) 
             .foreign_keys
             .iter()
             .any(|fk| fk.ref_table == other && fk.ref_schema.as_deref().unwrap_or(schema) == other_schema)
+}
+
+/// How a planner names the objects of one schema in its SQL: bare, or
+/// qualified with the schema when the plan asks for it
+/// (`PlanOptions::qualify`); an object of another schema always qualified.
+#[derive(Debug, Clone, Copy)]
+pub struct Names<'a> {
+    /// The schema the names are in.
+    pub schema: &'a str,
+    /// Qualify names in `schema` too.
+    pub qualify: bool,
+    /// The dialect's identifier quoting.
+    pub quote: checks::Quote,
+}
+
+impl Names<'_> {
+    /// The object `name` of the schema.
+    pub fn name(&self, name: &str) -> String {
+        let q = self.quote;
+        if self.qualify { format!("{}.{}", q(self.schema), q(name)) } else { q(name) }
+    }
+
+    /// The object `name` of `schema` (the names' own schema when `None`).
+    pub fn in_schema(&self, schema: Option<&str>, name: &str) -> String {
+        let q = self.quote;
+        match schema {
+            Some(s) if s != self.schema => format!("{}.{}", q(s), q(name)),
+            _ => self.name(name),
+        }
+    }
 }
 
 /// `err` with every URL password masked and `password` (the connection's,
@@ -217,6 +317,37 @@ pub fn pair_up<'a, T>(
     (pairs, added)
 }
 
+/// What becomes of one object between two lists (see [`fates`]).
+enum Fate<'a, T> {
+    /// Gone.
+    Drop(&'a T),
+    /// Kept, and changed: from, to.
+    Modify(&'a T, &'a T),
+    /// New.
+    Add(&'a T),
+}
+
+/// The objects of `from` and `to` paired by `same` ([`pair_up`]): in `from`'s
+/// order each one gone or, when `changed` says so, modified; then the new ones
+/// in `to`'s order. Kept objects that did not change are left out.
+fn fates<'a, T>(
+    from: &'a [T],
+    to: &'a [T],
+    same: impl Fn(&T, &T) -> bool,
+    changed: impl Fn(&T, &T) -> bool,
+) -> Vec<Fate<'a, T>> {
+    let (pairs, added) = pair_up(from, to, same);
+    let mut out: Vec<Fate<'a, T>> = pairs
+        .into_iter()
+        .filter_map(|(f, t)| match t {
+            None => Some(Fate::Drop(f)),
+            Some(t) => changed(f, t).then_some(Fate::Modify(f, t)),
+        })
+        .collect();
+    out.extend(added.into_iter().map(Fate::Add));
+    out
+}
+
 /// The foreign-key changes between two tables: keys matched by `same_key`, and
 /// changed when their normal forms (`norm`) differ.
 pub fn diff_foreign_keys<N: PartialEq>(
@@ -225,19 +356,14 @@ pub fn diff_foreign_keys<N: PartialEq>(
     same_key: impl Fn(&ForeignKey, &ForeignKey) -> bool,
     norm: impl Fn(&ForeignKey) -> N,
 ) -> Vec<TableChange> {
-    let (pairs, added) = pair_up(from, to, same_key);
-    let mut changes = Vec::new();
-    for (f, t) in pairs {
-        match t {
-            None => changes.push(TableChange::DropForeignKey { foreign_key: f.clone() }),
-            Some(t) if norm(f) != norm(t) => {
-                changes.push(TableChange::ModifyForeignKey { from: f.clone(), to: t.clone() });
-            }
-            Some(_) => {}
-        }
-    }
-    changes.extend(added.into_iter().map(|t| TableChange::AddForeignKey { foreign_key: t.clone() }));
-    changes
+    fates(from, to, same_key, |f, t| norm(f) != norm(t))
+        .into_iter()
+        .map(|fate| match fate {
+            Fate::Drop(f) => TableChange::DropForeignKey { foreign_key: f.clone() },
+            Fate::Modify(f, t) => TableChange::ModifyForeignKey { from: f.clone(), to: t.clone() },
+            Fate::Add(t) => TableChange::AddForeignKey { foreign_key: t.clone() },
+        })
+        .collect()
 }
 
 /// The check changes between two tables: a check with no equal (`same`) on the
@@ -289,6 +415,78 @@ mod tests {
             sole_schemas(&realm(&["dev"]), &realm(&["prod"]), &ignore).map(|(f, t)| (f.name.clone(), t.name.clone()));
         assert_eq!(found, Some(("dev".into(), "prod".into())));
         assert!(sole_schemas(&realm(&["dev"]), &realm(&["prod"]), &DiffOptions::default()).is_none());
+    }
+
+    #[test]
+    fn columns_views_and_triggers() {
+        let col = |n: &str, ty: &str| Column { name: n.into(), ty: ty.into(), ..Column::default() };
+        let changes = diff_columns(
+            &[col("a", "int"), col("B", "int"), col("c", "int")],
+            &[col("d", "int"), col("b", "INT"), col("a", "text")],
+            |x, y| x.name.eq_ignore_ascii_case(&y.name),
+            |c| Column { name: c.name.to_lowercase(), ty: c.ty.to_lowercase(), ..c.clone() },
+        );
+        let names: Vec<String> = changes
+            .iter()
+            .map(|c| match c {
+                TableChange::ModifyColumn { from, to, change } => {
+                    format!("modify {} {} {}", from.name, to.name, change.ty)
+                }
+                TableChange::DropColumn { column } => format!("drop {}", column.name),
+                TableChange::AddColumn { column } => format!("add {}", column.name),
+                _ => "other".into(),
+            })
+            .collect();
+        assert_eq!(names, ["modify a a true", "drop c", "add d"]);
+
+        let view = |n: &str, def: &str| View { name: n.into(), def: def.into(), ..View::default() };
+        let changes = diff_views(
+            "s",
+            &[view("v", "select 1"), view("w", "select 2")],
+            &[view("x", "select 3"), view("v", "select  1")],
+            |f, t| f.def.split_whitespace().ne(t.def.split_whitespace()),
+        );
+        assert_eq!(
+            changes,
+            [
+                Change::DropView { schema: "s".into(), view: view("w", "select 2") },
+                Change::AddView { schema: "s".into(), view: view("x", "select 3") },
+            ]
+        );
+
+        let trigger = |n: &str, t: &str, def: &str| Trigger { name: n.into(), table: t.into(), def: def.into() };
+        let changes = diff_triggers(
+            "s",
+            &[trigger("g", "a", "x"), trigger("g", "b", "y")],
+            &[trigger("g", "b", "z"), trigger("g", "c", "x")],
+            |f, t| f.name == t.name && f.table == t.table,
+            |f, t| f.def != t.def,
+        );
+        assert_eq!(
+            changes,
+            [
+                Change::DropTrigger { schema: "s".into(), trigger: trigger("g", "a", "x") },
+                Change::ModifyTrigger { schema: "s".into(), from: trigger("g", "b", "y"), to: trigger("g", "b", "z") },
+                Change::AddTrigger { schema: "s".into(), trigger: trigger("g", "c", "x") },
+            ]
+        );
+    }
+
+    #[test]
+    fn names_in_and_out_of_their_schema() {
+        fn quote(name: &str) -> String {
+            format!("`{name}`")
+        }
+        let bare = Names { schema: "s", qualify: false, quote };
+        assert_eq!(
+            (bare.name("t"), bare.in_schema(Some("s"), "t"), bare.in_schema(Some("o"), "t")),
+            ("`t`".to_string(), "`t`".to_string(), "`o`.`t`".to_string())
+        );
+        let qualified = Names { qualify: true, ..bare };
+        assert_eq!(
+            (qualified.name("t"), qualified.in_schema(None, "t")),
+            ("`s`.`t`".to_string(), "`s`.`t`".to_string())
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@
 //! breaks by adding keys afterwards) falls back to the planner's order for the
 //! steps involved instead of failing.
 
+use crate::sql::Token;
 use std::collections::{BTreeMap, BTreeSet};
 use strata_dialect_api::{ForeignKey, Table};
 
@@ -64,6 +65,11 @@ impl Key {
         Key { kind, name: format!("{}.{}", schema.to_lowercase(), name.to_lowercase()) }
     }
 
+    /// A schema.
+    pub fn schema(name: &str) -> Key {
+        Key::new(Kind::Schema, "", name)
+    }
+
     /// A relation (table or view).
     pub fn relation(schema: &str, name: &str) -> Key {
         Key::new(Kind::Relation, schema, name)
@@ -100,6 +106,29 @@ impl Key {
         self.name.strip_prefix(&schema.to_lowercase()).is_some_and(|rest| rest.starts_with('.'))
             && self.kind != Kind::Schema
     }
+}
+
+/// The relations a SQL fragment's tokens may name, unqualified names taken in
+/// `schema`: `a.b` as relation `b` of schema `a` and also of `schema`, a lone
+/// name as a relation of `schema`. Keys for names that are no relation
+/// (columns, aliases, keywords) match nothing a plan creates or drops.
+pub fn relation_refs(schema: &str, tokens: &[Token]) -> Vec<Key> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if t.is_name() {
+            if tokens.get(i + 1).is_some_and(|n| n.is_punct(".")) && tokens.get(i + 2).is_some_and(Token::is_name) {
+                out.push(Key::relation(&t.value, &tokens[i + 2].value));
+                out.push(Key::relation(schema, &tokens[i + 2].value));
+                i += 3;
+                continue;
+            }
+            out.push(Key::relation(schema, &t.value));
+        }
+        i += 1;
+    }
+    out
 }
 
 /// One unit of a plan to order: statements that stay together, and the
@@ -379,5 +408,25 @@ mod tests {
         assert!(Key::column("aux", "t", "c").in_schema("Aux"));
         assert!(!Key::relation("auxiliary", "t").in_schema("aux"));
         assert!(!Key::new(Kind::Schema, "", "aux").in_schema("aux"));
+        assert_eq!(Key::schema("Aux"), Key::new(Kind::Schema, "", "aux"));
+    }
+
+    #[test]
+    fn relations_a_fragment_names() {
+        let tokens = crate::sql::tokenize("SELECT a.x FROM db.`t` JOIN u", &crate::sql::MYSQL);
+        let r = Key::relation;
+        assert_eq!(
+            relation_refs("s", &tokens),
+            [
+                r("s", "SELECT"),
+                r("a", "x"),
+                r("s", "x"),
+                r("s", "FROM"),
+                r("db", "t"),
+                r("s", "t"),
+                r("s", "JOIN"),
+                r("s", "u")
+            ]
+        );
     }
 }

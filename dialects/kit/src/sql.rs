@@ -6,8 +6,10 @@
 /// The lexical rules of one dialect.
 #[derive(Debug, Clone, Copy)]
 pub struct Lexicon {
-    /// `` `x` `` and `[x]` quote identifiers (SQLite, MySQL-style).
-    pub backtick_brackets: bool,
+    /// `` `x` `` quotes identifiers (SQLite, MySQL, ClickHouse).
+    pub backticks: bool,
+    /// `[x]` quotes identifiers (SQLite); else `[` and `]` are punctuation.
+    pub brackets: bool,
     /// `/* … */` comments nest (PostgreSQL).
     pub nested_comments: bool,
     /// `$tag$ … $tag$` strings and `$1` parameters (PostgreSQL).
@@ -18,43 +20,69 @@ pub struct Lexicon {
     pub string_prefixes: &'static [u8],
     /// Unquoted words are folded to lower case (PostgreSQL), else kept as written.
     pub fold_case: bool,
-    /// `\` escapes the next character in every string literal (MySQL).
+    /// `\` escapes the next character in every string literal (MySQL, ClickHouse).
     pub backslash_strings: bool,
+    /// `\` escapes the next character in quoted identifiers too, and the value
+    /// resolves it (`\n`, `\t`, `\r`, `\0` stand for control characters, any
+    /// other character for itself) (ClickHouse).
+    pub backslash_names: bool,
 }
 
 /// SQLite's rules (https://sqlite.org/lang_keywords.html, tokenize.c).
 pub const SQLITE: Lexicon = Lexicon {
-    backtick_brackets: true,
+    backticks: true,
+    brackets: true,
     nested_comments: false,
     dollar: false,
     escape_strings: false,
     string_prefixes: b"xX",
     fold_case: false,
     backslash_strings: false,
+    backslash_names: false,
 };
 
 /// PostgreSQL's rules (https://www.postgresql.org/docs/current/sql-syntax-lexical.html).
 pub const POSTGRES: Lexicon = Lexicon {
-    backtick_brackets: false,
+    backticks: false,
+    brackets: false,
     nested_comments: true,
     dollar: true,
     escape_strings: true,
     string_prefixes: b"bBxXnN",
     fold_case: true,
     backslash_strings: false,
+    backslash_names: false,
 };
 
 /// MySQL's and MariaDB's rules (https://dev.mysql.com/doc/refman/8.0/en/string-literals.html):
 /// backticks quote identifiers, `\` escapes inside strings, `#` comments are not
 /// handled (catalogs never print them).
 pub const MYSQL: Lexicon = Lexicon {
-    backtick_brackets: true,
+    backticks: true,
+    brackets: true,
     nested_comments: false,
     dollar: false,
     escape_strings: false,
     string_prefixes: b"bBxXnN",
     fold_case: false,
     backslash_strings: true,
+    backslash_names: false,
+};
+
+/// ClickHouse's rules as of 18.16 (https://clickhouse.com/docs/en/sql-reference/syntax):
+/// backticks and double quotes quote identifiers and, like single-quoted
+/// strings, take backslash escapes; `[`…`]` is an array, not a quoted name;
+/// names are case-sensitive; no prefixed strings, no nested comments.
+pub const CLICKHOUSE: Lexicon = Lexicon {
+    backticks: true,
+    brackets: false,
+    nested_comments: false,
+    dollar: false,
+    escape_strings: false,
+    string_prefixes: b"",
+    fold_case: false,
+    backslash_strings: true,
+    backslash_names: true,
 };
 
 /// What a token is.
@@ -140,9 +168,9 @@ pub fn tokenize(sql: &str, lex: &Lexicon) -> Vec<Token> {
                 i = skip_quoted(bytes, i + 1, b'\'', lex.backslash_strings);
                 (Kind::Str, sql[start..i].to_string())
             }
-            b'"' => quoted_ident(sql, &mut i, b'"'),
-            b'`' if lex.backtick_brackets => quoted_ident(sql, &mut i, b'`'),
-            b'[' if lex.backtick_brackets => {
+            b'"' => quoted_ident(sql, &mut i, b'"', lex.backslash_names),
+            b'`' if lex.backticks => quoted_ident(sql, &mut i, b'`', lex.backslash_names),
+            b'[' if lex.brackets => {
                 while i < bytes.len() && bytes[i] != b']' {
                     i += 1;
                 }
@@ -222,13 +250,39 @@ fn skip_block_comment(bytes: &[u8], mut i: usize, nested: bool) -> usize {
     i
 }
 
-/// A `q`-quoted identifier at `*i`; doubled quotes stand for one.
-fn quoted_ident(sql: &str, i: &mut usize, q: u8) -> (Kind, String) {
+/// A `q`-quoted identifier at `*i`; doubled quotes stand for one, and with
+/// `backslash` a `\` escapes the next character.
+fn quoted_ident(sql: &str, i: &mut usize, q: u8, backslash: bool) -> (Kind, String) {
     let start = *i;
-    *i = skip_quoted(sql.as_bytes(), start, q, false);
+    *i = skip_quoted(sql.as_bytes(), start, q, backslash);
     let inner = sql.get(start + 1..i.saturating_sub(1).max(start + 1)).unwrap_or("");
-    let q = q as char;
-    (Kind::Quoted, inner.replace(&format!("{q}{q}"), &q.to_string()))
+    (Kind::Quoted, unquote(inner, char::from(q), backslash))
+}
+
+/// The name inside a `q`-quoted identifier: doubled quotes made one, and with
+/// `backslash` escapes resolved.
+fn unquote(inner: &str, q: char, backslash: bool) -> String {
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if backslash && c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(match n {
+                    'n' => '\n',
+                    't' => '\t',
+                    'r' => '\r',
+                    '0' => '\0',
+                    other => other,
+                });
+            }
+        } else if c == q && chars.peek() == Some(&q) {
+            chars.next();
+            out.push(q);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The end of a `$tag$` opener at `i`, if there is one.
@@ -308,6 +362,36 @@ pub fn text<'a>(sql: &'a str, tokens: &[Token]) -> &'a str {
     }
 }
 
+/// `sql` without the `schema.` qualifiers naming `schema` (quoted or not),
+/// for a dialect whose catalog prints a view's body with every name qualified
+/// by the view's own database (MySQL, MariaDB, ClickHouse): the body would
+/// otherwise differ between two databases (a dev database and the target). A
+/// qualifier is a name equal to `schema` directly followed by `.` and a name;
+/// the middle of `a.b.c` (a column of a table named like the schema) is kept.
+pub fn strip_schema(sql: &str, schema: &str, lex: &Lexicon) -> String {
+    let toks = tokenize(sql, lex);
+    let mut out = String::with_capacity(sql.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        let qualifies = t.is_name()
+            && t.value == schema
+            && toks.get(i + 1).is_some_and(|n| n.is_punct(".") && n.start == t.end)
+            && toks.get(i + 2).is_some_and(|n| n.is_name() && n.start == t.end + 1)
+            && !(i > 0 && toks[i - 1].is_punct(".") && toks[i - 1].end == t.start);
+        if qualifies {
+            out.push_str(&sql[copied..t.start]);
+            copied = toks[i + 2].start;
+            i += 2;
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&sql[copied..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,9 +418,35 @@ mod tests {
         assert_eq!(tokenize("Foo", &SQLITE)[0].value, "Foo");
         // Backslashes escape in MySQL strings.
         assert_eq!(kinds("'a\\'b' `c``d`", &MYSQL), [Kind::Str, Kind::Quoted]);
+        // ClickHouse: backslashes escape in strings and quoted names alike, and
+        // brackets are arrays.
+        let t = tokenize("'a\\'b?' `c\\`d` \"e\"\"f\\n\" [1] a$b", &CLICKHOUSE);
+        assert_eq!(
+            t.iter().map(|t| t.kind).collect::<Vec<_>>(),
+            [Kind::Str, Kind::Quoted, Kind::Quoted, Kind::Punct, Kind::Num, Kind::Punct, Kind::Word]
+        );
+        assert_eq!((t[1].value.as_str(), t[2].value.as_str()), ("c`d", "e\"f\n"));
+        assert_eq!(tokenize("`a\\`b`", &MYSQL)[0].value, "a\\");
+        assert_eq!(tokenize("x'00'", &CLICKHOUSE)[0].kind, Kind::Word);
         assert_eq!(
             kinds("X'00' 1e-3 a..b", &SQLITE),
             [Kind::Str, Kind::Num, Kind::Word, Kind::Punct, Kind::Punct, Kind::Word]
+        );
+    }
+
+    #[test]
+    fn own_schema_qualifiers_go() {
+        assert_eq!(
+            strip_schema("select `db`.`t`.`id` AS `id` from `db`.`t` where `db`.`t`.`a` > 1", "db", &MYSQL),
+            "select `t`.`id` AS `id` from `t` where `t`.`a` > 1"
+        );
+        assert_eq!(
+            strip_schema("select `x`.`db`.`c` from `other`.`t`", "db", &MYSQL),
+            "select `x`.`db`.`c` from `other`.`t`"
+        );
+        assert_eq!(
+            strip_schema("SELECT id FROM probe.a  WHERE probe.a.id > 1 AND probe . b", "probe", &CLICKHOUSE),
+            "SELECT id FROM a  WHERE a.id > 1 AND probe . b"
         );
     }
 

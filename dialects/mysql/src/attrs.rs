@@ -17,29 +17,30 @@
 
 use serde_json::Value;
 use strata_dialect_api::Attr;
+use strata_dialect_kit::attrs::Attrs;
 
 /// The dialect name attributes carry.
 pub(crate) const DIALECT: &str = "mysql";
 
+/// MySQL's attributes; the functions below spell them short at call sites.
+const ATTRS: Attrs = Attrs::new(DIALECT);
+
 /// A MySQL attribute.
 pub(crate) fn attr(name: &str, value: impl Into<Value>) -> Attr {
-    Attr::Other { dialect: DIALECT.into(), name: name.into(), value: value.into() }
+    ATTRS.attr(name, value)
 }
 
 /// The value of the MySQL attribute `name`.
 pub(crate) fn get<'a>(attrs: &'a [Attr], name: &str) -> Option<&'a Value> {
-    attrs.iter().find_map(|a| match a {
-        Attr::Other { dialect, name: n, value } if dialect == DIALECT && n == name => Some(value),
-        _ => None,
-    })
+    ATTRS.get(attrs, name)
 }
 
 /// The string value of the MySQL attribute `name`.
 pub(crate) fn get_str<'a>(attrs: &'a [Attr], name: &str) -> Option<&'a str> {
-    get(attrs, name).and_then(Value::as_str)
+    ATTRS.get_str(attrs, name)
 }
 
 /// True when the MySQL attribute `name` is set to true.
 pub(crate) fn flag(attrs: &[Attr], name: &str) -> bool {
-    get(attrs, name).and_then(Value::as_bool).unwrap_or(false)
+    ATTRS.flag(attrs, name)
 }

@@ -13,10 +13,11 @@ use crate::sql::{normalize, normalize_expr};
 use crate::types::is_text;
 use strata_dialect_api::{
     Attr, Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Index, IndexPart, PluginError, PrimaryKey,
-    Realm, Schema, Table, TableChange, Trigger, View,
+    Realm, Schema, Table, TableChange,
 };
 use strata_dialect_kit::{
-    diff_checks, diff_foreign_keys, diff_schemas, diff_tables, pair_up, sole_schemas, sorted_attrs,
+    diff_checks, diff_foreign_keys, diff_schemas, diff_tables, diff_triggers, diff_views, pair_up, sole_schemas,
+    sorted_attrs,
 };
 
 /// Computes the changes turning `from` into `to`.
@@ -50,28 +51,16 @@ pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec
 fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
     let schema = name.to_string();
     let mut changes = diff_tables(from, to, &schema, diff_table);
-    let (views, added) = pair_up(&from.views, &to.views, |a: &View, b: &View| a.name == b.name);
-    for (f, t) in views {
-        match t {
-            None => changes.push(Change::DropView { schema: schema.clone(), view: f.clone() }),
-            Some(t) if normalize(&f.def) != normalize(&t.def) || sorted_attrs(&f.attrs) != sorted_attrs(&t.attrs) => {
-                changes.push(Change::ModifyView { schema: schema.clone(), from: f.clone(), to: t.clone() });
-            }
-            Some(_) => {}
-        }
-    }
-    changes.extend(added.into_iter().map(|v| Change::AddView { schema: schema.clone(), view: v.clone() }));
-    let (triggers, added) = pair_up(&from.triggers, &to.triggers, |a: &Trigger, b: &Trigger| a.name == b.name);
-    for (f, t) in triggers {
-        match t {
-            None => changes.push(Change::DropTrigger { schema: schema.clone(), trigger: f.clone() }),
-            Some(t) if normalize(&f.def) != normalize(&t.def) || f.table != t.table => {
-                changes.push(Change::ModifyTrigger { schema: schema.clone(), from: f.clone(), to: t.clone() });
-            }
-            Some(_) => {}
-        }
-    }
-    changes.extend(added.into_iter().map(|t| Change::AddTrigger { schema: schema.clone(), trigger: t.clone() }));
+    changes.extend(diff_views(&schema, &from.views, &to.views, |f, t| {
+        normalize(&f.def) != normalize(&t.def) || sorted_attrs(&f.attrs) != sorted_attrs(&t.attrs)
+    }));
+    changes.extend(diff_triggers(
+        &schema,
+        &from.triggers,
+        &to.triggers,
+        |a, b| a.name == b.name,
+        |f, t| normalize(&f.def) != normalize(&t.def) || f.table != t.table,
+    ));
     recreate_keys_over_retyped(from, to, &schema, &mut changes);
     changes
 }

@@ -21,13 +21,14 @@
 use crate::attrs::{flag, get, get_str};
 use crate::diff::effective_collation;
 use crate::sql::tokens;
-use crate::types::{is_text, literal, lossy_condition, qualified, quote};
+use crate::types::{is_text, literal, lossy_condition, quote};
 use strata_dialect_api::{
     Change, Check, Column, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PreCheck, PrimaryKey, Schema,
     Statement, Table, TableChange, Trigger, View,
 };
+use strata_dialect_kit::Names;
 use strata_dialect_kit::checks;
-use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step};
+use strata_dialect_kit::order::{self, Key, Step, relation_refs};
 
 /// Plans `changes`.
 ///
@@ -62,25 +63,6 @@ struct Phases {
     drop_schemas: Vec<Unit>,
 }
 
-/// Naming in one schema.
-struct Names<'a> {
-    schema: &'a str,
-    qualify: bool,
-}
-
-impl Names<'_> {
-    fn name(&self, name: &str) -> String {
-        if self.qualify { qualified(Some(self.schema), name) } else { quote(name) }
-    }
-
-    fn in_schema(&self, schema: Option<&str>, name: &str) -> String {
-        match schema {
-            Some(s) if s != self.schema => qualified(Some(s), name),
-            _ => self.name(name),
-        }
-    }
-}
-
 /// A statement: never transactional, since MySQL commits around DDL.
 fn stmt(sql: String, comment: String, source: usize, reverse: Vec<String>) -> Statement {
     let mut s = Statement::new(sql, comment, source);
@@ -90,10 +72,6 @@ fn stmt(sql: String, comment: String, source: usize, reverse: Vec<String>) -> St
 }
 
 // ---------------------------------------------------------------- keys
-
-fn schema_key(schema: &str) -> Key {
-    Key::new(KeyKind::Schema, "", schema)
-}
 
 /// A unique key over `columns` of a table, which foreign keys referencing
 /// those columns need (MySQL needs an index there).
@@ -138,23 +116,7 @@ fn table_keys(schema: &str, table: &Table) -> Vec<Key> {
 
 /// Relations a SQL fragment may name, unqualified names taken in `schema`.
 fn refs(schema: &str, sql: &str) -> Vec<Key> {
-    let toks = tokens(sql);
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < toks.len() {
-        let t = &toks[i];
-        if t.is_name() {
-            if toks.get(i + 1).is_some_and(|n| n.is_punct(".")) && toks.get(i + 2).is_some_and(|n| n.is_name()) {
-                out.push(Key::relation(&t.value, &toks[i + 2].value));
-                out.push(Key::relation(schema, &toks[i + 2].value));
-                i += 3;
-                continue;
-            }
-            out.push(Key::relation(schema, &t.value));
-        }
-        i += 1;
-    }
-    out
+    relation_refs(schema, &tokens(sql))
 }
 
 // ---------------------------------------------------------------- SQL pieces
@@ -389,7 +351,7 @@ fn create_view(names: &Names<'_>, view: &View, source: usize) -> Unit {
     ))
     .creates([Key::relation(schema, &view.name)])
     .needs_new(refs(schema, &view.def).into_iter().filter(|k| *k != Key::relation(schema, &view.name)))
-    .needs_new([schema_key(schema)])
+    .needs_new([Key::schema(schema)])
 }
 
 /// Drops a view before what its body reads goes.
@@ -455,7 +417,7 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                     source,
                     vec![format!("DROP DATABASE {}", quote(&schema.name))],
                 ))
-                .creates([schema_key(&schema.name)]),
+                .creates([Key::schema(&schema.name)]),
             );
         }
         Change::DropSchema { schema } => {
@@ -467,11 +429,11 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
             );
             s.destructive = true;
             if options.checks {
-                let names = Names { schema: &schema.name, qualify: true };
+                let names = Names { schema: &schema.name, qualify: true, quote };
                 s.checks
                     .extend(schema.tables.iter().map(|t| checks::table_is_empty(quote, &names.name(&t.name), &t.name)));
             }
-            p.drop_schemas.push(unit(s).drops([schema_key(&schema.name)]));
+            p.drop_schemas.push(unit(s).drops([Key::schema(&schema.name)]));
         }
         Change::ModifySchema { from, to } => {
             let alter = |s: &Schema| {
@@ -491,7 +453,7 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
         Change::AddTable { schema, table } => p.add_tables.push((schema.clone(), table.clone(), source)),
         Change::DropTable { schema, table } => p.drop_tables.push((schema.clone(), table.clone(), source)),
         Change::RenameTable { schema, from, to } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.modify_tables.push(
                 unit(stmt(
                     format!("RENAME TABLE {} TO {}", names.name(from), names.name(to)),
@@ -507,23 +469,23 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
             modify_table(p, schema, from, to, changes, source, options)
         }
         Change::AddView { schema, view } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.add_views.push(create_view(&names, view, source));
         }
         Change::DropView { schema, view } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.drop_views.push(drop_view(&names, view, source));
         }
         // Dropped early and created late rather than replaced in place: the
         // old body may read what the plan drops, the new one what it creates,
         // and the reverse runs the other way round.
         Change::ModifyView { schema, from, to } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.drop_views.push(drop_view(&names, from, source));
             p.add_views.push(create_view(&names, to, source));
         }
         Change::AddTrigger { schema, trigger } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.add_triggers.push(
                 unit(stmt(
                     trigger_sql(&names, trigger),
@@ -536,7 +498,7 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
             );
         }
         Change::DropTrigger { schema, trigger } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.drop_triggers.push(
                 unit(stmt(
                     drop_trigger_sql(&names, trigger),
@@ -548,7 +510,7 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
             );
         }
         Change::ModifyTrigger { schema, from, to } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.drop_triggers.push(
                 unit(stmt(
                     drop_trigger_sql(&names, from),
@@ -774,7 +736,7 @@ fn modify_table(
     source: usize,
     options: &PlanOptions,
 ) {
-    let names = Names { schema, qualify: options.qualify };
+    let names = Names { schema, qualify: options.qualify, quote };
     let table = names.name(&to.name);
     let t = &to.name;
 
@@ -878,7 +840,7 @@ impl Phases {
         let dropped = order::drop_order(self.drop_tables);
         let mut table_drops = Vec::new();
         for (i, (schema, table, source)) in dropped.iter().enumerate() {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             let (kept, cyclic) = order::split_keys(&dropped, i, false);
             if !cyclic.is_empty() {
                 let clauses: Vec<String> =
@@ -918,7 +880,7 @@ impl Phases {
         let added = order::creation_order(self.add_tables);
         let mut later_fks = Vec::new();
         for (i, (schema, table, source)) in added.iter().enumerate() {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             let (inline, deferred) = order::split_keys(&added, i, true);
             let own = Key::relation(schema, &table.name);
             out.push(
@@ -929,7 +891,7 @@ impl Phases {
                     vec![drop_table_sql(&names, table)],
                 ))
                 .creates(table_keys(schema, table))
-                .needs_new([schema_key(schema)])
+                .needs_new([Key::schema(schema)])
                 .needs_new(inline.iter().flat_map(|fk| fk_refs(schema, fk)).filter(|k| *k != own)),
             );
             if !deferred.is_empty() {

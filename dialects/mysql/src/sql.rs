@@ -12,28 +12,7 @@ pub(crate) fn tokens(sql: &str) -> Vec<Token> {
 /// print view bodies with every name qualified by the view's own database,
 /// which would make a view differ between two databases.
 pub(crate) fn strip_schema(sql: &str, schema: &str) -> String {
-    let toks = tokens(sql);
-    let mut out = String::with_capacity(sql.len());
-    let mut copied = 0;
-    let mut i = 0;
-    while i < toks.len() {
-        let t = &toks[i];
-        let qualifies = t.is_name()
-            && t.value == schema
-            && toks.get(i + 1).is_some_and(|n| n.is_punct(".") && n.start == t.end)
-            && toks.get(i + 2).is_some_and(|n| n.is_name() && n.start == t.end + 1)
-            // Not the middle of `a.b.c` (a column of a table named like the schema).
-            && !(i > 0 && toks[i - 1].is_punct(".") && toks[i - 1].end == t.start);
-        if qualifies {
-            out.push_str(&sql[copied..t.start]);
-            copied = toks[i + 2].start;
-            i += 2;
-            continue;
-        }
-        i += 1;
-    }
-    out.push_str(&sql[copied..]);
-    out
+    strata_dialect_kit::sql::strip_schema(sql, schema, &MYSQL)
 }
 
 /// A layout-free form of a fragment for comparison: tokens joined by single

@@ -10,8 +10,8 @@ use crate::inspect::is_constraint;
 use crate::objects::{Alter, ENUM_USERS, EnumUser, Object, objects};
 use crate::sql::{mentions, normalize, normalize_expr};
 use strata_dialect_api::{
-    Attr, Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Generated, Index, IndexPart, PluginError,
-    PrimaryKey, Realm, Schema, Table, TableChange, Trigger, View,
+    Attr, Change, Check, Column, DiffOptions, ForeignKey, Generated, Index, IndexPart, PluginError, PrimaryKey, Realm,
+    Schema, Table, TableChange, View,
 };
 
 /// Computes the changes turning `from` into `to`.
@@ -180,38 +180,16 @@ fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
     changes.extend(strata_dialect_kit::diff_tables(from, to, &schema, diff_table));
     pair_partitions(&mut changes);
 
-    for f in &from.views {
-        match to.view(&f.name) {
-            None => changes.push(Change::DropView { schema: schema.clone(), view: f.clone() }),
-            Some(t) if !same_view(f, t) => {
-                changes.push(Change::ModifyView { schema: schema.clone(), from: f.clone(), to: t.clone() });
-            }
-            Some(_) => {}
-        }
-    }
-    for t in &to.views {
-        if from.view(&t.name).is_none() {
-            changes.push(Change::AddView { schema: schema.clone(), view: t.clone() });
-        }
-    }
+    changes.extend(strata_dialect_kit::diff_views(&schema, &from.views, &to.views, |f, t| !same_view(f, t)));
 
     // Trigger names are unique per table, not per schema.
-    let find =
-        |triggers: &[Trigger], t: &Trigger| triggers.iter().find(|x| x.name == t.name && x.table == t.table).cloned();
-    for f in &from.triggers {
-        match find(&to.triggers, f) {
-            None => changes.push(Change::DropTrigger { schema: schema.clone(), trigger: f.clone() }),
-            Some(t) if normalize(&t.def) != normalize(&f.def) => {
-                changes.push(Change::ModifyTrigger { schema: schema.clone(), from: f.clone(), to: t });
-            }
-            Some(_) => {}
-        }
-    }
-    for t in &to.triggers {
-        if find(&from.triggers, t).is_none() {
-            changes.push(Change::AddTrigger { schema: schema.clone(), trigger: t.clone() });
-        }
-    }
+    changes.extend(strata_dialect_kit::diff_triggers(
+        &schema,
+        &from.triggers,
+        &to.triggers,
+        |a, b| a.name == b.name && a.table == b.table,
+        |f, t| normalize(&t.def) != normalize(&f.def),
+    ));
     changes
 }
 
@@ -265,23 +243,8 @@ pub(crate) fn diff_objects(from: &[Object], to: &[Object]) -> Alter {
 
 /// Diffs two versions of one table.
 pub(crate) fn diff_table(from: &Table, to: &Table) -> Vec<TableChange> {
-    let mut changes = Vec::new();
-    for f in &from.columns {
-        match to.column(&f.name) {
-            None => changes.push(TableChange::DropColumn { column: f.clone() }),
-            Some(t) => {
-                let change = ColumnChange::between(&norm_column(f), &norm_column(t));
-                if !change.is_empty() {
-                    changes.push(TableChange::ModifyColumn { from: f.clone(), to: t.clone(), change });
-                }
-            }
-        }
-    }
-    for t in &to.columns {
-        if from.column(&t.name).is_none() {
-            changes.push(TableChange::AddColumn { column: t.clone() });
-        }
-    }
+    let mut changes =
+        strata_dialect_kit::diff_columns(&from.columns, &to.columns, |a, b| a.name == b.name, norm_column);
 
     changes.extend(strata_dialect_kit::diff_primary_keys(from.primary_key.as_ref(), to.primary_key.as_ref(), norm_pk));
 
@@ -442,6 +405,7 @@ fn same_check(f: &Check, t: &Check) -> bool {
 mod tests {
     use super::*;
     use crate::objects::EnumType;
+    use strata_dialect_api::ColumnChange;
 
     fn col(name: &str, ty: &str) -> Column {
         Column { name: name.into(), ty: ty.into(), nullable: true, ..Column::default() }

@@ -26,17 +26,17 @@ use strata_dialect_api::{
 };
 use tokio_postgres::{Client, Row};
 
+/// The postgres dialect's attributes.
+const ATTRS: strata_dialect_kit::attrs::Attrs = strata_dialect_kit::attrs::Attrs::new(crate::objects::DIALECT);
+
 /// An `Attr::Other` of the postgres dialect.
 pub(crate) fn attr(name: &str, value: impl Into<Value>) -> Attr {
-    Attr::Other { dialect: crate::objects::DIALECT.into(), name: name.into(), value: value.into() }
+    ATTRS.attr(name, value)
 }
 
 /// The value of the postgres attribute `name` in `attrs`.
 pub(crate) fn attr_value<'a>(attrs: &'a [Attr], name: &str) -> Option<&'a Value> {
-    attrs.iter().find_map(|a| match a {
-        Attr::Other { dialect, name: n, value } if dialect == crate::objects::DIALECT && n == name => Some(value),
-        _ => None,
-    })
+    ATTRS.get(attrs, name)
 }
 
 /// True when `index` backs a `UNIQUE` constraint (planned as `ADD CONSTRAINT … UNIQUE`).

@@ -26,6 +26,7 @@ use strata_dialect_api::{
     Change, Column, ColumnChange, ErrorKind, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PrimaryKey,
     Schema, Statement, Table, TableChange, Trigger, View,
 };
+use strata_dialect_kit::Names;
 use strata_dialect_kit::checks;
 use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step};
 
@@ -77,25 +78,6 @@ struct Phases {
     /// wait for the table.
     cascaded: Vec<String>,
     written: String,
-}
-
-/// Naming in one schema.
-struct Names<'a> {
-    schema: &'a str,
-    qualify: bool,
-}
-
-impl Names<'_> {
-    fn name(&self, name: &str) -> String {
-        if self.qualify { format!("{}.{}", quote(self.schema), quote(name)) } else { quote(name) }
-    }
-
-    fn in_schema(&self, schema: Option<&str>, name: &str) -> String {
-        match schema {
-            Some(s) if s != self.schema => format!("{}.{}", quote(s), quote(name)),
-            _ => self.name(name),
-        }
-    }
 }
 
 /// The schema unqualified names in inspected text belong to: the bound schema,
@@ -240,7 +222,7 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
             );
             s.destructive = true;
             if options.checks {
-                let names = Names { schema: &schema.name, qualify: true };
+                let names = Names { schema: &schema.name, qualify: true, quote };
                 s.checks = schema
                     .tables
                     .iter()
@@ -253,7 +235,7 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
         Change::AddTable { schema, table } => p.add_tables.push((schema.clone(), table.clone(), source)),
         Change::DropTable { schema, table } => p.drop_tables.push((schema.clone(), table.clone(), source)),
         Change::RenameTable { schema, from, to } => {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             p.modify_tables.push(
                 unit(stmt(
                     format!("ALTER TABLE {} RENAME TO {}", names.name(from), quote(to)),
@@ -359,7 +341,7 @@ impl Phases {
             // A table referenced by one dropped later (a cycle) cannot go while that
             // key exists: such keys are dropped before any table.
             let (kept, cyclic) = order::split_keys(&dropped, i, false);
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             for fk in &cyclic {
                 out.push(
                     unit(drop_fk(&names, &table.name, fk, *source))
@@ -385,7 +367,7 @@ impl Phases {
         let added = order::creation_order(self.add_tables);
         let mut later_fks = Vec::new();
         for (i, (schema, table, source)) in added.iter().enumerate() {
-            let names = Names { schema, qualify: options.qualify };
+            let names = Names { schema, qualify: options.qualify, quote };
             // A key to a table created later (or in a cycle) is added once both exist.
             let (inline, deferred) = order::split_keys(&added, i, true);
             let home = home(options, schema);
@@ -410,7 +392,7 @@ impl Phases {
                 stmt(def, format!("create index on materialized view {:?}", view.name), source, Vec::new())
             }));
             if let Some(c) = comment_of(&view.attrs) {
-                let names = Names { schema: &schema, qualify: options.qualify };
+                let names = Names { schema: &schema, qualify: options.qualify, quote };
                 stmts.push(comment_stmt(&view_target(&names, &view), None, Some(c), source));
             }
             out.push(
@@ -1093,7 +1075,7 @@ fn modify_table(
     source: usize,
     options: &PlanOptions,
 ) -> Result<(), PluginError> {
-    let names = Names { schema, qualify: options.qualify };
+    let names = Names { schema, qualify: options.qualify, quote };
     let name = to.name.as_str();
     let t = names.name(name);
     let alter = |clause: String| format!("ALTER TABLE {t} {clause}");
@@ -1621,7 +1603,7 @@ fn modify_view_in_place(
     if from == to || strip(from) != strip(to) {
         return None;
     }
-    let names = Names { schema, qualify: options.qualify };
+    let names = Names { schema, qualify: options.qualify, quote };
     let (old, new) = (matview_indexes(from), matview_indexes(to));
     let mut out = Vec::new();
     for def in old.iter().filter(|d| !new.contains(d)) {
@@ -1655,7 +1637,7 @@ fn view_target(names: &Names<'_>, view: &View) -> String {
 }
 
 fn create_view(schema: &str, view: &View, source: usize, options: &PlanOptions) -> Statement {
-    let names = Names { schema, qualify: options.qualify };
+    let names = Names { schema, qualify: options.qualify, quote };
     let kind = if materialized(view) { "MATERIALIZED VIEW" } else { "VIEW" };
     let v = names.name(&view.name);
     stmt(
@@ -1667,7 +1649,7 @@ fn create_view(schema: &str, view: &View, source: usize, options: &PlanOptions) 
 }
 
 fn drop_view(schema: &str, view: &View, source: usize, options: &PlanOptions) -> Statement {
-    let names = Names { schema, qualify: options.qualify };
+    let names = Names { schema, qualify: options.qualify, quote };
     let kind = if materialized(view) { "MATERIALIZED VIEW" } else { "VIEW" };
     let mut s = stmt(
         format!("DROP {kind} {}", names.name(&view.name)),
@@ -1690,7 +1672,7 @@ fn create_trigger(schema: &str, trigger: &Trigger, source: usize, options: &Plan
 }
 
 fn drop_trigger(schema: &str, trigger: &Trigger, source: usize, options: &PlanOptions) -> Statement {
-    let names = Names { schema, qualify: options.qualify };
+    let names = Names { schema, qualify: options.qualify, quote };
     stmt(
         format!("DROP TRIGGER {} ON {}", quote(&trigger.name), names.name(&trigger.table)),
         format!("drop trigger {:?}", trigger.name),
@@ -1709,7 +1691,7 @@ fn alter_objects(
     source: usize,
     options: &PlanOptions,
 ) -> Result<(), PluginError> {
-    let names = Names { schema, qualify: options.qualify };
+    let names = Names { schema, qualify: options.qualify, quote };
     let decode =
         |attrs: &[strata_dialect_api::Attr]| -> Vec<Object> { attrs.iter().filter_map(Object::from_attr).collect() };
     // Creation order: extensions, types, sequences, functions (tables may use any).
@@ -1973,7 +1955,7 @@ fn rebuild_enum(
         vec![stmt(format!("CREATE TYPE {tmp} AS ENUM ({})", enum_values(to)), comment.clone(), source, vec![])];
     let mut needs = Vec::new();
     for u in users {
-        let table = Names { schema: &u.schema, qualify: names.qualify }.name(&u.table);
+        let table = Names { schema: &u.schema, qualify: names.qualify, quote }.name(&u.table);
         let c = quote(&u.column);
         let alter = |clause: String| format!("ALTER TABLE {table} ALTER COLUMN {c} {clause}");
         needs.push(Key::relation(&u.schema, &u.table));
@@ -2099,7 +2081,7 @@ fn add_enum_values(
 /// The objects of `schema` as statements (used by tests).
 #[cfg(test)]
 fn object_statements(schema: &Schema) -> Vec<String> {
-    let names = Names { schema: &schema.name, qualify: false };
+    let names = Names { schema: &schema.name, qualify: false, quote };
     crate::objects::objects(schema).iter().map(|o| create_object(&names, o, 0).sql).collect()
 }
 
@@ -2376,7 +2358,7 @@ mod tests {
                 "CREATE SEQUENCE \"s\" AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1 NO CYCLE"
             ]
         );
-        let names = Names { schema: "public", qualify: false };
+        let names = Names { schema: "public", qualify: false, quote };
         let added = add_enum_values(&names, &e(&["a", "c"]), &e(&["z", "a", "b", "c", "d"]), 0).unwrap();
         let sql: Vec<&str> = added.iter().map(|s| s.sql.as_str()).collect();
         assert_eq!(

@@ -9,8 +9,8 @@ use crate::plan::needs_rebuild;
 use crate::sql::normalize;
 use crate::types::normalize_type;
 use strata_dialect_api::{
-    Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Index, IndexPart, PluginError, PrimaryKey, Realm,
-    Schema, Table, TableChange, Trigger, View,
+    Change, Check, Column, DiffOptions, ForeignKey, Index, IndexPart, PluginError, PrimaryKey, Realm, Schema, Table,
+    TableChange, Trigger, View,
 };
 
 /// Computes the changes turning `from` into `to`.
@@ -177,23 +177,8 @@ fn same_trigger(from: &Trigger, to: &Trigger) -> bool {
 
 /// Diffs two versions of one table.
 pub(crate) fn diff_table(from: &Table, to: &Table) -> Vec<TableChange> {
-    let mut changes = Vec::new();
-    for f in &from.columns {
-        match to.columns.iter().find(|c| c.name.eq_ignore_ascii_case(&f.name)) {
-            None => changes.push(TableChange::DropColumn { column: f.clone() }),
-            Some(t) => {
-                let change = ColumnChange::between(&norm_column(f), &norm_column(t));
-                if !change.is_empty() {
-                    changes.push(TableChange::ModifyColumn { from: f.clone(), to: t.clone(), change });
-                }
-            }
-        }
-    }
-    for t in &to.columns {
-        if !from.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&t.name)) {
-            changes.push(TableChange::AddColumn { column: t.clone() });
-        }
-    }
+    let same = |a: &Column, b: &Column| a.name.eq_ignore_ascii_case(&b.name);
+    let mut changes = strata_dialect_kit::diff_columns(&from.columns, &to.columns, same, norm_column);
 
     changes.extend(strata_dialect_kit::diff_primary_keys(from.primary_key.as_ref(), to.primary_key.as_ref(), norm_pk));
 
@@ -325,7 +310,7 @@ fn lower(names: &[String]) -> Vec<String> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use strata_dialect_api::{Attr, Generated};
+    use strata_dialect_api::{Attr, ColumnChange, Generated};
 
     fn col(name: &str, ty: &str) -> Column {
         Column { name: name.into(), ty: ty.into(), nullable: true, ..Column::default() }
