@@ -248,3 +248,244 @@ fn wrong_password_is_refused_without_printing_it() {
     assert!(!all.contains("hunter2"), "{all}");
     assert!(all.contains("default:****@"), "{all}");
 }
+
+/// A small deterministic generator (SplitMix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Three migration files for a trial: the first creates tables and rows, the
+/// later ones add and drop nullable columns and create empty tables (so a
+/// revert's data checks pass and only the kill decides the outcome).
+fn fault_files(rng: &mut Rng) -> Vec<String> {
+    let tables = 2 + rng.below(3);
+    let mut first = String::new();
+    for t in 0..tables {
+        // 18.16's Log engine alters nothing but comments: MergeTree kinds only.
+        let engine = if rng.below(2) == 0 { "MergeTree ORDER BY id" } else { "ReplacingMergeTree ORDER BY id" };
+        first.push_str(&format!("CREATE TABLE t{t} (id UInt64, v String) ENGINE = {engine};\n"));
+        first.push_str(&format!("INSERT INTO t{t} (id, v) VALUES (1, 'a'), (2, 'b');\n"));
+    }
+    let mut files = vec![first];
+    let mut added: Vec<(u64, String)> = Vec::new();
+    for f in 1..3 {
+        let mut sql = String::new();
+        for s in 0..(4 + rng.below(8)) {
+            let t = rng.below(tables);
+            match rng.below(4) {
+                0 if !added.is_empty() => {
+                    let (t, c) = added.remove(rng.below(added.len() as u64) as usize);
+                    sql.push_str(&format!("ALTER TABLE t{t} DROP COLUMN {c};\n"));
+                }
+                1 => sql.push_str(&format!("CREATE TABLE e{f}_{s} (id UInt64) ENGINE = Log;\n")),
+                _ => {
+                    let c = format!("c{f}_{s}");
+                    sql.push_str(&format!("ALTER TABLE t{t} ADD COLUMN {c} Nullable(String);\n"));
+                    added.push((t, c));
+                }
+            }
+        }
+        files.push(sql);
+    }
+    files
+}
+
+/// What a database holds: columns of the user's tables, rows of the first
+/// file's tables, and the applied versions.
+fn state(db: &ChDb) -> (Vec<Vec<String>>, Vec<Vec<String>>, Vec<String>) {
+    let columns = db.rows(
+        "SELECT table, name, type FROM system.columns WHERE database = currentDatabase() \
+         AND table NOT IN ('atlas_schema_revisions', 'strata_schema_history') AND table NOT LIKE 'strata\\\\_lock%' \
+         ORDER BY table, name",
+    );
+    let mut rows = Vec::new();
+    for t in db.tables().iter().filter(|t| t.starts_with('t')) {
+        rows.extend(db.rows(&format!("SELECT '{t}', id, v FROM {t} ORDER BY id")));
+    }
+    (columns, rows, db.versions())
+}
+
+/// Runs `args` against `db` until it exits 0 (at most five times), breaking
+/// a lock a killed run left as the error tells the user to.
+fn finish(sb: &Sandbox, db: &ChDb, args: &[String], doubts: &std::cell::Cell<u32>) -> Result<(), String> {
+    let mut last = String::new();
+    let mut args = args.to_vec();
+    for _ in 0..5 {
+        let run = sb.strata(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        if run.code() == 0 {
+            return Ok(());
+        }
+        last = run.stderr();
+        // A data statement in doubt: look, as the hint says, and answer. The
+        // generator's INSERTs fill a table their file has just created.
+        if let Some(rest) = last.split("changes only data (INSERT INTO ").nth(1) {
+            assert!(last.contains("--in-doubt skip if it ran, or --in-doubt run if it did not"), "{last}");
+            let table: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let ran = db.rows(&format!("SELECT count() FROM {table}")) != [["0"]];
+            args.retain(|a| a != "--in-doubt" && a != "skip" && a != "run");
+            args.extend(["--in-doubt".to_string(), if ran { "skip" } else { "run" }.to_string()]);
+            doubts.set(doubts.get() + 1);
+        }
+        if last.contains("strata_lock_") {
+            for lock in db.rows(
+                "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'strata\\\\_lock%'",
+            ) {
+                db.exec(&format!("DROP TABLE `{}`", lock[0]));
+            }
+        }
+    }
+    Err(last)
+}
+
+/// The kill-and-resume harness on ClickHouse: `migrate apply` and
+/// `migrate down 2` killed with SIGKILL at a seeded random time, then the
+/// same command run again until it succeeds; the end state must equal an
+/// uninterrupted run's. `STRATA_CH_FAULTS` trials (default 6; a full run is
+/// ≥ 50), `STRATA_CH_FAULTS_SEED` (default 1).
+#[test]
+fn kills_are_finished_by_reruns() {
+    let Some(probe) = ChDb::create("faults_probe") else { return };
+    drop(probe);
+    let env = |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let (trials, seed) = (env("STRATA_CH_FAULTS", 6), env("STRATA_CH_FAULTS_SEED", 1));
+    let strata = strata_tests::bin_dir().join("strata");
+    let mut wrong = Vec::new();
+    let mut killed_midway = 0;
+    let doubts = std::cell::Cell::new(0);
+    for trial in 0..trials {
+        let mut rng = Rng(seed.wrapping_mul(1_000_003).wrapping_add(trial));
+        let files = fault_files(&mut rng);
+        let down = trial % 2 == 1;
+        let (Some(db), Some(dev), Some(want)) =
+            (ChDb::create("faults"), ChDb::create("faults_dev"), ChDb::create("faults_want"))
+        else {
+            return;
+        };
+        let sb = Sandbox::new("ch-faults");
+        for (i, f) in files.iter().enumerate() {
+            sb.write(&format!("migrations/{}_f.sql", i + 1), f);
+        }
+        sb.strata(&["migrate", "hash"]).ok();
+        // The expected end: an uninterrupted apply to where the command ends.
+        let to = if down { "1" } else { "3" };
+        sb.strata(&["migrate", "apply", "--url", &want.url(), "--to-version", to]).ok();
+        let args: Vec<String> = if down {
+            sb.strata(&["migrate", "apply", "--url", &db.url()]).ok();
+            ["migrate", "down", "2", "--url", &db.url(), "--dev-url", &dev.url()].map(String::from).to_vec()
+        } else {
+            ["migrate", "apply", "--url", &db.url(), "--dev-url", &dev.url()].map(String::from).to_vec()
+        };
+        // Kill after a random delay within a generous bound of the run.
+        let delay = Duration::from_millis(20 + rng.below(if down { 900 } else { 700 }));
+        let mut child = std::process::Command::new(&strata)
+            .args(&args)
+            .current_dir(&sb.path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        let mut finished = false;
+        while start.elapsed() < delay {
+            if child.try_wait().unwrap().is_some() {
+                finished = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        if !finished {
+            let _ = child.kill();
+            killed_midway += 1;
+        }
+        let _ = child.wait();
+        // A run that finished needs no re-run; nor does a revert whose last
+        // version was reverted before the kill: `down 2` run again would be a
+        // new request (nothing tells it from a user reverting 2 more).
+        let done = finished || (down && db.versions() == want.versions());
+        let rerun = if done { Ok(()) } else { finish(&sb, &db, &args, &doubts) };
+        let outcome = rerun.and_then(|()| {
+            let (got, expected) = (state(&db), state(&want));
+            if got == expected { Ok(()) } else { Err(format!("ended with {got:?}\nwanted {expected:?}")) }
+        });
+        if let Err(e) = outcome {
+            wrong.push(format!(
+                "trial {trial} ({}, killed after {delay:?}): {e}\n  files: {files:?}",
+                if down { "down 2" } else { "apply" }
+            ));
+        }
+    }
+    eprintln!(
+        "clickhouse faults: {trials} trials (seed {seed}), {killed_midway} killed before finishing, {} INSERT(s) in doubt \
+         answered with --in-doubt as the hint says",
+        doubts.get()
+    );
+    assert!(wrong.is_empty(), "{} wrong end state(s):\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// A run killed while an INSERT runs: ClickHouse cannot record the INSERT
+/// with its progress, so the re-run refuses to guess and names the way out;
+/// answered after looking at the rows, it finishes with every row once.
+#[test]
+fn data_statement_in_doubt_is_asked_not_guessed() {
+    let Some(ch) = Ch::new("doubt") else { return };
+    ch.sb.write(
+        "migrations/1_slow.sql",
+        "CREATE TABLE t (id UInt64, x UInt8) ENGINE = MergeTree ORDER BY id;\n\
+         INSERT INTO t SELECT number, sleepEachRow(0.5) FROM numbers(4);\n\
+         CREATE TABLE u (id UInt64) ENGINE = Log;\n",
+    );
+    ch.hash();
+    let mut child = std::process::Command::new(strata_tests::bin_dir().join("strata"))
+        .args(["migrate", "apply", "--url", &ch.url()])
+        .current_dir(&ch.sb.path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once the table exists, while the INSERT (2 s) runs.
+    let start = Instant::now();
+    while ch.db.tables().is_empty() && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The server may finish the INSERT on its own: wait until it settles.
+    std::thread::sleep(Duration::from_millis(2500));
+    for lock in
+        ch.db.rows("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'strata\\\\_lock%'")
+    {
+        ch.db.exec(&format!("DROP TABLE `{}`", lock[0]));
+    }
+    let (url, dev) = (ch.url(), ch.dev.url());
+    let rerun = ["migrate", "apply", "--url", &url, "--dev-url", &dev];
+    let run = ch.sb.strata(&rerun).expect_code(1);
+    let err = run.stderr();
+    assert!(
+        err.contains(
+            "version 1 was interrupted after statement 1; statement 2 changes only data (INSERT INTO t SELECT number"
+        ) && err.contains("clickhouse cannot record together with its progress"),
+        "{err}"
+    );
+    assert!(err.contains("--in-doubt skip if it ran, or --in-doubt run if it did not"), "{err}");
+    assert!(ch.db.tables() == ["t"], "nothing ran: {:?}", ch.db.tables());
+    // Look, and answer.
+    let ran = ch.db.rows("SELECT count() FROM t") == [["4"]];
+    let answer = if ran { "skip" } else { "run" };
+    ch.sb.strata(&[&rerun[..], &["--in-doubt", answer]].concat()).ok();
+    assert_eq!(ch.db.rows("SELECT count(), uniqExact(id) FROM t"), [["4", "4"]]);
+    assert_eq!(ch.db.tables(), ["t", "u"]);
+    assert_eq!(ch.db.versions(), ["1"]);
+}

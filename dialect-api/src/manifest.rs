@@ -28,7 +28,8 @@ pub const API_VERSION: u32 = 2;
 /// code, [`crate::SqlValue`] a fixed layout, the root module versioned by
 /// major only), which changed their layout: 1.x plugins are refused; 2.1
 /// [`crate::SqlValue::Bytes`], [`crate::ErrorKind::ReadOnly`],
-/// [`Capabilities::append_only_bookkeeping`] and [`Manifest::new`].
+/// [`Capabilities::append_only_bookkeeping`], [`Capabilities::no_transactions`]
+/// and [`Manifest::new`].
 ///
 /// The crate's own package version is `API_VERSION.API_MINOR.patch`. Build a
 /// plugin against the oldest minor that has what it uses: it then loads in
@@ -139,6 +140,13 @@ pub struct Capabilities {
     /// (unsigned 64-bit integer) and `deleted` (0 or 1) and may compact old
     /// rows on their own (a `ReplacingMergeTree(seq)`). Since API 2.1.
     pub append_only_bookkeeping: bool,
+    /// The database has no transactions at all (ClickHouse): `begin` and
+    /// `commit` only mark a unit, nothing rolls back, and a data statement
+    /// cannot share a transaction with its progress record. A run killed
+    /// right after such a statement leaves a doubt the schema cannot settle
+    /// (did the INSERT run?): the host refuses to guess and asks the user.
+    /// Since API 2.1.
+    pub no_transactions: bool,
 }
 
 /// How the host writes a bound parameter in SQL it sends with arguments.

@@ -58,6 +58,7 @@ pub fn manifest() -> Manifest {
     // `ALTER TABLE … UPDATE/DELETE` are asynchronous mutations, not
     // statements the host can rely on: it appends rows instead.
     c.append_only_bookkeeping = true;
+    c.no_transactions = true;
     // String literals take backslash escapes; 18.16 knows no `#` comments
     // and no `BEGIN … END` blocks.
     m.lexer.backslash_escapes = true;

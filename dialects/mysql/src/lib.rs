@@ -52,6 +52,7 @@ pub fn manifest() -> Manifest {
             concurrent_index: false,
             placeholder: Placeholder::Question,
             append_only_bookkeeping: false,
+            no_transactions: false,
         },
         // Atlas's MySQL scanner options (reference §2.1); DELIMITER is the host lexer's.
         lexer: LexerOptions {

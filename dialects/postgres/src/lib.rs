@@ -48,6 +48,7 @@ pub fn manifest() -> Manifest {
             concurrent_index: true,
             placeholder: Placeholder::Dollar,
             append_only_bookkeeping: false,
+            no_transactions: false,
         },
         // Atlas's PostgreSQL scanner options (reference §2.1).
         lexer: LexerOptions {

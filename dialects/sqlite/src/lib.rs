@@ -41,6 +41,7 @@ pub fn manifest() -> Manifest {
             concurrent_index: false,
             placeholder: Placeholder::Question,
             append_only_bookkeeping: false,
+            no_transactions: false,
         },
         // Atlas's SQLite scanner: BEGIN … END grouping for trigger bodies only.
         lexer: LexerOptions { match_begin: true, ..LexerOptions::default() },

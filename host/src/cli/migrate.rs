@@ -5,7 +5,7 @@ use crate::clock;
 use crate::dir::{Dir, HashFile};
 use crate::error::Error;
 use crate::exec;
-use crate::migrate::{self, ApplyOptions, ExecOrder, TxMode};
+use crate::migrate::{self, ApplyOptions, ExecOrder, InDoubt, TxMode};
 use crate::plan::{self, DevDb, DownOptions, Source};
 use crate::report::{StatusReport, TextProgress, plural};
 use crate::revisions::RevisionStore;
@@ -114,6 +114,10 @@ pub enum MigrateCmd {
         /// interrupted run stopped (SQLite: an embedded one by default).
         #[arg(long)]
         dev_url: Option<String>,
+        /// A data statement whose fate an interrupted run left unknown (on a
+        /// database without transactions): `skip` if it ran, `run` if it did not.
+        #[arg(long, value_name = "skip|run", value_parser = ["skip", "run"])]
+        in_doubt: Option<String>,
     },
     /// Revert applied versions with a plan computed from the database's actual state.
     Down {
@@ -545,6 +549,7 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         revisions_schema,
         lock_timeout,
         dev_url,
+        in_doubt,
     } = cmd
     else {
         return Ok(2);
@@ -590,6 +595,7 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
             .map_err(Error::Usage)?
             .unwrap_or_default(),
         dev_url: ctx.pick(dev_url, |e| e.dev.clone()),
+        in_doubt: in_doubt.as_deref().map(|v| if v == "skip" { InDoubt::Skip } else { InDoubt::Run }),
     };
     let dir = open_dir(ctx, arg)?;
     check_versions(&dir)?;

@@ -61,6 +61,8 @@ pub struct ApplyOptions {
     pub exec_order: ExecOrder,
     /// The dev database that settles where an interrupted run stopped.
     pub dev_url: Option<String>,
+    /// The user's answer for a data statement whose fate is unknown.
+    pub in_doubt: Option<crate::plan::InDoubt>,
 }
 
 /// Applies pending files of `dir` to the database behind `conn`.
@@ -218,7 +220,15 @@ fn apply_locked(
     {
         let known = history.read(conn)?;
         let dev = opts.dev_url.as_deref();
-        let ran = crate::plan::settle_apply(registry, conn, dev, dir, &lex, (&revisions, &known), &steps[i])?;
+        let ran = crate::plan::settle_apply(
+            registry,
+            conn,
+            (dev, opts.in_doubt),
+            dir,
+            &lex,
+            (&revisions, &known),
+            &steps[i],
+        )?;
         steps[i].done = ran;
         pending[i].start = ran;
     }

@@ -16,7 +16,7 @@ mod schema_apply;
 mod set;
 mod status;
 
-pub use crate::plan::ExecOrder;
+pub use crate::plan::{ExecOrder, InDoubt};
 pub use apply::{ApplyOptions, TxMode, apply};
 pub use context::Context;
 pub use down::{DownWith, down};

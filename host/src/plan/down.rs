@@ -254,6 +254,9 @@ pub fn plan_down(
                             None
                         }
                         super::Side::Drift(sql) => Some(sql),
+                        super::Side::Doubt => {
+                            return Err(super::settle::doubt(&last.version, *done, next, driver.name()));
+                        }
                     }),
                     None => {
                         let expected = dev.inspect()?;

@@ -13,6 +13,16 @@ use crate::revisions::{History, Revision};
 use std::collections::BTreeMap;
 use strata_dialect_api::Realm;
 
+/// What the user says of a data statement an interrupted run left in doubt
+/// (a database without transactions could not record it with its progress).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InDoubt {
+    /// It ran: count it and go on after it.
+    Skip,
+    /// It did not run: run it.
+    Run,
+}
+
 /// Which side of the next statement the database is on.
 pub enum Side {
     /// It did not run.
@@ -22,6 +32,9 @@ pub enum Side {
     /// Neither: the database holds something else. The SQL turning the state
     /// before the statement into the actual one.
     Drift(String),
+    /// The statement changes only data and the database has no transactions
+    /// to have made it atomic with its record: the schema cannot tell.
+    Doubt,
 }
 
 /// Compares the actual schema with the states before and after `next`: the
@@ -34,12 +47,17 @@ pub fn side(dev: &mut DevDb, actual: &Realm, next: &str, origin: &str) -> Result
     let before = dev.inspect()?;
     let changes = diff(&driver, &before, actual)?;
     // A statement that leaves the schema alone shared a transaction with its
-    // record: not recorded means not run.
-    if changes.is_empty() {
+    // record: not recorded means not run. Without transactions it did not,
+    // and only a statement that would have changed the schema is settled by it.
+    let no_tx = driver.manifest.capabilities.no_transactions;
+    if changes.is_empty() && !no_tx {
         return Ok(Side::Before);
     }
     dev.exec_all(origin, &[next.to_string()])?;
     let after = dev.inspect()?;
+    if changes.is_empty() {
+        return Ok(if diff(&driver, &before, &after)?.is_empty() { Side::Doubt } else { Side::Before });
+    }
     if diff(&driver, &after, actual)?.is_empty() {
         return Ok(Side::After);
     }
@@ -59,7 +77,7 @@ pub fn side(dev: &mut DevDb, actual: &Realm, next: &str, origin: &str) -> Result
 pub fn settle_apply(
     registry: &Registry,
     conn: &mut Conn,
-    dev_url: Option<&str>,
+    (dev_url, in_doubt): (Option<&str>, Option<InDoubt>),
     dir: &Dir,
     lex: &LexOptions,
     (revisions, history): (&[Revision], &BTreeMap<String, History>),
@@ -96,6 +114,11 @@ pub fn settle_apply(
     match side {
         Side::Before => Ok(k),
         Side::After => Ok(k + 1),
+        Side::Doubt => match in_doubt {
+            Some(InDoubt::Skip) => Ok(k + 1),
+            Some(InDoubt::Run) => Ok(k),
+            None => Err(doubt(&step.version, k, next, conn.driver().name())),
+        },
         Side::Drift(sql) => Err(Error::refused(
             format!(
                 "version {} was interrupted after statement {k}, but the database holds neither the state before statement {} nor after it; it differs by:\n{sql}",
@@ -109,4 +132,23 @@ pub fn settle_apply(
             ),
         )),
     }
+}
+
+/// The refusal for a data statement whose fate the schema cannot tell.
+pub fn doubt(version: &str, k: usize, next: &str, dialect: &str) -> Error {
+    let shown: String = next.split_whitespace().collect::<Vec<_>>().join(" ");
+    let shown = match shown.char_indices().nth(120) {
+        Some((i, _)) => format!("{}…", &shown[..i]),
+        None => shown,
+    };
+    Error::refused(
+        format!(
+            "version {version} was interrupted after statement {k}; statement {} changes only data ({shown}), which {dialect} cannot record together with its progress, so whether it ran cannot be read from the database",
+            k + 1
+        ),
+        format!(
+            "look for what statement {} writes: run the same command again with --in-doubt skip if it ran, or --in-doubt run if it did not",
+            k + 1
+        ),
+    )
 }
