@@ -589,6 +589,10 @@ fn blocked_apply(sb: &Sandbox) -> (std::process::Child, rusqlite::Connection, st
         }
         for entry in std::fs::read_dir(&tmp).unwrap() {
             let path = entry.unwrap().path();
+            // The migration lock's file, not the deployment registry's.
+            if !path.file_name().unwrap().to_string_lossy().starts_with("strata_atlas_migrate_execute_") {
+                continue;
+            }
             let file = std::fs::File::open(&path).unwrap();
             if matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock)) {
                 return (child, holder, path);
