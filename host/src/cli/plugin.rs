@@ -138,6 +138,8 @@ fn print(d: &Driver) {
         (caps.advisory_locks, "migration lock"),
         (caps.schemas, "schemas"),
         (caps.concurrent_index, "concurrent indexes"),
+        (caps.append_only_bookkeeping, "append-only bookkeeping"),
+        (caps.no_transactions, "no transactions"),
     ] {
         if on {
             flags.push(name);
