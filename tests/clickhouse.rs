@@ -489,3 +489,39 @@ fn data_statement_in_doubt_is_asked_not_guessed() {
     assert_eq!(ch.db.tables(), ["t", "u"]);
     assert_eq!(ch.db.versions(), ["1"]);
 }
+
+/// `migrate diff` writes the next file from a desired schema (computed on the
+/// dev database), which then applies and leaves nothing to diff.
+#[test]
+fn migrate_diff_writes_the_next_file() {
+    let Some(ch) = Ch::new("mdiff") else { return };
+    ch.sb.write("migrations/1_users.sql", V1);
+    ch.hash();
+    let dev = ch.dev.url();
+    ch.sb.write(
+        "schema.sql",
+        "CREATE TABLE users (id UInt64, name String, email Nullable(String) COMMENT 'contact') \
+         ENGINE = MergeTree ORDER BY id;\n\
+         CREATE TABLE events (id UInt64, at DateTime) ENGINE = MergeTree PARTITION BY toDate(at) ORDER BY id;\n",
+    );
+    ch.sb.strata(&["migrate", "diff", "add_events", "--to", "file://schema.sql", "--dev-url", &dev]).ok();
+    let files: Vec<String> = std::fs::read_dir(ch.sb.path.join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with("_add_events.sql"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let sql = ch.sb.read(&format!("migrations/{}", files[0]));
+    assert!(sql.contains("ALTER TABLE `users` ADD COLUMN `email` Nullable(String)"), "{sql}");
+    assert!(sql.contains("CREATE TABLE `events`") && sql.contains("PARTITION BY toDate(at)"), "{sql}");
+    ch.apply().ok();
+    assert_eq!(ch.db.tables(), ["events", "users"]);
+    assert_eq!(
+        ch.db.rows("SELECT comment FROM system.columns WHERE database = currentDatabase() AND table = 'users' AND name = 'email'"),
+        [["contact"]]
+    );
+    assert_eq!(ch.db.versions().len(), 2);
+    // Nothing left: a second diff writes no file.
+    let again = ch.sb.strata(&["migrate", "diff", "again", "--to", "file://schema.sql", "--dev-url", &dev]).ok();
+    assert!(again.stdout().contains("The migration directory is synced with the desired state"), "{}", again.stdout());
+}
