@@ -42,6 +42,7 @@ pub mod plugin;
 pub mod registry;
 pub mod report;
 pub mod revisions;
+pub mod schema_hcl;
 pub mod steps;
 pub mod trace;
 

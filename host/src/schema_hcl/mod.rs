@@ -1,0 +1,13 @@
+//! Schemas as code in HCL, Atlas's schema language: read as a desired state
+//! (`--to file://schema.hcl`, `.hcl` files beside `.sql` ones) and written as
+//! `schema inspect`'s default output.
+//!
+//! Reading gives the schema as written, in the dialect's model; the dev
+//! database then normalizes it the way it normalizes SQL files: the plugin
+//! plans the objects there, and what inspection returns is the desired state.
+
+mod read;
+mod write;
+
+pub use read::{HclSchemaError, parse};
+pub use write::write;
