@@ -318,7 +318,7 @@ CREATE TRIGGER members_lower AFTER INSERT ON members BEGIN UPDATE members SET ro
     let tables: Vec<&str> =
         json["schemas"][0]["tables"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(tables, ["members", "orgs", "users"]);
-    let sql = sb.strata(&["schema", "inspect", "--url", &url]).ok().stdout();
+    let sql = sb.strata(&["schema", "inspect", "--url", &url, "--format", "sql"]).ok().stdout();
     assert!(sql.contains("CREATE TABLE `orgs`"), "{sql}");
 }
 

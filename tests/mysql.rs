@@ -295,7 +295,7 @@ fn schema_apply_converges_and_keeps_rows() {
     let schema = schemas.iter().find(|s| s["name"] == m.target.name.as_str()).unwrap_or_else(|| panic!("{json}"));
     let names: Vec<&str> = schema["tables"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["members", "orgs", "users"]);
-    let sql = m.strata(&["schema", "inspect", "--url", &url]).ok().stdout();
+    let sql = m.strata(&["schema", "inspect", "--url", &url, "--format", "sql"]).ok().stdout();
     assert!(sql.contains("CREATE TABLE `orgs`"), "{sql}");
 
     // Clean drops everything, in an order the server accepts (foreign keys).

@@ -94,7 +94,7 @@ fn schema_apply_converges_and_keeps_rows() {
     let public = json["schemas"].as_array().unwrap().iter().find(|s| s["name"] == "public").unwrap();
     let names: Vec<&str> = public["tables"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["members", "orgs", "users"]);
-    let sql = p.sb.strata(&["schema", "inspect", "--url", &url]).ok().stdout();
+    let sql = p.sb.strata(&["schema", "inspect", "--url", &url, "--format", "sql"]).ok().stdout();
     assert!(sql.contains("CREATE TABLE \"public\".\"orgs\""), "{sql}");
 
     p.sb.strata(&["schema", "clean", "--url", &url, "--auto-approve"]).ok();

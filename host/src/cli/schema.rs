@@ -13,7 +13,8 @@ use strata_dialect_api::{InspectOptions, PlanOptions};
 
 #[derive(Debug, Subcommand)]
 pub enum SchemaCmd {
-    /// Print the current schema as SQL DDL (default) or JSON (`--format json`).
+    /// Print the current schema as Atlas's schema HCL (default), SQL DDL
+    /// (`--format sql`) or JSON (`--format json`).
     Inspect {
         /// The database to inspect.
         #[arg(short = 'u', long)]
@@ -24,6 +25,14 @@ pub enum SchemaCmd {
         /// Leave out these tables.
         #[arg(long)]
         exclude: Vec<String>,
+        /// Output format: hcl (default), sql or json, or Atlas's templates
+        /// '{{ hcl . }}', '{{ sql . }}' and '{{ json . }}'.
+        // The same id as the global `--format`, which clap then does not add
+        // here. The value found here also becomes the global one, which the
+        // command line maps to its output mode: hence `inspect_format` gives
+        // `text` (HCL), `sql` or `json`, all of which it accepts.
+        #[arg(long, value_name = "FORMAT", value_parser = inspect_format)]
+        format: Option<String>,
     },
     /// Print the SQL that turns `--from` into `--to`.
     Diff {
@@ -75,25 +84,61 @@ pub enum SchemaCmd {
 
 pub fn run(ctx: &Ctx, cmd: &SchemaCmd) -> Result<i32, Error> {
     match cmd {
-        SchemaCmd::Inspect { url, schemas, exclude } => inspect(ctx, url, schemas, exclude),
+        SchemaCmd::Inspect { url, schemas, exclude, format } => inspect(ctx, url, schemas, exclude, format),
         SchemaCmd::Diff { from, to, dev_url } => diff(ctx, from, to, dev_url),
         SchemaCmd::Apply { .. } => apply(ctx, cmd),
         SchemaCmd::Clean { url, auto_approve } => clean(ctx, url, *auto_approve),
     }
 }
 
-fn inspect(ctx: &Ctx, url: &Option<String>, schemas: &[String], exclude: &[String]) -> Result<i32, Error> {
+/// The formats `schema inspect --format` accepts, as its error lists them.
+const INSPECT_FORMATS: &str = "hcl (the default), sql, json, or Atlas's templates '{{ hcl . }}', '{{ sql . }}' and \
+     '{{ json . }}'";
+
+/// Reads `schema inspect --format`: a format name or one of Atlas's Go
+/// templates (`{{ sql . }}`, spaces inside the braces free). Gives `text`
+/// for HCL, `sql` or `json`.
+fn inspect_format(value: &str) -> Result<String, String> {
+    let trimmed = value.trim();
+    let name = match trimmed.strip_prefix("{{").and_then(|t| t.strip_suffix("}}")) {
+        Some(inner) => match inner.split_whitespace().collect::<Vec<_>>().as_slice() {
+            [name, "."] => *name,
+            _ => "",
+        },
+        None => trimmed,
+    };
+    match name {
+        "hcl" => Ok("text".into()),
+        "sql" | "json" => Ok(name.into()),
+        _ if trimmed.starts_with("{{") => {
+            Err(format!("unsupported template {value:?}: schema inspect prints {INSPECT_FORMATS}"))
+        }
+        _ => Err(format!("unknown format {value:?}: schema inspect prints {INSPECT_FORMATS}")),
+    }
+}
+
+fn inspect(
+    ctx: &Ctx,
+    url: &Option<String>,
+    schemas: &[String],
+    exclude: &[String],
+    format: &Option<String>,
+) -> Result<i32, Error> {
     let url = ctx.url(url)?;
     let mut conn = plan::open(&ctx.registry, &url)?;
     let options = InspectOptions { schemas: schemas.to_vec(), exclude_tables: exclude.to_vec() };
     let realm = plan::inspect_target(&mut conn, &options)?;
-    if ctx.out.json() {
-        ctx.out.print_json(&realm);
-        return Ok(0);
+    match format.as_deref() {
+        Some("json") => ctx.out.print_json(&realm),
+        _ if ctx.out.json() => ctx.out.print_json(&realm),
+        Some("sql") => {
+            let driver = conn.driver().clone();
+            let empty = plan::empty_realm(&realm, conn.info());
+            let plan = plan::plan(&driver, &empty, &realm, &conn.plan_options(false))?;
+            crate::out!("{}", plan::plan_sql(&plan, true));
+        }
+        _ => crate::out!("{}", crate::schema_hcl::write(&realm, &conn.driver().manifest.name)),
     }
-    let driver = conn.driver().clone();
-    let plan = plan::plan(&driver, &plan::empty_realm(&realm, conn.info()), &realm, &conn.plan_options(false))?;
-    crate::out!("{}", plan::plan_sql(&plan, true));
     Ok(0)
 }
 

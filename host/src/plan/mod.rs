@@ -103,8 +103,9 @@ pub fn empty_realm(realm: &Realm, info: &strata_dialect_api::ConnInfo) -> Realm 
     Realm { schemas }
 }
 
-/// Reads the SQL text of a schema source on disk: one file, or every `*.sql`
-/// file of a directory in name order.
+/// Reads the text of a schema source on disk: one file, or every `*.sql` and
+/// `*.hcl` (schema HCL) file of a directory in name order; a project file
+/// (`atlas.hcl`) and Atlas's test files (`*.test.hcl`) are not schema.
 ///
 /// # Errors
 /// When the path cannot be read.
@@ -117,7 +118,11 @@ pub fn read_schema_files(path: &Path) -> Result<Vec<(PathBuf, String)>, Error> {
             .map_err(|e| Error::Usage(format!("reading schema directory {}: {e}", path.display())))?
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+            .filter(|p| p.extension().is_some_and(|x| x == "sql" || x == "hcl"))
+            .filter(|p| {
+                let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                name != "atlas.hcl" && !name.ends_with(".test.hcl")
+            })
             .collect();
         files.sort();
         files.into_iter().map(|p| read(&p).map(|t| (p, t))).collect()
@@ -353,21 +358,212 @@ impl DevDb {
         Ok(())
     }
 
-    /// The state of SQL schema files.
+    /// The state of schema files: SQL files run as they are; schema HCL files
+    /// (`*.hcl`) are read in the dev database's dialect and planned there
+    /// (before the SQL files of the same directory run), so that their
+    /// spellings normalize exactly as SQL does.
     ///
     /// # Errors
-    /// When a file cannot be read, lexed or executed.
+    /// When a file cannot be read, lexed, parsed or executed.
     pub fn state_of_files(&mut self, path: &Path) -> Result<Realm, Error> {
         let lex = self.lex();
         let mut sources = Vec::new();
+        let mut hcl = Vec::new();
         for (file, text) in read_schema_files(path)? {
+            if file.extension().is_some_and(|x| x == "hcl") {
+                hcl.push((file, text));
+                continue;
+            }
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let stmts = crate::dir::File::new(name, text.into_bytes())
                 .stmts(&lex)
                 .map_err(|e| Error::Refused { message: format!("{}:{e}", file.display()), hint: None })?;
             sources.push((file.display().to_string(), stmts));
         }
-        self.state_of(&sources)
+        if hcl.is_empty() {
+            return self.state_of(&sources);
+        }
+        let dialect = self.conn.driver().name().to_string();
+        let (desired, origins) =
+            crate::schema_hcl::read_origin::parse_located(&hcl, &dialect).map_err(|e| Error::Usage(e.to_string()))?;
+        self.state_of_hcl(&desired, &origins, &sources)
+    }
+
+    /// Plans `desired` (read from schema HCL) on the dev database, runs the
+    /// SQL `sources` after it, then inspects and cleans, as [`DevDb::state_of`].
+    fn state_of_hcl(
+        &mut self,
+        desired: &Realm,
+        origins: &crate::schema_hcl::read_origin::Origins,
+        sources: &[(String, Vec<crate::dir::Stmt>)],
+    ) -> Result<Realm, Error> {
+        self.dirty = true;
+        // Schema attributes the plan changed (a MySQL database's collation)
+        // that the clean below leaves are set back after it.
+        let mut restore: Option<Realm> = None;
+        let result = self
+            .run_hcl(desired, origins, &mut restore)
+            .and_then(|()| self.run(sources))
+            .and_then(|()| self.conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database")));
+        let cleaned = clean_dev(&mut self.conn).and_then(|()| match &restore {
+            Some(before) => self.restore_schema_attrs(before),
+            None => Ok(()),
+        });
+        let realm = result?;
+        cleaned?;
+        self.dirty = false;
+        Ok(realm)
+    }
+
+    /// Sets the attributes of the dev database's schemas back to `before`'s.
+    fn restore_schema_attrs(&mut self, before: &Realm) -> Result<(), Error> {
+        let now = self.conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database"))?;
+        let attrs_only = |s: &strata_dialect_api::Schema| strata_dialect_api::Schema {
+            name: s.name.clone(),
+            attrs: s.attrs.clone(),
+            ..Default::default()
+        };
+        let mut pairs = (Realm::default(), Realm::default());
+        for b in &before.schemas {
+            if let Some(n) = now.schema(&b.name)
+                && n.attrs != b.attrs
+            {
+                pairs.0.schemas.push(attrs_only(n));
+                pairs.1.schemas.push(attrs_only(b));
+            }
+        }
+        if pairs.0.schemas.is_empty() {
+            return Ok(());
+        }
+        let driver = self.conn.driver().clone();
+        let changes = driver
+            .diff(&pairs.0, &pairs.1, &DiffOptions { ignore_schema_names: false })
+            .map_err(db("cleaning the dev database"))?;
+        let plan = driver.plan(&changes, &self.conn.plan_options(false)).map_err(db("cleaning the dev database"))?;
+        for stmt in &plan.statements {
+            self.conn
+                .exec(&stmt.sql, Vec::new())
+                .map_err(|e| Error::Failed(format!("cleaning the dev database: {:?}: {}", stmt.sql, e.message)))?;
+        }
+        Ok(())
+    }
+
+    /// Creates `desired` on the (clean) dev database: the plugin diffs the
+    /// empty database against it and plans the difference, which runs here.
+    /// A database bound to one schema takes the one schema of the files
+    /// whatever its name, as it takes unqualified SQL.
+    fn run_hcl(
+        &mut self,
+        desired: &Realm,
+        origins: &crate::schema_hcl::read_origin::Origins,
+        restore: &mut Option<Realm>,
+    ) -> Result<(), Error> {
+        let first = origins.first().map(|o| o.place.to_string()).unwrap_or_default();
+        let from = self.conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database"))?;
+        let home = self.conn.info().schema.clone().or_else(|| {
+            (!self.conn.driver().manifest.capabilities.schemas).then(|| from.schemas.first().map(|s| s.name.clone()))?
+        });
+        let mut to = from.clone();
+        let mut placed: Vec<(String, &strata_dialect_api::Schema)> = Vec::new();
+        match &home {
+            Some(home) => {
+                if desired.schemas.len() > 1 {
+                    let names: Vec<&str> = desired.schemas.iter().map(|s| s.name.as_str()).collect();
+                    return Err(Error::Usage(format!(
+                        "{first}: the schema files declare {} schemas ({}), but the dev database {} is bound to schema {home:?}: declare one schema, or use a dev URL bound to no schema",
+                        names.len(),
+                        names.join(", "),
+                        self.conn.url()
+                    )));
+                }
+                placed.extend(desired.schemas.first().map(|s| (home.clone(), s)));
+            }
+            None => placed.extend(desired.schemas.iter().map(|s| (s.name.clone(), s))),
+        }
+        for (name, schema) in placed {
+            let at = match to.schemas.iter().position(|s| s.name == name) {
+                Some(at) => at,
+                None => {
+                    to.schemas.push(strata_dialect_api::Schema { name: name.clone(), ..Default::default() });
+                    to.schemas.len() - 1
+                }
+            };
+            let Some(target) = to.schemas.get_mut(at) else { continue };
+            target.tables = schema.tables.clone();
+            target.views = schema.views.clone();
+            target.triggers = schema.triggers.clone();
+            for attr in &schema.attrs {
+                let same = |a: &strata_dialect_api::Attr| match (a, attr) {
+                    (
+                        strata_dialect_api::Attr::Other { dialect: d1, name: n1, value: v1 },
+                        strata_dialect_api::Attr::Other { dialect: d2, name: n2, value: v2 },
+                    ) => {
+                        // Objects (enum types) are told apart by their name; plain attributes by theirs.
+                        d1 == d2 && n1 == n2 && v1.get("name").zip(v2.get("name")).is_none_or(|(a, b)| a == b)
+                    }
+                    (a, b) => a == b,
+                };
+                match target.attrs.iter().position(same) {
+                    Some(i) => {
+                        if let Some(slot) = target.attrs.get_mut(i) {
+                            *slot = attr.clone();
+                        }
+                    }
+                    None => target.attrs.push(attr.clone()),
+                }
+            }
+        }
+        to.schemas.sort_by(|a, b| a.name.cmp(&b.name));
+        let changed = to.schemas.iter().any(|t| from.schema(&t.name).is_some_and(|f| f.attrs != t.attrs));
+        if changed {
+            *restore = Some(Realm {
+                schemas: from
+                    .schemas
+                    .iter()
+                    .map(|s| strata_dialect_api::Schema {
+                        name: s.name.clone(),
+                        attrs: s.attrs.clone(),
+                        ..Default::default()
+                    })
+                    .collect(),
+            });
+        }
+        let driver = self.conn.driver().clone();
+        let changes = driver
+            .diff(&from, &to, &DiffOptions { ignore_schema_names: false })
+            .map_err(db(format!("{first}: comparing the schema with the dev database")))?;
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let plan = driver
+            .plan(&changes, &self.conn.plan_options(false))
+            .map_err(db(format!("{first}: planning the schema on the dev database")))?;
+        self.dirty = true;
+        for stmt in &plan.statements {
+            if let Err(e) = self.conn.exec(&stmt.sql, Vec::new()) {
+                let (kind, schema, name) = match plan.changes.get(stmt.source) {
+                    Some(Change::AddTable { schema, table }) => ("table", schema.as_str(), table.name.as_str()),
+                    Some(Change::ModifyTable { schema, to, .. }) => ("table", schema.as_str(), to.name.as_str()),
+                    Some(Change::AddView { schema, view }) => ("view", schema.as_str(), view.name.as_str()),
+                    Some(Change::AddSchema { schema }) => ("schema", schema.name.as_str(), schema.name.as_str()),
+                    Some(Change::ModifySchema { to, .. }) => ("schema", to.name.as_str(), to.name.as_str()),
+                    _ => ("", "", ""),
+                };
+                let (at, what) = match origins.find(kind, schema, name) {
+                    Some(o) => (o.place.to_string(), format!("{kind} {name:?}: ")),
+                    None => (first.clone(), String::new()),
+                };
+                return Err(Error::Refused {
+                    message: format!(
+                        "{at}: {what}the dev database rejected the statement planned for it: {}: {}",
+                        e.message,
+                        stmt.sql.lines().next().unwrap_or_default()
+                    ),
+                    hint: None,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The state after replaying `files` (all of each, or the first

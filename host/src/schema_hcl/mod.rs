@@ -7,7 +7,11 @@
 //! plans the objects there, and what inspection returns is the desired state.
 
 mod read;
+pub(crate) mod read_origin;
+mod read_types;
 mod write;
+mod write_hcl;
+mod write_types;
 
 pub use read::{HclSchemaError, parse};
 pub use write::write;

@@ -1,7 +1,39 @@
-//! Reading schema HCL into the model (to be written).
+//! Reading schema HCL, Atlas's `schema`/`table`/`view` language, into the
+//! model of one dialect.
+//!
+//! The realm read is the schema as written, not yet normalized: types keep
+//! the user's spelling (`int`, `varchar(255)`), defaults are SQL literals.
+//! The host plans it on the dev database and takes what inspection returns
+//! there as the desired state (`plan::DevDb::state_of_files`), as for SQL files.
+//!
+//! Reading goes in two passes: the declarations first (schemas, tables with
+//! their column names, views, enum types), so that references resolve in any
+//! order and across files; then every block is read whole. Anything unknown
+//! (a block, an attribute, a type, a reference) is an error at its place.
+//!
+//! Read: `schema`, `table` (columns with types, `null`, `default`, `comment`,
+//! `collate`, generated `as`; `primary_key`, `index` with `on` parts,
+//! `unique` constraints, `foreign_key`, `check`), `view`, and per dialect
+//! SQLite's `without_rowid`/`strict`/`auto_increment`, MySQL's `charset`,
+//! `collate`, `engine`, `auto_increment`, `unsigned`, `on_update`, index
+//! `type`/`prefix`, PostgreSQL's `enum` types, `materialized` views, `identity`
+//! columns and index `type`/`include`/`ops`. Not read (an error says so):
+//! functions, procedures, triggers, sequences, domains, extensions, policies,
+//! table partitions, exclusion constraints, input variables and locals; those
+//! go in `.sql` files beside the `.hcl` ones.
 
+use super::read_origin::{Origins, Place};
+use super::read_types as types;
+use hcl::edit::Span;
+use hcl::edit::expr::{Expression, TraversalOperator};
+use hcl::edit::structure::{Attribute, Block, Body, Structure};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::path::PathBuf;
-use strata_dialect_api::Realm;
+use strata_dialect_api::{
+    Attr, Check, Column, ForeignKey, Generated, Index, IndexPart, PrimaryKey, Realm, Schema, Table, View,
+};
 
 /// A schema HCL file that cannot be read, with where.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +54,1597 @@ pub struct HclSchemaError {
 /// # Errors
 /// The first problem found, at its file, line and column.
 pub fn parse(files: &[(PathBuf, String)], dialect: &str) -> Result<Realm, HclSchemaError> {
-    let _ = (files, dialect);
-    Ok(Realm::default())
+    parse_located(files, dialect).map(|(realm, _)| realm)
+}
+
+/// [`parse`], with where each schema, table, view and enum type was declared.
+///
+/// # Errors
+/// The first problem found, at its file, line and column.
+pub(crate) fn parse_located(files: &[(PathBuf, String)], dialect: &str) -> Result<(Realm, Origins), HclSchemaError> {
+    if !types::DIALECTS.contains(&dialect) {
+        return Err(HclSchemaError {
+            file: files.first().map(|f| f.0.clone()).unwrap_or_default(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "schema HCL is read for the sqlite, postgres and mysql dialects, not {dialect}: write this schema as SQL files"
+            ),
+        });
+    }
+    let mut srcs = Vec::new();
+    let mut bodies = Vec::new();
+    for (path, text) in files {
+        let body = hcl::edit::parser::parse_body(text).map_err(|e| HclSchemaError {
+            file: path.clone(),
+            line: e.location().line(),
+            column: e.location().column(),
+            message: e.message().to_string(),
+        })?;
+        srcs.push(Src::new(path.clone(), text));
+        bodies.push(body);
+    }
+    let reader = Reader { dialect, srcs: &srcs };
+    reader.read(&bodies)
+}
+
+/// A file's path and line starts, to turn byte offsets into lines and columns.
+struct Src {
+    file: PathBuf,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl Src {
+    fn new(file: PathBuf, text: &str) -> Src {
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Src { file, text: text.to_string(), line_starts }
+    }
+
+    /// The place of a byte offset; columns count characters, as editors do.
+    fn place(&self, offset: usize) -> Place {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
+        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        Place { file: self.file.clone(), line: line.max(1), column }
+    }
+}
+
+type Res<T> = Result<T, HclSchemaError>;
+
+/// A declared table: where, and its column names (for references).
+struct TableDecl<'a> {
+    file: usize,
+    block: &'a Block,
+    schema: String,
+    name: String,
+    columns: Vec<String>,
+}
+
+/// A declared view (or PostgreSQL materialized view).
+struct ViewDecl<'a> {
+    file: usize,
+    block: &'a Block,
+    schema: String,
+    name: String,
+    materialized: bool,
+}
+
+/// A declared PostgreSQL enum type.
+struct EnumDecl<'a> {
+    file: usize,
+    block: &'a Block,
+    schema: String,
+    name: String,
+}
+
+/// Everything declared, before any block is read whole.
+struct Decls<'a> {
+    /// Schema name → its block (none for the implicit default schema).
+    schemas: BTreeMap<String, Option<(usize, &'a Block)>>,
+    tables: Vec<TableDecl<'a>>,
+    views: Vec<ViewDecl<'a>>,
+    enums: Vec<EnumDecl<'a>>,
+}
+
+/// A reference path: `table.users.column.id` as its words and where each is.
+type Segments = Vec<(String, Option<Range<usize>>)>;
+
+struct Reader<'s> {
+    dialect: &'s str,
+    srcs: &'s [Src],
+}
+
+/// Blocks Atlas knows at the top level that this reader does not read.
+const ATLAS_TOP: &[&str] = &[
+    "aggregate",
+    "composite",
+    "domain",
+    "event",
+    "extension",
+    "function",
+    "locals",
+    "policy",
+    "procedure",
+    "sequence",
+    "trigger",
+    "variable",
+];
+
+/// Blocks Atlas knows in a table that this reader does not read.
+const ATLAS_TABLE: &[&str] = &["exclude", "partition", "row_security", "trigger"];
+
+impl<'s> Reader<'s> {
+    // ------------------------------------------------------------ places and errors
+
+    fn place(&self, file: usize, span: Option<Range<usize>>) -> Place {
+        match self.srcs.get(file) {
+            Some(src) => src.place(span.map_or(0, |r| r.start)),
+            None => Place { file: PathBuf::new(), line: 1, column: 1 },
+        }
+    }
+
+    fn err(&self, file: usize, span: Option<Range<usize>>, message: impl Into<String>) -> HclSchemaError {
+        let place = self.place(file, span);
+        HclSchemaError { file: place.file, line: place.line, column: place.column, message: message.into() }
+    }
+
+    /// An `Attr::Other` of this dialect.
+    fn attr(&self, name: &str, value: impl Into<Value>) -> Attr {
+        Attr::Other { dialect: self.dialect.to_string(), name: name.to_string(), value: value.into() }
+    }
+
+    /// The attributes a block of `kind` takes in this dialect.
+    fn attrs_of(&self, kind: &str) -> &'static [&'static str] {
+        attrs_of(kind, self.dialect)
+    }
+
+    /// The nested blocks a block of `kind` takes in this dialect.
+    fn blocks_of(&self, kind: &str) -> &'static [&'static str] {
+        blocks_of(kind, self.dialect)
+    }
+
+    /// Checks that `body` (of a block of `kind`, described by `what`) holds
+    /// only attributes and blocks that kind takes, each attribute once.
+    fn check_body(&self, file: usize, body: &Body, kind: &str, what: &str) -> Res<()> {
+        let attrs = self.attrs_of(kind);
+        let blocks = self.blocks_of(kind);
+        let mut seen: HashMap<&str, Option<Range<usize>>> = HashMap::new();
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(a) => {
+                    let key = a.key.as_str();
+                    if !attrs.contains(&key) {
+                        let elsewhere = types::DIALECTS.iter().any(|d| attrs_of(kind, d).contains(&key));
+                        let message = if elsewhere {
+                            format!("attribute {key:?} of {what} is not supported by {}", self.dialect)
+                        } else if blocks.contains(&key) {
+                            format!("{key:?} in {what} is a block, not an attribute: write {key} {{ ... }}")
+                        } else {
+                            format!("unknown attribute {key:?} in {what}{}", types::hint(key, attrs.iter().copied()))
+                        };
+                        return Err(self.err(file, a.key.span(), message));
+                    }
+                    if let Some(first) = seen.insert(key, a.span()) {
+                        let line = self.place(file, first).line;
+                        return Err(self.err(
+                            file,
+                            a.key.span(),
+                            format!("attribute {key:?} of {what} is set twice (first on line {line})"),
+                        ));
+                    }
+                }
+                Structure::Block(b) => {
+                    let ident = b.ident.as_str();
+                    if !blocks.contains(&ident) {
+                        return Err(self.err(file, b.ident.span(), self.unknown_block(ident, kind, what, blocks)));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn unknown_block(&self, ident: &str, kind: &str, what: &str, blocks: &[&str]) -> String {
+        let unsupported = match kind {
+            "top" => ATLAS_TOP.contains(&ident),
+            "table" => ATLAS_TABLE.contains(&ident),
+            _ => false,
+        };
+        let elsewhere = types::DIALECTS.iter().any(|d| blocks_of(kind, d).contains(&ident));
+        let within = if kind == "top" { String::new() } else { format!(" in {what}") };
+        if unsupported {
+            format!(
+                "{ident} blocks{within} are not supported by Strata's schema HCL reader: write this part of the schema in a .sql file beside the .hcl files (a directory of both runs the HCL first)"
+            )
+        } else if elsewhere {
+            format!("{ident} blocks{within} are not supported by {}", self.dialect)
+        } else if self.attrs_of(kind).contains(&ident) {
+            format!("{ident:?}{within} is an attribute, not a block: write {ident} = ...")
+        } else {
+            format!("unknown block {ident:?}{within}{}", types::hint(ident, blocks.iter().copied()))
+        }
+    }
+
+    /// The labels of `block`, which must number within `count`.
+    fn labels(&self, file: usize, block: &Block, count: std::ops::RangeInclusive<usize>) -> Res<Vec<String>> {
+        let labels: Vec<String> = block.labels.iter().map(|l| l.as_str().to_string()).collect();
+        if count.contains(&labels.len()) {
+            return Ok(labels);
+        }
+        let ident = block.ident.as_str();
+        let want = match (*count.start(), *count.end()) {
+            (0, 0) => "no label".to_string(),
+            (1, 1) => "one label, its name".to_string(),
+            (0, 1) => "at most one label, its name".to_string(),
+            (1, 2) => "one label (its name) or two (its schema and name)".to_string(),
+            (a, b) => format!("{a} to {b} labels"),
+        };
+        Err(self.err(file, block.ident.span(), format!("{ident} block takes {want}, got {}", labels.len())))
+    }
+
+    // ------------------------------------------------------------ values
+
+    /// A string attribute (plain, template without interpolation, or heredoc).
+    fn string(&self, file: usize, attr: &Attribute) -> Res<String> {
+        self.string_expr(file, &attr.value, attr.key.as_str())
+    }
+
+    fn string_expr(&self, file: usize, expr: &Expression, what: &str) -> Res<String> {
+        match expr {
+            Expression::String(s) => Ok(s.value().to_string()),
+            Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
+                use hcl::eval::Evaluate;
+                let converted: hcl::Expression = expr.clone().into();
+                match converted.evaluate(&hcl::eval::Context::new()) {
+                    Ok(hcl::Value::String(s)) => Ok(s),
+                    Ok(_) => Err(self.err(file, expr.span(), format!("{what}: expected a string"))),
+                    Err(e) => Err(self.err(
+                        file,
+                        expr.span(),
+                        format!("{what}: {e} (variables are not supported in schema HCL)"),
+                    )),
+                }
+            }
+            _ => Err(self.err(file, expr.span(), format!("{what}: expected a string"))),
+        }
+    }
+
+    fn boolean(&self, file: usize, attr: &Attribute) -> Res<bool> {
+        match &attr.value {
+            Expression::Bool(b) => Ok(*b.value()),
+            other => Err(self.err(file, other.span(), format!("{}: expected true or false", attr.key.as_str()))),
+        }
+    }
+
+    fn integer(&self, file: usize, attr: &Attribute) -> Res<i64> {
+        match &attr.value {
+            Expression::Number(n) if n.value().as_i64().is_some() => Ok(n.value().as_i64().unwrap_or_default()),
+            Expression::UnaryOp(op) if matches!(op.operator.value(), hcl::edit::expr::UnaryOperator::Neg) => {
+                match &op.expr {
+                    Expression::Number(n) if n.value().as_i64().is_some() => {
+                        Ok(-n.value().as_i64().unwrap_or_default())
+                    }
+                    other => {
+                        Err(self.err(file, other.span(), format!("{}: expected a whole number", attr.key.as_str())))
+                    }
+                }
+            }
+            other => Err(self.err(file, other.span(), format!("{}: expected a whole number", attr.key.as_str()))),
+        }
+    }
+
+    /// An identifier (`CASCADE`, `GIN`) or a string.
+    fn word(&self, file: usize, attr: &Attribute) -> Res<String> {
+        match &attr.value {
+            Expression::Variable(v) => Ok(v.as_str().to_string()),
+            Expression::String(s) => Ok(s.value().to_string()),
+            other => Err(self.err(
+                file,
+                other.span(),
+                format!("{}: expected a name such as CASCADE, or a string", attr.key.as_str()),
+            )),
+        }
+    }
+
+    /// An identifier or string out of `allowed` (compared ignoring case and `_`/space).
+    fn choice(&self, file: usize, attr: &Attribute, allowed: &[&'static str]) -> Res<&'static str> {
+        let word = self.word(file, attr)?;
+        let norm = |s: &str| s.to_uppercase().replace(' ', "_");
+        allowed.iter().find(|a| norm(a) == norm(&word)).copied().ok_or_else(|| {
+            let spelled: Vec<String> = allowed.iter().map(|a| a.replace(' ', "_")).collect();
+            self.err(
+                file,
+                attr.value.span(),
+                format!(
+                    "unknown {} value {word:?}{} (one of {})",
+                    attr.key.as_str(),
+                    types::hint(&word, spelled.iter().map(String::as_str)),
+                    spelled.join(", ")
+                ),
+            )
+        })
+    }
+
+    fn array<'e>(&self, file: usize, attr: &'e Attribute) -> Res<Vec<&'e Expression>> {
+        match &attr.value {
+            Expression::Array(a) => Ok(a.iter().collect()),
+            other => Err(self.err(file, other.span(), format!("{}: expected a list [...]", attr.key.as_str()))),
+        }
+    }
+
+    /// The words of a reference (`table.users.column.id`), `None` when `expr` is none.
+    fn segments(expr: &Expression) -> Option<Segments> {
+        match expr {
+            Expression::Variable(v) => Some(vec![(v.as_str().to_string(), v.span())]),
+            Expression::Traversal(t) => {
+                let Expression::Variable(root) = &t.expr else { return None };
+                let mut out = vec![(root.as_str().to_string(), root.span())];
+                for op in &t.operators {
+                    match op.value() {
+                        TraversalOperator::GetAttr(id) => out.push((id.as_str().to_string(), op.span())),
+                        TraversalOperator::Index(Expression::String(s)) => out.push((s.value().to_string(), op.span())),
+                        _ => return None,
+                    }
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+
+    /// A SQL default: a number, string or boolean literal, or `sql("…")` verbatim.
+    fn default_value(&self, file: usize, expr: &Expression) -> Res<String> {
+        match expr {
+            Expression::Number(n) => Ok(n.value().to_string()),
+            Expression::UnaryOp(op)
+                if matches!(op.operator.value(), hcl::edit::expr::UnaryOperator::Neg)
+                    && matches!(op.expr, Expression::Number(_)) =>
+            {
+                match &op.expr {
+                    Expression::Number(n) => Ok(format!("-{}", n.value())),
+                    _ => Ok(String::new()),
+                }
+            }
+            Expression::Bool(b) => Ok(if *b.value() { "true" } else { "false" }.to_string()),
+            Expression::Null(_) => Ok("NULL".to_string()),
+            Expression::String(_) | Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
+                Ok(types::literal(self.dialect, &self.string_expr(file, expr, "default")?))
+            }
+            Expression::FuncCall(call) if call.name.namespace.is_empty() && call.name.name.as_str() == "sql" => {
+                self.sql_arg(file, call)
+            }
+            other => Err(self.err(
+                file,
+                other.span(),
+                "default: expected a number, a string, true or false, or sql(\"...\")",
+            )),
+        }
+    }
+
+    /// The one string argument of `sql("…")`.
+    fn sql_arg(&self, file: usize, call: &hcl::edit::expr::FuncCall) -> Res<String> {
+        match (call.args.len(), call.args.get(0)) {
+            (1, Some(arg)) => self.string_expr(file, arg, "sql()"),
+            _ => Err(self.err(file, call.span(), "sql() takes one string: the SQL text")),
+        }
+    }
+
+    // ------------------------------------------------------------ declarations
+
+    fn read(&self, bodies: &[Body]) -> Res<(Realm, Origins)> {
+        let decls = self.declare(bodies)?;
+        let mut origins = Origins::default();
+        let mut schemas: BTreeMap<String, Schema> = BTreeMap::new();
+        for (name, block) in &decls.schemas {
+            let mut schema = Schema { name: name.clone(), ..Schema::default() };
+            if let Some((file, block)) = block {
+                origins.push("schema", name, name, self.place(*file, block.ident.span()));
+                schema.attrs = self.schema_attrs(*file, block, name)?;
+            }
+            schemas.insert(name.clone(), schema);
+        }
+        for e in &decls.enums {
+            origins.push("enum", &e.schema, &e.name, self.place(e.file, e.block.ident.span()));
+            let attr = self.enum_type(e)?;
+            if let Some(schema) = schemas.get_mut(&e.schema) {
+                schema.attrs.push(attr);
+            }
+        }
+        for t in &decls.tables {
+            origins.push("table", &t.schema, &t.name, self.place(t.file, t.block.ident.span()));
+            let table = self.table(&decls, t)?;
+            if let Some(schema) = schemas.get_mut(&t.schema) {
+                schema.tables.push(table);
+            }
+        }
+        self.check_view_cycles(&decls)?;
+        for v in &decls.views {
+            origins.push("view", &v.schema, &v.name, self.place(v.file, v.block.ident.span()));
+            let view = self.view(v)?;
+            if let Some(schema) = schemas.get_mut(&v.schema) {
+                schema.views.push(view);
+            }
+        }
+        let mut realm = Realm { schemas: schemas.into_values().collect() };
+        for schema in &mut realm.schemas {
+            schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
+            schema.views.sort_by(|a, b| a.name.cmp(&b.name));
+            for table in &mut schema.tables {
+                table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            }
+        }
+        Ok((realm, origins))
+    }
+
+    /// Collects the declarations of every file.
+    fn declare<'a>(&self, bodies: &'a [Body]) -> Res<Decls<'a>> {
+        let mut schema_blocks: Vec<(usize, &'a Block)> = Vec::new();
+        let mut table_blocks: Vec<(usize, &'a Block)> = Vec::new();
+        let mut view_blocks: Vec<(usize, &'a Block)> = Vec::new();
+        let mut enum_blocks: Vec<(usize, &'a Block)> = Vec::new();
+        for (file, body) in bodies.iter().enumerate() {
+            self.check_body(file, body, "top", "the file")?;
+            for block in body.blocks() {
+                match block.ident.as_str() {
+                    "schema" => schema_blocks.push((file, block)),
+                    "table" => table_blocks.push((file, block)),
+                    "view" | "materialized" => view_blocks.push((file, block)),
+                    "enum" => enum_blocks.push((file, block)),
+                    _ => {}
+                }
+            }
+        }
+        let mut decls = Decls { schemas: BTreeMap::new(), tables: Vec::new(), views: Vec::new(), enums: Vec::new() };
+        for (file, block) in &schema_blocks {
+            let name = self.labels(*file, block, 1..=1)?.concat();
+            if let Some(Some((f0, first))) = decls.schemas.get(&name) {
+                return Err(self.duplicate(*file, block, "schema", &name, *f0, first));
+            }
+            decls.schemas.insert(name, Some((*file, block)));
+        }
+        // Objects without a `schema` attribute go to the only schema declared,
+        // or to the dialect's default schema when none is.
+        let implicit = match decls.schemas.len() {
+            0 => Some(default_schema(self.dialect).to_string()),
+            1 => decls.schemas.keys().next().cloned(),
+            _ => None,
+        };
+        let mut used_implicit = false;
+        for (file, block) in &table_blocks {
+            let (schema, name) = self.placed(*file, block, "table", &decls, implicit.as_deref(), &mut used_implicit)?;
+            if let Some(first) = decls.tables.iter().find(|t| t.schema == schema && t.name == name) {
+                return Err(self.duplicate(*file, block, "table", &name, first.file, first.block));
+            }
+            let columns = block
+                .body
+                .blocks()
+                .filter(|b| b.ident.as_str() == "column")
+                .map(|b| b.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default())
+                .collect();
+            decls.tables.push(TableDecl { file: *file, block, schema, name, columns });
+        }
+        for (file, block) in &view_blocks {
+            let (schema, name) = self.placed(*file, block, "view", &decls, implicit.as_deref(), &mut used_implicit)?;
+            let clash = decls.views.iter().find(|v| v.schema == schema && v.name == name).map(|v| (v.file, v.block));
+            let clash =
+                clash.or(decls.tables.iter().find(|t| t.schema == schema && t.name == name).map(|t| (t.file, t.block)));
+            if let Some((f0, first)) = clash {
+                return Err(self.duplicate(*file, block, "view", &name, f0, first));
+            }
+            let materialized = block.ident.as_str() == "materialized";
+            decls.views.push(ViewDecl { file: *file, block, schema, name, materialized });
+        }
+        for (file, block) in &enum_blocks {
+            let (schema, name) = self.placed(*file, block, "enum", &decls, implicit.as_deref(), &mut used_implicit)?;
+            if let Some(first) = decls.enums.iter().find(|e| e.schema == schema && e.name == name) {
+                return Err(self.duplicate(*file, block, "enum", &name, first.file, first.block));
+            }
+            decls.enums.push(EnumDecl { file: *file, block, schema, name });
+        }
+        if used_implicit && let Some(name) = implicit {
+            decls.schemas.entry(name).or_insert(None);
+        }
+        Ok(decls)
+    }
+
+    fn duplicate(
+        &self,
+        file: usize,
+        block: &Block,
+        kind: &str,
+        name: &str,
+        f0: usize,
+        first: &Block,
+    ) -> HclSchemaError {
+        let at = self.place(f0, first.ident.span());
+        self.err(file, block.ident.span(), format!("{kind} {name:?} is declared twice (first at {at})"))
+    }
+
+    /// The schema and name of a table, view or enum block: `table "s" "t"`,
+    /// or `table "t" { schema = schema.s }`, or the implicit schema.
+    fn placed(
+        &self,
+        file: usize,
+        block: &Block,
+        kind: &str,
+        decls: &Decls<'_>,
+        implicit: Option<&str>,
+        used_implicit: &mut bool,
+    ) -> Res<(String, String)> {
+        let labels = self.labels(file, block, 1..=2)?;
+        let attr = block.body.get_attribute("schema");
+        let (schema, name) = match (labels.as_slice(), attr) {
+            ([schema, name], None) => (self.known_schema(file, block.ident.span(), schema, decls)?, name.clone()),
+            ([name], Some(attr)) | ([_, name], Some(attr)) => {
+                let schema = self.schema_ref(file, &attr.value, decls)?;
+                if let [qualifier, _] = labels.as_slice()
+                    && *qualifier != schema
+                {
+                    return Err(self.err(
+                        file,
+                        attr.value.span(),
+                        format!(
+                            "{kind} {name:?}: its label names schema {qualifier:?}, its schema attribute {schema:?}"
+                        ),
+                    ));
+                }
+                (schema, name.clone())
+            }
+            ([name], None) => match implicit {
+                Some(schema) => {
+                    *used_implicit = true;
+                    (schema.to_string(), name.clone())
+                }
+                None => {
+                    return Err(self.err(
+                        file,
+                        block.ident.span(),
+                        format!(
+                            "{kind} {name:?} needs a schema attribute (schema = schema.NAME): {} schemas are declared",
+                            decls.schemas.len()
+                        ),
+                    ));
+                }
+            },
+            _ => return Err(self.err(file, block.ident.span(), format!("{kind} block needs a name"))),
+        };
+        Ok((schema, name))
+    }
+
+    fn known_schema(&self, file: usize, span: Option<Range<usize>>, name: &str, decls: &Decls<'_>) -> Res<String> {
+        if decls.schemas.contains_key(name) {
+            return Ok(name.to_string());
+        }
+        Err(self.err(
+            file,
+            span,
+            format!(
+                "schema {name:?} is not declared (add schema {name:?} {{}}){}",
+                types::hint(name, decls.schemas.keys().map(String::as_str))
+            ),
+        ))
+    }
+
+    /// `schema.NAME`, which must be declared.
+    fn schema_ref(&self, file: usize, expr: &Expression, decls: &Decls<'_>) -> Res<String> {
+        match Self::segments(expr).as_deref() {
+            Some([(root, _), (name, _)]) if root == "schema" => self.known_schema(file, expr.span(), name, decls),
+            _ => Err(self.err(file, expr.span(), "schema: expected a reference such as schema.public")),
+        }
+    }
+
+    // ------------------------------------------------------------ references
+
+    /// The table `table.T` or `table.S.T` names (the words after `table`).
+    fn table_ref<'d>(
+        &self,
+        file: usize,
+        span: Option<Range<usize>>,
+        words: &[(String, Option<Range<usize>>)],
+        decls: &'d Decls<'d>,
+        near_schema: &str,
+    ) -> Res<&'d TableDecl<'d>> {
+        let (schema, name) = match words {
+            [(name, _)] => (None, name.as_str()),
+            [(schema, _), (name, _)] => (Some(schema.as_str()), name.as_str()),
+            _ => return Err(self.err(file, span, "expected a table reference such as table.users")),
+        };
+        let candidates: Vec<&TableDecl<'_>> =
+            decls.tables.iter().filter(|t| t.name == name && schema.is_none_or(|s| s == t.schema)).collect();
+        match candidates.as_slice() {
+            [one] => Ok(one),
+            [] => Err(self.err(
+                file,
+                span,
+                format!(
+                    "table {name:?} is not declared{}",
+                    types::hint(name, decls.tables.iter().map(|t| t.name.as_str()))
+                ),
+            )),
+            many => many.iter().find(|t| t.schema == near_schema).copied().ok_or_else(|| {
+                self.err(
+                    file,
+                    span,
+                    format!("table {name:?} is declared in several schemas: write table.SCHEMA.{name}"),
+                )
+            }),
+        }
+    }
+
+    /// A column reference made in `table`: `column.c`, `table.t.column.c` or
+    /// `table.s.t.column.c`. Returns the table it belongs to and the column.
+    fn column_ref<'d>(
+        &self,
+        file: usize,
+        expr: &Expression,
+        decls: &'d Decls<'d>,
+        table: &'d TableDecl<'d>,
+    ) -> Res<(&'d TableDecl<'d>, String)> {
+        let bad =
+            || self.err(file, expr.span(), "expected a column reference such as column.id or table.users.column.id");
+        let segs = Self::segments(expr).ok_or_else(bad)?;
+        let (owner, column) = match segs.as_slice() {
+            [(root, _), (c, _)] if root == "column" => (table, c.clone()),
+            [(root, _), rest @ .., (col, _), (c, _)] if root == "table" && col == "column" && !rest.is_empty() => {
+                (self.table_ref(file, expr.span(), rest, decls, &table.schema)?, c.clone())
+            }
+            _ => return Err(bad()),
+        };
+        if !owner.columns.contains(&column) {
+            return Err(self.err(
+                file,
+                expr.span(),
+                format!(
+                    "column {column:?} is not defined in table {:?}{}",
+                    owner.name,
+                    types::hint(&column, owner.columns.iter().map(String::as_str))
+                ),
+            ));
+        }
+        Ok((owner, column))
+    }
+
+    /// Columns of `table` itself, from a list attribute.
+    fn own_columns(&self, file: usize, attr: &Attribute, decls: &Decls<'_>, table: &TableDecl<'_>) -> Res<Vec<String>> {
+        let mut out = Vec::new();
+        for expr in self.array(file, attr)? {
+            let (owner, column) = self.column_ref(file, expr, decls, table)?;
+            if owner.schema != table.schema || owner.name != table.name {
+                return Err(self.err(
+                    file,
+                    expr.span(),
+                    format!(
+                        "{}: column {column:?} belongs to table {:?}, not {:?}",
+                        attr.key.as_str(),
+                        owner.name,
+                        table.name
+                    ),
+                ));
+            }
+            out.push(column);
+        }
+        if out.is_empty() {
+            return Err(self.err(file, attr.value.span(), format!("{}: needs at least one column", attr.key.as_str())));
+        }
+        Ok(out)
+    }
+
+    // ------------------------------------------------------------ schemas and types
+
+    fn schema_attrs(&self, file: usize, block: &Block, name: &str) -> Res<Vec<Attr>> {
+        self.check_body(file, &block.body, "schema", &format!("schema {name:?}"))?;
+        let body = &block.body;
+        let mut attrs = Vec::new();
+        if let Some(a) = body.get_attribute("comment") {
+            attrs.push(self.attr("comment", self.string(file, a)?));
+        }
+        match (body.get_attribute("charset"), body.get_attribute("collate")) {
+            (charset, Some(collate)) => {
+                let collation = self.string(file, collate)?;
+                let charset = match charset {
+                    Some(c) => self.string(file, c)?,
+                    None => collation.split('_').next().unwrap_or_default().to_string(),
+                };
+                attrs.push(self.attr("charset", charset));
+                attrs.push(self.attr("collation", collation));
+            }
+            (Some(charset), None) => {
+                return Err(self.err(
+                    file,
+                    charset.span(),
+                    format!("schema {name:?}: a charset needs its collation too (collate = \"...\")"),
+                ));
+            }
+            (None, None) => {}
+        }
+        Ok(attrs)
+    }
+
+    fn enum_type(&self, e: &EnumDecl<'_>) -> Res<Attr> {
+        let what = format!("enum {:?}", e.name);
+        self.check_body(e.file, &e.block.body, "enum", &what)?;
+        let values_attr =
+            e.block.body.get_attribute("values").ok_or_else(|| {
+                self.err(e.file, e.block.ident.span(), format!("{what}: missing attribute \"values\""))
+            })?;
+        let mut values = Vec::new();
+        for v in self.array(e.file, values_attr)? {
+            values.push(Value::from(self.string_expr(e.file, v, "values")?));
+        }
+        let mut def = serde_json::Map::new();
+        def.insert("name".into(), Value::from(e.name.clone()));
+        def.insert("values".into(), Value::Array(values));
+        if let Some(c) = e.block.body.get_attribute("comment") {
+            def.insert("comment".into(), Value::from(self.string(e.file, c)?));
+        }
+        Ok(self.attr("enum", Value::Object(def)))
+    }
+
+    /// A column type: `int`, `varchar(255)`, `enum("a","b")`, `sql("…")`, or
+    /// (PostgreSQL) `enum.NAME`.
+    fn column_type(&self, file: usize, expr: &Expression, decls: &Decls<'_>, schema: &str) -> Res<String> {
+        let known = types::known(self.dialect);
+        let unknown = |name: &str, span| {
+            self.err(
+                file,
+                span,
+                format!("unknown type {name:?} for {}{}", self.dialect, types::hint(name, known.iter().copied())),
+            )
+        };
+        match expr {
+            Expression::Variable(v) => {
+                let name = v.as_str().to_lowercase();
+                if known.contains(&name.as_str()) {
+                    Ok(types::spell(self.dialect, &name, None))
+                } else {
+                    Err(unknown(v.as_str(), expr.span()))
+                }
+            }
+            Expression::FuncCall(call) if call.name.namespace.is_empty() => {
+                let name = call.name.name.as_str().to_lowercase();
+                if name == "sql" {
+                    return self.sql_arg(file, call);
+                }
+                if !known.contains(&name.as_str()) {
+                    return Err(unknown(call.name.name.as_str(), expr.span()));
+                }
+                let strings = types::takes_strings(self.dialect, &name);
+                let mut args = Vec::new();
+                for arg in call.args.iter() {
+                    match arg {
+                        Expression::Number(n) if !strings => args.push(n.value().to_string()),
+                        Expression::String(_) | Expression::StringTemplate(_) if strings => {
+                            args.push(types::literal(self.dialect, &self.string_expr(file, arg, &name)?))
+                        }
+                        other => {
+                            let want = if strings { "strings" } else { "numbers" };
+                            return Err(self.err(file, other.span(), format!("type {name}: its arguments are {want}")));
+                        }
+                    }
+                }
+                Ok(types::spell(self.dialect, &name, Some(&args.join(","))))
+            }
+            Expression::Traversal(_) if self.dialect == "postgres" => match Self::segments(expr).as_deref() {
+                Some([(root, _), (name, _)]) if root == "enum" => {
+                    let Some(e) = decls.enums.iter().find(|e| &e.name == name) else {
+                        return Err(self.err(
+                            file,
+                            expr.span(),
+                            format!(
+                                "enum {name:?} is not declared{}",
+                                types::hint(name, decls.enums.iter().map(|e| e.name.as_str()))
+                            ),
+                        ));
+                    };
+                    // Unqualified in a one-schema realm (the dev database may
+                    // hold it under another name); qualified otherwise.
+                    if decls.schemas.len() == 1 || (e.schema == schema && e.schema == "public") {
+                        Ok(quote_pg(&e.name))
+                    } else {
+                        Ok(format!("{}.{}", quote_pg(&e.schema), quote_pg(&e.name)))
+                    }
+                }
+                _ => Err(self.err(file, expr.span(), "type: expected a type such as int, or enum.NAME")),
+            },
+            Expression::String(s) => Err(self.err(
+                file,
+                expr.span(),
+                format!(
+                    "type: write the type unquoted (type = {0}), or as sql({0:?}) for a type spelled in SQL",
+                    s.value()
+                ),
+            )),
+            _ => Err(self.err(file, expr.span(), "type: expected a type such as int, varchar(255) or sql(\"...\")")),
+        }
+    }
+
+    // ------------------------------------------------------------ tables
+
+    fn table(&self, decls: &Decls<'_>, t: &TableDecl<'_>) -> Res<Table> {
+        let file = t.file;
+        let body = &t.block.body;
+        let what = format!("table {:?}", t.name);
+        self.check_body(file, body, "table", &what)?;
+        let mut table = Table { name: t.name.clone(), ..Table::default() };
+        for block in body.blocks() {
+            let column = match block.ident.as_str() {
+                "column" => self.column(decls, t, block)?,
+                _ => continue,
+            };
+            if table.column(&column.name).is_some() {
+                return Err(self.err(
+                    file,
+                    block.ident.span(),
+                    format!("column {:?} is declared twice in table {:?}", column.name, t.name),
+                ));
+            }
+            table.columns.push(column);
+        }
+        if let Some(a) = body.get_attribute("comment") {
+            table.comment = Some(self.string(file, a)?);
+        }
+        if let Some(a) = body.get_attribute("without_rowid")
+            && self.boolean(file, a)?
+        {
+            table.attrs.push(Attr::WithoutRowid);
+        }
+        if let Some(a) = body.get_attribute("strict")
+            && self.boolean(file, a)?
+        {
+            table.attrs.push(Attr::Strict);
+        }
+        if let Some(a) = body.get_attribute("engine") {
+            table.attrs.push(self.attr("engine", self.word(file, a)?));
+        }
+        match (body.get_attribute("charset"), body.get_attribute("collate")) {
+            (_, Some(c)) => table.attrs.push(self.attr("collation", self.string(file, c)?)),
+            (Some(c), None) => {
+                table.attrs.push(self.attr("options", vec![Value::from(format!("CHARSET={}", self.string(file, c)?))]))
+            }
+            (None, None) => {}
+        }
+        if let Some(a) = body.get_attribute("auto_increment") {
+            table.attrs.push(self.attr("auto_increment", self.integer(file, a)?));
+        }
+        let mut pk_seen: Option<&Block> = None;
+        for block in body.blocks() {
+            let what = format!("{} of table {:?}", block.ident.as_str(), t.name);
+            match block.ident.as_str() {
+                "primary_key" => {
+                    if let Some(first) = pk_seen {
+                        let line = self.place(file, first.ident.span()).line;
+                        return Err(self.err(
+                            file,
+                            block.ident.span(),
+                            format!("table {:?} has a second primary_key block (first on line {line})", t.name),
+                        ));
+                    }
+                    pk_seen = Some(block);
+                    table.primary_key = Some(self.primary_key(decls, t, block, &what)?);
+                }
+                "index" => {
+                    let index = self.index(decls, t, block)?;
+                    self.no_twin_index(file, block, &table, &index.name)?;
+                    table.indexes.push(index);
+                }
+                "unique" => {
+                    let index = self.unique(decls, t, block)?;
+                    self.no_twin_index(file, block, &table, &index.name)?;
+                    table.indexes.push(index);
+                }
+                "foreign_key" => table.foreign_keys.push(self.foreign_key(decls, t, block)?),
+                "check" => table.checks.push(self.check(t, block)?),
+                _ => {}
+            }
+        }
+        Ok(table)
+    }
+
+    fn no_twin_index(&self, file: usize, block: &Block, table: &Table, name: &str) -> Res<()> {
+        match table.index(name) {
+            Some(_) => Err(self.err(
+                file,
+                block.ident.span(),
+                format!("index {name:?} is declared twice in table {:?}", table.name),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn column(&self, decls: &Decls<'_>, t: &TableDecl<'_>, block: &Block) -> Res<Column> {
+        let file = t.file;
+        let name = self.labels(file, block, 1..=1)?.concat();
+        let what = format!("column {name:?}");
+        let body = &block.body;
+        self.check_body(file, body, "column", &what)?;
+        let ty_attr = body.get_attribute("type").ok_or_else(|| {
+            self.err(
+                file,
+                block.ident.span(),
+                format!("column {name:?} of table {:?}: missing attribute \"type\"", t.name),
+            )
+        })?;
+        let mut ty = self.column_type(file, &ty_attr.value, decls, &t.schema)?;
+        let mut column = Column { name: name.clone(), ..Column::default() };
+        if let Some(a) = body.get_attribute("unsigned")
+            && self.boolean(file, a)?
+        {
+            ty.push_str(" unsigned");
+        }
+        match (body.get_attribute("charset"), body.get_attribute("collate")) {
+            (_, Some(c)) => column.collation = Some(self.string(file, c)?),
+            (Some(c), None) => ty.push_str(&format!(" CHARACTER SET {}", self.string(file, c)?)),
+            (None, None) => {}
+        }
+        column.ty = ty;
+        if let Some(a) = body.get_attribute("null") {
+            column.nullable = self.boolean(file, a)?;
+        }
+        if let Some(a) = body.get_attribute("default") {
+            column.default = Some(self.default_value(file, &a.value)?);
+        }
+        if let Some(a) = body.get_attribute("comment") {
+            column.comment = Some(self.string(file, a)?);
+        }
+        if let Some(a) = body.get_attribute("auto_increment")
+            && self.boolean(file, a)?
+        {
+            column.attrs.push(match self.dialect {
+                "mysql" => self.attr("auto_increment", true),
+                _ => Attr::AutoIncrement,
+            });
+        }
+        if let Some(a) = body.get_attribute("on_update") {
+            let text = match &a.value {
+                Expression::FuncCall(call) if call.name.name.as_str() == "sql" => self.sql_arg(file, call)?,
+                _ => self.word(file, a)?,
+            };
+            column.attrs.push(self.attr("on_update", text));
+        }
+        // Generated: `as = "expr"` or `as { expr = "…" type = STORED }`.
+        let stored_default = self.dialect == "postgres";
+        if let Some(a) = body.get_attribute("as") {
+            column.generated = Some(Generated { expr: self.string(file, a)?, stored: stored_default });
+        }
+        for b in body.blocks() {
+            match b.ident.as_str() {
+                "as" => {
+                    self.labels(file, b, 0..=0)?;
+                    self.check_body(file, &b.body, "as", &format!("the as block of column {name:?}"))?;
+                    let expr = b.body.get_attribute("expr").ok_or_else(|| {
+                        self.err(file, b.ident.span(), format!("column {name:?}: the as block needs expr = \"...\""))
+                    })?;
+                    let stored = match b.body.get_attribute("type") {
+                        Some(kind) => self.choice(file, kind, &["STORED", "VIRTUAL"])? == "STORED",
+                        None => stored_default,
+                    };
+                    column.generated = Some(Generated { expr: self.string(file, expr)?, stored });
+                }
+                "identity" => {
+                    self.labels(file, b, 0..=0)?;
+                    self.check_body(file, &b.body, "identity", &format!("the identity block of column {name:?}"))?;
+                    let kind = match b.body.get_attribute("generated") {
+                        Some(g) => self.choice(file, g, &["ALWAYS", "BY DEFAULT"])?,
+                        None => "BY DEFAULT",
+                    };
+                    column.attrs.push(self.attr("identity", kind));
+                    let mut options = serde_json::Map::new();
+                    for key in ["start", "increment"] {
+                        if let Some(a) = b.body.get_attribute(key) {
+                            options.insert(key.into(), Value::from(self.integer(file, a)?));
+                        }
+                    }
+                    if !options.is_empty() {
+                        column.attrs.push(self.attr("identity_options", Value::Object(options)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        // MariaDB refuses NOT NULL on a generated column: one that does not
+        // say is nullable there (it is what MariaDB inspects back).
+        if self.dialect == "mysql" && column.generated.is_some() && body.get_attribute("null").is_none() {
+            column.nullable = true;
+        }
+        Ok(column)
+    }
+
+    fn primary_key(&self, decls: &Decls<'_>, t: &TableDecl<'_>, block: &Block, what: &str) -> Res<PrimaryKey> {
+        let file = t.file;
+        let labels = self.labels(file, block, 0..=1)?;
+        self.check_body(file, &block.body, "primary_key", what)?;
+        let columns = block
+            .body
+            .get_attribute("columns")
+            .ok_or_else(|| self.err(file, block.ident.span(), format!("{what}: missing attribute \"columns\"")))?;
+        let parts = self.own_columns(file, columns, decls, t)?.into_iter().map(IndexPart::column).collect();
+        // MySQL names every primary key PRIMARY.
+        let name = labels.into_iter().next().filter(|_| self.dialect != "mysql");
+        Ok(PrimaryKey { name, parts, attrs: Vec::new() })
+    }
+
+    fn unique(&self, decls: &Decls<'_>, t: &TableDecl<'_>, block: &Block) -> Res<Index> {
+        let file = t.file;
+        let name = self.labels(file, block, 1..=1)?.concat();
+        let what = format!("unique {name:?}");
+        self.check_body(file, &block.body, "unique", &what)?;
+        let columns = block
+            .body
+            .get_attribute("columns")
+            .ok_or_else(|| self.err(file, block.ident.span(), format!("{what}: missing attribute \"columns\"")))?;
+        let parts = self.own_columns(file, columns, decls, t)?.into_iter().map(IndexPart::column).collect();
+        Ok(Index { name, unique: true, parts, predicate: None, attrs: vec![self.attr("constraint", "unique")] })
+    }
+
+    fn index(&self, decls: &Decls<'_>, t: &TableDecl<'_>, block: &Block) -> Res<Index> {
+        let file = t.file;
+        let name = self.labels(file, block, 1..=1)?.concat();
+        let what = format!("index {name:?}");
+        let body = &block.body;
+        self.check_body(file, body, "index", &what)?;
+        let mut index = Index { name: name.clone(), ..Index::default() };
+        let on_blocks: Vec<&Block> = body.blocks().filter(|b| b.ident.as_str() == "on").collect();
+        let mut opclasses: Vec<Value> = Vec::new();
+        let mut prefixes: Vec<Value> = Vec::new();
+        match (body.get_attribute("columns"), on_blocks.is_empty()) {
+            (Some(columns), true) => {
+                index.parts = self.own_columns(file, columns, decls, t)?.into_iter().map(IndexPart::column).collect();
+            }
+            (None, false) => {
+                for on in on_blocks {
+                    self.labels(file, on, 0..=0)?;
+                    let on_what = format!("an on block of index {name:?}");
+                    self.check_body(file, &on.body, "on", &on_what)?;
+                    let mut part = IndexPart::default();
+                    match (on.body.get_attribute("column"), on.body.get_attribute("expr")) {
+                        (Some(c), None) => {
+                            let (owner, column) = self.column_ref(file, &c.value, decls, t)?;
+                            if owner.name != t.name || owner.schema != t.schema {
+                                return Err(self.err(
+                                    file,
+                                    c.value.span(),
+                                    format!("{on_what}: column {column:?} belongs to table {:?}", owner.name),
+                                ));
+                            }
+                            part.column = Some(column);
+                        }
+                        (None, Some(e)) => part.expr = Some(self.string(file, e)?),
+                        _ => {
+                            return Err(self.err(
+                                file,
+                                on.ident.span(),
+                                format!("{on_what}: set exactly one of column and expr"),
+                            ));
+                        }
+                    }
+                    if let Some(a) = on.body.get_attribute("desc") {
+                        part.desc = self.boolean(file, a)?;
+                    }
+                    if let Some(a) = on.body.get_attribute("collate") {
+                        part.collation = Some(self.string(file, a)?);
+                    }
+                    opclasses.push(match on.body.get_attribute("ops") {
+                        Some(a) => Value::from(self.word(file, a)?),
+                        None => Value::Null,
+                    });
+                    prefixes.push(match on.body.get_attribute("prefix") {
+                        Some(a) => Value::from(self.integer(file, a)?),
+                        None => Value::Null,
+                    });
+                    index.parts.push(part);
+                }
+            }
+            (Some(columns), false) => {
+                return Err(self.err(
+                    file,
+                    columns.key.span(),
+                    format!("{what}: set its parts with columns or with on blocks, not both"),
+                ));
+            }
+            (None, true) => {
+                return Err(self.err(
+                    file,
+                    block.ident.span(),
+                    format!("{what}: missing attribute \"columns\" (or on blocks)"),
+                ));
+            }
+        }
+        if let Some(a) = body.get_attribute("unique") {
+            index.unique = self.boolean(file, a)?;
+        }
+        if let Some(a) = body.get_attribute("where") {
+            index.predicate = Some(self.string(file, a)?);
+        }
+        if let Some(a) = body.get_attribute("type") {
+            match self.dialect {
+                "postgres" => {
+                    let method = self.choice(file, a, &["BTREE", "HASH", "GIN", "GIST", "BRIN", "SPGIST"])?;
+                    if method != "BTREE" {
+                        index.attrs.push(self.attr("method", method.to_lowercase()));
+                    }
+                }
+                _ => {
+                    let kind = self.choice(file, a, &["BTREE", "HASH", "FULLTEXT", "SPATIAL"])?;
+                    if kind != "BTREE" {
+                        index.attrs.push(self.attr("type", kind));
+                    }
+                }
+            }
+        }
+        if let Some(a) = body.get_attribute("comment") {
+            index.attrs.push(self.attr("comment", self.string(file, a)?));
+        }
+        if let Some(a) = body.get_attribute("include") {
+            let include: Vec<Value> = self.own_columns(file, a, decls, t)?.into_iter().map(Value::from).collect();
+            index.attrs.push(self.attr("include", include));
+        }
+        if let Some(a) = body.get_attribute("nulls_distinct")
+            && !self.boolean(file, a)?
+        {
+            index.attrs.push(self.attr("nulls_not_distinct", true));
+        }
+        if opclasses.iter().any(|o| !o.is_null()) {
+            index.attrs.push(self.attr("opclass", opclasses));
+        }
+        if prefixes.iter().any(|p| !p.is_null()) {
+            index.attrs.push(self.attr("sub_parts", prefixes));
+        }
+        Ok(index)
+    }
+
+    fn foreign_key(&self, decls: &Decls<'_>, t: &TableDecl<'_>, block: &Block) -> Res<ForeignKey> {
+        let file = t.file;
+        let name = self.labels(file, block, 1..=1)?.concat();
+        let what = format!("foreign_key {name:?}");
+        let body = &block.body;
+        self.check_body(file, body, "foreign_key", &what)?;
+        let missing = |attr: &str| self.err(file, block.ident.span(), format!("{what}: missing attribute {attr:?}"));
+        let columns =
+            self.own_columns(file, body.get_attribute("columns").ok_or_else(|| missing("columns"))?, decls, t)?;
+        let refs_attr = body.get_attribute("ref_columns").ok_or_else(|| missing("ref_columns"))?;
+        let mut target: Option<(&TableDecl<'_>, Option<Range<usize>>)> = None;
+        let mut ref_columns = Vec::new();
+        for expr in self.array(file, refs_attr)? {
+            let (owner, column) = self.column_ref(file, expr, decls, t)?;
+            if let Some((first, _)) = target
+                && (first.name != owner.name || first.schema != owner.schema)
+            {
+                return Err(self.err(
+                    file,
+                    expr.span(),
+                    format!("{what}: ref_columns name columns of two tables, {:?} and {:?}", first.name, owner.name),
+                ));
+            }
+            target = Some((owner, expr.span()));
+            ref_columns.push(column);
+        }
+        let Some((target, _)) = target else {
+            return Err(self.err(
+                file,
+                refs_attr.value.span(),
+                format!("{what}: ref_columns needs at least one column"),
+            ));
+        };
+        if ref_columns.len() != columns.len() {
+            return Err(self.err(
+                file,
+                refs_attr.value.span(),
+                format!("{what}: {} columns reference {} ref_columns", columns.len(), ref_columns.len()),
+            ));
+        }
+        const ACTIONS: &[&str] = &["NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"];
+        let action = |key: &str| -> Res<Option<String>> {
+            match body.get_attribute(key) {
+                Some(a) => {
+                    let action = self.choice(file, a, ACTIONS)?;
+                    Ok(Some(action.to_string()).filter(|a| a != "NO ACTION"))
+                }
+                None => Ok(None),
+            }
+        };
+        Ok(ForeignKey {
+            name: Some(name),
+            columns,
+            ref_schema: Some(target.schema.clone()).filter(|s| *s != t.schema),
+            ref_table: target.name.clone(),
+            ref_columns,
+            on_update: action("on_update")?,
+            on_delete: action("on_delete")?,
+            deferrable: None,
+            attrs: Vec::new(),
+        })
+    }
+
+    fn check(&self, t: &TableDecl<'_>, block: &Block) -> Res<Check> {
+        let file = t.file;
+        let name = self.labels(file, block, 0..=1)?.into_iter().next();
+        let what = match &name {
+            Some(n) => format!("check {n:?}"),
+            None => format!("a check of table {:?}", t.name),
+        };
+        self.check_body(file, &block.body, "check", &what)?;
+        let expr = block
+            .body
+            .get_attribute("expr")
+            .ok_or_else(|| self.err(file, block.ident.span(), format!("{what}: missing attribute \"expr\"")))?;
+        Ok(Check { name, expr: self.string(file, expr)?, attrs: Vec::new() })
+    }
+
+    // ------------------------------------------------------------ views
+
+    /// The views a view's `depends_on` names (tables are checked, not returned).
+    fn view_deps(&self, decls: &Decls<'_>, v: &ViewDecl<'_>) -> Res<Vec<usize>> {
+        let Some(attr) = v.block.body.get_attribute("depends_on") else { return Ok(Vec::new()) };
+        let mut out = Vec::new();
+        for expr in self.array(v.file, attr)? {
+            let segs = Self::segments(expr).unwrap_or_default();
+            let Some(((root, _), rest)) = segs.split_first() else {
+                return Err(self.err(
+                    v.file,
+                    expr.span(),
+                    "depends_on: expected references such as table.users or view.active",
+                ));
+            };
+            match root.as_str() {
+                "table" => {
+                    self.table_ref(v.file, expr.span(), rest, decls, &v.schema)?;
+                }
+                "view" | "materialized" => {
+                    let (schema, name) = match rest {
+                        [(name, _)] => (None, name.as_str()),
+                        [(schema, _), (name, _)] => (Some(schema.as_str()), name.as_str()),
+                        _ => return Err(self.err(v.file, expr.span(), "depends_on: expected view.NAME")),
+                    };
+                    let found = decls.views.iter().enumerate().find(|(_, w)| {
+                        w.name == name
+                            && schema.is_none_or(|s| s == w.schema)
+                            && w.materialized == (root == "materialized")
+                    });
+                    match found {
+                        Some((i, _)) => out.push(i),
+                        None => {
+                            return Err(self.err(
+                                v.file,
+                                expr.span(),
+                                format!(
+                                    "{root} {name:?} is not declared{}",
+                                    types::hint(name, decls.views.iter().map(|w| w.name.as_str()))
+                                ),
+                            ));
+                        }
+                    }
+                }
+                _ => {
+                    return Err(self.err(
+                        v.file,
+                        expr.span(),
+                        "depends_on: expected references such as table.users or view.active",
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Refuses views that depend on themselves through `depends_on`.
+    fn check_view_cycles(&self, decls: &Decls<'_>) -> Res<()> {
+        let mut deps = Vec::new();
+        for v in &decls.views {
+            deps.push(self.view_deps(decls, v)?);
+        }
+        // 0: unvisited, 1: on the current path, 2: done.
+        let mut state = vec![0u8; decls.views.len()];
+        for start in 0..decls.views.len() {
+            let mut path: Vec<usize> = Vec::new();
+            if let Some(cycle) = visit(start, &deps, &mut state, &mut path) {
+                let first = cycle.first().copied().unwrap_or(start);
+                let Some(v) = decls.views.get(first) else { continue };
+                let names: Vec<String> =
+                    cycle.iter().filter_map(|i| decls.views.get(*i)).map(|w| format!("{:?}", w.name)).collect();
+                let span = v.block.body.get_attribute("depends_on").map_or(v.block.ident.span(), |a| a.span());
+                return Err(self.err(
+                    v.file,
+                    span,
+                    format!("cyclic view dependency: {} (depends_on must not loop)", names.join(" -> ")),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn view(&self, v: &ViewDecl<'_>) -> Res<View> {
+        let file = v.file;
+        let kind = if v.materialized { "materialized" } else { "view" };
+        let what = format!("{kind} {:?}", v.name);
+        let body = &v.block.body;
+        self.check_body(file, body, kind, &what)?;
+        let def = body.get_attribute("as").ok_or_else(|| {
+            self.err(file, v.block.ident.span(), format!("{what}: missing attribute \"as\" (its query)"))
+        })?;
+        let def = self.string(file, def)?.trim().trim_end_matches(';').trim_end().to_string();
+        let mut view = View { name: v.name.clone(), def, attrs: Vec::new() };
+        if v.materialized {
+            view.attrs.push(self.attr("materialized", true));
+        }
+        if let Some(a) = body.get_attribute("comment") {
+            view.attrs.push(self.attr("comment", self.string(file, a)?));
+        }
+        if let Some(a) = body.get_attribute("check_option") {
+            view.attrs.push(self.attr("check_option", self.choice(file, a, &["CASCADED", "LOCAL"])?));
+        }
+        if let Some(a) = body.get_attribute("security")
+            && self.choice(file, a, &["DEFINER", "INVOKER"])? == "INVOKER"
+        {
+            view.attrs.push(self.attr("security", "INVOKER"));
+        }
+        // Column blocks describe the view's result; the query decides it.
+        for b in body.blocks() {
+            self.labels(file, b, 1..=1)?;
+            self.check_body(
+                file,
+                &b.body,
+                "view_column",
+                &format!("column {:?} of {what}", b.labels.first().map(|l| l.as_str()).unwrap_or_default()),
+            )?;
+        }
+        Ok(view)
+    }
+}
+
+/// Depth-first search for a cycle through `deps` from `node`: the cycle's
+/// views in order, the first repeated at the end.
+fn visit(node: usize, deps: &[Vec<usize>], state: &mut [u8], path: &mut Vec<usize>) -> Option<Vec<usize>> {
+    match state.get(node).copied() {
+        Some(2) | None => return None,
+        Some(1) => {
+            let from = path.iter().position(|n| *n == node).unwrap_or(0);
+            let mut cycle: Vec<usize> = path.get(from..).map(<[usize]>::to_vec).unwrap_or_default();
+            cycle.push(node);
+            return Some(cycle);
+        }
+        _ => {}
+    }
+    if let Some(s) = state.get_mut(node) {
+        *s = 1;
+    }
+    path.push(node);
+    for next in deps.get(node).map(Vec::as_slice).unwrap_or_default() {
+        if let Some(cycle) = visit(*next, deps, state, path) {
+            return Some(cycle);
+        }
+    }
+    path.pop();
+    if let Some(s) = state.get_mut(node) {
+        *s = 2;
+    }
+    None
+}
+
+fn quote_pg(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The schema of objects declared without one when no schema block exists.
+fn default_schema(dialect: &str) -> &'static str {
+    match dialect {
+        "postgres" => "public",
+        _ => "main",
+    }
+}
+
+/// The attributes a block of `kind` takes in `dialect`.
+fn attrs_of(kind: &str, dialect: &str) -> &'static [&'static str] {
+    match (kind, dialect) {
+        ("schema", "postgres") => &["comment"],
+        ("schema", "mysql") => &["charset", "collate"],
+        ("table", "postgres") => &["schema", "comment"],
+        ("table", "mysql") => &["schema", "comment", "charset", "collate", "engine", "auto_increment"],
+        ("table", _) => &["schema", "without_rowid", "strict"],
+        ("column", "postgres") => &["type", "null", "default", "comment", "collate", "as"],
+        ("column", "mysql") => &[
+            "type",
+            "null",
+            "default",
+            "comment",
+            "collate",
+            "charset",
+            "auto_increment",
+            "unsigned",
+            "on_update",
+            "as",
+        ],
+        ("column", _) => &["type", "null", "default", "collate", "auto_increment", "as"],
+        ("as", _) => &["expr", "type"],
+        ("identity", "postgres") => &["generated", "start", "increment"],
+        ("primary_key" | "unique", _) => &["columns"],
+        ("index", "postgres") => &["columns", "unique", "where", "type", "comment", "include", "nulls_distinct"],
+        ("index", "mysql") => &["columns", "unique", "type", "comment"],
+        ("index", _) => &["columns", "unique", "where"],
+        ("on", "postgres") => &["column", "expr", "desc", "collate", "ops"],
+        ("on", "mysql") => &["column", "expr", "desc", "prefix"],
+        ("on", _) => &["column", "expr", "desc", "collate"],
+        ("foreign_key", _) => &["columns", "ref_columns", "on_update", "on_delete"],
+        ("check", _) => &["expr"],
+        ("view", "postgres") | ("materialized", "postgres") => &["schema", "as", "depends_on", "comment"],
+        ("view", "mysql") => &["schema", "as", "depends_on", "check_option", "security"],
+        ("view", _) => &["schema", "as", "depends_on"],
+        ("view_column", _) => &["type", "null", "comment"],
+        ("enum", "postgres") => &["schema", "values", "comment"],
+        _ => &[],
+    }
+}
+
+/// The nested blocks a block of `kind` takes in `dialect`.
+fn blocks_of(kind: &str, dialect: &str) -> &'static [&'static str] {
+    match (kind, dialect) {
+        ("top", "postgres") => &["schema", "table", "view", "materialized", "enum"],
+        ("top", _) => &["schema", "table", "view"],
+        ("table", "mysql") => &["column", "primary_key", "index", "foreign_key", "check"],
+        ("table", _) => &["column", "primary_key", "index", "unique", "foreign_key", "check"],
+        ("column", "postgres") => &["as", "identity"],
+        ("column", _) => &["as"],
+        ("index", _) => &["on"],
+        ("view" | "materialized", _) => &["column"],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(dialect: &str, text: &str) -> Result<Realm, HclSchemaError> {
+        parse(&[(PathBuf::from("schema.hcl"), text.to_string())], dialect)
+    }
+
+    fn err(dialect: &str, text: &str) -> String {
+        match read(dialect, text) {
+            Ok(realm) => panic!("expected an error, got {realm:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    const USERS: &str = r#"
+schema "public" {
+  comment = "app"
+}
+table "users" {
+  schema = schema.public
+  column "id" {
+    type = int
+  }
+  column "name" {
+    type = character_varying(255)
+    null = true
+    default = "it's"
+  }
+  column "score" {
+    type = decimal(10,2)
+    default = -1.5
+  }
+  column "created" {
+    type = timestamptz
+    default = sql("now()")
+  }
+  primary_key {
+    columns = [column.id]
+  }
+  index "users_name" {
+    unique = true
+    columns = [column.name]
+  }
+  index "users_lower" {
+    on {
+      expr = "lower(name)"
+    }
+    on {
+      column = column.score
+      desc = true
+    }
+    where = "score > 0"
+  }
+  check "positive" {
+    expr = "score > -100"
+  }
+}
+table "posts" {
+  schema = schema.public
+  column "id" {
+    type = bigint
+  }
+  column "user_id" {
+    type = int
+    null = true
+  }
+  foreign_key "posts_user" {
+    columns = [column.user_id]
+    ref_columns = [table.users.column.id]
+    on_delete = SET_NULL
+  }
+}
+view "named" {
+  schema = schema.public
+  as = <<-SQL
+    SELECT name FROM users;
+  SQL
+  depends_on = [table.users]
+}
+"#;
+
+    #[test]
+    fn reads_a_postgres_schema() {
+        let realm = read("postgres", USERS).unwrap();
+        assert_eq!(realm.schemas.len(), 1);
+        let s = &realm.schemas[0];
+        assert_eq!(s.name, "public");
+        assert_eq!(s.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["posts", "users"]);
+        let users = s.table("users").unwrap();
+        let types: Vec<&str> = users.columns.iter().map(|c| c.ty.as_str()).collect();
+        assert_eq!(types, ["int", "character varying(255)", "decimal(10,2)", "timestamptz"]);
+        assert!(!users.columns[0].nullable && users.columns[1].nullable);
+        assert_eq!(users.columns[1].default.as_deref(), Some("'it''s'"));
+        assert_eq!(users.columns[2].default.as_deref(), Some("-1.5"));
+        assert_eq!(users.columns[3].default.as_deref(), Some("now()"));
+        assert_eq!(users.primary_key.as_ref().unwrap().parts, [IndexPart::column("id")]);
+        let lower = users.index("users_lower").unwrap();
+        assert_eq!(lower.parts[0].expr.as_deref(), Some("lower(name)"));
+        assert!(lower.parts[1].desc);
+        assert_eq!(lower.predicate.as_deref(), Some("score > 0"));
+        assert!(users.index("users_name").unwrap().unique);
+        assert_eq!(users.checks[0].name.as_deref(), Some("positive"));
+        let fk = &s.table("posts").unwrap().foreign_keys[0];
+        assert_eq!(
+            (fk.ref_table.as_str(), fk.on_delete.as_deref(), fk.ref_schema.as_deref()),
+            ("users", Some("SET NULL"), None)
+        );
+        assert_eq!(s.views[0].def, "SELECT name FROM users");
+    }
+
+    #[test]
+    fn errors_point_at_the_place_with_a_hint() {
+        let e = err("postgres", "table \"t\" {\n  column \"id\" {\n    type = int\n    nul = true\n  }\n}\n");
+        assert_eq!(e, "schema.hcl:4:5: unknown attribute \"nul\" in column \"id\"; did you mean \"null\"?");
+        let e = err("postgres", "tabel \"t\" {\n}\n");
+        assert_eq!(e, "schema.hcl:1:1: unknown block \"tabel\"; did you mean \"table\"?");
+        let e = err("postgres", "table \"t\" {\n  column \"id\" {\n    type = integr\n  }\n}\n");
+        assert_eq!(e, "schema.hcl:3:12: unknown type \"integr\" for postgres; did you mean \"integer\"?");
+        let e = err(
+            "sqlite",
+            "table \"t\" {\n  column \"id\" {\n    type = int\n  }\n  primary_key {\n    columns = [column.idd]\n  }\n}\n",
+        );
+        assert_eq!(e, "schema.hcl:6:16: column \"idd\" is not defined in table \"t\"; did you mean \"id\"?");
+        let e = err(
+            "sqlite",
+            "view \"a\" {\n  as = \"SELECT 1\"\n  depends_on = [view.b]\n}\nview \"b\" {\n  as = \"SELECT 1\"\n  depends_on = [view.a]\n}\n",
+        );
+        assert_eq!(e, "schema.hcl:3:3: cyclic view dependency: \"a\" -> \"b\" -> \"a\" (depends_on must not loop)");
+        let e = err("sqlite", "table \"t\" {\n  comment = \"x\"\n}\n");
+        assert_eq!(e, "schema.hcl:2:3: attribute \"comment\" of table \"t\" is not supported by sqlite");
+        let e = err("mysql", "function \"f\" {\n}\n");
+        assert!(e.starts_with("schema.hcl:1:1: function blocks are not supported"), "{e}");
+    }
+
+    #[test]
+    fn mysql_and_sqlite_specifics() {
+        let realm = read(
+            "mysql",
+            "schema \"app\" {\n  charset = \"utf8mb4\"\n  collate = \"utf8mb4_bin\"\n}\ntable \"t\" {\n  schema = schema.app\n  engine = InnoDB\n  comment = \"t\"\n  column \"id\" {\n    type = int\n    unsigned = true\n    auto_increment = true\n  }\n  column \"kind\" {\n    type = enum(\"a\", \"b\")\n    default = \"a\"\n  }\n  primary_key {\n    columns = [column.id]\n  }\n}\n",
+        )
+        .unwrap();
+        let t = &realm.schemas[0].tables[0];
+        assert_eq!(t.columns[0].ty, "int unsigned");
+        assert_eq!(t.columns[1].ty, "enum('a','b')");
+        assert!(t.columns[0].attrs.iter().any(|a| matches!(a, Attr::Other { name, .. } if name == "auto_increment")));
+        assert_eq!(t.comment.as_deref(), Some("t"));
+        let realm = read(
+            "sqlite",
+            "table \"t\" {\n  strict = true\n  column \"id\" {\n    type = integer\n    auto_increment = true\n  }\n  primary_key {\n    columns = [column.id]\n  }\n}\n",
+        )
+        .unwrap();
+        assert_eq!(realm.schemas[0].name, "main");
+        assert_eq!(realm.schemas[0].tables[0].attrs, [Attr::Strict]);
+        assert_eq!(realm.schemas[0].tables[0].columns[0].attrs, [Attr::AutoIncrement]);
+    }
 }

@@ -1,0 +1,256 @@
+//! Column types and literals of schema HCL, per dialect: which type names a
+//! dialect knows (Atlas's spellings), how each is written in the dialect's SQL,
+//! and how a value becomes a SQL literal. The dev database normalizes the
+//! result further (`int` → `integer`), exactly as it does for SQL files.
+
+/// The dialects whose schema HCL is read.
+pub(super) const DIALECTS: &[&str] = &["sqlite", "postgres", "mysql"];
+
+const POSTGRES: &[&str] = &[
+    "bigint",
+    "bigserial",
+    "bit",
+    "bit_varying",
+    "bool",
+    "boolean",
+    "box",
+    "bytea",
+    "char",
+    "character",
+    "character_varying",
+    "cidr",
+    "circle",
+    "date",
+    "daterange",
+    "decimal",
+    "double_precision",
+    "float",
+    "float4",
+    "float8",
+    "inet",
+    "int",
+    "int2",
+    "int4",
+    "int4range",
+    "int8",
+    "int8range",
+    "integer",
+    "interval",
+    "json",
+    "jsonb",
+    "line",
+    "lseg",
+    "macaddr",
+    "macaddr8",
+    "money",
+    "name",
+    "numeric",
+    "numrange",
+    "oid",
+    "path",
+    "pg_lsn",
+    "point",
+    "polygon",
+    "real",
+    "regclass",
+    "serial",
+    "serial2",
+    "serial4",
+    "serial8",
+    "smallint",
+    "smallserial",
+    "text",
+    "time",
+    "time_with_time_zone",
+    "time_without_time_zone",
+    "timestamp",
+    "timestamp_with_time_zone",
+    "timestamp_without_time_zone",
+    "timestamptz",
+    "timetz",
+    "tsquery",
+    "tsrange",
+    "tstzrange",
+    "tsvector",
+    "txid_snapshot",
+    "uuid",
+    "varbit",
+    "varchar",
+    "xml",
+];
+
+/// PostgreSQL type names Atlas spells with underscores for spaces.
+const POSTGRES_SPACED: &[&str] = &[
+    "bit_varying",
+    "character_varying",
+    "double_precision",
+    "time_with_time_zone",
+    "time_without_time_zone",
+    "timestamp_with_time_zone",
+    "timestamp_without_time_zone",
+];
+
+const MYSQL: &[&str] = &[
+    "bigint",
+    "binary",
+    "bit",
+    "blob",
+    "bool",
+    "boolean",
+    "char",
+    "date",
+    "datetime",
+    "decimal",
+    "double",
+    "double_precision",
+    "enum",
+    "float",
+    "geometry",
+    "geometrycollection",
+    "inet4",
+    "inet6",
+    "int",
+    "integer",
+    "json",
+    "linestring",
+    "longblob",
+    "longtext",
+    "mediumblob",
+    "mediumint",
+    "mediumtext",
+    "multilinestring",
+    "multipoint",
+    "multipolygon",
+    "numeric",
+    "point",
+    "polygon",
+    "real",
+    "set",
+    "smallint",
+    "text",
+    "time",
+    "timestamp",
+    "tinyblob",
+    "tinyint",
+    "tinytext",
+    "uuid",
+    "varbinary",
+    "varchar",
+    "year",
+];
+
+const SQLITE: &[&str] = &[
+    "any",
+    "bigint",
+    "blob",
+    "bool",
+    "boolean",
+    "char",
+    "character",
+    "clob",
+    "date",
+    "datetime",
+    "decimal",
+    "double",
+    "double_precision",
+    "float",
+    "int",
+    "int2",
+    "int8",
+    "integer",
+    "json",
+    "mediumint",
+    "native_character",
+    "nchar",
+    "numeric",
+    "nvarchar",
+    "real",
+    "smallint",
+    "text",
+    "time",
+    "timestamp",
+    "tinyint",
+    "unsigned_big_int",
+    "uuid",
+    "varchar",
+    "varying_character",
+];
+
+/// The type names `dialect` knows, as written in HCL.
+pub(super) fn known(dialect: &str) -> &'static [&'static str] {
+    match dialect {
+        "postgres" => POSTGRES,
+        "mysql" => MYSQL,
+        _ => SQLITE,
+    }
+}
+
+/// Types whose arguments are string values (`enum("a", "b")`).
+pub(super) fn takes_strings(dialect: &str, name: &str) -> bool {
+    dialect == "mysql" && matches!(name, "enum" | "set")
+}
+
+/// The SQL spelling of type `name` (known, lower case) with its arguments,
+/// already rendered (`255`, `10,2`, `'a','b'`).
+pub(super) fn spell(dialect: &str, name: &str, args: Option<&str>) -> String {
+    let spaced = match dialect {
+        "postgres" => POSTGRES_SPACED.contains(&name),
+        // Every multi-word MySQL and SQLite name is spelled with spaces.
+        _ => name.contains('_'),
+    };
+    let base = if spaced { name.replace('_', " ") } else { name.to_string() };
+    match args {
+        None => base,
+        // PostgreSQL puts the precision of a zoned type after its first word:
+        // `timestamp(3) with time zone`.
+        Some(args) => match base.split_once(" with") {
+            Some((head, tail)) if dialect == "postgres" => format!("{head}({args}) with{tail}"),
+            _ => format!("{base}({args})"),
+        },
+    }
+}
+
+/// A string as a SQL literal of `dialect`.
+pub(super) fn literal(dialect: &str, s: &str) -> String {
+    let mut escaped = s.replace('\'', "''");
+    if dialect == "mysql" {
+        escaped = escaped.replace('\\', "\\\\");
+    }
+    format!("'{escaped}'")
+}
+
+/// ` did you mean "x"?` when a name of `known` is close to `word`, else nothing.
+pub(super) fn hint<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    let lower = word.to_lowercase();
+    known
+        .into_iter()
+        .map(|k| (strata_policies::distance(&lower, &k.to_lowercase()), k))
+        .filter(|(d, k)| *d > 0 && (*d <= 2 || *d * 3 <= k.chars().count()) && *d < word.chars().count().max(2))
+        .min()
+        .map(|(_, k)| format!("; did you mean {k:?}?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings() {
+        assert_eq!(spell("postgres", "character_varying", Some("255")), "character varying(255)");
+        assert_eq!(spell("postgres", "double_precision", None), "double precision");
+        assert_eq!(spell("postgres", "timestamp_with_time_zone", Some("3")), "timestamp(3) with time zone");
+        assert_eq!(spell("postgres", "pg_lsn", None), "pg_lsn");
+        assert_eq!(spell("mysql", "decimal", Some("10,2")), "decimal(10,2)");
+        assert_eq!(spell("sqlite", "unsigned_big_int", None), "unsigned big int");
+    }
+
+    #[test]
+    fn literals_and_hints() {
+        assert_eq!(literal("postgres", "it's"), "'it''s'");
+        assert_eq!(literal("mysql", "a\\b"), "'a\\\\b'");
+        assert_eq!(hint("nul", ["null", "type", "default"]), "; did you mean \"null\"?");
+        assert_eq!(hint("integr", POSTGRES.iter().copied()), "; did you mean \"integer\"?");
+        assert_eq!(hint("zzzzzz", ["null"]), "");
+    }
+}

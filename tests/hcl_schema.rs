@@ -1,0 +1,412 @@
+//! Atlas's schema HCL as a desired state: `schema apply`, `schema diff` and
+//! `migrate diff` read `.hcl` files (alone, or beside `.sql` files) through
+//! the dev database, on every dialect that reads them; and every kind of
+//! mistake in a file is reported at its line and column.
+
+use strata_tests::Sandbox;
+use strata_tests::db::{Db, Kind};
+
+const SQLITE_DEV: &str = "sqlite://dev?mode=memory";
+
+/// The rich schema in `db`'s dialect. `v2` adds column `users.bio` and drops
+/// index `users_score_desc`.
+fn schema(db: &Db, v2: bool) -> String {
+    let (schema, id, text, string, created, comment) = match db.kind {
+        Kind::Sqlite => {
+            ("main", "integer", "text", "varchar(255)", "text\n    default = sql(\"CURRENT_TIMESTAMP\")", false)
+        }
+        Kind::Postgres(..) => {
+            ("public", "int", "text", "character_varying(255)", "timestamptz\n    default = sql(\"now()\")", true)
+        }
+        // The bound database takes the file's one schema whatever its name.
+        Kind::Mysql(..) => {
+            ("app", "int", "varchar(100)", "varchar(255)", "timestamp\n    default = sql(\"CURRENT_TIMESTAMP\")", true)
+        }
+    };
+    let table_comment = if comment { "  comment = \"people\"\n" } else { "" };
+    let column_comment = if comment { "    comment = \"login\"\n" } else { "" };
+    let schema_block = match db.kind {
+        Kind::Postgres(..) => "schema \"public\" {\n  comment = \"the app\"\n}\n".to_string(),
+        _ => format!("schema \"{schema}\" {{}}\n"),
+    };
+    let bio =
+        if v2 { format!("  column \"bio\" {{\n    type = {text}\n    null = true\n  }}\n") } else { String::new() };
+    let desc = if v2 {
+        String::new()
+    } else {
+        "  index \"users_score_desc\" {\n    on {\n      column = column.score\n      desc = true\n    }\n  }\n"
+            .to_string()
+    };
+    format!(
+        r#"{schema_block}
+table "users" {{
+  schema = schema.{schema}
+{table_comment}  column "id" {{
+    type = {id}
+  }}
+  column "email" {{
+    type = {string}
+{column_comment}  }}
+  column "name" {{
+    type = {text}
+    null = true
+    default = "anon"
+  }}
+  column "score" {{
+    type = int
+    default = 0
+  }}
+  column "created" {{
+    type = {created}
+  }}
+{bio}  primary_key {{
+    columns = [column.id]
+  }}
+  index "users_email" {{
+    unique = true
+    columns = [column.email]
+  }}
+{desc}  check "score_positive" {{
+    expr = "score >= 0"
+  }}
+}}
+
+table "posts" {{
+  schema = schema.{schema}
+  column "id" {{
+    type = {id}
+  }}
+  column "user_id" {{
+    type = {id}
+    null = true
+  }}
+  column "title" {{
+    type = {text}
+  }}
+  primary_key {{
+    columns = [column.id]
+  }}
+  index "posts_user" {{
+    columns = [column.user_id]
+  }}
+  foreign_key "posts_user_fk" {{
+    columns = [column.user_id]
+    ref_columns = [table.users.column.id]
+    on_delete = CASCADE
+  }}
+}}
+
+table "tags" {{
+  schema = schema.{schema}
+  column "post_id" {{
+    type = {id}
+  }}
+  column "tag" {{
+    type = varchar(50)
+  }}
+  primary_key {{
+    columns = [column.post_id, column.tag]
+  }}
+  foreign_key "tags_post_fk" {{
+    columns = [column.post_id]
+    ref_columns = [table.posts.column.id]
+    on_delete = CASCADE
+  }}
+}}
+
+view "user_titles" {{
+  schema = schema.{schema}
+  as = <<-SQL
+    SELECT u.name, p.title FROM users u JOIN posts p ON p.user_id = u.id
+  SQL
+  depends_on = [table.users, table.posts]
+}}
+"#
+    )
+}
+
+fn apply(db: &Db) -> strata_tests::Run {
+    db.strata(&[
+        "schema",
+        "apply",
+        "--url",
+        &db.url,
+        "--to",
+        "file://schema.hcl",
+        "--dev-url",
+        &db.dev,
+        "--auto-approve",
+    ])
+}
+
+fn assert_synced(db: &Db) {
+    let out = apply(db).ok().stdout();
+    assert!(out.contains("Schema is synced, no changes to be made"), "{out}");
+    let out = db.strata(&["schema", "diff", "--from", &db.url, "--to", "file://schema.hcl", "--dev-url", &db.dev]).ok();
+    assert!(out.stdout().contains("Schemas are synced, no changes to be made."), "{}", out.stdout());
+}
+
+/// `(referenced table, ON DELETE rule)` of a foreign key, from the catalog.
+fn foreign_key(db: &Db, table: &str, name: &str) -> Vec<Vec<String>> {
+    let sql = match db.kind {
+        Kind::Sqlite => format!("SELECT \"table\", on_delete FROM pragma_foreign_key_list('{table}')"),
+        Kind::Postgres(..) => format!(
+            "SELECT confrelid::regclass::text, CASE confdeltype WHEN 'c' THEN 'CASCADE' ELSE confdeltype::text END \
+             FROM pg_constraint WHERE conname = '{name}'"
+        ),
+        Kind::Mysql(..) => format!(
+            "SELECT referenced_table_name, delete_rule FROM information_schema.referential_constraints \
+             WHERE constraint_schema = DATABASE() AND constraint_name = '{name}'"
+        ),
+    };
+    db.rows(&sql)
+}
+
+/// Whether column `column` of `table` allows NULL, from the catalog.
+fn nullable(db: &Db, table: &str, column: &str) -> bool {
+    let sql = match db.kind {
+        Kind::Sqlite => format!(
+            "SELECT CASE \"notnull\" WHEN 0 THEN 'YES' ELSE 'NO' END FROM pragma_table_info('{table}') WHERE name = '{column}'"
+        ),
+        Kind::Postgres(..) => format!(
+            "SELECT is_nullable FROM information_schema.columns WHERE table_schema = 'public' \
+             AND table_name = '{table}' AND column_name = '{column}'"
+        ),
+        Kind::Mysql(..) => format!(
+            "SELECT is_nullable FROM information_schema.columns WHERE table_schema = DATABASE() \
+             AND table_name = '{table}' AND column_name = '{column}'"
+        ),
+    };
+    db.rows(&sql) == [["YES"]]
+}
+
+fn has_view(db: &Db, name: &str) -> bool {
+    let sql = match db.kind {
+        Kind::Sqlite => format!("SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = '{name}'"),
+        Kind::Postgres(..) => format!(
+            "SELECT count(*) FROM information_schema.views WHERE table_schema = 'public' AND table_name = '{name}'"
+        ),
+        Kind::Mysql(..) => format!(
+            "SELECT count(*) FROM information_schema.views WHERE table_schema = DATABASE() AND table_name = '{name}'"
+        ),
+    };
+    db.rows(&sql) == [["1"]]
+}
+
+fn has_check(db: &Db, name: &str) -> bool {
+    let sql = match db.kind {
+        Kind::Sqlite => format!("SELECT count(*) FROM sqlite_master WHERE name = 'users' AND sql LIKE '%{name}%'"),
+        Kind::Postgres(..) => format!("SELECT count(*) FROM pg_constraint WHERE contype = 'c' AND conname = '{name}'"),
+        Kind::Mysql(..) => format!(
+            "SELECT count(*) FROM information_schema.check_constraints WHERE constraint_schema = DATABASE() \
+             AND constraint_name = '{name}'"
+        ),
+    };
+    db.rows(&sql) == [["1"]]
+}
+
+mod scenarios {
+    use super::*;
+
+    /// The rich schema applies, converges, diffs as synced; a change applies and converges.
+    pub fn apply_converge_change(db: Db) {
+        db.write("schema.hcl", &schema(&db, false));
+        let out = apply(&db).ok().stdout();
+        assert!(out.contains("-- Planned Changes:"), "{out}");
+        assert_eq!(db.tables(), ["posts", "tags", "users"]);
+        assert_eq!(db.columns("users"), ["id", "email", "name", "score", "created"]);
+        assert_eq!(db.columns("tags"), ["post_id", "tag"]);
+        for index in ["users_email", "users_score_desc", "posts_user"] {
+            assert!(db.has_index(index), "index {index} is missing");
+        }
+        assert_eq!(foreign_key(&db, "posts", "posts_user_fk"), [["users", "CASCADE"]]);
+        assert_eq!(foreign_key(&db, "tags", "tags_post_fk"), [["posts", "CASCADE"]]);
+        assert!(nullable(&db, "users", "name") && nullable(&db, "posts", "user_id"));
+        assert!(!nullable(&db, "users", "email") && !nullable(&db, "users", "score"));
+        assert!(has_view(&db, "user_titles"));
+        assert!(has_check(&db, "score_positive"));
+        // Defaults fill what an insert leaves out.
+        db.exec("INSERT INTO users (id, email) VALUES (1, 'ada@example.com')");
+        assert_eq!(db.rows("SELECT name, score FROM users"), [["anon", "0"]]);
+        match &db.kind {
+            Kind::Postgres(..) => {
+                let rows = db.rows(
+                    "SELECT obj_description('public.users'::regclass, 'pg_class'), \
+                     col_description('public.users'::regclass, 2), obj_description('public'::regnamespace)",
+                );
+                assert_eq!(rows, [["people", "login", "the app"]]);
+            }
+            Kind::Mysql(..) => {
+                let rows = db.rows(
+                    "SELECT t.table_comment, c.column_comment FROM information_schema.tables t \
+                     JOIN information_schema.columns c ON c.table_schema = t.table_schema AND c.table_name = t.table_name \
+                     WHERE t.table_schema = DATABASE() AND t.table_name = 'users' AND c.column_name = 'email'",
+                );
+                assert_eq!(rows, [["people", "login"]]);
+            }
+            Kind::Sqlite => {}
+        }
+        assert_synced(&db);
+
+        // A change in the file: a column more, an index less.
+        db.write("schema.hcl", &schema(&db, true));
+        let out = apply(&db).ok().stdout();
+        assert!(out.contains("bio"), "{out}");
+        assert_eq!(db.columns("users"), ["id", "email", "name", "score", "created", "bio"]);
+        assert!(!db.has_index("users_score_desc"));
+        assert!(db.has_index("users_email") && db.has_index("posts_user"));
+        // The row survived (SQLite rebuilds the table).
+        assert_eq!(db.rows("SELECT name, score FROM users"), [["anon", "0"]]);
+        assert_synced(&db);
+    }
+}
+
+macro_rules! suite {
+    ($dialect:ident, $make:expr) => {
+        mod $dialect {
+            use super::*;
+
+            #[test]
+            fn apply_converge_change() {
+                if let Some(db) = $make("hcl-apply") {
+                    scenarios::apply_converge_change(db)
+                }
+            }
+        }
+    };
+}
+
+suite!(sqlite, Db::sqlite);
+suite!(postgres, Db::postgres);
+suite!(mysql, Db::mysql);
+
+// ---------------------------------------------------------------- SQLite-only flows
+
+/// A directory of `.hcl` and `.sql` files: the HCL runs first, the SQL after it
+/// (here a trigger-free view over an HCL table); `migrate diff` writes the
+/// migration that reaches it, which applies and leaves nothing to diff.
+#[test]
+fn directory_mixing_hcl_and_sql_and_migrate_diff() {
+    let sb = Sandbox::new("hcl-mixed");
+    sb.write(
+        "schema/tables.hcl",
+        "table \"items\" {\n  column \"id\" {\n    type = integer\n  }\n  column \"label\" {\n    type = text\n    null = true\n  }\n  primary_key {\n    columns = [column.id]\n  }\n}\n",
+    );
+    sb.write("schema/views.sql", "CREATE VIEW labelled AS SELECT id, label FROM items WHERE label IS NOT NULL;\n");
+    let run = sb.strata(&["migrate", "diff", "init", "--to", "file://schema", "--dev-url", SQLITE_DEV]).ok();
+    let written = std::fs::read_dir(sb.path.join("migrations"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "sql"))
+        .unwrap_or_else(|| panic!("no migration written: {}", run.stdout()));
+    let sql = std::fs::read_to_string(written).unwrap();
+    assert!(sql.contains("CREATE TABLE `items`") && sql.contains("CREATE VIEW"), "{sql}");
+    let again = sb.strata(&["migrate", "diff", "--to", "file://schema", "--dev-url", SQLITE_DEV]).ok();
+    assert!(again.stdout().contains("The migration directory is synced"), "{}", again.stdout());
+    let url = sb.sqlite_url("app.db");
+    sb.strata(&["migrate", "apply", "--url", &url]).ok();
+    let diff = sb.strata(&["schema", "diff", "--from", &url, "--to", "file://schema", "--dev-url", SQLITE_DEV]).ok();
+    assert!(diff.stdout().contains("Schemas are synced"), "{}", diff.stdout());
+}
+
+/// A statement the dev database rejects is reported at the block it came from.
+#[test]
+fn dev_database_errors_point_at_the_table() {
+    let sb = Sandbox::new("hcl-dev-error");
+    sb.write(
+        "schema.hcl",
+        "table \"ok\" {\n  column \"id\" {\n    type = integer\n  }\n}\n\ntable \"t\" {\n  column \"id\" {\n    type = integer\n  }\n  index \"t_nope\" {\n    columns = [column.id]\n    where = \"nope > 0\"\n  }\n}\n",
+    );
+    let url = sb.sqlite_url("app.db");
+    let run = sb
+        .strata(&[
+            "schema",
+            "apply",
+            "--url",
+            &url,
+            "--to",
+            "file://schema.hcl",
+            "--dev-url",
+            SQLITE_DEV,
+            "--auto-approve",
+        ])
+        .expect_code(1);
+    let err = run.stderr();
+    assert!(err.contains("error: schema.hcl:7:1: table \"t\": the dev database rejected"), "{err}");
+    assert!(err.contains("no such column: nope"), "{err}");
+}
+
+// ---------------------------------------------------------------- errors in the file
+
+/// Runs `schema apply` on `text` and returns stderr, asserting exit code 2.
+fn file_error(text: &str) -> String {
+    let sb = Sandbox::new("hcl-error");
+    sb.write("schema.hcl", text);
+    let url = sb.sqlite_url("app.db");
+    let run = sb
+        .strata(&[
+            "schema",
+            "apply",
+            "--url",
+            &url,
+            "--to",
+            "file://schema.hcl",
+            "--dev-url",
+            SQLITE_DEV,
+            "--auto-approve",
+        ])
+        .expect_code(2);
+    // Nothing was created.
+    assert!(strata_tests::sqlite_tables(&sb.path.join("app.db")).is_empty());
+    run.stderr()
+}
+
+#[test]
+fn unknown_block() {
+    let err = file_error("schema \"main\" {}\n\ntabel \"users\" {\n}\n");
+    assert!(err.starts_with("error: schema.hcl:3:1: unknown block \"tabel\"; did you mean \"table\"?"), "{err}");
+    let err = file_error("table \"users\" {\n  colum \"id\" {\n    type = int\n  }\n}\n");
+    assert!(
+        err.starts_with("error: schema.hcl:2:3: unknown block \"colum\" in table \"users\"; did you mean \"column\"?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_attribute_with_hint() {
+    let err = file_error("table \"users\" {\n  column \"id\" {\n    type = int\n    nul = true\n  }\n}\n");
+    assert!(
+        err.starts_with("error: schema.hcl:4:5: unknown attribute \"nul\" in column \"id\"; did you mean \"null\"?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_type() {
+    let err = file_error("table \"users\" {\n  column \"id\" {\n    type = integr\n  }\n}\n");
+    assert!(
+        err.starts_with("error: schema.hcl:3:12: unknown type \"integr\" for sqlite; did you mean \"integer\"?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn dangling_reference() {
+    let err = file_error(
+        "table \"users\" {\n  column \"id\" {\n    type = int\n  }\n  primary_key {\n    columns = [column.nope]\n  }\n}\n",
+    );
+    assert!(err.starts_with("error: schema.hcl:6:16: column \"nope\" is not defined in table \"users\""), "{err}");
+    let err = file_error(
+        "table \"posts\" {\n  column \"user_id\" {\n    type = int\n  }\n  foreign_key \"fk\" {\n    columns = [column.user_id]\n    ref_columns = [table.userz.column.id]\n  }\n}\n",
+    );
+    assert!(err.starts_with("error: schema.hcl:7:20: table \"userz\" is not declared"), "{err}");
+}
+
+#[test]
+fn cyclic_view() {
+    let err = file_error(
+        "view \"a\" {\n  as = \"SELECT 1\"\n  depends_on = [view.b]\n}\n\nview \"b\" {\n  as = \"SELECT 1\"\n  depends_on = [view.a]\n}\n",
+    );
+    assert!(err.starts_with("error: schema.hcl:3:3: cyclic view dependency: \"a\" -> \"b\" -> \"a\""), "{err}");
+}
