@@ -72,13 +72,15 @@ enum Command {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     let format = match cli.format.as_deref() {
-        None | Some("sql" | "text") => Format::Text,
+        None | Some("sql" | "text" | "hcl") => Format::Text,
         Some("json") => Format::Json,
         Some("github") => Format::Github,
         Some(other) if other.contains("json") => Format::Json,
+        // Atlas's `{{ sql . }}` / `{{ hcl . }}` (schema inspect checks them).
+        Some(other) if other.trim_start().starts_with("{{") => Format::Text,
         Some(other) => {
             eprintln!(
-                "error: unknown --format {other:?}: use json (or sql for schema inspect, github for migrate lint)"
+                "error: unknown --format {other:?}: use json (or hcl or sql for schema inspect, github for migrate lint)"
             );
             return 2;
         }
