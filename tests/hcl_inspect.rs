@@ -93,7 +93,7 @@ fn postgres_schema_as_hcl() {
         "    type    = numeric(10,2)\n    default = 0\n",
         "    type = sql(\"text[]\")\n",
         "    type    = timestamptz(3)\n    default = sql(\"now()\")\n",
-        "    type = sql(\"mood\")\n",
+        "  column \"m\" {\n    null = true\n    type = enum.mood\n  }\n",
         "  primary_key {\n    columns = [column.id]\n  }\n",
         "  foreign_key \"users_team_id_fkey\" {\n    columns     = [column.team_id]\n    \
          ref_columns = [table.teams.column.id]\n    on_update   = NO_ACTION\n    on_delete   = CASCADE\n  }\n",
@@ -139,7 +139,7 @@ fn mysql_schema_as_hcl() {
     for snippet in [
         format!(
             "table \"teams\" {{\n  schema = {schema}\n  column \"id\" {{\n    null           = false\n    \
-             type           = sql(\"int unsigned\")\n    auto_increment = true\n  }}\n"
+             type           = int\n    unsigned       = true\n    auto_increment = true\n  }}\n"
         ),
         "  column \"name\" {\n    null    = false\n    type    = varchar(255)\n    default = \"x\"\n    \
          comment = \"the name\"\n  }\n"
@@ -150,7 +150,7 @@ fn mysql_schema_as_hcl() {
             .into(),
         "  primary_key {\n    columns = [column.id]\n  }\n".into(),
         "  foreign_key \"users_team\" {\n    columns     = [column.team_id]\n    ref_columns = [table.teams.column.id]\n    \
-         on_update   = NO_ACTION\n    on_delete   = CASCADE\n  }\n"
+         on_update   = RESTRICT\n    on_delete   = CASCADE\n  }\n"
             .into(),
         "  index \"users_name_prefix\" {\n    on {\n      column = column.name\n      prefix = 10\n    }\n    on {\n      \
          column = column.kind\n    }\n  }\n"

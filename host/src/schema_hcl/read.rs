@@ -12,15 +12,22 @@
 //! (a block, an attribute, a type, a reference) is an error at its place.
 //!
 //! Read: `schema`, `table` (columns with types, `null`, `default`, `comment`,
-//! `collate`, generated `as`; `primary_key`, `index` with `on` parts,
-//! `unique` constraints, `foreign_key`, `check`), `view`, and per dialect
-//! SQLite's `without_rowid`/`strict`/`auto_increment`, MySQL's `charset`,
-//! `collate`, `engine`, `auto_increment`, `unsigned`, `on_update`, index
-//! `type`/`prefix`, PostgreSQL's `enum` types, `materialized` views, `identity`
-//! columns and index `type`/`include`/`ops`. Not read (an error says so):
-//! functions, procedures, triggers, sequences, domains, extensions, policies,
-//! table partitions, exclusion constraints, input variables and locals; those
-//! go in `.sql` files beside the `.hcl` ones.
+//! `collate`, generated `as`; `primary_key`, `index` with `on` parts (each
+//! with its `collate`), `unique` constraints, `foreign_key` (named or not),
+//! `check`), `view`, and per dialect SQLite's `without_rowid`/`strict`/
+//! `auto_increment` (on the key's one column, and kept on the key as the
+//! model does), MySQL's `charset`, `collate`, `engine`, `auto_increment`,
+//! `unsigned`, `on_update`, index `type`/`prefix`, view `check_option`/
+//! `security`, PostgreSQL's `enum` types, `domain`s (with `check` blocks),
+//! `sequence`s, `extension`s, `materialized` views, `identity` columns, index
+//! `type`/`include`/`nulls_distinct`/`page_per_range` and `ops`/`nulls_first`/
+//! `nulls_last` parts, `unique` constraints with `include`/`nulls_distinct`,
+//! table `partition` keys (`columns` or `by` blocks) and `row_security`.
+//! Everything `schema inspect` writes reads back (what it cannot write is a
+//! `# not written` comment, which reading skips). Not read (an error says
+//! so): functions, procedures, triggers, policies, partitions' tables,
+//! exclusion constraints, input variables and locals; those go in `.sql`
+//! files beside the `.hcl` ones.
 
 use super::read_origin::{Origins, Place};
 use super::read_types as types;
@@ -139,6 +146,16 @@ struct EnumDecl<'a> {
     name: String,
 }
 
+/// A declared PostgreSQL domain, sequence or extension.
+struct ObjectDecl<'a> {
+    /// `domain`, `sequence` or `extension`.
+    kind: &'static str,
+    file: usize,
+    block: &'a Block,
+    schema: String,
+    name: String,
+}
+
 /// Everything declared, before any block is read whole.
 struct Decls<'a> {
     /// Schema name → its block (none for the implicit default schema).
@@ -146,6 +163,7 @@ struct Decls<'a> {
     tables: Vec<TableDecl<'a>>,
     views: Vec<ViewDecl<'a>>,
     enums: Vec<EnumDecl<'a>>,
+    objects: Vec<ObjectDecl<'a>>,
 }
 
 /// A reference path: `table.users.column.id` as its words and where each is.
@@ -157,23 +175,11 @@ struct Reader<'s> {
 }
 
 /// Blocks Atlas knows at the top level that this reader does not read.
-const ATLAS_TOP: &[&str] = &[
-    "aggregate",
-    "composite",
-    "domain",
-    "event",
-    "extension",
-    "function",
-    "locals",
-    "policy",
-    "procedure",
-    "sequence",
-    "trigger",
-    "variable",
-];
+const ATLAS_TOP: &[&str] =
+    &["aggregate", "composite", "event", "function", "locals", "policy", "procedure", "trigger", "variable"];
 
 /// Blocks Atlas knows in a table that this reader does not read.
-const ATLAS_TABLE: &[&str] = &["exclude", "partition", "row_security", "trigger"];
+const ATLAS_TABLE: &[&str] = &["exclude", "trigger"];
 
 impl<'s> Reader<'s> {
     // ------------------------------------------------------------ places and errors
@@ -254,12 +260,12 @@ impl<'s> Reader<'s> {
         };
         let elsewhere = types::DIALECTS.iter().any(|d| blocks_of(kind, d).contains(&ident));
         let within = if kind == "top" { String::new() } else { format!(" in {what}") };
-        if unsupported {
+        if elsewhere {
+            format!("{ident} blocks{within} are not supported by {}", self.dialect)
+        } else if unsupported {
             format!(
                 "{ident} blocks{within} are not supported by Strata's schema HCL reader: write this part of the schema in a .sql file beside the .hcl files (a directory of both runs the HCL first)"
             )
-        } else if elsewhere {
-            format!("{ident} blocks{within} are not supported by {}", self.dialect)
         } else if self.attrs_of(kind).contains(&ident) {
             format!("{ident:?}{within} is an attribute, not a block: write {ident} = ...")
         } else {
@@ -322,10 +328,10 @@ impl<'s> Reader<'s> {
         match &attr.value {
             Expression::Number(n) if n.value().as_i64().is_some() => Ok(n.value().as_i64().unwrap_or_default()),
             Expression::UnaryOp(op) if matches!(op.operator.value(), hcl::edit::expr::UnaryOperator::Neg) => {
+                // As an unsigned number first: -9223372036854775808 is a bigint's least value.
+                let negated = |n: &hcl::Number| n.as_u64().and_then(|u| i64::try_from(-i128::from(u)).ok());
                 match &op.expr {
-                    Expression::Number(n) if n.value().as_i64().is_some() => {
-                        Ok(-n.value().as_i64().unwrap_or_default())
-                    }
+                    Expression::Number(n) if negated(n.value()).is_some() => Ok(negated(n.value()).unwrap_or_default()),
                     other => {
                         Err(self.err(file, other.span(), format!("{}: expected a whole number", attr.key.as_str())))
                     }
@@ -452,6 +458,17 @@ impl<'s> Reader<'s> {
                 schema.attrs.push(attr);
             }
         }
+        for o in &decls.objects {
+            origins.push(o.kind, &o.schema, &o.name, self.place(o.file, o.block.ident.span()));
+            let attr = match o.kind {
+                "domain" => self.domain(&decls, o)?,
+                "sequence" => self.sequence(o)?,
+                _ => self.extension(o)?,
+            };
+            if let Some(schema) = schemas.get_mut(&o.schema) {
+                schema.attrs.push(attr);
+            }
+        }
         for t in &decls.tables {
             origins.push("table", &t.schema, &t.name, self.place(t.file, t.block.ident.span()));
             let table = self.table(&decls, t)?;
@@ -471,9 +488,7 @@ impl<'s> Reader<'s> {
         for schema in &mut realm.schemas {
             schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
             schema.views.sort_by(|a, b| a.name.cmp(&b.name));
-            for table in &mut schema.tables {
-                table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
-            }
+            // Indexes stay in the file's order: MySQL keeps the order they are created in.
         }
         Ok((realm, origins))
     }
@@ -484,6 +499,7 @@ impl<'s> Reader<'s> {
         let mut table_blocks: Vec<(usize, &'a Block)> = Vec::new();
         let mut view_blocks: Vec<(usize, &'a Block)> = Vec::new();
         let mut enum_blocks: Vec<(usize, &'a Block)> = Vec::new();
+        let mut object_blocks: Vec<(&'static str, usize, &'a Block)> = Vec::new();
         for (file, body) in bodies.iter().enumerate() {
             self.check_body(file, body, "top", "the file")?;
             for block in body.blocks() {
@@ -492,11 +508,20 @@ impl<'s> Reader<'s> {
                     "table" => table_blocks.push((file, block)),
                     "view" | "materialized" => view_blocks.push((file, block)),
                     "enum" => enum_blocks.push((file, block)),
+                    "domain" => object_blocks.push(("domain", file, block)),
+                    "sequence" => object_blocks.push(("sequence", file, block)),
+                    "extension" => object_blocks.push(("extension", file, block)),
                     _ => {}
                 }
             }
         }
-        let mut decls = Decls { schemas: BTreeMap::new(), tables: Vec::new(), views: Vec::new(), enums: Vec::new() };
+        let mut decls = Decls {
+            schemas: BTreeMap::new(),
+            tables: Vec::new(),
+            views: Vec::new(),
+            enums: Vec::new(),
+            objects: Vec::new(),
+        };
         for (file, block) in &schema_blocks {
             let name = self.labels(*file, block, 1..=1)?.concat();
             if let Some(Some((f0, first))) = decls.schemas.get(&name) {
@@ -542,6 +567,23 @@ impl<'s> Reader<'s> {
                 return Err(self.duplicate(*file, block, "enum", &name, first.file, first.block));
             }
             decls.enums.push(EnumDecl { file: *file, block, schema, name });
+        }
+        for (kind, file, block) in &object_blocks {
+            let (schema, name) = self.placed(*file, block, kind, &decls, implicit.as_deref(), &mut used_implicit)?;
+            // Domains share the namespace of types with enums.
+            let clash = decls
+                .objects
+                .iter()
+                .find(|o| o.kind == *kind && o.schema == schema && o.name == name)
+                .map(|o| (o.file, o.block))
+                .or_else(|| {
+                    let e = decls.enums.iter().find(|e| *kind == "domain" && e.schema == schema && e.name == name)?;
+                    Some((e.file, e.block))
+                });
+            if let Some((f0, first)) = clash {
+                return Err(self.duplicate(*file, block, kind, &name, f0, first));
+            }
+            decls.objects.push(ObjectDecl { kind, file: *file, block, schema, name });
         }
         if used_implicit && let Some(name) = implicit {
             decls.schemas.entry(name).or_insert(None);
@@ -782,6 +824,130 @@ impl<'s> Reader<'s> {
         Ok(self.attr("enum", Value::Object(def)))
     }
 
+    /// A PostgreSQL domain: `type`, `null` (false when left out, as for a
+    /// column), `default`, `comment` and `check` blocks, named by their label
+    /// (PostgreSQL's name for an unlabeled one).
+    fn domain(&self, decls: &Decls<'_>, o: &ObjectDecl<'_>) -> Res<Attr> {
+        let (file, body) = (o.file, &o.block.body);
+        let what = format!("domain {:?}", o.name);
+        self.check_body(file, body, "domain", &what)?;
+        let ty = body
+            .get_attribute("type")
+            .ok_or_else(|| self.err(file, o.block.ident.span(), format!("{what}: missing attribute \"type\"")))?;
+        let mut def = serde_json::Map::new();
+        def.insert("name".into(), Value::from(o.name.clone()));
+        def.insert("type".into(), Value::from(self.column_type(file, &ty.value, decls, &o.schema)?));
+        let nullable = match body.get_attribute("null") {
+            Some(a) => self.boolean(file, a)?,
+            None => false,
+        };
+        def.insert("not_null".into(), Value::from(!nullable));
+        if let Some(a) = body.get_attribute("default") {
+            def.insert("default".into(), Value::from(self.default_value(file, &a.value)?));
+        }
+        let mut checks: Vec<(String, String)> = Vec::new();
+        let mut unnamed = 0;
+        for b in body.blocks() {
+            let label = self.labels(file, b, 0..=1)?.into_iter().next();
+            let check_what = match &label {
+                Some(n) => format!("check {n:?} of {what}"),
+                None => format!("a check of {what}"),
+            };
+            self.check_body(file, &b.body, "check", &check_what)?;
+            let expr = b
+                .body
+                .get_attribute("expr")
+                .ok_or_else(|| self.err(file, b.ident.span(), format!("{check_what}: missing attribute \"expr\"")))?;
+            let expr = self.string(file, expr)?;
+            let name = label.unwrap_or_else(|| {
+                let n = if unnamed == 0 { format!("{}_check", o.name) } else { format!("{}_check{unnamed}", o.name) };
+                unnamed += 1;
+                n
+            });
+            if checks.iter().any(|(n, _)| *n == name) {
+                return Err(self.err(file, b.ident.span(), format!("{what} has two checks named {name:?}")));
+            }
+            checks.push((name, check_clause(&expr)));
+        }
+        checks.sort();
+        let checks = checks.into_iter().map(|(n, c)| Value::Array(vec![Value::from(n), Value::from(c)])).collect();
+        def.insert("checks".into(), Value::Array(checks));
+        if let Some(c) = body.get_attribute("comment") {
+            def.insert("comment".into(), Value::from(self.string(file, c)?));
+        }
+        Ok(self.attr("domain", Value::Object(def)))
+    }
+
+    /// A PostgreSQL sequence; what is left out takes PostgreSQL's default
+    /// (`bigint`, from 1 by 1, the type's range, no cycle).
+    fn sequence(&self, o: &ObjectDecl<'_>) -> Res<Attr> {
+        let (file, body) = (o.file, &o.block.body);
+        let what = format!("sequence {:?}", o.name);
+        self.check_body(file, body, "sequence", &what)?;
+        let (ty, least, most) = match body.get_attribute("type") {
+            None => ("bigint", i64::MIN, i64::MAX),
+            Some(a) => {
+                let word = match &a.value {
+                    Expression::Variable(v) => v.as_str().to_lowercase(),
+                    _ => String::new(),
+                };
+                match word.as_str() {
+                    "smallint" | "int2" => ("smallint", i64::from(i16::MIN), i64::from(i16::MAX)),
+                    "integer" | "int" | "int4" => ("integer", i64::from(i32::MIN), i64::from(i32::MAX)),
+                    "bigint" | "int8" => ("bigint", i64::MIN, i64::MAX),
+                    _ => {
+                        return Err(self.err(
+                            file,
+                            a.value.span(),
+                            format!("{what}: type must be smallint, integer or bigint"),
+                        ));
+                    }
+                }
+            }
+        };
+        let int = |key: &str| body.get_attribute(key).map(|a| self.integer(file, a)).transpose();
+        let increment = int("increment")?.unwrap_or(1);
+        if increment == 0 {
+            let span = body.get_attribute("increment").and_then(|a| a.value.span());
+            return Err(self.err(file, span, format!("{what}: increment must not be zero")));
+        }
+        let min = int("min_value")?.unwrap_or(if increment > 0 { 1 } else { least });
+        let max = int("max_value")?.unwrap_or(if increment > 0 { most } else { -1 });
+        let start = int("start")?.unwrap_or(if increment > 0 { min } else { max });
+        let cycle = match body.get_attribute("cycle") {
+            Some(a) => self.boolean(file, a)?,
+            None => false,
+        };
+        let mut def = serde_json::Map::new();
+        def.insert("name".into(), Value::from(o.name.clone()));
+        def.insert("type".into(), Value::from(ty));
+        def.insert("start".into(), Value::from(start));
+        def.insert("increment".into(), Value::from(increment));
+        def.insert("min".into(), Value::from(min));
+        def.insert("max".into(), Value::from(max));
+        def.insert("cache".into(), Value::from(int("cache")?.unwrap_or(1)));
+        def.insert("cycle".into(), Value::from(cycle));
+        if let Some(c) = body.get_attribute("comment") {
+            def.insert("comment".into(), Value::from(self.string(file, c)?));
+        }
+        Ok(self.attr("sequence", Value::Object(def)))
+    }
+
+    /// A PostgreSQL extension, installed into its schema; its `version` is
+    /// informational (the server installs its default version).
+    fn extension(&self, o: &ObjectDecl<'_>) -> Res<Attr> {
+        let (file, body) = (o.file, &o.block.body);
+        self.check_body(file, body, "extension", &format!("extension {:?}", o.name))?;
+        let version = match body.get_attribute("version") {
+            Some(a) => self.string(file, a)?,
+            None => String::new(),
+        };
+        let mut def = serde_json::Map::new();
+        def.insert("name".into(), Value::from(o.name.clone()));
+        def.insert("version".into(), Value::from(version));
+        Ok(self.attr("extension", Value::Object(def)))
+    }
+
     /// A column type: `int`, `varchar(255)`, `enum("a","b")`, `sql("…")`, or
     /// (PostgreSQL) `enum.NAME`.
     fn column_type(&self, file: usize, expr: &Expression, decls: &Decls<'_>, schema: &str) -> Res<String> {
@@ -930,16 +1096,146 @@ impl<'s> Reader<'s> {
                     table.indexes.push(index);
                 }
                 "unique" => {
-                    let index = self.unique(decls, t, block)?;
+                    let index = self.index(decls, t, block)?;
                     self.no_twin_index(file, block, &table, &index.name)?;
                     table.indexes.push(index);
                 }
                 "foreign_key" => table.foreign_keys.push(self.foreign_key(decls, t, block)?),
                 "check" => table.checks.push(self.check(t, block)?),
+                "partition" => {
+                    if table.attrs.iter().any(|a| matches!(a, Attr::Other { name, .. } if name == "partition_by")) {
+                        return Err(self.err(
+                            file,
+                            block.ident.span(),
+                            format!("table {:?} has a second partition block", t.name),
+                        ));
+                    }
+                    let key = self.partition(decls, t, block)?;
+                    table.attrs.push(self.attr("partition_by", key));
+                }
+                "row_security" => {
+                    self.labels(file, block, 0..=0)?;
+                    self.check_body(file, &block.body, "row_security", &what)?;
+                    for (key, attr) in [("enabled", "rls"), ("enforced", "rls_forced")] {
+                        if let Some(a) = block.body.get_attribute(key)
+                            && self.boolean(file, a)?
+                        {
+                            table.attrs.push(self.attr(attr, true));
+                        }
+                    }
+                }
                 _ => {}
             }
         }
+        if self.dialect == "sqlite" {
+            self.autoincrement_to_key(t, &mut table)?;
+        }
         Ok(table)
+    }
+
+    /// SQLite's AUTOINCREMENT, written on the key's column as Atlas does,
+    /// belongs to the primary key in the model; only a one-column key takes it.
+    fn autoincrement_to_key(&self, t: &TableDecl<'_>, table: &mut Table) -> Res<()> {
+        let mut named = Vec::new();
+        for column in &mut table.columns {
+            if column.attrs.contains(&Attr::AutoIncrement) {
+                column.attrs.retain(|a| *a != Attr::AutoIncrement);
+                named.push(column.name.clone());
+            }
+        }
+        let key = table.primary_key.as_mut().filter(|pk| pk.parts.len() == 1);
+        let key_column = key.as_ref().and_then(|pk| pk.parts.first()).and_then(|p| p.column.clone());
+        match (named.as_slice(), key) {
+            ([], _) => Ok(()),
+            ([name], Some(pk)) if key_column.as_deref() == Some(name) => {
+                pk.attrs.push(Attr::AutoIncrement);
+                Ok(())
+            }
+            _ => {
+                let other = named.iter().find(|n| key_column.as_deref() != Some(n.as_str()));
+                let Some(name) = other.or(named.first()) else { return Ok(()) };
+                let span = t
+                    .block
+                    .body
+                    .blocks()
+                    .find(|b| b.ident.as_str() == "column" && b.labels.first().is_some_and(|l| l.as_str() == name))
+                    .and_then(|b| b.body.get_attribute("auto_increment"))
+                    .and_then(|a| a.key.span());
+                Err(self.err(
+                    t.file,
+                    span,
+                    format!(
+                        "column {name:?}: auto_increment needs the column to be the primary key of table {:?} alone (primary_key {{ columns = [column.{name}] }})",
+                        t.name
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// A PostgreSQL partition key: `type` and the parts, as `columns` or `by`
+    /// blocks (each a `column` or an `expr`), as `PARTITION BY` takes it.
+    fn partition(&self, decls: &Decls<'_>, t: &TableDecl<'_>, block: &Block) -> Res<String> {
+        let file = t.file;
+        let what = format!("the partition block of table {:?}", t.name);
+        self.labels(file, block, 0..=0)?;
+        self.check_body(file, &block.body, "partition", &what)?;
+        let kind = block
+            .body
+            .get_attribute("type")
+            .ok_or_else(|| self.err(file, block.ident.span(), format!("{what}: missing attribute \"type\"")))?;
+        let kind = self.choice(file, kind, &["RANGE", "LIST", "HASH"])?;
+        let by: Vec<&Block> = block.body.blocks().collect();
+        let parts = match (block.body.get_attribute("columns"), by.is_empty()) {
+            (Some(columns), true) => {
+                self.own_columns(file, columns, decls, t)?.iter().map(|c| quote_pg(c)).collect::<Vec<_>>()
+            }
+            (None, false) => {
+                let mut parts = Vec::new();
+                for b in by {
+                    self.labels(file, b, 0..=0)?;
+                    let by_what = format!("a by block of {what}");
+                    self.check_body(file, &b.body, "by", &by_what)?;
+                    match (b.body.get_attribute("column"), b.body.get_attribute("expr")) {
+                        (Some(c), None) => {
+                            let (owner, column) = self.column_ref(file, &c.value, decls, t)?;
+                            if owner.name != t.name || owner.schema != t.schema {
+                                return Err(self.err(
+                                    file,
+                                    c.value.span(),
+                                    format!("{by_what}: column {column:?} belongs to table {:?}", owner.name),
+                                ));
+                            }
+                            parts.push(quote_pg(&column));
+                        }
+                        (None, Some(e)) => parts.push(format!("({})", self.string(file, e)?)),
+                        _ => {
+                            return Err(self.err(
+                                file,
+                                b.ident.span(),
+                                format!("{by_what}: set exactly one of column and expr"),
+                            ));
+                        }
+                    }
+                }
+                parts
+            }
+            (Some(columns), false) => {
+                return Err(self.err(
+                    file,
+                    columns.key.span(),
+                    format!("{what}: set its parts with columns or with by blocks, not both"),
+                ));
+            }
+            (None, true) => {
+                return Err(self.err(
+                    file,
+                    block.ident.span(),
+                    format!("{what}: missing attribute \"columns\" (or by blocks)"),
+                ));
+            }
+        };
+        Ok(format!("{kind} ({})", parts.join(", ")))
     }
 
     fn no_twin_index(&self, file: usize, block: &Block, table: &Table, name: &str) -> Res<()> {
@@ -1055,47 +1351,42 @@ impl<'s> Reader<'s> {
         let file = t.file;
         let labels = self.labels(file, block, 0..=1)?;
         self.check_body(file, &block.body, "primary_key", what)?;
-        let columns = block
-            .body
-            .get_attribute("columns")
-            .ok_or_else(|| self.err(file, block.ident.span(), format!("{what}: missing attribute \"columns\"")))?;
-        let parts = self.own_columns(file, columns, decls, t)?.into_iter().map(IndexPart::column).collect();
+        let (parts, attrs) = self.key_parts(decls, t, block, what)?;
+        if let Some(on) = parts.iter().position(|p| p.expr.is_some()).and_then(|i| block.body.blocks().nth(i)) {
+            return Err(self.err(file, on.ident.span(), format!("{what}: its parts are columns, not expressions")));
+        }
         // MySQL names every primary key PRIMARY.
         let name = labels.into_iter().next().filter(|_| self.dialect != "mysql");
-        Ok(PrimaryKey { name, parts, attrs: Vec::new() })
+        Ok(PrimaryKey { name, parts, attrs })
     }
 
-    fn unique(&self, decls: &Decls<'_>, t: &TableDecl<'_>, block: &Block) -> Res<Index> {
+    /// The parts of a key (an index, a unique constraint, a primary key):
+    /// `columns = [...]`, or `on` blocks each with a `column` or an `expr`,
+    /// `desc`, `collate`, and per dialect `prefix` (MySQL) or `ops`,
+    /// `nulls_first`, `nulls_last` (PostgreSQL); with the attributes those
+    /// make (`sub_parts`, `opclass`, `nulls`).
+    fn key_parts(
+        &self,
+        decls: &Decls<'_>,
+        t: &TableDecl<'_>,
+        block: &Block,
+        what: &str,
+    ) -> Res<(Vec<IndexPart>, Vec<Attr>)> {
         let file = t.file;
-        let name = self.labels(file, block, 1..=1)?.concat();
-        let what = format!("unique {name:?}");
-        self.check_body(file, &block.body, "unique", &what)?;
-        let columns = block
-            .body
-            .get_attribute("columns")
-            .ok_or_else(|| self.err(file, block.ident.span(), format!("{what}: missing attribute \"columns\"")))?;
-        let parts = self.own_columns(file, columns, decls, t)?.into_iter().map(IndexPart::column).collect();
-        Ok(Index { name, unique: true, parts, predicate: None, attrs: vec![self.attr("constraint", "unique")] })
-    }
-
-    fn index(&self, decls: &Decls<'_>, t: &TableDecl<'_>, block: &Block) -> Res<Index> {
-        let file = t.file;
-        let name = self.labels(file, block, 1..=1)?.concat();
-        let what = format!("index {name:?}");
         let body = &block.body;
-        self.check_body(file, body, "index", &what)?;
-        let mut index = Index { name: name.clone(), ..Index::default() };
         let on_blocks: Vec<&Block> = body.blocks().filter(|b| b.ident.as_str() == "on").collect();
+        let mut parts = Vec::new();
         let mut opclasses: Vec<Value> = Vec::new();
         let mut prefixes: Vec<Value> = Vec::new();
+        let mut nulls: Vec<Value> = Vec::new();
         match (body.get_attribute("columns"), on_blocks.is_empty()) {
             (Some(columns), true) => {
-                index.parts = self.own_columns(file, columns, decls, t)?.into_iter().map(IndexPart::column).collect();
+                parts = self.own_columns(file, columns, decls, t)?.into_iter().map(IndexPart::column).collect();
             }
             (None, false) => {
                 for on in on_blocks {
                     self.labels(file, on, 0..=0)?;
-                    let on_what = format!("an on block of index {name:?}");
+                    let on_what = format!("an on block of {what}");
                     self.check_body(file, &on.body, "on", &on_what)?;
                     let mut part = IndexPart::default();
                     match (on.body.get_attribute("column"), on.body.get_attribute("expr")) {
@@ -1133,7 +1424,23 @@ impl<'s> Reader<'s> {
                         Some(a) => Value::from(self.integer(file, a)?),
                         None => Value::Null,
                     });
-                    index.parts.push(part);
+                    let flag = |key: &str| match on.body.get_attribute(key) {
+                        Some(a) => self.boolean(file, a),
+                        None => Ok(false),
+                    };
+                    nulls.push(match (flag("nulls_first")?, flag("nulls_last")?) {
+                        (true, true) => {
+                            return Err(self.err(
+                                file,
+                                on.ident.span(),
+                                format!("{on_what}: set nulls_first or nulls_last, not both"),
+                            ));
+                        }
+                        (true, false) => Value::from("FIRST"),
+                        (false, true) => Value::from("LAST"),
+                        (false, false) => Value::Null,
+                    });
+                    parts.push(part);
                 }
             }
             (Some(columns), false) => {
@@ -1151,7 +1458,30 @@ impl<'s> Reader<'s> {
                 ));
             }
         }
-        if let Some(a) = body.get_attribute("unique") {
+        let mut attrs = Vec::new();
+        for (name, values) in [("nulls", nulls), ("opclass", opclasses), ("sub_parts", prefixes)] {
+            if values.iter().any(|v| !v.is_null()) {
+                attrs.push(self.attr(name, values));
+            }
+        }
+        Ok((parts, attrs))
+    }
+
+    /// An `index` block, or a `unique` block (a unique constraint, which
+    /// takes what an index takes but `unique`, `where` and `type`).
+    fn index(&self, decls: &Decls<'_>, t: &TableDecl<'_>, block: &Block) -> Res<Index> {
+        let file = t.file;
+        let kind = block.ident.as_str();
+        let name = self.labels(file, block, 1..=1)?.concat();
+        let what = format!("{kind} {name:?}");
+        let body = &block.body;
+        self.check_body(file, body, kind, &what)?;
+        let mut index = Index { name: name.clone(), ..Index::default() };
+        let (parts, part_attrs) = self.key_parts(decls, t, block, &what)?;
+        index.parts = parts;
+        if kind == "unique" {
+            index.unique = true;
+        } else if let Some(a) = body.get_attribute("unique") {
             index.unique = self.boolean(file, a)?;
         }
         if let Some(a) = body.get_attribute("where") {
@@ -1160,9 +1490,13 @@ impl<'s> Reader<'s> {
         if let Some(a) = body.get_attribute("type") {
             match self.dialect {
                 "postgres" => {
-                    let method = self.choice(file, a, &["BTREE", "HASH", "GIN", "GIST", "BRIN", "SPGIST"])?;
-                    if method != "BTREE" {
-                        index.attrs.push(self.attr("method", method.to_lowercase()));
+                    // Another access method (an extension's) is written as a string.
+                    let method = match &a.value {
+                        Expression::String(s) => s.value().to_lowercase(),
+                        _ => self.choice(file, a, &["BTREE", "HASH", "GIN", "GIST", "BRIN", "SPGIST"])?.to_lowercase(),
+                    };
+                    if method != "btree" {
+                        index.attrs.push(self.attr("method", method));
                     }
                 }
                 _ => {
@@ -1185,19 +1519,25 @@ impl<'s> Reader<'s> {
         {
             index.attrs.push(self.attr("nulls_not_distinct", true));
         }
-        if opclasses.iter().any(|o| !o.is_null()) {
-            index.attrs.push(self.attr("opclass", opclasses));
+        if let Some(a) = body.get_attribute("page_per_range") {
+            let pages = self.integer(file, a)?;
+            index.attrs.push(self.attr("with", vec![Value::from(format!("pages_per_range={pages}"))]));
         }
-        if prefixes.iter().any(|p| !p.is_null()) {
-            index.attrs.push(self.attr("sub_parts", prefixes));
+        index.attrs.extend(part_attrs);
+        if kind == "unique" {
+            index.attrs.push(self.attr("constraint", "unique"));
         }
         Ok(index)
     }
 
     fn foreign_key(&self, decls: &Decls<'_>, t: &TableDecl<'_>, block: &Block) -> Res<ForeignKey> {
         let file = t.file;
-        let name = self.labels(file, block, 1..=1)?.concat();
-        let what = format!("foreign_key {name:?}");
+        // SQLite's foreign keys may have no name: the block then has no label.
+        let name = self.labels(file, block, 0..=1)?.into_iter().next();
+        let what = match &name {
+            Some(n) => format!("foreign_key {n:?}"),
+            None => format!("a foreign_key of table {:?}", t.name),
+        };
         let body = &block.body;
         self.check_body(file, body, "foreign_key", &what)?;
         let missing = |attr: &str| self.err(file, block.ident.span(), format!("{what}: missing attribute {attr:?}"));
@@ -1235,17 +1575,20 @@ impl<'s> Reader<'s> {
             ));
         }
         const ACTIONS: &[&str] = &["NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"];
+        // No action in the model is the dialect's default: RESTRICT on MySQL
+        // (where an explicit NO ACTION is kept), NO ACTION elsewhere.
+        let default = if self.dialect == "mysql" { "RESTRICT" } else { "NO ACTION" };
         let action = |key: &str| -> Res<Option<String>> {
             match body.get_attribute(key) {
                 Some(a) => {
                     let action = self.choice(file, a, ACTIONS)?;
-                    Ok(Some(action.to_string()).filter(|a| a != "NO ACTION"))
+                    Ok(Some(action.to_string()).filter(|a| a != default))
                 }
                 None => Ok(None),
             }
         };
         Ok(ForeignKey {
-            name: Some(name),
+            name,
             columns,
             ref_schema: Some(target.schema.clone()).filter(|s| *s != t.schema),
             ref_table: target.name.clone(),
@@ -1422,6 +1765,19 @@ fn visit(node: usize, deps: &[Vec<usize>], state: &mut [u8], path: &mut Vec<usiz
     None
 }
 
+/// A domain check's `expr` as PostgreSQL prints the constraint: `CHECK (…)`,
+/// unless it already starts so (a definition the writer kept whole).
+fn check_clause(expr: &str) -> String {
+    let trimmed = expr.trim();
+    let head = trimmed.get(..5).filter(|h| h.eq_ignore_ascii_case("CHECK"));
+    let next = trimmed.get(5..).and_then(|r| r.chars().next());
+    if head.is_some() && next.is_some_and(|c| c == '(' || c.is_whitespace()) {
+        trimmed.to_string()
+    } else {
+        format!("CHECK ({trimmed})")
+    }
+}
+
 fn quote_pg(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -1440,6 +1796,9 @@ fn attrs_of(kind: &str, dialect: &str) -> &'static [&'static str] {
         ("schema", "postgres") => &["comment"],
         ("schema", "mysql") => &["charset", "collate"],
         ("table", "postgres") => &["schema", "comment"],
+        ("partition", "postgres") => &["type", "columns"],
+        ("by", "postgres") => &["column", "expr"],
+        ("row_security", "postgres") => &["enabled", "enforced"],
         ("table", "mysql") => &["schema", "comment", "charset", "collate", "engine", "auto_increment"],
         ("table", _) => &["schema", "without_rowid", "strict"],
         ("column", "postgres") => &["type", "null", "default", "comment", "collate", "as"],
@@ -1458,11 +1817,15 @@ fn attrs_of(kind: &str, dialect: &str) -> &'static [&'static str] {
         ("column", _) => &["type", "null", "default", "collate", "auto_increment", "as"],
         ("as", _) => &["expr", "type"],
         ("identity", "postgres") => &["generated", "start", "increment"],
-        ("primary_key" | "unique", _) => &["columns"],
-        ("index", "postgres") => &["columns", "unique", "where", "type", "comment", "include", "nulls_distinct"],
+        ("primary_key", _) => &["columns"],
+        ("unique", "postgres") => &["columns", "comment", "include", "nulls_distinct", "page_per_range"],
+        ("unique", _) => &["columns"],
+        ("index", "postgres") => {
+            &["columns", "unique", "where", "type", "comment", "include", "nulls_distinct", "page_per_range"]
+        }
         ("index", "mysql") => &["columns", "unique", "type", "comment"],
         ("index", _) => &["columns", "unique", "where"],
-        ("on", "postgres") => &["column", "expr", "desc", "collate", "ops"],
+        ("on", "postgres") => &["column", "expr", "desc", "collate", "ops", "nulls_first", "nulls_last"],
         ("on", "mysql") => &["column", "expr", "desc", "prefix"],
         ("on", _) => &["column", "expr", "desc", "collate"],
         ("foreign_key", _) => &["columns", "ref_columns", "on_update", "on_delete"],
@@ -1472,6 +1835,11 @@ fn attrs_of(kind: &str, dialect: &str) -> &'static [&'static str] {
         ("view", _) => &["schema", "as", "depends_on"],
         ("view_column", _) => &["type", "null", "comment"],
         ("enum", "postgres") => &["schema", "values", "comment"],
+        ("domain", "postgres") => &["schema", "type", "null", "default", "comment"],
+        ("sequence", "postgres") => {
+            &["schema", "type", "start", "increment", "min_value", "max_value", "cache", "cycle", "comment"]
+        }
+        ("extension", "postgres") => &["schema", "version"],
         _ => &[],
     }
 }
@@ -1479,13 +1847,18 @@ fn attrs_of(kind: &str, dialect: &str) -> &'static [&'static str] {
 /// The nested blocks a block of `kind` takes in `dialect`.
 fn blocks_of(kind: &str, dialect: &str) -> &'static [&'static str] {
     match (kind, dialect) {
-        ("top", "postgres") => &["schema", "table", "view", "materialized", "enum"],
+        ("top", "postgres") => &["schema", "table", "view", "materialized", "enum", "domain", "sequence", "extension"],
         ("top", _) => &["schema", "table", "view"],
         ("table", "mysql") => &["column", "primary_key", "index", "foreign_key", "check"],
+        ("table", "postgres") => {
+            &["column", "primary_key", "index", "unique", "foreign_key", "check", "partition", "row_security"]
+        }
         ("table", _) => &["column", "primary_key", "index", "unique", "foreign_key", "check"],
         ("column", "postgres") => &["as", "identity"],
         ("column", _) => &["as"],
-        ("index", _) => &["on"],
+        ("index" | "unique" | "primary_key", _) => &["on"],
+        ("partition", "postgres") => &["by"],
+        ("domain", "postgres") => &["check"],
         ("view" | "materialized", _) => &["column"],
         _ => &[],
     }
@@ -1645,6 +2018,267 @@ view "named" {
         .unwrap();
         assert_eq!(realm.schemas[0].name, "main");
         assert_eq!(realm.schemas[0].tables[0].attrs, [Attr::Strict]);
-        assert_eq!(realm.schemas[0].tables[0].columns[0].attrs, [Attr::AutoIncrement]);
+        // AUTOINCREMENT, written on the column, belongs to the primary key.
+        assert!(realm.schemas[0].tables[0].columns[0].attrs.is_empty());
+        assert_eq!(realm.schemas[0].tables[0].primary_key.as_ref().unwrap().attrs, [Attr::AutoIncrement]);
+    }
+
+    /// Attributes of one element, by name.
+    fn value<'a>(attrs: &'a [Attr], key: &str) -> Option<&'a Value> {
+        attrs.iter().find_map(|a| match a {
+            Attr::Other { name, value, .. } if name == key => Some(value),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn postgres_objects_domains_sequences_extensions() {
+        let realm = read(
+            "postgres",
+            r#"
+extension "citext" {
+  version = "1.6"
+}
+domain "posint" {
+  type = int
+  default = 1
+  check {
+    expr = "VALUE > 0"
+  }
+  check "posint_small" {
+    expr = "CHECK (VALUE < 10)"
+  }
+  check {
+    expr = "VALUE <> 5"
+  }
+}
+domain "maybe" {
+  type = enum.mood
+  null = true
+  comment = "m"
+}
+enum "mood" {
+  values = ["a"]
+}
+sequence "plain" {}
+sequence "down" {
+  type = smallint
+  increment = -2
+  cycle = true
+}
+sequence "least" {
+  min_value = -9223372036854775808
+  start = 0
+  cache = 5
+  comment = "c"
+}
+"#,
+        )
+        .unwrap();
+        let attrs = &realm.schemas[0].attrs;
+        let all = |kind: &str| -> Vec<&Value> {
+            attrs
+                .iter()
+                .filter_map(|a| match a {
+                    Attr::Other { name, value, .. } if name == kind => Some(value),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(all("extension"), [&serde_json::json!({"name": "citext", "version": "1.6"})]);
+        assert_eq!(
+            all("domain"),
+            [
+                &serde_json::json!({"name": "posint", "type": "int", "not_null": true, "default": "1", "checks": [
+                    ["posint_check", "CHECK (VALUE > 0)"],
+                    ["posint_check1", "CHECK (VALUE <> 5)"],
+                    ["posint_small", "CHECK (VALUE < 10)"]
+                ]}),
+                &serde_json::json!({"name": "maybe", "type": "\"mood\"", "not_null": false, "checks": [], "comment": "m"}),
+            ]
+        );
+        assert_eq!(
+            all("sequence"),
+            [
+                &serde_json::json!({"name": "plain", "type": "bigint", "start": 1, "increment": 1, "min": 1,
+                    "max": i64::MAX, "cache": 1, "cycle": false}),
+                &serde_json::json!({"name": "down", "type": "smallint", "start": -1, "increment": -2, "min": -32768,
+                    "max": -1, "cache": 1, "cycle": true}),
+                &serde_json::json!({"name": "least", "type": "bigint", "start": 0, "increment": 1, "min": i64::MIN,
+                    "max": i64::MAX, "cache": 5, "cycle": false, "comment": "c"}),
+            ]
+        );
+        let e = err("postgres", "sequence \"s\" {\n  type = text\n}\n");
+        assert_eq!(e, "schema.hcl:2:10: sequence \"s\": type must be smallint, integer or bigint");
+        let e = err("postgres", "sequence \"s\" {\n  increment = 0\n}\n");
+        assert_eq!(e, "schema.hcl:2:15: sequence \"s\": increment must not be zero");
+        let e = err(
+            "postgres",
+            "domain \"d\" {\n  type = int\n  check \"c\" {\n    expr = \"VALUE > 0\"\n  }\n  check \"c\" {\n    expr = \"VALUE > 1\"\n  }\n}\n",
+        );
+        assert_eq!(e, "schema.hcl:6:3: domain \"d\" has two checks named \"c\"");
+        let e = err("mysql", "sequence \"s\" {\n}\n");
+        assert_eq!(e, "schema.hcl:1:1: sequence blocks are not supported by mysql");
+        let e = err("sqlite", "table \"t\" {\n  partition {\n  }\n}\n");
+        assert_eq!(e, "schema.hcl:2:3: partition blocks in table \"t\" are not supported by sqlite");
+    }
+
+    #[test]
+    fn postgres_partitions_row_security_and_index_options() {
+        let realm = read(
+            "postgres",
+            r#"
+table "t" {
+  column "a" {
+    type = int
+  }
+  column "b c" {
+    type = text
+  }
+  partition {
+    type = LIST
+    by {
+      column = column["b c"]
+    }
+    by {
+      expr = "lower(a::text)"
+    }
+  }
+  row_security {
+    enabled = true
+  }
+  unique "t_a" {
+    columns = [column.a]
+    include = [column["b c"]]
+    nulls_distinct = false
+    comment = "u"
+  }
+  index "t_b" {
+    type = "bloom"
+    on {
+      column = column.a
+      nulls_first = true
+      desc = true
+    }
+    on {
+      column = column["b c"]
+      collate = "C"
+      ops = text_pattern_ops
+    }
+    page_per_range = 8
+  }
+}
+table "u" {
+  column "a" {
+    type = int
+  }
+  partition {
+    type = hash
+    columns = [column.a]
+  }
+  row_security {
+    enabled = false
+    enforced = true
+  }
+}
+"#,
+        )
+        .unwrap();
+        let t = realm.schemas[0].table("t").unwrap();
+        assert_eq!(value(&t.attrs, "partition_by"), Some(&Value::from("LIST (\"b c\", (lower(a::text)))")));
+        assert_eq!(value(&t.attrs, "rls"), Some(&Value::from(true)));
+        assert_eq!(value(&t.attrs, "rls_forced"), None);
+        let unique = t.index("t_a").unwrap();
+        assert!(unique.unique);
+        assert_eq!(value(&unique.attrs, "constraint"), Some(&Value::from("unique")));
+        assert_eq!(value(&unique.attrs, "include"), Some(&serde_json::json!(["b c"])));
+        assert_eq!(value(&unique.attrs, "nulls_not_distinct"), Some(&Value::from(true)));
+        assert_eq!(value(&unique.attrs, "comment"), Some(&Value::from("u")));
+        let index = t.index("t_b").unwrap();
+        assert!(!index.unique && index.parts[0].desc && index.parts[1].collation.as_deref() == Some("C"));
+        assert_eq!(value(&index.attrs, "method"), Some(&Value::from("bloom")));
+        assert_eq!(value(&index.attrs, "nulls"), Some(&serde_json::json!(["FIRST", null])));
+        assert_eq!(value(&index.attrs, "opclass"), Some(&serde_json::json!([null, "text_pattern_ops"])));
+        assert_eq!(value(&index.attrs, "with"), Some(&serde_json::json!(["pages_per_range=8"])));
+        let u = realm.schemas[0].table("u").unwrap();
+        assert_eq!(value(&u.attrs, "partition_by"), Some(&Value::from("HASH (\"a\")")));
+        assert_eq!((value(&u.attrs, "rls"), value(&u.attrs, "rls_forced")), (None, Some(&Value::from(true))));
+
+        let table = |body: &str| format!("table \"t\" {{\n  column \"a\" {{\n    type = int\n  }}\n{body}}}\n");
+        let e = err(
+            "postgres",
+            &table(
+                "  partition {\n    type = RANGE\n    columns = [column.a]\n    by {\n      column = column.a\n    }\n  }\n",
+            ),
+        );
+        assert_eq!(
+            e,
+            "schema.hcl:7:5: the partition block of table \"t\": set its parts with columns or with by blocks, not both"
+        );
+        let e = err("postgres", &table("  partition {\n    columns = [column.a]\n  }\n"));
+        assert_eq!(e, "schema.hcl:5:3: the partition block of table \"t\": missing attribute \"type\"");
+        let e = err(
+            "postgres",
+            &table(
+                "  index \"i\" {\n    on {\n      column = column.a\n      nulls_first = true\n      nulls_last = true\n    }\n  }\n",
+            ),
+        );
+        assert_eq!(e, "schema.hcl:6:5: an on block of index \"i\": set nulls_first or nulls_last, not both");
+        let e = err("postgres", &table("  unique \"u\" {\n    columns = [column.a]\n    where = \"a > 0\"\n  }\n"));
+        assert_eq!(e, "schema.hcl:7:5: unknown attribute \"where\" in unique \"u\"");
+        let e = err("postgres", &table("  index \"i\" {\n    type = GINN\n    columns = [column.a]\n  }\n"));
+        assert!(e.starts_with("schema.hcl:6:12: unknown type value \"GINN\"; did you mean \"GIN\"?"), "{e}");
+    }
+
+    #[test]
+    fn unnamed_foreign_keys_and_sqlite_autoincrement() {
+        let realm = read(
+            "sqlite",
+            "table \"p\" {\n  column \"id\" {\n    type = integer\n  }\n}\ntable \"c\" {\n  column \"p\" {\n    type = integer\n  }\n  foreign_key {\n    columns = [column.p]\n    ref_columns = [table.p.column.id]\n    on_delete = CASCADE\n  }\n}\n",
+        )
+        .unwrap();
+        let fk = &realm.schemas[0].table("c").unwrap().foreign_keys[0];
+        assert_eq!((fk.name.as_deref(), fk.on_delete.as_deref()), (None, Some("CASCADE")));
+        let e = err(
+            "sqlite",
+            "table \"t\" {\n  column \"id\" {\n    type = integer\n    auto_increment = true\n  }\n  column \"b\" {\n    type = integer\n  }\n  primary_key {\n    columns = [column.id, column.b]\n  }\n}\n",
+        );
+        assert!(
+            e.starts_with("schema.hcl:4:5: column \"id\": auto_increment needs the column to be the primary key of table \"t\" alone"),
+            "{e}"
+        );
+        let e = err(
+            "sqlite",
+            "table \"t\" {\n  column \"id\" {\n    type = integer\n    auto_increment = true\n  }\n  column \"b\" {\n    type = integer\n    auto_increment = true\n  }\n  primary_key {\n    columns = [column.id]\n  }\n}\n",
+        );
+        assert!(e.starts_with("schema.hcl:8:5: column \"b\": auto_increment needs"), "{e}");
+        let e = err(
+            "sqlite",
+            "table \"t\" {\n  column \"a\" {\n    type = int\n  }\n  foreign_key {\n    columns = [column.a]\n  }\n}\n",
+        );
+        assert_eq!(e, "schema.hcl:5:3: a foreign_key of table \"t\": missing attribute \"ref_columns\"");
+    }
+
+    #[test]
+    fn primary_keys_with_parts() {
+        let realm = read(
+            "mysql",
+            "table \"t\" {\n  column \"a\" {\n    type = int\n  }\n  column \"b\" {\n    type = varchar(200)\n  }\n  primary_key {\n    on {\n      column = column.a\n    }\n    on {\n      column = column.b\n      prefix = 50\n    }\n  }\n}\n",
+        )
+        .unwrap();
+        let pk = realm.schemas[0].tables[0].primary_key.as_ref().unwrap();
+        assert_eq!(pk.parts, [IndexPart::column("a"), IndexPart::column("b")]);
+        assert_eq!(value(&pk.attrs, "sub_parts"), Some(&serde_json::json!([null, 50])));
+        let realm = read(
+            "sqlite",
+            "table \"t\" {\n  column \"a\" {\n    type = int\n  }\n  primary_key {\n    on {\n      column = column.a\n      desc = true\n    }\n  }\n}\n",
+        )
+        .unwrap();
+        assert!(realm.schemas[0].tables[0].primary_key.as_ref().unwrap().parts[0].desc);
+        let e = err(
+            "sqlite",
+            "table \"t\" {\n  column \"a\" {\n    type = int\n  }\n  primary_key {\n    on {\n      expr = \"a + 1\"\n    }\n  }\n}\n",
+        );
+        assert_eq!(e, "schema.hcl:6:5: primary_key of table \"t\": its parts are columns, not expressions");
     }
 }

@@ -24,10 +24,11 @@ impl fmt::Display for Place {
     }
 }
 
-/// One declared object: its kind (`schema`, `table`, `view`, `enum`), schema and name.
+/// One declared object: its kind (`schema`, `table`, `view`, `enum`, and
+/// PostgreSQL's `domain`, `sequence`, `extension`), schema and name.
 #[derive(Debug, Clone)]
 pub(crate) struct Origin {
-    /// `schema`, `table`, `view` or `enum`.
+    /// `schema`, `table`, `view`, `enum`, `domain`, `sequence` or `extension`.
     pub kind: &'static str,
     /// The schema it was declared in (its own name for a schema).
     pub schema: String,

@@ -12,26 +12,31 @@
 //! Dialect attributes are written where Atlas has an attribute for them:
 //!
 //! - SQLite: `without_rowid`, `strict`, `auto_increment` (on the key's column);
-//!   a `UNIQUE` constraint's index as a `unique` block;
+//!   a `UNIQUE` constraint's index as a `unique` block; a part's `collate`;
 //! - PostgreSQL: identity (`start`, `increment`), index `type`, `include`,
 //!   `nulls_distinct`, `page_per_range`, operator classes (`ops`), `nulls_first`
 //!   and `nulls_last`, unique constraints as `unique` blocks, `partition`,
-//!   `row_security`, comments, materialized views, enums, domains, sequences
-//!   and extensions;
+//!   `row_security`, a part's `collate`, comments, materialized views, enums,
+//!   domains, sequences and extensions;
 //! - MySQL: schema `charset` and `collate`, table `engine`, `collate` (when
-//!   not the schema's) and `auto_increment`, column `auto_increment` and
-//!   `on_update`, index `type`, `comment` and prefix lengths, view
-//!   `check_option`;
+//!   not the schema's) and `auto_increment`, column `unsigned`,
+//!   `auto_increment` and `on_update`, index `type`, `comment` and prefix
+//!   lengths, view `check_option` and `security`;
 //! - ClickHouse: `engine` (`sql("…")` with its arguments), materialized views'
 //!   `to`.
 //!
-//! What has no Atlas HCL form (triggers, functions, MySQL table options and
-//! invisible columns, ClickHouse's `ORDER BY` and other engine clauses,
-//! PostgreSQL's partitions, policies, exclusion constraints, deferrable
-//! constraints, `NOT VALID`, index storage parameters other than
-//! `pages_per_range`, per-part collations, and any attribute of another
+//! What has no Atlas HCL form (triggers, functions, MySQL table options,
+//! view algorithms and invisible columns, ClickHouse's `ORDER BY` and other
+//! engine clauses, PostgreSQL's partitions (the tables; the key is written),
+//! policies, exclusion constraints, deferrable constraints, `NOT VALID`,
+//! index storage parameters other than `pages_per_range`, materialized
+//! views' indexes, MySQL's per-part collations, and any attribute of another
 //! dialect) is not written: a `# not written …` comment line in the block
 //! names it, so that nobody takes the file for the whole schema unawares.
+//!
+//! Everything written reads back ([`super::read`]) to the same model once
+//! the dev database has normalized it: `schema inspect`, applied to an
+//! empty database and inspected again, prints the same text.
 //!
 //! Where the model has no name, the block has no label (an unnamed foreign
 //! key or check; Atlas numbers SQLite's foreign keys `"0"`, `"1"` instead).
@@ -88,12 +93,19 @@ struct Writer<'a> {
     schema_collation: HashMap<&'a str, &'a str>,
     /// Every table, by schema and name.
     tables: HashSet<(&'a str, &'a str)>,
+    /// PostgreSQL's enum types, by schema and name.
+    enums: HashSet<(&'a str, &'a str)>,
 }
 
 impl<'a> Writer<'a> {
     fn new(realm: &'a Realm, dialect: &'a str) -> Writer<'a> {
-        let mut w =
-            Writer { dialect, ambiguous: HashMap::new(), schema_collation: HashMap::new(), tables: HashSet::new() };
+        let mut w = Writer {
+            dialect,
+            ambiguous: HashMap::new(),
+            schema_collation: HashMap::new(),
+            tables: HashSet::new(),
+            enums: HashSet::new(),
+        };
         let mut seen: HashMap<(&'static str, String), usize> = HashMap::new();
         for schema in &realm.schemas {
             let mut names: HashSet<(&'static str, String)> = HashSet::new();
@@ -107,6 +119,9 @@ impl<'a> Writer<'a> {
                 for value in w.object_values(schema, kind) {
                     if let Some(name) = value.get("name").and_then(Value::as_str) {
                         names.insert((kind, name.to_string()));
+                        if kind == "enum" {
+                            w.enums.insert((&schema.name, name));
+                        }
                     }
                 }
             }
@@ -156,7 +171,7 @@ impl<'a> Writer<'a> {
                 }
             });
         for column in &table.columns {
-            b.child(self.column(column, autoincrement == Some(column.name.as_str())));
+            b.child(self.column(schema, column, autoincrement == Some(column.name.as_str())));
         }
         if let Some(pk) = &table.primary_key {
             b.child(self.primary_key(table, pk, autoincrement.is_some()));
@@ -234,10 +249,34 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn column(&self, column: &Column, autoincrement: bool) -> Block {
+    /// The type of a column: `enum.NAME` for an enum type of the table's own
+    /// schema (its name unqualified and found in one schema only), else as
+    /// [`column_type`] writes it.
+    fn column_type(&self, schema: &Schema, ty: &str) -> String {
+        let unique = self.ambiguous.get("enum").is_none_or(|names| !names.contains(ty));
+        if self.dialect == "postgres" && unique && self.enums.contains(&(schema.name.as_str(), ty)) {
+            return reference("enum", &[ty]);
+        }
+        column_type(self.dialect, ty)
+    }
+
+    fn column(&self, schema: &Schema, column: &Column, autoincrement: bool) -> Block {
         let mut b = Block::new("column", &[&column.name]);
         b.attr("null", column.nullable.to_string());
-        b.attr("type", column_type(self.dialect, &column.ty));
+        // MySQL's unsigned integers: the type and `unsigned = true`, as Atlas writes them.
+        let unsigned = match self.dialect {
+            "mysql" => {
+                column.ty.strip_suffix(" unsigned").filter(|base| !column_type(self.dialect, base).starts_with("sql("))
+            }
+            _ => None,
+        };
+        match unsigned {
+            Some(base) => {
+                b.attr("type", column_type(self.dialect, base));
+                b.attr("unsigned", "true");
+            }
+            None => b.attr("type", self.column_type(schema, &column.ty)),
+        }
         if let Some(default) = &column.default {
             b.attr("default", default_value(self.dialect, &column.ty, default));
         }
@@ -302,8 +341,8 @@ impl<'a> Writer<'a> {
         let ref_schema = fk.ref_schema.as_deref().unwrap_or(&schema.name);
         let target = self.table_ref(&schema.name, ref_schema, &fk.ref_table);
         b.attr("ref_columns", list(fk.ref_columns.iter().map(|c| format!("{target}.column{}", step(c)))));
-        b.attr("on_update", action(fk.on_update.as_deref()));
-        b.attr("on_delete", action(fk.on_delete.as_deref()));
+        b.attr("on_update", action(self.dialect, fk.on_update.as_deref()));
+        b.attr("on_delete", action(self.dialect, fk.on_delete.as_deref()));
         let mut missing: Vec<String> = fk.deferrable.iter().map(|d| format!("deferrable ({d})")).collect();
         missing.extend(Rest::new(self.dialect, &fk.attrs).names());
         note(&mut b, missing);
@@ -398,7 +437,10 @@ impl<'a> Writer<'a> {
                 _ => {}
             }
             if let Some(collation) = &part.collation {
-                missing.push(format!("collation {collation} of part {}", i + 1));
+                match self.dialect {
+                    "sqlite" | "postgres" => on.attr("collate", string(collation)),
+                    _ => missing.push(format!("collation {collation} of part {}", i + 1)),
+                }
             }
             b.child(on);
         }
@@ -432,6 +474,11 @@ impl<'a> Writer<'a> {
         b.attr("as", string(query));
         if let Some(option) = rest.take("check_option").and_then(Value::as_str) {
             b.attr("check_option", ident_or_string(option));
+        }
+        if self.dialect == "mysql"
+            && let Some(security) = rest.take("security").and_then(Value::as_str)
+        {
+            b.attr("security", ident_or_string(security));
         }
         if let Some(comment) = rest.take("comment").and_then(Value::as_str) {
             b.attr("comment", string(comment));
@@ -620,8 +667,11 @@ fn note(b: &mut Block, mut missing: Vec<String>) {
 }
 
 /// A referential action as Atlas writes it: `NO_ACTION`, `CASCADE`, `SET_NULL`, ….
-fn action(action: Option<&str>) -> String {
-    let action = action.unwrap_or("NO ACTION");
+/// No action in the model is the dialect's default: `RESTRICT` on MySQL (what
+/// its catalog reports when none was written; an explicit `NO ACTION` stays
+/// one), `NO ACTION` elsewhere.
+fn action(dialect: &str, action: Option<&str>) -> String {
+    let action = action.unwrap_or(if dialect == "mysql" { "RESTRICT" } else { "NO ACTION" });
     let written = action.trim().to_uppercase().split_whitespace().collect::<Vec<_>>().join("_");
     if ["NO_ACTION", "RESTRICT", "CASCADE", "SET_NULL", "SET_DEFAULT"].contains(&written.as_str()) {
         written

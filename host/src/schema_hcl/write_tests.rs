@@ -354,7 +354,8 @@ fn postgres_constructs() {
          comment = \"the state\"\n  }\n",
         "    type = sql(\"text[]\")\n",
         "    type    = timestamptz(3)\n    default = sql(\"now()\")\n",
-        "    type = sql(\"mood\")\n",
+        // An enum type of the table's own schema is referenced, as Atlas does.
+        "  column \"mood\" {\n    null = true\n    type = enum.mood\n  }\n",
         "    as {\n      expr = \"(id * 2)\"\n      type = STORED\n    }\n",
         "  primary_key {\n    columns = [column.id, column.at]\n  }\n",
         "  foreign_key \"orders_owner\" {\n    columns     = [column.id]\n    ref_columns = [table.other.users.column.id]\n    \
@@ -363,9 +364,9 @@ fn postgres_constructs() {
         "  index \"orders_doc\" {\n    on {\n      column = column.doc\n      ops    = jsonb_path_ops\n    }\n    on {\n      \
          column     = column.state\n      desc       = true\n      nulls_last = true\n    }\n    type    = GIN\n    \
          comment = \"docs\"\n    # not written (no Atlas HCL form): storage parameter fastupdate=off\n  }\n",
-        "  index \"orders_recent\" {\n    unique = true\n    on {\n      column = column.state\n    }\n    \
+        "  index \"orders_recent\" {\n    unique = true\n    on {\n      column  = column.state\n      collate = \"C\"\n    }\n    \
          type           = BRIN\n    where          = \"(at > '2020-01-01 00:00:00+00'::timestamp with time zone)\"\n    \
-         page_per_range = 16\n    # not written (no Atlas HCL form): collation C of part 1\n  }\n",
+         page_per_range = 16\n  }\n",
         "  check \"orders_id_check\" {\n    expr = \"(id > 0)\"\n    # not written (no Atlas HCL form): not_valid\n  }\n",
         "  comment = \"all orders\"\n  unique \"orders_state_key\" {\n    columns        = [column.state]\n    \
          nulls_distinct = false\n    include        = [column.doc]\n  }\n",
@@ -426,6 +427,7 @@ fn mysql_realm() -> Realm {
                 ..col("at", "timestamp", false)
             },
             Column { default: Some("0".into()), ..col("n", "decimal(10,2)", false) },
+            col("z", "smallint(5) unsigned zerofill", true),
         ],
         primary_key: Some(PrimaryKey { name: None, parts: vec![IndexPart::column("id")], attrs: vec![] }),
         indexes: vec![
@@ -485,8 +487,10 @@ fn mysql_realm() -> Realm {
 fn mysql_constructs() {
     let hcl = parsed(write(&mysql_realm(), "mysql"));
     for snippet in [
-        "  column \"id\" {\n    null           = false\n    type           = sql(\"int unsigned\")\n    \
+        // Unsigned integers as Atlas writes them; other unsigned types (zerofill) stay sql().
+        "  column \"id\" {\n    null           = false\n    type           = int\n    unsigned       = true\n    \
          auto_increment = true\n  }\n",
+        "    type = sql(\"smallint(5) unsigned zerofill\")\n",
         "    type    = varchar(255)\n    collate = \"utf8mb4_bin\"\n",
         "    type    = enum(\"a\",\"b\")\n    default = \"a\"\n",
         "    type      = timestamp\n    default   = sql(\"CURRENT_TIMESTAMP\")\n    \
@@ -498,7 +502,7 @@ fn mysql_constructs() {
         "  engine         = InnoDB\n  auto_increment = 1000\n  # not written (no Atlas HCL form): options\n}\n",
         "table \"latin\" {\n  schema  = schema.app\n  engine  = MyISAM\n  collate = \"latin1_swedish_ci\"\n}\n",
         "view \"v\" {\n  schema       = schema.app\n  as           = \"select `users`.`id` AS `id` from `users`\"\n  \
-         check_option = CASCADED\n  # not written (no Atlas HCL form): security\n}\n",
+         check_option = CASCADED\n  security     = INVOKER\n}\n",
         "schema \"app\" {\n  charset = \"utf8mb4\"\n  collate = \"utf8mb4_0900_ai_ci\"\n}\n",
     ] {
         contains(&hcl, snippet);
@@ -629,9 +633,11 @@ fn references_to_tables_outside_the_document_name_their_schema() {
 
 #[test]
 fn helpers() {
-    assert_eq!(action(None), "NO_ACTION");
-    assert_eq!(action(Some("set default")), "SET_DEFAULT");
-    assert_eq!(action(Some("weird one")), "\"weird one\"");
+    assert_eq!(action("postgres", None), "NO_ACTION");
+    assert_eq!(action("mysql", None), "RESTRICT");
+    assert_eq!(action("mysql", Some("NO ACTION")), "NO_ACTION");
+    assert_eq!(action("sqlite", Some("set default")), "SET_DEFAULT");
+    assert_eq!(action("sqlite", Some("weird one")), "\"weird one\"");
     assert_eq!(split_top_level("a, f(b, 'x,y'), \"c,d\""), Some(vec!["a", "f(b, 'x,y')", "\"c,d\""]));
     assert_eq!(split_top_level("a)"), None);
     assert_eq!(check_body("CHECK ((a > 0))"), "(a > 0)");
@@ -650,4 +656,88 @@ fn helpers() {
     partition(&t, "LIST (a, \"B c\")").unwrap().render(0, &mut out);
     assert_eq!(out, "partition {\n  type    = LIST\n  columns = [column.a, column[\"B c\"]]\n}\n");
     assert!(partition(&t, "WEIRD (a)").is_none());
+}
+
+/// The dialect's own attribute `name` among `attrs`.
+fn attr_of<'a>(attrs: &'a [Attr], name: &str) -> Option<&'a Value> {
+    attrs.iter().find_map(|a| match a {
+        Attr::Other { name: n, value, .. } if n == name => Some(value),
+        _ => None,
+    })
+}
+
+/// Everything the writer writes for SQLite, PostgreSQL and MySQL reads back,
+/// and what it holds comes back to the same model (but for spellings the dev
+/// database normalizes, such as `timestamptz(3)` or `'00000'` for `'00000'::text`).
+#[test]
+fn everything_written_reads_back() {
+    let read = |realm: &Realm, dialect: &str| {
+        let hcl = write(realm, dialect);
+        match crate::schema_hcl::parse(&[("schema.hcl".into(), hcl.clone())], dialect) {
+            Ok(read) => read,
+            Err(e) => panic!("{dialect}: {e}\n{hcl}"),
+        }
+    };
+
+    let sqlite = read(&sqlite_realm(), "sqlite");
+    let main = &sqlite.schemas[0];
+    let teams = main.table("teams").unwrap();
+    assert_eq!(teams.primary_key.as_ref().unwrap().attrs, [Attr::AutoIncrement]);
+    assert!(teams.columns[0].attrs.is_empty());
+    assert_eq!(teams.indexes, sqlite_realm().schemas[0].tables[0].indexes);
+    let users = main.table("users").unwrap();
+    let written = &sqlite_realm().schemas[0].tables[1];
+    assert_eq!(users.foreign_keys, written.foreign_keys);
+    assert_eq!(users.checks, written.checks);
+    assert_eq!(users.indexes, written.indexes);
+    assert_eq!(users.attrs, written.attrs);
+    assert_eq!(
+        users.columns.iter().map(|c| &c.ty).collect::<Vec<_>>(),
+        ["integer", "varchar(255)", "integer", "datetime", ""]
+    );
+
+    let postgres = read(&postgres_realm(), "postgres");
+    let public = postgres.schema("public").unwrap();
+    let model = postgres_realm();
+    let model_public = model.schema("public").unwrap();
+    // Enums, domains, sequences and extensions: the same objects (the domain's default aside).
+    for kind in ["enum", "sequence", "extension"] {
+        assert_eq!(attr_of(&public.attrs, kind), attr_of(&model_public.attrs, kind), "{kind}");
+    }
+    let mut domain = attr_of(&model_public.attrs, "domain").unwrap().clone();
+    domain["default"] = json!("'00000'");
+    assert_eq!(attr_of(&public.attrs, "domain"), Some(&domain));
+    let orders = public.table("orders").unwrap();
+    let model_orders = model_public.table("orders").unwrap();
+    assert_eq!(attr_of(&orders.attrs, "partition_by"), Some(&json!("RANGE (\"at\", (lower((state)::text)))")));
+    assert_eq!(attr_of(&orders.attrs, "rls"), Some(&json!(true)));
+    // The identity's cache has no HCL form (a `# not written` comment says so).
+    assert_eq!(attr_of(&orders.columns[0].attrs, "identity"), Some(&json!("BY DEFAULT")));
+    assert_eq!(attr_of(&orders.columns[0].attrs, "identity_options"), Some(&json!({"start": 10, "increment": 5})));
+    assert_eq!(orders.columns[5].ty, "\"mood\"");
+    for name in ["orders_doc", "orders_state_key", "orders_recent"] {
+        let (got, want) = (orders.index(name).unwrap(), model_orders.index(name).unwrap());
+        assert_eq!((got.unique, &got.parts, &got.predicate), (want.unique, &want.parts, &want.predicate), "{name}");
+        for key in ["method", "opclass", "nulls", "include", "nulls_not_distinct", "constraint", "comment"] {
+            assert_eq!(attr_of(&got.attrs, key), attr_of(&want.attrs, key), "{name} {key}");
+        }
+    }
+    // Of the storage parameters only pages_per_range is written.
+    assert_eq!(attr_of(&orders.index("orders_recent").unwrap().attrs, "with"), Some(&json!(["pages_per_range=16"])));
+    assert_eq!(orders.foreign_keys[0].ref_schema.as_deref(), Some("other"));
+    assert!(postgres.schema("other").unwrap().table("users").is_some());
+    assert_eq!(public.views.len(), 2);
+
+    let mysql = read(&mysql_realm(), "mysql");
+    let users = mysql.schemas[0].table("users").unwrap();
+    let model = mysql_realm();
+    let model_users = model.schemas[0].table("users").unwrap();
+    assert_eq!(users.columns[0].ty, "int unsigned");
+    assert_eq!(users.columns[5].ty, "smallint(5) unsigned zerofill");
+    assert_eq!(users.index("name_prefix").unwrap().parts, model_users.index("name_prefix").unwrap().parts);
+    assert_eq!(attr_of(&users.index("name_prefix").unwrap().attrs, "sub_parts"), Some(&json!([10, null])));
+    assert_eq!(attr_of(&users.attrs, "auto_increment"), Some(&json!(1000)));
+    let view = &mysql.schemas[0].views[0];
+    assert_eq!(attr_of(&view.attrs, "security"), Some(&json!("INVOKER")));
+    assert_eq!(attr_of(&view.attrs, "check_option"), Some(&json!("CASCADED")));
 }
