@@ -402,3 +402,23 @@ fn checks_on_what_the_plan_creates() {
         desired: "CREATE TYPE state AS ENUM ('open', 'closed'); CREATE TABLE t (state state);",
     }]);
 }
+
+/// Objects whose type, default or operator class an extension provides: the
+/// extension is created before them and dropped after them (planning cleans
+/// the dev database of the desired schema, `migrate down` drops it all), also
+/// across schemas planned in the other order.
+const EXTENSION_USERS: &str = "CREATE EXTENSION citext; CREATE EXTENSION pg_trgm;
+    CREATE SCHEMA zext; CREATE EXTENSION hstore WITH SCHEMA zext;
+    CREATE DOMAIN email AS citext;
+    CREATE TABLE u (id int PRIMARY KEY, e email, h zext.hstore DEFAULT ''::zext.hstore, c citext, t text);
+    CREATE INDEX u_trgm ON u USING gin (t gin_trgm_ops);
+    CREATE SCHEMA aux; CREATE DOMAIN aux.tag AS public.citext;
+    CREATE TABLE aux.r (u_id int REFERENCES public.u (id), tag aux.tag);";
+
+#[test]
+fn extensions() {
+    family(&[
+        Case { name: "extension-users-created", current: "", desired: EXTENSION_USERS },
+        Case { name: "extension-users-dropped", current: EXTENSION_USERS, desired: "" },
+    ]);
+}

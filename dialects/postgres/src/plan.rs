@@ -13,6 +13,9 @@
 //! 5. foreign keys are added, views and triggers created;
 //! 6. functions, sequences, types, extensions and schemas are dropped.
 //!
+//! Whatever the ordering then moves, extensions are created before and dropped
+//! after the rest (`around_extensions`): what uses them cannot name them.
+//!
 //! Names are double-quoted and left unqualified unless `PlanOptions::qualify`.
 //! `CREATE INDEX` is never `CONCURRENTLY`: that cannot run in the transaction
 //! the host wraps a migration in.
@@ -406,7 +409,58 @@ impl Phases {
         out.extend(self.add_triggers);
         out.extend(self.drop_objects);
         out.extend(self.drop_schemas);
+        around_extensions(&mut out);
         order::order(out).into_iter().flatten().collect()
+    }
+}
+
+/// Extensions bring types, functions and operator classes the model does not
+/// list (a domain over `citext`, an `hstore` column, an index with
+/// `gin_trgm_ops`), so no key ties such a use to its extension; and the phases
+/// alone do not hold across changes (a table dropped after the `DROP SCHEMA`
+/// whose key references it, which comes last; a domain in a schema planned
+/// before the one getting the extension). Every other step therefore runs
+/// after the extensions the plan creates and before those it drops, except:
+///
+/// - a step that only drops (a table, a view, a domain, a schema) needs no new
+///   extension, and one that only creates needs no old one: they stay where
+///   the phases put them (and before, or after, a name an extension takes or
+///   frees);
+/// - `CREATE SCHEMA` comes before the extensions created in it;
+/// - an extension a `DROP SCHEMA … CASCADE` takes is not waited for: the
+///   cascade takes what still uses it;
+/// - an extension both dropped and created (moved to another schema) is left
+///   to the phases.
+fn around_extensions(steps: &mut [Unit]) {
+    let has = |keys: &[Key], kind: KeyKind| keys.iter().any(|k| k.kind() == kind);
+    let extensions = |keys: &[Key]| keys.iter().filter(|k| k.kind() == KeyKind::Extension).cloned().collect::<Vec<_>>();
+    // A `CREATE EXTENSION` or `DROP EXTENSION`.
+    let own = |u: &Unit| {
+        (has(&u.creates, KeyKind::Extension) || has(&u.drops, KeyKind::Extension))
+            && !has(&u.creates, KeyKind::Schema)
+            && !has(&u.drops, KeyKind::Schema)
+    };
+    let mut created: Vec<Key> = Vec::new();
+    let mut dropped: Vec<Key> = Vec::new();
+    for u in steps.iter().filter(|u| own(u)) {
+        created.extend(extensions(&u.creates));
+        dropped.extend(extensions(&u.drops));
+    }
+    let moved: Vec<Key> = created.iter().filter(|k| dropped.contains(k)).cloned().collect();
+    created.retain(|k| !moved.contains(k));
+    dropped.retain(|k| !moved.contains(k));
+    if created.is_empty() && dropped.is_empty() {
+        return;
+    }
+    for u in steps.iter_mut().filter(|u| !own(u)) {
+        let only_creates = !u.creates.is_empty() && u.drops.is_empty();
+        let only_drops = !u.drops.is_empty() && u.creates.is_empty();
+        if !only_drops && !has(&u.creates, KeyKind::Schema) {
+            u.needs_new.extend(created.iter().cloned());
+        }
+        if !only_creates {
+            u.needs_old.extend(dropped.iter().cloned());
+        }
     }
 }
 
@@ -2323,6 +2377,87 @@ mod tests {
             order,
             ["ALTER TABLE \"a\" DROP CONSTRAINT \"a_b\"", "DROP TABLE \"c\"", "DROP TABLE \"b\"", "DROP TABLE \"a\""]
         );
+    }
+
+    /// Uses of an extension the model cannot name (a domain over `citext`, an
+    /// `hstore` column) come after its creation and before its drop, however
+    /// the ordering moves them across the phases.
+    #[test]
+    fn extensions_are_created_first_and_dropped_last() {
+        let ext =
+            |name: &str| Object::Extension(crate::objects::Extension { name: name.into(), version: "1.0".into() });
+        let email = Object::Domain(Domain {
+            name: "email".into(),
+            ty: "public.citext".into(),
+            not_null: false,
+            default: None,
+            checks: Vec::new(),
+            comment: None,
+        });
+        let public =
+            |attrs: Vec<strata_dialect_api::Attr>| Schema { name: "public".into(), attrs, ..Schema::default() };
+        let with_exts = public(vec![ext("citext").to_attr(), ext("hstore").to_attr()]);
+        let u = Table {
+            name: "u".into(),
+            columns: vec![col("id", "integer", false), col("h", "hstore", true)],
+            primary_key: Some(PrimaryKey { parts: vec![IndexPart::column("id")], ..PrimaryKey::default() }),
+            ..Table::default()
+        };
+        // A schema planned before `public` whose domain uses `public`'s extension.
+        let aux = Schema {
+            name: "aux".into(),
+            attrs: vec![email.to_attr()],
+            tables: vec![Table {
+                name: "r".into(),
+                columns: vec![col("u_id", "integer", true), col("e", "aux.email", true)],
+                foreign_keys: vec![ForeignKey {
+                    columns: vec!["u_id".into()],
+                    ref_schema: Some("public".into()),
+                    ref_table: "u".into(),
+                    ref_columns: vec!["id".into()],
+                    ..ForeignKey::default()
+                }],
+                ..Table::default()
+            }],
+            ..Schema::default()
+        };
+        let options = PlanOptions { qualify: true, ..PlanOptions::default() };
+        let order = |changes: &[Change]| -> Vec<String> {
+            plan_changes(changes, &options).unwrap().statements.into_iter().map(|s| s.sql).collect()
+        };
+        let at = |sql: &[String], start: &str| {
+            sql.iter().position(|s| s.starts_with(start)).unwrap_or_else(|| panic!("no {start} in {sql:#?}"))
+        };
+
+        let create = order(&[
+            Change::AddSchema { schema: aux.clone() },
+            Change::AddTable { schema: "aux".into(), table: aux.tables[0].clone() },
+            Change::ModifySchema { from: public(Vec::new()), to: with_exts.clone() },
+            Change::AddTable { schema: "public".into(), table: u.clone() },
+        ]);
+        for ext in ["CREATE EXTENSION IF NOT EXISTS \"citext\"", "CREATE EXTENSION IF NOT EXISTS \"hstore\""] {
+            assert!(at(&create, "CREATE SCHEMA \"aux\"") < at(&create, ext), "{create:#?}");
+            for user in
+                ["CREATE DOMAIN \"aux\".\"email\"", "CREATE TABLE \"public\".\"u\"", "CREATE TABLE \"aux\".\"r\""]
+            {
+                assert!(at(&create, ext) < at(&create, user), "{create:#?}");
+            }
+        }
+
+        // Dropping everything: `DROP SCHEMA aux CASCADE` goes before the table
+        // its key references, which takes the table past the phase dropping
+        // extensions; the extensions follow it.
+        let drop = order(&[
+            Change::DropSchema { schema: aux },
+            Change::ModifySchema { from: with_exts, to: public(Vec::new()) },
+            Change::DropTable { schema: "public".into(), table: u },
+        ]);
+        let schema = at(&drop, "DROP SCHEMA \"aux\" CASCADE");
+        let table = at(&drop, "DROP TABLE \"public\".\"u\"");
+        assert!(schema < table, "{drop:#?}");
+        for ext in ["DROP EXTENSION \"citext\"", "DROP EXTENSION \"hstore\""] {
+            assert!(table < at(&drop, ext), "{drop:#?}");
+        }
     }
 
     #[test]

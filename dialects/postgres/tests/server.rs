@@ -563,6 +563,82 @@ fn schemas_depending_on_each_other_are_dropped() {
     assert_eq!(scalar(&mut conn, left).as_deref(), Some("0"));
 }
 
+/// Objects whose type, default or operator class an extension provides (the
+/// model cannot name them as the extension's): dropping everything drops them
+/// before their extensions, even when `DROP SCHEMA aux CASCADE` (which must
+/// precede the table its key references) takes a table past the phase dropping
+/// objects; creating it all creates the extensions first, even for a domain in
+/// a schema planned before the one holding its extension.
+#[test]
+fn extension_users_are_created_after_and_dropped_before_their_extensions() {
+    let Some(server) = server() else { return };
+    let full = "CREATE EXTENSION citext; CREATE EXTENSION pg_trgm; \
+        CREATE SCHEMA zext; CREATE EXTENSION hstore WITH SCHEMA zext; \
+        CREATE DOMAIN email AS citext CHECK (VALUE <> ''::citext); \
+        CREATE TABLE u (id int PRIMARY KEY, e email, h zext.hstore DEFAULT ''::zext.hstore, c citext, t text); \
+        CREATE INDEX u_trgm ON u USING gin (t gin_trgm_ops); \
+        CREATE SCHEMA aux; CREATE DOMAIN aux.tag AS public.citext; \
+        CREATE TABLE aux.r (u_id int REFERENCES public.u (id), tag aux.tag, note public.citext);";
+    let (db, plan) = converge("ext_drop", full, "SELECT 1");
+    let sql: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
+    let at =
+        |needle: &str| sql.iter().position(|s| s.starts_with(needle)).unwrap_or_else(|| panic!("{needle}: {sql:#?}"));
+    for user in ["DROP SCHEMA \"aux\" CASCADE", "DROP TABLE \"public\".\"u\"", "DROP DOMAIN \"public\".\"email\""] {
+        assert!(at(user) < at("DROP EXTENSION \"citext\""), "{sql:#?}");
+        assert!(at(user) < at("DROP EXTENSION \"pg_trgm\""), "{sql:#?}");
+    }
+    let mut conn = db.open();
+    let count = |conn: &mut PgConn, sql: &str| scalar(conn, sql).unwrap_or_default();
+    let extensions = "SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql'";
+    let relations = "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        WHERE n.nspname IN ('public', 'aux', 'zext')";
+    let domains = "SELECT count(*) FROM pg_type WHERE typtype = 'd' AND typname IN ('email', 'tag')";
+    let schemas = "SELECT count(*) FROM pg_namespace WHERE nspname IN ('aux', 'zext')";
+    for q in [extensions, relations, domains, schemas] {
+        assert_eq!(count(&mut conn, q), "0", "{q}");
+    }
+
+    // And back, from the emptied database.
+    let source = TestDb::new(&server, "ext_create");
+    let mut src = source.open();
+    exec(&mut src, full);
+    let want = inspect(&mut src);
+    let plan =
+        plan_changes(&diff(&inspect(&mut conn), &want, false), &PlanOptions { qualify: true, checks: true }).unwrap();
+    let sql: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
+    let at =
+        |needle: &str| sql.iter().position(|s| s.starts_with(needle)).unwrap_or_else(|| panic!("{needle}: {sql:#?}"));
+    assert!(at("CREATE SCHEMA \"zext\"") < at("CREATE EXTENSION IF NOT EXISTS \"hstore\""), "{sql:#?}");
+    for ext in ["citext", "hstore", "pg_trgm"] {
+        let ext = at(&format!("CREATE EXTENSION IF NOT EXISTS \"{ext}\""));
+        for user in
+            ["CREATE DOMAIN \"aux\".\"tag\"", "CREATE DOMAIN \"public\".\"email\"", "CREATE TABLE \"public\".\"u\""]
+        {
+            assert!(ext < at(user), "{sql:#?}");
+        }
+    }
+    apply(&mut conn, &plan);
+    assert_synced(&inspect(&mut conn), &want, false, "recreated");
+    let catalog = rows(
+        &mut conn,
+        "SELECT e.extname::text, n.nspname::text FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
+         WHERE e.extname <> 'plpgsql' ORDER BY 1",
+    );
+    let pair = |a: &str, b: &str| vec![Some(a.to_string()), Some(b.to_string())];
+    assert_eq!(catalog, [pair("citext", "public"), pair("hstore", "zext"), pair("pg_trgm", "public")]);
+    let types = rows(
+        &mut conn,
+        "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a \
+         WHERE a.attrelid = 'public.u'::regclass AND a.attname IN ('e', 'h', 'c') ORDER BY 1",
+    );
+    assert_eq!(types, [pair("c", "citext"), pair("e", "email"), pair("h", "zext.hstore")]);
+    let base = "SELECT format_type(typbasetype, NULL) FROM pg_type WHERE typname = 'email'";
+    assert_eq!(scalar(&mut conn, base).as_deref(), Some("citext"));
+    let opclass = "SELECT o.opcname::text FROM pg_index i JOIN pg_opclass o ON o.oid = i.indclass[0] \
+        WHERE i.indexrelid = 'public.u_trgm'::regclass";
+    assert_eq!(scalar(&mut conn, opclass).as_deref(), Some("gin_trgm_ops"));
+}
+
 /// Property seed 536: a column (in another schema) dropped together with the
 /// enum value only it used; the column goes before the old type does.
 #[test]
