@@ -6,6 +6,7 @@
 //! database then normalizes it the way it normalizes SQL files: the plugin
 //! plans the objects there, and what inspection returns is the desired state.
 
+mod clickhouse;
 mod read;
 pub(crate) mod read_origin;
 mod read_types;

@@ -22,12 +22,17 @@
 //! `sequence`s, `extension`s, `materialized` views, `identity` columns, index
 //! `type`/`include`/`nulls_distinct`/`page_per_range` and `ops`/`nulls_first`/
 //! `nulls_last` parts, `unique` constraints with `include`/`nulls_distinct`,
-//! table `partition` keys (`columns` or `by` blocks) and `row_security`.
+//! table `partition` keys (`columns` or `by` blocks) and `row_security`,
+//! ClickHouse's engines and their clauses, `primary_key` blocks as `PRIMARY
+//! KEY`, `default_kind` and materialized views (see [`ch`]).
 //! Everything `schema inspect` writes reads back (what it cannot write is a
 //! `# not written` comment, which reading skips). Not read (an error says
 //! so): functions, procedures, triggers, policies, partitions' tables,
 //! exclusion constraints, input variables and locals; those go in `.sql`
 //! files beside the `.hcl` ones.
+
+#[path = "read_clickhouse.rs"]
+mod ch;
 
 use super::read_origin::{Origins, Place};
 use super::read_types as types;
@@ -75,7 +80,7 @@ pub(crate) fn parse_located(files: &[(PathBuf, String)], dialect: &str) -> Resul
             line: 1,
             column: 1,
             message: format!(
-                "schema HCL is read for the sqlite, postgres and mysql dialects, not {dialect}: write this schema as SQL files"
+                "schema HCL is read for the sqlite, postgres, mysql and clickhouse dialects, not {dialect}: write this schema as SQL files"
             ),
         });
     }
@@ -479,7 +484,7 @@ impl<'s> Reader<'s> {
         self.check_view_cycles(&decls)?;
         for v in &decls.views {
             origins.push("view", &v.schema, &v.name, self.place(v.file, v.block.ident.span()));
-            let view = self.view(v)?;
+            let view = self.view(&decls, v)?;
             if let Some(schema) = schemas.get_mut(&v.schema) {
                 schema.views.push(view);
             }
@@ -960,29 +965,35 @@ impl<'s> Reader<'s> {
             )
         };
         match expr {
-            Expression::Variable(v) => {
-                let name = v.as_str().to_lowercase();
-                if known.contains(&name.as_str()) {
-                    Ok(types::spell(self.dialect, &name, None))
-                } else {
-                    Err(unknown(v.as_str(), expr.span()))
-                }
-            }
+            Expression::Variable(v) => match types::known_name(self.dialect, v.as_str()) {
+                Some(name) => Ok(types::spell(self.dialect, name, None)),
+                None => Err(unknown(v.as_str(), expr.span())),
+            },
             Expression::FuncCall(call) if call.name.namespace.is_empty() => {
-                let name = call.name.name.as_str().to_lowercase();
-                if name == "sql" {
+                if call.name.name.as_str() == "sql" {
                     return self.sql_arg(file, call);
                 }
-                if !known.contains(&name.as_str()) {
+                let Some(name) = types::known_name(self.dialect, call.name.name.as_str()) else {
+                    if self.dialect == "clickhouse" {
+                        return Err(self.err(
+                            file,
+                            expr.span(),
+                            format!(
+                                "type {}(...): a ClickHouse type whose arguments are types or strings is written as SQL: type = sql(\"{}(...)\")",
+                                call.name.name.as_str(),
+                                call.name.name.as_str()
+                            ),
+                        ));
+                    }
                     return Err(unknown(call.name.name.as_str(), expr.span()));
-                }
-                let strings = types::takes_strings(self.dialect, &name);
+                };
+                let strings = types::takes_strings(self.dialect, name);
                 let mut args = Vec::new();
                 for arg in call.args.iter() {
                     match arg {
                         Expression::Number(n) if !strings => args.push(n.value().to_string()),
                         Expression::String(_) | Expression::StringTemplate(_) if strings => {
-                            args.push(types::literal(self.dialect, &self.string_expr(file, arg, &name)?))
+                            args.push(types::literal(self.dialect, &self.string_expr(file, arg, name)?))
                         }
                         other => {
                             let want = if strings { "strings" } else { "numbers" };
@@ -990,7 +1001,7 @@ impl<'s> Reader<'s> {
                         }
                     }
                 }
-                Ok(types::spell(self.dialect, &name, Some(&args.join(","))))
+                Ok(types::spell(self.dialect, name, Some(&args.join(","))))
             }
             Expression::Traversal(_) if self.dialect == "postgres" => match Self::segments(expr).as_deref() {
                 Some([(root, _), (name, _)]) if root == "enum" => {
@@ -1061,7 +1072,9 @@ impl<'s> Reader<'s> {
         {
             table.attrs.push(Attr::Strict);
         }
-        if let Some(a) = body.get_attribute("engine") {
+        if self.dialect == "clickhouse" {
+            table.attrs.extend(self.ch_engine_attrs(file, body, &what)?);
+        } else if let Some(a) = body.get_attribute("engine") {
             table.attrs.push(self.attr("engine", self.word(file, a)?));
         }
         match (body.get_attribute("charset"), body.get_attribute("collate")) {
@@ -1088,6 +1101,18 @@ impl<'s> Reader<'s> {
                         ));
                     }
                     pk_seen = Some(block);
+                    // ClickHouse's PRIMARY KEY is a clause of the engine, not a constraint.
+                    if self.dialect == "clickhouse" {
+                        if !table.attrs.iter().any(|a| matches!(a, Attr::Other { name, .. } if name == "engine")) {
+                            return Err(self.err(
+                                file,
+                                block.ident.span(),
+                                format!("table {:?}: primary_key is a clause of the engine: set engine too", t.name),
+                            ));
+                        }
+                        table.attrs.push(self.ch_table_key(decls, t, block, &what)?);
+                        continue;
+                    }
                     table.primary_key = Some(self.primary_key(decls, t, block, &what)?);
                 }
                 "index" => {
@@ -1299,8 +1324,11 @@ impl<'s> Reader<'s> {
             };
             column.attrs.push(self.attr("on_update", text));
         }
-        // Generated: `as = "expr"` or `as { expr = "…" type = STORED }`.
-        let stored_default = self.dialect == "postgres";
+        // Generated: `as = "expr"` or `as { expr = "…" type = STORED }`
+        // (ClickHouse: MATERIALIZED, stored, or ALIAS).
+        let stored_default = matches!(self.dialect, "postgres" | "clickhouse");
+        let kinds: &[&'static str] =
+            if self.dialect == "clickhouse" { &["MATERIALIZED", "ALIAS"] } else { &["STORED", "VIRTUAL"] };
         if let Some(a) = body.get_attribute("as") {
             column.generated = Some(Generated { expr: self.string(file, a)?, stored: stored_default });
         }
@@ -1313,7 +1341,7 @@ impl<'s> Reader<'s> {
                         self.err(file, b.ident.span(), format!("column {name:?}: the as block needs expr = \"...\""))
                     })?;
                     let stored = match b.body.get_attribute("type") {
-                        Some(kind) => self.choice(file, kind, &["STORED", "VIRTUAL"])? == "STORED",
+                        Some(kind) => Some(self.choice(file, kind, kinds)?) == kinds.first().copied(),
                         None => stored_default,
                     };
                     column.generated = Some(Generated { expr: self.string(file, expr)?, stored });
@@ -1338,6 +1366,9 @@ impl<'s> Reader<'s> {
                 }
                 _ => {}
             }
+        }
+        if self.dialect == "clickhouse" {
+            self.ch_column(file, body, &mut column)?;
         }
         // MariaDB refuses NOT NULL on a generated column: one that does not
         // say is nullable there (it is what MariaDB inspects back).
@@ -1697,7 +1728,7 @@ impl<'s> Reader<'s> {
         Ok(())
     }
 
-    fn view(&self, v: &ViewDecl<'_>) -> Res<View> {
+    fn view(&self, decls: &Decls<'_>, v: &ViewDecl<'_>) -> Res<View> {
         let file = v.file;
         let kind = if v.materialized { "materialized" } else { "view" };
         let what = format!("{kind} {:?}", v.name);
@@ -1722,8 +1753,11 @@ impl<'s> Reader<'s> {
         {
             view.attrs.push(self.attr("security", "INVOKER"));
         }
+        if v.materialized && self.dialect == "clickhouse" {
+            self.ch_materialized(decls, v, &mut view)?;
+        }
         // Column blocks describe the view's result; the query decides it.
-        for b in body.blocks() {
+        for b in body.blocks().filter(|b| b.ident.as_str() == "column") {
             self.labels(file, b, 1..=1)?;
             self.check_body(
                 file,
@@ -1786,6 +1820,7 @@ fn quote_pg(name: &str) -> String {
 fn default_schema(dialect: &str) -> &'static str {
     match dialect {
         "postgres" => "public",
+        "clickhouse" => "default",
         _ => "main",
     }
 }
@@ -1800,6 +1835,7 @@ fn attrs_of(kind: &str, dialect: &str) -> &'static [&'static str] {
         ("by", "postgres") => &["column", "expr"],
         ("row_security", "postgres") => &["enabled", "enforced"],
         ("table", "mysql") => &["schema", "comment", "charset", "collate", "engine", "auto_increment"],
+        ("table", "clickhouse") => &["schema", "engine", "partition_by", "order_by", "sample_by", "ttl", "settings"],
         ("table", _) => &["schema", "without_rowid", "strict"],
         ("column", "postgres") => &["type", "null", "default", "comment", "collate", "as"],
         ("column", "mysql") => &[
@@ -1814,6 +1850,7 @@ fn attrs_of(kind: &str, dialect: &str) -> &'static [&'static str] {
             "on_update",
             "as",
         ],
+        ("column", "clickhouse") => &["type", "null", "default", "default_kind", "comment", "as"],
         ("column", _) => &["type", "null", "default", "collate", "auto_increment", "as"],
         ("as", _) => &["expr", "type"],
         ("identity", "postgres") => &["generated", "start", "increment"],
@@ -1827,11 +1864,15 @@ fn attrs_of(kind: &str, dialect: &str) -> &'static [&'static str] {
         ("index", _) => &["columns", "unique", "where"],
         ("on", "postgres") => &["column", "expr", "desc", "collate", "ops", "nulls_first", "nulls_last"],
         ("on", "mysql") => &["column", "expr", "desc", "prefix"],
+        ("on", "clickhouse") => &["column", "expr"],
         ("on", _) => &["column", "expr", "desc", "collate"],
         ("foreign_key", _) => &["columns", "ref_columns", "on_update", "on_delete"],
         ("check", _) => &["expr"],
         ("view", "postgres") | ("materialized", "postgres") => &["schema", "as", "depends_on", "comment"],
         ("view", "mysql") => &["schema", "as", "depends_on", "check_option", "security"],
+        ("materialized", "clickhouse") => {
+            &["schema", "as", "depends_on", "to", "engine", "partition_by", "order_by", "sample_by", "ttl", "settings"]
+        }
         ("view", _) => &["schema", "as", "depends_on"],
         ("view_column", _) => &["type", "null", "comment"],
         ("enum", "postgres") => &["schema", "values", "comment"],
@@ -1848,8 +1889,10 @@ fn attrs_of(kind: &str, dialect: &str) -> &'static [&'static str] {
 fn blocks_of(kind: &str, dialect: &str) -> &'static [&'static str] {
     match (kind, dialect) {
         ("top", "postgres") => &["schema", "table", "view", "materialized", "enum", "domain", "sequence", "extension"],
+        ("top", "clickhouse") => &["schema", "table", "view", "materialized"],
         ("top", _) => &["schema", "table", "view"],
         ("table", "mysql") => &["column", "primary_key", "index", "foreign_key", "check"],
+        ("table", "clickhouse") => &["column", "primary_key"],
         ("table", "postgres") => {
             &["column", "primary_key", "index", "unique", "foreign_key", "check", "partition", "row_security"]
         }
@@ -1859,6 +1902,7 @@ fn blocks_of(kind: &str, dialect: &str) -> &'static [&'static str] {
         ("index" | "unique" | "primary_key", _) => &["on"],
         ("partition", "postgres") => &["by"],
         ("domain", "postgres") => &["check"],
+        ("materialized", "clickhouse") => &["column", "primary_key"],
         ("view" | "materialized", _) => &["column"],
         _ => &[],
     }

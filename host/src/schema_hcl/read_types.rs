@@ -2,9 +2,14 @@
 //! dialect knows (Atlas's spellings), how each is written in the dialect's SQL,
 //! and how a value becomes a SQL literal. The dev database normalizes the
 //! result further (`int` → `integer`), exactly as it does for SQL files.
+//!
+//! ClickHouse's names are case-sensitive on the server: they are matched
+//! ignoring case and written in ClickHouse's own case (`uint64` → `UInt64`).
+//! Its types that take types or strings (`Nullable(String)`,
+//! `DateTime('UTC')`, `Enum8('a' = 1)`) are `sql("…")`.
 
 /// The dialects whose schema HCL is read.
-pub(super) const DIALECTS: &[&str] = &["sqlite", "postgres", "mysql"];
+pub(super) const DIALECTS: &[&str] = &["sqlite", "postgres", "mysql", "clickhouse"];
 
 const POSTGRES: &[&str] = &[
     "bigint",
@@ -176,13 +181,54 @@ const SQLITE: &[&str] = &[
     "varying_character",
 ];
 
+/// ClickHouse's types written bare or with number arguments
+/// (`DateTime64(3)`, `FixedString(16)`, `Decimal(10,2)`), in its own case.
+const CLICKHOUSE: &[&str] = &[
+    "Bool",
+    "Date",
+    "Date32",
+    "DateTime",
+    "DateTime64",
+    "Decimal",
+    "Decimal128",
+    "Decimal256",
+    "Decimal32",
+    "Decimal64",
+    "FixedString",
+    "Float32",
+    "Float64",
+    "IPv4",
+    "IPv6",
+    "Int128",
+    "Int16",
+    "Int256",
+    "Int32",
+    "Int64",
+    "Int8",
+    "String",
+    "UInt128",
+    "UInt16",
+    "UInt256",
+    "UInt32",
+    "UInt64",
+    "UInt8",
+    "UUID",
+];
+
 /// The type names `dialect` knows, as written in HCL.
 pub(super) fn known(dialect: &str) -> &'static [&'static str] {
     match dialect {
         "postgres" => POSTGRES,
         "mysql" => MYSQL,
+        "clickhouse" => CLICKHOUSE,
         _ => SQLITE,
     }
+}
+
+/// The known type `name` is spelled as (ignoring case): `UInt64` for
+/// `uint64` on ClickHouse, the lower-case name elsewhere.
+pub(super) fn known_name(dialect: &str, name: &str) -> Option<&'static str> {
+    known(dialect).iter().find(|k| k.eq_ignore_ascii_case(name)).copied()
 }
 
 /// Types whose arguments are string values (`enum("a", "b")`).
@@ -195,6 +241,7 @@ pub(super) fn takes_strings(dialect: &str, name: &str) -> bool {
 pub(super) fn spell(dialect: &str, name: &str, args: Option<&str>) -> String {
     let spaced = match dialect {
         "postgres" => POSTGRES_SPACED.contains(&name),
+        "clickhouse" => false,
         // Every multi-word MySQL and SQLite name is spelled with spaces.
         _ => name.contains('_'),
     };
@@ -210,8 +257,11 @@ pub(super) fn spell(dialect: &str, name: &str, args: Option<&str>) -> String {
     }
 }
 
-/// A string as a SQL literal of `dialect`.
+/// A string as a SQL literal of `dialect`; ClickHouse escapes with backslashes.
 pub(super) fn literal(dialect: &str, s: &str) -> String {
+    if dialect == "clickhouse" {
+        return format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
+    }
     let mut escaped = s.replace('\'', "''");
     if dialect == "mysql" {
         escaped = escaped.replace('\\', "\\\\");
@@ -243,12 +293,16 @@ mod tests {
         assert_eq!(spell("postgres", "pg_lsn", None), "pg_lsn");
         assert_eq!(spell("mysql", "decimal", Some("10,2")), "decimal(10,2)");
         assert_eq!(spell("sqlite", "unsigned_big_int", None), "unsigned big int");
+        assert_eq!(known_name("clickhouse", "uint64"), Some("UInt64"));
+        assert_eq!(known_name("postgres", "INT"), Some("int"));
+        assert_eq!(spell("clickhouse", "DateTime64", Some("3")), "DateTime64(3)");
     }
 
     #[test]
     fn literals_and_hints() {
         assert_eq!(literal("postgres", "it's"), "'it''s'");
         assert_eq!(literal("mysql", "a\\b"), "'a\\\\b'");
+        assert_eq!(literal("clickhouse", "it's \\"), "'it\\'s \\\\'");
         assert_eq!(hint("nul", ["null", "type", "default"]), "; did you mean \"null\"?");
         assert_eq!(hint("integr", POSTGRES.iter().copied()), "; did you mean \"integer\"?");
         assert_eq!(hint("zzzzzz", ["null"]), "");

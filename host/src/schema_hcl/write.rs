@@ -22,16 +22,20 @@
 //!   not the schema's) and `auto_increment`, column `unsigned`,
 //!   `auto_increment` and `on_update`, index `type`, `comment` and prefix
 //!   lengths, view `check_option` and `security`;
-//! - ClickHouse: `engine` (`sql("…")` with its arguments), materialized views'
-//!   `to`.
+//! - ClickHouse: `engine` (`sql("…")` with its arguments), as Atlas writes
+//!   it, and where Atlas documents no form, the engine's clauses as SQL
+//!   (`partition_by`, `order_by`, `sample_by`, `ttl`) and `settings` as an
+//!   object; a `PRIMARY KEY` apart from the `ORDER BY` as a `primary_key`
+//!   block (columns, or `on { expr }` parts); a `Nullable(T)` column as `T`
+//!   with `null = true`; `MATERIALIZED` and `ALIAS` columns as a `default`
+//!   with Atlas's `default_kind`; materialized views' `to`, or their engine.
 //!
 //! What has no Atlas HCL form (triggers, functions, MySQL table options,
-//! view algorithms and invisible columns, ClickHouse's `ORDER BY` and other
-//! engine clauses, PostgreSQL's partitions (the tables; the key is written),
-//! policies, exclusion constraints, deferrable constraints, `NOT VALID`,
-//! index storage parameters other than `pages_per_range`, materialized
-//! views' indexes, MySQL's per-part collations, and any attribute of another
-//! dialect) is not written: a `# not written …` comment line in the block
+//! view algorithms and invisible columns, PostgreSQL's partitions (the
+//! tables; the key is written), policies, exclusion constraints, deferrable
+//! constraints, `NOT VALID`, index storage parameters other than
+//! `pages_per_range`, materialized views' indexes, MySQL's per-part
+//! collations, and any attribute of another dialect) is not written: a `# not written …` comment line in the block
 //! names it, so that nobody takes the file for the whole schema unawares.
 //!
 //! Everything written reads back ([`super::read`]) to the same model once
@@ -44,7 +48,8 @@
 //! head unless it has more than a name (a column list), when it stays whole.
 //! Views have no `column` blocks or `depends_on`: the model has neither.
 
-use super::write_hcl::{Block, ident_or_string, list, reference, sql, step, string};
+use super::clickhouse::{key_parts, settings_pairs, unquote_ident};
+use super::write_hcl::{Block, ident_or_string, is_ident, list, reference, sql, step, string};
 use super::write_types::{column_type, default_value};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -212,7 +217,12 @@ impl<'a> Writer<'a> {
                     b.attr("auto_increment", n.to_string());
                 }
             }
-            "clickhouse" => self.engine(&mut b, &mut rest),
+            "clickhouse" => {
+                if let Some(key) = rest.take("primary_key").and_then(Value::as_str) {
+                    b.child(clickhouse_key(key, Some(&table.columns)));
+                }
+                self.engine(&mut b, &mut rest);
+            }
             _ => {}
         }
         for index in table.indexes.iter().filter(|i| is_constraint(i)) {
@@ -240,12 +250,21 @@ impl<'a> Writer<'a> {
         b
     }
 
-    /// ClickHouse's `engine`, with its arguments as `sql("Name(args)")`.
+    /// ClickHouse's `engine`, with its arguments as `sql("Name(args)")`,
+    /// then its clauses as SQL and its settings.
     fn engine(&self, b: &mut Block, rest: &mut Rest<'_>) {
         let Some(engine) = rest.take("engine").and_then(Value::as_str) else { return };
         match rest.take("engine_args").and_then(Value::as_str) {
             Some(args) => b.attr("engine", sql(&format!("{engine}({args})"))),
             None => b.attr("engine", ident_or_string(engine)),
+        }
+        for clause in ["partition_by", "order_by", "sample_by", "ttl"] {
+            if let Some(text) = rest.take(clause).and_then(Value::as_str) {
+                b.attr(clause, sql(text));
+            }
+        }
+        if let Some(text) = rest.take("settings").and_then(Value::as_str) {
+            b.attr("settings", clickhouse_settings(text));
         }
     }
 
@@ -258,6 +277,17 @@ impl<'a> Writer<'a> {
             return reference("enum", &[ty]);
         }
         column_type(self.dialect, ty)
+    }
+
+    /// A column's type as written: ClickHouse's `Nullable(T)` is `T`, with `null = true`.
+    fn unwrapped_type<'c>(&self, column: &'c Column) -> &'c str {
+        let inner = match self.dialect {
+            "clickhouse" if column.nullable => {
+                column.ty.strip_prefix("Nullable(").and_then(|t| t.strip_suffix(')')).filter(|t| !t.trim().is_empty())
+            }
+            _ => None,
+        };
+        inner.unwrap_or(&column.ty)
     }
 
     fn column(&self, schema: &Schema, column: &Column, autoincrement: bool) -> Block {
@@ -275,11 +305,20 @@ impl<'a> Writer<'a> {
                 b.attr("type", column_type(self.dialect, base));
                 b.attr("unsigned", "true");
             }
-            None => b.attr("type", self.column_type(schema, &column.ty)),
+            None => b.attr("type", self.column_type(schema, self.unwrapped_type(column))),
         }
         if let Some(default) = &column.default {
             b.attr("default", default_value(self.dialect, &column.ty, default));
         }
+        // ClickHouse's MATERIALIZED and ALIAS columns: an expression and its kind, as Atlas writes them.
+        let generated = match (&column.generated, self.dialect) {
+            (Some(g), "clickhouse") => {
+                b.attr("default", default_value(self.dialect, &column.ty, &g.expr));
+                b.attr("default_kind", if g.stored { "MATERIALIZED" } else { "ALIAS" });
+                None
+            }
+            (generated, _) => generated.as_ref(),
+        };
         let mut rest = Rest::new(self.dialect, &column.attrs);
         let auto_increment = rest.take("auto_increment").and_then(Value::as_bool) == Some(true);
         if autoincrement || auto_increment {
@@ -309,7 +348,7 @@ impl<'a> Writer<'a> {
             }
             b.child(identity);
         }
-        if let Some(generated) = &column.generated {
+        if let Some(generated) = generated {
             let mut expr = Block::new("as", &[]);
             expr.attr("expr", string(&generated.expr));
             expr.attr("type", if generated.stored { "STORED" } else { "VIRTUAL" });
@@ -472,6 +511,11 @@ impl<'a> Writer<'a> {
             _ => &view.def,
         };
         b.attr("as", string(query));
+        if self.dialect == "clickhouse"
+            && let Some(key) = rest.take("primary_key").and_then(Value::as_str)
+        {
+            b.child(clickhouse_key(key, None));
+        }
         if let Some(option) = rest.take("check_option").and_then(Value::as_str) {
             b.attr("check_option", ident_or_string(option));
         }
@@ -712,6 +756,54 @@ fn partition(table: &Table, key: &str) -> Option<Block> {
         }
     }
     Some(b)
+}
+
+/// ClickHouse's `PRIMARY KEY` as a `primary_key` block: `columns` when every
+/// part is a column of `columns`, else an `on` block each (a `column` or an
+/// `expr`); a materialized view's parts (no `columns`) are expressions.
+fn clickhouse_key(key: &str, columns: Option<&[Column]>) -> Block {
+    let parts = key_parts(key);
+    let column_of = |part: &str| {
+        let name = unquote_ident(part)?;
+        columns?.iter().any(|c| c.name == name).then_some(name)
+    };
+    let named: Vec<Option<String>> = parts.iter().map(|p| column_of(p)).collect();
+    let mut b = Block::new("primary_key", &[]);
+    if named.iter().all(Option::is_some) {
+        b.attr("columns", list(named.iter().flatten().map(|c| reference("column", &[c]))));
+        return b;
+    }
+    for (part, column) in parts.iter().zip(&named) {
+        let mut on = Block::new("on", &[]);
+        match column {
+            Some(c) => on.attr("column", reference("column", &[c])),
+            None => on.attr("expr", string(part)),
+        }
+        b.child(on);
+    }
+    b
+}
+
+/// ClickHouse's `SETTINGS` as an object (`{ index_granularity = 8192 }`):
+/// numbers as numbers, plain quoted strings as strings, other values as
+/// `sql("…")`; the whole as `sql("…")` when it is not a list of `name = value`.
+fn clickhouse_settings(text: &str) -> String {
+    let Some(pairs) = settings_pairs(text).filter(|p| p.iter().all(|(name, _)| is_ident(name))) else {
+        return sql(text);
+    };
+    let value = |v: &str| {
+        let digits = v.strip_prefix('-').unwrap_or(v);
+        let number = !digits.is_empty() && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit());
+        if number && (digits == "0" || !digits.starts_with('0')) && v != "-0" {
+            return v.to_string();
+        }
+        match v.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
+            Some(inner) if !inner.contains(['\\', '\'']) => string(inner),
+            _ => sql(v),
+        }
+    };
+    let items: Vec<String> = pairs.iter().map(|(name, v)| format!("{name} = {}", value(v))).collect();
+    format!("{{ {} }}", items.join(", "))
 }
 
 /// `text` split at its top-level commas (outside parentheses and quotes),

@@ -509,37 +509,101 @@ fn mysql_constructs() {
     }
 }
 
-#[test]
-fn clickhouse_engines_and_materialized_views() {
+fn clickhouse_realm() -> Realm {
+    let ch = |name: &str, value: Value| other("clickhouse", name, value);
     let events = Table {
         name: "events".into(),
-        columns: vec![col("id", "UInt64", false), col("kind", "LowCardinality(String)", false)],
+        columns: vec![
+            col("id", "UInt64", false),
+            col("kind", "LowCardinality(String)", false),
+            Column { comment: Some("who".into()), ..col("user", "Nullable(String)", true) },
+            col("odd", "LowCardinality(Nullable(String))", true),
+            Column { default: Some("CAST(0, 'Decimal(10, 2)')".into()), ..col("price", "Decimal(10, 2)", false) },
+            Column { default: Some("'x'".into()), ..col("note", "String", false) },
+            Column {
+                generated: Some(Generated { expr: "toDate(at)".into(), stored: true }),
+                ..col("day", "Date", false)
+            },
+            Column {
+                generated: Some(Generated { expr: "concat(kind, '!')".into(), stored: false }),
+                ..col("label", "String", false)
+            },
+            col("a b", "DateTime64(3)", false),
+        ],
         attrs: vec![
-            other("clickhouse", "engine", json!("ReplacingMergeTree")),
-            other("clickhouse", "engine_args", json!("seq")),
-            other("clickhouse", "order_by", json!("id")),
+            ch("engine", json!("ReplacingMergeTree")),
+            ch("engine_args", json!("seq")),
+            ch("order_by", json!("(id, intHash32(id), `a b`)")),
+            ch("partition_by", json!("toYYYYMM(day)")),
+            ch("primary_key", json!("(id, intHash32(id))")),
+            ch("sample_by", json!("intHash32(id)")),
+            ch("settings", json!("index_granularity = 4096, storage_policy = 'default'")),
         ],
         ..Table::default()
     };
-    let log =
-        Table { name: "log".into(), attrs: vec![other("clickhouse", "engine", json!("Memory"))], ..Table::default() };
-    let schema = Schema {
-        name: "default".into(),
-        tables: vec![events, log],
-        views: vec![View {
+    let keyed = Table {
+        name: "keyed".into(),
+        columns: vec![col("id", "UInt64", false), col("a b", "String", false)],
+        attrs: vec![
+            ch("engine", json!("MergeTree")),
+            ch("order_by", json!("(id, `a b`)")),
+            ch("primary_key", json!("(id, `a b`)")),
+            ch("settings", json!("weird")),
+        ],
+        ..Table::default()
+    };
+    let log = Table {
+        name: "log".into(),
+        columns: vec![col("line", "String", false)],
+        attrs: vec![ch("engine", json!("Memory"))],
+        ..Table::default()
+    };
+    let views = vec![
+        View {
             name: "mv".into(),
             def: "SELECT id FROM events".into(),
-            attrs: vec![other("clickhouse", "materialized", json!(true)), other("clickhouse", "to", json!("log"))],
-        }],
-        ..Schema::default()
-    };
-    let hcl = parsed(write(&realm(vec![schema]), "clickhouse"));
+            attrs: vec![ch("materialized", json!(true)), ch("to", json!("log"))],
+        },
+        View {
+            name: "sums".into(),
+            def: "SELECT id, count() AS c FROM events GROUP BY id".into(),
+            attrs: vec![
+                ch("engine", json!("SummingMergeTree")),
+                ch("materialized", json!(true)),
+                ch("order_by", json!("(id, c)")),
+                ch("primary_key", json!("id")),
+            ],
+        },
+        View { name: "v".into(), def: "SELECT id FROM events".into(), attrs: vec![] },
+    ];
+    realm(vec![Schema { name: "default".into(), tables: vec![events, keyed, log], views, ..Schema::default() }])
+}
+
+#[test]
+fn clickhouse_engines_and_materialized_views() {
+    let hcl = parsed(write(&clickhouse_realm(), "clickhouse"));
+    assert!(!hcl.contains("# not written"), "{hcl}");
     for snippet in [
-        "    type = UInt64\n",
+        "    null = false\n    type = UInt64\n",
         "    type = sql(\"LowCardinality(String)\")\n",
-        "  engine = sql(\"ReplacingMergeTree(seq)\")\n  # not written (no Atlas HCL form): order_by\n}\n",
+        "  column \"user\" {\n    null    = true\n    type    = String\n    comment = \"who\"\n  }\n",
+        "    null = true\n    type = sql(\"LowCardinality(Nullable(String))\")\n",
+        "    default = sql(\"CAST(0, 'Decimal(10, 2)')\")\n",
+        "    default = \"x\"\n",
+        "    default      = sql(\"toDate(at)\")\n    default_kind = MATERIALIZED\n",
+        "    default      = sql(\"concat(kind, '!')\")\n    default_kind = ALIAS\n",
+        "    type = DateTime64(3)\n",
+        "  primary_key {\n    on {\n      column = column.id\n    }\n    on {\n      expr = \"intHash32(id)\"\n    }\n  }\n",
+        "  engine       = sql(\"ReplacingMergeTree(seq)\")\n  partition_by = sql(\"toYYYYMM(day)\")\n  \
+         order_by     = sql(\"(id, intHash32(id), `a b`)\")\n  sample_by    = sql(\"intHash32(id)\")\n  \
+         settings     = { index_granularity = 4096, storage_policy = \"default\" }\n}\n",
+        "  primary_key {\n    columns = [column.id, column[\"a b\"]]\n  }\n",
+        "  settings = sql(\"weird\")\n",
         "  engine = Memory\n}\n",
         "materialized \"mv\" {\n  schema = schema.default\n  to     = table.log\n  as     = \"SELECT id FROM events\"\n}\n",
+        "materialized \"sums\" {\n  schema   = schema.default\n  engine   = SummingMergeTree\n  order_by = sql(\"(id, c)\")\n  \
+         as       = \"SELECT id, count() AS c FROM events GROUP BY id\"\n  primary_key {\n    on {\n      expr = \"id\"\n    }\n  }\n}\n",
+        "view \"v\" {\n  schema = schema.default\n  as     = \"SELECT id FROM events\"\n}\n",
     ] {
         contains(&hcl, snippet);
     }
@@ -740,4 +804,25 @@ fn everything_written_reads_back() {
     let view = &mysql.schemas[0].views[0];
     assert_eq!(attr_of(&view.attrs, "security"), Some(&json!("INVOKER")));
     assert_eq!(attr_of(&view.attrs, "check_option"), Some(&json!("CASCADED")));
+
+    // ClickHouse: the same model, but for the spellings the server rewrites
+    // (a key's backquotes, `SETTINGS` values).
+    let clickhouse = read(&clickhouse_realm(), "clickhouse");
+    let model = clickhouse_realm();
+    let (got, want) = (&clickhouse.schemas[0], &model.schemas[0]);
+    let sorted = |attrs: &[Attr]| {
+        let mut attrs = attrs.to_vec();
+        attrs.sort_by_key(|a| format!("{a:?}"));
+        attrs
+    };
+    assert_eq!(got.tables.len(), want.tables.len());
+    for (got, want) in got.tables.iter().zip(&want.tables) {
+        assert_eq!(got.columns, want.columns, "{}", got.name);
+        assert_eq!(sorted(&got.attrs), sorted(&want.attrs), "{}", got.name);
+    }
+    assert_eq!(got.views.len(), want.views.len());
+    for (got, want) in got.views.iter().zip(&want.views) {
+        assert_eq!((&got.name, &got.def), (&want.name, &want.def));
+        assert_eq!(sorted(&got.attrs), sorted(&want.attrs), "{}", got.name);
+    }
 }
