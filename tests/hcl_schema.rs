@@ -337,6 +337,197 @@ fn dev_database_errors_point_at_the_table() {
     assert!(err.contains("no such column: nope"), "{err}");
 }
 
+// ---------------------------------------------------------------- functions and triggers
+
+/// Atlas's example of a PostgreSQL trigger, hand-written in its structured
+/// form, with the function it executes and a SQL function a check uses.
+const PG_TRIGGER_HCL: &str = r#"
+schema "public" {}
+
+table "orders" {
+  schema = schema.public
+  column "id" {
+    type = int
+  }
+  column "amount" {
+    type = numeric
+  }
+  column "note" {
+    type = text
+    null = true
+  }
+  primary_key {
+    columns = [column.id]
+  }
+  check "amount_positive" {
+    expr = "positive(amount)"
+  }
+}
+
+table "orders_audit" {
+  schema = schema.public
+  column "order_id" {
+    type = int
+  }
+  column "operation" {
+    type = text
+  }
+}
+
+function "positive" {
+  schema = schema.public
+  lang   = SQL
+  arg "v" {
+    type = numeric
+  }
+  return = boolean
+  as     = "SELECT v > 0"
+}
+
+function "audit_orders_changes" {
+  schema = schema.public
+  lang   = PLpgSQL
+  return = trigger
+  as     = <<-SQL
+    BEGIN
+      INSERT INTO orders_audit (order_id, operation) VALUES (NEW.id, TG_OP);
+      RETURN NEW;
+    END;
+  SQL
+}
+
+trigger "trigger_orders_audit" {
+  on = table.orders
+  after {
+    insert    = true
+    update_of = [table.orders.column.amount]
+  }
+  foreach = ROW
+  execute {
+    function = function.audit_orders_changes
+  }
+}
+"#;
+
+/// The hand-written trigger is in PostgreSQL's catalog as written, fires,
+/// and the file then diffs as synced; a change to its events is planned.
+#[test]
+fn postgres_structured_trigger_lands_in_the_catalog() {
+    let Some(db) = Db::postgres("hcl-trigger") else { return };
+    db.write("schema.hcl", PG_TRIGGER_HCL);
+    let out = apply(&db).ok().stdout();
+    assert!(out.contains("CREATE TRIGGER trigger_orders_audit"), "{out}");
+    let trigger = db.rows(
+        "SELECT t.tgname, c.relname, p.proname, t.tgtype::int & 1 = 1 AS row_level, t.tgtype::int & 2 = 2 AS before, \
+         t.tgtype::int & 4 = 4 AS on_insert, t.tgtype::int & 8 = 8 AS on_delete, t.tgtype::int & 16 = 16 AS on_update, \
+         (SELECT string_agg(a.attname, ',') FROM unnest(t.tgattr) k JOIN pg_attribute a \
+            ON a.attrelid = t.tgrelid AND a.attnum = k) AS columns \
+         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid \
+         WHERE NOT t.tgisinternal",
+    );
+    assert_eq!(
+        trigger,
+        [["trigger_orders_audit", "orders", "audit_orders_changes", "t", "f", "t", "f", "t", "amount"]]
+    );
+    assert_eq!(
+        db.rows("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'trigger_orders_audit'"),
+        [["CREATE TRIGGER trigger_orders_audit AFTER INSERT OR UPDATE OF amount ON public.orders FOR EACH ROW \
+             EXECUTE FUNCTION audit_orders_changes()"]]
+    );
+    let langs = db.rows(
+        "SELECT p.proname, l.lanname, pg_get_function_result(p.oid) FROM pg_proc p JOIN pg_language l \
+         ON l.oid = p.prolang WHERE p.pronamespace = 'public'::regnamespace ORDER BY 1",
+    );
+    assert_eq!(langs, [["audit_orders_changes", "plpgsql", "trigger"], ["positive", "sql", "boolean"]]);
+    // It fires; the check calls the function.
+    db.exec(
+        "INSERT INTO orders (id, amount) VALUES (1, 10); UPDATE orders SET amount = 20; UPDATE orders SET note = 'x'",
+    );
+    assert_eq!(db.rows("SELECT order_id, operation FROM orders_audit"), [["1", "INSERT"], ["1", "UPDATE"]]);
+    let bad = db.strata(&["schema", "diff", "--from", &db.url, "--to", "file://schema.hcl", "--dev-url", &db.dev]).ok();
+    assert!(bad.stdout().contains("Schemas are synced"), "{}", bad.stdout());
+    assert_synced(&db);
+
+    // Inspected, the trigger is written back in the same structured form.
+    let hcl = db.strata(&["schema", "inspect", "--url", &db.url]).ok().stdout();
+    let flat = hcl.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "trigger \"trigger_orders_audit\" { on = table.orders after { insert = true update_of = \
+             [table.orders.column.amount] } foreach = ROW execute { function = function.audit_orders_changes } }"
+        ),
+        "{hcl}"
+    );
+    assert!(!hcl.contains("# not written"), "{hcl}");
+
+    // Another event: the trigger is replaced.
+    db.write("schema.hcl", &PG_TRIGGER_HCL.replace("insert    = true", "delete    = true"));
+    let out = apply(&db).ok().stdout();
+    assert!(out.contains("DROP TRIGGER") && out.contains("AFTER DELETE OR UPDATE OF amount"), "{out}");
+    assert_synced(&db);
+}
+
+/// Triggers on MySQL and SQLite, in Atlas's form: they land, fire, and the file converges.
+#[test]
+fn mysql_and_sqlite_triggers_fire() {
+    let hcl = |schema: &str| {
+        format!(
+            r#"schema "{schema}" {{}}
+table "items" {{
+  schema = schema.{schema}
+  column "id" {{
+    type = int
+  }}
+  column "qty" {{
+    type = int
+  }}
+  primary_key {{
+    columns = [column.id]
+  }}
+}}
+trigger "items_no_negative" {{
+  on = table.items
+  before {{
+    insert = true
+  }}
+  as = <<-SQL
+    BEGIN
+      SELECT CASE WHEN NEW.qty < 0 THEN RAISE(ABORT, 'negative') END;
+    END
+  SQL
+}}
+"#
+        )
+    };
+    if let Some(db) = Db::sqlite("hcl-trigger") {
+        db.write("schema.hcl", &hcl("main"));
+        apply(&db).ok();
+        let stored = db.rows("SELECT sql FROM sqlite_master WHERE type = 'trigger'");
+        assert_eq!(
+            stored,
+            [["CREATE TRIGGER \"items_no_negative\" BEFORE INSERT ON \"items\" FOR EACH ROW BEGIN\n  \
+                 SELECT CASE WHEN NEW.qty < 0 THEN RAISE(ABORT, 'negative') END;\nEND"]]
+        );
+        assert_synced(&db);
+    }
+    if let Some(db) = Db::mysql("hcl-trigger") {
+        let text = hcl("app").replace(
+            "SELECT CASE WHEN NEW.qty < 0 THEN RAISE(ABORT, 'negative') END;",
+            "IF NEW.qty < 0 THEN\n        SET NEW.qty = 0;\n      END IF;",
+        );
+        db.write("schema.hcl", &text);
+        apply(&db).ok();
+        let trigger = db.rows(
+            "SELECT trigger_name, action_timing, event_manipulation, event_object_table FROM information_schema.triggers \
+             WHERE trigger_schema = DATABASE()",
+        );
+        assert_eq!(trigger, [["items_no_negative", "BEFORE", "INSERT", "items"]]);
+        db.exec("INSERT INTO items VALUES (1, -5)");
+        assert_eq!(db.rows("SELECT qty FROM items"), [["0"]]);
+        assert_synced(&db);
+    }
+}
+
 // ---------------------------------------------------------------- errors in the file
 
 /// Runs `schema apply` on `text` and returns stderr, asserting exit code 2.
@@ -401,6 +592,19 @@ fn dangling_reference() {
         "table \"posts\" {\n  column \"user_id\" {\n    type = int\n  }\n  foreign_key \"fk\" {\n    columns = [column.user_id]\n    ref_columns = [table.userz.column.id]\n  }\n}\n",
     );
     assert!(err.starts_with("error: schema.hcl:7:20: table \"userz\" is not declared"), "{err}");
+}
+
+#[test]
+fn trigger_errors() {
+    let table = "table \"t\" {\n  column \"a\" {\n    type = int\n  }\n}\n";
+    let err = file_error(&format!("{table}trigger \"tr\" {{\n  after {{\n    insert = true\n  }}\n}}\n"));
+    assert!(err.starts_with("error: schema.hcl:6:1: trigger \"tr\": missing attribute \"on\""), "{err}");
+    let err = file_error(&format!(
+        "{table}trigger \"tr\" {{\n  on = table.t\n  after {{\n    update_of = [column.b]\n  }}\n  as = \"SELECT 1\"\n}}\n"
+    ));
+    assert!(err.starts_with("error: schema.hcl:9:18: column \"b\" is not defined in table \"t\""), "{err}");
+    let err = file_error(&format!("{table}function \"f\" {{\n}}\n"));
+    assert!(err.starts_with("error: schema.hcl:6:1: function blocks are not supported by sqlite"), "{err}");
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod clickhouse;
 mod read;
 pub(crate) mod read_origin;
 mod read_types;
+mod routines;
 mod write;
 mod write_hcl;
 mod write_types;

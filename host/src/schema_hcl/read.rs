@@ -7,7 +7,7 @@
 //! there as the desired state (`plan::DevDb::state_of_files`), as for SQL files.
 //!
 //! Reading goes in two passes: the declarations first (schemas, tables with
-//! their column names, views, enum types), so that references resolve in any
+//! their column names, views, enum types, functions), so that references resolve in any
 //! order and across files; then every block is read whole. Anything unknown
 //! (a block, an attribute, a type, a reference) is an error at its place.
 //!
@@ -24,15 +24,20 @@
 //! `nulls_last` parts, `unique` constraints with `include`/`nulls_distinct`,
 //! table `partition` keys (`columns` or `by` blocks) and `row_security`,
 //! ClickHouse's engines and their clauses, `primary_key` blocks as `PRIMARY
-//! KEY`, `default_kind` and materialized views (see [`ch`]).
+//! KEY`, `default_kind` and materialized views (see [`ch`]); PostgreSQL's
+//! `function`s and `procedure`s, and `trigger`s of PostgreSQL, MySQL and
+//! SQLite, in Atlas's structured form or holding their whole definition
+//! (see [`routines`]).
 //! Everything `schema inspect` writes reads back (what it cannot write is a
 //! `# not written` comment, which reading skips). Not read (an error says
-//! so): functions, procedures, triggers, policies, partitions' tables,
-//! exclusion constraints, input variables and locals; those go in `.sql`
-//! files beside the `.hcl` ones.
+//! so): overloaded functions (one name, other arguments), aggregates,
+//! policies, partitions' tables, exclusion constraints, input variables and
+//! locals; those go in `.sql` files beside the `.hcl` ones.
 
 #[path = "read_clickhouse.rs"]
 mod ch;
+#[path = "read_routines.rs"]
+mod routines;
 
 use super::read_origin::{Origins, Place};
 use super::read_types as types;
@@ -161,6 +166,16 @@ struct ObjectDecl<'a> {
     name: String,
 }
 
+/// A declared PostgreSQL function or procedure.
+struct FunctionDecl<'a> {
+    /// `function` or `procedure`.
+    kind: &'static str,
+    file: usize,
+    block: &'a Block,
+    schema: String,
+    name: String,
+}
+
 /// Everything declared, before any block is read whole.
 struct Decls<'a> {
     /// Schema name → its block (none for the implicit default schema).
@@ -169,6 +184,9 @@ struct Decls<'a> {
     views: Vec<ViewDecl<'a>>,
     enums: Vec<EnumDecl<'a>>,
     objects: Vec<ObjectDecl<'a>>,
+    functions: Vec<FunctionDecl<'a>>,
+    /// Trigger blocks: their schema follows from the table they fire on.
+    triggers: Vec<(usize, &'a Block)>,
 }
 
 /// A reference path: `table.users.column.id` as its words and where each is.
@@ -489,6 +507,35 @@ impl<'s> Reader<'s> {
                 schema.views.push(view);
             }
         }
+        for f in &decls.functions {
+            origins.push(f.kind, &f.schema, &f.name, self.place(f.file, f.block.ident.span()));
+            let attr = self.function(&decls, f)?;
+            if let Some(schema) = schemas.get_mut(&f.schema) {
+                schema.attrs.push(attr);
+            }
+        }
+        // Trigger names are unique per table on PostgreSQL, per schema elsewhere.
+        let mut triggers: Vec<(String, String, String, usize, &Block)> = Vec::new();
+        for (file, block) in &decls.triggers {
+            let (schema_name, trigger) = self.trigger(&decls, *file, block)?;
+            let twin = triggers.iter().find(|(s, t, n, _, _)| {
+                *s == schema_name
+                    && (self.dialect != "postgres" || *t == trigger.table)
+                    && if self.dialect == "postgres" {
+                        *n == trigger.name
+                    } else {
+                        n.eq_ignore_ascii_case(&trigger.name)
+                    }
+            });
+            if let Some((_, _, _, f0, first)) = twin {
+                return Err(self.duplicate(*file, block, "trigger", &trigger.name, *f0, first));
+            }
+            triggers.push((schema_name.clone(), trigger.table.clone(), trigger.name.clone(), *file, block));
+            origins.push("trigger", &schema_name, &trigger.name, self.place(*file, block.ident.span()));
+            if let Some(schema) = schemas.get_mut(&schema_name) {
+                schema.triggers.push(trigger);
+            }
+        }
         let mut realm = Realm { schemas: schemas.into_values().collect() };
         for schema in &mut realm.schemas {
             schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
@@ -505,6 +552,8 @@ impl<'s> Reader<'s> {
         let mut view_blocks: Vec<(usize, &'a Block)> = Vec::new();
         let mut enum_blocks: Vec<(usize, &'a Block)> = Vec::new();
         let mut object_blocks: Vec<(&'static str, usize, &'a Block)> = Vec::new();
+        let mut function_blocks: Vec<(&'static str, usize, &'a Block)> = Vec::new();
+        let mut trigger_blocks: Vec<(usize, &'a Block)> = Vec::new();
         for (file, body) in bodies.iter().enumerate() {
             self.check_body(file, body, "top", "the file")?;
             for block in body.blocks() {
@@ -516,6 +565,9 @@ impl<'s> Reader<'s> {
                     "domain" => object_blocks.push(("domain", file, block)),
                     "sequence" => object_blocks.push(("sequence", file, block)),
                     "extension" => object_blocks.push(("extension", file, block)),
+                    "function" => function_blocks.push(("function", file, block)),
+                    "procedure" => function_blocks.push(("procedure", file, block)),
+                    "trigger" => trigger_blocks.push((file, block)),
                     _ => {}
                 }
             }
@@ -526,6 +578,8 @@ impl<'s> Reader<'s> {
             views: Vec::new(),
             enums: Vec::new(),
             objects: Vec::new(),
+            functions: Vec::new(),
+            triggers: trigger_blocks,
         };
         for (file, block) in &schema_blocks {
             let name = self.labels(*file, block, 1..=1)?.concat();
@@ -589,6 +643,22 @@ impl<'s> Reader<'s> {
                 return Err(self.duplicate(*file, block, kind, &name, f0, first));
             }
             decls.objects.push(ObjectDecl { kind, file: *file, block, schema, name });
+        }
+        for (kind, file, block) in &function_blocks {
+            let (schema, name) = self.placed(*file, block, kind, &decls, implicit.as_deref(), &mut used_implicit)?;
+            // Functions and procedures share a namespace; overloads (one name,
+            // other arguments) are not told apart by a block's labels.
+            if let Some(first) = decls.functions.iter().find(|f| f.schema == schema && f.name == name) {
+                let at = self.place(first.file, first.block.ident.span());
+                return Err(self.err(
+                    *file,
+                    block.ident.span(),
+                    format!(
+                        "{kind} {name:?} is declared twice (first at {at}): overloaded functions are not read from schema HCL; write them in a .sql file beside the .hcl files"
+                    ),
+                ));
+            }
+            decls.functions.push(FunctionDecl { kind, file: *file, block, schema, name });
         }
         if used_implicit && let Some(name) = implicit {
             decls.schemas.entry(name).or_insert(None);
@@ -1881,6 +1951,28 @@ fn attrs_of(kind: &str, dialect: &str) -> &'static [&'static str] {
             &["schema", "type", "start", "increment", "min_value", "max_value", "cache", "cycle", "comment"]
         }
         ("extension", "postgres") => &["schema", "version"],
+        ("function", "postgres") => &[
+            "schema",
+            "lang",
+            "return",
+            "as",
+            "volatility",
+            "parallel",
+            "strict",
+            "security",
+            "leakproof",
+            "cost",
+            "rows",
+            "comment",
+        ],
+        ("procedure", "postgres") => &["schema", "lang", "as", "security", "comment"],
+        ("arg", "postgres") => &["type", "mode", "default"],
+        ("trigger", "postgres" | "sqlite") => &["on", "foreach", "when", "as"],
+        ("trigger", "mysql") => &["on", "foreach", "as"],
+        ("before" | "after" | "instead_of", "postgres") => &["insert", "update", "delete", "truncate", "update_of"],
+        ("before" | "after" | "instead_of", "sqlite") => &["insert", "update", "delete", "update_of"],
+        ("before" | "after", "mysql") => &["insert", "update", "delete"],
+        ("execute", "postgres") => &["function"],
         _ => &[],
     }
 }
@@ -1888,9 +1980,21 @@ fn attrs_of(kind: &str, dialect: &str) -> &'static [&'static str] {
 /// The nested blocks a block of `kind` takes in `dialect`.
 fn blocks_of(kind: &str, dialect: &str) -> &'static [&'static str] {
     match (kind, dialect) {
-        ("top", "postgres") => &["schema", "table", "view", "materialized", "enum", "domain", "sequence", "extension"],
+        ("top", "postgres") => &[
+            "schema",
+            "table",
+            "view",
+            "materialized",
+            "enum",
+            "domain",
+            "sequence",
+            "extension",
+            "function",
+            "procedure",
+            "trigger",
+        ],
         ("top", "clickhouse") => &["schema", "table", "view", "materialized"],
-        ("top", _) => &["schema", "table", "view"],
+        ("top", _) => &["schema", "table", "view", "trigger"],
         ("table", "mysql") => &["column", "primary_key", "index", "foreign_key", "check"],
         ("table", "clickhouse") => &["column", "primary_key"],
         ("table", "postgres") => {
@@ -1902,6 +2006,10 @@ fn blocks_of(kind: &str, dialect: &str) -> &'static [&'static str] {
         ("index" | "unique" | "primary_key", _) => &["on"],
         ("partition", "postgres") => &["by"],
         ("domain", "postgres") => &["check"],
+        ("function" | "procedure", "postgres") => &["arg"],
+        ("trigger", "postgres") => &["before", "after", "instead_of", "execute"],
+        ("trigger", "sqlite") => &["before", "after", "instead_of"],
+        ("trigger", "mysql") => &["before", "after"],
         ("materialized", "clickhouse") => &["column", "primary_key"],
         ("view" | "materialized", _) => &["column"],
         _ => &[],
@@ -2039,8 +2147,6 @@ view "named" {
         assert_eq!(e, "schema.hcl:3:3: cyclic view dependency: \"a\" -> \"b\" -> \"a\" (depends_on must not loop)");
         let e = err("sqlite", "table \"t\" {\n  comment = \"x\"\n}\n");
         assert_eq!(e, "schema.hcl:2:3: attribute \"comment\" of table \"t\" is not supported by sqlite");
-        let e = err("mysql", "function \"f\" {\n}\n");
-        assert!(e.starts_with("schema.hcl:1:1: function blocks are not supported"), "{e}");
     }
 
     #[test]
@@ -2301,6 +2407,242 @@ table "u" {
             "table \"t\" {\n  column \"a\" {\n    type = int\n  }\n  foreign_key {\n    columns = [column.a]\n  }\n}\n",
         );
         assert_eq!(e, "schema.hcl:5:3: a foreign_key of table \"t\": missing attribute \"ref_columns\"");
+    }
+
+    const AUDIT: &str = r#"
+table "orders" {
+  column "id" {
+    type = int
+  }
+  column "amount" {
+    type = numeric
+  }
+}
+function "positive" {
+  lang = SQL
+  arg "v" {
+    type = integer
+  }
+  return     = boolean
+  volatility = IMMUTABLE
+  as         = "SELECT v > 0"
+}
+function "audit_orders_changes" {
+  lang   = PLpgSQL
+  return = trigger
+  as     = <<-SQL
+    BEGIN
+      RETURN NEW;
+    END;
+  SQL
+  comment = "audits"
+}
+procedure "touch" {
+  lang = SQL
+  arg "n" {
+    type    = int
+    mode    = INOUT
+    default = 0
+  }
+  as = "SELECT 1"
+}
+trigger "trigger_orders_audit" {
+  on = table.orders
+  after {
+    insert    = true
+    update_of = [table.orders.column.amount]
+  }
+  foreach = ROW
+  execute {
+    function = function.audit_orders_changes
+  }
+}
+trigger "orders_whole" {
+  on = table.orders
+  as = sql("CREATE TRIGGER orders_whole BEFORE DELETE ON orders FOR EACH ROW EXECUTE FUNCTION audit_orders_changes('x');")
+}
+"#;
+
+    #[test]
+    fn postgres_functions_and_triggers() {
+        let realm = read("postgres", AUDIT).unwrap();
+        let s = &realm.schemas[0];
+        let functions: Vec<&Value> = s
+            .attrs
+            .iter()
+            .filter_map(|a| match a {
+                Attr::Other { name, value, .. } if name == "function" => Some(value),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            functions,
+            [
+                &serde_json::json!({"name": "positive", "args": "v integer", "kind": "function",
+                    "def": "CREATE OR REPLACE FUNCTION \"positive\"(\"v\" integer)\n RETURNS boolean\n LANGUAGE sql\n IMMUTABLE\nAS $function$SELECT v > 0$function$"}),
+                &serde_json::json!({"name": "audit_orders_changes", "args": "", "kind": "function", "comment": "audits",
+                    "def": "CREATE OR REPLACE FUNCTION \"audit_orders_changes\"()\n RETURNS trigger\n LANGUAGE plpgsql\nAS $function$BEGIN\n  RETURN NEW;\nEND;\n$function$"}),
+                &serde_json::json!({"name": "touch", "args": "INOUT n int", "kind": "procedure",
+                    "def": "CREATE OR REPLACE PROCEDURE \"touch\"(INOUT \"n\" int DEFAULT 0)\n LANGUAGE sql\nAS $procedure$SELECT 1$procedure$"}),
+            ]
+        );
+        let triggers: Vec<(&str, &str, &str)> =
+            s.triggers.iter().map(|t| (t.name.as_str(), t.table.as_str(), t.def.as_str())).collect();
+        assert_eq!(
+            triggers,
+            [
+                (
+                    "trigger_orders_audit",
+                    "orders",
+                    "CREATE TRIGGER \"trigger_orders_audit\" AFTER INSERT OR UPDATE OF \"amount\" ON \"orders\" FOR EACH ROW EXECUTE FUNCTION \"audit_orders_changes\"()"
+                ),
+                (
+                    "orders_whole",
+                    "orders",
+                    "CREATE TRIGGER orders_whole BEFORE DELETE ON orders FOR EACH ROW EXECUTE FUNCTION audit_orders_changes('x')"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn mysql_and_sqlite_triggers() {
+        let table = "table \"t\" {\n  column \"a\" {\n    type = int\n  }\n}\n";
+        let realm = read(
+            "mysql",
+            &format!("{table}trigger \"t_bi\" {{\n  on = table.t\n  before {{\n    insert = true\n  }}\n  as = \"SET NEW.a = 1;\"\n}}\n"),
+        )
+        .unwrap();
+        assert_eq!(
+            realm.schemas[0].triggers[0].def,
+            "CREATE TRIGGER `t_bi` BEFORE INSERT ON `t` FOR EACH ROW SET NEW.a = 1"
+        );
+        let realm = read(
+            "sqlite",
+            &format!(
+                "{table}view \"v\" {{\n  as = \"SELECT a FROM t\"\n}}\ntrigger \"t_au\" {{\n  on = table.t\n  after {{\n    update_of = [column.a]\n  }}\n  when = \"new.a > 0\"\n  as = \"SELECT 1\"\n}}\ntrigger \"v_ii\" {{\n  on = view.v\n  instead_of {{\n    insert = true\n  }}\n  as = \"BEGIN INSERT INTO t VALUES (new.a); END;\"\n}}\n"
+            ),
+        )
+        .unwrap();
+        let defs: Vec<&str> = realm.schemas[0].triggers.iter().map(|t| t.def.as_str()).collect();
+        assert_eq!(
+            defs,
+            [
+                "CREATE TRIGGER \"t_au\" AFTER UPDATE OF \"a\" ON \"t\" FOR EACH ROW WHEN new.a > 0 BEGIN SELECT 1; END",
+                "CREATE TRIGGER \"v_ii\" INSTEAD OF INSERT ON \"v\" FOR EACH ROW BEGIN INSERT INTO t VALUES (new.a); END",
+            ]
+        );
+        assert_eq!(realm.schemas[0].triggers[1].table, "v");
+    }
+
+    #[test]
+    fn function_and_trigger_errors_point_at_the_place() {
+        let table = "table \"t\" {\n  column \"a\" {\n    type = int\n  }\n}\n";
+        let trigger = |body: &str| format!("{table}trigger \"tr\" {{\n  on = table.t\n{body}}}\n");
+        let e = err("postgres", &trigger("  after {\n    insert = true\n  }\n"));
+        assert_eq!(
+            e,
+            "schema.hcl:6:1: trigger \"tr\": missing the execute block (execute { function = function.NAME })"
+        );
+        let e = err(
+            "postgres",
+            &trigger("  after {\n    insert = true\n  }\n  execute {\n    function = function.audti\n  }\n"),
+        );
+        assert_eq!(e, "schema.hcl:12:16: function \"audti\" is not declared");
+        let e = err("postgres", &trigger("  after {\n    update_of = [column.b]\n  }\n"));
+        assert_eq!(e, "schema.hcl:9:18: column \"b\" is not defined in table \"t\"; did you mean \"a\"?");
+        let e = err("postgres", &trigger("  after {\n  }\n"));
+        assert!(e.starts_with("schema.hcl:8:3: the after block of trigger \"tr\" names no event"), "{e}");
+        let e = err("postgres", &trigger("  after {\n    insert = true\n  }\n  before {\n    insert = true\n  }\n"));
+        assert_eq!(e, "schema.hcl:11:3: trigger \"tr\" fires at one time: one before, after or instead_of block");
+        let e = err("postgres", &trigger("  after {\n    insert = true\n  }\n  as = \"BEGIN END\"\n"));
+        assert!(e.starts_with("schema.hcl:11:3: trigger \"tr\": a PostgreSQL trigger executes a function"), "{e}");
+        let e = err(
+            "postgres",
+            &trigger("  as = sql(\"CREATE TRIGGER other AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()\")\n"),
+        );
+        assert_eq!(e, "schema.hcl:8:8: trigger \"tr\": its definition creates trigger \"other\"");
+        let e = err("postgres", &trigger("  as = sql(\"INSERT INTO t VALUES (1)\")\n"));
+        assert_eq!(e, "schema.hcl:8:8: trigger \"tr\": as = sql(\"…\") holds the whole CREATE TRIGGER statement");
+        let e = err("postgres", &format!("{table}trigger \"tr\" {{\n  after {{\n    insert = true\n  }}\n}}\n"));
+        assert!(e.starts_with("schema.hcl:6:1: trigger \"tr\": missing attribute \"on\""), "{e}");
+        let e = err("mysql", &trigger("  after {\n    insert = true\n    delete = true\n  }\n  as = \"SET @a = 1\"\n"));
+        assert!(
+            e.starts_with("schema.hcl:8:3: the after block of trigger \"tr\": a mysql trigger fires on one event"),
+            "{e}"
+        );
+        let e = err(
+            "postgres",
+            &trigger(
+                "  after {\n    truncate = true\n  }\n  foreach = ROW\n  execute {\n    function = function.f\n  }\n",
+            ),
+        );
+        assert_eq!(
+            e,
+            "schema.hcl:11:13: trigger \"tr\": a truncate trigger fires for each statement (foreach = STATEMENT)"
+        );
+        let e = err("mysql", &trigger("  instead_of {\n    insert = true\n  }\n"));
+        assert_eq!(e, "schema.hcl:8:3: instead_of blocks in trigger \"tr\" are not supported by mysql");
+        let e = err("sqlite", &trigger("  after {\n    insert = true\n  }\n"));
+        assert_eq!(e, "schema.hcl:6:1: trigger \"tr\": missing attribute \"as\" (its body: BEGIN … END)");
+        let e = err("clickhouse", "trigger \"tr\" {\n}\n");
+        assert_eq!(e, "schema.hcl:1:1: trigger blocks are not supported by clickhouse");
+        let e = err("postgres", "function \"f\" {\n  lang = SQL\n  as = \"SELECT 1\"\n}\n");
+        assert!(e.starts_with("schema.hcl:1:1: function \"f\": missing attribute \"return\""), "{e}");
+        let e = err(
+            "postgres",
+            "function \"f\" {\n  lang = SQL\n  return = int\n  volatility = IMUTABLE\n  as = \"SELECT 1\"\n}\n",
+        );
+        assert!(
+            e.starts_with("schema.hcl:4:16: unknown volatility value \"IMUTABLE\"; did you mean \"IMMUTABLE\"?"),
+            "{e}"
+        );
+        let e = err(
+            "postgres",
+            "function \"f\" {\n  return = int\n  as = sql(\"CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'\")\n}\n",
+        );
+        assert!(e.starts_with("schema.hcl:2:3: function \"f\": as = sql(\"…\") holds the whole definition"), "{e}");
+        let e =
+            err("postgres", "function \"f\" {\n  as = sql(\"CREATE PROCEDURE f() LANGUAGE sql AS 'SELECT 1'\")\n}\n");
+        assert_eq!(
+            e,
+            "schema.hcl:2:8: function \"f\": its definition creates procedure \"f\", not function \"public\".\"f\""
+        );
+        let e = err(
+            "postgres",
+            "function \"f\" {\n  lang = SQL\n  return = int\n  as = \"SELECT 1\"\n}\nfunction \"f\" {\n  lang = SQL\n  return = int\n  as = \"SELECT 2\"\n}\n",
+        );
+        assert!(
+            e.starts_with(
+                "schema.hcl:6:1: function \"f\" is declared twice (first at schema.hcl:1:1): overloaded functions"
+            ),
+            "{e}"
+        );
+        let e = err("mysql", "function \"f\" {\n}\n");
+        assert_eq!(e, "schema.hcl:1:1: function blocks are not supported by mysql");
+        let e = err(
+            "postgres",
+            "schema \"public\" {}\nschema \"a\" {}\nfunction \"f\" {\n  schema = schema.a\n  as = sql(\"CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'\")\n}\n",
+        );
+        assert!(e.starts_with("schema.hcl:5:8: function \"f\": the schema files declare several schemas"), "{e}");
+    }
+
+    #[test]
+    fn whole_function_definitions() {
+        let realm = read(
+            "postgres",
+            "function \"f\" {\n  as = sql(<<-SQL\n    CREATE FUNCTION f(a int, OUT b int, c text DEFAULT 'x') LANGUAGE sql AS 'SELECT 1';\n  SQL\n  )\n  comment = \"c\"\n}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            realm.schemas[0].attrs,
+            [Attr::Other {
+                dialect: "postgres".into(),
+                name: "function".into(),
+                value: serde_json::json!({"name": "f", "args": "a int, c text", "kind": "function", "comment": "c",
+                    "def": "CREATE FUNCTION f(a int, OUT b int, c text DEFAULT 'x') LANGUAGE sql AS 'SELECT 1'"}),
+            }]
+        );
     }
 
     #[test]

@@ -24,11 +24,13 @@ impl fmt::Display for Place {
     }
 }
 
-/// One declared object: its kind (`schema`, `table`, `view`, `enum`, and
-/// PostgreSQL's `domain`, `sequence`, `extension`), schema and name.
+/// One declared object: its kind (`schema`, `table`, `view`, `enum`,
+/// `trigger`, and PostgreSQL's `domain`, `sequence`, `extension`, `function`,
+/// `procedure`), schema and name.
 #[derive(Debug, Clone)]
 pub(crate) struct Origin {
-    /// `schema`, `table`, `view`, `enum`, `domain`, `sequence` or `extension`.
+    /// `schema`, `table`, `view`, `enum`, `domain`, `sequence`, `extension`,
+    /// `function`, `procedure` or `trigger`.
     pub kind: &'static str,
     /// The schema it was declared in (its own name for a schema).
     pub schema: String,

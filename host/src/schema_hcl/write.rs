@@ -1,8 +1,8 @@
 //! Writing the model as Atlas's schema HCL: `schema inspect`'s default output.
 //!
 //! The document lists tables, then views, materialized views, PostgreSQL's
-//! enums, domains, sequences and extensions, then the schemas, each in the
-//! model's order (Atlas's order). A name found in two schemas gets the
+//! enums, domains, sequences, extensions and functions (and procedures),
+//! triggers, then the schemas, each in the model's order (Atlas's order). A name found in two schemas gets the
 //! schema as a qualifier label (`table "a" "users"`), and references to it
 //! name the schema too (`table.a.users.column.id`). Attributes line up as
 //! `atlas schema inspect` prints them.
@@ -30,7 +30,12 @@
 //!   with `null = true`; `MATERIALIZED` and `ALIAS` columns as a `default`
 //!   with Atlas's `default_kind`; materialized views' `to`, or their engine.
 //!
-//! What has no Atlas HCL form (triggers, functions, MySQL table options,
+//! Functions and triggers are written in Atlas's structured form when their
+//! definitions read as it exactly, else whole (`as = sql("CREATE …")`): see
+//! `write_routines.rs`. Of overloaded functions (one name, other arguments)
+//! the first is written, the others named in the schema's `# not written`.
+//!
+//! What has no Atlas HCL form (MySQL table options,
 //! view algorithms and invisible columns, PostgreSQL's partitions (the
 //! tables; the key is written), policies, exclusion constraints, deferrable
 //! constraints, `NOT VALID`, index storage parameters other than
@@ -47,6 +52,9 @@
 //! A view's `as` is its query: SQLite's stored `CREATE VIEW v AS …` loses its
 //! head unless it has more than a name (a column list), when it stays whole.
 //! Views have no `column` blocks or `depends_on`: the model has neither.
+
+#[path = "write_routines.rs"]
+mod routines;
 
 use super::clickhouse::{key_parts, settings_pairs, unquote_ident};
 use super::write_hcl::{Block, ident_or_string, is_ident, list, reference, sql, step, string};
@@ -77,6 +85,18 @@ pub fn write(realm: &Realm, dialect: &str) -> String {
         }
     }
     for schema in &realm.schemas {
+        for (value, written) in w.function_values(schema) {
+            if written {
+                blocks.extend(w.function(schema, value));
+            }
+        }
+    }
+    for schema in &realm.schemas {
+        for trigger in &schema.triggers {
+            blocks.push(w.trigger(schema, trigger));
+        }
+    }
+    for schema in &realm.schemas {
         blocks.push(w.schema(schema));
     }
     let mut out = String::new();
@@ -100,6 +120,11 @@ struct Writer<'a> {
     tables: HashSet<(&'a str, &'a str)>,
     /// PostgreSQL's enum types, by schema and name.
     enums: HashSet<(&'a str, &'a str)>,
+    /// PostgreSQL's functions and procedures (`function` or `procedure`), by schema and name.
+    functions: HashMap<(String, String), &'static str>,
+    /// The schema that unqualified names in definitions name: the only one,
+    /// else `public` (a connection bound to no schema).
+    home: String,
 }
 
 impl<'a> Writer<'a> {
@@ -110,6 +135,11 @@ impl<'a> Writer<'a> {
             schema_collation: HashMap::new(),
             tables: HashSet::new(),
             enums: HashSet::new(),
+            functions: HashMap::new(),
+            home: match realm.schemas.as_slice() {
+                [one] => one.name.clone(),
+                _ => "public".to_string(),
+            },
         };
         let mut seen: HashMap<(&'static str, String), usize> = HashMap::new();
         for schema in &realm.schemas {
@@ -129,6 +159,16 @@ impl<'a> Writer<'a> {
                         }
                     }
                 }
+            }
+            for (value, written) in w.function_values(schema) {
+                let (Some(name), true) = (value.get("name").and_then(Value::as_str), written) else { continue };
+                let kind = if value.get("kind").and_then(Value::as_str) == Some("procedure") {
+                    "procedure"
+                } else {
+                    "function"
+                };
+                names.insert((kind, name.to_string()));
+                w.functions.insert((schema.name.clone(), name.to_string()), kind);
             }
             for key in names {
                 *seen.entry(key).or_default() += 1;
@@ -546,6 +586,16 @@ impl<'a> Writer<'a> {
             .collect()
     }
 
+    /// PostgreSQL's functions and procedures of `schema`, each with whether it
+    /// is written: the first of a name is, its overloads are not.
+    fn function_values(&self, schema: &'a Schema) -> Vec<(&'a Value, bool)> {
+        let mut seen = HashSet::new();
+        self.object_values(schema, "function")
+            .into_iter()
+            .map(|v| (v, seen.insert(v.get("name").and_then(Value::as_str).unwrap_or_default())))
+            .collect()
+    }
+
     /// The blocks of PostgreSQL's schema objects of `kind`.
     fn objects(&self, schema: &'a Schema, kind: &str) -> Vec<Block> {
         let mut blocks = Vec::new();
@@ -631,14 +681,18 @@ impl<'a> Writer<'a> {
             for kind in OBJECT_KINDS {
                 while rest.take(kind).is_some() {}
             }
-            while let Some(function) = rest.take("function") {
+            while rest.take("function").is_some() {}
+            // Overloads: a block's labels tell one function of a name only.
+            for (function, written) in self.function_values(schema) {
+                if written {
+                    continue;
+                }
                 let kind = function.get("kind").and_then(Value::as_str).unwrap_or("function");
                 let name = function.get("name").and_then(Value::as_str).unwrap_or_default();
                 let args = function.get("args").and_then(Value::as_str).unwrap_or_default();
-                missing.push(format!("{kind} {name}({args})"));
+                missing.push(format!("{kind} {name}({args}) (an overload)"));
             }
         }
-        missing.extend(schema.triggers.iter().map(|t| format!("trigger {} on {}", t.name, t.table)));
         missing.extend(rest.names());
         note(&mut b, missing);
         b

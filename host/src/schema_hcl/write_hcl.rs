@@ -107,6 +107,61 @@ pub(super) fn string(s: &str) -> String {
     out
 }
 
+/// A string that may span lines: a heredoc (`<<-SQL`, its lines indented
+/// under an attribute of a top-level block) when it holds a line break and
+/// reads back as `s` (or, `trimmed`, as `s` once the reader trims it: a
+/// heredoc ends with a line break), else a quoted string.
+pub(super) fn text(s: &str, trimmed: bool) -> String {
+    if s.contains('\n')
+        && let Some(h) = heredoc(s)
+        && let Some(back) = evaluated(&format!("x = {h}\n"))
+        && (back == s || (trimmed && back.trim() == s))
+    {
+        return h;
+    }
+    string(s)
+}
+
+/// `sql(…)` of a text that may span lines ([`text`], trimmed).
+pub(super) fn sql_text(s: &str) -> String {
+    let t = text(s, true);
+    if t.starts_with("<<") { format!("sql({t}\n  )") } else { format!("sql({t})") }
+}
+
+fn heredoc(s: &str) -> Option<String> {
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    if body.contains('\r') || body.lines().any(|l| l.trim() == "SQL") {
+        return None;
+    }
+    let mut out = String::from("<<-SQL\n");
+    for line in body.split('\n') {
+        if !line.is_empty() {
+            out.push_str("    ");
+            out.push_str(&line.replace("${", "$${").replace("%{", "%%{"));
+        }
+        out.push('\n');
+    }
+    out.push_str("  SQL");
+    Some(out)
+}
+
+/// The value of the attribute `x` of `text` as the reader evaluates it (the
+/// argument of `sql(…)`); `None` when it is no string.
+fn evaluated(text: &str) -> Option<String> {
+    use hcl::eval::Evaluate;
+    let body = hcl::edit::parser::parse_body(text).ok()?;
+    let attr = body.get_attribute("x")?;
+    let expr = match &attr.value {
+        hcl::edit::expr::Expression::FuncCall(call) => call.args.get(0)?.clone(),
+        other => other.clone(),
+    };
+    let converted: hcl::Expression = expr.into();
+    match converted.evaluate(&hcl::eval::Context::new()).ok()? {
+        hcl::Value::String(s) => Some(s),
+        _ => None,
+    }
+}
+
 /// `sql("…")`: raw SQL, taken as it is.
 pub(super) fn sql(text: &str) -> String {
     format!("sql({})", string(text))
@@ -181,6 +236,28 @@ mod tests {
         ] {
             assert_eq!(read_back(&string(s)), s, "{s:?} as {}", string(s));
         }
+    }
+
+    #[test]
+    fn texts_spanning_lines_are_heredocs_that_read_back() {
+        for (s, trimmed) in [
+            ("\nBEGIN\n  RETURN NEW;\nEND;\n", false),
+            ("BEGIN\n  x := '${y}' || '%{z}';\n\n  RETURN NEW;\nEND", true),
+            ("CREATE OR REPLACE FUNCTION f()\n RETURNS integer\n LANGUAGE sql\nAS $function$select 1$function$", true),
+        ] {
+            let t = text(s, trimmed);
+            assert!(t.starts_with("<<-SQL\n"), "{t}");
+            let back = evaluated(&format!("x = {t}\n")).unwrap();
+            assert_eq!(if trimmed { back.trim() } else { &back }, s);
+            let wrapped = sql_text(s);
+            let back = evaluated(&format!("x = {wrapped}\n")).unwrap();
+            assert_eq!(back.trim(), s.trim(), "{wrapped}");
+        }
+        // Not exactly a heredoc (its common indentation would be taken off): a quoted string.
+        assert_eq!(text("  indented\n    more\n", false), "\"  indented\\n    more\\n\"");
+        assert_eq!(text("a\nb", false), "\"a\\nb\"");
+        assert_eq!(text("a\r\nb\n", false), "\"a\\r\\nb\\n\"");
+        assert_eq!(text("one line", true), "\"one line\"");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Tests of the writer: every construct, the escapes and the `sql("…")` fallbacks.
 
 use super::*;
+use crate::schema_hcl::routines::{FunctionSql, parse_function};
 use serde_json::json;
 use strata_dialect_api::{Generated, Trigger};
 
@@ -95,7 +96,22 @@ fn sqlite_realm() -> Realm {
             View { name: "v".into(), def: "CREATE VIEW v AS SELECT id FROM users".into(), attrs: vec![] },
             View { name: "w".into(), def: "CREATE VIEW w(a) AS SELECT id FROM users".into(), attrs: vec![] },
         ],
-        triggers: vec![Trigger { name: "trg".into(), table: "users".into(), def: "CREATE TRIGGER trg …".into() }],
+        triggers: vec![
+            // As its author wrote it: the whole definition.
+            Trigger {
+                name: "trg".into(),
+                table: "users".into(),
+                def: "CREATE TRIGGER trg AFTER INSERT ON users BEGIN SELECT 1; END".into(),
+            },
+            // As Strata renders Atlas's structured form.
+            Trigger {
+                name: "trg2".into(),
+                table: "users".into(),
+                def: "CREATE TRIGGER \"trg2\" BEFORE UPDATE OF \"name\" ON \"users\" FOR EACH ROW WHEN new.name <> '' \
+                      BEGIN\n  SELECT RAISE(ABORT, 'no');\nEND"
+                    .into(),
+            },
+        ],
         attrs: vec![],
     }])
 }
@@ -192,8 +208,23 @@ view "w" {
   schema = schema.main
   as     = "CREATE VIEW w(a) AS SELECT id FROM users"
 }
+trigger "trg" {
+  on = table.users
+  as = sql("CREATE TRIGGER trg AFTER INSERT ON users BEGIN SELECT 1; END")
+}
+trigger "trg2" {
+  on = table.users
+  before {
+    update_of = [table.users.column.name]
+  }
+  when = "new.name <> ''"
+  as   = <<-SQL
+    BEGIN
+      SELECT RAISE(ABORT, 'no');
+    END
+  SQL
+}
 schema "main" {
-  # not written (no Atlas HCL form): trigger trg on users
 }
 "#
     );
@@ -308,7 +339,22 @@ fn postgres_realm() -> Realm {
             },
             View { name: "recent".into(), def: "SELECT id FROM orders".into(), attrs: vec![] },
         ],
-        triggers: vec![],
+        triggers: vec![
+            Trigger {
+                name: "orders_audit".into(),
+                table: "orders".into(),
+                def: "CREATE TRIGGER orders_audit AFTER INSERT OR UPDATE OF state ON orders FOR EACH ROW \
+                      EXECUTE FUNCTION audit()"
+                    .into(),
+            },
+            Trigger {
+                name: "orders_args".into(),
+                table: "orders".into(),
+                def:
+                    "CREATE TRIGGER orders_args BEFORE DELETE ON orders FOR EACH STATEMENT EXECUTE FUNCTION audit('x')"
+                        .into(),
+            },
+        ],
         attrs: vec![
             other("postgres", "comment", json!("the app")),
             other("postgres", "enum", json!({"name": "mood", "values": ["sad", "o'k"]})),
@@ -328,7 +374,27 @@ fn postgres_realm() -> Realm {
             other(
                 "postgres",
                 "function",
-                json!({"name": "f", "args": "a integer", "kind": "function", "def": "CREATE …"}),
+                json!({"name": "audit", "args": "", "kind": "function", "def": "CREATE OR REPLACE FUNCTION audit()\n \
+                       RETURNS trigger\n LANGUAGE plpgsql\nAS $function$\nBEGIN\n  RETURN NEW;\nEND;\n$function$"}),
+            ),
+            other(
+                "postgres",
+                "function",
+                json!({"name": "f", "args": "a integer", "kind": "function", "comment": "adds",
+                       "def": "CREATE OR REPLACE FUNCTION f(a integer DEFAULT 1, OUT b text)\n RETURNS text\n \
+                       LANGUAGE sql\n IMMUTABLE STRICT COST 5\nAS $function$select a, 'x'$function$"}),
+            ),
+            other(
+                "postgres",
+                "function",
+                json!({"name": "f", "args": "a text", "kind": "function",
+                       "def": "CREATE OR REPLACE FUNCTION f(a text)\n RETURNS text\n LANGUAGE sql\nRETURN a"}),
+            ),
+            other(
+                "postgres",
+                "function",
+                json!({"name": "p", "args": "", "kind": "procedure",
+                       "def": "CREATE OR REPLACE PROCEDURE p()\n LANGUAGE sql\n SET search_path TO 'public'\nAS $procedure$select 1$procedure$"}),
             ),
         ],
     };
@@ -382,8 +448,21 @@ fn postgres_constructs() {
         "sequence \"seq\" {\n  schema    = schema.public\n  type      = integer\n  start     = 1\n  increment = 2\n  \
          min_value = 1\n  max_value = 2147483647\n  cache     = 1\n  cycle     = true\n}\n",
         "extension \"pgcrypto\" {\n  schema  = schema.public\n  version = \"1.3\"\n}\n",
+        "function \"audit\" {\n  schema = schema.public\n  lang   = PLpgSQL\n  return = trigger\n  as     = <<-SQL\n\n    \
+         BEGIN\n      RETURN NEW;\n    END;\n  SQL\n}\n",
+        "function \"f\" {\n  schema = schema.public\n  lang   = SQL\n  arg \"a\" {\n    type    = integer\n    default = 1\n  }\n  \
+         arg \"b\" {\n    type = text\n    mode = OUT\n  }\n  return     = text\n  volatility = IMMUTABLE\n  \
+         strict     = true\n  cost       = 5\n  as         = \"select a, 'x'\"\n  comment    = \"adds\"\n}\n",
+        // What the structured form has no place for: the whole definition.
+        "procedure \"p\" {\n  schema = schema.public\n  as     = sql(<<-SQL\n    CREATE OR REPLACE PROCEDURE p()\n     \
+         LANGUAGE sql\n     SET search_path TO 'public'\n    AS $procedure$select 1$procedure$\n  SQL\n  )\n}\n",
+        "trigger \"orders_audit\" {\n  on = table.orders\n  after {\n    insert    = true\n    \
+         update_of = [table.orders.column.state]\n  }\n  foreach = ROW\n  execute {\n    function = function.audit\n  }\n}\n",
+        "trigger \"orders_args\" {\n  on = table.orders\n  as = sql(\"CREATE TRIGGER orders_args BEFORE DELETE ON orders \
+         FOR EACH STATEMENT EXECUTE FUNCTION audit('x')\")\n}\n",
+        // An overload: one function of a name is written.
         "schema \"other\" {\n}\nschema \"public\" {\n  comment = \"the app\"\n  \
-         # not written (no Atlas HCL form): function f(a integer)\n}\n",
+         # not written (no Atlas HCL form): function f(a text) (an overload)\n}\n",
     ] {
         contains(&hcl, snippet);
     }
@@ -393,7 +472,9 @@ fn postgres_constructs() {
     assert!(at("view \"recent\"") < at("materialized \"totals\""));
     assert!(at("materialized \"totals\"") < at("enum \"mood\""));
     assert!(at("enum \"mood\"") < at("domain \"zip\""));
-    assert!(at("extension \"pgcrypto\"") < at("schema \"other\""));
+    assert!(at("extension \"pgcrypto\"") < at("function \"audit\""));
+    assert!(at("procedure \"p\"") < at("trigger \"orders_audit\""));
+    assert!(at("trigger \"orders_args\"") < at("schema \"other\""));
 }
 
 #[test]
@@ -474,11 +555,16 @@ fn mysql_realm() -> Realm {
                 other("mysql", "security", json!("INVOKER")),
             ],
         }],
+        triggers: vec![Trigger {
+            name: "users_bi".into(),
+            table: "users".into(),
+            def: "CREATE TRIGGER `users_bi` BEFORE INSERT ON `users` FOR EACH ROW SET NEW.name = lower(NEW.name)"
+                .into(),
+        }],
         attrs: vec![
             other("mysql", "charset", json!("utf8mb4")),
             other("mysql", "collation", json!("utf8mb4_0900_ai_ci")),
         ],
-        ..Schema::default()
     };
     realm(vec![schema])
 }
@@ -487,6 +573,9 @@ fn mysql_realm() -> Realm {
 fn mysql_constructs() {
     let hcl = parsed(write(&mysql_realm(), "mysql"));
     for snippet in [
+        // A trigger as Atlas writes it for MySQL: its event and body.
+        "trigger \"users_bi\" {\n  on = table.users\n  before {\n    insert = true\n  }\n  \
+         as = \"SET NEW.name = lower(NEW.name)\"\n}\n",
         // Unsigned integers as Atlas writes them; other unsigned types (zerofill) stay sql().
         "  column \"id\" {\n    null           = false\n    type           = int\n    unsigned       = true\n    \
          auto_increment = true\n  }\n",
@@ -759,6 +848,8 @@ fn everything_written_reads_back() {
         users.columns.iter().map(|c| &c.ty).collect::<Vec<_>>(),
         ["integer", "varchar(255)", "integer", "datetime", ""]
     );
+    // SQLite keeps a trigger's text: both come back as they were.
+    assert_eq!(main.triggers, sqlite_realm().schemas[0].triggers);
 
     let postgres = read(&postgres_realm(), "postgres");
     let public = postgres.schema("public").unwrap();
@@ -791,6 +882,41 @@ fn everything_written_reads_back() {
     assert_eq!(orders.foreign_keys[0].ref_schema.as_deref(), Some("other"));
     assert!(postgres.schema("other").unwrap().table("users").is_some());
     assert_eq!(public.views.len(), 2);
+    // Functions and triggers: their parts come back, their names quoted and
+    // qualified (two schemas); what was written whole comes back whole.
+    let functions = |schema: &Schema| -> Vec<Value> {
+        schema
+            .attrs
+            .iter()
+            .filter_map(|a| match a {
+                Attr::Other { name, value, .. } if name == "function" => Some(value.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let (got, want) = (functions(public), functions(model_public));
+    assert_eq!(got.len(), 3, "the overload f(a text) is not written: {got:?}");
+    for (got, want) in got.iter().zip(want.iter().filter(|f| f["args"] != "a text")) {
+        let def = |v: &Value| v["def"].as_str().unwrap_or_default().to_string();
+        assert_eq!((&got["name"], &got["kind"], &got["comment"]), (&want["name"], &want["kind"], &want["comment"]));
+        match (parse_function(&def(got)), parse_function(&def(want))) {
+            (Some(g), Some(w)) => {
+                assert_eq!(g.schema.as_deref(), Some("public"));
+                assert_eq!(FunctionSql { schema: None, ..g }, w);
+                assert!(def(got).starts_with("CREATE OR REPLACE FUNCTION \"public\".\""), "{}", def(got));
+            }
+            _ => assert_eq!(def(got), def(want)),
+        }
+    }
+    assert_eq!(got[1]["args"], "a integer");
+    assert_eq!(
+        public.triggers.iter().map(|t| t.def.as_str()).collect::<Vec<_>>(),
+        [
+            "CREATE TRIGGER \"orders_audit\" AFTER INSERT OR UPDATE OF \"state\" ON \"public\".\"orders\" FOR EACH ROW \
+             EXECUTE FUNCTION \"public\".\"audit\"()",
+            "CREATE TRIGGER orders_args BEFORE DELETE ON orders FOR EACH STATEMENT EXECUTE FUNCTION audit('x')",
+        ]
+    );
 
     let mysql = read(&mysql_realm(), "mysql");
     let users = mysql.schemas[0].table("users").unwrap();
@@ -801,6 +927,7 @@ fn everything_written_reads_back() {
     assert_eq!(users.index("name_prefix").unwrap().parts, model_users.index("name_prefix").unwrap().parts);
     assert_eq!(attr_of(&users.index("name_prefix").unwrap().attrs, "sub_parts"), Some(&json!([10, null])));
     assert_eq!(attr_of(&users.attrs, "auto_increment"), Some(&json!(1000)));
+    assert_eq!(mysql.schemas[0].triggers, model.schemas[0].triggers);
     let view = &mysql.schemas[0].views[0];
     assert_eq!(attr_of(&view.attrs, "security"), Some(&json!("INVOKER")));
     assert_eq!(attr_of(&view.attrs, "check_option"), Some(&json!("CASCADED")));
