@@ -614,3 +614,22 @@ fn cyclic_view() {
     );
     assert!(err.starts_with("error: schema.hcl:3:3: cyclic view dependency: \"a\" -> \"b\" -> \"a\""), "{err}");
 }
+
+/// A function the dev database rejects is reported at its own block, and
+/// nothing reaches the target.
+#[test]
+fn postgres_function_errors_point_at_the_function() {
+    let Some(db) = Db::postgres("hcl-fn-error") else { return };
+    db.write(
+        "schema.hcl",
+        "schema \"public\" {\n}\n\ntable \"t\" {\n  schema = schema.public\n  column \"id\" {\n    null = false\n    type = integer\n  }\n}\n\nfunction \"f\" {\n  schema = schema.public\n  lang   = SQL\n  return = integer\n  as     = \"SELECT nope FROM missing\"\n}\n",
+    );
+    let run = apply(&db).expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("schema.hcl:12:1: function \"f\": the dev database rejected the statement planned for it"),
+        "{}",
+        run.stderr()
+    );
+    assert!(db.tables().is_empty(), "{:?}", db.tables());
+}

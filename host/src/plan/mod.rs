@@ -545,12 +545,24 @@ impl DevDb {
                     Some(Change::AddTable { schema, table }) => ("table", schema.as_str(), table.name.as_str()),
                     Some(Change::ModifyTable { schema, to, .. }) => ("table", schema.as_str(), to.name.as_str()),
                     Some(Change::AddView { schema, view }) => ("view", schema.as_str(), view.name.as_str()),
+                    Some(Change::AddTrigger { schema, trigger }) => ("trigger", schema.as_str(), trigger.name.as_str()),
                     Some(Change::AddSchema { schema }) => ("schema", schema.name.as_str(), schema.name.as_str()),
                     Some(Change::ModifySchema { to, .. }) => ("schema", to.name.as_str(), to.name.as_str()),
                     _ => ("", "", ""),
                 };
-                let (at, what) = match origins.find(kind, schema, name) {
-                    Some(o) => (o.place.to_string(), format!("{kind} {name:?}: ")),
+                // A schema's own objects (functions, domains, sequences) are
+                // named by the statement's comment: `create function "f"`.
+                let named = stmt
+                    .comment
+                    .strip_prefix("create ")
+                    .and_then(|rest| rest.split_once(' '))
+                    .and_then(|(k, n)| Some((k.to_string(), serde_json::from_str::<String>(n).ok()?)))
+                    .filter(|_| kind == "schema");
+                let found = named
+                    .and_then(|(k, n)| origins.find(&k, schema, &n).map(|o| (o, k, n)))
+                    .or_else(|| origins.find(kind, schema, name).map(|o| (o, kind.to_string(), name.to_string())));
+                let (at, what) = match found {
+                    Some((o, kind, name)) => (o.place.to_string(), format!("{kind} {name:?}: ")),
                     None => (first.clone(), String::new()),
                 };
                 return Err(Error::Refused {
