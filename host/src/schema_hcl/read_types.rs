@@ -225,6 +225,49 @@ pub(super) fn known(dialect: &str) -> &'static [&'static str] {
     }
 }
 
+/// Names the reader accepts that the writer never writes bare: aliases
+/// inspection does not print (`int4` for `integer`, Atlas's long spellings)
+/// and names Atlas's own output does not use (`pg_lsn`). The writer writes
+/// every other known name bare, so what it writes reads back exactly.
+const PRINTED_NEVER: [(&str, &[&str]); 4] = [
+    (
+        "postgres",
+        &[
+            "bool",
+            "char",
+            "decimal",
+            "float",
+            "float4",
+            "float8",
+            "int",
+            "int2",
+            "int4",
+            "int8",
+            "pg_lsn",
+            "serial2",
+            "serial4",
+            "serial8",
+            "time_with_time_zone",
+            "time_without_time_zone",
+            "timestamp_with_time_zone",
+            "timestamp_without_time_zone",
+            "txid_snapshot",
+            "varbit",
+            "varchar",
+        ],
+    ),
+    ("mysql", &["bool", "boolean", "double_precision", "enum", "integer", "set"]),
+    ("sqlite", &["any", "char", "time", "timestamp"]),
+    ("clickhouse", &["Decimal"]),
+];
+
+/// Whether the writer may write type `name` (exact case) bare in `dialect`:
+/// a known name that inspection prints.
+pub(super) fn printed(dialect: &str, name: &str) -> bool {
+    let never = PRINTED_NEVER.iter().find(|(d, _)| *d == dialect).map_or(&[][..], |(_, n)| n);
+    known(dialect).contains(&name) && !never.contains(&name)
+}
+
 /// The known type `name` is spelled as (ignoring case): `UInt64` for
 /// `uint64` on ClickHouse, the lower-case name elsewhere.
 pub(super) fn known_name(dialect: &str, name: &str) -> Option<&'static str> {

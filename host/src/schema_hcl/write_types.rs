@@ -25,61 +25,8 @@
 //! backslash. Anything else is `sql("…")` with the default as the database
 //! printed it.
 
+use super::read_types::printed;
 use super::write_hcl::{sql, string};
-
-/// PostgreSQL types written as identifiers (Atlas's names), after the
-/// renames above.
-const POSTGRES: &[&str] = &[
-    "bigint",
-    "bigserial",
-    "bit",
-    "bit_varying",
-    "boolean",
-    "box",
-    "bytea",
-    "character",
-    "character_varying",
-    "cidr",
-    "circle",
-    "date",
-    "daterange",
-    "double_precision",
-    "inet",
-    "int4range",
-    "int8range",
-    "integer",
-    "interval",
-    "json",
-    "jsonb",
-    "line",
-    "lseg",
-    "macaddr",
-    "macaddr8",
-    "money",
-    "name",
-    "numeric",
-    "numrange",
-    "oid",
-    "path",
-    "point",
-    "polygon",
-    "real",
-    "regclass",
-    "serial",
-    "smallint",
-    "smallserial",
-    "text",
-    "time",
-    "timestamp",
-    "timestamptz",
-    "timetz",
-    "tsquery",
-    "tsrange",
-    "tstzrange",
-    "tsvector",
-    "uuid",
-    "xml",
-];
 
 /// PostgreSQL's multi-word names, and how Atlas writes them.
 const POSTGRES_SPACED: &[(&str, &str)] = &[
@@ -88,121 +35,13 @@ const POSTGRES_SPACED: &[(&str, &str)] = &[
     ("double precision", "double_precision"),
 ];
 
-const MYSQL: &[&str] = &[
-    "bigint",
-    "binary",
-    "bit",
-    "blob",
-    "char",
-    "date",
-    "datetime",
-    "decimal",
-    "double",
-    "float",
-    "geometry",
-    "geometrycollection",
-    "inet4",
-    "inet6",
-    "int",
-    "json",
-    "linestring",
-    "longblob",
-    "longtext",
-    "mediumblob",
-    "mediumint",
-    "mediumtext",
-    "multilinestring",
-    "multipoint",
-    "multipolygon",
-    "numeric",
-    "point",
-    "polygon",
-    "real",
-    "smallint",
-    "text",
-    "time",
-    "timestamp",
-    "tinyblob",
-    "tinyint",
-    "tinytext",
-    "uuid",
-    "varbinary",
-    "varchar",
-    "year",
-];
-
-const SQLITE: &[&str] = &[
-    "bigint",
-    "blob",
-    "bool",
-    "boolean",
-    "character",
-    "clob",
-    "date",
-    "datetime",
-    "decimal",
-    "double",
-    "double_precision",
-    "float",
-    "int",
-    "int2",
-    "int8",
-    "integer",
-    "json",
-    "mediumint",
-    "native_character",
-    "nchar",
-    "numeric",
-    "nvarchar",
-    "real",
-    "smallint",
-    "text",
-    "tinyint",
-    "unsigned_big_int",
-    "uuid",
-    "varchar",
-    "varying_character",
-];
-
-/// ClickHouse types written as identifiers, case as the server prints them.
-const CLICKHOUSE: &[&str] = &[
-    "Bool",
-    "Date",
-    "Date32",
-    "DateTime",
-    "DateTime64",
-    "Decimal128",
-    "Decimal256",
-    "Decimal32",
-    "Decimal64",
-    "FixedString",
-    "Float32",
-    "Float64",
-    "IPv4",
-    "IPv6",
-    "Int128",
-    "Int16",
-    "Int256",
-    "Int32",
-    "Int64",
-    "Int8",
-    "String",
-    "UInt128",
-    "UInt16",
-    "UInt256",
-    "UInt32",
-    "UInt64",
-    "UInt8",
-    "UUID",
-];
-
 /// The HCL expression for a column of type `ty` (the model's spelling) in `dialect`.
 pub(super) fn column_type(dialect: &str, ty: &str) -> String {
     let written = match dialect {
         "postgres" => postgres_type(ty),
         "mysql" => mysql_type(ty),
         "sqlite" => sqlite_type(ty),
-        "clickhouse" => known_call(ty, CLICKHOUSE),
+        "clickhouse" => known_call(ty, "clickhouse"),
         _ => None,
     };
     written.unwrap_or_else(|| sql(ty))
@@ -225,9 +64,9 @@ fn call(name: &str, args: Option<&str>) -> String {
 }
 
 /// `ty` as an identifier or call when its name is in `known`.
-fn known_call(ty: &str, known: &[&str]) -> Option<String> {
+fn known_call(ty: &str, dialect: &str) -> Option<String> {
     let (name, args) = split_call(ty)?;
-    known.contains(&name).then(|| call(name, args))
+    printed(dialect, name).then(|| call(name, args))
 }
 
 fn postgres_type(ty: &str) -> Option<String> {
@@ -249,7 +88,7 @@ fn postgres_type(ty: &str) -> Option<String> {
     }
     let (name, args) = split_call(ty)?;
     let name = POSTGRES_SPACED.iter().find(|(spaced, _)| *spaced == name).map_or(name, |(_, written)| written);
-    POSTGRES.contains(&name).then(|| call(name, args))
+    printed("postgres", name).then(|| call(name, args))
 }
 
 fn mysql_type(ty: &str) -> Option<String> {
@@ -259,7 +98,7 @@ fn mysql_type(ty: &str) -> Option<String> {
             return mysql_values(values).map(|v| format!("{kind}({})", v.join(",")));
         }
     }
-    known_call(ty, MYSQL)
+    known_call(ty, "mysql")
 }
 
 /// `'a','b'` as HCL strings, when no value holds a quote or a backslash.
@@ -286,7 +125,7 @@ fn mysql_values(text: &str) -> Option<Vec<String>> {
 fn sqlite_type(ty: &str) -> Option<String> {
     let (name, args) = split_call(ty)?;
     let name = name.replace(' ', "_");
-    SQLITE.contains(&name.as_str()).then(|| call(&name, args))
+    printed("sqlite", &name).then(|| call(&name, args))
 }
 
 /// The HCL expression for the default `text` (as the database printed it)
