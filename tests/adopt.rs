@@ -27,14 +27,14 @@ fn sum_hash(db: &Db, file: &str) -> String {
 /// URL binds one database, which holds it).
 fn revisions_table(db: &Db) -> &'static str {
     match db.kind {
-        Kind::Sqlite | Kind::Mysql(..) => "atlas_schema_revisions",
+        Kind::Sqlite | Kind::Mysql(..) | Kind::Clickhouse(..) => "atlas_schema_revisions",
         Kind::Postgres(..) => "atlas_schema_revisions.atlas_schema_revisions",
     }
 }
 
 fn history_table(db: &Db) -> &'static str {
     match db.kind {
-        Kind::Sqlite | Kind::Mysql(..) => "strata_schema_history",
+        Kind::Sqlite | Kind::Mysql(..) | Kind::Clickhouse(..) => "strata_schema_history",
         Kind::Postgres(..) => "atlas_schema_revisions.strata_schema_history",
     }
 }
@@ -48,6 +48,9 @@ fn has_history(db: &Db) -> bool {
             .to_string(),
         Kind::Mysql(..) => "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() \
                             AND table_name = 'strata_schema_history'"
+            .to_string(),
+        Kind::Clickhouse(..) => "SELECT count() FROM system.tables WHERE database = currentDatabase() \
+                                 AND name = 'strata_schema_history'"
             .to_string(),
     };
     db.rows(&sql) == [["1"]]
@@ -84,6 +87,8 @@ fn atlas_applied_two(db: &Db) {
              varchar(255) NOT NULL, `partial_hashes` json NULL, `operator_version` varchar(255) NOT NULL, \
              PRIMARY KEY (`version`)) CHARSET utf8mb4 COLLATE utf8mb4_bin;"
             .to_string(),
+        // Strata's ClickHouse revisions table is append-only, not Atlas's.
+        Kind::Clickhouse(..) => unreachable!("ClickHouse is not in the adopt suite"),
     };
     let table = revisions_table(db);
     let rows = format!(
@@ -309,6 +314,7 @@ fn refuse_deletes(db: &Db, table: &str) {
             "CREATE TRIGGER no_delete BEFORE DELETE ON {table} FOR EACH ROW \
              SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'deletes refused by test';"
         )),
+        Kind::Clickhouse(..) => unreachable!("ClickHouse has no triggers and is not in the adopt suite"),
     }
 }
 
@@ -326,6 +332,7 @@ fn refuse_inserts(db: &Db, table: &str) {
             "CREATE TRIGGER no_insert BEFORE INSERT ON {table} FOR EACH ROW \
              SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'inserts refused by test';"
         )),
+        Kind::Clickhouse(..) => unreachable!("ClickHouse has no triggers and is not in the adopt suite"),
     }
 }
 

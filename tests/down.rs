@@ -11,11 +11,86 @@ const V2: &str = "CREATE TABLE posts (id integer PRIMARY KEY, user_id integer NO
     FOREIGN KEY (user_id) REFERENCES users (id));\n";
 const V3: &str = "ALTER TABLE users ADD COLUMN email text;\nCREATE TABLE logs (id integer PRIMARY KEY, line text);\n";
 
+// ClickHouse has no keys, foreign keys or indexes: the same tables, each
+// with the engine and sort key ClickHouse requires.
+const CH_V1: &str = "CREATE TABLE users (id UInt64, name String) ENGINE = MergeTree ORDER BY id;\n";
+const CH_V2: &str =
+    "CREATE TABLE posts (id UInt64, user_id UInt64, title Nullable(String)) ENGINE = MergeTree ORDER BY id;\n";
+const CH_V3: &str = "ALTER TABLE users ADD COLUMN email Nullable(String);\n\
+    CREATE TABLE logs (id UInt64, line Nullable(String)) ENGINE = MergeTree ORDER BY id;\n";
+
+fn v1(db: &Db) -> &'static str {
+    if db.is_clickhouse() { CH_V1 } else { V1 }
+}
+
+fn v2(db: &Db) -> &'static str {
+    if db.is_clickhouse() { CH_V2 } else { V2 }
+}
+
+fn v3(db: &Db) -> &'static str {
+    if db.is_clickhouse() { CH_V3 } else { V3 }
+}
+
+/// `CREATE TABLE name (columns)` in the dialect: `columns` as the other
+/// dialects write them (`id integer PRIMARY KEY` first), rewritten for
+/// ClickHouse (no keys; an engine and a sort key).
+fn create(db: &Db, name: &str, columns: &str) -> String {
+    if !db.is_clickhouse() {
+        return format!("CREATE TABLE {name} ({columns});");
+    }
+    let columns = columns
+        .replace("id integer PRIMARY KEY", "id UInt64")
+        .replace("id int", "id UInt64")
+        .replace(" integer", " Int32")
+        .replace(" int", " Int32")
+        .replace(" text", " Nullable(String)");
+    format!("CREATE TABLE {name} ({columns}) ENGINE = MergeTree ORDER BY id;")
+}
+
+/// The check a revert runs for "no rows of `from`" (`from` a table, maybe
+/// with a WHERE): ClickHouse 18.16 has no EXISTS.
+fn empty_check(db: &Db, from: &str) -> String {
+    if db.is_clickhouse() {
+        format!("SELECT count() = 0 AS {} FROM (SELECT 1 FROM {from} LIMIT 1)", db.q("is_empty"))
+    } else {
+        format!("SELECT NOT EXISTS (SELECT 1 FROM {from}) AS {}", db.q("is_empty"))
+    }
+}
+
+/// Deletes rows; on ClickHouse an `ALTER TABLE … DELETE`, waited for (a
+/// mutation runs in the background).
+fn delete(db: &Db, table: &str, filter: &str) {
+    if !db.is_clickhouse() {
+        return db.exec(&format!("DELETE FROM {table} WHERE {filter};"));
+    }
+    db.exec(&format!("ALTER TABLE {table} DELETE WHERE {filter};"));
+    wait_mutations(db);
+}
+
+/// Waits until ClickHouse has finished every mutation of the database.
+fn wait_mutations(db: &Db) {
+    let start = std::time::Instant::now();
+    while db.rows("SELECT count() FROM system.mutations WHERE database = currentDatabase() AND is_done = 0") != [["0"]]
+    {
+        assert!(start.elapsed().as_secs() < 30, "mutations still running after 30s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Empties a table: ClickHouse has no DELETE statement.
+fn clear(db: &Db, table: &str) {
+    if db.is_clickhouse() {
+        db.exec(&format!("TRUNCATE TABLE {table};"));
+    } else {
+        db.exec(&format!("DELETE FROM {table};"));
+    }
+}
+
 /// Three versions applied, some rows in the first table.
 fn three_applied(db: &Db) {
-    db.write("migrations/1_users.sql", V1);
-    db.write("migrations/2_posts.sql", V2);
-    db.write("migrations/3_logs.sql", V3);
+    db.write("migrations/1_users.sql", v1(db));
+    db.write("migrations/2_posts.sql", v2(db));
+    db.write("migrations/3_logs.sql", v3(db));
     db.hash();
     db.apply();
     db.exec("INSERT INTO users (id, name) VALUES (1, 'ada'), (2, 'bob');");
@@ -37,8 +112,11 @@ mod scenarios {
         // Rows of surviving tables are untouched; the added column is gone.
         assert_eq!(db.rows("SELECT id, name FROM users ORDER BY id"), [["1", "ada"], ["2", "bob"]]);
         assert_eq!(db.columns("users"), ["id", "name"]);
-        // The index of version 1 survived (on SQLite, a rebuild of users).
-        assert!(db.has_index("users_name"));
+        // The index of version 1 survived (on SQLite, a rebuild of users);
+        // ClickHouse has none.
+        if !db.is_clickhouse() {
+            assert!(db.has_index("users_name"));
+        }
         // Applying again brings version 3 back.
         db.apply();
         assert_eq!(db.versions(), ["1", "2", "3"]);
@@ -58,7 +136,7 @@ mod scenarios {
         assert_eq!(db.tables(), ["users"]);
         assert_eq!(db.versions(), ["1"]);
         // Reverting everything that was applied.
-        db.exec("DELETE FROM users;");
+        clear(&db, "users");
         db.down(&["5"]).ok();
         assert!(db.tables().is_empty());
         assert!(db.versions().is_empty());
@@ -79,10 +157,15 @@ mod scenarios {
     }
 
     pub fn partial_failure_reverted(db: Db) {
-        db.write("migrations/1_users.sql", V1);
+        db.write("migrations/1_users.sql", v1(&db));
+        let age = if db.is_clickhouse() { "Int32" } else { "int" };
         db.write(
             "migrations/2_broken.sql",
-            "-- atlas:txmode none\n\nCREATE TABLE a (id int);\nALTER TABLE users ADD COLUMN age int;\nINSERT INTO missing VALUES (1);\nCREATE TABLE c (id int);\n",
+            &format!(
+                "-- atlas:txmode none\n\n{}\nALTER TABLE users ADD COLUMN age {age};\nINSERT INTO missing VALUES (1);\n{}\n",
+                create(&db, "a", "id int"),
+                create(&db, "c", "id int"),
+            ),
         );
         db.hash();
         db.strata(&["migrate", "apply", "--url", &db.url]).expect_code(1);
@@ -97,7 +180,8 @@ mod scenarios {
 
     pub fn drift_refused(db: Db) {
         three_applied(&db);
-        db.exec("CREATE TABLE extra (id int); ALTER TABLE posts ADD COLUMN sneaky text;");
+        let sneaky = if db.is_clickhouse() { "Nullable(String)" } else { "text" };
+        db.exec(&format!("{} ALTER TABLE posts ADD COLUMN sneaky {sneaky};", create(&db, "extra", "id int")));
         let run = db.down(&[]).expect_code(1);
         assert!(run.stderr().contains("drifted"), "{}", run.stderr());
         assert!(
@@ -115,15 +199,24 @@ mod scenarios {
 
     pub fn checks_guard_data(db: Db) {
         three_applied(&db);
-        db.exec("INSERT INTO logs (id, line) VALUES (1, 'keep me'); UPDATE users SET email = 'a@x' WHERE id = 1;");
+        db.exec("INSERT INTO logs (id, line) VALUES (1, 'keep me');");
+        if db.is_clickhouse() {
+            // No UPDATE (an ALTER … UPDATE runs asynchronously): the same rows rewritten.
+            db.exec(
+                "TRUNCATE TABLE users; INSERT INTO users (id, name, email) VALUES (1, 'ada', 'a@x'), (2, 'bob', NULL);",
+            );
+        } else {
+            db.exec("UPDATE users SET email = 'a@x' WHERE id = 1;");
+        }
         let run = db.down(&[]).expect_code(1);
         assert!(run.stderr().contains("check before reverting version 3 failed"), "{}", run.stderr());
         assert!(run.stderr().contains("nothing was changed"), "{}", run.stderr());
-        assert!(
-            run.stdout().contains(&format!("SELECT NOT EXISTS (SELECT 1 FROM {})", db.t("logs"))),
-            "{}",
-            run.stdout()
-        );
+        let check = if db.is_clickhouse() {
+            empty_check(&db, &db.t("logs"))
+        } else {
+            format!("SELECT NOT EXISTS (SELECT 1 FROM {})", db.t("logs"))
+        };
+        assert!(run.stdout().contains(&check), "{}", run.stdout());
         let json = db.down(&["--format", "json"]).expect_code(1).json();
         let failed: Vec<&str> = json["Checks"]
             .as_array()
@@ -142,10 +235,11 @@ mod scenarios {
     }
 
     pub fn manual_down(db: Db) {
-        db.write("migrations/1_users.sql", V1);
+        db.write("migrations/1_users.sql", v1(&db));
+        let logs = create(&db, "logs", "id integer PRIMARY KEY, line text");
         db.write(
             "migrations/2_logs.sql",
-            "-- atlas:txtar\n\n-- migration.sql --\nCREATE TABLE logs (id integer PRIMARY KEY, line text);\n\n-- down.sql --\nDROP TABLE logs;\n",
+            &format!("-- atlas:txtar\n\n-- migration.sql --\n{logs}\n\n-- down.sql --\nDROP TABLE logs;\n"),
         );
         db.hash();
         db.apply();
@@ -162,7 +256,7 @@ mod scenarios {
         db.apply();
         db.write(
             "migrations/2_logs.sql",
-            "-- atlas:txtar\n\n-- migration.sql --\nCREATE TABLE logs (id integer PRIMARY KEY, line text);\n\n-- down.sql --\nSELECT 1;\n",
+            &format!("-- atlas:txtar\n\n-- migration.sql --\n{logs}\n\n-- down.sql --\nSELECT 1;\n"),
         );
         db.hash();
         let run = db.down(&[]).expect_code(1);
@@ -178,12 +272,20 @@ mod scenarios {
     /// transactional DDL: stopped before the DROP, and finished by a re-run
     /// once the rows are gone).
     pub fn manual_down_checked_at_its_statement(db: Db) {
-        db.write("migrations/1_users.sql", V1);
+        db.write("migrations/1_users.sql", v1(&db));
+        let delete_seeds = if db.is_clickhouse() {
+            "ALTER TABLE kinds DELETE WHERE id IN (1, 2);"
+        } else {
+            "DELETE FROM kinds WHERE id IN (1, 2);"
+        };
         db.write(
             "migrations/2_kinds.sql",
-            "-- atlas:txtar\n\n-- migration.sql --\nCREATE TABLE kinds (id integer PRIMARY KEY, name text);\n\
-             INSERT INTO kinds (id, name) VALUES (1, 'seed-a'), (2, 'seed-b');\n\n-- down.sql --\n\
-             DELETE FROM kinds WHERE id IN (1, 2);\nDROP TABLE kinds;\n",
+            &format!(
+                "-- atlas:txtar\n\n-- migration.sql --\n{}\n\
+                 INSERT INTO kinds (id, name) VALUES (1, 'seed-a'), (2, 'seed-b');\n\n-- down.sql --\n\
+                 {delete_seeds}\nDROP TABLE kinds;\n",
+                create(&db, "kinds", "id integer PRIMARY KEY, name text")
+            ),
         );
         db.hash();
         db.apply();
@@ -193,7 +295,8 @@ mod scenarios {
         assert_eq!(json["Checks"][0]["Ok"], serde_json::Value::Null, "{json}");
         assert!(json["Checks"][0]["Reason"].as_str().unwrap().contains("before statement 2"), "{json}");
         let out = db.down(&[]).ok().stdout();
-        assert!(out.contains("-- check: SELECT NOT EXISTS"), "{out}");
+        let first = if db.is_clickhouse() { "SELECT count() = 0" } else { "SELECT NOT EXISTS" };
+        assert!(out.contains(&format!("-- check: {first}")), "{out}");
         assert_eq!(db.tables(), ["users"]);
         assert_eq!(db.versions(), ["1"]);
 
@@ -213,11 +316,14 @@ mod scenarios {
         } else {
             // The DELETE ran; the DROP the check guards did not, and the row is kept.
             assert!(run.stderr().contains("1 of 2 statements ran"), "{}", run.stderr());
+            if db.is_clickhouse() {
+                wait_mutations(&db);
+            }
             assert_eq!(db.rows("SELECT id, name FROM kinds ORDER BY id"), [["3", "added later"]]);
             assert_eq!(db.tables(), ["kinds", "users"]);
             assert_eq!(db.versions(), ["1", "2"]);
             // Once the row is gone, the same command finishes the revert.
-            db.exec("DELETE FROM kinds WHERE id = 3;");
+            delete(&db, "kinds", "id = 3");
             db.down(&[]).ok();
             assert_eq!(db.tables(), ["users"]);
             assert_eq!(db.versions(), ["1"]);
@@ -225,12 +331,15 @@ mod scenarios {
     }
 
     pub fn split_rule(db: Db) {
-        db.write("migrations/1_users.sql", V1);
+        db.write("migrations/1_users.sql", v1(&db));
         db.write(
             "migrations/2_logs.sql",
-            "-- atlas:txtar\n\n-- migration.sql --\nCREATE TABLE logs (id integer PRIMARY KEY);\n\n-- down.sql --\nDROP TABLE logs;\n",
+            &format!(
+                "-- atlas:txtar\n\n-- migration.sql --\n{}\n\n-- down.sql --\nDROP TABLE logs;\n",
+                create(&db, "logs", "id integer PRIMARY KEY")
+            ),
         );
-        db.write("migrations/3_tags.sql", "CREATE TABLE tags (id integer PRIMARY KEY);\n");
+        db.write("migrations/3_tags.sql", &format!("{}\n", create(&db, "tags", "id integer PRIMARY KEY")));
         db.hash();
         db.apply();
         let run = db.down(&["2"]).expect_code(1);
@@ -249,15 +358,11 @@ mod scenarios {
         let out = run.stdout();
         // Shaped like Atlas's: the checks of a version, then its statements.
         let checks = out.split("  -- reverting version 3").next().unwrap();
-        assert!(checks.contains("  -- checks before reverting version 3\n    -> SELECT NOT EXISTS"), "{out}");
+        let first = if db.is_clickhouse() { "SELECT count() = 0" } else { "SELECT NOT EXISTS" };
+        assert!(checks.contains(&format!("  -- checks before reverting version 3\n    -> {first}")), "{out}");
         for check in [
-            format!("    -> SELECT NOT EXISTS (SELECT 1 FROM {}) AS {}\n", db.t("logs"), db.q("is_empty")),
-            format!(
-                "    -> SELECT NOT EXISTS (SELECT 1 FROM {} WHERE {} IS NOT NULL) AS {}\n",
-                db.t("users"),
-                db.q("email"),
-                db.q("is_empty")
-            ),
+            format!("    -> {}\n", empty_check(&db, &db.t("logs"))),
+            format!("    -> {}\n", empty_check(&db, &format!("{} WHERE {} IS NOT NULL", db.t("users"), db.q("email")))),
         ] {
             assert!(checks.contains(&check), "missing {check:?} in:\n{out}");
         }
@@ -279,7 +384,7 @@ mod scenarios {
             std::fs::remove_file(db.sb.path.join("migrations").join(f)).unwrap();
         }
         db.hash();
-        db.exec("DELETE FROM users;");
+        clear(&db, "users");
         db.down(&["2"]).ok();
         assert!(db.tables().is_empty());
     }
@@ -287,13 +392,13 @@ mod scenarios {
     pub fn to_tag(db: Db) {
         let git = |args: &[&str]| strata_tests::git(&db.sb.path, args);
         git(&["init", "-q"]);
-        db.write("migrations/1_users.sql", V1);
-        db.write("migrations/2_posts.sql", V2);
+        db.write("migrations/1_users.sql", v1(&db));
+        db.write("migrations/2_posts.sql", v2(&db));
         db.hash();
         git(&["add", "migrations"]);
         git(&["commit", "-qm", "v1"]);
         git(&["tag", "v1"]);
-        db.write("migrations/3_logs.sql", V3);
+        db.write("migrations/3_logs.sql", v3(&db));
         db.hash();
         git(&["add", "migrations"]);
         git(&["commit", "-qm", "v2"]);
@@ -381,8 +486,17 @@ mod scenarios {
     }
 }
 
+/// Every dialect runs every scenario.
 macro_rules! suite {
     ($dialect:ident, $make:expr) => {
+        suite!(@mod $dialect, $make, {
+            #[test]
+            fn manual_down_checked_at_its_statement() {
+                with("manual-checked", scenarios::manual_down_checked_at_its_statement)
+            }
+        });
+    };
+    (@mod $dialect:ident, $make:expr, { $($sync_deletes:tt)* }) => {
         mod $dialect {
             use super::*;
 
@@ -420,10 +534,7 @@ macro_rules! suite {
             fn manual_down() {
                 with("manual", scenarios::manual_down)
             }
-            #[test]
-            fn manual_down_checked_at_its_statement() {
-                with("manual-checked", scenarios::manual_down_checked_at_its_statement)
-            }
+            $($sync_deletes)*
             #[test]
             fn split_rule() {
                 with("split", scenarios::split_rule)
@@ -458,3 +569,4 @@ fn sqlite_interrupted_run_finished_by_rerun() {
 }
 suite!(postgres, Db::postgres);
 suite!(mysql, Db::mysql);
+suite!(clickhouse, Db::clickhouse);

@@ -1087,6 +1087,7 @@ fn catalog(db: &Db) -> Vec<String> {
         Kind::Sqlite => sqlite_catalog(db),
         Kind::Postgres(..) => pg_dump(db),
         Kind::Mysql(..) => mysql_catalog(db),
+        Kind::Clickhouse(..) => unreachable!("ClickHouse has its own HCL round trips (tests/hcl_clickhouse.rs)"),
     }
 }
 

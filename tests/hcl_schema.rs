@@ -22,6 +22,7 @@ fn schema(db: &Db, v2: bool) -> String {
         Kind::Mysql(..) => {
             ("app", "int", "varchar(100)", "varchar(255)", "timestamp\n    default = sql(\"CURRENT_TIMESTAMP\")", true)
         }
+        Kind::Clickhouse(..) => unreachable!("ClickHouse has its own HCL tests (tests/hcl_clickhouse.rs)"),
     };
     let table_comment = if comment { "  comment = \"people\"\n" } else { "" };
     let column_comment = if comment { "    comment = \"login\"\n" } else { "" };
@@ -158,6 +159,7 @@ fn foreign_key(db: &Db, table: &str, name: &str) -> Vec<Vec<String>> {
             "SELECT referenced_table_name, delete_rule FROM information_schema.referential_constraints \
              WHERE constraint_schema = DATABASE() AND constraint_name = '{name}'"
         ),
+        Kind::Clickhouse(..) => unreachable!("ClickHouse has its own HCL tests (tests/hcl_clickhouse.rs)"),
     };
     db.rows(&sql)
 }
@@ -176,6 +178,7 @@ fn nullable(db: &Db, table: &str, column: &str) -> bool {
             "SELECT is_nullable FROM information_schema.columns WHERE table_schema = DATABASE() \
              AND table_name = '{table}' AND column_name = '{column}'"
         ),
+        Kind::Clickhouse(..) => unreachable!("ClickHouse has its own HCL tests (tests/hcl_clickhouse.rs)"),
     };
     db.rows(&sql) == [["YES"]]
 }
@@ -189,6 +192,7 @@ fn has_view(db: &Db, name: &str) -> bool {
         Kind::Mysql(..) => format!(
             "SELECT count(*) FROM information_schema.views WHERE table_schema = DATABASE() AND table_name = '{name}'"
         ),
+        Kind::Clickhouse(..) => unreachable!("ClickHouse has its own HCL tests (tests/hcl_clickhouse.rs)"),
     };
     db.rows(&sql) == [["1"]]
 }
@@ -201,6 +205,7 @@ fn has_check(db: &Db, name: &str) -> bool {
             "SELECT count(*) FROM information_schema.check_constraints WHERE constraint_schema = DATABASE() \
              AND constraint_name = '{name}'"
         ),
+        Kind::Clickhouse(..) => unreachable!("ClickHouse has its own HCL tests (tests/hcl_clickhouse.rs)"),
     };
     db.rows(&sql) == [["1"]]
 }
@@ -245,6 +250,7 @@ mod scenarios {
                 assert_eq!(rows, [["people", "login"]]);
             }
             Kind::Sqlite => {}
+            Kind::Clickhouse(..) => unreachable!("ClickHouse has its own HCL tests (tests/hcl_clickhouse.rs)"),
         }
         assert_synced(&db);
 

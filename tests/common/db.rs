@@ -1,7 +1,7 @@
 //! A target database of either dialect for end-to-end scenarios that run on
 //! every dialect: one suite, parametrized by the database it gets.
 
-use crate::{MyDb, PgDb, Sandbox, sqlite_rows, sqlite_tables};
+use crate::{ChDb, MyDb, PgDb, Sandbox, sqlite_rows, sqlite_tables};
 
 /// Which server a scenario runs on.
 pub enum Kind {
@@ -12,6 +12,9 @@ pub enum Kind {
     /// MariaDB/MySQL: the target database and the dev database, both bound
     /// URLs (`mysql://…/<database>`); the revisions table lives in the target.
     Mysql(MyDb, #[allow(dead_code)] MyDb),
+    /// ClickHouse: the target database and the dev database, both bound URLs
+    /// (`clickhouse://…/<database>`); Strata's tables live in the target.
+    Clickhouse(ChDb, #[allow(dead_code)] ChDb),
 }
 
 /// A target database of one dialect, with a sandbox for the project files.
@@ -47,10 +50,23 @@ impl Db {
         Some(Db { sb, url: target.url(), dev: dev.url(), kind: Kind::Mysql(target, dev) })
     }
 
+    pub fn clickhouse(name: &str) -> Option<Db> {
+        let target = ChDb::create(name)?;
+        let dev = ChDb::create(&format!("{name}_dev"))?;
+        let sb = Sandbox::new(&format!("down-ch-{name}"));
+        Some(Db { sb, url: target.url(), dev: dev.url(), kind: Kind::Clickhouse(target, dev) })
+    }
+
+    /// Whether the target is ClickHouse (no transactions, no indexes, no
+    /// row-level DELETE or UPDATE).
+    pub fn is_clickhouse(&self) -> bool {
+        matches!(self.kind, Kind::Clickhouse(..))
+    }
+
     /// Whether the dialect runs DDL in transactions (a failed run leaves
-    /// nothing), or statement by statement (MySQL, MariaDB).
+    /// nothing), or statement by statement (MySQL, MariaDB, ClickHouse).
     pub fn transactional(&self) -> bool {
-        !matches!(self.kind, Kind::Mysql(..))
+        !matches!(self.kind, Kind::Mysql(..) | Kind::Clickhouse(..))
     }
 
     pub fn exec(&self, sql: &str) {
@@ -60,6 +76,7 @@ impl Db {
             }
             Kind::Postgres(db, _) => db.exec(sql),
             Kind::Mysql(db, _) => db.exec(sql),
+            Kind::Clickhouse(db, _) => db.exec(sql),
         }
     }
 
@@ -68,6 +85,7 @@ impl Db {
             Kind::Sqlite => sqlite_rows(&self.sb.path.join("app.db"), sql),
             Kind::Postgres(db, _) => db.rows(sql),
             Kind::Mysql(db, _) => db.rows(sql),
+            Kind::Clickhouse(db, _) => db.rows(sql),
         }
     }
 
@@ -93,11 +111,14 @@ impl Db {
                 .into_iter()
                 .map(|r| r[0].clone())
                 .collect(),
+            // Strata's tables and its lock tables excluded, as for MySQL.
+            Kind::Clickhouse(db, _) => db.tables(),
         }
     }
 
     pub fn columns(&self, table: &str) -> Vec<String> {
         let sql = match &self.kind {
+            Kind::Clickhouse(db, _) => return db.columns(table),
             Kind::Sqlite => format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
             Kind::Postgres(..) => format!(
                 "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' \
@@ -113,6 +134,8 @@ impl Db {
 
     pub fn has_index(&self, name: &str) -> bool {
         let sql = match &self.kind {
+            // ClickHouse 18.16 has no indexes.
+            Kind::Clickhouse(..) => return false,
             Kind::Sqlite => format!("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '{name}'"),
             Kind::Postgres(..) => format!("SELECT count(*) FROM pg_indexes WHERE indexname = '{name}'"),
             // One row per indexed column.
@@ -126,6 +149,8 @@ impl Db {
 
     pub fn versions(&self) -> Vec<String> {
         let table = match &self.kind {
+            // Append-only: the newest row of each version decides.
+            Kind::Clickhouse(db, _) => return db.versions(),
             Kind::Sqlite => "atlas_schema_revisions",
             // An unbound PostgreSQL URL keeps it in its own schema, as Atlas does.
             Kind::Postgres(..) => "atlas_schema_revisions.atlas_schema_revisions",
@@ -140,10 +165,11 @@ impl Db {
     }
 
     /// A table as the dialect's plans name it: an unbound PostgreSQL URL gets
-    /// schema-qualified SQL, as in Atlas; a bound MySQL URL unqualified names.
+    /// schema-qualified SQL, as in Atlas; a bound MySQL or ClickHouse URL
+    /// unqualified names.
     pub fn t(&self, name: &str) -> String {
         match &self.kind {
-            Kind::Sqlite | Kind::Mysql(..) => self.q(name),
+            Kind::Sqlite | Kind::Mysql(..) | Kind::Clickhouse(..) => self.q(name),
             Kind::Postgres(..) => format!("\"public\".{}", self.q(name)),
         }
     }
@@ -151,7 +177,7 @@ impl Db {
     /// Quotes an identifier the way the dialect's plans do.
     pub fn q(&self, name: &str) -> String {
         match &self.kind {
-            Kind::Sqlite | Kind::Mysql(..) => format!("`{name}`"),
+            Kind::Sqlite | Kind::Mysql(..) | Kind::Clickhouse(..) => format!("`{name}`"),
             Kind::Postgres(..) => format!("\"{name}\""),
         }
     }

@@ -313,6 +313,34 @@ impl ChConn {
         result
     }
 
+    /// Waits until no mutation of `table` is left unfinished (polling
+    /// `system.mutations`), for at most [`MUTATION_WAIT`].
+    fn await_mutations(&self, database: Option<&str>, table: &str) -> Result<(), PluginError> {
+        let database = database.unwrap_or(&self.database);
+        let sql = format!(
+            "SELECT count() FROM system.mutations WHERE database = {} AND table = {} AND is_done = 0",
+            crate::types::literal(database),
+            crate::types::literal(table)
+        );
+        let start = std::time::Instant::now();
+        loop {
+            let left = self.rows(&sql)?.rows.into_iter().next().and_then(|r| r.into_iter().next().flatten());
+            if left.as_deref() == Some("0") {
+                return Ok(());
+            }
+            if start.elapsed() > MUTATION_WAIT {
+                return Err(PluginError::new(
+                    ErrorKind::LockTimeout,
+                    format!(
+                        "the mutation of table {table:?} is still running after {} s (see system.mutations)",
+                        MUTATION_WAIT.as_secs()
+                    ),
+                ));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     fn drop_lock_table(&self, table: &str) -> Result<(), PluginError> {
         self.run(&format!("DROP TABLE IF EXISTS {}", qualified(Some(&self.database), table)))
     }
@@ -323,6 +351,9 @@ impl ChConn {
         self.rows(&sql).ok()?.rows.into_iter().next()?.into_iter().next().flatten().filter(|h| !h.is_empty())
     }
 }
+
+/// How long a statement waits for its mutation to finish.
+const MUTATION_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl DialectConnection for ChConn {
     fn info(&self) -> ConnInfo {
@@ -337,9 +368,20 @@ impl DialectConnection for ChConn {
     /// ClickHouse reports no count of rows a statement matched: DDL and
     /// `INSERT` return 0. (The host writes its own tables append-only here,
     /// so it never reads an `UPDATE`'s count.)
+    ///
+    /// An `ALTER TABLE … DELETE | UPDATE` returns once ClickHouse has
+    /// finished it: the server runs mutations in the background, and what
+    /// comes next (a down file's check, the next statement) must see its
+    /// effect, as after any other statement.
     fn exec(&mut self, sql: &str, args: &[SqlValue]) -> Result<u64, PluginError> {
-        let result = bind(sql, args).and_then(|sql| self.run(&sql)).map(|()| 0);
-        self.note(result)
+        let result = bind(sql, args).and_then(|sql| {
+            self.run(&sql)?;
+            match crate::sql::mutation_target(&sql) {
+                Some((database, table)) => self.await_mutations(database.as_deref(), &table),
+                None => Ok(()),
+            }
+        });
+        self.note(result.map(|()| 0))
     }
 
     fn query(&mut self, sql: &str, args: &[SqlValue]) -> Result<Rows, PluginError> {

@@ -306,3 +306,37 @@ mod tests {
         assert_eq!(tidy("SELECT id,  'a  b'\n FROM t  WHERE (x)"), "SELECT id, 'a  b' FROM t WHERE (x)");
     }
 }
+
+/// The table an `ALTER TABLE … DELETE | UPDATE` mutation changes, as
+/// `(database, table)` (the database when the statement names one). ClickHouse
+/// runs these in the background; the driver waits for them.
+pub(crate) fn mutation_target(sql: &str) -> Option<(Option<String>, String)> {
+    let toks = tokens(sql);
+    let word = |i: usize| toks.get(i).filter(|t| t.kind == Kind::Word).map(|t| t.value.to_ascii_uppercase());
+    if word(0).as_deref() != Some("ALTER") || word(1).as_deref() != Some("TABLE") {
+        return None;
+    }
+    let name = |i: usize| toks.get(i).filter(|t| t.is_name()).map(|t| t.value.clone());
+    let (database, table, next) = match toks.get(3).map(|t| t.value.as_str()) {
+        Some(".") => (name(2), name(4)?, 5),
+        _ => (None, name(2)?, 3),
+    };
+    // `ON CLUSTER c` may sit between the name and the command.
+    let next = if word(next).as_deref() == Some("ON") { next + 3 } else { next };
+    matches!(word(next).as_deref(), Some("DELETE" | "UPDATE")).then_some((database, table))
+}
+
+#[cfg(test)]
+mod mutation_tests {
+    use super::mutation_target;
+
+    #[test]
+    fn mutations_are_told_from_other_alters() {
+        assert_eq!(mutation_target("ALTER TABLE t DELETE WHERE id = 1"), Some((None, "t".into())));
+        assert_eq!(mutation_target("alter table `d`.`t` update x = 1 where 1"), Some((Some("d".into()), "t".into())));
+        assert_eq!(mutation_target("ALTER TABLE t ON CLUSTER c DELETE WHERE 1"), Some((None, "t".into())));
+        assert_eq!(mutation_target("ALTER TABLE t ADD COLUMN c String"), None);
+        assert_eq!(mutation_target("ALTER TABLE t DROP COLUMN c"), None);
+        assert_eq!(mutation_target("DELETE FROM t"), None);
+    }
+}
