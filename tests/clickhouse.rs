@@ -159,11 +159,7 @@ fn killed_apply_finished_by_rerun() {
     assert!(made < 40, "the run finished before it could be killed ({made} tables)");
     // The migration lock (a table) outlives the killed process; break it as
     // the error tells the user to.
-    for lock in
-        ch.db.rows("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'strata\\\\_lock%'")
-    {
-        ch.db.exec(&format!("DROP TABLE `{}`", lock[0]));
-    }
+    ch.db.break_locks();
     // Whether the statement after the last recorded one ran is read from the
     // database, which needs a dev database: without one the re-run says so.
     let done = ch.db.rows("SELECT argMax(applied, seq) FROM atlas_schema_revisions WHERE version = '1'");
@@ -339,11 +335,7 @@ fn finish(sb: &Sandbox, db: &ChDb, args: &[String], doubts: &std::cell::Cell<u32
             doubts.set(doubts.get() + 1);
         }
         if last.contains("strata_lock_") {
-            for lock in db.rows(
-                "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'strata\\\\_lock%'",
-            ) {
-                db.exec(&format!("DROP TABLE `{}`", lock[0]));
-            }
+            db.break_locks();
         }
     }
     Err(last)
@@ -464,11 +456,7 @@ fn data_statement_in_doubt_is_asked_not_guessed() {
     child.wait().unwrap();
     // The server may finish the INSERT on its own: wait until it settles.
     std::thread::sleep(Duration::from_millis(2500));
-    for lock in
-        ch.db.rows("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'strata\\\\_lock%'")
-    {
-        ch.db.exec(&format!("DROP TABLE `{}`", lock[0]));
-    }
+    ch.db.break_locks();
     let (url, dev) = (ch.url(), ch.dev.url());
     let rerun = ["migrate", "apply", "--url", &url, "--dev-url", &dev];
     let run = ch.sb.strata(&rerun).expect_code(1);

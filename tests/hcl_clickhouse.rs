@@ -11,7 +11,6 @@
 //!
 //! Every outcome is read from ClickHouse's catalog over HTTP.
 
-use std::process::Command;
 use strata_tests::{ChDb, Run, Sandbox};
 
 /// A target database, a second one, a dev database and a project directory.
@@ -47,32 +46,6 @@ impl Ch {
             out.contains("Schema is synced, no changes to be made"),
             "{file} is not what {} holds:\n{out}",
             db.name
-        );
-    }
-}
-
-/// Runs SQL on `db` with LowCardinality allowed (an experimental type on
-/// ClickHouse 18.16, which the test helper's plain requests do not allow).
-fn exec_experimental(db: &ChDb, sql: &str) {
-    let base = std::env::var("STRATA_TEST_CLICKHOUSE_URL").expect("STRATA_TEST_CLICKHOUSE_URL");
-    let rest = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
-    let rest = rest.split_once('?').map_or(rest, |(r, _)| r);
-    let (auth, rest) = rest.rsplit_once('@').unwrap_or(("default", rest));
-    let hostport = rest.split_once('/').map_or(rest, |(h, _)| h);
-    let hostport = if hostport.contains(':') { hostport.to_string() } else { format!("{hostport}:8123") };
-    let (user, password) = auth.split_once(':').unwrap_or((auth, ""));
-    for stmt in sql.split(";\n").map(str::trim).filter(|s| !s.is_empty()) {
-        let out = Command::new("curl")
-            .args(["-sS", "--fail-with-body", "--max-time", "60", "--data-binary", stmt])
-            .arg(format!("http://{hostport}/?database={}&allow_experimental_low_cardinality_type=1", db.name))
-            .args(["-H", &format!("X-ClickHouse-User: {user}"), "-H", &format!("X-ClickHouse-Key: {password}")])
-            .output()
-            .expect("run curl");
-        assert!(
-            out.status.success(),
-            "clickhouse {stmt}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
         );
     }
 }
@@ -153,7 +126,7 @@ CREATE MATERIALIZED VIEW counts ENGINE = SummingMergeTree PARTITION BY tuple() O
 #[test]
 fn inspect_reads_back() {
     let Some(ch) = Ch::new("hcl_ch_rt") else { return };
-    exec_experimental(&ch.a, RICH_SQL);
+    ch.a.exec(RICH_SQL);
     let hcl = ch.inspect(&ch.a);
     assert!(!hcl.contains("# not written"), "the fixture has parts HCL cannot hold:\n{hcl}");
     let flat = hcl.split_whitespace().collect::<Vec<_>>().join(" ");

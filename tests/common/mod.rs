@@ -416,7 +416,8 @@ fn clickhouse(url: &str, sql: &str) -> Result<String, String> {
     let db = if db.is_empty() { "default" } else { db };
     let out = Command::new("curl")
         .args(["-sS", "--fail-with-body", "--max-time", "60", "--data-binary", "@-"])
-        .arg(format!("http://{hostport}/?database={db}"))
+        // LowCardinality is experimental on 18.16 (later servers ignore the setting).
+        .arg(format!("http://{hostport}/?database={db}&allow_experimental_low_cardinality_type=1"))
         .args(["-H", &format!("X-ClickHouse-User: {user}"), "-H", &format!("X-ClickHouse-Key: {password}")])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -504,6 +505,16 @@ impl ChDb {
         .into_iter()
         .map(|r| r[0].clone())
         .collect()
+    }
+
+    /// Drops the migration lock tables a killed run left, as the error
+    /// that names them tells the user to.
+    pub fn break_locks(&self) {
+        for lock in self
+            .rows("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'strata\\\\_lock%'")
+        {
+            self.exec(&format!("DROP TABLE `{}`", lock[0]));
+        }
     }
 
     /// A table's columns in order.

@@ -18,14 +18,12 @@ use crate::inspect::inspect_realm;
 use crate::sql::bind;
 use crate::types::{literal, qualified};
 use clickhouse::Client;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use strata_dialect_api::{
     ConnInfo, DbUrl, DialectConnection, ErrorKind, InspectOptions, PluginError, Realm, Rows, SqlValue,
 };
 use strata_dialect_kit::scrub;
-use tokio::runtime::Runtime;
 
 /// The HTTP port when the URL names none.
 const DEFAULT_PORT: u16 = 8123;
@@ -40,24 +38,9 @@ const LOCK_POLL: Duration = Duration::from_millis(100);
 /// inspection leaves them out.
 pub(crate) const LOCK_PREFIX: &str = "strata_lock_";
 
-/// The plugin's runtime: a current-thread runtime created on first use. Each
-/// call drives it with `block_on` from the caller's thread; the HTTP client's
-/// connection tasks run whenever a call drives it.
-fn runtime() -> Result<&'static Runtime, PluginError> {
-    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
-    if let Some(rt) = RUNTIME.get() {
-        return Ok(rt);
-    }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| PluginError::new(ErrorKind::Internal, format!("starting the clickhouse runtime: {e}")))?;
-    // Two threads racing here build two runtimes; the loser's is dropped unused.
-    Ok(RUNTIME.get_or_init(|| rt))
-}
-
+/// Runs `fut` on the plugin's runtime (kit's current-thread bridge).
 fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, PluginError> {
-    Ok(runtime()?.block_on(fut))
+    strata_dialect_kit::runtime::block_on("clickhouse", fut)
 }
 
 /// An open ClickHouse "connection": an HTTP client bound to a server, a user

@@ -5,6 +5,8 @@ pub mod attrs;
 pub mod bookkeeping;
 pub mod checks;
 pub mod order;
+#[cfg(feature = "runtime")]
+pub mod runtime;
 pub mod sql;
 
 use strata_dialect_api::{

@@ -6,13 +6,11 @@
 use crate::inspect::inspect_realm;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, OptsBuilder, Params, Row, Value};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use strata_dialect_api::{
     ConnInfo, DbUrl, DialectConnection, ErrorKind, InspectOptions, PluginError, Realm, Rows, SqlValue,
 };
 use strata_dialect_kit::scrub;
-use tokio::runtime::Runtime;
 
 /// The two server families the plugin speaks to; their catalogs differ in
 /// details that inspection must know (check constraints, JSON, defaults).
@@ -34,24 +32,9 @@ impl Flavour {
     }
 }
 
-/// The plugin's runtime: a current-thread runtime created on first use. Each
-/// call drives it with `block_on` from the caller's thread; mysql_async needs
-/// no background task for a single connection.
-fn runtime() -> Result<&'static Runtime, PluginError> {
-    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
-    if let Some(rt) = RUNTIME.get() {
-        return Ok(rt);
-    }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| PluginError::new(ErrorKind::Internal, format!("starting the mysql runtime: {e}")))?;
-    // Two threads racing here build two runtimes; the loser's is dropped unused.
-    Ok(RUNTIME.get_or_init(|| rt))
-}
-
+/// Runs `fut` on the plugin's runtime (kit's current-thread bridge).
 fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, PluginError> {
-    Ok(runtime()?.block_on(fut))
+    strata_dialect_kit::runtime::block_on("mysql", fut)
 }
 
 /// An open MySQL or MariaDB connection.
