@@ -5,10 +5,12 @@
 //! - table: `engine`, `collation` [string] (the charset follows from the collation),
 //!   `options` [array of `KEY=value` create options, e.g. `ROW_FORMAT=COMPRESSED`],
 //!   `auto_increment` [number: the next counter value when above 1; written
-//!   when the table is created, never compared];
+//!   when the table is created, never compared], `system_versioning` [true, MariaDB],
+//!   `partition` [string: the `PARTITION BY …` clause, canonical as `inspect` writes it];
 //! - column: `auto_increment` [true], `invisible` [true], `on_update` [string, e.g. `CURRENT_TIMESTAMP(6)`],
 //!   `check` [string: a column-level check clause, as MariaDB keeps them];
-//! - index and primary key: `type` [`FULLTEXT`, `SPATIAL`, `HASH`], `sub_parts`
+//! - index and primary key: `type` [`FULLTEXT`, `SPATIAL`, `HASH`; `BTREE` on a MEMORY
+//!   table, whose default is `HASH`], `sub_parts`
 //!   [array of prefix lengths or null, one per part], `comment` [string],
 //!   `ignored` [true, MariaDB] or `invisible` [true, MySQL 8];
 //! - check: `not_enforced` [true, MySQL 8];

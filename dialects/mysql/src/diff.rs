@@ -13,7 +13,7 @@ use crate::sql::{normalize, normalize_expr};
 use crate::types::is_text;
 use strata_dialect_api::{
     Attr, Change, Check, Column, ColumnChange, DiffOptions, ForeignKey, Index, IndexPart, PluginError, PrimaryKey,
-    Realm, Schema, Table, TableChange,
+    Realm, Schema, Table, TableChange, Trigger,
 };
 use strata_dialect_kit::{
     diff_checks, diff_foreign_keys, diff_schemas, diff_tables, diff_triggers, diff_views, pair_up, sole_schemas,
@@ -54,15 +54,83 @@ fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
     changes.extend(diff_views(&schema, &from.views, &to.views, |f, t| {
         normalize(&f.def) != normalize(&t.def) || sorted_attrs(&f.attrs) != sorted_attrs(&t.attrs)
     }));
-    changes.extend(diff_triggers(
+    let mut trigger_changes = diff_triggers(
         &schema,
         &from.triggers,
         &to.triggers,
         |a, b| a.name == b.name,
         |f, t| normalize(&f.def) != normalize(&t.def) || f.table != t.table,
-    ));
+    );
+    anchor_triggers(from, to, &mut trigger_changes);
+    changes.extend(trigger_changes);
     recreate_keys_over_retyped(from, to, &schema, &mut changes);
     changes
+}
+
+/// The table, timing and event of a trigger: triggers of one group fire in
+/// their `ACTION_ORDER`, which `SHOW CREATE` readers compare.
+fn trigger_group(trigger: &Trigger) -> Option<(String, String, String)> {
+    let toks = crate::sql::tokens(&trigger.def);
+    let at = toks.iter().position(|t| {
+        t.kind == strata_dialect_kit::sql::Kind::Word
+            && (t.value.eq_ignore_ascii_case("BEFORE") || t.value.eq_ignore_ascii_case("AFTER"))
+    })?;
+    let event = toks.get(at + 1)?;
+    Some((trigger.table.to_lowercase(), toks[at].value.to_uppercase(), event.value.to_uppercase()))
+}
+
+/// `def` with `FOLLOWS|PRECEDES other` after `FOR EACH ROW`.
+fn with_anchor(def: &str, anchor: &str, other: &str) -> String {
+    let upper = def.to_ascii_uppercase();
+    match upper.find("FOR EACH ROW ") {
+        Some(at) => {
+            let end = at + "FOR EACH ROW ".len();
+            format!("{}{anchor} {} {}", &def[..end], crate::types::quote(other), &def[end..])
+        }
+        None => def.to_string(),
+    }
+}
+
+/// A trigger created anew lands last of its group: each created trigger is
+/// placed after its nearest predecessor (in `to`'s order) that exists by then,
+/// else before its nearest successor. A dropped one, recreated by the reverse
+/// (which runs last drop first), is placed before its successor in `from`.
+fn anchor_triggers(from: &Schema, to: &Schema, changes: &mut [Change]) {
+    let recreated: Vec<String> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::ModifyTrigger { to, .. } => Some(to.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut present: Vec<String> = to
+        .triggers
+        .iter()
+        .filter(|t| from.triggers.iter().any(|f| f.name == t.name) && !recreated.contains(&t.name))
+        .map(|t| t.name.clone())
+        .collect();
+    let group_of = |list: &[Trigger], t: &Trigger| -> Vec<String> {
+        let g = trigger_group(t);
+        list.iter().filter(|x| g.is_some() && trigger_group(x) == g).map(|x| x.name.clone()).collect()
+    };
+    for c in changes.iter_mut() {
+        if let Change::DropTrigger { trigger: f, .. } | Change::ModifyTrigger { from: f, .. } = c {
+            let group = group_of(&from.triggers, f);
+            if let Some(next) = group.iter().position(|n| *n == f.name).and_then(|i| group.get(i + 1)) {
+                f.def = with_anchor(&f.def, "PRECEDES", next);
+            }
+        }
+        if let Change::AddTrigger { trigger: t, .. } | Change::ModifyTrigger { to: t, .. } = c {
+            let group = group_of(&to.triggers, t);
+            let Some(i) = group.iter().position(|n| *n == t.name) else { continue };
+            if let Some(prev) = group[..i].iter().rev().find(|n| present.contains(n)) {
+                t.def = with_anchor(&t.def, "FOLLOWS", prev);
+            } else if let Some(next) = group[i + 1..].iter().find(|n| present.contains(n)) {
+                t.def = with_anchor(&t.def, "PRECEDES", next);
+            }
+            present.push(t.name.clone());
+        }
+    }
 }
 
 /// MySQL refuses to change the type or collation of a column a foreign key
@@ -185,10 +253,11 @@ fn diff_table(from: &Table, to: &Table) -> Vec<TableChange> {
     changes.extend(strata_dialect_kit::diff_primary_keys(from.primary_key.as_ref(), to.primary_key.as_ref(), norm_pk));
 
     let (pairs, added) = pair_up(&from.indexes, &to.indexes, |a: &Index, b: &Index| a.name == b.name);
+    // A key only hidden or shown is altered in place and keeps its place.
     let moved_keys = displaced(
         &from.indexes,
         &to.indexes,
-        |a, b| a.name == b.name && norm_index(a) == norm_index(b),
+        |a, b| a.name == b.name && without_visibility(a) == without_visibility(b),
         |i| key_class(from, i),
         |i| key_class(to, i),
     );
@@ -248,7 +317,7 @@ fn moved_columns<'a>(from: &[&'a str], to: &[&'a str]) -> Vec<&'a str> {
 /// within a class (MariaDB `sort_keys`, MySQL `sort_keys` in sql_table.cc):
 /// unique keys first (those over NOT NULL columns, then those with prefix
 /// parts, before the rest), then plain keys, full-text keys last.
-fn key_class(table: &Table, index: &Index) -> (bool, bool, bool, bool) {
+pub(crate) fn key_class(table: &Table, index: &Index) -> (bool, bool, bool, bool) {
     let nullable =
         index.parts.iter().any(|p| p.column.as_ref().is_none_or(|c| table.column(c).is_none_or(|c| c.nullable)));
     let prefix = crate::attrs::get(&index.attrs, "sub_parts").is_some();
@@ -310,8 +379,10 @@ impl Named for Check {
 }
 
 /// Table options as they compare: engine case-insensitively, collation,
-/// comment, create options in any order.
-fn norm_options(table: &Table) -> (Option<String>, Option<String>, Option<String>, Vec<String>) {
+/// comment, create options in any order, system versioning, partitioning.
+type Options = (Option<String>, Option<String>, Option<String>, Vec<String>, bool, Option<String>);
+
+fn norm_options(table: &Table) -> Options {
     let mut options: Vec<String> = crate::attrs::get(&table.attrs, "options")
         .and_then(|v| v.as_array())
         .map(|a| a.iter().filter_map(|o| o.as_str().map(str::to_ascii_uppercase)).collect())
@@ -322,6 +393,8 @@ fn norm_options(table: &Table) -> (Option<String>, Option<String>, Option<String
         get_str(&table.attrs, "collation").map(str::to_string),
         table.comment.clone().filter(|c| !c.is_empty()),
         options,
+        crate::attrs::flag(&table.attrs, "system_versioning"),
+        get_str(&table.attrs, "partition").map(normalize),
     )
 }
 
@@ -336,6 +409,16 @@ fn norm_part(p: &IndexPart) -> IndexPart {
 
 fn norm_index(index: &Index) -> (bool, Vec<IndexPart>, Vec<Attr>) {
     (index.unique, index.parts.iter().map(norm_part).collect(), sorted_attrs(&index.attrs))
+}
+
+/// A key as it compares for its place: its visibility aside.
+pub(crate) fn without_visibility(index: &Index) -> (bool, Vec<IndexPart>, Vec<Attr>) {
+    let (unique, parts, attrs) = norm_index(index);
+    let attrs = attrs
+        .into_iter()
+        .filter(|a| !matches!(a, Attr::Other { name, .. } if name == "ignored" || name == "invisible"))
+        .collect();
+    (unique, parts, attrs)
 }
 
 fn norm_pk(key: &PrimaryKey) -> (Vec<IndexPart>, Vec<Attr>) {
@@ -366,6 +449,45 @@ mod tests {
         assert_eq!(moved_columns(&["a", "b", "c"], &["a", "b", "c"]), Vec::<&str>::new());
         assert_eq!(moved_columns(&["a", "b", "c"], &["b", "c", "a"]), ["a"]);
         assert_eq!(moved_columns(&["a", "b", "c"], &["a", "c", "b"]).len(), 1);
+    }
+
+    fn trigger(name: &str, event: &str) -> Trigger {
+        Trigger {
+            name: name.into(),
+            table: "t".into(),
+            def: format!("CREATE TRIGGER `{name}` BEFORE {event} ON `t` FOR EACH ROW SET @x = 1"),
+        }
+    }
+
+    #[test]
+    fn created_triggers_keep_their_firing_order() {
+        let from = Schema { triggers: vec![trigger("b", "INSERT"), trigger("d", "INSERT")], ..Schema::default() };
+        let to = Schema {
+            triggers: vec![
+                trigger("a", "INSERT"),
+                trigger("b", "INSERT"),
+                trigger("c", "INSERT"),
+                trigger("u", "UPDATE"),
+            ],
+            ..Schema::default()
+        };
+        let changes = diff_schema(&from, &to, "s");
+        let defs: Vec<String> = changes
+            .iter()
+            .map(|c| match c {
+                Change::AddTrigger { trigger, .. } | Change::DropTrigger { trigger, .. } => trigger.def.clone(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            defs,
+            [
+                "CREATE TRIGGER `d` BEFORE INSERT ON `t` FOR EACH ROW SET @x = 1",
+                "CREATE TRIGGER `a` BEFORE INSERT ON `t` FOR EACH ROW PRECEDES `b` SET @x = 1",
+                "CREATE TRIGGER `c` BEFORE INSERT ON `t` FOR EACH ROW FOLLOWS `b` SET @x = 1",
+                "CREATE TRIGGER `u` BEFORE UPDATE ON `t` FOR EACH ROW SET @x = 1",
+            ]
+        );
     }
 
     fn col(name: &str, ty: &str) -> Column {

@@ -146,6 +146,11 @@ pub fn open(url: &str) -> Result<MyConn, PluginError> {
     }
     my.flavour = flavour;
     my.version = numbers;
+    // MariaDB refuses to alter a system-versioned table unless told to keep
+    // its history rows as they are; plans alter them like any other table.
+    if flavour == Flavour::Mariadb {
+        my.run("SET SESSION system_versioning_alter_history = 'KEEP'", &[])?;
+    }
     my.info = ConnInfo { schema, version, flavour: flavour.name().into() };
     Ok(my)
 }

@@ -71,9 +71,9 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
     for row in conn
         .rows(
             &format!(
-                "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT, CREATE_OPTIONS, AUTO_INCREMENT \
-                 FROM information_schema.TABLES WHERE TABLE_SCHEMA {filter} AND TABLE_TYPE = 'BASE TABLE' \
-                 ORDER BY TABLE_SCHEMA, TABLE_NAME"
+                "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT, CREATE_OPTIONS, AUTO_INCREMENT, \
+                 TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA {filter} \
+                 AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_SCHEMA, TABLE_NAME"
             ),
             &[],
         )?
@@ -95,6 +95,10 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
         // where its model's did (an explicit `AUTO_INCREMENT=1000`).
         if let Some(next) = opt(&row, 6).and_then(|n| n.parse::<u64>().ok()).filter(|n| *n > 1) {
             table.attrs.push(attr("auto_increment", next));
+        }
+        // MariaDB's system-versioned tables are base tables with hidden period columns.
+        if s(&row, 7) == "SYSTEM VERSIONED" {
+            table.attrs.push(attr("system_versioning", true));
         }
         let options = create_options(&s(&row, 5));
         if !options.is_empty() {
@@ -208,6 +212,7 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
     }
 
     inspect_indexes(conn, &filter, flavour, version, &mut tables)?;
+    inspect_partitions(conn, &filter, &mut tables)?;
     inspect_foreign_keys(conn, &filter, &mut tables)?;
 
     let mut views: Vec<(String, View)> = Vec::new();
@@ -424,7 +429,14 @@ fn inspect_indexes(
             _ => {
                 let mut index = Index { name, unique: s(&row, 3) == "0", parts: vec![part], ..Index::default() };
                 let ty = s(&row, 7);
-                if matches!(ty.as_str(), "FULLTEXT" | "SPATIAL" | "HASH") {
+                // A MEMORY table's keys are HASH unless written otherwise: the
+                // type is kept only where it is not the engine's default.
+                let memory = tables
+                    .get(&key)
+                    .and_then(|t| get_str(&t.attrs, "engine"))
+                    .is_some_and(|e| e.eq_ignore_ascii_case("MEMORY") || e.eq_ignore_ascii_case("HEAP"));
+                let kept = if memory { ty == "BTREE" } else { matches!(ty.as_str(), "FULLTEXT" | "SPATIAL" | "HASH") };
+                if kept {
                     index.attrs.push(attr("type", ty));
                 }
                 if let Some(comment) = opt(&row, 8).filter(|c| !c.is_empty()) {
@@ -454,6 +466,112 @@ fn inspect_indexes(
         }
     }
     Ok(())
+}
+
+/// Partitioning, read from `PARTITIONS` and kept as the `partition` attribute:
+/// the `PARTITION BY …` clause that recreates it, in a canonical form so that
+/// two databases partitioned alike compare equal.
+fn inspect_partitions(
+    conn: &mut MyConn,
+    filter: &str,
+    tables: &mut BTreeMap<(String, String), Table>,
+) -> Result<(), PluginError> {
+    let rows = conn.rows(
+        &format!(
+            "SELECT TABLE_SCHEMA, TABLE_NAME, PARTITION_NAME, SUBPARTITION_NAME, PARTITION_METHOD, SUBPARTITION_METHOD, \
+             PARTITION_EXPRESSION, SUBPARTITION_EXPRESSION, PARTITION_DESCRIPTION, PARTITION_COMMENT \
+             FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA {filter} AND PARTITION_NAME IS NOT NULL \
+             ORDER BY TABLE_SCHEMA, TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION"
+        ),
+        &[],
+    )?;
+    let mut found: Vec<((String, String), Vec<Row>)> = Vec::new();
+    for row in rows.rows {
+        let key = (s(&row, 0), s(&row, 1));
+        match found.last_mut() {
+            Some((k, parts)) if *k == key => parts.push(row),
+            _ => found.push((key, vec![row])),
+        }
+    }
+    for (key, rows) in found {
+        if let (Some(table), Some(clause)) = (tables.get_mut(&key), partition_clause(&rows)) {
+            table.attrs.push(attr("partition", clause));
+        }
+    }
+    Ok(())
+}
+
+/// The `PARTITION BY` clause of one table's `PARTITIONS` rows (one per
+/// partition, or per subpartition), or `None` for what cannot be written back
+/// (MariaDB's `SYSTEM_TIME` partitioning).
+fn partition_clause(rows: &[Row]) -> Option<String> {
+    let first = rows.first()?;
+    let method = s(first, 4);
+    if method.is_empty() || method.contains("SYSTEM_TIME") {
+        return None;
+    }
+    // `RANGE COLUMNS` is written `RANGE COLUMNS(a, b)`; the rest `HASH (expr)`.
+    let by = |method: &str, expr: &str| match method.strip_suffix(" COLUMNS") {
+        Some(m) => format!("{m} COLUMNS({expr})"),
+        None => format!("{method} ({expr})"),
+    };
+    let mut sql = format!("PARTITION BY {}", by(&method, &s(first, 6)));
+    // Partitions in order, each with its subpartition names.
+    let mut parts: Vec<(&Row, Vec<String>)> = Vec::new();
+    for row in rows {
+        match parts.last_mut() {
+            Some((p, subs)) if s(p, 2) == s(row, 2) => subs.extend(opt(row, 3)),
+            _ => parts.push((row, opt(row, 3).into_iter().collect())),
+        }
+    }
+    let sub_method = opt(first, 5).filter(|m| !m.is_empty());
+    let sub_count = parts[0].1.len();
+    // Default names (`p0`…, `<partition>sp0`…) are written as a count, as the server shows them.
+    let default_subs = parts.iter().all(|(p, subs)| {
+        subs.len() == sub_count && subs.iter().enumerate().all(|(i, n)| *n == format!("{}sp{i}", s(p, 2)))
+    });
+    if let Some(m) = &sub_method {
+        sql.push_str(&format!(" SUBPARTITION BY {}", by(m, &s(first, 7))));
+        if default_subs {
+            sql.push_str(&format!(" SUBPARTITIONS {sub_count}"));
+        }
+    }
+    let bounded = method.starts_with("RANGE") || method.starts_with("LIST");
+    let plain = !bounded
+        && parts.iter().enumerate().all(|(i, (p, _))| s(p, 2) == format!("p{i}") && s(p, 9).is_empty())
+        && (sub_method.is_none() || default_subs);
+    if plain {
+        sql.push_str(&format!(" PARTITIONS {}", parts.len()));
+        return Some(sql);
+    }
+    let list: Vec<String> = parts
+        .iter()
+        .map(|(p, subs)| {
+            let mut part = format!("PARTITION {}", crate::types::quote(&s(p, 2)));
+            let description = s(p, 8);
+            if method.starts_with("RANGE") {
+                part.push_str(&format!(" VALUES LESS THAN ({description})"));
+            } else if method.starts_with("LIST") {
+                // MariaDB reports a `DEFAULT` partition's values as MAXVALUE.
+                if description == "DEFAULT" || description == "MAXVALUE" {
+                    part.push_str(" DEFAULT");
+                } else {
+                    part.push_str(&format!(" VALUES IN ({description})"));
+                }
+            }
+            if let Some(comment) = opt(p, 9).filter(|c| !c.is_empty()) {
+                part.push_str(&format!(" COMMENT {}", literal(&comment)));
+            }
+            if sub_method.is_some() && !default_subs {
+                let names: Vec<String> =
+                    subs.iter().map(|n| format!("SUBPARTITION {}", crate::types::quote(n))).collect();
+                part.push_str(&format!(" ({})", names.join(", ")));
+            }
+            part
+        })
+        .collect();
+    sql.push_str(&format!(" ({})", list.join(", ")));
+    Some(sql)
 }
 
 fn inspect_foreign_keys(
@@ -533,5 +651,56 @@ mod tests {
         assert!(is_json_valid("json_valid(`g`)", "g"));
         assert_eq!(unescape(Flavour::Mysql, "concat(`a`,_utf8mb4\\'!\\')"), "concat(`a`,_utf8mb4'!')");
         assert_eq!(unescape(Flavour::Mariadb, "'a\\'b'"), "'a\\'b'");
+    }
+
+    fn part(name: &str, sub: Option<&str>, method: &str, description: Option<&str>) -> Row {
+        let v = |x: &str| Some(x.to_string());
+        vec![
+            v("s"),
+            v("t"),
+            v(name),
+            sub.map(str::to_string),
+            v(method),
+            sub.map(|_| "HASH".to_string()),
+            v("`k`"),
+            sub.map(|_| "`id`".to_string()),
+            description.map(str::to_string),
+            v(""),
+        ]
+    }
+
+    #[test]
+    fn partition_clauses() {
+        let hash = [part("p0", None, "HASH", None), part("p1", None, "HASH", None)];
+        assert_eq!(partition_clause(&hash).as_deref(), Some("PARTITION BY HASH (`k`) PARTITIONS 2"));
+        let named = [part("a", None, "KEY", None), part("b", None, "KEY", None)];
+        assert_eq!(partition_clause(&named).as_deref(), Some("PARTITION BY KEY (`k`) (PARTITION `a`, PARTITION `b`)"));
+        let range = [part("a", None, "RANGE", Some("10")), part("m", None, "RANGE", Some("MAXVALUE"))];
+        assert_eq!(
+            partition_clause(&range).as_deref(),
+            Some(
+                "PARTITION BY RANGE (`k`) (PARTITION `a` VALUES LESS THAN (10), PARTITION `m` VALUES LESS THAN (MAXVALUE))"
+            )
+        );
+        let list =
+            [part("a", None, "LIST COLUMNS", Some("'x','y'")), part("d", None, "LIST COLUMNS", Some("MAXVALUE"))];
+        assert_eq!(
+            partition_clause(&list).as_deref(),
+            Some("PARTITION BY LIST COLUMNS(`k`) (PARTITION `a` VALUES IN ('x','y'), PARTITION `d` DEFAULT)")
+        );
+        let sub = [
+            part("a", Some("asp0"), "RANGE", Some("10")),
+            part("a", Some("asp1"), "RANGE", Some("10")),
+            part("b", Some("bsp0"), "RANGE", Some("MAXVALUE")),
+            part("b", Some("bsp1"), "RANGE", Some("MAXVALUE")),
+        ];
+        assert_eq!(
+            partition_clause(&sub).as_deref(),
+            Some(
+                "PARTITION BY RANGE (`k`) SUBPARTITION BY HASH (`id`) SUBPARTITIONS 2 \
+                 (PARTITION `a` VALUES LESS THAN (10), PARTITION `b` VALUES LESS THAN (MAXVALUE))"
+            )
+        );
+        assert_eq!(partition_clause(&[part("p0", None, "SYSTEM_TIME", None)]), None);
     }
 }

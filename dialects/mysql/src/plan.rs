@@ -198,7 +198,17 @@ fn parts_sql(parts: &[IndexPart], attrs: &[strata_dialect_api::Attr]) -> String 
 }
 
 fn pk_sql(key: &PrimaryKey) -> String {
-    format!("PRIMARY KEY ({})", parts_sql(&key.parts, &key.attrs))
+    format!("PRIMARY KEY ({}){}", parts_sql(&key.parts, &key.attrs), using(&key.attrs))
+}
+
+/// ` USING HASH|BTREE` for a key whose algorithm is not the engine's default
+/// (inspection keeps the type only then).
+fn using(attrs: &[strata_dialect_api::Attr]) -> &'static str {
+    match get_str(attrs, "type") {
+        Some("HASH") => " USING HASH",
+        Some("BTREE") => " USING BTREE",
+        _ => "",
+    }
 }
 
 /// `[UNIQUE|FULLTEXT|SPATIAL] INDEX name (parts) [COMMENT …] [IGNORED|INVISIBLE]`.
@@ -210,9 +220,7 @@ fn index_sql(index: &Index) -> String {
         _ => "",
     };
     let mut sql = format!("{kind}INDEX {} ({})", quote(&index.name), parts_sql(&index.parts, &index.attrs));
-    if get_str(&index.attrs, "type") == Some("HASH") {
-        sql.push_str(" USING HASH");
-    }
+    sql.push_str(using(&index.attrs));
     if let Some(comment) = get_str(&index.attrs, "comment") {
         sql.push_str(&format!(" COMMENT {}", literal(comment)));
     }
@@ -329,6 +337,11 @@ fn create_table_sql(names: &Names<'_>, table: &Table, fks: &[&ForeignKey]) -> St
     if let Some(next) = get(&table.attrs, "auto_increment").and_then(serde_json::Value::as_u64) {
         options.push(format!("AUTO_INCREMENT={next}"));
     }
+    if flag(&table.attrs, "system_versioning") {
+        options.push("WITH SYSTEM VERSIONING".into());
+    }
+    // Partition options come after every table option.
+    options.extend(get_str(&table.attrs, "partition").map(str::to_string));
     if !options.is_empty() {
         sql.push(' ');
         sql.push_str(&options.join(" "));
@@ -561,6 +574,51 @@ fn invert(change: &TableChange) -> TableChange {
     }
 }
 
+/// `changes` with the keys a re-added foreign key would move. A key the server
+/// generated for a foreign key (named like it, exactly its columns) is marked
+/// so, and adding the key again drops it and generates it anew after every
+/// other key; the catalog cannot tell such a key from one written by hand. So
+/// a kept key that looks generated, under a foreign key dropped and added
+/// again, is written anew, and so is every key after it of its class (see
+/// `diff::key_class`), as the new key is created last of its class.
+fn with_regenerated_keys(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<TableChange> {
+    let readded: Vec<&str> = changes
+        .iter()
+        .filter_map(|c| match c {
+            TableChange::ModifyForeignKey { to: k, .. } => k.name.as_deref(),
+            _ => None,
+        })
+        .collect();
+    let touched = |name: &str| {
+        changes.iter().any(|c| {
+            matches!(c, TableChange::AddIndex { index: i } | TableChange::DropIndex { index: i }
+                | TableChange::ModifyIndex { to: i, .. } if i.name == name)
+        })
+    };
+    let mut out = changes.to_vec();
+    let mut from_class = None;
+    for index in &to.indexes {
+        let Some(old) = from.indexes.iter().find(|i| i.name == index.name) else { continue };
+        let class = crate::diff::key_class(to, index);
+        let regenerated = generated_for(to, index)
+            .is_some_and(|fk| fk.name.as_deref().is_some_and(|n| readded.contains(&n)))
+            && generated_for(from, old).is_some();
+        if regenerated && from_class.is_none_or(|c| c != class) && !touched(&index.name) {
+            from_class = Some(class);
+            out.push(TableChange::ModifyIndex { from: old.clone(), to: index.clone() });
+        } else if from_class == Some(class) && !touched(&index.name) {
+            out.push(TableChange::ModifyIndex { from: old.clone(), to: index.clone() });
+        }
+    }
+    out
+}
+
+/// True when two keys differ only in being ignored (MariaDB) or invisible (MySQL).
+fn visibility_only(from: &Index, to: &Index) -> bool {
+    let hidden = |i: &Index| flag(&i.attrs, "ignored") || flag(&i.attrs, "invisible");
+    hidden(from) != hidden(to) && crate::diff::without_visibility(from) == crate::diff::without_visibility(to)
+}
+
 /// What the main `ALTER TABLE` of a table change does (foreign keys aside).
 #[derive(Default)]
 struct Alter {
@@ -570,6 +628,23 @@ struct Alter {
     checks: Vec<PreCheck>,
     creates: Vec<Key>,
     drops: Vec<Key>,
+    /// `PARTITION BY …` or `REMOVE PARTITIONING`: it follows the clauses
+    /// without a comma, as MySQL's grammar puts partition options last.
+    partition: Option<String>,
+}
+
+impl Alter {
+    /// The `ALTER TABLE` statement, or `None` when there is nothing to do.
+    fn sql(&self, table: &str) -> Option<String> {
+        let mut body = self.clauses.join(", ");
+        if let Some(p) = &self.partition {
+            if !body.is_empty() {
+                body.push(' ');
+            }
+            body.push_str(p);
+        }
+        (!body.is_empty()).then(|| format!("ALTER TABLE {table} {body}"))
+    }
 }
 
 /// The clauses turning `from` into `to` (foreign keys excluded), in an order
@@ -586,6 +661,17 @@ fn alter_clauses(schema: &str, table_sql: &str, from: &Table, to: &Table, change
     }
     for c in changes {
         match c {
+            // Only hidden or shown: altered in place, where it stands. (MariaDB
+            // would keep the old flag on a dropped and re-added equal key.)
+            TableChange::ModifyIndex { from: old, to: new } if visibility_only(old, new) => {
+                let clause = match (flag(&new.attrs, "ignored"), flag(&new.attrs, "invisible")) {
+                    (true, _) => "IGNORED",
+                    (_, true) => "INVISIBLE",
+                    _ if flag(&old.attrs, "ignored") => "NOT IGNORED",
+                    _ => "VISIBLE",
+                };
+                a.clauses.push(format!("ALTER INDEX {} {clause}", quote(&new.name)));
+            }
             TableChange::DropIndex { index } | TableChange::ModifyIndex { from: index, .. } => {
                 a.clauses.push(format!("DROP INDEX {}", quote(&index.name)));
                 a.drops.push(index_key(schema, t, &index.name));
@@ -677,19 +763,15 @@ fn alter_clauses(schema: &str, table_sql: &str, from: &Table, to: &Table, change
     let mut added: Vec<&Index> = changes
         .iter()
         .filter_map(|c| match c {
+            TableChange::ModifyIndex { from, to } if visibility_only(from, to) => None,
             TableChange::AddIndex { index } | TableChange::ModifyIndex { to: index, .. } => Some(index),
             _ => None,
         })
         .collect();
+    // A key the server would generate for a new foreign key is written here,
+    // in its place: the foreign key added later uses it rather than adding
+    // one of its own after every other key.
     added.sort_by_key(|i| to.indexes.iter().position(|x| x.name == i.name));
-    // A generated key whose foreign key the plan adds comes with that key.
-    let fk_added = |name: &str| {
-        changes.iter().any(|c| {
-            matches!(c, TableChange::AddForeignKey { foreign_key: k }
-                | TableChange::ModifyForeignKey { to: k, .. } if k.name.as_deref() == Some(name))
-        })
-    };
-    added.retain(|i| !generated_for(to, i).is_some_and(|fk| fk.name.as_deref().is_some_and(fk_added)));
     for index in added {
         a.clauses.push(format!("ADD {}", index_sql(index)));
         a.creates.push(index_key(schema, t, &index.name));
@@ -715,6 +797,23 @@ fn alter_clauses(schema: &str, table_sql: &str, from: &Table, to: &Table, change
         }
         if from.comment.is_some() && to.comment.is_none() {
             a.clauses.push("COMMENT=''".into());
+        }
+        match (flag(&from.attrs, "system_versioning"), flag(&to.attrs, "system_versioning")) {
+            (false, true) => a.clauses.push("ADD SYSTEM VERSIONING".into()),
+            (true, false) => {
+                a.clauses.push("DROP SYSTEM VERSIONING".into());
+                a.destructive = true;
+            }
+            _ => {}
+        }
+        let (before, after) = (get_str(&from.attrs, "partition"), get_str(&to.attrs, "partition"));
+        if before != after {
+            // Repartitioning moves every row: the table is rebuilt.
+            a.rewrites = true;
+            a.partition = match after {
+                Some(p) => Some(p.to_string()),
+                None => Some("REMOVE PARTITIONING".into()),
+            };
         }
         let kept = create_options(to);
         for option in create_options(from) {
@@ -778,22 +877,15 @@ fn modify_table(
     }
 
     let table_sql = &table;
+    let changes = &with_regenerated_keys(from, to, changes);
     let forward = alter_clauses(schema, table_sql, from, to, changes);
     let inverse: Vec<TableChange> = changes.iter().map(invert).collect();
     let backward = alter_clauses(schema, table_sql, to, from, &inverse);
-    let backward =
-        (!backward.clauses.is_empty()).then(|| format!("ALTER TABLE {table} {}", backward.clauses.join(", ")));
+    let backward = backward.sql(&table);
     // Undoing what the foreign keys generated, when no statement of its own does.
     let mut orphan_reverse = Vec::new();
-    if forward.clauses.is_empty() {
-        orphan_reverse.extend(backward);
-    } else {
-        let mut s = stmt(
-            format!("ALTER TABLE {table} {}", forward.clauses.join(", ")),
-            format!("modify {t:?} table"),
-            source,
-            backward.into_iter().collect(),
-        );
+    if let Some(sql) = forward.sql(&table) {
+        let mut s = stmt(sql, format!("modify {t:?} table"), source, backward.into_iter().collect());
         s.destructive = forward.destructive;
         s.rewrites_table = forward.rewrites;
         s.locks_table = forward.rewrites;
@@ -802,6 +894,8 @@ fn modify_table(
         }
         p.modify_tables
             .push(unit(s).creates(forward.creates).drops(forward.drops).needs_old([Key::relation(schema, &from.name)]));
+    } else {
+        orphan_reverse.extend(backward);
     }
 
     if !added_fks.is_empty() {
