@@ -34,7 +34,7 @@ pub const API_VERSION: u32 = 2;
 /// The crate's own package version is `API_VERSION.API_MINOR.patch`. Build a
 /// plugin against the oldest minor that has what it uses: it then loads in
 /// every host of that major from that minor on.
-pub const API_MINOR: u32 = 1;
+pub const API_MINOR: u32 = 2;
 
 /// What a plugin says about itself; returned as JSON by [`crate::DialectMod::manifest`].
 ///

@@ -225,6 +225,22 @@ pub enum RenderRequest {
         /// The time in UTC as `YYYY-MM-DD hh:mm:ss.ffffff+00:00`.
         utc: String,
     },
+    /// A query that fingerprints the schema (since 2.2). Reply
+    /// [`RenderReply::Text`]: one query the host runs through
+    /// [`crate::DialectConnection::query`] and hashes, row by row, to learn
+    /// whether a schema is one it inspected before without inspecting it
+    /// again (a warm `migrate down` reuses its plan when the fingerprint, the
+    /// revisions and the directory are those it was planned for).
+    ///
+    /// The contract is strict: two reads that return the same rows, on any
+    /// two databases of the dialect, must mean that
+    /// [`crate::DialectConnection::inspect`] with default options returns
+    /// equal realms for them. Cover everything inspection reads for its
+    /// default scope (a superset is fine: it only costs reuse); SQLite's
+    /// `sqlite_master` is such a query. A dialect without one fails the
+    /// request ([`crate::ErrorKind::Unsupported`]), and the host always
+    /// inspects; it does the same for a plugin that predates the request.
+    SchemaFingerprint,
 }
 
 /// The answer to a [`RenderRequest`], of the kind each request names. For

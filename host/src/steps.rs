@@ -4,10 +4,11 @@
 //! A module of its own, so that `plan` (which builds steps) and `exec` (which
 //! runs them) share the type without importing each other.
 
+use serde::{Deserialize, Serialize};
 use strata_dialect_api::PreCheck;
 
 /// One unit of a run: a migration file applied, or one version reverted.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Step {
     /// The version the step applies or reverts.
     pub version: String,
@@ -25,7 +26,7 @@ pub struct Step {
 }
 
 /// A check evaluated right before statement `before` of its step runs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Guard {
     /// Index of the statement it guards.
     pub before: usize,
@@ -34,7 +35,7 @@ pub struct Guard {
 }
 
 /// What a guard asserts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Check {
     /// A planned pre-migration check: holds when its query returns true.
     Plan(PreCheck),
@@ -45,4 +46,80 @@ pub enum Check {
         /// One true assertion suffices.
         oneof: bool,
     },
+}
+
+/// True when `sql` is a schema statement (by its first word, after comments).
+pub fn is_ddl(sql: &str) -> bool {
+    let mut rest = sql.trim_start();
+    loop {
+        if let Some(line) = rest.strip_prefix("--").or_else(|| rest.strip_prefix('#')) {
+            rest = line.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(block) = rest.strip_prefix("/*") {
+            rest = block.split_once("*/").map_or("", |(_, r)| r).trim_start();
+        } else {
+            break;
+        }
+    }
+    let word: String = rest.chars().take_while(char::is_ascii_alphabetic).collect::<String>().to_ascii_uppercase();
+    matches!(word.as_str(), "CREATE" | "ALTER" | "DROP" | "RENAME" | "TRUNCATE")
+}
+
+/// Whether runs of schema statements share one progress record (see
+/// [`unrecorded_end`]): where DDL commits on its own but the bookkeeping has
+/// transactions (MySQL). Without any transactions (ClickHouse), where a data
+/// change can hide inside an `ALTER`, every statement keeps its record.
+pub fn batches_ddl(caps: &strata_dialect_api::Capabilities) -> bool {
+    !caps.transactional_ddl && !caps.no_transactions
+}
+
+/// When runs of schema statements are batched ([`batches_ddl`]), a run without a
+/// transaction records its progress after a schema statement only when the
+/// next statement is not one too: a run of them is recorded once, after its
+/// last. So a step recorded at `k` statements, killed, may hold anything from
+/// `k` to `end + 1` statements, where `end` (returned) is the last statement
+/// of the run starting at `k`; the executor and the settling of a resumed run
+/// (`plan::settle`) both go by this. `k` itself when every statement gets its
+/// record.
+pub fn unrecorded_end(stmts: &[String], k: usize, batches: bool) -> usize {
+    let mut end = k;
+    while batches && stmts.get(end).is_some_and(|s| is_ddl(s)) && stmts.get(end + 1).is_some_and(|s| is_ddl(s)) {
+        end += 1;
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_ddl, unrecorded_end};
+
+    #[test]
+    fn schema_statements_by_their_first_word() {
+        assert!(is_ddl("CREATE TABLE t (a int)"));
+        assert!(is_ddl("  -- why\n/* what */ alter table t add b int"));
+        assert!(is_ddl("# mysql comment\nDROP INDEX i ON t"));
+        assert!(!is_ddl("INSERT INTO t VALUES (1)"));
+        assert!(!is_ddl("UPDATE t SET a = 1"));
+        assert!(!is_ddl("-- CREATE\nDELETE FROM t"));
+        assert!(!is_ddl(""));
+    }
+
+    #[test]
+    fn runs_of_schema_statements_are_recorded_once() {
+        let stmts: Vec<String> = [
+            "CREATE TABLE a (x int)",
+            "CREATE INDEX i ON a (x)",
+            "INSERT INTO a VALUES (1)",
+            "DROP TABLE b",
+            "ALTER TABLE a ADD y int",
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(unrecorded_end(&stmts, 0, true), 1);
+        assert_eq!(unrecorded_end(&stmts, 1, true), 1);
+        assert_eq!(unrecorded_end(&stmts, 2, true), 2);
+        assert_eq!(unrecorded_end(&stmts, 3, true), 4);
+        assert_eq!(unrecorded_end(&stmts, 4, true), 4);
+        assert_eq!(unrecorded_end(&stmts, 5, true), 5);
+        assert_eq!(unrecorded_end(&stmts, 0, false), 0);
+    }
 }

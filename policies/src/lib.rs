@@ -19,14 +19,14 @@
 mod analyzers;
 mod config;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use strata_dialect_api::Change;
 
 pub use analyzers::builtin;
 pub use config::{Config, ConfigError, Level, distance};
 
 /// Where a statement is: a migration file and the 1-based line it starts on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pos {
     /// The file name (e.g. `20240101000000_users.sql`).
     pub file: String,
@@ -35,7 +35,7 @@ pub struct Pos {
 }
 
 /// One statement to analyze.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
     /// The statement as written (a migration file) or as planned.
     pub sql: String,

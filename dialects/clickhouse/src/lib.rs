@@ -33,7 +33,7 @@ pub use inspect::inspect_realm;
 pub use plan::plan_changes;
 pub use types::{literal, quote};
 
-use strata_dialect_api::{Manifest, Placeholder, PluginError, RenderReply, RenderRequest};
+use strata_dialect_api::{ErrorKind, Manifest, Placeholder, PluginError, RenderReply, RenderRequest};
 
 /// The ClickHouse dialect.
 pub struct ClickHouse;
@@ -65,6 +65,10 @@ pub fn manifest() -> Manifest {
     m
 }
 
+fn no_fingerprint() -> PluginError {
+    PluginError::new(ErrorKind::Unsupported, "ClickHouse has no schema fingerprint query")
+}
+
 /// Answers a render request.
 ///
 /// # Errors
@@ -82,6 +86,9 @@ pub fn render(request: &RenderRequest) -> Result<RenderReply, PluginError> {
         RenderRequest::HistoryTable { schema } => {
             RenderReply::Statements { statements: bookkeeping(schema.as_deref(), "strata_schema_history", &HISTORY) }
         }
+        // No single cheap catalog read covers what inspection reads: the
+        // host inspects every time.
+        RenderRequest::SchemaFingerprint => return Err(no_fingerprint()),
     })
 }
 

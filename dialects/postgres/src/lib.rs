@@ -24,7 +24,7 @@ pub use plan::plan_changes;
 pub use types::{literal, quote};
 
 use strata_dialect_api::{
-    API_VERSION, Capabilities, LexerOptions, Manifest, Placeholder, PluginError, RenderReply, RenderRequest,
+    API_VERSION, Capabilities, ErrorKind, LexerOptions, Manifest, Placeholder, PluginError, RenderReply, RenderRequest,
 };
 use strata_dialect_kit::bookkeeping::Bookkeeping;
 
@@ -61,6 +61,10 @@ pub fn manifest() -> Manifest {
     }
 }
 
+fn no_fingerprint() -> PluginError {
+    PluginError::new(ErrorKind::Unsupported, "PostgreSQL has no schema fingerprint query")
+}
+
 /// Answers a render request.
 ///
 /// # Errors
@@ -78,6 +82,9 @@ pub fn render(request: &RenderRequest) -> Result<RenderReply, PluginError> {
         RenderRequest::HistoryTable { schema } => {
             RenderReply::Statements { statements: BOOKKEEPING.history_table(schema.as_deref()) }
         }
+        // No single cheap catalog read covers what inspection reads: the
+        // host inspects every time.
+        RenderRequest::SchemaFingerprint => return Err(no_fingerprint()),
     })
 }
 

@@ -8,7 +8,7 @@ use super::{PlanCheck, Progress, truthy};
 use crate::clock;
 use crate::error::{Error, db};
 use crate::plugin::Conn;
-use crate::steps::{Check, Guard, Step};
+use crate::steps::{Check, Guard, Step, batches_ddl, is_ddl, unrecorded_end};
 use std::time::{Instant, SystemTime};
 
 /// How steps share transactions.
@@ -275,7 +275,7 @@ fn run_step(
             return Ok(Some(stop(StopKind::Check, step.done, message)));
         }
     }
-    if let Err(e) = log.start(conn, step) {
+    if let Err(e) = logged(conn, in_tx, |conn| log.start(conn, step)) {
         finish_report(out);
         return Ok(Some(stop(StopKind::Record, step.done, e.to_string())));
     }
@@ -283,7 +283,11 @@ fn run_step(
     if step.done > 0 {
         progress.resume(step.done, step.stmts.len());
     }
-    let ddl_commits = !conn.driver().manifest.capabilities.transactional_ddl;
+    let caps = &conn.driver().manifest.capabilities;
+    let ddl_commits = !caps.transactional_ddl;
+    let batches = batches_ddl(caps);
+    // Statements the records say ran: behind `j` after unrecorded ones.
+    let mut recorded = step.done;
     for (j, sql) in step.stmts.iter().enumerate().skip(step.done) {
         // Without a transaction around the step, each statement shares one
         // with its progress record, so a run killed between the two cannot
@@ -302,6 +306,7 @@ fn run_step(
                 if own {
                     let _ = conn.rollback();
                 }
+                catch_up(conn, log, step, (in_tx, recorded, j));
                 finish_report(out);
                 return Ok(Some(stop(StopKind::Check, j, message)));
             }
@@ -322,23 +327,27 @@ fn run_step(
             let text = strata_dialect_api::mask(&e.message);
             progress.stmt_error(&text);
             last(out).error = Some((sql.clone(), text.clone()));
+            catch_up(conn, log, step, (in_tx, recorded, j));
             finish_report(out);
             return Ok(Some(stop(StopKind::Statement, j, text)));
         }
-        // The last statement's record is the step's finish, written next: a
-        // statement that committed on its own needs no record of its own in
-        // between (a kill there is settled by inspection). One that shares a
-        // transaction with its record keeps it.
+        // A statement that committed on its own needs no record of its own
+        // when the next record is the step's finish or follows another such
+        // statement: a kill in between is settled by inspection, which finds
+        // how many of them ran (see `steps::unrecorded_end`). Each record
+        // saved is a commit saved. One that shares a transaction with its
+        // record keeps it.
+        let unrecorded = !own && unrecorded_end(&step.stmts, j, batches) > j;
         let finish_next = j + 1 == step.stmts.len() && !own;
-        if !in_tx
-            && !finish_next
-            && let Err(e) = log.progress(conn, step, j + 1)
-        {
-            if own {
-                let _ = conn.rollback();
+        if !in_tx && !finish_next && !unrecorded {
+            if let Err(e) = log.progress(conn, step, j + 1) {
+                if own {
+                    let _ = conn.rollback();
+                }
+                finish_report(out);
+                return Ok(Some(stop(StopKind::Record, j, e.to_string())));
             }
-            finish_report(out);
-            return Ok(Some(stop(StopKind::Record, j, e.to_string())));
+            recorded = j + 1;
         }
         if own && let Err(e) = conn.commit() {
             let text = strata_dialect_api::mask(&e.message);
@@ -347,7 +356,7 @@ fn run_step(
         }
         last(out).applied.push(sql.clone());
     }
-    if let Err(e) = log.finish(conn, step) {
+    if let Err(e) = logged(conn, in_tx, |conn| log.finish(conn, step)) {
         finish_report(out);
         return Ok(Some(stop(StopKind::Record, step.stmts.len(), e.to_string())));
     }
@@ -356,20 +365,30 @@ fn run_step(
     Ok(None)
 }
 
-/// True when `sql` is a schema statement (by its first word, after comments).
-fn is_ddl(sql: &str) -> bool {
-    let mut rest = sql.trim_start();
-    loop {
-        if let Some(line) = rest.strip_prefix("--").or_else(|| rest.strip_prefix('#')) {
-            rest = line.split_once('\n').map_or("", |(_, r)| r).trim_start();
-        } else if let Some(block) = rest.strip_prefix("/*") {
-            rest = block.split_once("*/").map_or("", |(_, r)| r).trim_start();
-        } else {
-            break;
-        }
+/// A run that stops at statement `j` knows exactly what ran: statements it
+/// ran without a record are recorded now, so the next run starts from the
+/// record instead of settling by inspection. Best effort: a failure here
+/// leaves the gap to that settling.
+fn catch_up(conn: &mut Conn, log: &mut dyn RevisionLog, step: &Step, (in_tx, recorded, j): (bool, usize, usize)) {
+    if !in_tx && j > recorded {
+        let _ = logged(conn, false, |conn| log.progress(conn, step, j));
     }
-    let word: String = rest.chars().take_while(char::is_ascii_alphabetic).collect::<String>().to_ascii_uppercase();
-    matches!(word.as_str(), "CREATE" | "ALTER" | "DROP" | "RENAME" | "TRUNCATE")
+}
+
+/// Writes a step's bookkeeping. Outside the step's transaction its writes (a
+/// revision and a history row) share one of their own where the dialect has
+/// transactions: they land together, for one commit instead of one each,
+/// which on a server that syncs every commit is most of a small step's time.
+fn logged(conn: &mut Conn, in_tx: bool, write: impl FnOnce(&mut Conn) -> Result<(), Error>) -> Result<(), Error> {
+    if in_tx || conn.driver().manifest.capabilities.no_transactions {
+        return write(conn);
+    }
+    conn.begin().map_err(db("starting a transaction"))?;
+    if let Err(e) = write(conn) {
+        let _ = conn.rollback();
+        return Err(e);
+    }
+    conn.commit().map_err(db("committing the revision records"))
 }
 
 /// True when a database refused a statement because a transaction was open.
@@ -501,20 +520,4 @@ pub fn precheck(
         reports.push(report);
     }
     (reports, failed)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_ddl;
-
-    #[test]
-    fn schema_statements_by_their_first_word() {
-        assert!(is_ddl("CREATE TABLE t (a int)"));
-        assert!(is_ddl("  -- why\n/* what */ alter table t add b int"));
-        assert!(is_ddl("# mysql comment\nDROP INDEX i ON t"));
-        assert!(!is_ddl("INSERT INTO t VALUES (1)"));
-        assert!(!is_ddl("UPDATE t SET a = 1"));
-        assert!(!is_ddl("-- CREATE\nDELETE FROM t"));
-        assert!(!is_ddl(""));
-    }
 }

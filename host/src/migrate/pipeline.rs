@@ -108,6 +108,7 @@ pub fn run_down(
     progress: &mut dyn Progress,
 ) -> Result<Ran<DownReport>, Error> {
     let recorder = start(cx, !opts.dry_run, "migrate down", repo, url)?;
+    crate::trace::mark("down: deployment registry open");
     let mut conn = match plan::open(&cx.registry, url) {
         Ok(conn) => conn,
         Err(e) => return failed_before(recorder.as_ref(), e),
@@ -145,6 +146,7 @@ pub fn run_down(
     {
         registry::executed(recorder, approved)?;
     }
+    crate::trace::mark("down: recorded in the deployment registry");
     Ok(Ran { report, elapsed: started.elapsed() })
 }
 

@@ -154,6 +154,16 @@ impl StateCache {
         self.write(&format!("{key}.patch.json"), patch);
     }
 
+    /// Any value stored under `name` (a revert plan, see `memo`).
+    pub(super) fn get_value<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+        self.read(name)
+    }
+
+    /// Stores a value under `name`; failures only cost speed.
+    pub(super) fn put_value<T: Serialize>(&self, name: &str, value: &T) {
+        self.write(name, value);
+    }
+
     fn read<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
         let bytes = std::fs::read(self.dir.as_ref()?.join(name)).ok()?;
         serde_json::from_slice(&bytes).ok()
@@ -212,22 +222,28 @@ impl StateSeed {
         library: &std::path::Path,
         dev: &strata_dialect_api::ConnInfo,
     ) -> StateSeed {
-        let stamp = std::fs::metadata(library).ok().and_then(|m| {
-            let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-            Some(format!("{}:{}.{:09}", m.len(), mtime.as_secs(), mtime.subsec_nanos()))
-        });
-        let stamp = stamp.unwrap_or_else(|| {
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-            format!("unreadable:{}:{}", std::process::id(), now.as_nanos())
-        });
         StateSeed {
             plugin: plugin.to_string(),
             plugin_version: version.to_string(),
-            build: format!("{}:{stamp}", library.display()),
+            build: build_stamp(library),
             api_version,
             server: format!("{}:{}:{}", dev.flavour, dev.version, dev.schema.as_deref().unwrap_or_default()),
         }
     }
+}
+
+/// Which build of a plugin `library` is: its path, size and modification time
+/// (see [`StateSeed::new`]); unique to this run when the file cannot be read.
+pub(super) fn build_stamp(library: &std::path::Path) -> String {
+    let stamp = std::fs::metadata(library).ok().and_then(|m| {
+        let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(format!("{}:{}.{:09}", m.len(), mtime.as_secs(), mtime.subsec_nanos()))
+    });
+    let stamp = stamp.unwrap_or_else(|| {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        format!("unreadable:{}:{}", std::process::id(), now.as_nanos())
+    });
+    format!("{}:{stamp}", library.display())
 }
 
 /// Keys for the states after each prefix of `chain` (statements per version):

@@ -19,7 +19,7 @@ use crate::dir::{Dir, LexOptions};
 use crate::error::Error;
 use crate::plugin::{Conn, Registry};
 use crate::revisions::{DownRun, History, HistoryStore, Revision, RevisionStore, TYPE_BASELINE};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 use strata_dialect_api::Realm;
@@ -62,7 +62,7 @@ impl Default for DownOptions {
 }
 
 /// A version planned for reverting.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PlannedFile {
     /// The file name (or version, when the file is gone).
@@ -183,6 +183,25 @@ pub fn plan_down(
         ));
     }
     out.total = reverting.len();
+    // The plan an earlier run made from exactly this state, when the dialect
+    // can tell the schema is the one it planned for (see `memo`).
+    let memo_key = {
+        let inputs = super::memo::DownInputs {
+            dev_url,
+            dir,
+            opts,
+            revisions: &revisions,
+            history: &history,
+            recorded: recorded.as_ref(),
+        };
+        let key = super::memo::down_key(conn, &inputs);
+        crate::trace::mark("plan_down: schema fingerprinted");
+        key
+    };
+    if let Some(remembered) = memo_key.as_deref().and_then(|k| super::memo::recall(cache, k)) {
+        crate::trace::mark("plan_down: plan reused (schema, revisions and directory as planned before)");
+        return Ok(remembered.into_plan(history));
+    }
     // A run finishing an interrupted one keeps its record (and where it started).
     out.run = Some(match recorded.filter(|r| Some(r.target.as_str()) == Some(target.as_deref().unwrap_or(""))) {
         Some(run) => run,
@@ -247,17 +266,22 @@ pub fn plan_down(
             let result = (|| {
                 dev.exec_all("the interrupted revert", &down_stmts[..*done])?;
                 match down_stmts.get(*done) {
-                    Some(next) => Ok(match super::side(&mut dev, &actual, next, "the interrupted revert")? {
-                        super::Side::Before => None,
-                        super::Side::After => {
-                            *done += 1;
-                            None
-                        }
-                        super::Side::Drift(sql) => Some(sql),
-                        super::Side::Doubt => {
-                            return Err(super::settle::doubt(&last.version, *done, next, driver.name()));
-                        }
-                    }),
+                    Some(_) => {
+                        let batches = crate::steps::batches_ddl(&driver.manifest.capabilities);
+                        let end = crate::steps::unrecorded_end(down_stmts, *done, batches);
+                        let window = (down_stmts.as_slice(), *done, end);
+                        Ok(match super::reached(&mut dev, &actual, window, "the interrupted revert")? {
+                            super::Reached::At(n) => {
+                                *done = n;
+                                None
+                            }
+                            super::Reached::Drift(sql) => Some(sql),
+                            super::Reached::Doubt(at) => {
+                                let next = down_stmts.get(at).map_or("", String::as_str);
+                                return Err(super::settle::doubt(&last.version, at, next, driver.name()));
+                            }
+                        })
+                    }
                     None => {
                         let expected = dev.inspect()?;
                         drift_sql(conn, &driver, &expected, &actual)
@@ -441,6 +465,11 @@ pub fn plan_down(
         .collect();
     out.units = steps.iter().map(|s| s.units.clone()).collect();
     out.steps = steps.into_iter().map(|s| s.step).collect();
+    // The rest of an interrupted revert was settled by inspection against
+    // the dev database: plan it afresh each time.
+    if let Some(key) = memo_key.filter(|_| resumed.is_none()) {
+        super::memo::remember(cache, &key, &out);
+    }
     out.history = history;
     Ok(out)
 }

@@ -3,6 +3,7 @@
 
 mod cache;
 mod down;
+mod memo;
 mod pending;
 mod settle;
 mod units;
@@ -14,7 +15,7 @@ pub use pending::{
     DirState, ExecOrder, HistoryError, PendingFile, PendingOptions, PendingPlan, check_applied, check_dir,
     check_history, classify, pending,
 };
-pub use settle::{InDoubt, Side, settle_apply, side};
+pub use settle::{InDoubt, Reached, Side, reached, settle_apply, side};
 pub use units::{FileUnits, file_units, plan_units};
 
 use crate::dir::{File, LexOptions};

@@ -68,6 +68,48 @@ pub fn side(dev: &mut DevDb, actual: &Realm, next: &str, origin: &str) -> Result
     Ok(Side::Drift(sql))
 }
 
+/// How many of `stmts` an interrupted run left the database holding, when
+/// `k` were recorded and statements `k..=end` may have run unrecorded (see
+/// [`crate::steps::unrecorded_end`]). The dev database holds the state after
+/// `k`; each candidate state is compared with the actual one in order, so a
+/// statement that leaves the schema alone counts as not run (it is run again).
+///
+/// # Errors
+/// When a statement or inspection fails.
+pub fn reached(
+    dev: &mut DevDb,
+    actual: &Realm,
+    (stmts, k, end): (&[String], usize, usize),
+    origin: &str,
+) -> Result<Reached, Error> {
+    let mut first_drift = None;
+    for (at, next) in stmts.iter().enumerate().take(end + 1).skip(k) {
+        match side(dev, actual, next, origin)? {
+            Side::Before => return Ok(Reached::At(at)),
+            Side::After => return Ok(Reached::At(at + 1)),
+            Side::Doubt => return Ok(Reached::Doubt(at)),
+            // Not this one, nor the next: maybe a later one of the run.
+            Side::Drift(sql) => {
+                first_drift.get_or_insert(sql);
+            }
+        }
+    }
+    Ok(match first_drift {
+        Some(sql) => Reached::Drift(sql),
+        None => Reached::At(k),
+    })
+}
+
+/// Where [`reached`] found the database.
+pub enum Reached {
+    /// After this many statements.
+    At(usize),
+    /// Before a data statement whose fate the schema cannot tell (see [`Side::Doubt`]).
+    Doubt(usize),
+    /// In none of the candidate states: the SQL turning the recorded one into the actual one.
+    Drift(String),
+}
+
 /// How many statements of the interrupted file `step` (at `step.done` as
 /// recorded) the database really holds.
 ///
@@ -84,7 +126,11 @@ pub fn settle_apply(
     step: &Step,
 ) -> Result<usize, Error> {
     let k = step.done;
-    let Some(next) = step.stmts.get(k) else { return Ok(k) };
+    if k >= step.stmts.len() {
+        return Ok(k);
+    }
+    let end =
+        crate::steps::unrecorded_end(&step.stmts, k, crate::steps::batches_ddl(&conn.driver().manifest.capabilities));
     let url = match dev_url {
         Some(url) => url.to_string(),
         None if conn.driver().name() == "sqlite" => EMBEDDED_DEV.to_string(),
@@ -106,31 +152,35 @@ pub fn settle_apply(
         for link in &chain {
             dev.exec_all(&format!("replaying version {}", link.version), &link.statements[..link.take])?;
         }
-        side(&mut dev, &actual, next, &format!("version {} (statement {})", step.version, k + 1))
+        reached(&mut dev, &actual, (&step.stmts, k, end), &format!("version {}", step.version))
     })();
     let reset = dev.reset();
-    let side = result?;
+    let reached = result?;
     reset?;
-    match side {
-        Side::Before => Ok(k),
-        Side::After => Ok(k + 1),
-        Side::Doubt => match in_doubt {
-            Some(InDoubt::Skip) => Ok(k + 1),
-            Some(InDoubt::Run) => Ok(k),
-            None => Err(doubt(&step.version, k, next, conn.driver().name())),
+    match reached {
+        Reached::At(n) => Ok(n),
+        Reached::Doubt(at) => match in_doubt {
+            Some(InDoubt::Skip) => Ok(at + 1),
+            Some(InDoubt::Run) => Ok(at),
+            None => Err(doubt(&step.version, at, step.stmts.get(at).map_or("", String::as_str), conn.driver().name())),
         },
-        Side::Drift(sql) => Err(Error::refused(
-            format!(
-                "version {} was interrupted after statement {k}, but the database holds neither the state before statement {} nor after it; it differs by:\n{sql}",
-                step.version,
-                k + 1
-            ),
-            format!(
-                "bring the schema back to the state after statement {k} of version {} (or after statement {}), then run the same command again; `strata migrate status` shows the partial version",
-                step.version,
-                k + 1
-            ),
-        )),
+        Reached::Drift(sql) => {
+            let states = if end > k {
+                format!("any state from after statement {k} to after statement {}", end + 1)
+            } else {
+                format!("neither the state before statement {} nor after it", k + 1)
+            };
+            Err(Error::refused(
+                format!(
+                    "version {} was interrupted after statement {k}, but the database holds {states}; it differs from the state after statement {k} by:\n{sql}",
+                    step.version
+                ),
+                format!(
+                    "bring the schema back to the state after statement {k} of version {} (or after one of the statements that may have run), then run the same command again; `strata migrate status` shows the partial version",
+                    step.version
+                ),
+            ))
+        }
     }
 }
 

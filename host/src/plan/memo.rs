@@ -1,0 +1,171 @@
+//! Revert plans remembered by everything they were computed from.
+//!
+//! A `migrate down` plan is a function of the target's schema, its revisions
+//! and history rows, the migration directory, the request and the plugin that
+//! planned it. When all of these are what an earlier run planned for (a
+//! `--dry-run` before the real run, a rehearsal on a copy), that run's plan is
+//! the plan: replaying the directory, inspecting the target and diffing again
+//! would produce it again. The target's schema is recognized without
+//! inspecting it by the dialect's fingerprint query
+//! ([`RenderRequest::SchemaFingerprint`]); a dialect without one never reuses
+//! a plan. The checks a plan carries still run when it executes: they read
+//! rows, which no fingerprint covers.
+
+use super::cache::build_stamp;
+use super::{DownOptions, DownPlan, PlannedFile, StateCache, Step};
+use crate::dir::Dir;
+use crate::plugin::Conn;
+use crate::revisions::{DownRun, History, Revision};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use strata_dialect_api::{RenderReply, RenderRequest};
+
+/// What a revert plan is computed from, besides the target's schema.
+pub(super) struct DownInputs<'a> {
+    pub(super) dev_url: &'a str,
+    pub(super) dir: &'a Dir,
+    pub(super) opts: &'a DownOptions,
+    pub(super) revisions: &'a [Revision],
+    pub(super) history: &'a BTreeMap<String, History>,
+    pub(super) recorded: Option<&'a DownRun>,
+}
+
+/// A plan as remembered: everything of a [`DownPlan`] but the history rows,
+/// which are read afresh.
+#[derive(Serialize, Deserialize)]
+pub(super) struct Remembered {
+    current: String,
+    target: Option<String>,
+    total: usize,
+    steps: Vec<Step>,
+    planned: Vec<PlannedFile>,
+    run: Option<DownRun>,
+    units: Vec<Vec<strata_policies::Unit>>,
+}
+
+impl Remembered {
+    pub(super) fn of(plan: &DownPlan) -> Remembered {
+        Remembered {
+            current: plan.current.clone(),
+            target: plan.target.clone(),
+            total: plan.total,
+            steps: plan.steps.clone(),
+            planned: plan.planned.clone(),
+            run: plan.run.clone(),
+            units: plan.units.clone(),
+        }
+    }
+
+    pub(super) fn into_plan(self, history: BTreeMap<String, History>) -> DownPlan {
+        DownPlan {
+            current: self.current,
+            target: self.target,
+            total: self.total,
+            steps: self.steps,
+            planned: self.planned,
+            refusal: None,
+            run: self.run,
+            history,
+            units: self.units,
+        }
+    }
+}
+
+/// The key of the plan for `inputs` on the database behind `conn` as it is
+/// now, or `None` when its schema cannot be fingerprinted (the dialect has no
+/// query for it, or the query failed: planning then inspects, as always).
+pub(super) fn down_key(conn: &mut Conn, inputs: &DownInputs<'_>) -> Option<String> {
+    let driver = conn.driver().clone();
+    let sql = match driver.render(&RenderRequest::SchemaFingerprint) {
+        Ok(RenderReply::Text { text }) => text,
+        _ => return None,
+    };
+    let rows = conn.query(&sql, Vec::new()).ok()?;
+    let mut key = Key::new();
+    key.field("strata-down-plan-v1");
+    key.field(env!("CARGO_PKG_VERSION"));
+    let m = &driver.manifest;
+    for field in [&m.name, &m.version, &build_stamp(&driver.path), &m.api_version.to_string()] {
+        key.field(field);
+    }
+    // Where the plan runs and what it is asked: plans are schema-qualified
+    // by the connection's facts, and the dev database computed them.
+    key.field(&conn.url().redacted());
+    key.field(&serde_json::to_string(conn.info()).unwrap_or_default());
+    key.field(inputs.dev_url);
+    let o = inputs.opts;
+    key.field(&format!(
+        "{}|{:?}|{:?}|{}|{:?}",
+        o.amount, o.to_version, o.to_ref_version, o.force_plan, o.revisions_schema
+    ));
+    // The rows that say what ran (Debug writes every field).
+    for rev in inputs.revisions {
+        key.field(&format!("{rev:?}"));
+    }
+    for h in inputs.history.values() {
+        key.field(&h.version);
+        key.field(&h.description);
+        key.list(&h.statements);
+        match &h.down_statements {
+            Some(down) => key.list(down),
+            None => key.bytes(b"\xff"),
+        }
+        key.field(&h.down_applied.to_string());
+    }
+    key.field(&format!("{:?}", inputs.recorded));
+    for file in inputs.dir.files() {
+        key.field(file.name());
+        key.bytes(file.bytes());
+    }
+    key.field("schema");
+    for row in &rows.rows {
+        for value in row {
+            match value {
+                Some(v) => key.field(v),
+                None => key.bytes(b"\xff"),
+            }
+        }
+        key.bytes(b"\xfe");
+    }
+    Some(key.finish())
+}
+
+/// The plan remembered under `key`.
+pub(super) fn recall(cache: &StateCache, key: &str) -> Option<Remembered> {
+    cache.get_value(&format!("{key}.down.json"))
+}
+
+/// Remembers `plan` under `key`; a failure only costs the next run's speed.
+pub(super) fn remember(cache: &StateCache, key: &str, plan: &DownPlan) {
+    cache.put_value(&format!("{key}.down.json"), &Remembered::of(plan));
+}
+
+/// Length-prefixed fields, so that no two sequences hash alike.
+struct Key(Sha256);
+
+impl Key {
+    fn new() -> Key {
+        Key(Sha256::new())
+    }
+
+    fn field(&mut self, text: &str) {
+        self.bytes(text.as_bytes());
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    fn list(&mut self, items: &[String]) {
+        self.field(&items.len().to_string());
+        for item in items {
+            self.field(item);
+        }
+    }
+
+    fn finish(self) -> String {
+        self.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}

@@ -1,0 +1,118 @@
+//! A `migrate down` reuses the plan an earlier run made for exactly the same
+//! database state (the schema by the dialect's fingerprint, the revisions,
+//! the directory, the request), and never one made for another state.
+
+use strata_tests::{Run, Sandbox, sqlite_rows, sqlite_tables};
+
+const V1: &str = "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);\n";
+const V2: &str = "CREATE TABLE posts (id integer PRIMARY KEY, user_id integer REFERENCES users (id));\n\
+    CREATE INDEX posts_user ON posts (user_id);\n";
+const V3: &str = "ALTER TABLE users ADD COLUMN email text;\n";
+
+/// A sandbox with three versions applied to `db.sqlite`, and its own cache.
+fn applied() -> Sandbox {
+    let sb = Sandbox::new("plan-reuse");
+    sb.write("migrations/1_users.sql", V1);
+    sb.write("migrations/2_posts.sql", V2);
+    sb.write("migrations/3_email.sql", V3);
+    sb.strata(&["migrate", "hash", "--dir", "file://migrations"]).ok();
+    let url = sb.sqlite_url("db.sqlite");
+    sb.strata(&["migrate", "apply", "--dir", "file://migrations", "--url", &url]).ok();
+    sb
+}
+
+/// `strata migrate down ARGS` with the sandbox's cache, traced.
+fn down(sb: &Sandbox, args: &[&str]) -> Run {
+    let url = sb.sqlite_url("db.sqlite");
+    let cache = sb.path.join("cache");
+    let cache = cache.to_str().unwrap_or_default();
+    let mut all = vec!["migrate", "down", "--dir", "file://migrations", "--url", url.as_str()];
+    all.extend_from_slice(args);
+    sb.strata_env(&all, &[("STRATA_CACHE_DIR", cache), ("STRATA_TRACE", "1")])
+}
+
+fn reused(run: &Run) -> bool {
+    run.stderr().contains("plan reused")
+}
+
+fn versions(sb: &Sandbox) -> Vec<String> {
+    sqlite_rows(&sb.path.join("db.sqlite"), "SELECT version FROM atlas_schema_revisions ORDER BY version")
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect()
+}
+
+fn columns(sb: &Sandbox, table: &str) -> Vec<String> {
+    sqlite_rows(&sb.path.join("db.sqlite"), &format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"))
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect()
+}
+
+#[test]
+fn a_dry_run_plans_and_the_real_run_reuses_it() {
+    let sb = applied();
+    let dry = down(&sb, &["2", "--dry-run"]).ok();
+    assert!(!reused(&dry), "nothing to reuse yet:\n{}", dry.stderr());
+    let real = down(&sb, &["2"]).ok();
+    assert!(reused(&real), "the dry run's plan was not reused:\n{}", real.stderr());
+    // The same statements and checks (a dry run lists every check first).
+    let stmts = |run: &Run| -> Vec<String> {
+        let mut lines: Vec<String> =
+            run.stdout().lines().filter(|l| l.trim_start().starts_with("->")).map(String::from).collect();
+        lines.sort();
+        lines
+    };
+    assert!(!stmts(&dry).is_empty(), "{}", dry.stdout());
+    assert_eq!(stmts(&real), stmts(&dry));
+}
+
+#[test]
+fn reuse_reverts_what_planning_afresh_reverts() {
+    let sb = applied();
+    down(&sb, &["2", "--dry-run"]).ok();
+    let real = down(&sb, &["2"]).ok();
+    assert!(reused(&real), "{}", real.stderr());
+    assert_eq!(sqlite_tables(&sb.path.join("db.sqlite")), ["users"]);
+    assert_eq!(columns(&sb, "users"), ["id", "name"]);
+    assert_eq!(versions(&sb), ["1"]);
+}
+
+#[test]
+fn a_schema_changed_since_is_planned_afresh_and_its_drift_refused() {
+    let sb = applied();
+    down(&sb, &["1", "--dry-run"]).ok();
+    sqlite_rows(&sb.path.join("db.sqlite"), "CREATE TABLE stray (id integer)");
+    let real = down(&sb, &["1"]).expect_code(1);
+    assert!(!reused(&real), "a plan for another schema was reused:\n{}", real.stderr());
+    assert!(real.stdout().contains("stray"), "the drift must be shown:\n{}", real.stdout());
+    assert_eq!(columns(&sb, "users"), ["id", "name", "email"], "nothing may run after drift");
+    assert_eq!(versions(&sb), ["1", "2", "3"]);
+}
+
+#[test]
+fn rows_added_since_are_still_checked() {
+    let sb = applied();
+    down(&sb, &["2", "--dry-run"]).ok();
+    sqlite_rows(&sb.path.join("db.sqlite"), "INSERT INTO posts (id) VALUES (1)");
+    let real = down(&sb, &["2"]).expect_code(1);
+    assert!(reused(&real), "rows are no part of the fingerprint:\n{}", real.stderr());
+    assert!(real.stderr().contains("posts"), "the check must name the table:\n{}", real.stderr());
+    assert_eq!(sqlite_rows(&sb.path.join("db.sqlite"), "SELECT id FROM posts"), [["1"]]);
+    assert_eq!(versions(&sb), ["1", "2", "3"]);
+}
+
+#[test]
+fn another_request_or_directory_is_planned_afresh() {
+    let sb = applied();
+    down(&sb, &["1", "--dry-run"]).ok();
+    let other = down(&sb, &["2", "--dry-run"]).ok();
+    assert!(!reused(&other), "down 2 reused down 1's plan:\n{}", other.stderr());
+    // The same request once the directory holds a new (unapplied) file.
+    sb.write("migrations/4_logs.sql", "CREATE TABLE logs (id integer PRIMARY KEY);\n");
+    sb.strata(&["migrate", "hash", "--dir", "file://migrations"]).ok();
+    let changed = down(&sb, &["1", "--dry-run"]).ok();
+    assert!(!reused(&changed), "a plan for another directory was reused:\n{}", changed.stderr());
+    let again = down(&sb, &["1", "--dry-run"]).ok();
+    assert!(reused(&again), "{}", again.stderr());
+}
