@@ -183,7 +183,13 @@ fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
             .map_err(|e| Error::Usage(format!("{}: plugin {:?}: {e}", decl.location, decl.name)))?;
         plugin_files.push(decl.path.clone());
     }
-    let registry = std::sync::Arc::new(Registry::load(&SearchPath::from_env(&plugin_files))?);
+    // `plugin` commands look at every plugin; the others load only the
+    // plugin their URLs name.
+    let search = SearchPath::from_env(&plugin_files);
+    let registry = std::sync::Arc::new(match &cli.command {
+        Command::Plugin(_) => Registry::load(&search)?,
+        _ => Registry::load_indexed(&search)?,
+    });
     let operator = cli.operator.clone().unwrap_or_else(crate::registry::os_user);
     let rules = std::sync::Arc::new(project.policies.clone());
     let mut ctx = Ctx { out, cx: Context { registry, env: None, base, ledger_url, operator, rules } };

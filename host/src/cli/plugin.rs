@@ -52,7 +52,7 @@ fn find(ctx: &Ctx, name: &str) -> Result<Driver, Error> {
     let found = ctx
         .registry
         .drivers()
-        .iter()
+        .into_iter()
         .find(|d| d.manifest.name == *name || d.manifest.url_schemes.iter().any(|s| s == name));
     if let Some(d) = found {
         return Ok(d.clone());
@@ -159,7 +159,7 @@ pub(super) fn run(ctx: &Ctx, cmd: &PluginCmd) -> Result<i32, Error> {
             if ctx.out.json() {
                 let failures: Vec<String> = ctx.registry.failures.iter().map(ToString::to_string).collect();
                 ctx.out.print_json(&json!({
-                    "Plugins": drivers.iter().map(describe).collect::<Vec<_>>(),
+                    "Plugins": drivers.iter().copied().map(describe).collect::<Vec<_>>(),
                     "Failed": failures,
                 }));
                 return Ok(0);

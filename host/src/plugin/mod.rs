@@ -13,6 +13,7 @@ pub use conn::Conn;
 use abi_stable::library::{LibraryError, lib_header_from_path};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use strata_dialect_api::{
     API_VERSION, Change, DbUrl, DialectModRef, DiffOptions, Manifest, Plan, PlanOptions, PluginError, Realm,
     RenderReply, RenderRequest,
@@ -166,13 +167,28 @@ impl Driver {
 }
 
 /// Every plugin found, by URL scheme.
+///
+/// A plugin is loaded (dlopen, abi_stable's checks, its manifest) the first
+/// time it is needed. [`Registry::load`] loads every plugin it finds;
+/// [`Registry::load_indexed`] takes the manifests of plugins it loaded before
+/// from an index in the cache, keyed by each file's identity, and loads only
+/// the plugin a URL asks for: a command touching one database pays for one
+/// plugin, not all of them.
 #[derive(Debug, Default)]
 pub struct Registry {
-    drivers: Vec<Driver>,
+    entries: Vec<Entry>,
     by_scheme: BTreeMap<String, usize>,
     /// Plugins found by directory scan that failed to load; reported when a
     /// scheme is missing, since one of them may be the plugin the user wanted.
     pub failures: Vec<LoadError>,
+}
+
+/// One plugin file: its manifest, and the plugin once loaded.
+#[derive(Debug)]
+struct Entry {
+    path: PathBuf,
+    manifest: Manifest,
+    driver: OnceLock<Result<Driver, String>>,
 }
 
 /// Where to look for plugins.
@@ -219,6 +235,40 @@ impl Registry {
     /// # Errors
     /// When an explicitly named plugin fails to load, or two plugins claim a scheme.
     pub fn load(search: &SearchPath) -> Result<Registry, LoadError> {
+        Registry::find(search, None)
+    }
+
+    /// Like [`Registry::load`], but a plugin file the index in the cache
+    /// directory knows (same path, size, modification and change times,
+    /// inode) is only loaded when used; others load now and join the index.
+    /// Without a cache directory, the same as [`Registry::load`].
+    ///
+    /// # Errors
+    /// As [`Registry::load`].
+    pub fn load_indexed(search: &SearchPath) -> Result<Registry, LoadError> {
+        match strata_dialect_api::cache_dir() {
+            Some(dir) => Registry::load_indexed_in(search, &dir),
+            None => Registry::load(search),
+        }
+    }
+
+    /// [`Registry::load_indexed`] with the index in `cache_dir`.
+    ///
+    /// # Errors
+    /// As [`Registry::load`].
+    pub fn load_indexed_in(search: &SearchPath, cache_dir: &Path) -> Result<Registry, LoadError> {
+        let mut index = Index::read(cache_dir.join("plugins.json"));
+        let registry = Registry::find(search, Some(&mut index))?;
+        index.write();
+        Ok(registry)
+    }
+
+    /// How many of the plugins found are loaded so far.
+    pub fn loaded(&self) -> usize {
+        self.entries.iter().filter(|e| e.driver.get().is_some()).count()
+    }
+
+    fn find(search: &SearchPath, mut index: Option<&mut Index>) -> Result<Registry, LoadError> {
         let mut registry = Registry::default();
         let mut seen = std::collections::BTreeSet::new();
         for dir in &search.dirs {
@@ -234,8 +284,9 @@ impl Registry {
                 if !seen.insert(file.clone()) {
                     continue;
                 }
-                match load_driver(&file) {
-                    Ok(driver) => registry.add(driver)?,
+                match registry.open(&file, index.as_deref_mut()) {
+                    Ok(()) => {}
+                    Err(e @ LoadError::SchemeConflict { .. }) => return Err(e),
                     Err(e) => registry.failures.push(e),
                 }
             }
@@ -246,41 +297,67 @@ impl Registry {
             let file = std::fs::canonicalize(file)
                 .map_err(|e| LoadError::Library { path: file.clone(), message: e.to_string() })?;
             if seen.insert(file.clone()) {
-                registry.add(load_driver(&file)?)?;
+                registry.open(&file, index.as_deref_mut())?;
             }
         }
         Ok(registry)
     }
 
-    fn add(&mut self, driver: Driver) -> Result<(), LoadError> {
-        let index = self.drivers.len();
-        for scheme in &driver.manifest.url_schemes {
+    /// Adds the plugin in `file`: from the index when it knows the file as it
+    /// is, else loaded now (and indexed).
+    fn open(&mut self, file: &Path, index: Option<&mut Index>) -> Result<(), LoadError> {
+        let Some(index) = index else {
+            let driver = load_driver(file)?;
+            return self.add(file, driver.manifest.clone(), OnceLock::from(Ok(driver)));
+        };
+        let stamp = stamp(file);
+        if let Some(manifest) = index.get(file, &stamp) {
+            return self.add(file, manifest, OnceLock::new());
+        }
+        let driver = load_driver(file)?;
+        index.put(file, stamp, &driver.manifest);
+        self.add(file, driver.manifest.clone(), OnceLock::from(Ok(driver)))
+    }
+
+    fn add(
+        &mut self,
+        path: &Path,
+        manifest: Manifest,
+        driver: OnceLock<Result<Driver, String>>,
+    ) -> Result<(), LoadError> {
+        let index = self.entries.len();
+        for scheme in &manifest.url_schemes {
             if let Some(&other) = self.by_scheme.get(scheme) {
                 return Err(LoadError::SchemeConflict {
                     scheme: scheme.clone(),
-                    first: self.drivers[other].path.clone(),
-                    second: driver.path.clone(),
+                    first: self.entries[other].path.clone(),
+                    second: path.to_path_buf(),
                 });
             }
             self.by_scheme.insert(scheme.clone(), index);
         }
-        self.drivers.push(driver);
+        self.entries.push(Entry { path: path.to_path_buf(), manifest, driver });
         Ok(())
     }
 
-    /// The loaded drivers.
-    pub fn drivers(&self) -> &[Driver] {
-        &self.drivers
+    /// Every plugin, loaded (those failing to load now are left out).
+    pub fn drivers(&self) -> Vec<&Driver> {
+        self.entries.iter().filter_map(|e| e.driver().ok()).collect()
     }
 
     /// The driver for `url`'s scheme (`maria+unix` → `maria`).
     ///
     /// # Errors
-    /// [`LoadError::UnknownScheme`] listing the known schemes and load failures.
+    /// [`LoadError::UnknownScheme`] listing the known schemes and load
+    /// failures; the plugin's own load error when it fails to load now.
     pub fn driver_for(&self, url: &DbUrl) -> Result<&Driver, LoadError> {
         let base = url.scheme.split('+').next().unwrap_or(&url.scheme);
-        if let Some(&i) = self.by_scheme.get(&url.scheme).or_else(|| self.by_scheme.get(base)) {
-            return Ok(&self.drivers[i]);
+        if let Some(&i) = self.by_scheme.get(&url.scheme).or_else(|| self.by_scheme.get(base))
+            && let Some(entry) = self.entries.get(i)
+        {
+            return entry
+                .driver()
+                .map_err(|message| LoadError::Library { path: entry.path.clone(), message: message.clone() });
         }
         let mut known = if self.by_scheme.is_empty() {
             "no dialect plugin was found (looked next to the strata executable and in STRATA_PLUGIN_PATH)".to_string()
@@ -291,6 +368,107 @@ impl Registry {
             known.push_str(&format!("; {failure}"));
         }
         Err(LoadError::UnknownScheme { scheme: url.scheme.clone(), url: url.redacted(), known })
+    }
+}
+
+impl Entry {
+    /// The plugin, loaded on first use; an indexed manifest that no longer
+    /// matches the library's own is an error, never a silent switch.
+    fn driver(&self) -> Result<&Driver, &String> {
+        self.driver
+            .get_or_init(|| {
+                let driver = load_driver(&self.path).map_err(|e| e.to_string())?;
+                if driver.manifest != self.manifest {
+                    return Err(format!(
+                        "{} changed while strata ran (its manifest differs from the one indexed); run the command again",
+                        self.path.display()
+                    ));
+                }
+                Ok(driver)
+            })
+            .as_ref()
+    }
+}
+
+/// The manifests of plugins loaded before, by file identity, kept in the
+/// cache directory (`plugins.json`): a hint that saves loading a plugin, never
+/// trusted past the file it describes.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct Index {
+    #[serde(skip)]
+    path: PathBuf,
+    #[serde(skip)]
+    changed: bool,
+    plugins: BTreeMap<String, Indexed>,
+}
+
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct Indexed {
+    stamp: String,
+    manifest: Manifest,
+}
+
+impl Index {
+    fn read(path: PathBuf) -> Index {
+        let mut index: Index =
+            std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
+        index.path = path;
+        index
+    }
+
+    fn get(&self, file: &Path, stamp: &Option<String>) -> Option<Manifest> {
+        let entry = self.plugins.get(&file.display().to_string())?;
+        (Some(&entry.stamp) == stamp.as_ref()).then(|| entry.manifest.clone())
+    }
+
+    fn put(&mut self, file: &Path, stamp: Option<String>, manifest: &Manifest) {
+        if let Some(stamp) = stamp {
+            self.plugins.insert(file.display().to_string(), Indexed { stamp, manifest: manifest.clone() });
+            self.changed = true;
+        }
+    }
+
+    /// Writes the index when it learned something; failures only cost speed.
+    fn write(self) {
+        if !self.changed {
+            return;
+        }
+        let Some(dir) = self.path.parent() else { return };
+        let Ok(text) = serde_json::to_vec(&self) else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        // Write then rename, so a concurrent reader never sees half a file.
+        let tmp = dir.join(format!("plugins.json.{}.tmp", std::process::id()));
+        if std::fs::write(&tmp, text).is_ok() {
+            let _ = std::fs::rename(&tmp, &self.path);
+        }
+    }
+}
+
+/// A file's identity: size, modification and change times, device and inode.
+/// Rebuilding, reinstalling, copying or touching a library changes it (the
+/// change time cannot be set back).
+fn stamp(file: &Path) -> Option<String> {
+    let m = std::fs::metadata(file).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(format!(
+            "{}:{}.{}:{}.{}:{}:{}",
+            m.size(),
+            m.mtime(),
+            m.mtime_nsec(),
+            m.ctime(),
+            m.ctime_nsec(),
+            m.dev(),
+            m.ino()
+        ))
+    }
+    #[cfg(not(unix))]
+    {
+        let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(format!("{}:{}", m.len(), mtime.as_nanos()))
     }
 }
 
