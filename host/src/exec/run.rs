@@ -142,7 +142,7 @@ pub fn run(
     if opts.policy == Policy::All {
         conn.begin().map_err(db("starting a transaction"))?;
         for (i, step) in steps.iter().enumerate() {
-            match run_step(conn, i, step, true, opts, log, progress, &mut out) {
+            match run_step(conn, (i, step), true, opts, log, progress, &mut out, &mut None) {
                 Ok(None) => {}
                 Ok(Some(stop)) => return roll_back_all(conn, steps, log, stop, out),
                 Err(e) => {
@@ -173,16 +173,24 @@ pub fn run(
         }
         return Ok(out);
     }
+    // The finish of a step run without a transaction, written together with
+    // the next step's start.
+    let mut pending: Option<&Step> = None;
     for (i, step) in steps.iter().enumerate() {
         if step.tx {
+            // Not inside the step's transaction: a rollback would take it too.
+            if let Err(e) = flush(conn, log, &mut pending) {
+                return record_stop(conn, steps, log, i.saturating_sub(1), &e, out);
+            }
             conn.begin().map_err(db("starting a transaction"))?;
         }
-        let stopped = match run_step(conn, i, step, step.tx, opts, log, progress, &mut out) {
+        let stopped = match run_step(conn, (i, step), step.tx, opts, log, progress, &mut out, &mut pending) {
             Ok(stopped) => stopped,
             Err(e) => {
                 if step.tx {
                     let _ = conn.rollback();
                 }
+                let _ = flush(conn, log, &mut pending);
                 return Err(e);
             }
         };
@@ -218,6 +226,36 @@ pub fn run(
             return Ok(out);
         }
     }
+    if let Err(e) = flush(conn, log, &mut pending) {
+        return record_stop(conn, steps, log, steps.len().saturating_sub(1), &e, out);
+    }
+    Ok(out)
+}
+
+/// Writes the deferred finish of a step, if any.
+fn flush(conn: &mut Conn, log: &mut dyn RevisionLog, pending: &mut Option<&Step>) -> Result<(), Error> {
+    match pending.take() {
+        Some(step) => logged(conn, false, |conn| log.finish(conn, step)),
+        None => Ok(()),
+    }
+}
+
+/// Ends a run whose deferred finish of step `i` could not be recorded: its
+/// statements ran; the next run settles the record by inspection.
+fn record_stop(
+    conn: &mut Conn,
+    steps: &[Step],
+    log: &mut dyn RevisionLog,
+    i: usize,
+    e: &Error,
+    mut out: Outcome,
+) -> Result<Outcome, Error> {
+    let stmts = steps.get(i).map_or(0, |s| s.stmts.len());
+    let stop = Stop { kind: StopKind::Record, step: i, stmt: stmts, message: e.to_string(), rolled_back: false };
+    if let Some(step) = steps.get(i) {
+        log.failed(conn, step, &stop)?;
+    }
+    out.stop = Some(stop);
     Ok(out)
 }
 
@@ -244,15 +282,15 @@ fn roll_back_all(
 /// Runs one step from its `done` statement on; `in_tx` when a transaction is
 /// open around it. Pushes the step's report; returns where it stopped.
 #[allow(clippy::too_many_arguments)]
-fn run_step(
+fn run_step<'s>(
     conn: &mut Conn,
-    index: usize,
-    step: &Step,
+    (index, step): (usize, &'s Step),
     in_tx: bool,
     opts: &Options,
     log: &mut dyn RevisionLog,
     progress: &mut dyn Progress,
     out: &mut Outcome,
+    pending: &mut Option<&'s Step>,
 ) -> Result<Option<Stop>, Error> {
     let timer = Instant::now();
     out.steps.push(StepReport {
@@ -271,11 +309,21 @@ fn run_step(
         let failed = evaluate(conn, &step.version, &first, opts.skip_checks, true, opts.reverting, last(out), progress);
         progress.checks_done(timer.elapsed(), last(out).checks.iter().filter(|c| c.ok == Some(false)).count());
         if let Some(message) = failed {
+            // The step before is done whatever this one's checks say.
+            let _ = flush(conn, log, pending);
             finish_report(out);
             return Ok(Some(stop(StopKind::Check, step.done, message)));
         }
     }
-    if let Err(e) = logged(conn, in_tx, |conn| log.start(conn, step)) {
+    // The step before's finish and this one's start land together.
+    let before = pending.take();
+    let started = logged(conn, in_tx, |conn| {
+        if let Some(before) = before {
+            log.finish(conn, before)?;
+        }
+        log.start(conn, step)
+    });
+    if let Err(e) = started {
         finish_report(out);
         return Ok(Some(stop(StopKind::Record, step.done, e.to_string())));
     }
@@ -356,7 +404,12 @@ fn run_step(
         }
         last(out).applied.push(sql.clone());
     }
-    if let Err(e) = logged(conn, in_tx, |conn| log.finish(conn, step)) {
+    // Without a transaction of its own, the finish waits for the next step's
+    // start (one commit for both); a run killed in between is settled like
+    // one killed after the last statement.
+    if !in_tx && !conn.driver().manifest.capabilities.no_transactions {
+        *pending = Some(step);
+    } else if let Err(e) = logged(conn, in_tx, |conn| log.finish(conn, step)) {
         finish_report(out);
         return Ok(Some(stop(StopKind::Record, step.stmts.len(), e.to_string())));
     }
