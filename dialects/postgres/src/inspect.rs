@@ -233,9 +233,9 @@ async fn inspect(
              LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass \
                AND ds.objsubid = a.attnum \
              LEFT JOIN LATERAL (SELECT s.* FROM pg_depend dep JOIN pg_sequence s ON s.seqrelid = dep.objid \
-               WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass \
-                 AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1) ids \
-               ON a.attidentity <> '' \
+               WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass \
+                 AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid \
+                 AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1) ids ON true \
              WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
              ORDER BY a.attrelid, a.attnum",
             &[&names],
@@ -266,7 +266,7 @@ async fn inspect(
              FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY u(coll, attnum, ord) ORDER BY u.ord), \
            pg_get_expr(i.indpred, i.indrelid), con.conname::text, con.contype::text, {nulls_not_distinct}, \
            ic.reloptions::text[], coalesce(con.condeferrable, false), coalesce(con.condeferred, false), \
-           coalesce(obj_description(con.oid, 'pg_constraint'), obj_description(ic.oid, 'pg_class')) \
+           coalesce(dcon.description, dind.description) \
          FROM pg_index i \
          JOIN pg_class ic ON ic.oid = i.indexrelid \
          JOIN pg_class c ON c.oid = i.indrelid \
@@ -274,6 +274,10 @@ async fn inspect(
          JOIN pg_am am ON am.oid = ic.relam \
          LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
            AND con.contype IN ('p', 'u', 'x') \
+         LEFT JOIN pg_description dcon ON dcon.objoid = con.oid AND dcon.classoid = 'pg_constraint'::regclass \
+           AND dcon.objsubid = 0 \
+         LEFT JOIN pg_description dind ON dind.objoid = ic.oid AND dind.classoid = 'pg_class'::regclass \
+           AND dind.objsubid = 0 \
          WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') \
          ORDER BY i.indrelid, ic.relname"
     );
@@ -299,10 +303,12 @@ async fn inspect(
                array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY u(attnum, ord) \
                  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = u.attnum ORDER BY u.ord), \
                con.confupdtype::text, con.confdeltype::text, con.condeferrable, con.condeferred, \
-               con.confmatchtype::text, con.convalidated, obj_description(con.oid, 'pg_constraint') \
+               con.confmatchtype::text, con.convalidated, d.description \
              FROM pg_constraint con \
              JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
+             LEFT JOIN pg_description d ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass \
+               AND d.objsubid = 0 \
              WHERE con.contype = 'f' AND n.nspname = ANY($1::text[]) AND con.conparentid = 0 \
              ORDER BY con.conrelid, con.conname",
             &[&names],
@@ -354,9 +360,11 @@ async fn inspect(
     let rows = client
         .query(
             "SELECT con.conrelid, con.conname::text, pg_get_constraintdef(con.oid), con.connoinherit, con.convalidated, \
-               con.contype::text, obj_description(con.oid, 'pg_constraint') \
+               con.contype::text, d.description \
              FROM pg_constraint con \
              JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+             LEFT JOIN pg_description d ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass \
+               AND d.objsubid = 0 \
              WHERE con.contype IN ('c', 'x') AND n.nspname = ANY($1::text[]) ORDER BY con.conrelid, con.conname",
             &[&names],
         )
