@@ -146,8 +146,17 @@ impl Dir {
                 }
                 continue;
             };
-            // Atlas globs names; a subdirectory called x.sql would fail its read, we skip it.
-            if !name.ends_with(".sql") || entry.path().is_dir() {
+            if !name.ends_with(".sql") {
+                continue;
+            }
+            // Atlas globs names; a subdirectory called x.sql would fail its read,
+            // we skip it. The listing knows the type (no stat per file) except
+            // for a symlink, which is followed.
+            let is_dir = match entry.file_type() {
+                Ok(t) if !t.is_symlink() => t.is_dir(),
+                _ => entry.path().is_dir(),
+            };
+            if is_dir {
                 continue;
             }
             names.push(name.to_string());
