@@ -82,10 +82,33 @@ pub fn batches_ddl(caps: &strata_dialect_api::Capabilities) -> bool {
 /// record.
 pub fn unrecorded_end(stmts: &[String], k: usize, batches: bool) -> usize {
     let mut end = k;
-    while batches && stmts.get(end).is_some_and(|s| is_ddl(s)) && stmts.get(end + 1).is_some_and(|s| is_ddl(s)) {
+    while batches && stmts.get(end).is_some_and(|s| settles(s)) && stmts.get(end + 1).is_some_and(|s| settles(s)) {
         end += 1;
     }
     end
+}
+
+/// A schema statement whose effect inspection sees (a table, index, view or
+/// trigger), so that settling can tell whether it ran: only those share a
+/// record. `CREATE USER`, `CREATE DATABASE`, `TRUNCATE` and the like keep
+/// their own, since running one twice can fail or lose rows.
+fn settles(sql: &str) -> bool {
+    if !is_ddl(sql) {
+        return false;
+    }
+    let words: Vec<String> = sql
+        .split(|c: char| c.is_whitespace() || c == '(' || c == '`' || c == '"')
+        .filter(|w| !w.is_empty())
+        .take(2)
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let object = match words.first().map(String::as_str) {
+        Some("CREATE" | "ALTER" | "DROP") => words.get(1).map(String::as_str),
+        Some("RENAME") => Some("TABLE"),
+        _ => None,
+    };
+    // `CREATE OR REPLACE VIEW`, `CREATE UNIQUE INDEX`, ...
+    matches!(object, Some("TABLE" | "INDEX" | "UNIQUE" | "FULLTEXT" | "SPATIAL" | "VIEW" | "TRIGGER" | "OR"))
 }
 
 #[cfg(test)]
@@ -121,5 +144,21 @@ mod tests {
         assert_eq!(unrecorded_end(&stmts, 4, true), 4);
         assert_eq!(unrecorded_end(&stmts, 5, true), 5);
         assert_eq!(unrecorded_end(&stmts, 0, false), 0);
+        // What inspection cannot see keeps its own record.
+        let unseen: Vec<String> = [
+            "CREATE TABLE a (x int)",
+            "CREATE USER u",
+            "TRUNCATE a",
+            "CREATE DATABASE d",
+            "create unique index i on a (x)",
+            "CREATE OR REPLACE VIEW v AS SELECT 1",
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(unrecorded_end(&unseen, 0, true), 0);
+        assert_eq!(unrecorded_end(&unseen, 1, true), 1);
+        assert_eq!(unrecorded_end(&unseen, 2, true), 2);
+        assert_eq!(unrecorded_end(&unseen, 3, true), 3);
+        assert_eq!(unrecorded_end(&unseen, 4, true), 5);
     }
 }

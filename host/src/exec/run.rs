@@ -310,7 +310,11 @@ fn run_step<'s>(
         progress.checks_done(timer.elapsed(), last(out).checks.iter().filter(|c| c.ok == Some(false)).count());
         if let Some(message) = failed {
             // The step before is done whatever this one's checks say.
-            let _ = flush(conn, log, pending);
+            if let Err(e) = flush(conn, log, pending) {
+                finish_report(out);
+                let message = format!("{message}; recording the version before as applied failed too: {e}");
+                return Ok(Some(stop(StopKind::Record, step.done, message)));
+            }
             finish_report(out);
             return Ok(Some(stop(StopKind::Check, step.done, message)));
         }
@@ -324,6 +328,11 @@ fn run_step<'s>(
         log.start(conn, step)
     });
     if let Err(e) = started {
+        // Both rolled back: the step before ran whole, so its finish is
+        // written on its own (if that fails too, the next run settles it).
+        if let Some(before) = before {
+            let _ = logged(conn, false, |conn| log.finish(conn, before));
+        }
         finish_report(out);
         return Ok(Some(stop(StopKind::Record, step.done, e.to_string())));
     }
@@ -391,13 +400,19 @@ fn run_step<'s>(
             if let Err(e) = log.progress(conn, step, j + 1) {
                 if own {
                     let _ = conn.rollback();
+                } else {
+                    // It committed on its own: it ran, whatever the record says.
+                    last(out).applied.push(sql.clone());
                 }
                 finish_report(out);
-                return Ok(Some(stop(StopKind::Record, j, e.to_string())));
+                return Ok(Some(stop(StopKind::Record, if own { j } else { j + 1 }, e.to_string())));
             }
             recorded = j + 1;
         }
         if own && let Err(e) = conn.commit() {
+            // A commit that failed may leave the transaction open (SQLite's
+            // BUSY): end it, or the records written next would join it.
+            let _ = conn.rollback();
             let text = strata_dialect_api::mask(&e.message);
             finish_report(out);
             return Ok(Some(stop(StopKind::Commit, j, format!("committing statement {sql:?}: {text}"))));
@@ -441,7 +456,11 @@ fn logged(conn: &mut Conn, in_tx: bool, write: impl FnOnce(&mut Conn) -> Result<
         let _ = conn.rollback();
         return Err(e);
     }
-    conn.commit().map_err(db("committing the revision records"))
+    conn.commit().map_err(|e| {
+        // A failed commit may leave the transaction open (SQLite's BUSY).
+        let _ = conn.rollback();
+        db("committing the revision records")(e)
+    })
 }
 
 /// True when a database refused a statement because a transaction was open.

@@ -85,6 +85,8 @@ pub(super) fn down_key(conn: &mut Conn, inputs: &DownInputs<'_>) -> Option<Strin
     let mut key = Key::new();
     key.field("strata-down-plan-v1");
     key.field(env!("CARGO_PKG_VERSION"));
+    // This build of strata: a rebuilt host may plan differently.
+    key.field(&std::env::current_exe().map(|exe| build_stamp(&exe)).unwrap_or_default());
     let m = &driver.manifest;
     for field in [&m.name, &m.version, &build_stamp(&driver.path), &m.api_version.to_string()] {
         key.field(field);

@@ -296,8 +296,10 @@ impl Registry {
             // working directory: always hand it an absolute path.
             let file = std::fs::canonicalize(file)
                 .map_err(|e| LoadError::Library { path: file.clone(), message: e.to_string() })?;
+            // Named files (project `plugin` blocks, pinned by hash) must load:
+            // they load now, never from the index.
             if seen.insert(file.clone()) {
-                registry.open(&file, index.as_deref_mut())?;
+                registry.open(&file, None)?;
             }
         }
         Ok(registry)
@@ -399,7 +401,17 @@ struct Index {
     path: PathBuf,
     #[serde(skip)]
     changed: bool,
+    /// The host that checked the manifests (see [`host_identity`]): another
+    /// build may judge a plugin differently, so it starts afresh.
+    #[serde(default)]
+    host: String,
     plugins: BTreeMap<String, Indexed>,
+}
+
+/// This strata build: its version, dialect API and executable's identity.
+fn host_identity() -> String {
+    let exe = std::env::current_exe().ok().and_then(|p| stamp(&p)).unwrap_or_default();
+    format!("{} api {API_VERSION}.{} exe {exe}", env!("CARGO_PKG_VERSION"), strata_dialect_api::API_MINOR)
 }
 
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -410,9 +422,14 @@ struct Indexed {
 
 impl Index {
     fn read(path: PathBuf) -> Index {
-        let mut index: Index =
-            std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
+        let host = host_identity();
+        let mut index: Index = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Index>(&bytes).ok())
+            .filter(|index| index.host == host)
+            .unwrap_or_default();
         index.path = path;
+        index.host = host;
         index
     }
 
