@@ -233,10 +233,7 @@ pub fn plan_down(
 
     // The state the database should be in, and for each version to revert the
     // parts of the states around it that differ (what its revert must undo).
-    let empty = {
-        let realm = dev.inspect()?;
-        super::empty_realm(&realm, dev.info())
-    };
+    let empty = dev.empty()?;
     // The actual schema is read from the target while the dev database (or the
     // cache) gives the expected ones: two databases, so two threads.
     let (states, actual) = std::thread::scope(|scope| {

@@ -138,6 +138,9 @@ pub struct DevDb {
     lease: Option<Lease>,
     /// Statements ran since the last clean.
     dirty: bool,
+    /// The database as opening found it empty: inspecting an empty database
+    /// costs a round of catalog queries, which a run need not pay twice.
+    found_empty: Option<Realm>,
 }
 
 /// This machine's claim on a dev database: an exclusive lock on a file named
@@ -218,7 +221,9 @@ impl DevDb {
         let mut conn = open(registry, url)?;
         let mut lease = Lease::take(conn.url())?;
         let realm = conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database"))?;
+        let mut found_empty = Some(realm.clone());
         if let Some((schema, object)) = first_object(&realm) {
+            found_empty = None;
             match &lease {
                 Some(lease) if lease.left_in_use() => clean_dev(&mut conn)?,
                 _ => {
@@ -235,7 +240,20 @@ impl DevDb {
         if let Some(lease) = &mut lease {
             lease.mark(true);
         }
-        Ok(DevDb { conn, lease, dirty: false })
+        Ok(DevDb { conn, lease, dirty: false, found_empty })
+    }
+
+    /// The dev database's empty state (see [`empty_realm`]), as opening found
+    /// it when nothing ran since, else inspected now.
+    ///
+    /// # Errors
+    /// When inspection fails.
+    pub fn empty(&mut self) -> Result<Realm, Error> {
+        let realm = match self.found_empty.clone().filter(|_| !self.dirty) {
+            Some(realm) => realm,
+            None => self.inspect()?,
+        };
+        Ok(empty_realm(&realm, self.conn.info()))
     }
 
     /// The dialect of the dev database.
@@ -285,6 +303,8 @@ impl DevDb {
     /// # Errors
     /// When a drop fails.
     pub fn reset(&mut self) -> Result<(), Error> {
+        // Cleaning may not restore what opening found (PostgreSQL's `public`).
+        self.found_empty = None;
         clean_dev(&mut self.conn)?;
         self.dirty = false;
         Ok(())
