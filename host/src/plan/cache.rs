@@ -192,8 +192,8 @@ pub struct StateSeed {
     pub plugin: String,
     /// The plugin's own version (its manifest's).
     pub plugin_version: String,
-    /// Which build of the plugin: its library file's path, size and modification
-    /// time (see [`StateSeed::new`]).
+    /// Which build of the plugin: its library file's path and identity (see
+    /// [`StateSeed::new`]).
     pub build: String,
     /// The dialect API version the plugin speaks.
     pub api_version: u32,
@@ -205,9 +205,9 @@ impl StateSeed {
     /// The seed for states replayed and inspected through `driver` on a dev
     /// connection described by `dev`.
     ///
-    /// The build is identified by the library file's size and modification time
+    /// The build is identified by the library file's size, times and inode
     /// (one `stat`), not a hash of its bytes: debug plugins run to tens of
-    /// megabytes, and any rebuild or reinstall changes the time. A file that
+    /// megabytes, and any rebuild or reinstall changes the identity. A file that
     /// cannot be read gets an identity no other run shares, which only costs the
     /// cache.
     pub fn new(driver: &crate::plugin::Driver, dev: &strata_dialect_api::ConnInfo) -> StateSeed {
@@ -232,14 +232,10 @@ impl StateSeed {
     }
 }
 
-/// Which build of a plugin `library` is: its path, size and modification time
-/// (see [`StateSeed::new`]); unique to this run when the file cannot be read.
+/// Which build of a plugin `library` is: its path and identity
+/// ([`crate::plugin::file_stamp`]); unique to this run when the file cannot be read.
 pub(super) fn build_stamp(library: &std::path::Path) -> String {
-    let stamp = std::fs::metadata(library).ok().and_then(|m| {
-        let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-        Some(format!("{}:{}.{:09}", m.len(), mtime.as_secs(), mtime.subsec_nanos()))
-    });
-    let stamp = stamp.unwrap_or_else(|| {
+    let stamp = crate::plugin::file_stamp(library).unwrap_or_else(|| {
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         format!("unreadable:{}:{}", std::process::id(), now.as_nanos())
     });
@@ -249,8 +245,7 @@ pub(super) fn build_stamp(library: &std::path::Path) -> String {
 /// Keys for the states after each prefix of `chain` (statements per version):
 /// `key[i] = sha256(key[i-1] ‖ statements of version i)`, seeded with `seed`.
 pub fn chain_keys(seed: &StateSeed, chain: &[&[String]]) -> Vec<String> {
-    let mut h = Sha256::new();
-    // Length-prefixed fields, so no two seeds serialize alike.
+    let mut key = Key::new();
     for field in [
         "strata-state-v2",
         env!("CARGO_PKG_VERSION"),
@@ -260,23 +255,49 @@ pub fn chain_keys(seed: &StateSeed, chain: &[&[String]]) -> Vec<String> {
         &seed.api_version.to_string(),
         &seed.server,
     ] {
-        h.update((field.len() as u64).to_le_bytes());
-        h.update(field.as_bytes());
+        key.field(field);
     }
-    let mut prev: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let mut prev = key.finish();
     let mut keys = Vec::with_capacity(chain.len());
     for stmts in chain {
-        let mut h = Sha256::new();
-        h.update(prev.as_bytes());
+        let mut key = Key(Sha256::new());
+        key.0.update(prev.as_bytes());
         for stmt in *stmts {
-            h.update((stmt.len() as u64).to_le_bytes());
-            h.update(stmt.as_bytes());
+            key.field(stmt);
         }
-        let key: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        keys.push(key.clone());
-        prev = key;
+        prev = key.finish();
+        keys.push(prev.clone());
     }
     keys
+}
+
+/// Length-prefixed fields, so that no two sequences hash alike.
+pub(super) struct Key(Sha256);
+
+impl Key {
+    pub(super) fn new() -> Key {
+        Key(Sha256::new())
+    }
+
+    pub(super) fn field(&mut self, text: &str) {
+        self.bytes(text.as_bytes());
+    }
+
+    pub(super) fn bytes(&mut self, bytes: &[u8]) {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    pub(super) fn list(&mut self, items: &[String]) {
+        self.field(&items.len().to_string());
+        for item in items {
+            self.field(item);
+        }
+    }
+
+    pub(super) fn finish(self) -> String {
+        self.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 #[cfg(test)]

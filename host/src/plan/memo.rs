@@ -11,13 +11,12 @@
 //! a plan. The checks a plan carries still run when it executes: they read
 //! rows, which no fingerprint covers.
 
-use super::cache::build_stamp;
+use super::cache::{Key, build_stamp};
 use super::{DownOptions, DownPlan, PlannedFile, StateCache, Step};
 use crate::dir::Dir;
 use crate::plugin::Conn;
 use crate::revisions::{DownRun, History, Revision};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use strata_dialect_api::{RenderReply, RenderRequest};
 
@@ -141,33 +140,4 @@ pub(super) fn recall(cache: &StateCache, key: &str) -> Option<Remembered> {
 /// Remembers `plan` under `key`; a failure only costs the next run's speed.
 pub(super) fn remember(cache: &StateCache, key: &str, plan: &DownPlan) {
     cache.put_value(&format!("{key}.down.json"), &Remembered::of(plan));
-}
-
-/// Length-prefixed fields, so that no two sequences hash alike.
-struct Key(Sha256);
-
-impl Key {
-    fn new() -> Key {
-        Key(Sha256::new())
-    }
-
-    fn field(&mut self, text: &str) {
-        self.bytes(text.as_bytes());
-    }
-
-    fn bytes(&mut self, bytes: &[u8]) {
-        self.0.update((bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
-    }
-
-    fn list(&mut self, items: &[String]) {
-        self.field(&items.len().to_string());
-        for item in items {
-            self.field(item);
-        }
-    }
-
-    fn finish(self) -> String {
-        self.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
-    }
 }

@@ -312,7 +312,7 @@ impl Registry {
             let driver = load_driver(file)?;
             return self.add(file, driver.manifest.clone(), OnceLock::from(Ok(driver)));
         };
-        let stamp = stamp(file);
+        let stamp = file_stamp(file);
         if let Some(manifest) = index.get(file, &stamp) {
             return self.add(file, manifest, OnceLock::new());
         }
@@ -410,7 +410,7 @@ struct Index {
 
 /// This strata build: its version, dialect API and executable's identity.
 fn host_identity() -> String {
-    let exe = std::env::current_exe().ok().and_then(|p| stamp(&p)).unwrap_or_default();
+    let exe = std::env::current_exe().ok().and_then(|p| file_stamp(&p)).unwrap_or_default();
     format!("{} api {API_VERSION}.{} exe {exe}", env!("CARGO_PKG_VERSION"), strata_dialect_api::API_MINOR)
 }
 
@@ -466,7 +466,7 @@ impl Index {
 /// A file's identity: size, modification and change times, device and inode.
 /// Rebuilding, reinstalling, copying or touching a library changes it (the
 /// change time cannot be set back).
-fn stamp(file: &Path) -> Option<String> {
+pub(crate) fn file_stamp(file: &Path) -> Option<String> {
     let m = std::fs::metadata(file).ok()?;
     #[cfg(unix)]
     {
