@@ -140,6 +140,49 @@ fn partial_version_is_reverted_keeping_rows() {
     assert_eq!(m.versions(), ["1", "2"]);
 }
 
+/// Without transactional DDL a revert records its progress only where it
+/// must: `DROP TABLE`s of consecutive versions run without a record between
+/// them. Killed in the middle of such a run (here while it waits for a lock
+/// on the third version's table), the revisions still list every version, and
+/// running the same command again finds out from the schema how far the
+/// first run got, across versions, and finishes it.
+#[test]
+fn revert_killed_between_versions_is_settled_across_them() {
+    let Some(m) = my("chain") else { return };
+    for (v, t) in [(1, "a"), (2, "b"), (3, "c"), (4, "d")] {
+        m.sb.write(&format!("migrations/{v}_{t}.sql"), &format!("CREATE TABLE {t} (id int PRIMARY KEY);\n"));
+    }
+    m.strata(&["migrate", "hash"]).ok();
+    m.apply().ok();
+    // Another session reads `b` in an open transaction: dropping it waits.
+    let mut holder = m.target.spawn("START TRANSACTION; SELECT * FROM b; SELECT SLEEP(4); COMMIT;");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (url, dev) = (m.url(), m.dev_url());
+    let args = ["migrate", "down", "--url", &url, "--dev-url", &dev, "--to-version", "1"];
+    let mut run = m.sb.spawn(&args);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while tables(&m.target) != ["a", "b"] {
+        assert!(std::time::Instant::now() < deadline, "the revert never reached b: {:?}", tables(&m.target));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    run.kill().unwrap();
+    run.wait().unwrap();
+    holder.wait().unwrap();
+    // Versions 4 and 3 were reverted without a record: the revisions say so.
+    assert_eq!(m.versions(), ["1", "2", "3", "4"]);
+    // Once the lock is gone, the killed session's drop of `b` may have run too.
+    let json = m.strata(&[&args[..], &["--format", "json"]].concat()).ok().json();
+    assert_eq!(json["Status"], "APPLIED", "{json}");
+    // The schema said versions 4 and 3 were reverted already: nothing of them ran again.
+    assert_eq!((&json["Reverted"][0]["Version"], &json["Reverted"][0]["Skipped"]), (&"4".into(), &1.into()), "{json}");
+    assert_eq!((&json["Reverted"][1]["Version"], &json["Reverted"][1]["Skipped"]), (&"3".into(), &1.into()), "{json}");
+    assert_eq!(tables(&m.target), ["a"]);
+    assert_eq!(m.versions(), ["1"]);
+    // Nothing of the run is left to finish.
+    m.strata(&args).ok();
+    assert_eq!(m.versions(), ["1"]);
+}
+
 /// A version that dropped a table is reverted: the table comes back with its
 /// columns, indexes (a prefix index on a text column included) and foreign
 /// key, exactly as the server showed it before the drop.

@@ -73,19 +73,31 @@ pub fn batches_ddl(caps: &strata_dialect_api::Capabilities) -> bool {
 }
 
 /// When runs of schema statements are batched ([`batches_ddl`]), a run without a
-/// transaction records its progress after a schema statement only when the
-/// next statement is not one too: a run of them is recorded once, after its
-/// last. So a step recorded at `k` statements, killed, may hold anything from
+/// transaction goes on after a schema statement settling can find without a
+/// record where [`chains`] says so: a run of them is recorded once, with the
+/// statement after its last. `stmts` are the run's statements from the
+/// recorded step on, the steps after it concatenated (the executor chains
+/// across steps too). So a run recorded at `k`, killed, may hold anything from
 /// `k` to `end + 1` statements, where `end` (returned) is the last statement
-/// of the run starting at `k`; the executor and the settling of a resumed run
-/// (`plan::settle`) both go by this. `k` itself when every statement gets its
-/// record.
+/// of the run of them starting at `k`; the executor and the settling of a
+/// resumed run (`plan::settle`) both go by this. `k` itself when every
+/// statement gets its record.
 pub fn unrecorded_end(stmts: &[String], k: usize, batches: bool) -> usize {
     let mut end = k;
     while batches && stmts.get(end).is_some_and(|s| settles(s)) && stmts.get(end + 1).is_some_and(|s| settles(s)) {
         end += 1;
     }
     end
+}
+
+/// Whether a run without a transaction, where [`batches_ddl`], may go on from
+/// `prev` to `next` without recording its progress in between: `prev` is a
+/// statement settling can find, and `next` is one too or shares a transaction
+/// with its own record (a data change), so that a run killed anywhere after
+/// the last record is settled by inspection (see [`unrecorded_end`]). The
+/// executor skips a record exactly there, within a step and across steps.
+pub fn chains(prev: &str, next: &str) -> bool {
+    settles(prev) && (settles(next) || !is_ddl(next))
 }
 
 /// A schema statement whose effect inspection sees (a table, index, view or

@@ -57,6 +57,18 @@ fn tables(conn: &mut Conn) -> Vec<String> {
     rows.rows.into_iter().filter_map(|r| r.into_iter().next().flatten()).collect()
 }
 
+/// A connection through the MySQL plugin to a scratch MariaDB database
+/// (dropped with the guard); `None` when no server is configured outside CI.
+fn mariadb(label: &str) -> Option<(Conn, strata_tests::MyDb)> {
+    let db = strata_tests::MyDb::create(label)?;
+    let plugin = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/debug/libstrata_dialect_mysql.so");
+    assert!(plugin.exists(), "{} is missing: run `cargo build --workspace` before the tests", plugin.display());
+    let registry = Registry::load(&SearchPath { dirs: Vec::new(), files: vec![plugin] }).unwrap();
+    let url = strata_dialect_api::DbUrl::parse(&db.url()).unwrap();
+    let conn = registry.driver_for(&url).unwrap().open(&url).unwrap();
+    Some((conn, db))
+}
+
 fn step(version: &str, stmts: &[&str], tx: bool) -> Step {
     Step { version: version.into(), stmts: stmts.iter().map(|s| s.to_string()).collect(), tx, ..Step::default() }
 }
@@ -72,7 +84,8 @@ fn statement_by_statement_progress_is_recorded_with_each_statement() {
     let mut log = Recorder::default();
     let out = exec::run(&mut conn, &steps, &opts(Policy::PerStep), &mut log, &mut Quiet).unwrap();
     assert!(out.stop.is_none());
-    assert_eq!(log.calls, ["start 1 at 0", "progress 1 1", "progress 1 2", "finish 1"]);
+    // The last statement's transaction records the finish.
+    assert_eq!(log.calls, ["start 1 at 0", "progress 1 1", "finish 1"]);
     assert_eq!(tables(&mut conn), ["a", "b"]);
 }
 
@@ -117,8 +130,53 @@ fn a_resumed_step_starts_after_what_ran() {
     let out = exec::run(&mut conn, &[resumed], &opts(Policy::PerStep), &mut log, &mut Quiet).unwrap();
     assert!(out.stop.is_none());
     assert_eq!(out.steps[0].skipped, 1);
-    assert_eq!(log.calls, ["start 1 at 1", "progress 1 2", "finish 1"]);
+    assert_eq!(log.calls, ["start 1 at 1", "finish 1"]);
     assert_eq!(tables(&mut conn), ["a", "b"]);
+}
+
+/// Where DDL commits on its own, a record is a commit of its own: the run
+/// writes one only where settling a killed run could not do without it. Here
+/// that is inside the one data change's transaction (with everything owed
+/// before it and the next version's start) and at the end.
+#[test]
+fn without_transactional_ddl_records_go_only_where_settling_needs_them() {
+    let Some((mut conn, db)) = mariadb("exec_chain") else { return };
+    let steps = [
+        step("1", &["CREATE TABLE a (x int)", "CREATE INDEX ax ON a (x)"], false),
+        step("2", &["CREATE TABLE b (x int)", "INSERT INTO b VALUES (1)"], false),
+        step("3", &["CREATE TABLE c (x int)"], false),
+    ];
+    let mut log = Recorder::default();
+    let out = exec::run(&mut conn, &steps, &opts(Policy::PerStep), &mut log, &mut Quiet).unwrap();
+    assert!(out.stop.is_none(), "{:?}", out.stop);
+    assert_eq!(log.calls, ["start 1 at 0", "finish 1", "start 2 at 0", "finish 2", "start 3 at 0", "finish 3"]);
+    let tables = db.rows(&format!(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = '{}' ORDER BY 1",
+        db.name
+    ));
+    assert_eq!(tables, [["a"], ["b"], ["c"]]);
+    assert_eq!(db.rows("SELECT COUNT(*) FROM b"), [["1"]]);
+}
+
+/// The record inside a data change's transaction carries what the run owes:
+/// when it cannot be written, the data change does not stay either.
+#[test]
+fn without_transactional_ddl_a_failed_record_takes_its_data_change_back() {
+    let Some((mut conn, db)) = mariadb("exec_chain_fail") else { return };
+    let steps = [
+        step("1", &["CREATE TABLE a (x int)"], false),
+        step("2", &["CREATE TABLE b (x int)", "INSERT INTO b VALUES (1)", "CREATE TABLE c (x int)"], false),
+    ];
+    let mut log = Recorder { crash_at: Some(2), ..Recorder::default() };
+    let out = exec::run(&mut conn, &steps, &opts(Policy::PerStep), &mut log, &mut Quiet).unwrap();
+    let stop = out.stop.unwrap();
+    assert_eq!((stop.kind, stop.step, stop.stmt), (StopKind::Record, 1, 1));
+    assert_eq!(db.rows("SELECT COUNT(*) FROM b"), [["0"]]);
+    let tables = db.rows(&format!(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = '{}' ORDER BY 1",
+        db.name
+    ));
+    assert_eq!(tables, [["a"], ["b"]]);
 }
 
 #[test]

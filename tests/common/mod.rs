@@ -71,6 +71,18 @@ impl Sandbox {
         self.strata_env(args, &[])
     }
 
+    /// Starts `strata ARGS` in the sandbox without waiting for it (output discarded).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        Command::new(bin_dir().join("strata"))
+            .args(args)
+            .current_dir(&self.path)
+            .env_remove("STRATA_PLUGIN_PATH")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start strata")
+    }
+
     /// Runs `strata ARGS` in the sandbox with extra environment variables.
     pub fn strata_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(bin_dir().join("strata"));
@@ -378,6 +390,15 @@ impl MyDb {
     pub fn exec(&self, sql: &str) {
         let out = mysql(&self.url(), sql);
         assert!(out.status.success(), "mariadb {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Starts a client session running `sql` without waiting for it.
+    pub fn spawn(&self, sql: &str) -> std::process::Child {
+        my_client(&self.url())
+            .args(["-e", sql])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start the mariadb client")
     }
 
     /// Rows of a query, every value as text (`NULL` for null; newlines and

@@ -8,7 +8,7 @@ use super::{PlanCheck, Progress, truthy};
 use crate::clock;
 use crate::error::{Error, db};
 use crate::plugin::Conn;
-use crate::steps::{Check, Guard, Step, batches_ddl, is_ddl, unrecorded_end};
+use crate::steps::{Check, Guard, Step, batches_ddl, chains, is_ddl};
 use std::time::{Instant, SystemTime};
 
 /// How steps share transactions.
@@ -107,6 +107,12 @@ pub trait RevisionLog {
     /// # Errors
     /// When the write fails; the run stops.
     fn finish(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error>;
+    /// The step's first statement (or its first check) is about to run. Its
+    /// start may be written later (see `Ledger`): a log that times steps
+    /// starts the clock here.
+    fn began(&mut self, _step: &Step) {}
+    /// Every statement of the step ran; its finish may be written later.
+    fn ran(&mut self, _step: &Step) {}
     /// A transaction is about to commit: writes the log held back to batch
     /// them must be made now, inside it.
     ///
@@ -142,7 +148,7 @@ pub fn run(
     if opts.policy == Policy::All {
         conn.begin().map_err(db("starting a transaction"))?;
         for (i, step) in steps.iter().enumerate() {
-            match run_step(conn, (i, step), true, opts, log, progress, &mut out, &mut None) {
+            match run_step(conn, (i, step, None), true, opts, log, progress, &mut out, &mut Ledger::default()) {
                 Ok(None) => {}
                 Ok(Some(stop)) => return roll_back_all(conn, steps, log, stop, out),
                 Err(e) => {
@@ -173,24 +179,23 @@ pub fn run(
         }
         return Ok(out);
     }
-    // The finish of a step run without a transaction, written together with
-    // the next step's start.
-    let mut pending: Option<&Step> = None;
+    let mut ledger = Ledger::default();
     for (i, step) in steps.iter().enumerate() {
         if step.tx {
             // Not inside the step's transaction: a rollback would take it too.
-            if let Err(e) = flush(conn, log, &mut pending) {
+            if let Err(e) = flush(conn, log, &mut ledger) {
                 return record_stop(conn, steps, log, i.saturating_sub(1), &e, out);
             }
             conn.begin().map_err(db("starting a transaction"))?;
         }
-        let stopped = match run_step(conn, (i, step), step.tx, opts, log, progress, &mut out, &mut pending) {
+        let next = steps.get(i + 1);
+        let stopped = match run_step(conn, (i, step, next), step.tx, opts, log, progress, &mut out, &mut ledger) {
             Ok(stopped) => stopped,
             Err(e) => {
                 if step.tx {
                     let _ = conn.rollback();
                 }
-                let _ = flush(conn, log, &mut pending);
+                let _ = flush(conn, log, &mut ledger);
                 return Err(e);
             }
         };
@@ -226,18 +231,68 @@ pub fn run(
             return Ok(out);
         }
     }
-    if let Err(e) = flush(conn, log, &mut pending) {
+    if let Err(e) = flush(conn, log, &mut ledger) {
         return record_stop(conn, steps, log, steps.len().saturating_sub(1), &e, out);
     }
     Ok(out)
 }
 
-/// Writes the deferred finish of a step, if any.
-fn flush(conn: &mut Conn, log: &mut dyn RevisionLog, pending: &mut Option<&Step>) -> Result<(), Error> {
-    match pending.take() {
-        Some(step) => logged(conn, false, |conn| log.finish(conn, step)),
-        None => Ok(()),
+/// A revision-log call a run owes: written with its next record.
+#[derive(Clone, Copy)]
+enum Call<'s> {
+    Start(&'s Step),
+    Finish(&'s Step),
+}
+
+/// The bookkeeping a run without one transaction carries from statement to
+/// statement and step to step. Where the dialect's DDL commits on its own, a
+/// record costs a commit of its own; the run writes one only where settling a
+/// killed run by inspection could not tell how far it got without it (see
+/// `steps::chains`): a step's finish, the next step's start and the progress
+/// in between wait for the next record that is needed.
+#[derive(Default)]
+struct Ledger<'s> {
+    /// Calls not yet written, in order; every record writes them first.
+    owed: Vec<Call<'s>>,
+    /// The last statement the run executed.
+    last: Option<&'s str>,
+    /// The last record written names a position inside a step (a partial
+    /// revision): a run killed after it is settled by inspection from there.
+    marked: bool,
+    /// The next step's start is written already (with the record that
+    /// finished the step before).
+    started: bool,
+}
+
+impl Ledger<'_> {
+    /// Writes the owed calls inside the caller's transaction; they stay owed
+    /// until the caller knows it committed.
+    fn write(&self, conn: &mut Conn, log: &mut dyn RevisionLog) -> Result<(), Error> {
+        for call in &self.owed {
+            match call {
+                Call::Start(step) => log.start(conn, step)?,
+                Call::Finish(step) => log.finish(conn, step)?,
+            }
+        }
+        Ok(())
     }
+
+    /// The owed calls and then `then` were written and committed; `marked`:
+    /// the record names a position inside a step.
+    fn written(&mut self, marked: bool) {
+        self.owed.clear();
+        self.marked = marked;
+    }
+}
+
+/// Writes what the run owes, if anything, in one transaction.
+fn flush(conn: &mut Conn, log: &mut dyn RevisionLog, ledger: &mut Ledger) -> Result<(), Error> {
+    if ledger.owed.is_empty() {
+        return Ok(());
+    }
+    logged(conn, false, |conn| ledger.write(conn, log))?;
+    ledger.written(false);
+    Ok(())
 }
 
 /// Ends a run whose deferred finish of step `i` could not be recorded: its
@@ -280,17 +335,18 @@ fn roll_back_all(
 }
 
 /// Runs one step from its `done` statement on; `in_tx` when a transaction is
-/// open around it. Pushes the step's report; returns where it stopped.
-#[allow(clippy::too_many_arguments)]
+/// open around it; `next` is the step after it. Pushes the step's report;
+/// returns where it stopped.
+#[allow(clippy::too_many_arguments, clippy::too_many_lines)]
 fn run_step<'s>(
     conn: &mut Conn,
-    (index, step): (usize, &'s Step),
+    (index, step, next): (usize, &'s Step, Option<&'s Step>),
     in_tx: bool,
     opts: &Options,
     log: &mut dyn RevisionLog,
     progress: &mut dyn Progress,
     out: &mut Outcome,
-    pending: &mut Option<&'s Step>,
+    ledger: &mut Ledger<'s>,
 ) -> Result<Option<Stop>, Error> {
     let timer = Instant::now();
     out.steps.push(StepReport {
@@ -300,6 +356,7 @@ fn run_step<'s>(
         ..StepReport::default()
     });
     let stop = |kind, stmt, message: String| Stop { kind, step: index, stmt, message, rolled_back: in_tx };
+    log.began(step);
     // The checks guarding where the step starts; a resumed step's earlier
     // checks held before the statements that already ran.
     let first: Vec<&Guard> = step.guards.iter().filter(|g| g.before == step.done).collect();
@@ -309,8 +366,8 @@ fn run_step<'s>(
         let failed = evaluate(conn, &step.version, &first, opts.skip_checks, true, opts.reverting, last(out), progress);
         progress.checks_done(timer.elapsed(), last(out).checks.iter().filter(|c| c.ok == Some(false)).count());
         if let Some(message) = failed {
-            // The step before is done whatever this one's checks say.
-            if let Err(e) = flush(conn, log, pending) {
+            // The steps before are done whatever this one's checks say.
+            if let Err(e) = flush(conn, log, ledger) {
                 finish_report(out);
                 let message = format!("{message}; recording the version before as applied failed too: {e}");
                 return Ok(Some(stop(StopKind::Record, step.done, message)));
@@ -319,32 +376,46 @@ fn run_step<'s>(
             return Ok(Some(stop(StopKind::Check, step.done, message)));
         }
     }
-    // The step before's finish and this one's start land together.
-    let before = pending.take();
-    let started = logged(conn, in_tx, |conn| {
-        if let Some(before) = before {
-            log.finish(conn, before)?;
+    let caps = &conn.driver().manifest.capabilities;
+    let (ddl_commits, no_tx) = (!caps.transactional_ddl, caps.no_transactions);
+    let batches = batches_ddl(caps);
+    let first_sql = step.stmts.get(step.done).map(String::as_str);
+    if std::mem::take(&mut ledger.started) {
+        // Written with the record that finished the step before.
+    } else if !in_tx
+        && batches
+        && ledger.marked
+        && !ledger.owed.is_empty()
+        && ledger.last.zip(first_sql).is_some_and(|(prev, next)| chains(prev, next))
+    {
+        // The run goes on from the step before without a record: its finish
+        // and this step's start wait for the next one.
+        ledger.owed.push(Call::Start(step));
+    } else {
+        // What is owed (the step before's finish) and this step's start land together.
+        ledger.owed.push(Call::Start(step));
+        if let Err(e) = logged(conn, in_tx, |conn| ledger.write(conn, log)) {
+            // All rolled back: the steps before ran whole, so what they owe
+            // is written on its own (if that fails too, the next run settles it).
+            ledger.owed.pop();
+            let _ = flush(conn, log, ledger);
+            finish_report(out);
+            return Ok(Some(stop(StopKind::Record, step.done, e.to_string())));
         }
-        log.start(conn, step)
-    });
-    if let Err(e) = started {
-        // Both rolled back: the step before ran whole, so its finish is
-        // written on its own (if that fails too, the next run settles it).
-        if let Some(before) = before {
-            let _ = logged(conn, false, |conn| log.finish(conn, before));
-        }
-        finish_report(out);
-        return Ok(Some(stop(StopKind::Record, step.done, e.to_string())));
+        ledger.written(first_sql.is_some());
     }
     progress.file_start(&step.version, opts.reverting);
     if step.done > 0 {
         progress.resume(step.done, step.stmts.len());
     }
-    let caps = &conn.driver().manifest.capabilities;
-    let ddl_commits = !caps.transactional_ddl;
-    let batches = batches_ddl(caps);
+    // The step after starts with the record finishing this one when nothing
+    // is checked in between.
+    let then =
+        next.filter(|n| !in_tx && !n.tx && n.done < n.stmts.len() && !n.guards.iter().any(|g| g.before == n.done));
     // Statements the records say ran: behind `j` after unrecorded ones.
     let mut recorded = step.done;
+    // The step's finish is written (with its last statement).
+    let mut finished = false;
     for (j, sql) in step.stmts.iter().enumerate().skip(step.done) {
         // Without a transaction around the step, each statement shares one
         // with its progress record, so a run killed between the two cannot
@@ -363,7 +434,7 @@ fn run_step<'s>(
                 if own {
                     let _ = conn.rollback();
                 }
-                catch_up(conn, log, step, (in_tx, recorded, j));
+                catch_up(conn, log, step, ledger, (in_tx, recorded, j));
                 finish_report(out);
                 return Ok(Some(stop(StopKind::Check, j, message)));
             }
@@ -384,20 +455,38 @@ fn run_step<'s>(
             let text = strata_dialect_api::mask(&e.message);
             progress.stmt_error(&text);
             last(out).error = Some((sql.clone(), text.clone()));
-            catch_up(conn, log, step, (in_tx, recorded, j));
+            catch_up(conn, log, step, ledger, (in_tx, recorded, j));
             finish_report(out);
             return Ok(Some(stop(StopKind::Statement, j, text)));
         }
+        let end = j + 1 == step.stmts.len();
         // A statement that committed on its own needs no record of its own
-        // when the next record is the step's finish or follows another such
-        // statement: a kill in between is settled by inspection, which finds
-        // how many of them ran (see `steps::unrecorded_end`). Each record
-        // saved is a commit saved. One that shares a transaction with its
-        // record keeps it.
-        let unrecorded = !own && unrecorded_end(&step.stmts, j, batches) > j;
-        let finish_next = j + 1 == step.stmts.len() && !own;
-        if !in_tx && !finish_next && !unrecorded {
-            if let Err(e) = log.progress(conn, step, j + 1) {
+        // when the run goes on to a statement settling can find or one that
+        // shares a transaction with its record (`steps::chains`): a kill in
+        // between is settled by inspection, which finds how far the run got.
+        // Nor does a step's last one: its finish waits for the next record.
+        // Each record saved is a commit saved. One that shares a transaction
+        // with its record keeps it, and a step's last one writes the finish.
+        let unrecorded = !own && (end || batches && step.stmts.get(j + 1).is_some_and(|n| chains(sql, n)));
+        if !in_tx && !unrecorded {
+            let record = |conn: &mut Conn, log: &mut dyn RevisionLog| -> Result<(), Error> {
+                ledger.write(conn, log)?;
+                if end {
+                    log.finish(conn, step)?;
+                    if let Some(n) = then {
+                        log.start(conn, n)?;
+                    }
+                    Ok(())
+                } else {
+                    log.progress(conn, step, j + 1)
+                }
+            };
+            let written = if own || ledger.owed.is_empty() && !end {
+                record(conn, log)
+            } else {
+                logged(conn, false, |conn| record(conn, log))
+            };
+            if let Err(e) = written {
                 if own {
                     let _ = conn.rollback();
                 } else {
@@ -406,6 +495,9 @@ fn run_step<'s>(
                 }
                 finish_report(out);
                 return Ok(Some(stop(StopKind::Record, if own { j } else { j + 1 }, e.to_string())));
+            }
+            if !own {
+                ledger.written(!end);
             }
             recorded = j + 1;
         }
@@ -417,14 +509,25 @@ fn run_step<'s>(
             finish_report(out);
             return Ok(Some(stop(StopKind::Commit, j, format!("committing statement {sql:?}: {text}"))));
         }
+        if end {
+            log.ran(step);
+        }
+        if own && !in_tx {
+            ledger.written(!end || then.is_some());
+            if end {
+                finished = true;
+                ledger.started = then.is_some();
+            }
+        }
+        ledger.last = Some(sql.as_str());
         last(out).applied.push(sql.clone());
     }
-    // Without a transaction of its own, the finish waits for the next step's
-    // start (one commit for both); a run killed in between is settled like
-    // one killed after the last statement.
-    if !in_tx && !conn.driver().manifest.capabilities.no_transactions {
-        *pending = Some(step);
-    } else if let Err(e) = logged(conn, in_tx, |conn| log.finish(conn, step)) {
+    // Without a transaction of its own, the finish waits for the next record
+    // (one commit for both); a run killed in between is settled like one
+    // killed after the last statement.
+    if !finished && !in_tx && !no_tx {
+        ledger.owed.push(Call::Finish(step));
+    } else if !finished && let Err(e) = logged(conn, in_tx, |conn| log.finish(conn, step)) {
         finish_report(out);
         return Ok(Some(stop(StopKind::Record, step.stmts.len(), e.to_string())));
     }
@@ -433,13 +536,26 @@ fn run_step<'s>(
     Ok(None)
 }
 
-/// A run that stops at statement `j` knows exactly what ran: statements it
-/// ran without a record are recorded now, so the next run starts from the
-/// record instead of settling by inspection. Best effort: a failure here
-/// leaves the gap to that settling.
-fn catch_up(conn: &mut Conn, log: &mut dyn RevisionLog, step: &Step, (in_tx, recorded, j): (bool, usize, usize)) {
-    if !in_tx && j > recorded {
-        let _ = logged(conn, false, |conn| log.progress(conn, step, j));
+/// A run that stops at statement `j` knows exactly what ran: what it owes and
+/// the statements it ran without a record are recorded now, so the next run
+/// starts from the record instead of settling by inspection. Best effort: a
+/// failure here leaves the gap to that settling.
+fn catch_up<'s>(
+    conn: &mut Conn,
+    log: &mut dyn RevisionLog,
+    step: &'s Step,
+    ledger: &mut Ledger<'s>,
+    (in_tx, recorded, j): (bool, usize, usize),
+) {
+    if in_tx || j <= recorded && ledger.owed.is_empty() {
+        return;
+    }
+    let written = logged(conn, false, |conn| {
+        ledger.write(conn, log)?;
+        if j > recorded { log.progress(conn, step, j) } else { Ok(()) }
+    });
+    if written.is_ok() {
+        ledger.written(true);
     }
 }
 

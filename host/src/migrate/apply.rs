@@ -227,10 +227,18 @@ fn apply_locked(
             dir,
             &lex,
             (&revisions, &known),
-            &steps[i],
+            &steps[i..],
         )?;
-        steps[i].done = ran;
-        pending[i].start = ran;
+        // The run may have gone on into later files without recording them.
+        let mut ran = ran;
+        for (step, p) in steps.iter_mut().zip(pending.iter_mut()).skip(i) {
+            step.done = ran.min(step.stmts.len());
+            p.start = step.done;
+            ran -= step.done;
+            if ran == 0 {
+                break;
+            }
+        }
     }
 
     if opts.dry_run {

@@ -9,7 +9,7 @@ use crate::exec::{self, PlanCheck, Policy, Progress, StepReport, StopKind};
 use crate::plan::{Check, DownOptions, DownPlan, StateCache, Step};
 use crate::plugin::{Conn, Registry};
 use crate::report::{CheckOutcome, DownReport, RevertedFile, StmtError};
-use crate::revisions::{HistoryStore, RevisionStore};
+use crate::revisions::{HistoryStore, PlannedRevert, RevisionStore};
 use std::time::{Duration, SystemTime};
 
 const CHECK_HINT: &str = "remove or move the data first, or pass --skip-checks to revert anyway";
@@ -202,6 +202,11 @@ fn execute(
         history.ensure(conn)?;
         if let Some(run) = &mut plan.run {
             run.created_table |= !has_history;
+            run.plan = plan
+                .steps
+                .iter()
+                .map(|s| PlannedRevert { version: s.version.clone(), stmts: s.stmts.clone() })
+                .collect();
             history.record_down_run(conn, run)?;
         }
         exec_opts.policy = Policy::PerStep;

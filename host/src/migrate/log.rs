@@ -20,6 +20,10 @@ struct FileEntry {
     name: String,
     path: String,
     lines: Vec<usize>,
+    /// When its first statement ran, and how long all of them took: its
+    /// records may be written later than that.
+    began: Option<Instant>,
+    took: Option<i64>,
 }
 
 /// Progress of `migrate apply`: a revision row per file, written when the file
@@ -34,14 +38,13 @@ pub struct ApplyLog<'a> {
     /// New rows held back until the transaction commits, to write them with
     /// a few statements instead of two per file (one transaction for the run).
     batch: Option<(Vec<Revision>, Vec<History>)>,
-    timer: Instant,
 }
 
 impl<'a> ApplyLog<'a> {
     /// A log writing through `store` and `history`, whose table has rows for
     /// `histories`: knowing which rows exist saves a write per file.
     pub fn new(store: &'a RevisionStore, history: &'a HistoryStore, histories: BTreeSet<String>) -> ApplyLog<'a> {
-        ApplyLog { store, history, files: BTreeMap::new(), histories, batch: None, timer: Instant::now() }
+        ApplyLog { store, history, files: BTreeMap::new(), histories, batch: None }
     }
 
     /// Holds new rows back until the transaction commits (see `before_commit`).
@@ -53,7 +56,7 @@ impl<'a> ApplyLog<'a> {
     /// Registers a file: its revision row (`stored` when the table has it),
     /// its atlas.sum hash, name, path and the line of each statement.
     pub fn add(&mut self, (rev, stored): (Revision, bool), hash: String, name: &str, path: String, lines: Vec<usize>) {
-        let entry = FileEntry { rev, stored, hash, name: name.into(), path, lines };
+        let entry = FileEntry { rev, stored, hash, name: name.into(), path, lines, began: None, took: None };
         self.files.insert(entry.rev.version.clone(), entry);
     }
 
@@ -62,9 +65,17 @@ impl<'a> ApplyLog<'a> {
             .get_mut(&step.version)
             .ok_or_else(|| Error::Failed(format!("internal logic error: no revision for version {}", step.version)))
     }
+}
 
+/// Nanoseconds since `since`.
+fn nanos(since: Instant) -> i64 {
+    i64::try_from(since.elapsed().as_nanos()).unwrap_or(i64::MAX)
+}
+
+impl FileEntry {
+    /// How long the file has run (or took).
     fn elapsed(&self) -> i64 {
-        i64::try_from(self.timer.elapsed().as_nanos()).unwrap_or(i64::MAX)
+        self.took.unwrap_or_else(|| self.began.map_or(0, nanos))
     }
 }
 
@@ -73,10 +84,22 @@ fn count(n: usize) -> i64 {
 }
 
 impl RevisionLog for ApplyLog<'_> {
+    fn began(&mut self, step: &Step) {
+        if let Ok(entry) = self.entry(step) {
+            entry.began = Some(Instant::now());
+        }
+    }
+
+    fn ran(&mut self, step: &Step) {
+        if let Ok(entry) = self.entry(step) {
+            entry.took = Some(entry.elapsed());
+        }
+    }
+
     fn start(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error> {
-        self.timer = Instant::now();
         let (store, history) = (self.store, self.history);
         let entry = self.entry(step)?;
+        entry.began.get_or_insert_with(Instant::now);
         // Unlike Atlas, refresh total and hash on resume: the file may have been fixed.
         entry.rev.total = count(step.stmts.len());
         entry.rev.hash = entry.hash.clone();
@@ -106,22 +129,20 @@ impl RevisionLog for ApplyLog<'_> {
     }
 
     fn progress(&mut self, conn: &mut Conn, step: &Step, ran: usize) -> Result<(), Error> {
-        let elapsed = self.elapsed();
         let store = self.store;
         let entry = self.entry(step)?;
         entry.rev.applied = count(ran);
         entry.rev.partial_hashes = Some(crate::dir::partial_hashes(&step.stmts[..ran.min(step.stmts.len())]));
-        entry.rev.execution_time = elapsed;
+        entry.rev.execution_time = entry.elapsed();
         store.write(conn, &entry.rev)
     }
 
     fn finish(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error> {
-        let elapsed = self.elapsed();
         let store = self.store;
         let entry = self.entry(step)?;
         entry.rev.applied = entry.rev.total;
         entry.rev.partial_hashes = None;
-        entry.rev.execution_time = elapsed;
+        entry.rev.execution_time = entry.elapsed();
         let (rev, stored) = (entry.rev.clone(), entry.stored);
         entry.stored = true;
         match &mut self.batch {
@@ -147,9 +168,9 @@ impl RevisionLog for ApplyLog<'_> {
             revs.clear();
             rows.clear();
         }
-        let elapsed = self.elapsed();
         let (store, history) = (self.store, self.history);
         let entry = self.entry(step)?;
+        let elapsed = entry.elapsed();
         let stmt = step.stmts.get(stop.stmt).cloned().unwrap_or_default();
         if stop.rolled_back || (stop.kind == StopKind::Check && step.done == 0) {
             // Nothing of the file stays, so no revision may say otherwise (a

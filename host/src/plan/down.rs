@@ -12,13 +12,14 @@
 //! 7. Hand the steps to the executor (`migrate/down.rs` runs them): one
 //!    transaction where the dialect allows, else statement by statement with
 //!    progress recorded so a re-run finishes. An interrupted revert is planned
-//!    as its rest, from the statement the database says it reached.
+//!    as its rest, from the statement the database says it reached (in a
+//!    later version than recorded, where the run went on without a record).
 
 use super::{Check, DevDb, Guard, StateCache, Step, chain_keys, plan as plan_diff, plan_sql};
 use crate::dir::{Dir, LexOptions};
 use crate::error::Error;
 use crate::plugin::{Conn, Registry};
-use crate::revisions::{DownRun, History, HistoryStore, Revision, RevisionStore, TYPE_BASELINE};
+use crate::revisions::{DownRun, History, HistoryStore, PlannedRevert, Revision, RevisionStore, TYPE_BASELINE};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -93,6 +94,35 @@ struct Planned {
     name: String,
     /// `plan`, `down.sql` or `resumed`.
     source: &'static str,
+}
+
+/// An interrupted revert being finished: the versions it may have reached
+/// (newest first, their statements as recorded) and how many of their
+/// statements, counted across them, the database holds.
+struct Resumed {
+    versions: Vec<PlannedRevert>,
+    done: usize,
+}
+
+impl Resumed {
+    /// Version `n`'s statements and how many of them ran.
+    fn version(&self, n: usize) -> Option<(&[String], usize)> {
+        let before: usize = self.versions.iter().take(n).map(|v| v.stmts.len()).sum();
+        let v = self.versions.get(n)?;
+        Some((&v.stmts, self.done.saturating_sub(before).min(v.stmts.len())))
+    }
+
+    /// The version and statement at position `at` counted across versions.
+    fn at(&self, at: usize) -> (&str, usize) {
+        let mut at = at;
+        for v in &self.versions {
+            if at < v.stmts.len() {
+                return (&v.version, at);
+            }
+            at -= v.stmts.len();
+        }
+        (self.versions.last().map_or("", |v| v.version.as_str()), at)
+    }
 }
 
 /// Why planning refused to revert.
@@ -210,6 +240,7 @@ pub fn plan_down(
             from: out.current.clone(),
             request,
             created_table: false,
+            plan: Vec::new(),
         },
     });
 
@@ -253,29 +284,44 @@ pub fn plan_down(
     let actual = actual?;
 
     // An interrupted revert of the newest version: the expected state is its
-    // state plus the down statements that already ran, and perhaps the one
+    // state plus the down statements that already ran, and perhaps the ones
     // after them, which may have run before the run died (the database says).
-    let mut resumed = history.get(&last.version).and_then(|h| h.down_statements.clone().map(|s| (s, h.down_applied)));
+    // Where DDL commits on its own the run may have gone on into the next
+    // versions' reverts, as its record planned them, without recording them.
+    let mut resumed = history.get(&last.version).and_then(|h| h.down_statements.clone()).map(|stmts| {
+        let mut versions = vec![PlannedRevert { version: last.version.clone(), stmts }];
+        let recorded = out.run.as_ref().map_or(&[][..], |r| r.plan.as_slice());
+        if crate::steps::batches_ddl(&driver.manifest.capabilities)
+            && let Some(at) = recorded.iter().position(|p| p.version == last.version)
+        {
+            let later = recorded.iter().skip(at + 1).zip(reverting.iter().skip(1));
+            versions.extend(later.take_while(|(p, r)| p.version == r.version).map(|(p, _)| p.clone()));
+        }
+        let done = history.get(&last.version).map_or(0, |h| h.down_applied);
+        Resumed { done: done.min(versions[0].stmts.len()), versions }
+    });
     let drift = match &mut resumed {
-        Some((down_stmts, done)) => {
-            *done = (*done).min(down_stmts.len());
+        Some(resumed) => {
+            let flat: Vec<String> = resumed.versions.iter().flat_map(|v| v.stmts.iter().cloned()).collect();
+            let done = resumed.done;
             dev.load(&replayed)?;
             let result = (|| {
-                dev.exec_all("the interrupted revert", &down_stmts[..*done])?;
-                match down_stmts.get(*done) {
+                dev.exec_all("the interrupted revert", &flat[..done])?;
+                match flat.get(done) {
                     Some(_) => {
                         let batches = crate::steps::batches_ddl(&driver.manifest.capabilities);
-                        let end = crate::steps::unrecorded_end(down_stmts, *done, batches);
-                        let window = (down_stmts.as_slice(), *done, end);
+                        let end = crate::steps::unrecorded_end(&flat, done, batches);
+                        let window = (flat.as_slice(), done, end);
                         Ok(match super::reached(&mut dev, &actual, window, "the interrupted revert")? {
                             super::Reached::At(n) => {
-                                *done = n;
+                                resumed.done = n;
                                 None
                             }
                             super::Reached::Drift(sql) => Some(sql),
                             super::Reached::Doubt(at) => {
-                                let next = down_stmts.get(at).map_or("", String::as_str);
-                                return Err(super::settle::doubt(&last.version, at, next, driver.name()));
+                                let (version, stmt) = resumed.at(at);
+                                let next = flat.get(at).map_or("", String::as_str);
+                                return Err(super::settle::doubt(version, stmt, next, driver.name()));
                             }
                         })
                     }
@@ -340,11 +386,13 @@ pub fn plan_down(
             name,
             source: "plan",
         };
-        if n == 0
-            && let Some((down_stmts, done)) = &resumed
+        // An interrupted revert, and those after it it went on to: their
+        // statements as recorded, from where the database says they got.
+        if let Some((stmts, done)) = resumed.as_ref().and_then(|r| r.version(n))
+            && (n == 0 || done > 0)
         {
-            planned.step.stmts = down_stmts.clone();
-            planned.step.done = *done;
+            planned.step.stmts = stmts.to_vec();
+            planned.step.done = done;
             planned.step.guards.clear();
             planned.units.clear();
             // An interrupted revert ran without a transaction; so does its rest.

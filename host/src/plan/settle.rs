@@ -1,7 +1,9 @@
 //! Where an interrupted run stopped. A run without a transaction records its
-//! progress after each statement; killed between a statement and its record,
-//! it leaves the statement run or not run. The database says which: its schema
-//! equals the expected state after k statements, or after k + 1. Anything else
+//! progress after each statement, or where DDL commits on its own, once after
+//! a run of statements inspection can see (`steps::chains`, across versions
+//! too); killed before the record, it leaves some of those statements run. The
+//! database says how many: its schema equals the expected state after k
+//! statements, or after one of the statements that may have run. Anything else
 //! is drift, and nothing runs.
 
 use super::{DevDb, EMBEDDED_DEV, diff, inspect_target, plan_sql};
@@ -110,12 +112,15 @@ pub enum Reached {
     Drift(String),
 }
 
-/// How many statements of the interrupted file `step` (at `step.done` as
-/// recorded) the database really holds.
+/// How many statements of the interrupted file `steps[0]` (at `done` as
+/// recorded) and the files after it the database really holds, counted from
+/// the first statement of `steps[0]`: a run that records progress only where
+/// settling needs it (`steps::chains`) may have gone on into the next files
+/// without a record.
 ///
 /// # Errors
 /// Refused when no dev database can replay the directory, or the database
-/// holds neither state (drift, with the statements that differ).
+/// holds none of the candidate states (drift, with the statements that differ).
 pub fn settle_apply(
     registry: &Registry,
     conn: &mut Conn,
@@ -123,14 +128,26 @@ pub fn settle_apply(
     dir: &Dir,
     lex: &LexOptions,
     (revisions, history): (&[Revision], &BTreeMap<String, History>),
-    step: &Step,
+    steps: &[Step],
 ) -> Result<usize, Error> {
+    let Some(step) = steps.first() else { return Ok(0) };
     let k = step.done;
     if k >= step.stmts.len() {
         return Ok(k);
     }
-    let end =
-        crate::steps::unrecorded_end(&step.stmts, k, crate::steps::batches_ddl(&conn.driver().manifest.capabilities));
+    let flat: Vec<String> = steps.iter().flat_map(|s| s.stmts.iter().cloned()).collect();
+    let end = crate::steps::unrecorded_end(&flat, k, crate::steps::batches_ddl(&conn.driver().manifest.capabilities));
+    // Where flat position `n` is: the version and the statement in it.
+    let at = |n: usize| {
+        let mut n = n;
+        for s in steps {
+            if n < s.stmts.len() {
+                return (s.version.as_str(), n);
+            }
+            n -= s.stmts.len();
+        }
+        (steps.last().map_or("", |s| s.version.as_str()), n)
+    };
     let url = match dev_url {
         Some(url) => url.to_string(),
         None if conn.driver().name() == "sqlite" => EMBEDDED_DEV.to_string(),
@@ -152,21 +169,26 @@ pub fn settle_apply(
         for link in &chain {
             dev.exec_all(&format!("replaying version {}", link.version), &link.statements[..link.take])?;
         }
-        reached(&mut dev, &actual, (&step.stmts, k, end), &format!("version {}", step.version))
+        reached(&mut dev, &actual, (&flat, k, end), &format!("version {}", step.version))
     })();
     let reset = dev.reset();
     let reached = result?;
     reset?;
     match reached {
         Reached::At(n) => Ok(n),
-        Reached::Doubt(at) => match in_doubt {
-            Some(InDoubt::Skip) => Ok(at + 1),
-            Some(InDoubt::Run) => Ok(at),
-            None => Err(doubt(&step.version, at, step.stmts.get(at).map_or("", String::as_str), conn.driver().name())),
+        Reached::Doubt(n) => match in_doubt {
+            Some(InDoubt::Skip) => Ok(n + 1),
+            Some(InDoubt::Run) => Ok(n),
+            None => {
+                let (version, stmt) = at(n);
+                Err(doubt(version, stmt, flat.get(n).map_or("", String::as_str), conn.driver().name()))
+            }
         },
         Reached::Drift(sql) => {
             let states = if end > k {
-                format!("any state from after statement {k} to after statement {}", end + 1)
+                let (version, stmt) = at(end);
+                let last = if version == step.version { String::new() } else { format!(" of version {version}") };
+                format!("any state from after statement {k} to after statement {}{last}", stmt + 1)
             } else {
                 format!("neither the state before statement {} nor after it", k + 1)
             };

@@ -60,6 +60,20 @@ pub struct DownRun {
     /// Atlas migrated has none); the run that finishes drops it again.
     #[serde(default)]
     pub created_table: bool,
+    /// Each version's revert as the run planned it, newest first: a run that
+    /// goes on from one version to the next without a record (where DDL
+    /// commits on its own, see `steps::chains`) is settled across them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plan: Vec<PlannedRevert>,
+}
+
+/// One version's revert as recorded with its run (see [`DownRun::plan`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PlannedRevert {
+    /// The version.
+    pub version: String,
+    /// The statements reverting it.
+    pub stmts: Vec<String>,
 }
 
 /// A file that failed and was rolled back: not a revision (nothing of it is

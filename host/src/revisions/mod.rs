@@ -138,7 +138,7 @@ mod keyed;
 
 use keyed::Keyed;
 
-pub use history::{DownRun, FailedAttempt, HISTORY_TABLE, History, HistoryStore};
+pub use history::{DownRun, FailedAttempt, HISTORY_TABLE, History, HistoryStore, PlannedRevert};
 
 /// Where Strata keeps its tables on `conn`, as Atlas does: the
 /// `--revisions-schema`, else the URL's bound schema, else (for dialects with
