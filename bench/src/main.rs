@@ -7,7 +7,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const USAGE: &str = "usage: strata-bench \
-    down [--files N] [--revert M] [--runs R] [--dialect D] [--twice] | \
+    down [--files N] [--revert M] [--runs R] [--dialect D] [--twice] [--trace] | \
     apply [--files N] [--runs R] [--dialect D] | \
     lines [--stmts N,N,..] [--runs R] | \
     lock [--runs R] [--dialect D] | \
@@ -633,6 +633,7 @@ fn down(args: &[String]) -> Result<(), String> {
     let revert = flag(args, "--revert", 50)?;
     let runs = flag(args, "--runs", 5)?.max(1);
     let twice = args.iter().any(|a| a == "--twice");
+    let trace = args.iter().any(|a| a == "--trace");
     let d = Dialect::parse(args)?;
     let reverted = if twice { 2 * revert } else { revert };
     if reverted > files {
@@ -768,6 +769,16 @@ fn down(args: &[String]) -> Result<(), String> {
         if let Some(cli) = rows.get(4) {
             let ratio = rows[2].median().as_secs_f64() / cli.median().as_secs_f64();
             println!("\nwarm strata down vs the sqlite3 CLI: {ratio:.2}x");
+        }
+        if trace {
+            // Where one more warm run's time goes, by strata's own phase marks.
+            restore()?;
+            let out = strata_down(&warm_cache, &[])
+                .env("STRATA_TRACE", "1")
+                .output()
+                .map_err(|e| format!("running strata: {e}"))?;
+            db.expect_tables(files - revert)?;
+            println!("\none warm strata down, STRATA_TRACE=1:\n{}", String::from_utf8_lossy(&out.stderr));
         }
     }
     db.drop()?;

@@ -2,7 +2,7 @@
 //! `schema clean`) through the one executor.
 
 use super::run::{Options, Policy, RevisionLog, Stop, StopKind, run};
-use super::{Progress, Quiet, truthy};
+use super::{Progress, Quiet, is_true, truthy};
 use crate::error::Error;
 use crate::plugin::Conn;
 use crate::steps::{Check, Guard, Step};
@@ -39,6 +39,24 @@ impl PlanCheck {
             Err(e) => (false, Some(strata_dialect_api::mask(&e.message))),
         };
         PlanCheck { stmt: check.sql.clone(), reason: check.reason.clone(), ok: Some(ok), error }
+    }
+
+    /// Whether each of `checks` holds, asked in one query per hundred
+    /// (`SELECT (check1), (check2), …`): a round trip each adds up on a
+    /// server. `None` when that query fails (a check reads a table that is
+    /// not there yet, or returns more than one value); ask them one by one then.
+    pub fn evaluate_all(conn: &mut Conn, checks: &[&str]) -> Option<Vec<bool>> {
+        let mut out = Vec::with_capacity(checks.len());
+        for chunk in checks.chunks(100) {
+            let sql = format!("SELECT {}", chunk.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(", "));
+            let rows = conn.query(&sql, Vec::new()).ok()?;
+            let row = rows.rows.into_iter().next()?;
+            if row.len() != chunk.len() {
+                return None;
+            }
+            out.extend(row.iter().map(|v| is_true(v.as_deref())));
+        }
+        Some(out)
     }
 
     /// True when the check ran and held.

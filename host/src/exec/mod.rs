@@ -65,9 +65,10 @@ impl Progress for Quiet {}
 /// True when the first column of the first row reads as true: how a check
 /// assertion passes.
 pub fn truthy(rows: &strata_dialect_api::Rows) -> bool {
-    rows.rows
-        .first()
-        .and_then(|r| r.first())
-        .and_then(Option::as_deref)
-        .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "t" | "true" | "yes" | "on"))
+    is_true(rows.rows.first().and_then(|r| r.first()).and_then(Option::as_deref))
+}
+
+/// True when a value reads as true (see [`truthy`]).
+fn is_true(value: Option<&str>) -> bool {
+    value.is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "t" | "true" | "yes" | "on"))
 }

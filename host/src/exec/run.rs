@@ -9,6 +9,7 @@ use crate::clock;
 use crate::error::{Error, db};
 use crate::plugin::Conn;
 use crate::steps::{Check, Guard, Step, batches_ddl, chains, is_ddl};
+use std::collections::HashMap;
 use std::time::{Instant, SystemTime};
 
 /// How steps share transactions.
@@ -113,8 +114,9 @@ pub trait RevisionLog {
     fn began(&mut self, _step: &Step) {}
     /// Every statement of the step ran; its finish may be written later.
     fn ran(&mut self, _step: &Step) {}
-    /// A transaction is about to commit: writes the log held back to batch
-    /// them must be made now, inside it.
+    /// A transaction is about to commit (or, without transactions, a record
+    /// is written): writes the log held back to batch them must be made now,
+    /// inside it. A log may hold writes back only until then.
     ///
     /// # Errors
     /// When the write fails; the transaction rolls back.
@@ -290,7 +292,7 @@ fn flush(conn: &mut Conn, log: &mut dyn RevisionLog, ledger: &mut Ledger) -> Res
     if ledger.owed.is_empty() {
         return Ok(());
     }
-    logged(conn, false, |conn| ledger.write(conn, log))?;
+    logged(conn, log, false, |conn, log| ledger.write(conn, log))?;
     ledger.written(false);
     Ok(())
 }
@@ -363,7 +365,16 @@ fn run_step<'s>(
     if !first.is_empty() {
         progress.checks_start(&step.version, opts.reverting);
         let timer = Instant::now();
-        let failed = evaluate(conn, &step.version, &first, opts.skip_checks, true, opts.reverting, last(out), progress);
+        let failed = evaluate(
+            conn,
+            (&step.version, &HashMap::new()),
+            &first,
+            opts.skip_checks,
+            true,
+            opts.reverting,
+            last(out),
+            progress,
+        );
         progress.checks_done(timer.elapsed(), last(out).checks.iter().filter(|c| c.ok == Some(false)).count());
         if let Some(message) = failed {
             // The steps before are done whatever this one's checks say.
@@ -394,7 +405,7 @@ fn run_step<'s>(
     } else {
         // What is owed (the step before's finish) and this step's start land together.
         ledger.owed.push(Call::Start(step));
-        if let Err(e) = logged(conn, in_tx, |conn| ledger.write(conn, log)) {
+        if let Err(e) = logged(conn, log, in_tx, |conn, log| ledger.write(conn, log)) {
             // All rolled back: the steps before ran whole, so what they owe
             // is written on its own (if that fails too, the next run settles it).
             ledger.owed.pop();
@@ -428,9 +439,17 @@ fn run_step<'s>(
         }
         if j > step.done {
             let guards: Vec<&Guard> = step.guards.iter().filter(|g| g.before == j).collect();
-            if let Some(message) =
-                evaluate(conn, &step.version, &guards, opts.skip_checks, false, opts.reverting, last(out), progress)
-            {
+            let answers = HashMap::new();
+            if let Some(message) = evaluate(
+                conn,
+                (&step.version, &answers),
+                &guards,
+                opts.skip_checks,
+                false,
+                opts.reverting,
+                last(out),
+                progress,
+            ) {
                 if own {
                     let _ = conn.rollback();
                 }
@@ -482,9 +501,9 @@ fn run_step<'s>(
                 }
             };
             let written = if own || ledger.owed.is_empty() && !end {
-                record(conn, log)
+                record(conn, log).and_then(|()| log.before_commit(conn))
             } else {
-                logged(conn, false, |conn| record(conn, log))
+                logged(conn, log, false, record)
             };
             if let Err(e) = written {
                 if own {
@@ -527,7 +546,7 @@ fn run_step<'s>(
     // killed after the last statement.
     if !finished && !in_tx && !no_tx {
         ledger.owed.push(Call::Finish(step));
-    } else if !finished && let Err(e) = logged(conn, in_tx, |conn| log.finish(conn, step)) {
+    } else if !finished && let Err(e) = logged(conn, log, in_tx, |conn, log| log.finish(conn, step)) {
         finish_report(out);
         return Ok(Some(stop(StopKind::Record, step.stmts.len(), e.to_string())));
     }
@@ -550,7 +569,7 @@ fn catch_up<'s>(
     if in_tx || j <= recorded && ledger.owed.is_empty() {
         return;
     }
-    let written = logged(conn, false, |conn| {
+    let written = logged(conn, log, false, |conn, log| {
         ledger.write(conn, log)?;
         if j > recorded { log.progress(conn, step, j) } else { Ok(()) }
     });
@@ -563,12 +582,23 @@ fn catch_up<'s>(
 /// revision and a history row) share one of their own where the dialect has
 /// transactions: they land together, for one commit instead of one each,
 /// which on a server that syncs every commit is most of a small step's time.
-fn logged(conn: &mut Conn, in_tx: bool, write: impl FnOnce(&mut Conn) -> Result<(), Error>) -> Result<(), Error> {
-    if in_tx || conn.driver().manifest.capabilities.no_transactions {
-        return write(conn);
+/// What the log held back to batch is written before the commit; inside the
+/// step's transaction, when that commits.
+fn logged(
+    conn: &mut Conn,
+    log: &mut dyn RevisionLog,
+    in_tx: bool,
+    write: impl FnOnce(&mut Conn, &mut dyn RevisionLog) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if in_tx {
+        return write(conn, log);
+    }
+    if conn.driver().manifest.capabilities.no_transactions {
+        write(conn, log)?;
+        return log.before_commit(conn);
     }
     conn.begin().map_err(db("starting a transaction"))?;
-    if let Err(e) = write(conn) {
+    if let Err(e) = write(conn, log).and_then(|()| log.before_commit(conn)) {
         let _ = conn.rollback();
         return Err(e);
     }
@@ -603,7 +633,7 @@ fn finish_report(out: &mut Outcome) {
 #[allow(clippy::too_many_arguments)]
 fn evaluate(
     conn: &mut Conn,
-    version: &str,
+    (version, answers): (&str, &HashMap<String, bool>),
     guards: &[&Guard],
     skip: bool,
     block: bool,
@@ -616,7 +646,10 @@ fn evaluate(
         match &guard.check {
             Check::Plan(c) if skip => report.checks.push(PlanCheck::skipped(c)),
             Check::Plan(c) => {
-                let outcome = PlanCheck::evaluate(conn, c);
+                let outcome = match answers.get(&c.sql) {
+                    Some(&ok) => PlanCheck { stmt: c.sql.clone(), reason: c.reason.clone(), ok: Some(ok), error: None },
+                    None => PlanCheck::evaluate(conn, c),
+                };
                 let ok = outcome.held();
                 if block {
                     progress.check(&c.sql, ok);
@@ -675,6 +708,21 @@ pub fn precheck(
 ) -> (Vec<StepReport>, Option<String>) {
     let mut reports = Vec::new();
     let mut failed = None;
+    // Every check up front in one query where they all run.
+    let sqls: Vec<&str> = steps
+        .iter()
+        .flat_map(|s| s.guards.iter().filter(|g| g.before == s.done))
+        .filter_map(|g| match &g.check {
+            Check::Plan(c) if !skip => Some(c.sql.as_str()),
+            _ => None,
+        })
+        .collect();
+    let answers: HashMap<String, bool> = match sqls.len() {
+        0 | 1 => HashMap::new(),
+        _ => PlanCheck::evaluate_all(conn, &sqls)
+            .map(|oks| sqls.iter().map(|s| (*s).to_string()).zip(oks).collect())
+            .unwrap_or_default(),
+    };
     for step in steps.iter_mut() {
         let mut report = StepReport { version: step.version.clone(), ..StepReport::default() };
         let (first, rest): (Vec<Guard>, Vec<Guard>) = step.guards.drain(..).partition(|g| g.before == step.done);
@@ -683,7 +731,8 @@ pub fn precheck(
             progress.checks_start(&step.version, reverting);
             let timer = Instant::now();
             let refs: Vec<&Guard> = first.iter().collect();
-            let message = evaluate(conn, &step.version, &refs, skip, true, reverting, &mut report, progress);
+            let message =
+                evaluate(conn, (&step.version, &answers), &refs, skip, true, reverting, &mut report, progress);
             let mut deferred = Vec::new();
             if first.iter().all(|g| matches!(g.check, Check::Plan(_))) {
                 // One outcome per plan check, in order.

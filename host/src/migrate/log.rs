@@ -219,6 +219,11 @@ pub struct DownLog<'a> {
     known: BTreeMap<String, History>,
     /// Whether the history table exists (a database Atlas migrated may have none).
     has_history: bool,
+    /// Held back until the record commits (`before_commit`), to write them
+    /// with a few statements: history rows to write (as `known` has them),
+    /// and the versions whose revision and history rows go.
+    writes: Vec<String>,
+    deletes: (Vec<String>, Vec<String>),
 }
 
 impl<'a> DownLog<'a> {
@@ -229,7 +234,14 @@ impl<'a> DownLog<'a> {
         known: BTreeMap<String, History>,
         has_history: bool,
     ) -> DownLog<'a> {
-        DownLog { store, history, known, has_history }
+        DownLog { store, history, known, has_history, writes: Vec::new(), deletes: (Vec::new(), Vec::new()) }
+    }
+
+    /// The history row of `version` is written when the record commits.
+    fn hold(&mut self, version: &str) {
+        if !self.writes.iter().any(|v| v == version) {
+            self.writes.push(version.to_string());
+        }
     }
 
     fn entry(&mut self, step: &Step) -> &mut History {
@@ -242,33 +254,45 @@ impl<'a> DownLog<'a> {
 }
 
 impl RevisionLog for DownLog<'_> {
-    fn start(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error> {
+    fn start(&mut self, _: &mut Conn, step: &Step) -> Result<(), Error> {
         if step.tx {
             // All or nothing: there is no progress to keep.
             return Ok(());
         }
-        let history = self.history;
         // Record the plan before running it: a run killed midway is finished by
         // running the same command again.
         let entry = self.entry(step);
         entry.down_statements = Some(step.stmts.clone());
         entry.down_applied = step.done;
-        history.write(conn, entry)
+        self.hold(&step.version);
+        Ok(())
     }
 
-    fn progress(&mut self, conn: &mut Conn, step: &Step, ran: usize) -> Result<(), Error> {
-        let history = self.history;
-        let entry = self.entry(step);
-        entry.down_applied = ran;
-        history.write(conn, entry)
+    fn progress(&mut self, _: &mut Conn, step: &Step, ran: usize) -> Result<(), Error> {
+        self.entry(step).down_applied = ran;
+        self.hold(&step.version);
+        Ok(())
     }
 
-    fn finish(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error> {
-        self.store.delete(conn, &step.version)?;
+    fn finish(&mut self, _: &mut Conn, step: &Step) -> Result<(), Error> {
+        // Its rows go: what was held for them need not be written.
+        self.writes.retain(|v| *v != step.version);
+        self.deletes.0.push(step.version.clone());
         if self.has_history || !step.tx {
-            self.history.delete(conn, &step.version)?;
+            self.deletes.1.push(step.version.clone());
         }
         Ok(())
+    }
+
+    fn before_commit(&mut self, conn: &mut Conn) -> Result<(), Error> {
+        for version in std::mem::take(&mut self.writes) {
+            if let Some(entry) = self.known.get(&version) {
+                self.history.write(conn, entry)?;
+            }
+        }
+        let (revisions, histories) = std::mem::take(&mut self.deletes);
+        self.store.delete_all(conn, &revisions.iter().map(String::as_str).collect::<Vec<_>>())?;
+        self.history.delete_all(conn, &histories.iter().map(String::as_str).collect::<Vec<_>>())
     }
 
     fn failed(&mut self, _: &mut Conn, _: &Step, _: &Stop) -> Result<(), Error> {

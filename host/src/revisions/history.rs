@@ -211,7 +211,15 @@ impl HistoryStore {
     /// # Errors
     /// When the delete fails.
     pub fn delete(&self, conn: &mut Conn, version: &str) -> Result<(), crate::Error> {
-        self.table.delete(conn, version).map_err(db("writing the history table"))
+        self.delete_all(conn, &[version])
+    }
+
+    /// Deletes the rows of `versions`, with one statement.
+    ///
+    /// # Errors
+    /// When the delete fails.
+    pub fn delete_all(&self, conn: &mut Conn, versions: &[&str]) -> Result<(), crate::Error> {
+        self.table.delete(conn, versions).map_err(db("writing the history table"))
     }
 
     /// Records a failed, rolled-back attempt (replacing an earlier one).
@@ -274,7 +282,7 @@ impl HistoryStore {
     }
 
     fn delete_special(&self, conn: &mut Conn, key: &str) -> Result<(), crate::Error> {
-        match self.table.delete(conn, key) {
+        match self.table.delete(conn, &[key]) {
             Ok(_) => Ok(()),
             Err(e) if e.kind == ErrorKind::ObjectMissing => Ok(()),
             Err(e) => Err(db("writing the history table")(e)),

@@ -122,6 +122,11 @@ impl Keyed {
     /// Inserts `rows` (each the same columns, in the same order) with as few
     /// statements as the dialects' limits on bound arguments allow.
     pub fn insert_rows(&self, conn: &mut Conn, rows: &[Vec<Column<'_>>]) -> Result<(), PluginError> {
+        self.insert(conn, rows, false)
+    }
+
+    /// Inserts `rows`; `deleted`: as tombstones (append-only tables).
+    fn insert(&self, conn: &mut Conn, rows: &[Vec<Column<'_>>], deleted: bool) -> Result<(), PluginError> {
         let Some(first) = rows.first() else { return Ok(()) };
         let mut columns: Vec<&str> = first.iter().map(|(c, _)| *c).collect();
         if self.append {
@@ -137,7 +142,7 @@ impl Keyed {
                 .map(|row| {
                     let mut values: Vec<SqlValue> = row.iter().map(|(_, v)| v.clone()).collect();
                     if self.append {
-                        values.extend([SqlValue::Int(next_seq()), SqlValue::Int(0)]);
+                        values.extend([SqlValue::Int(next_seq()), SqlValue::Int(i64::from(deleted))]);
                     }
                     let marks: Vec<String> = values
                         .iter()
@@ -156,21 +161,19 @@ impl Keyed {
         Ok(())
     }
 
-    /// Removes the row of `version`.
-    pub fn delete(&self, conn: &mut Conn, version: &str) -> Result<(), PluginError> {
-        let p = self.placeholder;
-        if self.append {
-            let sql = format!(
-                "INSERT INTO {} (version, seq, deleted) VALUES ({}, {}, {})",
-                self.table,
-                p.nth(1),
-                p.nth(2),
-                p.nth(3)
-            );
-            conn.exec(&sql, vec![SqlValue::from(version), SqlValue::Int(next_seq()), SqlValue::Int(1)])?;
+    /// Removes the rows of `versions`, with one statement.
+    pub fn delete(&self, conn: &mut Conn, versions: &[&str]) -> Result<(), PluginError> {
+        if versions.is_empty() {
             return Ok(());
         }
-        conn.exec(&format!("DELETE FROM {} WHERE version = {}", self.table, p.nth(1)), vec![SqlValue::from(version)])?;
+        if self.append {
+            let rows: Vec<Vec<Column<'_>>> = versions.iter().map(|v| vec![("version", SqlValue::from(*v))]).collect();
+            return self.insert(conn, &rows, true);
+        }
+        let p = self.placeholder;
+        let marks: Vec<String> = (1..=versions.len()).map(|i| p.nth(i)).collect();
+        let sql = format!("DELETE FROM {} WHERE version IN ({})", self.table, marks.join(", "));
+        conn.exec(&sql, versions.iter().map(|v| SqlValue::from(*v)).collect())?;
         Ok(())
     }
 }

@@ -294,7 +294,15 @@ impl RevisionStore {
     /// # Errors
     /// When the delete fails.
     pub fn delete(&self, conn: &mut Conn, version: &str) -> Result<(), crate::Error> {
-        self.table.delete(conn, version).map_err(db("writing the revisions table"))
+        self.delete_all(conn, &[version])
+    }
+
+    /// Deletes the rows of `versions`, with one statement.
+    ///
+    /// # Errors
+    /// When the delete fails.
+    pub fn delete_all(&self, conn: &mut Conn, versions: &[&str]) -> Result<(), crate::Error> {
+        self.table.delete(conn, versions).map_err(db("writing the revisions table"))
     }
 }
 
