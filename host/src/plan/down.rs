@@ -192,8 +192,7 @@ pub fn plan_down(
     let history_store = HistoryStore::new(conn, opts.revisions_schema.as_deref())?;
     crate::trace::mark("plan_down: start");
     let revisions = store.read(conn)?;
-    let history = history_store.read(conn)?;
-    let recorded = history_store.down_run(conn)?;
+    let (history, recorded) = history_store.read_with_run(conn)?;
     crate::trace::mark("plan_down: revisions and history read");
     let mut out = DownPlan::default();
     let Some(last) = revisions.last() else { return Ok(out) };
@@ -244,44 +243,48 @@ pub fn plan_down(
         },
     });
 
-    // The dev database must be the target's dialect: states are compared across them.
-    let mut dev = DevDb::open(registry, dev_url)?;
-    if dev.driver().name() != driver.name() {
-        return Err(Error::Usage(format!(
-            "the dev database is {} but the target is {}: --dev-url must use the same dialect",
-            dev.driver().name(),
-            driver.name()
-        )));
-    }
-    crate::trace::mark("plan_down: dev database open");
-    let lex = dev.lex();
-    let chain = build_chain(dir, &lex, &revisions, &history)?;
-    let current_idx = chain.len() - 1;
-    let target_idx: Option<usize> = target.as_ref().and_then(|t| chain.iter().position(|l| &l.version == t));
-    let stmts: Vec<&[String]> = chain.iter().map(|l| &l.statements[..l.take]).collect();
-    let keys = chain_keys(&super::cache::StateSeed::new(dev.driver(), dev.info()), &stmts);
-    crate::trace::mark("plan_down: chain built and keyed");
-
-    // The state the database should be in, and for each version to revert the
-    // parts of the states around it that differ (what its revert must undo).
-    let empty = dev.empty()?;
-    // The actual schema is read from the target while the dev database (or the
-    // cache) gives the expected ones: two databases, so two threads.
-    let (states, actual) = std::thread::scope(|scope| {
-        let target = scope.spawn(|| {
+    // The actual schema is read from the target while the dev database is
+    // opened and it (or the cache) gives the expected ones: two databases, so
+    // two threads.
+    let (expected, actual) = std::thread::scope(|scope| {
+        let inspecting = scope.spawn(|| {
             let actual = super::inspect_target(conn, &strata_dialect_api::InspectOptions::default());
             crate::trace::mark("plan_down: target inspected");
             actual
         });
-        let states = materialize(&mut dev, &chain, &keys, target_idx, &empty, cache);
-        crate::trace::mark("plan_down: expected states materialized");
-        let actual = target
+        let expected = (|| {
+            // The dev database must be the target's dialect: states are compared across them.
+            let mut dev = DevDb::open(registry, dev_url)?;
+            if dev.driver().name() != driver.name() {
+                return Err(Error::Usage(format!(
+                    "the dev database is {} but the target is {}: --dev-url must use the same dialect",
+                    dev.driver().name(),
+                    driver.name()
+                )));
+            }
+            crate::trace::mark("plan_down: dev database open");
+            let lex = dev.lex();
+            let chain = build_chain(dir, &lex, &revisions, &history)?;
+            let target_idx: Option<usize> = target.as_ref().and_then(|t| chain.iter().position(|l| &l.version == t));
+            let stmts: Vec<&[String]> = chain.iter().map(|l| &l.statements[..l.take]).collect();
+            let keys = chain_keys(&super::cache::StateSeed::new(dev.driver(), dev.info()), &stmts);
+            crate::trace::mark("plan_down: chain built and keyed");
+            // The state the database should be in, and for each version to
+            // revert the parts of the states around it that differ (what its
+            // revert must undo).
+            let empty = dev.empty()?;
+            let states = materialize(&mut dev, &chain, &keys, target_idx, &empty, cache)?;
+            crate::trace::mark("plan_down: expected states materialized");
+            Ok((dev, lex, chain, states))
+        })();
+        let actual = inspecting
             .join()
             .unwrap_or_else(|_| Err(Error::Failed("internal logic error: inspecting the target panicked".into())));
-        (states, actual)
+        (expected, actual)
     });
-    let States { expected: replayed, steps: pairs } = states?;
+    let (mut dev, lex, chain, States { expected: replayed, steps: pairs }) = expected?;
     let actual = actual?;
+    let current_idx = chain.len() - 1;
 
     // An interrupted revert of the newest version: the expected state is its
     // state plus the down statements that already ran, and perhaps the ones

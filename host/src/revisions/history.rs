@@ -152,16 +152,29 @@ impl HistoryStore {
     /// # Errors
     /// When the query fails for another reason.
     pub fn read(&self, conn: &mut Conn) -> Result<BTreeMap<String, History>, crate::Error> {
+        Ok(self.read_with_run(conn)?.0)
+    }
+
+    /// The rows (see [`HistoryStore::read`]) and the revert in progress (see
+    /// [`HistoryStore::down_run`]), with one query.
+    ///
+    /// # Errors
+    /// When the query fails for another reason than a missing table.
+    pub fn read_with_run(&self, conn: &mut Conn) -> Result<(BTreeMap<String, History>, Option<DownRun>), crate::Error> {
         let columns = "version, description, statements, down_statements, down_applied";
         let rows = match self.table.select(conn, columns, None) {
             Ok(rows) => rows,
-            Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(BTreeMap::new()),
+            Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok((BTreeMap::new(), None)),
             Err(e) => return Err(db("reading the history table")(e)),
         };
         let mut out = BTreeMap::new();
+        let mut run = None;
         for row in rows.rows {
             let text = |i: usize| row.get(i).cloned().flatten();
             let version = text(0).unwrap_or_default();
+            if version == DOWN_RUN {
+                run = text(2).and_then(|j| serde_json::from_str(&j).ok());
+            }
             if version.starts_with('.') {
                 continue;
             }
@@ -174,7 +187,7 @@ impl HistoryStore {
             };
             out.insert(version, entry);
         }
-        Ok(out)
+        Ok((out, run))
     }
 
     /// Writes a row (update, else insert).
