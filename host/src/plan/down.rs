@@ -246,6 +246,7 @@ pub fn plan_down(
     // The actual schema is read from the target while the dev database is
     // opened and it (or the cache) gives the expected ones: two databases, so
     // two threads.
+    let conn_url = conn.url().to_string();
     let (expected, actual) = std::thread::scope(|scope| {
         let inspecting = scope.spawn(|| {
             let actual = super::inspect_target(conn, &strata_dialect_api::InspectOptions::default());
@@ -262,6 +263,11 @@ pub fn plan_down(
                     driver.name()
                 )));
             }
+            // The target itself given as the dev database: refused now, even
+            // when the cache would spare the dev database any use.
+            if dev.url() == conn_url {
+                dev.check()?;
+            }
             crate::trace::mark("plan_down: dev database open");
             let lex = dev.lex();
             let chain = build_chain(dir, &lex, &revisions, &history)?;
@@ -272,8 +278,7 @@ pub fn plan_down(
             // The state the database should be in, and for each version to
             // revert the parts of the states around it that differ (what its
             // revert must undo).
-            let empty = dev.empty()?;
-            let states = materialize(&mut dev, &chain, &keys, target_idx, &empty, cache)?;
+            let states = materialize(&mut dev, &chain, &keys, target_idx, cache)?;
             crate::trace::mark("plan_down: expected states materialized");
             Ok((dev, lex, chain, states))
         })();
@@ -698,7 +703,6 @@ fn materialize(
     chain: &[Link],
     keys: &[String],
     target: Option<usize>,
-    empty: &Realm,
     cache: &StateCache,
 ) -> Result<States, Error> {
     let lo = target.map_or(0, |t| t + 1);
@@ -706,7 +710,7 @@ fn materialize(
     // Warm path: walk up by patches, keeping only what each version touched.
     let base = match target {
         Some(t) => cached_state(cache, keys, t),
-        None => Some(empty.clone()),
+        None => Some(dev.empty()?),
     };
     if let Some(mut realm) = base {
         let mut steps = HashMap::new();
@@ -729,6 +733,7 @@ fn materialize(
     // and as many versions below the target as this run reverts: the next
     // `down` of the same size (the usual sequence) then finds its states and
     // patches in the cache instead of replaying everything again.
+    let empty = dev.empty()?;
     let mut previous = match target {
         None => Some(empty.clone()),
         Some(_) => None,

@@ -132,10 +132,14 @@ pub fn read_schema_files(path: &Path) -> Result<Vec<(PathBuf, String)>, Error> {
     }
 }
 
-/// A dev database: checked clean when opened, cleaned again after each use.
+/// A dev database: checked clean before its first use, cleaned again after
+/// each use.
 pub struct DevDb {
     conn: Conn,
     lease: Option<Lease>,
+    /// Checked clean (see [`DevDb::check`]): a run that finds every state it
+    /// needs in the cache never uses the database, and need not inspect it.
+    checked: bool,
     /// Statements ran since the last clean.
     dirty: bool,
     /// The database as opening found it empty: inspecting an empty database
@@ -211,21 +215,33 @@ impl Lease {
 }
 
 impl DevDb {
-    /// Opens the dev database and refuses one that holds anything, unless
-    /// what it holds was left by a Strata run on this machine that died
-    /// midway: that is cleaned.
+    /// Opens the dev database; it is checked clean before its first use.
     ///
     /// # Errors
-    /// When it cannot be opened or is not empty.
+    /// When it cannot be opened, or another strata process uses it.
     pub fn open(registry: &Registry, url: &str) -> Result<DevDb, Error> {
-        let mut conn = open(registry, url)?;
-        let mut lease = Lease::take(conn.url())?;
+        let conn = open(registry, url)?;
+        let lease = Lease::take(conn.url())?;
+        Ok(DevDb { conn, lease, checked: false, dirty: false, found_empty: None })
+    }
+
+    /// Refuses a dev database that holds anything, unless what it holds was
+    /// left by a Strata run on this machine that died midway: that is
+    /// cleaned. Once; every use checks first.
+    ///
+    /// # Errors
+    /// When it cannot be inspected or is not empty.
+    pub fn check(&mut self) -> Result<(), Error> {
+        if self.checked {
+            return Ok(());
+        }
+        let conn = &mut self.conn;
         let realm = conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database"))?;
         let mut found_empty = Some(realm.clone());
         if let Some((schema, object)) = first_object(&realm) {
             found_empty = None;
-            match &lease {
-                Some(lease) if lease.left_in_use() => clean_dev(&mut conn)?,
+            match &self.lease {
+                Some(lease) if lease.left_in_use() => clean_dev(conn)?,
                 _ => {
                     return Err(Error::refused(
                         format!("dev database {} is not clean: found {object} in schema {schema:?}", conn.url()),
@@ -237,10 +253,17 @@ impl DevDb {
                 }
             }
         }
-        if let Some(lease) = &mut lease {
+        if let Some(lease) = &mut self.lease {
             lease.mark(true);
         }
-        Ok(DevDb { conn, lease, dirty: false, found_empty })
+        self.found_empty = found_empty;
+        self.checked = true;
+        Ok(())
+    }
+
+    /// The URL of the dev database (password masked).
+    pub fn url(&self) -> String {
+        self.conn.url().to_string()
     }
 
     /// The dev database's empty state (see [`empty_realm`]), as opening found
@@ -249,6 +272,7 @@ impl DevDb {
     /// # Errors
     /// When inspection fails.
     pub fn empty(&mut self) -> Result<Realm, Error> {
+        self.check()?;
         let realm = match self.found_empty.clone().filter(|_| !self.dirty) {
             Some(realm) => realm,
             None => self.inspect()?,
@@ -266,6 +290,7 @@ impl DevDb {
     /// # Errors
     /// When a statement fails.
     pub fn exec_all(&mut self, origin: &str, stmts: &[String]) -> Result<(), Error> {
+        self.check()?;
         self.dirty = true;
         for (i, stmt) in stmts.iter().enumerate() {
             self.conn.exec(stmt, Vec::new()).map_err(|e| Error::Refused {
@@ -286,6 +311,7 @@ impl DevDb {
     /// # Errors
     /// When the statement fails.
     pub fn conn_exec(&mut self, sql: &str) -> Result<(), String> {
+        self.check().map_err(|e| e.to_string())?;
         self.dirty = true;
         self.conn.exec(sql, Vec::new()).map(|_| ()).map_err(|e| e.message.into_string())
     }
@@ -295,6 +321,7 @@ impl DevDb {
     /// # Errors
     /// When inspection fails.
     pub fn inspect(&mut self) -> Result<Realm, Error> {
+        self.check()?;
         self.conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database"))
     }
 
@@ -303,6 +330,10 @@ impl DevDb {
     /// # Errors
     /// When a drop fails.
     pub fn reset(&mut self) -> Result<(), Error> {
+        if !self.checked {
+            // Never used: what it holds is not ours to drop.
+            return Ok(());
+        }
         // Cleaning may not restore what opening found (PostgreSQL's `public`).
         self.found_empty = None;
         clean_dev(&mut self.conn)?;
@@ -356,6 +387,7 @@ impl DevDb {
     /// # Errors
     /// When a statement fails; the dev database is cleaned either way.
     pub fn state_of(&mut self, sources: &[(String, Vec<crate::dir::Stmt>)]) -> Result<Realm, Error> {
+        self.check()?;
         let result = self
             .run(sources)
             .and_then(|()| self.conn.inspect(&InspectOptions::default()).map_err(db("inspecting the dev database")));
@@ -418,6 +450,7 @@ impl DevDb {
         origins: &crate::schema_hcl::read_origin::Origins,
         sources: &[(String, Vec<crate::dir::Stmt>)],
     ) -> Result<Realm, Error> {
+        self.check()?;
         self.dirty = true;
         // Schema attributes the plan changed (a MySQL database's collation)
         // that the clean below leaves are set back after it.
