@@ -208,16 +208,25 @@ pub fn run(
                 }
                 Some(stop)
             }
+            // Ended either way: what is recorded of the stop is written outside it.
             None if step.tx => match log.before_commit(conn) {
                 Err(e) => {
+                    let _ = conn.rollback();
                     Some(Stop { kind: StopKind::Record, step: i, stmt: 0, message: e.to_string(), rolled_back: true })
                 }
-                Ok(()) => conn.commit().err().map(|e| Stop {
-                    kind: StopKind::Commit,
-                    step: i,
-                    stmt: 0,
-                    message: format!("committing version {}: {}", step.version, strata_dialect_api::mask(&e.message)),
-                    rolled_back: true,
+                Ok(()) => conn.commit().err().map(|e| {
+                    let _ = conn.rollback();
+                    Stop {
+                        kind: StopKind::Commit,
+                        step: i,
+                        stmt: 0,
+                        message: format!(
+                            "committing version {}: {}",
+                            step.version,
+                            strata_dialect_api::mask(&e.message)
+                        ),
+                        rolled_back: true,
+                    }
                 }),
             },
             None => None,

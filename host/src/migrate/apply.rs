@@ -260,9 +260,6 @@ fn apply_locked(
     let policy = if opts.tx_mode == TxMode::All && steps.iter().all(|s| s.tx) { Policy::All } else { Policy::PerStep };
     let sum = crate::dir::HashFile::compute(files);
     let mut log = ApplyLog::new(&store, &history, history.versions(conn)?);
-    if policy == Policy::All {
-        log = log.batched();
-    }
     for p in &pending {
         let hash = sum.file_hash(p.file.name()).unwrap_or_default().to_string();
         let rev = match &p.revision {

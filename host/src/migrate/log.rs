@@ -35,22 +35,25 @@ pub struct ApplyLog<'a> {
     files: BTreeMap<String, FileEntry>,
     /// Versions the history table has a row for.
     histories: BTreeSet<String>,
-    /// New rows held back until the transaction commits, to write them with
-    /// a few statements instead of two per file (one transaction for the run).
-    batch: Option<(Vec<Revision>, Vec<History>)>,
+    /// Writes held back until the record's transaction commits
+    /// (`before_commit`), to make them with a few statements instead of two or
+    /// three per file: the versions whose revision row is written then (as
+    /// `files` has it), and new history rows.
+    held: (Vec<String>, Vec<History>),
 }
 
 impl<'a> ApplyLog<'a> {
     /// A log writing through `store` and `history`, whose table has rows for
     /// `histories`: knowing which rows exist saves a write per file.
     pub fn new(store: &'a RevisionStore, history: &'a HistoryStore, histories: BTreeSet<String>) -> ApplyLog<'a> {
-        ApplyLog { store, history, files: BTreeMap::new(), histories, batch: None }
+        ApplyLog { store, history, files: BTreeMap::new(), histories, held: (Vec::new(), Vec::new()) }
     }
 
-    /// Holds new rows back until the transaction commits (see `before_commit`).
-    pub fn batched(mut self) -> Self {
-        self.batch = Some((Vec::new(), Vec::new()));
-        self
+    /// The revision row of `version` is written when the record commits.
+    fn hold(&mut self, version: &str) {
+        if !self.held.0.iter().any(|v| v == version) {
+            self.held.0.push(version.to_string());
+        }
     }
 
     /// Registers a file: its revision row (`stored` when the table has it),
@@ -97,7 +100,7 @@ impl RevisionLog for ApplyLog<'_> {
     }
 
     fn start(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error> {
-        let (store, history) = (self.store, self.history);
+        let history = self.history;
         let entry = self.entry(step)?;
         entry.began.get_or_insert_with(Instant::now);
         // Unlike Atlas, refresh total and hash on resume: the file may have been fixed.
@@ -108,8 +111,7 @@ impl RevisionLog for ApplyLog<'_> {
         entry.rev.error_stmt = None;
         // In a transaction the row is written once, when the file is done.
         if !step.tx {
-            store.write_row(conn, &entry.rev, !entry.stored)?;
-            entry.stored = true;
+            self.hold(&step.version);
         }
         // Kept so that `migrate down` can replay this version without its file.
         let absent = self.histories.insert(step.version.clone());
@@ -119,55 +121,51 @@ impl RevisionLog for ApplyLog<'_> {
             statements: step.stmts.clone(),
             ..History::default()
         };
-        match &mut self.batch {
-            Some((_, rows)) if absent && step.tx => {
-                rows.push(row);
-                Ok(())
-            }
-            _ => history.write_row(conn, &row, absent),
+        if absent {
+            self.held.1.push(row);
+            return Ok(());
         }
+        history.write_row(conn, &row, absent)
     }
 
-    fn progress(&mut self, conn: &mut Conn, step: &Step, ran: usize) -> Result<(), Error> {
-        let store = self.store;
+    fn progress(&mut self, _: &mut Conn, step: &Step, ran: usize) -> Result<(), Error> {
         let entry = self.entry(step)?;
         entry.rev.applied = count(ran);
         entry.rev.partial_hashes = Some(crate::dir::partial_hashes(&step.stmts[..ran.min(step.stmts.len())]));
         entry.rev.execution_time = entry.elapsed();
-        store.write(conn, &entry.rev)
+        self.hold(&step.version);
+        Ok(())
     }
 
-    fn finish(&mut self, conn: &mut Conn, step: &Step) -> Result<(), Error> {
-        let store = self.store;
+    fn finish(&mut self, _: &mut Conn, step: &Step) -> Result<(), Error> {
         let entry = self.entry(step)?;
         entry.rev.applied = entry.rev.total;
         entry.rev.partial_hashes = None;
         entry.rev.execution_time = entry.elapsed();
-        let (rev, stored) = (entry.rev.clone(), entry.stored);
-        entry.stored = true;
-        match &mut self.batch {
-            Some((revs, _)) if !stored && step.tx => {
-                revs.push(rev);
-                Ok(())
-            }
-            _ => store.write_row(conn, &rev, !stored),
-        }
+        self.hold(&step.version);
+        Ok(())
     }
 
     fn before_commit(&mut self, conn: &mut Conn) -> Result<(), Error> {
-        if let Some((revs, rows)) = &mut self.batch {
-            self.history.insert_all(conn, &std::mem::take(rows))?;
-            self.store.insert_all(conn, &std::mem::take(revs))?;
+        let (versions, rows) = std::mem::take(&mut self.held);
+        self.history.insert_all(conn, &rows)?;
+        let entries: Vec<&FileEntry> = versions.iter().filter_map(|v| self.files.get(v)).collect();
+        let new: Vec<Revision> = entries.iter().filter(|e| !e.stored).map(|e| e.rev.clone()).collect();
+        self.store.insert_all(conn, &new)?;
+        for entry in entries.iter().filter(|e| e.stored) {
+            self.store.write(conn, &entry.rev)?;
+        }
+        for version in &versions {
+            if let Some(entry) = self.files.get_mut(version) {
+                entry.stored = true;
+            }
         }
         Ok(())
     }
 
     fn failed(&mut self, conn: &mut Conn, step: &Step, stop: &Stop) -> Result<(), Error> {
-        // Rows held back died with the transaction.
-        if let Some((revs, rows)) = &mut self.batch {
-            revs.clear();
-            rows.clear();
-        }
+        // Writes held back died with their transaction (or were never made).
+        self.held = (Vec::new(), Vec::new());
         let (store, history) = (self.store, self.history);
         let entry = self.entry(step)?;
         let elapsed = entry.elapsed();
