@@ -100,6 +100,21 @@ pub fn chains(prev: &str, next: &str) -> bool {
     settles(prev) && (settles(next) || !is_ddl(next))
 }
 
+/// Where position `n` of statements counted across steps falls: the version
+/// (of `steps`, each a version and its statement count) and the statement in it.
+pub fn locate<'a>(steps: impl IntoIterator<Item = (&'a str, usize)>, n: usize) -> (&'a str, usize) {
+    let (mut n, mut last) = (n, ("", 0));
+    for (version, len) in steps {
+        if n < len {
+            return (version, n);
+        }
+        n -= len;
+        last = (version, len);
+    }
+    // Past the end: counted on from the last step's end.
+    (last.0, last.1 + n)
+}
+
 /// A schema statement whose effect inspection sees (a table, index, view or
 /// trigger), so that settling can tell whether it ran: only those share a
 /// record. `CREATE USER`, `CREATE DATABASE`, `TRUNCATE` and the like keep
@@ -125,7 +140,16 @@ fn settles(sql: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_ddl, unrecorded_end};
+    use super::{is_ddl, locate, unrecorded_end};
+
+    #[test]
+    fn positions_across_steps() {
+        let steps = [("3", 2), ("2", 0), ("1", 1)];
+        assert_eq!(locate(steps, 0), ("3", 0));
+        assert_eq!(locate(steps, 1), ("3", 1));
+        assert_eq!(locate(steps, 2), ("1", 0));
+        assert_eq!(locate(steps, 3), ("1", 1));
+    }
 
     #[test]
     fn schema_statements_by_their_first_word() {

@@ -114,14 +114,7 @@ impl Resumed {
 
     /// The version and statement at position `at` counted across versions.
     fn at(&self, at: usize) -> (&str, usize) {
-        let mut at = at;
-        for v in &self.versions {
-            if at < v.stmts.len() {
-                return (&v.version, at);
-            }
-            at -= v.stmts.len();
-        }
-        (self.versions.last().map_or("", |v| v.version.as_str()), at)
+        crate::steps::locate(self.versions.iter().map(|v| (v.version.as_str(), v.stmts.len())), at)
     }
 }
 

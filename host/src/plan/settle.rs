@@ -138,16 +138,7 @@ pub fn settle_apply(
     let flat: Vec<String> = steps.iter().flat_map(|s| s.stmts.iter().cloned()).collect();
     let end = crate::steps::unrecorded_end(&flat, k, crate::steps::batches_ddl(&conn.driver().manifest.capabilities));
     // Where flat position `n` is: the version and the statement in it.
-    let at = |n: usize| {
-        let mut n = n;
-        for s in steps {
-            if n < s.stmts.len() {
-                return (s.version.as_str(), n);
-            }
-            n -= s.stmts.len();
-        }
-        (steps.last().map_or("", |s| s.version.as_str()), n)
-    };
+    let at = |n: usize| crate::steps::locate(steps.iter().map(|s| (s.version.as_str(), s.stmts.len())), n);
     let url = match dev_url {
         Some(url) => url.to_string(),
         None if conn.driver().name() == "sqlite" => EMBEDDED_DEV.to_string(),
