@@ -288,8 +288,8 @@ impl Ledger<'_> {
         Ok(())
     }
 
-    /// The owed calls and then `then` were written and committed; `marked`:
-    /// the record names a position inside a step.
+    /// A record (the owed calls first) was written and committed; `marked`:
+    /// it names a position inside a step.
     fn written(&mut self, marked: bool) {
         self.owed.clear();
         self.marked = marked;
