@@ -270,7 +270,9 @@ fn apply_locked(
         log.add(rev, hash, p.file.name(), dir.path().join(p.file.name()).display().to_string(), lines);
     }
     let exec_opts = exec::Options { policy, skip_checks: false, reverting: false };
+    crate::trace::mark("apply: files read and parsed");
     let outcome = exec::run(conn, &steps, &exec_opts, &mut log, progress)?;
+    crate::trace::mark("apply: executed");
     for (p, step_report) in pending.iter().zip(outcome.steps) {
         report.applied.push(AppliedFile {
             file: FileRef::of(p.file),

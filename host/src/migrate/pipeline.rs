@@ -42,17 +42,21 @@ pub fn run_apply(
     findings: &mut dyn FnMut(&[Finding]),
 ) -> Result<Ran<ApplyReport>, Error> {
     let recorder = start(cx, !opts.dry_run, "migrate apply", repo, url)?;
+    crate::trace::mark("apply: deployment registry open");
     // A target that cannot be reached is a failed deployment too.
     let mut conn = match plan::open(&cx.registry, url) {
         Ok(conn) => conn,
         Err(e) => return failed_before(recorder.as_ref(), e),
     };
+    crate::trace::mark("apply: target connected");
     if let Some(recorder) = recorder.as_ref() {
         let (current, _) = pending(&mut conn, dir, opts).or_else(|e| refused(recorder, e))?;
         recorder.set_before(&current);
         promotion_check(cx, &mut conn, dir, opts, repo).or_else(|e| refused(recorder, e))?;
     }
+    crate::trace::mark("apply: pending files and promotion read");
     let denied = apply_policies(cx, &mut conn, dir, opts, url, findings);
+    crate::trace::mark("apply: policies");
     match (denied, recorder.as_ref()) {
         (Err(e), Some(recorder)) => return refused(recorder, e),
         (Err(e), None) => return Err(e),
@@ -82,12 +86,14 @@ pub fn run_apply(
     };
     let started = Instant::now();
     let result = super::apply(&cx.registry, &mut conn, dir, opts, progress);
+    crate::trace::mark("apply: applied");
     let report = record(recorder.as_ref(), result, apply_outcome)?;
     if let Some(recorder) = &recorder
         && report.error.is_none()
     {
         registry::executed(recorder, approved)?;
     }
+    crate::trace::mark("apply: recorded in the deployment registry");
     Ok(Ran { report, elapsed: started.elapsed() })
 }
 

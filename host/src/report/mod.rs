@@ -47,7 +47,7 @@ pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
     if captured || STDOUT_CLOSED.load(Ordering::Relaxed) {
         return;
     }
-    if std::io::stdout().is_terminal() {
+    if stdout_is_terminal() {
         let mut out = std::io::stdout().lock();
         let written = out.write_fmt(args).and_then(|()| if newline { out.write_all(b"\n") } else { Ok(()) });
         finish_write(written.and_then(|()| out.flush()));
@@ -65,6 +65,13 @@ pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
     if full {
         flush_stdout();
     }
+}
+
+/// Whether stdout is a terminal, asked once: a run prints a line per
+/// statement, and the question is a system call each time.
+fn stdout_is_terminal() -> bool {
+    static TERMINAL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TERMINAL.get_or_init(|| std::io::stdout().is_terminal())
 }
 
 thread_local! {
@@ -140,7 +147,7 @@ pub struct Output {
 impl Output {
     /// Detects colour support: a terminal, and `NO_COLOR` unset.
     pub fn new(format: Format) -> Output {
-        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let color = stdout_is_terminal() && std::env::var_os("NO_COLOR").is_none();
         Output { format, color }
     }
 
