@@ -71,6 +71,15 @@ pub trait MigrationDir {
     /// A [`DirError`] when it exists but cannot be read.
     fn read_sum(&self) -> Result<Option<Vec<u8>>, DirError>;
 
+    /// Whether the directory has no migration files.
+    ///
+    /// # Errors
+    ///
+    /// A [`DirError`] when the files cannot be read.
+    fn is_empty(&self) -> Result<bool, DirError> {
+        Ok(self.files()?.is_empty())
+    }
+
     /// Computes the hash file of the current files.
     ///
     /// # Errors
@@ -91,10 +100,13 @@ fn check_name(name: &str) -> Result<(), DirError> {
 
 /// A migration directory on the local file system (Atlas layout). Its files
 /// are read once, when it is opened; reopen it after writing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Dir {
     path: PathBuf,
     files: Vec<File>,
+    /// The files' hash file, computed once: the sum check and the revisions
+    /// written both need it.
+    sum: std::sync::OnceLock<HashFile>,
 }
 
 impl Dir {
@@ -112,7 +124,7 @@ impl Dir {
         }
         // Listing now reports an unreadable directory at open time, not later.
         std::fs::read_dir(&path).map_err(|source| DirError::Open { path: path.clone(), source })?;
-        let mut dir = Dir { path, files: Vec::new() };
+        let mut dir = Dir { path, files: Vec::new(), sum: std::sync::OnceLock::new() };
         dir.files = dir.read_files()?;
         Ok(dir)
     }
@@ -120,6 +132,11 @@ impl Dir {
     /// The migration files, as read when the directory was opened.
     pub fn files(&self) -> &[File] {
         &self.files
+    }
+
+    /// The hash file of the files (what `atlas.sum` must hold).
+    pub fn sum(&self) -> &HashFile {
+        self.sum.get_or_init(|| HashFile::compute(&self.files))
     }
 
     /// The path the directory was opened with.
@@ -213,9 +230,26 @@ impl Dir {
     }
 }
 
+// Two directories are equal by their path and files; the computed sum is a cache.
+impl PartialEq for Dir {
+    fn eq(&self, other: &Dir) -> bool {
+        self.path == other.path && self.files == other.files
+    }
+}
+
+impl Eq for Dir {}
+
 impl MigrationDir for Dir {
     fn files(&self) -> Result<Vec<File>, DirError> {
         Ok(self.files.clone())
+    }
+
+    fn is_empty(&self) -> Result<bool, DirError> {
+        Ok(self.files.is_empty())
+    }
+
+    fn checksum(&self) -> Result<HashFile, DirError> {
+        Ok(self.sum().clone())
     }
 
     fn read_sum(&self) -> Result<Option<Vec<u8>>, DirError> {

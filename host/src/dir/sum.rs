@@ -209,15 +209,14 @@ impl HashFile {
 /// [`SumError::NotFound`] when files exist but `atlas.sum` does not;
 /// [`SumError::Checksum`] when the directory departs from it; parse and read errors.
 pub fn validate(dir: &dyn MigrationDir) -> Result<(), SumError> {
-    let files = dir.files()?;
     let Some(bytes) = dir.read_sum()? else {
-        if files.is_empty() {
+        if dir.is_empty()? {
             return Ok(());
         }
         return Err(SumError::NotFound);
     };
     let stored = HashFile::parse(&bytes)?;
-    stored.compare(&HashFile::compute(&files)).map_err(SumError::Checksum)
+    stored.compare(&dir.checksum()?).map_err(SumError::Checksum)
 }
 
 /// Running statement hashes, as stored in the revisions table's `partial_hashes`:

@@ -258,7 +258,7 @@ fn apply_locked(
 
     progress.start(&report.current, &report.target, pending.len(), false);
     let policy = if opts.tx_mode == TxMode::All && steps.iter().all(|s| s.tx) { Policy::All } else { Policy::PerStep };
-    let sum = crate::dir::HashFile::compute(files);
+    let sum = dir.sum();
     let mut log = ApplyLog::new(&store, &history, history.versions(conn)?);
     for p in &pending {
         let hash = sum.file_hash(p.file.name()).unwrap_or_default().to_string();
