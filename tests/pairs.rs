@@ -182,12 +182,7 @@ impl Run {
     }
 
     fn strata(&self, args: &[&str]) -> Result<String, String> {
-        let run = self.sb.strata(args);
-        if run.code() == 0 {
-            Ok(run.stdout())
-        } else {
-            Err(format!("strata {} exited {}\n{}{}", args.join(" "), run.code(), run.stdout(), run.stderr()))
-        }
+        self.sb.strata(args).result()
     }
 
     fn judge(&self, which: &str, want: &[String]) -> Outcome {

@@ -126,6 +126,15 @@ impl Run {
         self.output.status.code().unwrap_or(-1)
     }
 
+    /// Standard output when the run exited 0; otherwise the command, its exit code and its output.
+    pub fn result(&self) -> Result<String, String> {
+        if self.code() == 0 {
+            Ok(self.stdout())
+        } else {
+            Err(format!("strata {} exited {}\n{}{}", self.args.join(" "), self.code(), self.stdout(), self.stderr()))
+        }
+    }
+
     /// Asserts the exit code, printing the output when it differs.
     #[track_caller]
     pub fn expect_code(self, code: i32) -> Run {
@@ -390,6 +399,23 @@ impl MyDb {
     pub fn exec(&self, sql: &str) {
         let out = mysql(&self.url(), sql);
         assert!(out.status.success(), "mariadb {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Runs a script as `mariadb db < file` does (client commands such as
+    /// `DELIMITER` included); Err with the client's message when it refuses.
+    pub fn source(&self, script: &str) -> Result<(), String> {
+        use std::io::Write;
+        let mut child = my_client(&self.url())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("starting the mariadb client: {e}"))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(script.as_bytes()).map_err(|e| format!("writing to the mariadb client: {e}"))?;
+        }
+        let out = child.wait_with_output().map_err(|e| format!("running the mariadb client: {e}"))?;
+        if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).into_owned()) }
     }
 
     /// Starts a client session running `sql` without waiting for it.
