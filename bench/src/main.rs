@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const USAGE: &str = "usage: strata-bench \
     down [--files N] [--revert M] [--runs R] [--dialect D] [--twice] [--trace] | \
-    apply [--files N] [--runs R] [--dialect D] | \
+    apply [--files N] [--runs R] [--dialect D] [--trace] | \
     lines [--stmts N,N,..] [--runs R] | \
     lock [--runs R] [--dialect D] | \
     pg-inspect [--tables N] | pg-diff [--tables N] [--migra PATH] | mysql-diff [--tables N] | \
@@ -561,11 +561,22 @@ fn apply(args: &[String]) -> Result<(), String> {
         rows[1].times.push(run(&mut cmd)?);
         db.expect_tables(files)?;
     }
-    db.drop()?;
     print_table(
         &format!("apply {files} files to a fresh {} database ({runs} runs each, whole processes)", d.name()),
         &rows,
     );
+    if args.iter().any(|a| a == "--trace") {
+        // Where one more run's time goes, by strata's own phase marks.
+        db.create()?;
+        let out = Command::new(&strata)
+            .args(["migrate", "apply", "--tx-mode", "all", "--dir", &dir, "--url", &url])
+            .env("STRATA_TRACE", "1")
+            .output()
+            .map_err(|e| format!("running strata: {e}"))?;
+        db.expect_tables(files)?;
+        println!("\none strata apply, STRATA_TRACE=1:\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+    db.drop()?;
     let _ = std::fs::remove_dir_all(&work);
     Ok(())
 }

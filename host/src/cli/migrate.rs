@@ -597,9 +597,11 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         dev_url: ctx.pick(dev_url, |e| e.dev.clone()),
         in_doubt: in_doubt.as_deref().map(|v| if v == "skip" { InDoubt::Skip } else { InDoubt::Run }),
     };
+    crate::trace::mark("apply: plugins loaded, configuration read");
     let dir = open_dir(ctx, arg)?;
     check_versions(&dir)?;
     check_sum(&dir)?;
+    crate::trace::mark("apply: directory read and verified");
     let url = ctx.url(url)?;
     let repo = repo_name(ctx, arg, &dir);
     let mut progress = TextProgress::new(ctx.out, dir.files().len());

@@ -94,6 +94,7 @@ pub fn main() -> i32 {
         }
     };
     crate::report::flush_stdout();
+    crate::trace::mark("exit");
     code
 }
 

@@ -250,8 +250,12 @@ fn apply_locked(
         return Ok(report);
     }
     // Nothing is written before this point: a refused run leaves the database as it was.
-    store.ensure(conn)?;
-    history.ensure(conn)?;
+    // Where DDL is transactional the log creates the tables with its first record.
+    let lazy_tables = transactional && baseline_row.is_none();
+    if !lazy_tables {
+        store.ensure(conn)?;
+        history.ensure(conn)?;
+    }
     if let Some(row) = &baseline_row {
         store.write(conn, row)?;
     }
@@ -260,6 +264,9 @@ fn apply_locked(
     let policy = if opts.tx_mode == TxMode::All && steps.iter().all(|s| s.tx) { Policy::All } else { Policy::PerStep };
     let sum = dir.sum();
     let mut log = ApplyLog::new(&store, &history, history.versions(conn)?);
+    if lazy_tables {
+        log = log.creating_tables();
+    }
     for p in &pending {
         let hash = sum.file_hash(p.file.name()).unwrap_or_default().to_string();
         let rev = match &p.revision {

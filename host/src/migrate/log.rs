@@ -40,13 +40,44 @@ pub struct ApplyLog<'a> {
     /// three per file: the versions whose revision row is written then (as
     /// `files` has it), and new history rows.
     held: (Vec<String>, Vec<History>),
+    /// The revisions and history tables are created by this log (see
+    /// [`ApplyLog::creating_tables`]); `created` once the first record made them.
+    lazy: bool,
+    created: bool,
 }
 
 impl<'a> ApplyLog<'a> {
     /// A log writing through `store` and `history`, whose table has rows for
     /// `histories`: knowing which rows exist saves a write per file.
     pub fn new(store: &'a RevisionStore, history: &'a HistoryStore, histories: BTreeSet<String>) -> ApplyLog<'a> {
-        ApplyLog { store, history, files: BTreeMap::new(), histories, held: (Vec::new(), Vec::new()) }
+        ApplyLog {
+            store,
+            history,
+            files: BTreeMap::new(),
+            histories,
+            held: (Vec::new(), Vec::new()),
+            lazy: false,
+            created: false,
+        }
+    }
+
+    /// The log creates the revisions and history tables with its first
+    /// record, inside that record's transaction, instead of the caller
+    /// creating them first: a fresh database's first apply then commits once
+    /// rather than three times. Only where DDL is transactional.
+    #[must_use]
+    pub fn creating_tables(self) -> Self {
+        ApplyLog { lazy: true, ..self }
+    }
+
+    /// Creates the tables if this log creates them and `again` or they were not yet.
+    fn tables(&mut self, conn: &mut Conn, again: bool) -> Result<(), Error> {
+        if self.lazy && (again || !self.created) {
+            self.store.ensure(conn)?;
+            self.history.ensure(conn)?;
+            self.created = true;
+        }
+        Ok(())
     }
 
     /// The revision row of `version` is written when the record commits.
@@ -147,6 +178,7 @@ impl RevisionLog for ApplyLog<'_> {
     }
 
     fn before_commit(&mut self, conn: &mut Conn) -> Result<(), Error> {
+        self.tables(conn, false)?;
         let (versions, rows) = std::mem::take(&mut self.held);
         self.history.insert_all(conn, &rows)?;
         let entries: Vec<&FileEntry> = versions.iter().filter_map(|v| self.files.get(v)).collect();
@@ -164,8 +196,10 @@ impl RevisionLog for ApplyLog<'_> {
     }
 
     fn failed(&mut self, conn: &mut Conn, step: &Step, stop: &Stop) -> Result<(), Error> {
-        // Writes held back died with their transaction (or were never made).
+        // Writes held back died with their transaction (or were never made),
+        // and so may the tables this log created in it.
         self.held = (Vec::new(), Vec::new());
+        self.tables(conn, true)?;
         let (store, history) = (self.store, self.history);
         let entry = self.entry(step)?;
         let elapsed = entry.elapsed();
