@@ -71,6 +71,8 @@ const SQL_TOKENS: &[&str] = &[
     "-- ",
     "/*",
     "*/",
+    "/*!",
+    "/*M!",
     "#",
     "\\",
     "E'",
@@ -107,6 +109,7 @@ fn lex_options(rng: &mut Rng) -> LexOptions {
         backslash_escapes: rng.chance(50),
         escaped_string_ext: rng.chance(50),
         hash_comments: rng.chance(50),
+        executable_comments: rng.chance(50),
     }
 }
 

@@ -28,6 +28,9 @@ pub struct LexOptions {
     pub escaped_string_ext: bool,
     /// `#` starts a line comment (MySQL/MariaDB).
     pub hash_comments: bool,
+    /// `/*!…*/` and MariaDB's `/*M!…*/` are statement text, not comments: the
+    /// server runs what they hold (mysqldump writes `/*!40101 SET NAMES utf8mb4 */;`).
+    pub executable_comments: bool,
 }
 
 impl LexOptions {
@@ -43,7 +46,13 @@ impl LexOptions {
 
     /// Options of the MySQL/MariaDB/TiDB driver.
     pub fn mysql() -> Self {
-        Self { match_begin: true, backslash_escapes: true, hash_comments: true, ..Self::default() }
+        Self {
+            match_begin: true,
+            backslash_escapes: true,
+            hash_comments: true,
+            executable_comments: true,
+            ..Self::default()
+        }
     }
 
     /// Options Atlas uses without a driver (its generic `Stmts()`, e.g. `migrate import`).
@@ -414,6 +423,13 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             if r == '/' && self.peek() == Some('*') {
+                if self.opts.executable_comments
+                    && (bytes[at..].starts_with(b"/*!") || bytes[at..].starts_with(b"/*M!"))
+                    && let Some(i) = self.input[self.pos..].find("*/")
+                {
+                    self.add_pos(i + 2);
+                    continue;
+                }
                 self.next();
                 self.comment("/*", "*/");
                 continue;

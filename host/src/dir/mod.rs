@@ -39,6 +39,9 @@ pub fn lex_options(options: &strata_dialect_api::LexerOptions) -> LexOptions {
         backslash_escapes: options.backslash_escapes,
         escaped_string_ext: options.escaped_string_ext,
         hash_comments: options.hash_comments,
+        // The dialect API has no field of its own for it: the dialects with
+        // `#` comments are the MySQL family, whose `/*!…*/` comments run.
+        executable_comments: options.hash_comments,
     }
 }
 

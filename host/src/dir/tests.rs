@@ -15,6 +15,7 @@ fn lex_suite(name: &str) -> LexOptions {
         backslash_escapes: true,
         escaped_string_ext: true,
         hash_comments: !name.contains("_pg"),
+        executable_comments: false,
     }
 }
 
@@ -216,6 +217,7 @@ impl LexOptions {
             backslash_escapes: false,
             escaped_string_ext: false,
             hash_comments: false,
+            executable_comments: false,
         }
     }
 }
@@ -503,4 +505,30 @@ fn txtar_header_without_blank_line() {
     let f = File::new("1.sql", "-- atlas:txtar\n-- migration.sql --\n-- atlas:txmode none\n\nDROP TABLE t;\n");
     assert_eq!(f.directives().unwrap().txmode, Some(TxMode::None));
     assert_eq!(f.stmts(&LexOptions::sqlite()).unwrap()[0].line, 5);
+}
+
+#[test]
+fn mysql_executable_comments_are_statement_text() {
+    // mysqldump's header, a view spelled in versioned comments, and a plain comment.
+    let input = "/*!40101 SET NAMES utf8mb4 */;\n/*M!100616 SET NOTE_VERBOSITY=@@NOTE_VERBOSITY */;\n\
+        /* plain */ CREATE TABLE t (id int);\n\
+        /*!50001 CREATE ALGORITHM=UNDEFINED */\n/*!50001 VIEW v AS select 1; */;\n";
+    let got = stmts(input, &LexOptions::mysql()).unwrap();
+    let texts: Vec<&str> = got.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "/*!40101 SET NAMES utf8mb4 */;",
+            "/*M!100616 SET NOTE_VERBOSITY=@@NOTE_VERBOSITY */;",
+            "CREATE TABLE t (id int);",
+            "/*!50001 CREATE ALGORITHM=UNDEFINED */\n/*!50001 VIEW v AS select 1; */;",
+        ]
+    );
+    assert_eq!(got[2].comments, vec!["/* plain */"]);
+    // Elsewhere they are comments, as before.
+    assert_eq!(texts_of(input, &LexOptions::postgres())[0], "CREATE TABLE t (id int);");
+}
+
+fn texts_of(input: &str, opts: &LexOptions) -> Vec<String> {
+    stmts(input, opts).unwrap().into_iter().map(|s| s.text).filter(|t| t != ";").collect()
 }
