@@ -308,6 +308,53 @@ fn generated_for<'a>(table: &'a Table, index: &Index) -> Option<&'a ForeignKey> 
     })
 }
 
+/// The index of `to` that an added foreign key will use but that the server
+/// may have generated for another key in `from`: unnamed, so named after its
+/// first column (`b`, `b_2`), or named after a key of `from`. MariaDB keeps
+/// such an index marked as generated even after its key is gone and, when an
+/// `ALTER TABLE` adds a named foreign key over it, replaces it with one named
+/// after the key. Rebuilding it in the same statement makes it the user's.
+fn possibly_generated<'a>(from: &Table, to: &'a Table, fk: &ForeignKey) -> Option<&'a Index> {
+    let lower = |cs: &[String]| cs.iter().map(|c| c.to_lowercase()).collect::<Vec<_>>();
+    let columns = lower(&fk.columns);
+    let index = to.indexes.iter().find(|i| {
+        let parts: Vec<String> = i.parts.iter().filter_map(|p| p.column.as_ref().map(|c| c.to_lowercase())).collect();
+        parts.len() == i.parts.len() && parts.starts_with(&columns)
+    })?;
+    if fk.name.as_deref() == Some(index.name.as_str()) || index.unique || !index.attrs.is_empty() {
+        return None;
+    }
+    // Only an index already there, unchanged, and used by no key that stays.
+    let before = from.indexes.iter().find(|i| i.name == index.name).filter(|i| *i == index)?;
+    let parts = lower(&before.parts.iter().filter_map(|p| p.column.clone()).collect::<Vec<_>>());
+    let kept = to
+        .foreign_keys
+        .iter()
+        .any(|k| k.name != fk.name && from.foreign_keys.contains(k) && lower(&k.columns) == parts);
+    let first = parts.first()?;
+    let column_named = index.name.eq_ignore_ascii_case(first)
+        || index.name.to_lowercase().strip_prefix(&format!("{first}_")).is_some_and(|n| n.parse::<u32>().is_ok());
+    let key_named = from.foreign_keys.iter().any(|k| k.name.as_deref() == Some(index.name.as_str()));
+    (parts == columns && !kept && (column_named || key_named)).then_some(index)
+}
+
+/// `ALTER TABLE … ADD CONSTRAINT …` adding `fks` to `from` on its way to
+/// `to`, rebuilding first the indexes they use that the server may have generated.
+fn add_fks_sql(names: &Names<'_>, from: &Table, to: &Table, fks: &[&ForeignKey]) -> String {
+    let mut rebuilt: Vec<&Index> = Vec::new();
+    for fk in fks {
+        if let Some(index) = possibly_generated(from, to, fk).filter(|i| !rebuilt.contains(i)) {
+            rebuilt.push(index);
+        }
+    }
+    let clauses: Vec<String> = rebuilt
+        .iter()
+        .flat_map(|i| [format!("DROP INDEX {}", quote(&i.name)), format!("ADD {}", index_sql(i))])
+        .chain(fks.iter().map(|fk| format!("ADD {}", fk_sql(names, &to.name, fk))))
+        .collect();
+    format!("ALTER TABLE {} {}", names.name(&to.name), clauses.join(", "))
+}
+
 fn create_table_sql(names: &Names<'_>, table: &Table, fks: &[&ForeignKey]) -> String {
     let mut lines: Vec<String> = table.columns.iter().map(|c| column_sql(c, c.collation.as_deref())).collect();
     if let Some(pk) = &table.primary_key {
@@ -864,12 +911,10 @@ fn modify_table(
                 fks.iter().map(|fk| format!("DROP FOREIGN KEY {}", quote(&fk_name(t, fk)))).collect();
             format!("ALTER TABLE {table} {}", clauses.join(", "))
         };
-        let add = |fks: &[&ForeignKey]| {
-            let clauses: Vec<String> = fks.iter().map(|fk| format!("ADD {}", fk_sql(&names, t, fk))).collect();
-            format!("ALTER TABLE {table} {}", clauses.join(", "))
-        };
+        // Undone by adding them back to the table as it was.
+        let add = add_fks_sql(&names, to, from, &dropped_fks);
         p.drop_fks.push(
-            unit(stmt(drop(&dropped_fks), format!("drop foreign keys of {t:?}"), source, vec![add(&dropped_fks)]))
+            unit(stmt(drop(&dropped_fks), format!("drop foreign keys of {t:?}"), source, vec![add]))
                 .drops(dropped_fks.iter().map(|fk| fk_key(schema, t, fk)))
                 .needs_old(dropped_fks.iter().flat_map(|fk| fk_refs(schema, fk)))
                 .needs_old([Key::relation(schema, &from.name)]),
@@ -902,14 +947,13 @@ fn modify_table(
         // In the order of the keys the server generates for them.
         let mut added_fks = added_fks;
         added_fks.sort_by_key(|fk| to.indexes.iter().position(|i| Some(&i.name) == fk.name.as_ref()));
-        let clauses: Vec<String> = added_fks.iter().map(|fk| format!("ADD {}", fk_sql(&names, t, fk))).collect();
         let reverse: Vec<String> =
             added_fks.iter().map(|fk| format!("DROP FOREIGN KEY {}", quote(&fk_name(t, fk)))).collect();
         let mut reverse = vec![format!("ALTER TABLE {table} {}", reverse.join(", "))];
         reverse.extend(orphan_reverse);
         p.add_fks.push(
             unit(stmt(
-                format!("ALTER TABLE {table} {}", clauses.join(", ")),
+                add_fks_sql(&names, from, to, &added_fks),
                 format!("add foreign keys of {t:?}"),
                 source,
                 reverse,

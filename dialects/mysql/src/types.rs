@@ -29,7 +29,8 @@ const INT_WIDTHS: [(&str, u32, u32); 5] =
 /// MySQL 8 agree: lowercase, and an integer's default display width dropped
 /// (`int(11)` → `int`; `tinyint(1)` stays, since it was written).
 pub(crate) fn normalize_type(column_type: &str) -> String {
-    let ty = column_type.trim();
+    let unwrapped = unwrap_versioned(column_type);
+    let ty = unwrapped.trim();
     let lower = ty.to_ascii_lowercase();
     // enum/set values keep their case.
     if lower.starts_with("enum(") || lower.starts_with("set(") {
@@ -50,6 +51,18 @@ pub(crate) fn normalize_type(column_type: &str) -> String {
         return lower;
     }
     lower
+}
+
+/// MariaDB's versioned comments in a type (`text /*M!100301 COMPRESSED*/`)
+/// unwrapped to their text (`text COMPRESSED`): lowercased, the comment's
+/// `M` would no longer be MariaDB's and the server would ignore it.
+fn unwrap_versioned(ty: &str) -> std::borrow::Cow<'_, str> {
+    let Some(at) = ty.find("/*M!").or_else(|| ty.find("/*!")) else { return ty.into() };
+    let Some(len) = ty[at..].find("*/") else { return ty.into() };
+    let inner = ty[at..at + len].trim_start_matches("/*").trim_start_matches('M').trim_start_matches('!');
+    let inner = inner.trim_start_matches(|c: char| c.is_ascii_digit()).trim();
+    let rest = unwrap_versioned(&ty[at + len + 2..]).into_owned();
+    format!("{} {inner}{rest}", ty[..at].trim_end()).into()
 }
 
 /// The base name of a type (`varchar` for `varchar(10)`, `int` for `int unsigned`).
@@ -232,6 +245,8 @@ mod tests {
         assert_eq!(normalize_type("int(5) unsigned zerofill"), "int(5) unsigned zerofill");
         assert_eq!(normalize_type("VARCHAR(10)"), "varchar(10)");
         assert_eq!(normalize_type("enum('A','b')"), "enum('A','b')");
+        assert_eq!(normalize_type("text /*M!100301 COMPRESSED*/"), "text compressed");
+        assert_eq!(normalize_type("varchar(10) /*M!100301 COMPRESSED*/"), "varchar(10) compressed");
     }
 
     #[test]
