@@ -9,6 +9,7 @@
 //! shows it.
 
 use crate::attrs::get_str;
+use crate::objects::{Alter, Object, is_object, objects};
 use crate::sql::{normalize, normalize_expr};
 use crate::types::is_text;
 use strata_dialect_api::{
@@ -32,25 +33,32 @@ use strata_dialect_kit::{
 /// Never today; the signature leaves room for elements that cannot be compared.
 pub fn diff_realm(from: &Realm, to: &Realm, options: &DiffOptions) -> Result<Vec<Change>, PluginError> {
     if let Some((f, t)) = sole_schemas(from, to, options) {
-        return Ok(diff_schema(f, t, &f.name));
+        return Ok(diff_schema(f, t, &f.name, false));
     }
-    let (changes, _) = diff_schemas(from, to, |f, t| {
-        let mut changes = Vec::new();
-        if sorted_attrs(&f.attrs) != sorted_attrs(&t.attrs) {
-            changes.push(Change::ModifySchema {
-                from: Schema { name: f.name.clone(), attrs: f.attrs.clone(), ..Schema::default() },
-                to: Schema { name: f.name.clone(), attrs: t.attrs.clone(), ..Schema::default() },
-            });
-        }
-        changes.extend(diff_schema(f, t, &f.name));
-        changes
-    });
+    let (changes, _) = diff_schemas(from, to, |f, t| diff_schema(f, t, &f.name, true));
     Ok(changes)
 }
 
-fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
+/// The changes between two schemas; `defaults` compares their default
+/// character set and collation too. Sequences, routines and events changed
+/// make one `ModifySchema` (first: its creations come before what uses them).
+fn diff_schema(from: &Schema, to: &Schema, name: &str, defaults: bool) -> Vec<Change> {
     let schema = name.to_string();
-    let mut changes = diff_tables(from, to, &schema, diff_table);
+    let own_defaults =
+        |s: &Schema| sorted_attrs(&s.attrs.iter().filter(|a| !is_object(a)).cloned().collect::<Vec<_>>());
+    let defaults_changed = defaults && own_defaults(from) != own_defaults(to);
+    let mut changes = Vec::new();
+    if defaults_changed || !diff_objects(&objects(from), &objects(to)).is_empty() {
+        // Without defaults compared, only the objects travel: the planner
+        // then leaves the database's defaults alone.
+        let attrs =
+            |s: &Schema| -> Vec<Attr> { s.attrs.iter().filter(|a| defaults || is_object(a)).cloned().collect() };
+        changes.push(Change::ModifySchema {
+            from: Schema { name: schema.clone(), attrs: attrs(from), ..Schema::default() },
+            to: Schema { name: schema.clone(), attrs: attrs(to), ..Schema::default() },
+        });
+    }
+    changes.extend(diff_tables(from, to, &schema, diff_table));
     changes.extend(diff_views(&schema, &from.views, &to.views, |f, t| {
         normalize(&f.def) != normalize(&t.def) || sorted_attrs(&f.attrs) != sorted_attrs(&t.attrs)
     }));
@@ -65,6 +73,54 @@ fn diff_schema(from: &Schema, to: &Schema, name: &str) -> Vec<Change> {
     changes.extend(trigger_changes);
     recreate_keys_over_retyped(from, to, &schema, &mut changes);
     changes
+}
+
+/// An object in comparable form: bodies and types re-tokenized (layout and
+/// comments aside), names case-folded where the server folds them, and an
+/// event's times left out (an unwritten start is the creation time).
+fn norm_object(object: &Object) -> Object {
+    match object {
+        Object::Sequence(s) => {
+            let mut s = s.clone();
+            s.engine = s.engine.map(|e| e.to_ascii_lowercase());
+            Object::Sequence(s)
+        }
+        Object::Routine(r) => {
+            let mut r = r.clone();
+            r.name = r.name.to_lowercase();
+            r.params = normalize(&r.params);
+            r.returns = r.returns.as_deref().map(normalize);
+            r.body = normalize(&r.body);
+            Object::Routine(r)
+        }
+        Object::Event(e) => {
+            let mut e = e.clone();
+            e.name = e.name.to_lowercase();
+            e.schedule = normalize(&e.schedule);
+            e.body = normalize(&e.body);
+            (e.at, e.starts, e.ends) = (None, None, None);
+            Object::Event(e)
+        }
+    }
+}
+
+/// The objects added, dropped and changed between two lists.
+pub(crate) fn diff_objects(from: &[Object], to: &[Object]) -> Alter {
+    let mut alter = Alter::default();
+    let find = |list: &[Object], o: &Object| list.iter().find(|x| x.kind() == o.kind() && x.key() == o.key()).cloned();
+    for f in from {
+        match find(to, f) {
+            None => alter.drop.push(f.clone()),
+            Some(t) if norm_object(f) != norm_object(&t) => alter.modify.push((f.clone(), t)),
+            Some(_) => {}
+        }
+    }
+    for t in to {
+        if find(from, t).is_none() {
+            alter.add.push(t.clone());
+        }
+    }
+    alter
 }
 
 /// The table, timing and event of a trigger: triggers of one group fire in
@@ -471,7 +527,7 @@ mod tests {
             ],
             ..Schema::default()
         };
-        let changes = diff_schema(&from, &to, "s");
+        let changes = diff_schema(&from, &to, "s", false);
         let defs: Vec<String> = changes
             .iter()
             .map(|c| match c {
@@ -509,5 +565,83 @@ mod tests {
             matches!(&changes[0], TableChange::ModifyColumn { from, change, .. } if from.name == "a" && change.collation)
         );
         assert!(matches!(changes[1], TableChange::ModifyAttrs));
+    }
+
+    /// Layout, comments, the case of names and an event's times are no change;
+    /// a body's meaning is.
+    #[test]
+    fn objects_compare_normalized() {
+        use crate::objects::{Event, Routine};
+        let routine = |name: &str, body: &str| {
+            Object::Routine(Routine {
+                name: name.into(),
+                kind: "PROCEDURE".into(),
+                params: "IN `k` int".into(),
+                returns: None,
+                body: body.into(),
+                deterministic: false,
+                data_access: "CONTAINS SQL".into(),
+                security: "DEFINER".into(),
+                comment: None,
+            })
+        };
+        let event = |starts: &str, body: &str| {
+            Object::Event(Event {
+                name: "e".into(),
+                schedule: "EVERY 1 DAY".into(),
+                at: None,
+                starts: Some(starts.into()),
+                ends: None,
+                preserve: false,
+                status: "ENABLE".into(),
+                body: body.into(),
+                comment: None,
+            })
+        };
+        let from =
+            [routine("bump", "BEGIN UPDATE t SET n = n + 1; END"), event("2030-01-01 00:00:00", "DELETE FROM t")];
+        let to = [
+            routine("Bump", "BEGIN\n  -- one more\n  UPDATE `t` SET n = n + 1;\nEND"),
+            event("2031-06-01 12:00:00", "DELETE FROM t"),
+        ];
+        assert!(diff_objects(&from, &to).is_empty());
+        let to = [routine("bump", "BEGIN UPDATE t SET n = n + 2; END"), event("2030-01-01 00:00:00", "DELETE FROM u")];
+        assert_eq!(diff_objects(&from, &to).modify.len(), 2);
+        let alter = diff_objects(&from[..1], &to[1..]);
+        assert_eq!((alter.add.len(), alter.drop.len()), (1, 1));
+    }
+
+    /// Without the schemas' defaults compared (a dev database against the
+    /// target), a `ModifySchema` carries the objects alone.
+    #[test]
+    fn object_changes_leave_schema_defaults_out() {
+        use crate::objects::Sequence;
+        let seq = Object::Sequence(Sequence {
+            name: "s".into(),
+            start: 1,
+            increment: 1,
+            min: 1,
+            max: 100,
+            cache: 0,
+            cycle: false,
+            engine: None,
+            comment: None,
+        });
+        let from =
+            Schema { name: "a".into(), attrs: vec![crate::attrs::attr("charset", "latin1")], ..Schema::default() };
+        let to = Schema {
+            name: "b".into(),
+            attrs: vec![crate::attrs::attr("charset", "utf8mb4"), seq.to_attr()],
+            ..Schema::default()
+        };
+        let changes = diff_schema(&from, &to, "a", false);
+        assert!(
+            matches!(&changes[..], [Change::ModifySchema { from, to }] if from.attrs.is_empty() && to.attrs == [seq.to_attr()]),
+            "{changes:?}"
+        );
+        let other_defaults = Schema { attrs: vec![crate::attrs::attr("charset", "utf8mb4")], ..to.clone() };
+        assert_eq!(diff_schema(&from, &other_defaults, "a", true).len(), 1);
+        assert!(diff_schema(&from, &other_defaults, "a", false).is_empty());
+        assert!(diff_schema(&from, &from, "a", true).is_empty());
     }
 }

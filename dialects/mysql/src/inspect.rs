@@ -10,6 +10,7 @@
 
 use crate::attrs::{attr, get_str};
 use crate::driver::{Flavour, MyConn};
+use crate::objects::{Event, Object, Routine, Sequence};
 use crate::sql::strip_schema;
 use crate::types::{is_numeric, is_text, literal, normalize_type};
 use std::collections::BTreeMap;
@@ -69,12 +70,14 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
     let mut tables: BTreeMap<(String, String), Table> = BTreeMap::new();
     let mut table_order: Vec<(String, String)> = Vec::new();
     let mut partitioned = false;
+    // (schema, name, engine, comment) of each sequence.
+    let mut sequences: Vec<(String, String, Option<String>, Option<String>)> = Vec::new();
     for row in conn
         .rows(
             &format!(
                 "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT, CREATE_OPTIONS, AUTO_INCREMENT, \
                  TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA {filter} \
-                 AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_SCHEMA, TABLE_NAME"
+                 AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE') ORDER BY TABLE_SCHEMA, TABLE_NAME"
             ),
             &[],
         )?
@@ -82,6 +85,11 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
     {
         let name = s(&row, 1);
         if options.exclude_tables.contains(&name) {
+            continue;
+        }
+        // MariaDB's sequences are tables of their own kind: objects, not tables.
+        if s(&row, 7) == "SEQUENCE" {
+            sequences.push((s(&row, 0), name, opt(&row, 2), opt(&row, 4).filter(|c| !c.is_empty())));
             continue;
         }
         let mut table = Table { name: name.clone(), ..Table::default() };
@@ -176,7 +184,15 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
             .map(|g| unescape(flavour, &g))
             .filter(|g| !g.is_empty() && extra.contains("generated") && !extra.contains("default_generated"))
             .map(|expr| Generated { expr, stored: extra.contains("stored") });
-        let default = if generated.is_some() { None } else { normalize_default(flavour, opt(&row, 5), &extra, &ty) };
+        let mut default =
+            if generated.is_some() { None } else { normalize_default(flavour, opt(&row, 5), &extra, &ty) };
+        // MariaDB qualifies a sequence in a default (`nextval(`db`.`s`)`): a
+        // bound connection writes it unqualified, as view bodies.
+        if let Some(d) = default.as_mut().filter(|d| d.starts_with('('))
+            && bound.as_deref() == Some(key.0.as_str())
+        {
+            *d = strip_schema(d, &key.0);
+        }
         let table_collation = get_str(&table.attrs, "collation").map(str::to_string);
         let collation = opt(&row, 8).filter(|c| is_text(&ty) && ty != "json" && Some(c) != table_collation.as_ref());
         let mut column = Column {
@@ -285,6 +301,8 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
         triggers.push((s(&row, 0), Trigger { name, table, def }));
     }
 
+    let objects = inspect_objects(conn, &filter, bound.as_deref(), &schemas, sequences)?;
+
     for key in table_order {
         if let (Some(table), Some(schema)) = (tables.remove(&key), schemas.iter_mut().find(|s| s.name == key.0)) {
             schema.tables.push(table);
@@ -300,7 +318,190 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
             schema.triggers.push(trigger);
         }
     }
+    for (name, object) in objects {
+        if let Some(schema) = schemas.iter_mut().find(|s| s.name == name) {
+            schema.attrs.push(object.to_attr());
+        }
+    }
     Ok(Realm { schemas })
+}
+
+/// A sequence found in `TABLES`: (schema, name, engine, comment).
+type SequenceRow = (String, String, Option<String>, Option<String>);
+
+/// Sequences (MariaDB), stored routines and events, each with its schema, in
+/// at most four queries: every sequence's definition is read from its own
+/// one-row table, all of them in one `UNION ALL`.
+fn inspect_objects(
+    conn: &mut MyConn,
+    filter: &str,
+    bound: Option<&str>,
+    schemas: &[Schema],
+    sequences: Vec<SequenceRow>,
+) -> Result<Vec<(String, Object)>, PluginError> {
+    let mut out = Vec::new();
+    // MySQL has no sequences: the catalog lists none there.
+    if conn.flavour() == Flavour::Mariadb && !sequences.is_empty() {
+        let selects: Vec<String> = sequences
+            .iter()
+            .map(|(schema, name, ..)| {
+                format!(
+                    "SELECT {}, {}, start_value, increment, minimum_value, maximum_value, cache_size, cycle_option \
+                     FROM {}",
+                    literal(schema),
+                    literal(name),
+                    crate::types::qualified(Some(schema), name)
+                )
+            })
+            .collect();
+        let values: BTreeMap<(String, String), Row> = conn
+            .rows(&selects.join(" UNION ALL "), &[])?
+            .rows
+            .into_iter()
+            .map(|row| ((s(&row, 0), s(&row, 1)), row))
+            .collect();
+        for (schema, name, engine, comment) in sequences {
+            // Dropped between the two reads.
+            let Some(row) = values.get(&(schema.clone(), name.clone())) else { continue };
+            let n = |i: usize| s(row, i).parse::<i128>().unwrap_or(0);
+            let sequence = Sequence {
+                name,
+                start: n(2),
+                increment: n(3),
+                min: n(4),
+                max: n(5),
+                cache: n(6),
+                cycle: n(7) != 0,
+                engine,
+                comment,
+            };
+            out.push((schema, Object::Sequence(sequence)));
+        }
+    }
+
+    // A body naming its own database loses the qualifier on a bound
+    // connection, as view bodies do.
+    let own = |schema: &str, body: &str| {
+        if bound == Some(schema) { strip_schema(body, schema) } else { body.to_string() }
+    };
+    let routines = conn
+        .rows(
+            &format!(
+                "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE, DTD_IDENTIFIER, ROUTINE_DEFINITION, \
+                 IS_DETERMINISTIC, SQL_DATA_ACCESS, SECURITY_TYPE, ROUTINE_COMMENT FROM information_schema.ROUTINES \
+                 WHERE ROUTINE_SCHEMA {filter} AND ROUTINE_TYPE IN ('FUNCTION', 'PROCEDURE') \
+                 ORDER BY ROUTINE_SCHEMA, ROUTINE_TYPE, ROUTINE_NAME"
+            ),
+            &[],
+        )?
+        .rows;
+    if !routines.is_empty() {
+        // Parameters by (schema, type, name), in order; a function's return
+        // type is its parameter 0.
+        let mut params: BTreeMap<(String, String, String), Vec<Row>> = BTreeMap::new();
+        for row in conn
+            .rows(
+                &format!(
+                    "SELECT SPECIFIC_SCHEMA, ROUTINE_TYPE, SPECIFIC_NAME, ORDINAL_POSITION, PARAMETER_MODE, \
+                     PARAMETER_NAME, DTD_IDENTIFIER, CHARACTER_SET_NAME FROM information_schema.PARAMETERS \
+                     WHERE SPECIFIC_SCHEMA {filter} ORDER BY SPECIFIC_SCHEMA, ROUTINE_TYPE, SPECIFIC_NAME, ORDINAL_POSITION"
+                ),
+                &[],
+            )?
+            .rows
+        {
+            params.entry((s(&row, 0), s(&row, 1), s(&row, 2))).or_default().push(row);
+        }
+        for row in routines {
+            let (schema, name, kind) = (s(&row, 0), s(&row, 1), s(&row, 2));
+            let charset = schemas.iter().find(|x| x.name == schema).and_then(|x| get_str(&x.attrs, "charset"));
+            // A string parameter's character set is written where it is not the database's.
+            let ty = |p: &Row| {
+                let mut ty = normalize_type(&s(p, 6));
+                if let Some(cs) = opt(p, 7).filter(|cs| Some(cs.as_str()) != charset) {
+                    ty.push_str(&format!(" CHARSET {cs}"));
+                }
+                ty
+            };
+            let own_params = params.get(&(schema.clone(), kind.clone(), name.clone()));
+            let list: Vec<String> = own_params
+                .into_iter()
+                .flatten()
+                .filter(|p| s(p, 3) != "0")
+                .map(|p| {
+                    let param = format!("{} {}", crate::types::quote(&s(p, 5)), ty(p));
+                    match opt(p, 4).filter(|_| kind == "PROCEDURE") {
+                        Some(mode) => format!("{mode} {param}"),
+                        None => param,
+                    }
+                })
+                .collect();
+            let returns = (kind == "FUNCTION").then(|| {
+                own_params
+                    .into_iter()
+                    .flatten()
+                    .find(|p| s(p, 3) == "0")
+                    .map_or_else(|| normalize_type(&s(&row, 3)), ty)
+            });
+            let routine = Routine {
+                body: own(&schema, s(&row, 4).trim()),
+                name,
+                kind,
+                params: list.join(", "),
+                returns,
+                deterministic: s(&row, 5) == "YES",
+                data_access: s(&row, 6),
+                security: s(&row, 7),
+                comment: opt(&row, 8).filter(|c| !c.is_empty()),
+            };
+            out.push((schema, Object::Routine(routine)));
+        }
+    }
+
+    // Times are shown in the event's time zone; the connection's is UTC.
+    let utc = |c: &str| format!("COALESCE(CONVERT_TZ({c}, TIME_ZONE, '+00:00'), {c})");
+    for row in conn
+        .rows(
+            &format!(
+                "SELECT EVENT_SCHEMA, EVENT_NAME, EVENT_DEFINITION, EVENT_TYPE, INTERVAL_VALUE, INTERVAL_FIELD, \
+                 {}, {}, {}, STATUS, ON_COMPLETION, EVENT_COMMENT FROM information_schema.EVENTS \
+                 WHERE EVENT_SCHEMA {filter} ORDER BY EVENT_SCHEMA, EVENT_NAME",
+                utc("EXECUTE_AT"),
+                utc("STARTS"),
+                utc("ENDS")
+            ),
+            &[],
+        )?
+        .rows
+    {
+        let schema = s(&row, 0);
+        let schedule = if s(&row, 3) == "RECURRING" {
+            let value = s(&row, 4);
+            // A compound interval (`HOUR_MINUTE`) has a value like `1:30`, written quoted.
+            let value = if value.chars().all(|c| c.is_ascii_digit()) { value } else { literal(&value) };
+            format!("EVERY {value} {}", s(&row, 5))
+        } else {
+            "AT".to_string()
+        };
+        let status = match s(&row, 9).as_str() {
+            "DISABLED" => "DISABLE",
+            "SLAVESIDE_DISABLED" => "DISABLE ON SLAVE",
+            _ => "ENABLE",
+        };
+        let event = Event {
+            name: s(&row, 1),
+            schedule,
+            at: opt(&row, 6),
+            starts: opt(&row, 7),
+            ends: opt(&row, 8),
+            preserve: s(&row, 10) == "PRESERVE",
+            status: status.into(),
+            body: own(&schema, s(&row, 2).trim()),
+            comment: opt(&row, 11).filter(|c| !c.is_empty()),
+        };
+        out.push((schema, Object::Event(event)));
+    }
+    Ok(out)
 }
 
 fn conn_schema(conn: &MyConn) -> Option<String> {

@@ -13,6 +13,7 @@ mod attrs;
 mod diff;
 mod driver;
 mod inspect;
+mod objects;
 mod plan;
 mod sql;
 mod types;

@@ -20,6 +20,7 @@
 
 use crate::attrs::{flag, get, get_str};
 use crate::diff::effective_collation;
+use crate::objects::{Alter as ObjectChanges, Event, Object, Routine, Sequence, objects};
 use crate::sql::tokens;
 use crate::types::{is_text, literal, lossy_condition, quote};
 use strata_dialect_api::{
@@ -28,7 +29,7 @@ use strata_dialect_api::{
 };
 use strata_dialect_kit::Names;
 use strata_dialect_kit::checks;
-use strata_dialect_kit::order::{self, Key, Step, relation_refs};
+use strata_dialect_kit::order::{self, Key, Kind as KeyKind, Step, relation_refs};
 
 /// Plans `changes`.
 ///
@@ -51,15 +52,21 @@ fn unit(s: Statement) -> Unit {
 #[derive(Default)]
 struct Phases {
     add_schemas: Vec<Unit>,
+    drop_events: Vec<Unit>,
     drop_triggers: Vec<Unit>,
     drop_views: Vec<Unit>,
+    drop_routines: Vec<Unit>,
     drop_fks: Vec<Unit>,
     drop_tables: Vec<(String, Table, usize)>,
+    create_sequences: Vec<Unit>,
     modify_tables: Vec<Unit>,
+    drop_sequences: Vec<Unit>,
     add_tables: Vec<(String, Table, usize)>,
     add_fks: Vec<Unit>,
+    create_routines: Vec<Unit>,
     add_views: Vec<Unit>,
     add_triggers: Vec<Unit>,
+    create_events: Vec<Unit>,
     drop_schemas: Vec<Unit>,
 }
 
@@ -117,6 +124,47 @@ fn table_keys(schema: &str, table: &Table) -> Vec<Key> {
 /// Relations a SQL fragment may name, unqualified names taken in `schema`.
 fn refs(schema: &str, sql: &str) -> Vec<Key> {
     relation_refs(schema, &tokens(sql))
+}
+
+/// A stored routine's key: functions and procedures have a namespace each.
+fn routine_key(schema: &str, routine: &Routine) -> Key {
+    if routine.kind == "PROCEDURE" {
+        Key::new(KeyKind::Function, schema, &format!("procedure {}", routine.name))
+    } else {
+        Key::new(KeyKind::Function, schema, &routine.name)
+    }
+}
+
+/// Functions a SQL fragment may call (`name(` or `db.name(`); keys of
+/// built-in functions match nothing a plan creates or drops.
+fn function_refs(schema: &str, sql: &str) -> Vec<Key> {
+    let toks = tokens(sql);
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if !t.is_name() || !toks.get(i + 1).is_some_and(|n| n.is_punct("(")) {
+            continue;
+        }
+        out.push(Key::new(KeyKind::Function, schema, &t.value));
+        if i >= 2 && toks[i - 1].is_punct(".") && toks[i - 2].is_name() {
+            out.push(Key::new(KeyKind::Function, &toks[i - 2].value, &t.value));
+        }
+    }
+    out
+}
+
+/// The sequences a table's column defaults draw from (`nextval(s)`,
+/// `NEXT VALUE FOR s`), as relation keys: a sequence is a table.
+fn sequence_refs(schema: &str, table: &Table) -> Vec<Key> {
+    table
+        .columns
+        .iter()
+        .filter_map(|c| c.default.as_deref())
+        .filter(|d| {
+            let l = d.to_ascii_lowercase();
+            ["nextval", "lastval", "setval", "value for"].iter().any(|f| l.contains(f))
+        })
+        .flat_map(|d| refs(schema, d))
+        .collect()
 }
 
 // ---------------------------------------------------------------- SQL pieces
@@ -411,6 +459,7 @@ fn create_view(names: &Names<'_>, view: &View, source: usize) -> Unit {
     ))
     .creates([Key::relation(schema, &view.name)])
     .needs_new(refs(schema, &view.def).into_iter().filter(|k| *k != Key::relation(schema, &view.name)))
+    .needs_new(function_refs(schema, &view.def))
     .needs_new([Key::schema(schema)])
 }
 
@@ -425,6 +474,7 @@ fn drop_view(names: &Names<'_>, view: &View, source: usize) -> Unit {
     ))
     .drops([Key::relation(schema, &view.name)])
     .needs_old(refs(schema, &view.def).into_iter().filter(|k| *k != Key::relation(schema, &view.name)))
+    .needs_old(function_refs(schema, &view.def))
 }
 
 fn create_view_sql(names: &Names<'_>, view: &View) -> String {
@@ -465,6 +515,214 @@ fn schema_sql(schema: &Schema) -> String {
     sql
 }
 
+// ---------------------------------------------------------------- schema objects
+
+/// `START WITH … CYCLE|NOCYCLE`: every option, as `SHOW CREATE SEQUENCE` lists them.
+fn sequence_options(s: &Sequence) -> Vec<String> {
+    vec![
+        format!("START WITH {}", s.start),
+        format!("MINVALUE {}", s.min),
+        format!("MAXVALUE {}", s.max),
+        format!("INCREMENT BY {}", s.increment),
+        if s.cache == 0 { "NOCACHE".into() } else { format!("CACHE {}", s.cache) },
+        if s.cycle { "CYCLE".into() } else { "NOCYCLE".into() },
+    ]
+}
+
+fn create_sequence_sql(names: &Names<'_>, s: &Sequence) -> String {
+    let mut sql = format!("CREATE SEQUENCE {} {}", names.name(&s.name), sequence_options(s).join(" "));
+    if let Some(engine) = &s.engine {
+        sql.push_str(&format!(" ENGINE={engine}"));
+    }
+    if let Some(comment) = &s.comment {
+        sql.push_str(&format!(" COMMENT={}", literal(comment)));
+    }
+    sql
+}
+
+/// `ALTER SEQUENCE` with the options that differ (the position is kept: the
+/// server refuses a range that leaves it out), then `ALTER TABLE` for the
+/// engine and comment, which `ALTER SEQUENCE` cannot change.
+fn alter_sequence_sql(names: &Names<'_>, from: &Sequence, to: &Sequence) -> Vec<String> {
+    let name = names.name(&to.name);
+    let mut out = Vec::new();
+    let changed: Vec<String> =
+        sequence_options(to).into_iter().zip(sequence_options(from)).filter(|(t, f)| t != f).map(|(t, _)| t).collect();
+    if !changed.is_empty() {
+        out.push(format!("ALTER SEQUENCE {name} {}", changed.join(" ")));
+    }
+    let mut options = Vec::new();
+    if let Some(engine) = to.engine.as_ref().filter(|e| from.engine.as_ref().is_none_or(|f| !f.eq_ignore_ascii_case(e)))
+    {
+        options.push(format!("ENGINE={engine}"));
+    }
+    if from.comment != to.comment {
+        options.push(format!("COMMENT={}", literal(to.comment.as_deref().unwrap_or(""))));
+    }
+    if !options.is_empty() {
+        out.push(format!("ALTER TABLE {name} {}", options.join(", ")));
+    }
+    out
+}
+
+/// `CREATE FUNCTION|PROCEDURE` with the characteristics that are not the
+/// defaults; no `DEFINER`, which differs between databases (the creating
+/// user becomes it).
+fn routine_sql(names: &Names<'_>, r: &Routine) -> String {
+    let mut sql = format!("CREATE {} {}({})", r.kind, names.name(&r.name), r.params);
+    if let Some(returns) = &r.returns {
+        sql.push_str(&format!(" RETURNS {returns}"));
+    }
+    if let Some(comment) = &r.comment {
+        sql.push_str(&format!(" COMMENT {}", literal(comment)));
+    }
+    if r.deterministic {
+        sql.push_str(" DETERMINISTIC");
+    }
+    if !r.data_access.is_empty() && r.data_access != "CONTAINS SQL" {
+        sql.push_str(&format!(" {}", r.data_access));
+    }
+    if r.security == "INVOKER" {
+        sql.push_str(" SQL SECURITY INVOKER");
+    }
+    sql.push_str(&format!(" {}", r.body));
+    sql
+}
+
+fn drop_routine_sql(names: &Names<'_>, r: &Routine) -> String {
+    format!("DROP {} {}", r.kind, names.name(&r.name))
+}
+
+/// `CREATE EVENT`, its times in UTC (the connection's time zone).
+fn event_sql(names: &Names<'_>, e: &Event) -> String {
+    let mut schedule = if e.schedule == "AT" {
+        format!("AT {}", e.at.as_deref().map_or_else(|| "CURRENT_TIMESTAMP".to_string(), literal))
+    } else {
+        e.schedule.clone()
+    };
+    if let Some(starts) = &e.starts {
+        schedule.push_str(&format!(" STARTS {}", literal(starts)));
+    }
+    if let Some(ends) = &e.ends {
+        schedule.push_str(&format!(" ENDS {}", literal(ends)));
+    }
+    let mut sql = format!("CREATE EVENT {} ON SCHEDULE {schedule}", names.name(&e.name));
+    if e.preserve {
+        sql.push_str(" ON COMPLETION PRESERVE");
+    }
+    if e.status != "ENABLE" {
+        sql.push_str(&format!(" {}", e.status));
+    }
+    if let Some(comment) = &e.comment {
+        sql.push_str(&format!(" COMMENT {}", literal(comment)));
+    }
+    sql.push_str(&format!(" DO {}", e.body));
+    sql
+}
+
+fn drop_event_sql(names: &Names<'_>, e: &Event) -> String {
+    format!("DROP EVENT {}", names.name(&e.name))
+}
+
+/// Creates an object, in its phase.
+fn create_object(p: &mut Phases, names: &Names<'_>, object: &Object, source: usize) {
+    let schema = names.schema;
+    match object {
+        Object::Sequence(s) => p.create_sequences.push(
+            unit(stmt(
+                create_sequence_sql(names, s),
+                format!("create sequence {:?}", s.name),
+                source,
+                vec![format!("DROP SEQUENCE {}", names.name(&s.name))],
+            ))
+            .creates([Key::relation(schema, &s.name)])
+            .needs_new([Key::schema(schema)]),
+        ),
+        Object::Routine(r) => p.create_routines.push(
+            unit(stmt(
+                routine_sql(names, r),
+                format!("create {} {:?}", r.kind.to_lowercase(), r.name),
+                source,
+                vec![drop_routine_sql(names, r)],
+            ))
+            .creates([routine_key(schema, r)])
+            .needs_new([Key::schema(schema)]),
+        ),
+        Object::Event(e) => p.create_events.push(
+            unit(stmt(
+                event_sql(names, e),
+                format!("create event {:?}", e.name),
+                source,
+                vec![drop_event_sql(names, e)],
+            ))
+            .needs_new([Key::schema(schema)]),
+        ),
+    }
+}
+
+/// Drops an object, in its phase.
+fn drop_object(p: &mut Phases, names: &Names<'_>, object: &Object, source: usize) {
+    let schema = names.schema;
+    match object {
+        Object::Sequence(s) => {
+            let mut st = stmt(
+                format!("DROP SEQUENCE {}", names.name(&s.name)),
+                format!("drop sequence {:?}", s.name),
+                source,
+                vec![create_sequence_sql(names, s)],
+            );
+            // A sequence holds its position.
+            st.destructive = true;
+            p.drop_sequences.push(unit(st).drops([Key::relation(schema, &s.name)]));
+        }
+        Object::Routine(r) => p.drop_routines.push(
+            unit(stmt(
+                drop_routine_sql(names, r),
+                format!("drop {} {:?}", r.kind.to_lowercase(), r.name),
+                source,
+                vec![routine_sql(names, r)],
+            ))
+            .drops([routine_key(schema, r)]),
+        ),
+        Object::Event(e) => p.drop_events.push(unit(stmt(
+            drop_event_sql(names, e),
+            format!("drop event {:?}", e.name),
+            source,
+            vec![event_sql(names, e)],
+        ))),
+    }
+}
+
+/// Plans the sequences, routines and events a schema gains, loses and changes.
+/// A routine or event changed is dropped and created again (they hold no
+/// data); a sequence is altered in place, keeping its position.
+fn plan_objects(p: &mut Phases, schema: &str, alter: &ObjectChanges, source: usize, options: &PlanOptions) {
+    let names = Names { schema, qualify: options.qualify, quote };
+    for object in &alter.drop {
+        drop_object(p, &names, object, source);
+    }
+    for (from, to) in &alter.modify {
+        if let (Object::Sequence(f), Object::Sequence(t)) = (from, to) {
+            let forward = alter_sequence_sql(&names, f, t);
+            let backward = alter_sequence_sql(&names, t, f);
+            for (sql, reverse) in forward.into_iter().zip(backward) {
+                p.create_sequences.push(unit(stmt(
+                    sql,
+                    format!("modify sequence {:?}", t.name),
+                    source,
+                    vec![reverse],
+                )));
+            }
+            continue;
+        }
+        drop_object(p, &names, from, source);
+        create_object(p, &names, to, source);
+    }
+    for object in &alter.add {
+        create_object(p, &names, object, source);
+    }
+}
+
 // ---------------------------------------------------------------- changes
 
 fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOptions) {
@@ -479,6 +737,8 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                 ))
                 .creates([Key::schema(&schema.name)]),
             );
+            let alter = ObjectChanges { add: objects(schema), ..ObjectChanges::default() };
+            plan_objects(p, &schema.name, &alter, source, options);
         }
         Change::DropSchema { schema } => {
             let mut s = stmt(
@@ -501,7 +761,11 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                     format!("ALTER DATABASE {} DEFAULT CHARACTER SET {} COLLATE {c}", quote(&s.name), charset_of(c))
                 })
             };
-            if let Some(sql) = alter(to) {
+            // The change may be about the schema's objects alone.
+            let defaults = |s: &Schema| {
+                (get_str(&s.attrs, "charset").map(str::to_string), get_str(&s.attrs, "collation").map(str::to_string))
+            };
+            if let Some(sql) = alter(to).filter(|_| defaults(from) != defaults(to)) {
                 p.add_schemas.push(unit(stmt(
                     sql,
                     format!("modify schema {:?}", to.name),
@@ -509,6 +773,8 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                     alter(from).into_iter().collect(),
                 )));
             }
+            let objects = crate::diff::diff_objects(&objects(from), &objects(to));
+            plan_objects(p, &to.name, &objects, source, options);
         }
         Change::AddTable { schema, table } => p.add_tables.push((schema.clone(), table.clone(), source)),
         Change::DropTable { schema, table } => p.drop_tables.push((schema.clone(), table.clone(), source)),
@@ -554,7 +820,8 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                     vec![drop_trigger_sql(&names, trigger)],
                 ))
                 .needs_new([Key::relation(schema, &trigger.table)])
-                .needs_new(refs(schema, &trigger.def)),
+                .needs_new(refs(schema, &trigger.def))
+                .needs_new(function_refs(schema, &trigger.def)),
             );
         }
         Change::DropTrigger { schema, trigger } => {
@@ -566,7 +833,8 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                     source,
                     vec![trigger_sql(&names, trigger)],
                 ))
-                .needs_old([Key::relation(schema, &trigger.table)]),
+                .needs_old([Key::relation(schema, &trigger.table)])
+                .needs_old(function_refs(schema, &trigger.def)),
             );
         }
         Change::ModifyTrigger { schema, from, to } => {
@@ -578,7 +846,8 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                     source,
                     vec![trigger_sql(&names, from)],
                 ))
-                .needs_old([Key::relation(schema, &from.table)]),
+                .needs_old([Key::relation(schema, &from.table)])
+                .needs_old(function_refs(schema, &from.def)),
             );
             p.add_triggers.push(
                 unit(stmt(
@@ -588,7 +857,8 @@ fn plan_change(p: &mut Phases, change: &Change, source: usize, options: &PlanOpt
                     vec![drop_trigger_sql(&names, to)],
                 ))
                 .needs_new([Key::relation(schema, &to.table)])
-                .needs_new(refs(schema, &to.def)),
+                .needs_new(refs(schema, &to.def))
+                .needs_new(function_refs(schema, &to.def)),
             );
         }
     }
@@ -937,8 +1207,13 @@ fn modify_table(
         if options.checks {
             s.checks = forward.checks;
         }
-        p.modify_tables
-            .push(unit(s).creates(forward.creates).drops(forward.drops).needs_old([Key::relation(schema, &from.name)]));
+        p.modify_tables.push(
+            unit(s)
+                .creates(forward.creates)
+                .drops(forward.drops)
+                .needs_old([Key::relation(schema, &from.name)])
+                .needs_new(sequence_refs(schema, to).into_iter().filter(|k| *k != Key::relation(schema, &to.name))),
+        );
     } else {
         orphan_reverse.extend(backward);
     }
@@ -970,8 +1245,10 @@ impl Phases {
     fn finish(self, options: &PlanOptions) -> Vec<Statement> {
         let mut out: Vec<Unit> = Vec::new();
         out.extend(self.add_schemas);
+        out.extend(self.drop_events);
         out.extend(self.drop_triggers);
         out.extend(self.drop_views.into_iter().rev());
+        out.extend(self.drop_routines);
         out.extend(self.drop_fks);
 
         // Dropped tables: referencing tables first; keys of a cycle dropped before.
@@ -1013,7 +1290,11 @@ impl Phases {
             ));
         }
         out.extend(table_drops);
+        // Sequences before the tables whose defaults draw from them, and
+        // dropped once no table changed here still does.
+        out.extend(self.create_sequences);
         out.extend(self.modify_tables);
+        out.extend(self.drop_sequences);
 
         let added = order::creation_order(self.add_tables);
         let mut later_fks = Vec::new();
@@ -1030,6 +1311,7 @@ impl Phases {
                 ))
                 .creates(table_keys(schema, table))
                 .needs_new([Key::schema(schema)])
+                .needs_new(sequence_refs(schema, table).into_iter().filter(|k| *k != own))
                 .needs_new(inline.iter().flat_map(|fk| fk_refs(schema, fk)).filter(|k| *k != own)),
             );
             if !deferred.is_empty() {
@@ -1053,8 +1335,11 @@ impl Phases {
         }
         out.extend(later_fks);
         out.extend(self.add_fks);
+        // Functions before the views and triggers that call them.
+        out.extend(self.create_routines);
         out.extend(self.add_views);
         out.extend(self.add_triggers);
+        out.extend(self.create_events);
         out.extend(self.drop_schemas);
         order::order(out).into_iter().flatten().collect()
     }
@@ -1131,5 +1416,152 @@ mod tests {
         assert!(s.destructive);
         assert_eq!(s.checks.len(), 1);
         assert_eq!(s.reverse, ["ALTER TABLE `t` DROP COLUMN `c`, MODIFY COLUMN `b` varchar(20) AFTER `a`"]);
+    }
+
+    fn sequence(name: &str, increment: i128) -> Object {
+        Object::Sequence(Sequence {
+            name: name.into(),
+            start: 1,
+            increment,
+            min: 1,
+            max: 9_223_372_036_854_775_806,
+            cache: 0,
+            cycle: false,
+            engine: Some("InnoDB".into()),
+            comment: None,
+        })
+    }
+
+    fn function(name: &str, body: &str) -> Object {
+        Object::Routine(Routine {
+            name: name.into(),
+            kind: "FUNCTION".into(),
+            params: "`x` decimal(10,2)".into(),
+            returns: Some("decimal(10,2)".into()),
+            body: body.into(),
+            deterministic: true,
+            data_access: "CONTAINS SQL".into(),
+            security: "DEFINER".into(),
+            comment: None,
+        })
+    }
+
+    fn event(name: &str) -> Object {
+        Object::Event(Event {
+            name: name.into(),
+            schedule: "EVERY 1 DAY".into(),
+            at: None,
+            starts: Some("2030-01-01 00:00:00".into()),
+            ends: None,
+            preserve: false,
+            status: "ENABLE".into(),
+            body: "DELETE FROM t".into(),
+            comment: None,
+        })
+    }
+
+    fn schema_with(objects: &[Object]) -> Schema {
+        Schema { name: "s".into(), attrs: objects.iter().map(Object::to_attr).collect(), ..Schema::default() }
+    }
+
+    /// Sequences come before the tables drawing from them, functions before
+    /// the views calling them, events last; each with its reverse.
+    #[test]
+    fn objects_are_created_before_their_users() {
+        let mut id = col("id", "bigint");
+        id.default = Some("(nextval(`seq`))".into());
+        let table = Table { name: "t".into(), columns: vec![id], ..Table::default() };
+        let view = View { name: "v".into(), def: "select `gross`(`t`.`id`) AS `g` from `t`".into(), attrs: vec![] };
+        let changes = [
+            Change::ModifySchema {
+                from: schema_with(&[]),
+                to: schema_with(&[event("purge"), function("gross", "RETURN x * 1.2"), sequence("seq", 50)]),
+            },
+            Change::AddView { schema: "s".into(), view },
+            Change::AddTable { schema: "s".into(), table },
+        ];
+        let plan = plan_changes(&changes, &PlanOptions::default()).unwrap_or_default();
+        assert_eq!(
+            sqls(&plan),
+            [
+                "CREATE SEQUENCE `seq` START WITH 1 MINVALUE 1 MAXVALUE 9223372036854775806 INCREMENT BY 50 NOCACHE \
+                 NOCYCLE ENGINE=InnoDB",
+                "CREATE TABLE `t` (\n  `id` bigint DEFAULT (nextval(`seq`))\n)",
+                "CREATE FUNCTION `gross`(`x` decimal(10,2)) RETURNS decimal(10,2) DETERMINISTIC RETURN x * 1.2",
+                "CREATE VIEW `v` AS select `gross`(`t`.`id`) AS `g` from `t`",
+                "CREATE EVENT `purge` ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 00:00:00' DO DELETE FROM t",
+            ]
+        );
+        let reverse: Vec<&str> = plan.statements.iter().flat_map(|s| s.reverse.iter().map(String::as_str)).collect();
+        assert_eq!(
+            reverse,
+            ["DROP SEQUENCE `seq`", "DROP TABLE `t`", "DROP FUNCTION `gross`", "DROP VIEW `v`", "DROP EVENT `purge`"]
+        );
+        assert!(plan.statements.iter().all(|s| !s.destructive));
+    }
+
+    /// Drops go the other way round: events, views, then the functions they
+    /// call; a sequence after the tables, destructive (it holds a position).
+    #[test]
+    fn objects_are_dropped_after_their_users() {
+        let view = View { name: "v".into(), def: "select `gross`(1) AS `g`".into(), attrs: vec![] };
+        let changes = [
+            Change::ModifySchema {
+                from: schema_with(&[sequence("seq", 1), function("gross", "RETURN x"), event("purge")]),
+                to: schema_with(&[]),
+            },
+            Change::DropView { schema: "s".into(), view },
+            Change::DropTable { schema: "s".into(), table: Table { name: "t".into(), ..Table::default() } },
+        ];
+        let plan = plan_changes(&changes, &PlanOptions::default()).unwrap_or_default();
+        assert_eq!(
+            sqls(&plan),
+            ["DROP EVENT `purge`", "DROP VIEW `v`", "DROP FUNCTION `gross`", "DROP TABLE `t`", "DROP SEQUENCE `seq`"]
+        );
+        let destructive: Vec<bool> = plan.statements.iter().map(|s| s.destructive).collect();
+        assert_eq!(destructive, [false, false, false, true, true]);
+        assert_eq!(
+            plan.statements[2].reverse,
+            ["CREATE FUNCTION `gross`(`x` decimal(10,2)) RETURNS decimal(10,2) DETERMINISTIC RETURN x"]
+        );
+        assert!(plan.statements[4].reverse[0].starts_with("CREATE SEQUENCE `seq` START WITH 1"));
+    }
+
+    /// A sequence's options change in place; a routine is replaced.
+    #[test]
+    fn changed_objects() {
+        let changes = [Change::ModifySchema {
+            from: schema_with(&[sequence("seq", 1), function("f", "RETURN x")]),
+            to: schema_with(&[sequence("seq", 50), function("f", "RETURN x * 2")]),
+        }];
+        let options = PlanOptions { qualify: true, ..PlanOptions::default() };
+        let plan = plan_changes(&changes, &options).unwrap_or_default();
+        assert_eq!(
+            sqls(&plan),
+            [
+                "DROP FUNCTION `s`.`f`",
+                "ALTER SEQUENCE `s`.`seq` INCREMENT BY 50",
+                "CREATE FUNCTION `s`.`f`(`x` decimal(10,2)) RETURNS decimal(10,2) DETERMINISTIC RETURN x * 2",
+            ]
+        );
+        assert_eq!(plan.statements[1].reverse, ["ALTER SEQUENCE `s`.`seq` INCREMENT BY 1"]);
+        assert_eq!(plan.statements[2].reverse, ["DROP FUNCTION `s`.`f`"]);
+    }
+
+    /// A schema created whole brings its objects; a change of its objects
+    /// alone leaves its defaults alone.
+    #[test]
+    fn schemas_carry_their_objects() {
+        let mut schema = schema_with(&[function("f", "RETURN x")]);
+        schema.attrs.push(attr("collation", "utf8mb4_bin"));
+        let plan =
+            plan_changes(&[Change::AddSchema { schema: schema.clone() }], &PlanOptions::default()).unwrap_or_default();
+        assert_eq!(sqls(&plan).len(), 2);
+        assert!(sqls(&plan)[1].starts_with("CREATE FUNCTION `f`"));
+        let mut to = schema.clone();
+        to.attrs.retain(|a| Object::from_attr(a).is_none());
+        let plan =
+            plan_changes(&[Change::ModifySchema { from: schema, to }], &PlanOptions::default()).unwrap_or_default();
+        assert_eq!(sqls(&plan), ["DROP FUNCTION `f`"]);
     }
 }
