@@ -401,11 +401,13 @@ impl MyDb {
         assert!(out.status.success(), "mariadb {sql}: {}", String::from_utf8_lossy(&out.stderr));
     }
 
-    /// Runs a script as `mariadb db < file` does (client commands such as
-    /// `DELIMITER` included); Err with the client's message when it refuses.
+    /// Runs a script as `mariadb --comments db < file` does (client commands
+    /// such as `DELIMITER` included; comments kept in trigger and routine
+    /// bodies, as a driver sends them); Err with the client's message when it refuses.
     pub fn source(&self, script: &str) -> Result<(), String> {
         use std::io::Write;
         let mut child = my_client(&self.url())
+            .arg("--comments")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())

@@ -334,10 +334,18 @@ fn diff_table(from: &Table, to: &Table) -> Vec<TableChange> {
         same_check(a, b) && !b.name.as_deref().is_some_and(|n| displaced_checks.contains(&n))
     }));
 
-    if norm_options(from) != norm_options(to) {
+    if norm_options(from) != norm_options(to) || counter(to) > counter(from) {
         changes.push(TableChange::ModifyAttrs);
     }
     changes
+}
+
+/// The table's next AUTO_INCREMENT value (1 when not set). It is data, so a
+/// table whose counter moved past the desired one has not drifted; only a
+/// desired start above the table's (`AUTO_INCREMENT=1000` written in the
+/// schema) is a change, as Atlas has it.
+pub(crate) fn counter(table: &Table) -> u64 {
+    crate::attrs::get(&table.attrs, "auto_increment").and_then(serde_json::Value::as_u64).unwrap_or(1)
 }
 
 /// The columns to move so that the kept columns of `from` come in `to`'s

@@ -1115,6 +1115,12 @@ fn alter_clauses(schema: &str, table_sql: &str, from: &Table, to: &Table, change
         if from.comment.is_some() && to.comment.is_none() {
             a.clauses.push("COMMENT=''".into());
         }
+        // Only ever raised: set lower, the server would hand out again the
+        // ids of deleted rows (so the reverse of a raise leaves it).
+        let next = crate::diff::counter(to);
+        if next > crate::diff::counter(from) {
+            a.clauses.push(format!("AUTO_INCREMENT={next}"));
+        }
         match (flag(&from.attrs, "system_versioning"), flag(&to.attrs, "system_versioning")) {
             (false, true) => a.clauses.push("ADD SYSTEM VERSIONING".into()),
             (true, false) => {

@@ -14,7 +14,9 @@ use strata_mysql::{MyConn, diff_realm, open, plan_changes, quote, render};
 
 #[path = "common/cases.rs"]
 mod cases;
-use cases::{APP_V1, APP_V2, CASES, INTERACTING_CASES, MORE_CASES, WILD_CASES};
+use cases::{
+    APP_V1, APP_V2, CASES, FIELD_CASES, INTERACTING_CASES, KNOWN_GAPS, MORE_CASES, REVERSE_KEY_ORDER, WILD_CASES,
+};
 
 /// The server URL, or `None` (after saying so) when tests must skip.
 fn server() -> Option<String> {
@@ -96,6 +98,17 @@ fn inspect(conn: &mut MyConn) -> Realm {
     conn.inspect(&InspectOptions::default()).unwrap()
 }
 
+/// `SHOW CREATE TABLE` text without its ` AUTO_INCREMENT=N` option.
+fn without_counter(text: &str) -> String {
+    match text.find(" AUTO_INCREMENT=") {
+        Some(at) => {
+            let digits = text[at + 16..].find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len() - at - 16);
+            format!("{}{}", &text[..at], &text[at + 16 + digits..])
+        }
+        None => text.to_string(),
+    }
+}
+
 /// Every table's and view's `SHOW CREATE` text, as the server prints it
 /// (tests compare databases without rows, so counters are their start values).
 fn show_create(conn: &mut MyConn) -> Vec<(String, String)> {
@@ -163,6 +176,11 @@ fn apply_reverse(conn: &mut MyConn, plan: &Plan) {
 /// diff is empty; then applies the reverse statements and asserts the same
 /// against `from`. Returns the plan.
 fn converge(server: &str, test: &str, from: &str, to: &str) -> Plan {
+    converge_with(server, test, from, to, true)
+}
+
+/// `converge`, the reverse statements applied and checked only when `reverse`.
+fn converge_with(server: &str, test: &str, from: &str, to: &str, reverse: bool) -> Plan {
     let want = TestDb::new(server, &format!("{test}_w"));
     let mut w = want.open();
     script(&mut w, to);
@@ -179,8 +197,15 @@ fn converge(server: &str, test: &str, from: &str, to: &str) -> Plan {
     assert_eq!(show_create(&mut g), show_create(&mut w), "forward plan did not converge:\n{}", sql.join(";\n"));
     let again = diff(&inspect(&mut g), &to_realm);
     assert!(again.is_empty(), "re-diff not empty after:\n{}\n{again:#?}", sql.join(";\n"));
+    if !reverse {
+        return p;
+    }
     apply_reverse(&mut g, &p);
-    assert_eq!(show_create(&mut g), before, "reverse plan did not restore:\n{}", sql.join(";\n"));
+    // A reverse never lowers an AUTO_INCREMENT counter (see plan.rs).
+    let uncounted = |v: Vec<(String, String)>| -> Vec<(String, String)> {
+        v.into_iter().map(|(n, t)| (n, without_counter(&t))).collect()
+    };
+    assert_eq!(uncounted(show_create(&mut g)), uncounted(before), "reverse plan did not restore:\n{}", sql.join(";\n"));
     assert!(diff(&inspect(&mut g), &from_realm).is_empty());
     p
 }
@@ -638,10 +663,15 @@ fn unbound_connection_plans_databases() {
 
 /// Converges every case, collecting failures so one run reports them all.
 fn run_cases(cases: &[(&str, &str, &str)]) {
-    let Some(server) = server() else { return };
+    assert!(failures(cases, true).is_empty());
+}
+
+/// The failure of each case that fails (printed), `reverse` as `converge_with` has it.
+fn failures(cases: &[(&str, &str, &str)], reverse: bool) -> Vec<String> {
+    let Some(server) = server() else { return Vec::new() };
     let mut failures = Vec::new();
     for (name, from, to) in cases {
-        if let Err(e) = std::panic::catch_unwind(|| converge(&server, name, from, to)) {
+        if let Err(e) = std::panic::catch_unwind(|| converge_with(&server, name, from, to, reverse)) {
             let msg = e
                 .downcast_ref::<String>()
                 .cloned()
@@ -650,7 +680,10 @@ fn run_cases(cases: &[(&str, &str, &str)]) {
             failures.push(format!("{name}: {msg}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+    if !failures.is_empty() {
+        println!("{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+    }
+    failures
 }
 
 #[test]
@@ -676,6 +709,25 @@ fn more_real_world_changes_converge() {
 #[test]
 fn wild_changes_converge() {
     run_cases(WILD_CASES);
+}
+
+#[test]
+fn field_changes_converge() {
+    run_cases(FIELD_CASES);
+    assert!(failures(REVERSE_KEY_ORDER, false).is_empty());
+}
+
+/// The known gaps, each still failing: one that passes belongs in FIELD_CASES.
+#[test]
+#[ignore = "known gaps: run with --ignored"]
+fn known_gaps_still_fail() {
+    if server().is_none() {
+        return;
+    }
+    for case in KNOWN_GAPS {
+        let passed = failures(std::slice::from_ref(case), true).is_empty();
+        assert!(!passed, "{} converges now: move it to FIELD_CASES", case.0);
+    }
 }
 
 #[test]

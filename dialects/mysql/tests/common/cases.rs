@@ -925,3 +925,1070 @@ pub const WILD_CASES: &[(&str, &str, &str)] = &[
         "CREATE TABLE t (id int PRIMARY KEY, a int, b int, c int, KEY ka (a) IGNORED, KEY kb (b), KEY kc (c) IGNORED)",
     ),
 ];
+
+/// Changes as framework migrations (Prisma, TypeORM, Hibernate, Django,
+/// Rails, Laravel, MySQL Workbench) and dumps (mysqldump) write them, and
+/// MariaDB-specific objects: type aliases, sequences, routines, compressed
+/// columns, case-only renames, FK cycles, unnamed keys renumbered.
+pub const FIELD_CASES: &[(&str, &str, &str)] = &[
+    (
+        "prisma_init_then_relation",
+        r#"CREATE TABLE `User` (
+    `id` INTEGER NOT NULL AUTO_INCREMENT,
+    `email` VARCHAR(191) NOT NULL,
+    `name` VARCHAR(191) NULL,
+    `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    UNIQUE INDEX `User_email_key`(`email`),
+    PRIMARY KEY (`id`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"#,
+        r#"CREATE TABLE `User` (
+    `id` INTEGER NOT NULL AUTO_INCREMENT,
+    `email` VARCHAR(191) NOT NULL,
+    `name` VARCHAR(191) NULL,
+    `role` ENUM('USER', 'ADMIN') NOT NULL DEFAULT 'USER',
+    `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    `updatedAt` DATETIME(3) NOT NULL,
+    UNIQUE INDEX `User_email_key`(`email`),
+    PRIMARY KEY (`id`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE TABLE `Post` (
+    `id` INTEGER NOT NULL AUTO_INCREMENT,
+    `title` VARCHAR(191) NOT NULL,
+    `content` TEXT NULL,
+    `published` BOOLEAN NOT NULL DEFAULT false,
+    `authorId` INTEGER NOT NULL,
+    `price` DECIMAL(65, 30) NULL,
+    `meta` JSON NULL,
+    INDEX `Post_authorId_idx`(`authorId`),
+    PRIMARY KEY (`id`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+ALTER TABLE `Post` ADD CONSTRAINT `Post_authorId_fkey` FOREIGN KEY (`authorId`) REFERENCES `User`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE"#,
+    ),
+    (
+        "prisma_implicit_many_to_many_pkey",
+        r#"CREATE TABLE `Post` (`id` INTEGER NOT NULL AUTO_INCREMENT, PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE TABLE `Category` (`id` INTEGER NOT NULL AUTO_INCREMENT, `name` VARCHAR(191) NOT NULL, PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE TABLE `_CategoryToPost` (
+    `A` INTEGER NOT NULL,
+    `B` INTEGER NOT NULL,
+    UNIQUE INDEX `_CategoryToPost_AB_unique`(`A`, `B`),
+    INDEX `_CategoryToPost_B_index`(`B`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+ALTER TABLE `_CategoryToPost` ADD CONSTRAINT `_CategoryToPost_A_fkey` FOREIGN KEY (`A`) REFERENCES `Category`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE `_CategoryToPost` ADD CONSTRAINT `_CategoryToPost_B_fkey` FOREIGN KEY (`B`) REFERENCES `Post`(`id`) ON DELETE CASCADE ON UPDATE CASCADE"#,
+        r#"CREATE TABLE `Post` (`id` INTEGER NOT NULL AUTO_INCREMENT, PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE TABLE `Category` (`id` INTEGER NOT NULL AUTO_INCREMENT, `name` VARCHAR(191) NOT NULL, PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE TABLE `_CategoryToPost` (
+    `A` INTEGER NOT NULL,
+    `B` INTEGER NOT NULL,
+    UNIQUE INDEX `_CategoryToPost_AB_unique`(`A`, `B`),
+    INDEX `_CategoryToPost_B_index`(`B`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+ALTER TABLE `_CategoryToPost` ADD CONSTRAINT `_CategoryToPost_A_fkey` FOREIGN KEY (`A`) REFERENCES `Category`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE `_CategoryToPost` ADD CONSTRAINT `_CategoryToPost_B_fkey` FOREIGN KEY (`B`) REFERENCES `Post`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE `_CategoryToPost` ADD CONSTRAINT `_CategoryToPost_AB_pkey` PRIMARY KEY (`A`, `B`);
+DROP INDEX `_CategoryToPost_AB_unique` ON `_CategoryToPost`"#,
+    ),
+    (
+        "prisma_updated_at_and_native_types",
+        r#"CREATE TABLE `Item` (
+    `id` VARCHAR(191) NOT NULL,
+    `price` DECIMAL(65, 30) NOT NULL,
+    `views` INTEGER NOT NULL DEFAULT 0,
+    `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    `updatedAt` DATETIME(3) NOT NULL,
+    PRIMARY KEY (`id`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"#,
+        r#"CREATE TABLE `Item` (
+    `id` VARCHAR(191) NOT NULL,
+    `price` DECIMAL(10, 2) NOT NULL,
+    `views` BIGINT NOT NULL DEFAULT 0,
+    `score` DOUBLE NOT NULL DEFAULT 0,
+    `data` LONGBLOB NULL,
+    `day` DATE NULL,
+    `at` TIME(6) NULL,
+    `small` SMALLINT UNSIGNED NOT NULL DEFAULT 1,
+    `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    `updatedAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+    INDEX `Item_createdAt_idx`(`createdAt` DESC),
+    PRIMARY KEY (`id`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"#,
+    ),
+    (
+        "typeorm_entity_sync",
+        r#"CREATE TABLE `user` (`id` int NOT NULL AUTO_INCREMENT, `firstName` varchar(255) NOT NULL, `lastName` varchar(255) NOT NULL, `isActive` tinyint NOT NULL DEFAULT 1, `createdAt` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), `updatedAt` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), PRIMARY KEY (`id`)) ENGINE=InnoDB;
+CREATE TABLE `photo` (`id` int NOT NULL AUTO_INCREMENT, `url` varchar(255) NOT NULL, `userId` int NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;
+ALTER TABLE `photo` ADD CONSTRAINT `FK_4494006ff358f754d07df5ccc87` FOREIGN KEY (`userId`) REFERENCES `user`(`id`) ON DELETE NO ACTION ON UPDATE NO ACTION"#,
+        r#"CREATE TABLE `profile` (`id` int NOT NULL AUTO_INCREMENT, `gender` varchar(255) NOT NULL, `photo` varchar(255) NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;
+CREATE TABLE `user` (`id` int NOT NULL AUTO_INCREMENT, `firstName` varchar(100) NOT NULL, `lastName` varchar(100) NOT NULL, `email` varchar(255) NOT NULL, `isActive` tinyint NOT NULL DEFAULT 1, `role` enum ('admin', 'editor', 'ghost') NOT NULL DEFAULT 'ghost', `version` int NOT NULL, `deletedAt` datetime(6) NULL, `createdAt` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), `updatedAt` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), `profileId` int NULL, UNIQUE INDEX `IDX_e12875dfb3b1d92d7d7c5377e2` (`email`), UNIQUE INDEX `REL_9466682df91534dd95e4dbaa61` (`profileId`), PRIMARY KEY (`id`)) ENGINE=InnoDB;
+CREATE TABLE `photo` (`id` int NOT NULL AUTO_INCREMENT, `url` varchar(255) NOT NULL, `userId` int NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;
+ALTER TABLE `photo` ADD CONSTRAINT `FK_4494006ff358f754d07df5ccc87` FOREIGN KEY (`userId`) REFERENCES `user`(`id`) ON DELETE CASCADE ON UPDATE NO ACTION;
+ALTER TABLE `user` ADD CONSTRAINT `FK_9466682df91534dd95e4dbaa616` FOREIGN KEY (`profileId`) REFERENCES `profile`(`id`) ON DELETE NO ACTION ON UPDATE NO ACTION"#,
+    ),
+    (
+        "uuid_char36_to_native_uuid_under_fk",
+        r#"CREATE TABLE `account` (`id` varchar(36) NOT NULL, `name` varchar(255) NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;
+CREATE TABLE `invoice` (`id` varchar(36) NOT NULL, `accountId` varchar(36) NOT NULL, `total` decimal(10,2) NOT NULL, PRIMARY KEY (`id`), KEY `IDX_invoice_account` (`accountId`), CONSTRAINT `FK_invoice_account` FOREIGN KEY (`accountId`) REFERENCES `account` (`id`) ON DELETE CASCADE) ENGINE=InnoDB"#,
+        r#"CREATE TABLE `account` (`id` uuid NOT NULL DEFAULT uuid(), `name` varchar(255) NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;
+CREATE TABLE `invoice` (`id` uuid NOT NULL DEFAULT uuid(), `accountId` uuid NOT NULL, `total` decimal(10,2) NOT NULL, PRIMARY KEY (`id`), KEY `IDX_invoice_account` (`accountId`), CONSTRAINT `FK_invoice_account` FOREIGN KEY (`accountId`) REFERENCES `account` (`id`) ON DELETE CASCADE) ENGINE=InnoDB"#,
+    ),
+    (
+        "hibernate5_to_6_ddl",
+        r#"create table hibernate_sequence (next_val bigint) engine=InnoDB;
+create table customer (id bigint not null, active bit not null, balance double precision, created datetime(6), email varchar(255), status integer, primary key (id)) engine=InnoDB;
+create table purchase_order (id bigint not null, total decimal(19,2), customer_id bigint, primary key (id)) engine=InnoDB;
+alter table customer add constraint UK_dwk6cx0afu8bs9o4t536v1j5v unique (email);
+alter table purchase_order add constraint FKo0g6gm3tgl6p2b6ow0eyqrhpm foreign key (customer_id) references customer (id)"#,
+        r#"create table customer_seq (next_val bigint) engine=InnoDB;
+create table purchase_order_seq (next_val bigint) engine=InnoDB;
+create table customer (id bigint not null, active bit not null, balance float(53), created datetime(6), email varchar(255), status enum ('ACTIVE','BLOCKED','NEW'), version integer, primary key (id)) engine=InnoDB;
+create table purchase_order (id bigint not null, total numeric(38,2), customer_id bigint, primary key (id)) engine=InnoDB;
+alter table customer add constraint UKdwk6cx0afu8bs9o4t536v1j5v unique (email);
+alter table purchase_order add constraint FKo0g6gm3tgl6p2b6ow0eyqrhpm foreign key (customer_id) references customer (id)"#,
+    ),
+    (
+        "hibernate_mariadb_sequences_added",
+        r#"create table customer (id bigint not null, email varchar(255), primary key (id)) engine=InnoDB"#,
+        r#"create sequence customer_seq start with 1 increment by 50;
+create sequence order_seq start with 1000 increment by 50 nocache;
+create table customer (id bigint not null, email varchar(255), primary key (id)) engine=InnoDB"#,
+    ),
+    (
+        "mariadb_sequence_dropped",
+        r#"CREATE SEQUENCE invoice_numbers START WITH 10000 INCREMENT BY 1 MINVALUE 10000 MAXVALUE 99999999 CACHE 20 NOCYCLE;
+CREATE TABLE invoices (id int NOT NULL PRIMARY KEY, number int NOT NULL)"#,
+        r#"CREATE TABLE invoices (id int NOT NULL PRIMARY KEY, number int NOT NULL, UNIQUE KEY invoices_number (number))"#,
+    ),
+    (
+        "django_polls_second_migration",
+        r#"CREATE TABLE `polls_question` (`id` bigint AUTO_INCREMENT NOT NULL PRIMARY KEY, `question_text` varchar(200) NOT NULL, `pub_date` datetime(6) NOT NULL);
+CREATE TABLE `polls_choice` (`id` bigint AUTO_INCREMENT NOT NULL PRIMARY KEY, `choice_text` varchar(200) NOT NULL, `votes` integer NOT NULL, `question_id` bigint NOT NULL);
+ALTER TABLE `polls_choice` ADD CONSTRAINT `polls_choice_question_id_c5b4b260_fk_polls_question_id` FOREIGN KEY (`question_id`) REFERENCES `polls_question` (`id`)"#,
+        r#"CREATE TABLE `polls_question` (`id` bigint AUTO_INCREMENT NOT NULL PRIMARY KEY, `question_text` varchar(200) NOT NULL, `pub_date` datetime(6) NOT NULL, `uuid` uuid NOT NULL UNIQUE, `is_open` bool NOT NULL, `meta` json NOT NULL CHECK (JSON_VALID(`meta`)), `duration` bigint NULL, `slug` varchar(50) NOT NULL);
+CREATE TABLE `polls_choice` (`id` bigint AUTO_INCREMENT NOT NULL PRIMARY KEY, `choice_text` varchar(200) NOT NULL COMMENT 'The answer''s text', `votes` integer UNSIGNED NOT NULL CHECK (`votes` >= 0), `question_id` bigint NOT NULL);
+ALTER TABLE `polls_choice` ADD CONSTRAINT `polls_choice_question_id_c5b4b260_fk_polls_question_id` FOREIGN KEY (`question_id`) REFERENCES `polls_question` (`id`);
+CREATE INDEX `polls_question_slug_0d5c3f5b` ON `polls_question` (`slug`);
+ALTER TABLE `polls_choice` ADD CONSTRAINT `polls_choice_question_id_choice_text_4ab1b2d1_uniq` UNIQUE (`question_id`, `choice_text`)"#,
+    ),
+    (
+        "django_rename_index_and_desc_index",
+        r#"CREATE TABLE `shop_order` (`id` bigint AUTO_INCREMENT NOT NULL PRIMARY KEY, `created` datetime(6) NOT NULL, `state` varchar(16) NOT NULL, `customer_id` integer NOT NULL);
+CREATE INDEX `shop_order_created_6ba2a3_idx` ON `shop_order` (`created`);
+CREATE INDEX `shop_order_state_5e3c1d_idx` ON `shop_order` (`state`, `customer_id`)"#,
+        r#"CREATE TABLE `shop_order` (`id` bigint AUTO_INCREMENT NOT NULL PRIMARY KEY, `created` datetime(6) NOT NULL, `state` varchar(16) NOT NULL, `customer_id` integer NOT NULL);
+CREATE INDEX `order_created_desc` ON `shop_order` (`created` DESC);
+CREATE INDEX `order_state_customer` ON `shop_order` (`state`, `customer_id`)"#,
+    ),
+    (
+        "rails_rename_table_keeps_fk_name",
+        r#"CREATE TABLE `accounts` (`id` bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, `name` varchar(255), `created_at` datetime(6) NOT NULL, `updated_at` datetime(6) NOT NULL);
+CREATE TABLE `posts` (`id` bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, `account_id` bigint NOT NULL, `title` varchar(255), `created_at` datetime(6) NOT NULL, `updated_at` datetime(6) NOT NULL, INDEX `index_posts_on_account_id` (`account_id`), CONSTRAINT `fk_rails_8e3c5b2a9d` FOREIGN KEY (`account_id`) REFERENCES `accounts` (`id`));
+CREATE TABLE `comments` (`id` bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, `post_id` bigint NOT NULL, `body` text, INDEX `index_comments_on_post_id` (`post_id`), CONSTRAINT `fk_rails_2fd19c0db7` FOREIGN KEY (`post_id`) REFERENCES `posts` (`id`))"#,
+        r#"CREATE TABLE `accounts` (`id` bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, `name` varchar(255), `created_at` datetime(6) NOT NULL, `updated_at` datetime(6) NOT NULL);
+CREATE TABLE `articles` (`id` bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, `account_id` bigint NOT NULL, `title` varchar(255), `created_at` datetime(6) NOT NULL, `updated_at` datetime(6) NOT NULL, INDEX `index_articles_on_account_id` (`account_id`), CONSTRAINT `fk_rails_8e3c5b2a9d` FOREIGN KEY (`account_id`) REFERENCES `accounts` (`id`));
+CREATE TABLE `comments` (`id` bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, `article_id` bigint NOT NULL, `body` text, INDEX `index_comments_on_article_id` (`article_id`), CONSTRAINT `fk_rails_2fd19c0db7` FOREIGN KEY (`article_id`) REFERENCES `articles` (`id`))"#,
+    ),
+    (
+        "rails_change_column_limits",
+        r#"CREATE TABLE `documents` (`id` bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, `title` varchar(255), `body` text, `data` blob, `price` decimal(10,0), `published` tinyint(1), `created_at` datetime(6) NOT NULL, INDEX `index_documents_on_title` (`title`))"#,
+        r#"CREATE TABLE `documents` (`id` bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, `title` varchar(50) NOT NULL DEFAULT 'untitled', `body` mediumtext, `data` longblob, `price` decimal(10,2) DEFAULT 0.0, `published` tinyint(1) DEFAULT 0 NOT NULL, `created_at` datetime(6) NOT NULL, INDEX `index_documents_on_title` (`title`(10)), INDEX `index_documents_on_created_at` (`created_at` DESC))"#,
+    ),
+    (
+        "laravel8_to_laravel11_default_tables",
+        r#"create table `users` (`id` bigint unsigned not null auto_increment primary key, `name` varchar(255) not null, `email` varchar(255) not null, `email_verified_at` timestamp null, `password` varchar(255) not null, `remember_token` varchar(100) null, `created_at` timestamp null, `updated_at` timestamp null) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+alter table `users` add unique `users_email_unique`(`email`);
+create table `password_resets` (`email` varchar(255) not null, `token` varchar(255) not null, `created_at` timestamp null) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+alter table `password_resets` add index `password_resets_email_index`(`email`);
+create table `failed_jobs` (`id` bigint unsigned not null auto_increment primary key, `connection` text not null, `queue` text not null, `payload` longtext not null, `exception` longtext not null, `failed_at` timestamp default CURRENT_TIMESTAMP not null) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+create table `personal_access_tokens` (`id` bigint unsigned not null auto_increment primary key, `tokenable_type` varchar(255) not null, `tokenable_id` bigint unsigned not null, `name` varchar(255) not null, `token` varchar(64) not null, `abilities` text null, `last_used_at` timestamp null, `created_at` timestamp null, `updated_at` timestamp null) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+alter table `personal_access_tokens` add index `personal_access_tokens_tokenable_type_tokenable_id_index`(`tokenable_type`, `tokenable_id`);
+alter table `personal_access_tokens` add unique `personal_access_tokens_token_unique`(`token`)"#,
+        r#"create table `users` (`id` bigint unsigned not null auto_increment primary key, `name` varchar(255) not null, `email` varchar(255) not null, `email_verified_at` timestamp null, `password` varchar(255) not null, `remember_token` varchar(100) null, `created_at` timestamp null, `updated_at` timestamp null) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+alter table `users` add unique `users_email_unique`(`email`);
+create table `password_reset_tokens` (`email` varchar(255) not null, `token` varchar(255) not null, `created_at` timestamp null, primary key (`email`)) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+create table `sessions` (`id` varchar(255) not null, `user_id` bigint unsigned null, `ip_address` varchar(45) null, `user_agent` text null, `payload` longtext not null, `last_activity` int not null, primary key (`id`)) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+alter table `sessions` add index `sessions_user_id_index`(`user_id`);
+alter table `sessions` add index `sessions_last_activity_index`(`last_activity`);
+create table `cache` (`key` varchar(255) not null, `value` mediumtext not null, `expiration` int not null, primary key (`key`)) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+create table `cache_locks` (`key` varchar(255) not null, `owner` varchar(255) not null, `expiration` int not null, primary key (`key`)) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+create table `jobs` (`id` bigint unsigned not null auto_increment primary key, `queue` varchar(255) not null, `payload` longtext not null, `attempts` tinyint unsigned not null, `reserved_at` int unsigned null, `available_at` int unsigned not null, `created_at` int unsigned not null) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+alter table `jobs` add index `jobs_queue_index`(`queue`);
+create table `job_batches` (`id` varchar(255) not null, `name` varchar(255) not null, `total_jobs` int not null, `pending_jobs` int not null, `failed_jobs` int not null, `failed_job_ids` longtext not null, `options` mediumtext null, `cancelled_at` int null, `created_at` int not null, `finished_at` int null, primary key (`id`)) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+create table `failed_jobs` (`id` bigint unsigned not null auto_increment primary key, `uuid` varchar(255) not null, `connection` text not null, `queue` text not null, `payload` longtext not null, `exception` longtext not null, `failed_at` timestamp not null default CURRENT_TIMESTAMP) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+alter table `failed_jobs` add unique `failed_jobs_uuid_unique`(`uuid`);
+create table `personal_access_tokens` (`id` bigint unsigned not null auto_increment primary key, `tokenable_type` varchar(255) not null, `tokenable_id` bigint unsigned not null, `name` text not null, `token` varchar(64) not null, `abilities` text null, `last_used_at` timestamp null, `expires_at` timestamp null, `created_at` timestamp null, `updated_at` timestamp null) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+alter table `personal_access_tokens` add index `personal_access_tokens_tokenable_type_tokenable_id_index`(`tokenable_type`, `tokenable_id`);
+alter table `personal_access_tokens` add unique `personal_access_tokens_token_unique`(`token`)"#,
+    ),
+    (
+        "laravel_column_modifiers",
+        r#"create table `orders` (`id` bigint unsigned not null auto_increment primary key, `user_id` bigint unsigned not null, `title` varchar(255) not null, `views` int unsigned not null, `status` varchar(20) not null default 'draft', `ip` varchar(255) null, `created_at` timestamp null, `updated_at` timestamp null) default character set utf8mb4 collate 'utf8mb4_unicode_ci'"#,
+        r#"create table `orders` (`id` bigint unsigned not null auto_increment primary key, `ulid` char(26) not null, `user_id` bigint unsigned not null, `reference` char(36) null comment 'external uuid', `title` varchar(100) null, `views` bigint unsigned not null default '0' comment 'page views', `status` enum('draft', 'placed', 'paid', 'cancelled') not null default 'draft', `ip` varchar(45) null, `mac` varchar(17) null, `fiscal_year` year null, `notes` tinytext null, `total` double(8, 2) not null default '0', `created_at` timestamp null, `updated_at` timestamp null, `deleted_at` timestamp null) default character set utf8mb4 collate 'utf8mb4_unicode_ci';
+alter table `orders` add unique `orders_ulid_unique`(`ulid`);
+alter table `orders` add index `orders_deleted_at_index`(`deleted_at`);
+alter table `orders` add index `orders_user_id_status_index`(`user_id`, `status`)"#,
+    ),
+    (
+        "mysqldump_no_data_fk_checks_off",
+        r#"/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;
+/*!40101 SET @OLD_CHARACTER_SET_RESULTS=@@CHARACTER_SET_RESULTS */;
+/*!40101 SET @OLD_COLLATION_CONNECTION=@@COLLATION_CONNECTION */;
+/*!40101 SET NAMES utf8mb4 */;
+/*!40103 SET @OLD_TIME_ZONE=@@TIME_ZONE */;
+/*!40103 SET TIME_ZONE='+00:00' */;
+/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;
+/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;
+/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;
+/*!40111 SET @OLD_SQL_NOTES=@@SQL_NOTES, SQL_NOTES=0 */;
+DROP TABLE IF EXISTS `comments`;
+/*!40101 SET @saved_cs_client     = @@character_set_client */;
+/*!40101 SET character_set_client = utf8 */;
+CREATE TABLE `comments` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `post_id` int(11) NOT NULL,
+  `body` text NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `fk_comments_post` (`post_id`),
+  CONSTRAINT `fk_comments_post` FOREIGN KEY (`post_id`) REFERENCES `posts` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+/*!40101 SET character_set_client = @saved_cs_client */;
+DROP TABLE IF EXISTS `posts`;
+/*!40101 SET @saved_cs_client     = @@character_set_client */;
+/*!40101 SET character_set_client = utf8 */;
+CREATE TABLE `posts` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `title` varchar(200) NOT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+/*!40101 SET character_set_client = @saved_cs_client */;
+/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;
+/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;
+/*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;
+/*!40014 SET UNIQUE_CHECKS=@OLD_UNIQUE_CHECKS */;
+/*!40101 SET CHARACTER_SET_CLIENT=@OLD_CHARACTER_SET_CLIENT */;
+/*!40101 SET CHARACTER_SET_RESULTS=@OLD_CHARACTER_SET_RESULTS */;
+/*!40101 SET COLLATION_CONNECTION=@OLD_COLLATION_CONNECTION */;
+/*!40111 SET SQL_NOTES=@OLD_SQL_NOTES */"#,
+        r#"/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;
+/*!40101 SET NAMES utf8mb4 */;
+/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;
+/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;
+/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;
+DROP TABLE IF EXISTS `comments`;
+/*!40101 SET @saved_cs_client     = @@character_set_client */;
+/*!40101 SET character_set_client = utf8 */;
+CREATE TABLE `comments` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `post_id` int(11) NOT NULL,
+  `author_id` int(11) DEFAULT NULL,
+  `body` text NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `fk_comments_post` (`post_id`),
+  KEY `fk_comments_author` (`author_id`),
+  CONSTRAINT `fk_comments_author` FOREIGN KEY (`author_id`) REFERENCES `users` (`id`) ON DELETE SET NULL,
+  CONSTRAINT `fk_comments_post` FOREIGN KEY (`post_id`) REFERENCES `posts` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+/*!40101 SET character_set_client = @saved_cs_client */;
+DROP TABLE IF EXISTS `posts`;
+/*!40101 SET @saved_cs_client     = @@character_set_client */;
+/*!40101 SET character_set_client = utf8 */;
+CREATE TABLE `posts` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `author_id` int(11) DEFAULT NULL,
+  `title` varchar(200) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `fk_posts_author` (`author_id`),
+  CONSTRAINT `fk_posts_author` FOREIGN KEY (`author_id`) REFERENCES `users` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+/*!40101 SET character_set_client = @saved_cs_client */;
+DROP TABLE IF EXISTS `users`;
+/*!40101 SET @saved_cs_client     = @@character_set_client */;
+/*!40101 SET character_set_client = utf8 */;
+CREATE TABLE `users` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `login` varchar(50) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `login` (`login`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+/*!40101 SET character_set_client = @saved_cs_client */;
+/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;
+/*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;
+/*!40014 SET UNIQUE_CHECKS=@OLD_UNIQUE_CHECKS */;
+/*!40101 SET CHARACTER_SET_CLIENT=@OLD_CHARACTER_SET_CLIENT */"#,
+    ),
+    (
+        "mysqldump_view_placeholder_and_trigger",
+        r#"CREATE TABLE `orders` (
+  `id` int(11) NOT NULL,
+  `total` decimal(10,2) NOT NULL,
+  `status` varchar(10) NOT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"#,
+        r#"CREATE TABLE `orders` (
+  `id` int(11) NOT NULL,
+  `total` decimal(10,2) NOT NULL,
+  `status` varchar(10) NOT NULL,
+  `updated` datetime DEFAULT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+/*!50003 SET @saved_sql_mode       = @@sql_mode */ ;
+/*!50003 SET sql_mode              = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION' */ ;
+/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER `orders_bu` BEFORE UPDATE ON `orders` FOR EACH ROW SET NEW.updated = NOW() */;
+/*!50003 SET sql_mode              = @saved_sql_mode */ ;
+SET @saved_cs_client     = @@character_set_client;
+SET character_set_client = utf8;
+/*!50001 CREATE VIEW `paid_orders` AS SELECT
+ 1 AS `id`,
+  1 AS `total` */;
+SET character_set_client = @saved_cs_client;
+/*!50001 DROP VIEW IF EXISTS `paid_orders`*/;
+/*!50001 SET @saved_cs_client          = @@character_set_client */;
+/*!50001 SET character_set_client      = utf8mb4 */;
+/*!50001 CREATE ALGORITHM=UNDEFINED */
+/*!50013 DEFINER=`root`@`localhost` SQL SECURITY DEFINER */
+/*!50001 VIEW `paid_orders` AS select `orders`.`id` AS `id`,`orders`.`total` AS `total` from `orders` where `orders`.`status` = 'paid' */;
+/*!50001 SET character_set_client      = @saved_cs_client */"#,
+    ),
+    (
+        "enum_and_set_with_charset",
+        r#"CREATE TABLE t (id int PRIMARY KEY, status enum('a','b') CHARACTER SET latin1 NOT NULL DEFAULT 'a', flags set('x','y','z') CHARACTER SET ascii COLLATE ascii_bin, kind enum('p','q'))"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, status enum('a','b','c') CHARACTER SET latin1 COLLATE latin1_bin NOT NULL DEFAULT 'b', flags set('x','y','z') CHARACTER SET utf8mb4, kind enum('p','q') CHARACTER SET ascii)"#,
+    ),
+    (
+        "set_values_changed",
+        r#"CREATE TABLE perms (id int PRIMARY KEY, perms set('read','write','delete') NOT NULL DEFAULT 'read,write', days set('mon','tue','wed'), tags set('a','b','c'))"#,
+        r#"CREATE TABLE perms (id int PRIMARY KEY, perms set('read','write','delete','admin') NOT NULL DEFAULT 'read', days set('mon','tue','wed','thu','fri') DEFAULT 'mon,fri', tags set('a','c'))"#,
+    ),
+    (
+        "enum_values_with_special_chars",
+        r#"CREATE TABLE t (id int PRIMARY KEY, answer enum('','N/A','it''s') NOT NULL DEFAULT '')"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, answer enum('','N/A','it''s','a,b','50%','x\\y','say "hi"') NOT NULL DEFAULT 'it''s', size enum('S','M','L','XL') DEFAULT NULL)"#,
+    ),
+    (
+        "binary16_uuid_keys",
+        r#"CREATE TABLE accounts (id binary(16) NOT NULL, name varchar(50), PRIMARY KEY (id));
+CREATE TABLE sessions (id binary(16) NOT NULL PRIMARY KEY, account_id binary(16) NOT NULL, token varbinary(32) NOT NULL, KEY sessions_account (account_id), CONSTRAINT sessions_account FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE)"#,
+        r#"CREATE TABLE accounts (id binary(16) NOT NULL DEFAULT (unhex(replace(uuid(),'-',''))), name varchar(50), external_id varbinary(64) DEFAULT NULL, PRIMARY KEY (id), UNIQUE KEY accounts_external (external_id));
+CREATE TABLE sessions (id binary(16) NOT NULL PRIMARY KEY, account_id binary(16) NOT NULL, token varbinary(64) NOT NULL, UNIQUE KEY sessions_token (token), KEY sessions_account (account_id, id), CONSTRAINT sessions_account FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE)"#,
+    ),
+    (
+        "year_time_date_types",
+        r#"CREATE TABLE t (id int PRIMARY KEY, y year, t time, d date, dt datetime, ts timestamp NULL)"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, y year NOT NULL DEFAULT 2024, t time(6) DEFAULT '08:30:00.000000', d date NOT NULL DEFAULT '1970-01-01', dt datetime(6) DEFAULT '2000-01-01 00:00:00.000000', ts timestamp(6) NULL DEFAULT NULL, dur time DEFAULT '-838:59:59')"#,
+    ),
+    (
+        "timestamp_null_forms",
+        r#"CREATE TABLE t (id int PRIMARY KEY, a timestamp NULL, b timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, c timestamp NOT NULL DEFAULT '0000-00-00 00:00:00', d timestamp NULL DEFAULT NULL)"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, a timestamp NOT NULL, b timestamp NULL DEFAULT CURRENT_TIMESTAMP, c timestamp NULL, d timestamp NOT NULL DEFAULT '2001-01-01 00:00:00' ON UPDATE current_timestamp(), e timestamp)"#,
+    ),
+    (
+        "sql_standard_type_aliases",
+        r#"CREATE TABLE t (id int PRIMARY KEY, a INTEGER, b DOUBLE PRECISION, c REAL, d NUMERIC(10,2), e BOOLEAN, f CHARACTER VARYING(30), g NATIONAL CHAR(5), h DEC(5,1), i INT8, j MIDDLEINT, k LONG VARCHAR, l FIXED(6,2), m INT1)"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, a BIGINT, b DOUBLE PRECISION NOT NULL DEFAULT 0, c FLOAT, d NUMERIC(12,4), e BOOL NOT NULL DEFAULT TRUE, f NATIONAL VARCHAR(30), g CHAR(5), h DECIMAL(6,1), i INT4, j MEDIUMINT UNSIGNED, k LONG VARBINARY, l FIXED(8,2), m INT2)"#,
+    ),
+    (
+        "serial_columns",
+        r#"CREATE TABLE t (id int NOT NULL PRIMARY KEY, a int);
+CREATE TABLE u (id SERIAL PRIMARY KEY, x int)"#,
+        r#"CREATE TABLE t (id SERIAL PRIMARY KEY, a int);
+CREATE TABLE u (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, x int);
+CREATE TABLE v (id SERIAL, name varchar(10))"#,
+    ),
+    (
+        "zerofill_and_display_width_changes",
+        r#"CREATE TABLE t (id int PRIMARY KEY, a INT(10) UNSIGNED ZEROFILL, b int(11), c tinyint(4), d smallint(5) unsigned, e bigint(20), f mediumint(9))"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, a INT(8) UNSIGNED ZEROFILL, b int(10), c tinyint(1), d smallint(6) unsigned, e bigint(11), f MEDIUMINT(8) UNSIGNED ZEROFILL NOT NULL DEFAULT 0)"#,
+    ),
+    (
+        "tinyint_bool_to_enum_and_mediumint",
+        r#"CREATE TABLE t (id mediumint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, is_admin tinyint(1) NOT NULL DEFAULT 0, level tinyint(3) unsigned, hits mediumint)"#,
+        r#"CREATE TABLE t (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, is_admin enum('yes','no') NOT NULL DEFAULT 'no', level tinyint(1) unsigned NOT NULL DEFAULT 1, hits mediumint unsigned NOT NULL DEFAULT 0)"#,
+    ),
+    (
+        "checks_across_columns",
+        r#"CREATE TABLE bookings (id int PRIMARY KEY, starts_at datetime NOT NULL, ends_at datetime, price decimal(10,2) NOT NULL, discount decimal(10,2) NOT NULL DEFAULT 0, status varchar(10) NOT NULL DEFAULT 'new', email varchar(100),
+  CONSTRAINT bookings_period CHECK (ends_at IS NULL OR ends_at > starts_at),
+  CONSTRAINT bookings_discount CHECK (discount >= 0 AND discount <= price))"#,
+        r#"CREATE TABLE bookings (id int PRIMARY KEY, starts_at datetime NOT NULL, ends_at datetime NOT NULL, price decimal(10,2) NOT NULL, discount decimal(10,2) NOT NULL DEFAULT 0, status varchar(10) NOT NULL DEFAULT 'new', email varchar(100),
+  CONSTRAINT bookings_period CHECK (ends_at > starts_at),
+  CONSTRAINT bookings_discount CHECK (discount BETWEEN 0 AND price),
+  CONSTRAINT bookings_status CHECK (status IN ('new','confirmed','cancelled')),
+  CONSTRAINT bookings_email CHECK (email LIKE '%_@_%.__%'),
+  CONSTRAINT bookings_status_len CHECK (char_length(trim(status)) > 0))"#,
+    ),
+    (
+        "checks_regexp_case_and_backslash",
+        r#"CREATE TABLE codes (id int PRIMARY KEY, code varchar(10), kind char(1), a int, b int, CONSTRAINT code_fmt CHECK (code REGEXP '^[A-Z]{3}[0-9]+$'))"#,
+        r#"CREATE TABLE codes (id int PRIMARY KEY, code varchar(10), kind char(1), a int, b int,
+  CONSTRAINT code_fmt CHECK (code REGEXP '^[A-Z]{2,4}\\d+$'),
+  CONSTRAINT kind_ab CHECK (CASE WHEN kind = 'a' THEN a IS NOT NULL WHEN kind = 'b' THEN b IS NOT NULL ELSE 1 END),
+  CONSTRAINT a_or_b CHECK (coalesce(a, b) IS NOT NULL),
+  CONSTRAINT ab_ord CHECK (a < b OR b IS NULL))"#,
+    ),
+    (
+        "workbench_fk_index_renames",
+        r#"CREATE TABLE customers (id INT NOT NULL AUTO_INCREMENT, PRIMARY KEY (id)) ENGINE = InnoDB;
+CREATE TABLE products (id INT NOT NULL AUTO_INCREMENT, PRIMARY KEY (id)) ENGINE = InnoDB;
+CREATE TABLE orders (id INT NOT NULL AUTO_INCREMENT, customers_id INT NOT NULL, PRIMARY KEY (id), INDEX fk_orders_customers1_idx (customers_id ASC), CONSTRAINT fk_orders_customers1 FOREIGN KEY (customers_id) REFERENCES customers (id) ON DELETE NO ACTION ON UPDATE NO ACTION) ENGINE = InnoDB;
+CREATE TABLE order_items (orders_id INT NOT NULL, products_id INT NOT NULL, qty INT NOT NULL DEFAULT 1, PRIMARY KEY (orders_id, products_id), INDEX fk_order_items_orders1_idx (orders_id ASC), CONSTRAINT fk_order_items_orders1 FOREIGN KEY (orders_id) REFERENCES orders (id) ON DELETE NO ACTION ON UPDATE NO ACTION) ENGINE = InnoDB"#,
+        r#"CREATE TABLE customers (id INT NOT NULL AUTO_INCREMENT, PRIMARY KEY (id)) ENGINE = InnoDB;
+CREATE TABLE products (id INT NOT NULL AUTO_INCREMENT, PRIMARY KEY (id)) ENGINE = InnoDB;
+CREATE TABLE orders (id INT NOT NULL AUTO_INCREMENT, customers_id INT NOT NULL, PRIMARY KEY (id), INDEX idx_orders_customer (customers_id ASC), CONSTRAINT orders_customer_fk FOREIGN KEY (customers_id) REFERENCES customers (id) ON DELETE CASCADE ON UPDATE NO ACTION) ENGINE = InnoDB;
+CREATE TABLE order_items (orders_id INT NOT NULL, products_id INT NOT NULL, qty INT NOT NULL DEFAULT 1, PRIMARY KEY (orders_id, products_id), INDEX fk_order_items_products1_idx (products_id ASC), CONSTRAINT fk_order_items_orders1 FOREIGN KEY (orders_id) REFERENCES orders (id) ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT fk_order_items_products1 FOREIGN KEY (products_id) REFERENCES products (id) ON DELETE NO ACTION ON UPDATE NO ACTION) ENGINE = InnoDB"#,
+    ),
+    (
+        "fk_renamed_with_generated_index",
+        r#"CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE c (id int PRIMARY KEY, p_id int, CONSTRAINT c_p_old FOREIGN KEY (p_id) REFERENCES p (id))"#,
+        r#"CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE c (id int PRIMARY KEY, p_id int, CONSTRAINT c_p_new FOREIGN KEY (p_id) REFERENCES p (id))"#,
+    ),
+    (
+        "fk_generated_index_superseded_by_unique",
+        r#"CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE c (id int PRIMARY KEY, p_id int, code int, CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p (id))"#,
+        r#"CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE c (id int PRIMARY KEY, p_id int, code int, CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p (id));
+ALTER TABLE c ADD UNIQUE KEY c_p_code (p_id, code)"#,
+    ),
+    (
+        "fk_restrict_and_no_action_spellings",
+        r#"CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE c (id int PRIMARY KEY, a int, b int, d int, CONSTRAINT c_a FOREIGN KEY (a) REFERENCES p (id) ON DELETE RESTRICT ON UPDATE RESTRICT, CONSTRAINT c_b FOREIGN KEY (b) REFERENCES p (id), CONSTRAINT c_d FOREIGN KEY (d) REFERENCES p (id) ON DELETE NO ACTION)"#,
+        r#"CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE c (id int PRIMARY KEY, a int, b int, d int, CONSTRAINT c_a FOREIGN KEY (a) REFERENCES p (id) ON DELETE NO ACTION ON UPDATE CASCADE, CONSTRAINT c_b FOREIGN KEY (b) REFERENCES p (id) ON DELETE RESTRICT, CONSTRAINT c_d FOREIGN KEY (d) REFERENCES p (id) ON DELETE SET NULL ON UPDATE RESTRICT)"#,
+    ),
+    (
+        "fk_to_non_unique_parent_index",
+        r#"CREATE TABLE regions (id int PRIMARY KEY, code char(3) NOT NULL, KEY regions_code (code));
+CREATE TABLE shops (id int PRIMARY KEY, region char(3), CONSTRAINT shops_region FOREIGN KEY (region) REFERENCES regions (code))"#,
+        r#"CREATE TABLE regions (id int PRIMARY KEY, code char(3) NOT NULL, zone char(3) NOT NULL DEFAULT '', KEY regions_code (code), KEY regions_zone (zone));
+CREATE TABLE shops (id int PRIMARY KEY, region char(3), zone char(3), CONSTRAINT shops_region FOREIGN KEY (region) REFERENCES regions (code) ON UPDATE CASCADE, CONSTRAINT shops_zone FOREIGN KEY (zone) REFERENCES regions (zone))"#,
+    ),
+    (
+        "fk_cycle_added_between_existing_tables",
+        r#"CREATE TABLE departments (id int PRIMARY KEY, name varchar(50));
+CREATE TABLE employees (id int PRIMARY KEY, name varchar(50))"#,
+        r#"CREATE TABLE departments (id int PRIMARY KEY, name varchar(50), manager_id int, KEY departments_manager (manager_id));
+CREATE TABLE employees (id int PRIMARY KEY, name varchar(50), department_id int, KEY employees_department (department_id), CONSTRAINT employees_department FOREIGN KEY (department_id) REFERENCES departments (id) ON DELETE SET NULL);
+ALTER TABLE departments ADD CONSTRAINT departments_manager FOREIGN KEY (manager_id) REFERENCES employees (id) ON DELETE SET NULL"#,
+    ),
+    (
+        "fk_cycle_tables_dropped",
+        r#"CREATE TABLE a (id int PRIMARY KEY, b_id int, KEY a_b (b_id));
+CREATE TABLE b (id int PRIMARY KEY, a_id int, KEY b_a (a_id), CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id));
+ALTER TABLE a ADD CONSTRAINT a_b FOREIGN KEY (b_id) REFERENCES b (id);
+CREATE TABLE c (id int PRIMARY KEY, a_id int, CONSTRAINT c_a FOREIGN KEY (a_id) REFERENCES a (id));
+CREATE TABLE keep (id int PRIMARY KEY)"#,
+        r#"CREATE TABLE c (id int PRIMARY KEY, a_id int, KEY c_a (a_id));
+CREATE TABLE keep (id int PRIMARY KEY)"#,
+    ),
+    (
+        "fk_cycle_of_three_widened",
+        r#"CREATE TABLE a (id int NOT NULL PRIMARY KEY, c_id int, KEY a_c (c_id));
+CREATE TABLE b (id int NOT NULL PRIMARY KEY, a_id int, KEY b_a (a_id), CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id));
+CREATE TABLE c (id int NOT NULL PRIMARY KEY, b_id int, KEY c_b (b_id), CONSTRAINT c_b FOREIGN KEY (b_id) REFERENCES b (id));
+ALTER TABLE a ADD CONSTRAINT a_c FOREIGN KEY (c_id) REFERENCES c (id)"#,
+        r#"CREATE TABLE a (id bigint NOT NULL PRIMARY KEY, c_id bigint, KEY a_c (c_id));
+CREATE TABLE b (id bigint NOT NULL PRIMARY KEY, a_id bigint, KEY b_a (a_id), CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id));
+CREATE TABLE c (id bigint NOT NULL PRIMARY KEY, b_id bigint, KEY c_b (b_id), CONSTRAINT c_b FOREIGN KEY (b_id) REFERENCES b (id));
+ALTER TABLE a ADD CONSTRAINT a_c FOREIGN KEY (c_id) REFERENCES c (id)"#,
+    ),
+    (
+        "fk_name_moved_between_tables",
+        r#"CREATE TABLE owners (id int PRIMARY KEY);
+CREATE TABLE cats (id int PRIMARY KEY, owner_id int, KEY fk_owner (owner_id), CONSTRAINT fk_owner FOREIGN KEY (owner_id) REFERENCES owners (id));
+CREATE TABLE dogs (id int PRIMARY KEY, owner_id int)"#,
+        r#"CREATE TABLE owners (id int PRIMARY KEY);
+CREATE TABLE cats (id int PRIMARY KEY, owner_id int, KEY fk_owner (owner_id));
+CREATE TABLE dogs (id int PRIMARY KEY, owner_id int, KEY fk_owner (owner_id), CONSTRAINT fk_owner FOREIGN KEY (owner_id) REFERENCES owners (id))"#,
+    ),
+    (
+        "unique_multi_column_prefixes",
+        r#"CREATE TABLE t (id int PRIMARY KEY, tenant_id int NOT NULL, email varchar(255) NOT NULL, domain varchar(255) NOT NULL, title text, body text, UNIQUE KEY u (tenant_id, email(100), domain(50)), KEY k_text (title(10)))"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, tenant_id int NOT NULL, email varchar(255) NOT NULL, domain varchar(60) NOT NULL, title text, body text, UNIQUE KEY u (tenant_id, email(150), domain), KEY k_text (title(20), body(100)))"#,
+    ),
+    (
+        "key_prefix_desc",
+        r#"CREATE TABLE t (id int PRIMARY KEY, name varchar(100), created_at datetime, KEY k1 (name(10)), KEY k2 (created_at, name(20)))"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, name varchar(100), created_at datetime, KEY k1 (name(10) DESC), KEY k2 (created_at DESC, name(20)), KEY k3 (name(5) DESC, id DESC))"#,
+    ),
+    (
+        "prefix_reaches_column_length",
+        r#"CREATE TABLE t (id int PRIMARY KEY, name varchar(255), code varchar(40), KEY k (name(100)), UNIQUE KEY u (code(20)))"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, name varchar(100), code varchar(20), KEY k (name(100)), UNIQUE KEY u (code(20)))"#,
+    ),
+    (
+        "comments_with_escapes",
+        r#"CREATE TABLE t (id int PRIMARY KEY COMMENT 'id', a int COMMENT 'a', b int, c varchar(10), d int, e int) COMMENT='plain'"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY COMMENT 'line1\nline2', a int COMMENT 'tab\there', b int COMMENT '100% sure; really', c varchar(10) DEFAULT 'a\\b\tc' COMMENT 'back`tick and "dq" and */ end', d int COMMENT 'Größe — dash ñ 日本', e int COMMENT 'trailing backslash \\') COMMENT='multi\nline table\r\ncomment'"#,
+    ),
+    (
+        "auto_increment_start_changed",
+        r#"CREATE TABLE invoices (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, n int) AUTO_INCREMENT=1000;
+CREATE TABLE tickets (id int NOT NULL AUTO_INCREMENT PRIMARY KEY)"#,
+        r#"CREATE TABLE invoices (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, n int) AUTO_INCREMENT=5000;
+CREATE TABLE tickets (id int NOT NULL AUTO_INCREMENT PRIMARY KEY) AUTO_INCREMENT=100"#,
+    ),
+    (
+        "innodb_row_options_added_and_removed",
+        r#"CREATE TABLE t (id int PRIMARY KEY, a varchar(20)) ENGINE=InnoDB MIN_ROWS=100 MAX_ROWS=1000000 AVG_ROW_LENGTH=256 PACK_KEYS=1 STATS_SAMPLE_PAGES=50;
+CREATE TABLE u (id int PRIMARY KEY) ENGINE=InnoDB"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, a varchar(20)) ENGINE=InnoDB MAX_ROWS=5000000 STATS_SAMPLE_PAGES=100;
+CREATE TABLE u (id int PRIMARY KEY) ENGINE=InnoDB STATS_SAMPLE_PAGES=10 STATS_PERSISTENT=0 PACK_KEYS=0 MIN_ROWS=5"#,
+    ),
+    (
+        "views_with_check_option_changed",
+        r#"CREATE TABLE accounts (id int PRIMARY KEY, active tinyint(1) NOT NULL DEFAULT 1, region char(2), balance int);
+CREATE VIEW active_accounts AS SELECT id, active, region, balance FROM accounts WHERE active = 1 WITH CHECK OPTION;
+CREATE VIEW eu_accounts AS SELECT id, region, balance FROM active_accounts WHERE region = 'eu' WITH LOCAL CHECK OPTION"#,
+        r#"CREATE TABLE accounts (id int PRIMARY KEY, active tinyint(1) NOT NULL DEFAULT 1, region char(2), balance int);
+CREATE VIEW active_accounts AS SELECT id, active, region, balance FROM accounts WHERE active = 1 AND balance >= 0 WITH CHECK OPTION;
+CREATE VIEW eu_accounts AS SELECT id, region, balance FROM active_accounts WHERE region IN ('eu', 'uk') WITH CASCADED CHECK OPTION;
+CREATE VIEW big_accounts AS SELECT id FROM accounts WHERE balance > 1000 WITH LOCAL CHECK OPTION"#,
+    ),
+    (
+        "views_over_views_with_table_retyped",
+        r#"CREATE TABLE customers (id int PRIMARY KEY, name varchar(50));
+CREATE TABLE orders (id int PRIMARY KEY, customer_id int, amount int, state varchar(10));
+CREATE VIEW paid_orders AS SELECT id, customer_id, amount FROM orders WHERE state = 'paid';
+CREATE VIEW customer_paid AS SELECT c.name, p.amount FROM customers c JOIN paid_orders p ON p.customer_id = c.id;
+CREATE VIEW customer_totals AS SELECT name, sum(amount) AS total FROM customer_paid GROUP BY name"#,
+        r#"CREATE TABLE customers (id int PRIMARY KEY, name varchar(100), country char(2));
+CREATE TABLE orders (id int PRIMARY KEY, customer_id int, total decimal(12,2), state enum('new','paid','void'));
+CREATE VIEW paid_orders AS SELECT id, customer_id, total FROM orders WHERE state = 'paid';
+CREATE VIEW customer_paid AS SELECT c.name, c.country, p.total FROM customers c JOIN paid_orders p ON p.customer_id = c.id;
+CREATE VIEW customer_totals AS SELECT name, country, sum(total) AS total, count(*) AS n FROM customer_paid GROUP BY name, country"#,
+    ),
+    (
+        "view_over_renamed_table_and_view_chain",
+        r#"CREATE TABLE user_profile (id int PRIMARY KEY, bio text, city varchar(50));
+CREATE VIEW v_profiles AS SELECT id, city FROM user_profile;
+CREATE VIEW v_city_count AS SELECT city, count(*) AS n FROM v_profiles GROUP BY city"#,
+        r#"CREATE TABLE profiles (id int PRIMARY KEY, bio text, city varchar(50));
+CREATE VIEW v_profiles AS SELECT id, city FROM profiles;
+CREATE VIEW v_city_count AS SELECT city, count(*) AS n FROM v_profiles GROUP BY city"#,
+    ),
+    (
+        "view_cte_window_union",
+        r#"CREATE TABLE sales (id int PRIMARY KEY, region varchar(10), rep varchar(20), amount int, sold date);
+CREATE TABLE returns (id int PRIMARY KEY, region varchar(10), amount int);
+CREATE VIEW region_net AS SELECT region, amount FROM sales UNION ALL SELECT region, -amount FROM returns"#,
+        r#"CREATE TABLE sales (id int PRIMARY KEY, region varchar(10), rep varchar(20), amount int, sold date);
+CREATE TABLE returns (id int PRIMARY KEY, region varchar(10), amount int);
+CREATE VIEW region_net AS SELECT region, amount, 'sale' AS kind FROM sales UNION ALL SELECT region, -amount, 'return' FROM returns;
+CREATE VIEW rep_rank AS WITH totals AS (SELECT region, rep, sum(amount) AS total FROM sales GROUP BY region, rep) SELECT region, rep, total, row_number() OVER (PARTITION BY region ORDER BY total DESC) AS rnk FROM totals;
+CREATE VIEW region_reps AS SELECT region, group_concat(DISTINCT rep ORDER BY rep SEPARATOR '; ') AS reps, CASE WHEN sum(amount) > 1000 THEN 'big' ELSE 'small' END AS size FROM sales GROUP BY region"#,
+    ),
+    (
+        "trigger_moved_between_tables",
+        r#"CREATE TABLE a (id int PRIMARY KEY, n int);
+CREATE TABLE b (id int PRIMARY KEY, n int);
+CREATE TRIGGER stamp_bi BEFORE INSERT ON a FOR EACH ROW SET NEW.n = 1"#,
+        r#"CREATE TABLE a (id int PRIMARY KEY, n int);
+CREATE TABLE b (id int PRIMARY KEY, n int);
+CREATE TRIGGER stamp_bi BEFORE INSERT ON b FOR EACH ROW SET NEW.n = 1"#,
+    ),
+    (
+        "trigger_signal_validation",
+        r#"CREATE TABLE stock (id int PRIMARY KEY, qty int NOT NULL);
+CREATE TRIGGER stock_bu BEFORE UPDATE ON stock FOR EACH ROW BEGIN IF NEW.qty < 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'qty must be >= 0'; END IF; END"#,
+        r#"CREATE TABLE stock (id int PRIMARY KEY, qty int NOT NULL, reserved int NOT NULL DEFAULT 0);
+CREATE TRIGGER stock_bu BEFORE UPDATE ON stock FOR EACH ROW BEGIN IF NEW.qty < NEW.reserved THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'qty can''t drop below reserved', MYSQL_ERRNO = 1644; END IF; END;
+CREATE TRIGGER stock_bi BEFORE INSERT ON stock FOR EACH ROW BEGIN IF NEW.qty < 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'qty must be >= 0'; END IF; END"#,
+    ),
+    (
+        "trigger_with_declare_and_select_into",
+        r#"CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL, seq int);
+CREATE TABLE counters (customer_id int PRIMARY KEY, n int NOT NULL DEFAULT 0)"#,
+        r#"CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL, seq int);
+CREATE TABLE counters (customer_id int PRIMARY KEY, n int NOT NULL DEFAULT 0);
+CREATE TRIGGER orders_seq BEFORE INSERT ON orders FOR EACH ROW BEGIN DECLARE next_n INT DEFAULT 0; INSERT INTO counters (customer_id, n) VALUES (NEW.customer_id, 1) ON DUPLICATE KEY UPDATE n = n + 1; SELECT n INTO next_n FROM counters WHERE customer_id = NEW.customer_id; SET NEW.seq = next_n; END"#,
+    ),
+    (
+        "trigger_follows_table_rename",
+        r#"CREATE TABLE orders_old (id int PRIMARY KEY, total int, touched int);
+CREATE TRIGGER orders_touch BEFORE UPDATE ON orders_old FOR EACH ROW SET NEW.touched = 1"#,
+        r#"CREATE TABLE orders (id int PRIMARY KEY, total int, touched int);
+CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW SET NEW.touched = 1"#,
+    ),
+    (
+        "column_name_case_only_change",
+        r#"CREATE TABLE t (id int PRIMARY KEY, userId int, Email varchar(100), KEY email_idx (Email))"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, userid int, email varchar(100), KEY email_idx (email))"#,
+    ),
+    (
+        "index_and_fk_name_case_only_change",
+        r#"CREATE TABLE users (id int PRIMARY KEY, email varchar(100), KEY Idx_Email (email));
+CREATE TABLE posts (id int PRIMARY KEY, user_id int, KEY FK_Post_User (user_id), CONSTRAINT FK_Post_User FOREIGN KEY (user_id) REFERENCES users (id))"#,
+        r#"CREATE TABLE users (id int PRIMARY KEY, email varchar(100), KEY idx_email (email));
+CREATE TABLE posts (id int PRIMARY KEY, user_id int, KEY fk_post_user (user_id), CONSTRAINT fk_post_user FOREIGN KEY (user_id) REFERENCES users (id))"#,
+    ),
+    (
+        "table_name_case_only_change",
+        r#"CREATE TABLE Users (id int PRIMARY KEY, name varchar(20));
+CREATE TABLE posts (id int PRIMARY KEY, user_id int, CONSTRAINT posts_user FOREIGN KEY (user_id) REFERENCES Users (id))"#,
+        r#"CREATE TABLE users (id int PRIMARY KEY, name varchar(20));
+CREATE TABLE posts (id int PRIMARY KEY, user_id int, CONSTRAINT posts_user FOREIGN KEY (user_id) REFERENCES users (id))"#,
+    ),
+    (
+        "enum_default_and_comment_case_changes",
+        r#"CREATE TABLE t (id int PRIMARY KEY, state enum('Draft','Live') NOT NULL DEFAULT 'Draft', status varchar(10) DEFAULT 'Active' COMMENT 'User Status')"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, state enum('draft','live') NOT NULL DEFAULT 'draft', status varchar(10) DEFAULT 'active' COMMENT 'user status')"#,
+    ),
+    (
+        "binary_attribute_and_charset_binary",
+        r#"CREATE TABLE t (id int PRIMARY KEY, code varchar(20), raw char(10), body text, tag varchar(10) CHARACTER SET latin1)"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, code varchar(20) BINARY, raw char(10) CHARACTER SET binary, body text BINARY, tag varchar(10) CHARACTER SET latin1 BINARY)"#,
+    ),
+    (
+        "table_collation_change_keeps_one_column",
+        r#"CREATE TABLE t (id int PRIMARY KEY, a varchar(20), b varchar(20), c text) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, a varchar(20) COLLATE utf8mb4_general_ci, b varchar(20), c text) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"#,
+    ),
+    (
+        "geometry_types",
+        r#"CREATE TABLE places (id int PRIMARY KEY, g geometry NOT NULL, route linestring, SPATIAL KEY g (g))"#,
+        r#"CREATE TABLE places (id int PRIMARY KEY, g geometry NOT NULL, route multilinestring, area multipolygon, pts multipoint, mix geometrycollection, loc point REF_SYSTEM_ID=4326 NOT NULL, SPATIAL KEY g (g), SPATIAL KEY loc (loc))"#,
+    ),
+    (
+        "generated_persistent_and_json",
+        r#"CREATE TABLE users (id int PRIMARY KEY, doc longtext CHECK (json_valid(doc)))"#,
+        r#"CREATE TABLE users (id int PRIMARY KEY, doc longtext CHECK (json_valid(doc)),
+  email varchar(191) AS (json_unquote(json_extract(doc, '$.email'))) PERSISTENT,
+  age int GENERATED ALWAYS AS (json_value(doc, '$.age')) VIRTUAL COMMENT 'from doc' INVISIBLE,
+  UNIQUE KEY users_email (email), KEY users_age (age))"#,
+    ),
+    (
+        "compressed_columns",
+        r#"CREATE TABLE pages (id int PRIMARY KEY, html mediumtext, summary varchar(1000))"#,
+        r#"CREATE TABLE pages (id int PRIMARY KEY, html mediumtext COMPRESSED, summary varchar(1000) COMPRESSED NOT NULL DEFAULT '', raw blob COMPRESSED)"#,
+    ),
+    (
+        "numeric_default_spellings",
+        r#"CREATE TABLE t (id int PRIMARY KEY, a double, b float, c decimal(10,2), d int, e bigint unsigned, f tinyint, g varchar(5), h bit(8), i decimal(5,0))"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, a double DEFAULT 1e-5, b float DEFAULT -0.5, c decimal(10,2) DEFAULT '12.5', d int DEFAULT '5', e bigint unsigned DEFAULT 18446744073709551615, f tinyint DEFAULT -128, g varchar(5) DEFAULT 0, h bit(8) DEFAULT 255, i decimal(5,0) DEFAULT -0)"#,
+    ),
+    (
+        "partition_by_unix_timestamp_range",
+        r#"CREATE TABLE events (id bigint NOT NULL, created_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (id, created_at))
+  PARTITION BY RANGE (UNIX_TIMESTAMP(created_at)) (PARTITION p2023 VALUES LESS THAN (UNIX_TIMESTAMP('2024-01-01 00:00:00')), PARTITION pmax VALUES LESS THAN MAXVALUE)"#,
+        r#"CREATE TABLE events (id bigint NOT NULL, created_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, kind varchar(20), PRIMARY KEY (id, created_at))
+  PARTITION BY RANGE (UNIX_TIMESTAMP(created_at)) (PARTITION p2023 VALUES LESS THAN (UNIX_TIMESTAMP('2024-01-01 00:00:00')), PARTITION p2024 VALUES LESS THAN (UNIX_TIMESTAMP('2025-01-01 00:00:00')), PARTITION pmax VALUES LESS THAN MAXVALUE)"#,
+    ),
+    (
+        "auto_increment_pk_to_composite",
+        r#"CREATE TABLE items (id int NOT NULL AUTO_INCREMENT, tenant_id int NOT NULL, name varchar(50), PRIMARY KEY (id))"#,
+        r#"CREATE TABLE items (id int NOT NULL AUTO_INCREMENT, tenant_id int NOT NULL, name varchar(50), PRIMARY KEY (tenant_id, id), KEY id (id))"#,
+    ),
+    (
+        "parent_unique_widened_under_fk",
+        r#"CREATE TABLE products (id int PRIMARY KEY, code varchar(20) NOT NULL, region char(2) NOT NULL DEFAULT 'eu', UNIQUE KEY code (code));
+CREATE TABLE order_lines (id int PRIMARY KEY, product_code varchar(20), CONSTRAINT order_lines_product FOREIGN KEY (product_code) REFERENCES products (code))"#,
+        r#"CREATE TABLE products (id int PRIMARY KEY, code varchar(20) NOT NULL, region char(2) NOT NULL DEFAULT 'eu', UNIQUE KEY code (code, region));
+CREATE TABLE order_lines (id int PRIMARY KEY, product_code varchar(20), CONSTRAINT order_lines_product FOREIGN KEY (product_code) REFERENCES products (code))"#,
+    ),
+    (
+        "drop_table_referenced_by_view_and_fk",
+        r#"CREATE TABLE legacy_customers (id int PRIMARY KEY, name varchar(50));
+CREATE TABLE customers (id int PRIMARY KEY, name varchar(50));
+CREATE TABLE orders (id int PRIMARY KEY, legacy_customer_id int, customer_id int, CONSTRAINT orders_legacy FOREIGN KEY (legacy_customer_id) REFERENCES legacy_customers (id));
+CREATE VIEW order_names AS SELECT o.id, l.name FROM orders o JOIN legacy_customers l ON l.id = o.legacy_customer_id"#,
+        r#"CREATE TABLE customers (id int PRIMARY KEY, name varchar(50));
+CREATE TABLE orders (id int PRIMARY KEY, customer_id int, CONSTRAINT orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id));
+CREATE VIEW order_names AS SELECT o.id, c.name FROM orders o JOIN customers c ON c.id = o.customer_id"#,
+    ),
+    (
+        "reserved_word_identifiers",
+        r#"CREATE TABLE `order` (`id` int PRIMARY KEY, `key` varchar(20), `group` int, `desc` text)"#,
+        r#"CREATE TABLE `group` (`id` int PRIMARY KEY, `select` varchar(10));
+CREATE TABLE `order` (`id` int PRIMARY KEY, `key` varchar(40) NOT NULL, `group` int, `desc` text, `range` int AS (`group` * 2) VIRTUAL, `condition` tinyint(1) DEFAULT 0,
+  UNIQUE KEY `key` (`key`), KEY `index` (`group`, `range`), CONSTRAINT `check` CHECK (`group` > 0), CONSTRAINT `references` FOREIGN KEY (`group`) REFERENCES `group` (`id`));
+CREATE VIEW `from` AS SELECT `key`, `group` AS `where` FROM `order`;
+CREATE TRIGGER `trigger` BEFORE INSERT ON `order` FOR EACH ROW SET NEW.`condition` = 1"#,
+    ),
+    (
+        "from_empty_cycle_view_trigger",
+        "",
+        r#"CREATE TABLE authors (id int PRIMARY KEY, name varchar(50), best_book_id int, KEY authors_best (best_book_id));
+CREATE TABLE books (id int PRIMARY KEY, author_id int NOT NULL, title varchar(100), sales int NOT NULL DEFAULT 0, KEY books_author (author_id), CONSTRAINT books_author FOREIGN KEY (author_id) REFERENCES authors (id) ON DELETE CASCADE);
+ALTER TABLE authors ADD CONSTRAINT authors_best FOREIGN KEY (best_book_id) REFERENCES books (id) ON DELETE SET NULL;
+CREATE TABLE book_log (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, book_id int, at datetime DEFAULT current_timestamp());
+CREATE VIEW author_books AS SELECT a.name, b.title FROM authors a JOIN books b ON b.author_id = a.id;
+CREATE VIEW author_book_count AS SELECT name, count(*) AS n FROM author_books GROUP BY name;
+CREATE TRIGGER books_ai AFTER INSERT ON books FOR EACH ROW INSERT INTO book_log (book_id) VALUES (NEW.id)"#,
+    ),
+    (
+        "mysqldump_set_names_header",
+        r#"/*!40101 SET NAMES utf8mb4 */;
+CREATE TABLE `t` (
+  `id` int(11) NOT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"#,
+        r#"/*!40101 SET NAMES utf8mb4 */;
+CREATE TABLE `t` (
+  `id` int(11) NOT NULL,
+  `name` varchar(50) DEFAULT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"#,
+    ),
+    (
+        "mysqldump_conditional_trigger_and_view",
+        r#"CREATE TABLE `orders` (`id` int(11) NOT NULL, `status` varchar(10) NOT NULL, `updated` datetime DEFAULT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB"#,
+        r#"CREATE TABLE `orders` (`id` int(11) NOT NULL, `status` varchar(10) NOT NULL, `updated` datetime DEFAULT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;
+/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER `orders_bu` BEFORE UPDATE ON `orders` FOR EACH ROW SET NEW.updated = NOW() */;
+/*!50001 CREATE ALGORITHM=UNDEFINED */
+/*!50013 DEFINER=`root`@`localhost` SQL SECURITY DEFINER */
+/*!50001 VIEW `paid_orders` AS select `orders`.`id` AS `id` from `orders` where `orders`.`status` = 'paid' */"#,
+    ),
+    (
+        "foreign_key_checks_off_child_first",
+        r#"SET FOREIGN_KEY_CHECKS=0;
+CREATE TABLE invoice_lines (id int PRIMARY KEY, invoice_id int NOT NULL, CONSTRAINT invoice_lines_invoice FOREIGN KEY (invoice_id) REFERENCES invoices (id));
+CREATE TABLE invoices (id int PRIMARY KEY);
+SET FOREIGN_KEY_CHECKS=1"#,
+        r#"SET FOREIGN_KEY_CHECKS=0;
+CREATE TABLE invoice_lines (id int PRIMARY KEY, invoice_id int NOT NULL, product_id int, CONSTRAINT invoice_lines_invoice FOREIGN KEY (invoice_id) REFERENCES invoices (id) ON DELETE CASCADE, CONSTRAINT invoice_lines_product FOREIGN KEY (product_id) REFERENCES products (id));
+CREATE TABLE invoices (id int PRIMARY KEY, number varchar(20));
+CREATE TABLE products (id int PRIMARY KEY);
+SET FOREIGN_KEY_CHECKS=1"#,
+    ),
+    (
+        "unnamed_checks_renumbered",
+        r#"CREATE TABLE t (id int PRIMARY KEY, a int, b int, c int, CHECK (a > 0), CHECK (b > 0), CHECK (c > 0))"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, a int, b int, c int, CHECK (b > 0), CHECK (c > 0))"#,
+    ),
+    (
+        "unnamed_fks_renumbered",
+        r#"CREATE TABLE users (id int PRIMARY KEY);
+CREATE TABLE posts (id int PRIMARY KEY, author_id int, editor_id int, FOREIGN KEY (author_id) REFERENCES users (id), FOREIGN KEY (editor_id) REFERENCES users (id))"#,
+        r#"CREATE TABLE users (id int PRIMARY KEY);
+CREATE TABLE posts (id int PRIMARY KEY, author_id int, editor_id int, KEY author_id (author_id), FOREIGN KEY (editor_id) REFERENCES users (id))"#,
+    ),
+    (
+        "unnamed_unique_keys_renumbered",
+        r#"CREATE TABLE t (id int PRIMARY KEY, email varchar(100), tenant int, UNIQUE (email), UNIQUE (email, tenant))"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, email varchar(100), tenant int, UNIQUE (email, tenant))"#,
+    ),
+    (
+        "column_references_clause",
+        r#"CREATE TABLE users (id int PRIMARY KEY);
+CREATE TABLE posts (id int PRIMARY KEY, user_id int)"#,
+        r#"CREATE TABLE users (id int PRIMARY KEY);
+CREATE TABLE posts (id int PRIMARY KEY, user_id int REFERENCES users (id) ON DELETE CASCADE, reviewer_id int, FOREIGN KEY posts_reviewer (reviewer_id) REFERENCES users (id))"#,
+    ),
+    (
+        "column_check_to_table_check_same_name",
+        r#"CREATE TABLE t (id int PRIMARY KEY, price int CHECK (price > 0), qty int)"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, price int, qty int CHECK (qty >= 0), CONSTRAINT price CHECK (price > 0))"#,
+    ),
+    (
+        "dump_header_line_comments",
+        r#"-- MySQL dump 10.19  Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64)
+--
+-- Host: localhost    Database: app
+-- ------------------------------------------------------
+-- Server version	10.11.6-MariaDB-0+deb12u1
+
+--
+-- Table structure for table `t`
+--
+
+CREATE TABLE `t` (
+  `id` int(11) NOT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"#,
+        r#"-- MySQL dump 10.19  Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64)
+--
+-- Table structure for table `t`
+--
+
+# a hash comment
+CREATE TABLE `t` (
+  `id` int(11) NOT NULL,
+  `note` varchar(20) DEFAULT NULL COMMENT '-- not a comment',
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"#,
+    ),
+    (
+        "create_if_not_exists_and_or_replace",
+        r#"CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, qty int);
+CREATE OR REPLACE VIEW item_qty AS SELECT id, qty FROM items"#,
+        r#"CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, qty int, price int);
+CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY);
+CREATE OR REPLACE VIEW item_qty AS SELECT id, qty FROM items;
+CREATE OR REPLACE VIEW item_qty AS SELECT id, qty, price FROM items;
+DROP TRIGGER IF EXISTS items_bi;
+CREATE DEFINER=CURRENT_USER TRIGGER items_bi BEFORE INSERT ON items FOR EACH ROW SET NEW.qty = coalesce(NEW.qty, 0)"#,
+    ),
+    (
+        "desired_file_with_alter_history",
+        r#"CREATE TABLE accounts (id int PRIMARY KEY, fullname varchar(100), KEY idx_fullname (fullname))"#,
+        r#"CREATE TABLE accounts (id int PRIMARY KEY, fullname varchar(100), KEY idx_fullname (fullname));
+ALTER TABLE accounts RENAME COLUMN fullname TO display_name;
+ALTER TABLE accounts RENAME INDEX idx_fullname TO idx_display_name;
+ALTER TABLE accounts ADD COLUMN email varchar(100) AFTER id, ADD UNIQUE KEY uq_email (email);
+ALTER TABLE accounts RENAME TO users"#,
+    ),
+    (
+        "dashes_and_dots_in_names",
+        r#"CREATE TABLE `user-accounts` (`id` int PRIMARY KEY, `e.mail` varchar(100))"#,
+        r#"CREATE TABLE `user-accounts` (`id` int PRIMARY KEY, `e.mail` varchar(150), `2fa_enabled` tinyint(1) NOT NULL DEFAULT 0, KEY `idx.e-mail` (`e.mail`));
+CREATE TABLE `log.entries` (`id` int PRIMARY KEY, `account-id` int, CONSTRAINT `fk.log-account` FOREIGN KEY (`account-id`) REFERENCES `user-accounts` (`id`));
+CREATE VIEW `active-users` AS SELECT `id`, `e.mail` FROM `user-accounts` WHERE `2fa_enabled` = 1;
+CREATE TRIGGER `log.entries-bi` BEFORE INSERT ON `log.entries` FOR EACH ROW SET NEW.`account-id` = coalesce(NEW.`account-id`, 0)"#,
+    ),
+    (
+        "column_charset_default_collation",
+        r#"CREATE TABLE t (id int PRIMARY KEY, a varchar(20), b varchar(20)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, a varchar(20) CHARACTER SET utf8mb4, b varchar(20) CHARACTER SET latin1, c text CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"#,
+    ),
+    (
+        "view_select_star_table_grows",
+        r#"CREATE TABLE t (id int PRIMARY KEY, a int);
+CREATE VIEW v AS SELECT * FROM t"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, a int, b varchar(10));
+CREATE VIEW v AS SELECT * FROM t"#,
+    ),
+    (
+        "create_table_like",
+        r#"CREATE TABLE orders (id int PRIMARY KEY, total int, KEY total (total))"#,
+        r#"CREATE TABLE orders (id int PRIMARY KEY, total int, placed date, KEY total (total));
+CREATE TABLE orders_archive LIKE orders"#,
+    ),
+    (
+        "routines_in_schema_file",
+        r#"CREATE TABLE t (id int PRIMARY KEY, n int)"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, n int, m int);
+CREATE PROCEDURE bump(IN k int) BEGIN UPDATE t SET n = n + 1 WHERE id = k; END;
+CREATE FUNCTION twice(x int) RETURNS int DETERMINISTIC RETURN x * 2;
+CREATE EVENT purge_t ON SCHEDULE EVERY 1 DAY DO DELETE FROM t WHERE n < 0"#,
+    ),
+    (
+        "view_calls_stored_function",
+        r#"CREATE TABLE prices (id int PRIMARY KEY, net decimal(10,2))"#,
+        r#"CREATE TABLE prices (id int PRIMARY KEY, net decimal(10,2));
+CREATE FUNCTION gross(x decimal(10,2)) RETURNS decimal(10,2) DETERMINISTIC RETURN x * 1.2;
+CREATE VIEW gross_prices AS SELECT id, gross(net) AS gross FROM prices"#,
+    ),
+    ("min_sequence_added", "", "CREATE SEQUENCE s"),
+    ("min_sequence_dropped", "CREATE SEQUENCE s", ""),
+    ("min_auto_increment_start", "CREATE TABLE t (id int AUTO_INCREMENT PRIMARY KEY) AUTO_INCREMENT=1000", "CREATE TABLE t (id int AUTO_INCREMENT PRIMARY KEY) AUTO_INCREMENT=5000"),
+    ("min_compressed", "CREATE TABLE t (id int PRIMARY KEY, c text)", "CREATE TABLE t (id int PRIMARY KEY, c text COMPRESSED)"),
+    ("min_dump_set_comment", "", "/*!40101 SET NAMES utf8mb4 */;\nCREATE TABLE t (id int PRIMARY KEY)"),
+    ("min_dump_set_comment_from", "/*!40101 SET NAMES utf8mb4 */;\nCREATE TABLE t (id int PRIMARY KEY)", "CREATE TABLE t (id int PRIMARY KEY)"),
+    ("min_unnamed_fk_renumbered", "CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE c (id int PRIMARY KEY, a int, b int, FOREIGN KEY (a) REFERENCES p (id), FOREIGN KEY (b) REFERENCES p (id))", "CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE c (id int PRIMARY KEY, a int, b int, KEY a (a), FOREIGN KEY (b) REFERENCES p (id))"),
+    ("min_function_in_file", "", "CREATE TABLE t (id int PRIMARY KEY);
+CREATE FUNCTION f() RETURNS int DETERMINISTIC RETURN 1"),
+    (
+        "trigger_body_with_comments",
+        r#"CREATE TABLE t (id int PRIMARY KEY, name varchar(50), slug varchar(50))"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, name varchar(50), slug varchar(50));
+CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW BEGIN /* keep the slug in sync */ SET NEW.slug = lower(replace(NEW.name, ' ', '-')); -- trailing note
+END"#,
+    ),
+    (
+        "min_trigger_comment",
+        "CREATE TABLE t (id int PRIMARY KEY, a int)",
+        "CREATE TABLE t (id int PRIMARY KEY, a int);
+CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1 /* note */",
+    ),
+];
+
+/// Changes the plugin does not converge on yet (MariaDB-only engines and
+/// temporal tables, a cast the server refuses, keys the catalog does not
+/// describe); `known_gaps_still_fail` (ignored) runs them.
+pub const KNOWN_GAPS: &[(&str, &str, &str)] = &[
+    (
+        "mariadb_inet_and_uuid_columns",
+        r#"CREATE TABLE visits (id int PRIMARY KEY, ip varchar(45) NOT NULL, ip4 int unsigned, token char(36), KEY visits_ip (ip))"#,
+        r#"CREATE TABLE visits (id int PRIMARY KEY, ip inet6 NOT NULL, ip4 inet4, token uuid DEFAULT uuid(), ref char(36) DEFAULT uuid(), short_id bigint unsigned DEFAULT uuid_short(), KEY visits_ip (ip))"#,
+    ),
+    (
+        "aria_engine_tables",
+        r#"CREATE TABLE cache (k varchar(64) NOT NULL PRIMARY KEY, v text) ENGINE=Aria TRANSACTIONAL=1 PAGE_CHECKSUM=1;
+CREATE TABLE logs (id int NOT NULL PRIMARY KEY, msg varchar(200)) ENGINE=Aria ROW_FORMAT=PAGE"#,
+        r#"CREATE TABLE cache (k varchar(64) NOT NULL PRIMARY KEY, v text, exp int, KEY exp (exp)) ENGINE=Aria TRANSACTIONAL=0 PAGE_CHECKSUM=0 ROW_FORMAT=DYNAMIC;
+CREATE TABLE logs (id int NOT NULL PRIMARY KEY, msg varchar(200)) ENGINE=InnoDB;
+CREATE TABLE stats (id int NOT NULL PRIMARY KEY, hits bigint NOT NULL DEFAULT 0, note varchar(100), FULLTEXT KEY ft (note)) ENGINE=Aria"#,
+    ),
+    (
+        "aria_options_removed",
+        r#"CREATE TABLE t (id int NOT NULL PRIMARY KEY) ENGINE=Aria TRANSACTIONAL=1 PAGE_CHECKSUM=0"#,
+        r#"CREATE TABLE t (id int NOT NULL PRIMARY KEY) ENGINE=Aria"#,
+    ),
+    (
+        "myisam_fulltext_to_aria",
+        r#"CREATE TABLE posts (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, title varchar(200), body text, FULLTEXT KEY ft (title, body)) ENGINE=MyISAM DEFAULT CHARSET=latin1"#,
+        r#"CREATE TABLE posts (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, title varchar(200), body text, FULLTEXT KEY ft (title, body)) ENGINE=Aria DEFAULT CHARSET=utf8mb4 TRANSACTIONAL=1"#,
+    ),
+    (
+        "mrg_myisam_union_changed",
+        r#"CREATE TABLE log_2023 (id int NOT NULL, msg varchar(100), KEY (id)) ENGINE=MyISAM;
+CREATE TABLE log_2024 (id int NOT NULL, msg varchar(100), KEY (id)) ENGINE=MyISAM;
+CREATE TABLE log_all (id int NOT NULL, msg varchar(100), KEY (id)) ENGINE=MRG_MyISAM UNION=(log_2023) INSERT_METHOD=LAST"#,
+        r#"CREATE TABLE log_2023 (id int NOT NULL, msg varchar(100), KEY (id)) ENGINE=MyISAM;
+CREATE TABLE log_2024 (id int NOT NULL, msg varchar(100), KEY (id)) ENGINE=MyISAM;
+CREATE TABLE log_all (id int NOT NULL, msg varchar(100), KEY (id)) ENGINE=MRG_MyISAM UNION=(log_2023,log_2024) INSERT_METHOD=LAST"#,
+    ),
+    (
+        "application_time_period_without_overlaps",
+        r#"CREATE TABLE rooms (id int PRIMARY KEY);
+CREATE TABLE bookings (id int PRIMARY KEY, room_id int NOT NULL, valid_from date NOT NULL, valid_to date NOT NULL)"#,
+        r#"CREATE TABLE rooms (id int PRIMARY KEY);
+CREATE TABLE bookings (id int NOT NULL, room_id int NOT NULL, valid_from date NOT NULL, valid_to date NOT NULL, PERIOD FOR stay(valid_from, valid_to), PRIMARY KEY (id), UNIQUE KEY room_stay (room_id, stay WITHOUT OVERLAPS))"#,
+    ),
+    (
+        "system_versioning_explicit_columns",
+        r#"CREATE TABLE prices (id int PRIMARY KEY, amount int)"#,
+        r#"CREATE TABLE prices (id int PRIMARY KEY, amount int, row_start TIMESTAMP(6) GENERATED ALWAYS AS ROW START INVISIBLE, row_end TIMESTAMP(6) GENERATED ALWAYS AS ROW END INVISIBLE, PERIOD FOR SYSTEM_TIME(row_start, row_end)) WITH SYSTEM VERSIONING"#,
+    ),
+    (
+        "binary_defaults",
+        r#"CREATE TABLE t (id int PRIMARY KEY, flags binary(4), salt varbinary(8), pad binary(4))"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, flags binary(4) NOT NULL DEFAULT 0x00000000, salt varbinary(8) NOT NULL DEFAULT '', pad binary(4) DEFAULT 'ab', mark varbinary(4) DEFAULT x'ff00')"#,
+    ),
+    (
+        "index_using_hash_on_innodb",
+        r#"CREATE TABLE routes (id int PRIMARY KEY, a int, url varchar(2000) NOT NULL, method varchar(10) NOT NULL)"#,
+        r#"CREATE TABLE routes (id int PRIMARY KEY, a int, url varchar(2000) NOT NULL, method varchar(10) NOT NULL, KEY ka (a) USING HASH, UNIQUE KEY route (url, method) USING HASH)"#,
+    ),
+    (
+        "min_int_to_inet4",
+        "CREATE TABLE t (id int PRIMARY KEY, ip4 int unsigned)",
+        "CREATE TABLE t (id int PRIMARY KEY, ip4 inet4)",
+    ),
+    ("min_aria_created", "", "CREATE TABLE t (id int PRIMARY KEY) ENGINE=Aria"),
+    (
+        "min_aria_to_innodb",
+        "CREATE TABLE t (id int PRIMARY KEY) ENGINE=Aria",
+        "CREATE TABLE t (id int PRIMARY KEY) ENGINE=InnoDB",
+    ),
+    (
+        "min_myisam_to_aria",
+        "CREATE TABLE t (id int PRIMARY KEY) ENGINE=MyISAM",
+        "CREATE TABLE t (id int PRIMARY KEY) ENGINE=Aria",
+    ),
+    (
+        "min_aria_page_checksum_removed",
+        "CREATE TABLE t (id int PRIMARY KEY) ENGINE=Aria PAGE_CHECKSUM=0",
+        "CREATE TABLE t (id int PRIMARY KEY) ENGINE=Aria",
+    ),
+    (
+        "min_aria_transactional_removed",
+        "CREATE TABLE t (id int PRIMARY KEY) ENGINE=Aria TRANSACTIONAL=1",
+        "CREATE TABLE t (id int PRIMARY KEY) ENGINE=Aria",
+    ),
+    (
+        "min_merge_union",
+        "CREATE TABLE a (id int) ENGINE=MyISAM;\nCREATE TABLE b (id int) ENGINE=MyISAM;\nCREATE TABLE m (id int) ENGINE=MRG_MyISAM UNION=(a)",
+        "CREATE TABLE a (id int) ENGINE=MyISAM;\nCREATE TABLE b (id int) ENGINE=MyISAM;\nCREATE TABLE m (id int) ENGINE=MRG_MyISAM UNION=(a,b)",
+    ),
+    (
+        "min_period",
+        "CREATE TABLE t (id int PRIMARY KEY, s date NOT NULL, e date NOT NULL)",
+        "CREATE TABLE t (id int PRIMARY KEY, s date NOT NULL, e date NOT NULL, PERIOD FOR p(s, e))",
+    ),
+    (
+        "min_sysver_explicit",
+        "CREATE TABLE t (id int PRIMARY KEY)",
+        "CREATE TABLE t (id int PRIMARY KEY, rs TIMESTAMP(6) GENERATED ALWAYS AS ROW START, re TIMESTAMP(6) GENERATED ALWAYS AS ROW END, PERIOD FOR SYSTEM_TIME(rs, re)) WITH SYSTEM VERSIONING",
+    ),
+    (
+        "min_sysver_explicit_created",
+        "",
+        "CREATE TABLE t (id int PRIMARY KEY, rs TIMESTAMP(6) GENERATED ALWAYS AS ROW START, re TIMESTAMP(6) GENERATED ALWAYS AS ROW END, PERIOD FOR SYSTEM_TIME(rs, re)) WITH SYSTEM VERSIONING",
+    ),
+    (
+        "min_varbinary_high_byte_default",
+        "CREATE TABLE t (id int PRIMARY KEY)",
+        "CREATE TABLE t (id int PRIMARY KEY, b varbinary(2) DEFAULT x'ff')",
+    ),
+    (
+        "min_key_using_hash",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, KEY ka (a))",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, KEY ka (a) USING HASH)",
+    ),
+];
+
+/// Changes that converge through the CLI (`migrate down` plans from the
+/// database's state) but whose statements' own reverses re-add a dropped key
+/// after the keys the server lists after it: the plugin suite checks them
+/// forward only.
+pub const REVERSE_KEY_ORDER: &[(&str, &str, &str)] = &[
+    (
+        "shop_schema_22_tables_release",
+        r#"CREATE TABLE countries (code char(2) NOT NULL PRIMARY KEY, name varchar(100) NOT NULL);
+CREATE TABLE currencies (code char(3) NOT NULL PRIMARY KEY, symbol varchar(5) NOT NULL);
+CREATE TABLE customers (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, email varchar(191) NOT NULL, name varchar(100), country char(2), created_at timestamp NULL DEFAULT NULL, UNIQUE KEY customers_email (email), KEY customers_country (country), CONSTRAINT customers_country FOREIGN KEY (country) REFERENCES countries (code));
+CREATE TABLE addresses (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, customer_id int unsigned NOT NULL, line1 varchar(200) NOT NULL, city varchar(100) NOT NULL, zip varchar(10), country char(2) NOT NULL, CONSTRAINT addresses_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE, CONSTRAINT addresses_country FOREIGN KEY (country) REFERENCES countries (code));
+CREATE TABLE categories (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, parent_id int unsigned, name varchar(100) NOT NULL, slug varchar(100) NOT NULL, UNIQUE KEY categories_slug (slug), CONSTRAINT categories_parent FOREIGN KEY (parent_id) REFERENCES categories (id));
+CREATE TABLE brands (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(100) NOT NULL);
+CREATE TABLE products (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, sku varchar(32) NOT NULL, name varchar(200) NOT NULL, description text, price decimal(10,2) NOT NULL, currency char(3) NOT NULL DEFAULT 'EUR', brand_id int unsigned, category_id int unsigned, active tinyint(1) NOT NULL DEFAULT 1, UNIQUE KEY products_sku (sku), CONSTRAINT products_brand FOREIGN KEY (brand_id) REFERENCES brands (id), CONSTRAINT products_category FOREIGN KEY (category_id) REFERENCES categories (id), CONSTRAINT products_currency FOREIGN KEY (currency) REFERENCES currencies (code));
+CREATE TABLE product_images (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, product_id int unsigned NOT NULL, url varchar(255) NOT NULL, position smallint NOT NULL DEFAULT 0, CONSTRAINT product_images_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE);
+CREATE TABLE tags (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(50) NOT NULL);
+CREATE TABLE product_tags (product_id int unsigned NOT NULL, tag_id int unsigned NOT NULL, PRIMARY KEY (product_id, tag_id), CONSTRAINT product_tags_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE, CONSTRAINT product_tags_tag FOREIGN KEY (tag_id) REFERENCES tags (id) ON DELETE CASCADE);
+CREATE TABLE warehouses (id smallint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(50) NOT NULL, country char(2) NOT NULL);
+CREATE TABLE stock (product_id int unsigned NOT NULL, warehouse_id smallint unsigned NOT NULL, qty int NOT NULL DEFAULT 0, PRIMARY KEY (product_id, warehouse_id), CONSTRAINT stock_product FOREIGN KEY (product_id) REFERENCES products (id), CONSTRAINT stock_warehouse FOREIGN KEY (warehouse_id) REFERENCES warehouses (id));
+CREATE TABLE carts (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, customer_id int unsigned, created_at timestamp NULL DEFAULT NULL, CONSTRAINT carts_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE SET NULL);
+CREATE TABLE cart_items (cart_id int unsigned NOT NULL, product_id int unsigned NOT NULL, qty int NOT NULL DEFAULT 1, PRIMARY KEY (cart_id, product_id), CONSTRAINT cart_items_cart FOREIGN KEY (cart_id) REFERENCES carts (id) ON DELETE CASCADE, CONSTRAINT cart_items_product FOREIGN KEY (product_id) REFERENCES products (id));
+CREATE TABLE orders (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, customer_id int unsigned NOT NULL, status varchar(20) NOT NULL DEFAULT 'new', total decimal(10,2) NOT NULL, currency char(3) NOT NULL, created_at timestamp NULL DEFAULT NULL, KEY orders_status (status), CONSTRAINT orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id), CONSTRAINT orders_currency FOREIGN KEY (currency) REFERENCES currencies (code));
+CREATE TABLE order_items (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, order_id int unsigned NOT NULL, product_id int unsigned NOT NULL, qty int NOT NULL, unit_price decimal(10,2) NOT NULL, CONSTRAINT order_items_order FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE, CONSTRAINT order_items_product FOREIGN KEY (product_id) REFERENCES products (id));
+CREATE TABLE payments (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, order_id int unsigned NOT NULL, amount decimal(10,2) NOT NULL, provider varchar(20) NOT NULL, ref varchar(64), CONSTRAINT payments_order FOREIGN KEY (order_id) REFERENCES orders (id));
+CREATE TABLE shipments (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, order_id int unsigned NOT NULL, address_id int unsigned NOT NULL, warehouse_id smallint unsigned NOT NULL, tracking varchar(64), shipped_at datetime, CONSTRAINT shipments_order FOREIGN KEY (order_id) REFERENCES orders (id), CONSTRAINT shipments_address FOREIGN KEY (address_id) REFERENCES addresses (id), CONSTRAINT shipments_warehouse FOREIGN KEY (warehouse_id) REFERENCES warehouses (id));
+CREATE TABLE reviews (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, product_id int unsigned NOT NULL, customer_id int unsigned NOT NULL, rating tinyint NOT NULL, body text, CONSTRAINT reviews_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE, CONSTRAINT reviews_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE);
+CREATE TABLE coupons (code varchar(20) NOT NULL PRIMARY KEY, percent tinyint unsigned NOT NULL, valid_until date);
+CREATE TABLE order_coupons (order_id int unsigned NOT NULL, coupon varchar(20) NOT NULL, PRIMARY KEY (order_id, coupon), CONSTRAINT order_coupons_order FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE, CONSTRAINT order_coupons_coupon FOREIGN KEY (coupon) REFERENCES coupons (code));
+CREATE TABLE audit_log (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, entity varchar(30) NOT NULL, entity_id int unsigned NOT NULL, action varchar(10) NOT NULL, at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, KEY audit_entity (entity, entity_id));
+CREATE VIEW order_totals AS SELECT o.id, o.customer_id, sum(i.qty * i.unit_price) AS total FROM orders o JOIN order_items i ON i.order_id = o.id GROUP BY o.id, o.customer_id;
+CREATE TRIGGER orders_ai AFTER INSERT ON orders FOR EACH ROW INSERT INTO audit_log (entity, entity_id, action) VALUES ('order', NEW.id, 'insert')"#,
+        r#"CREATE TABLE countries (code char(2) NOT NULL PRIMARY KEY, name varchar(100) NOT NULL, eu tinyint(1) NOT NULL DEFAULT 0);
+CREATE TABLE currencies (code char(3) NOT NULL PRIMARY KEY, symbol varchar(5) NOT NULL, decimals tinyint unsigned NOT NULL DEFAULT 2);
+CREATE TABLE customers (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, email varchar(191) NOT NULL, name varchar(150), country char(2), created_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, deleted_at timestamp NULL DEFAULT NULL, UNIQUE KEY customers_email (email), KEY customers_country (country), KEY customers_deleted (deleted_at), CONSTRAINT customers_country FOREIGN KEY (country) REFERENCES countries (code));
+CREATE TABLE addresses (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, customer_id bigint unsigned NOT NULL, line1 varchar(200) NOT NULL, line2 varchar(200), city varchar(100) NOT NULL, zip varchar(16), country char(2) NOT NULL, CONSTRAINT addresses_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE, CONSTRAINT addresses_country FOREIGN KEY (country) REFERENCES countries (code));
+CREATE TABLE categories (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, parent_id int unsigned, name varchar(100) NOT NULL, slug varchar(100) NOT NULL, position int NOT NULL DEFAULT 0, UNIQUE KEY categories_slug (slug), KEY categories_parent_position (parent_id, position), CONSTRAINT categories_parent FOREIGN KEY (parent_id) REFERENCES categories (id) ON DELETE CASCADE);
+CREATE TABLE products (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, sku varchar(32) NOT NULL, name varchar(200) NOT NULL, description mediumtext, price decimal(12,2) NOT NULL, currency char(3) NOT NULL DEFAULT 'EUR', category_id int unsigned, active tinyint(1) NOT NULL DEFAULT 1, UNIQUE KEY products_sku (sku), FULLTEXT KEY products_search (name, description), CONSTRAINT products_category FOREIGN KEY (category_id) REFERENCES categories (id) ON DELETE SET NULL, CONSTRAINT products_currency FOREIGN KEY (currency) REFERENCES currencies (code), CONSTRAINT products_price CHECK (price >= 0));
+CREATE TABLE product_images (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, product_id int unsigned NOT NULL, url varchar(500) NOT NULL, alt varchar(200), position smallint NOT NULL DEFAULT 0, KEY product_images_order (product_id, position), CONSTRAINT product_images_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE);
+CREATE TABLE tags (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(50) NOT NULL, UNIQUE KEY tags_name (name));
+CREATE TABLE product_tags (product_id int unsigned NOT NULL, tag_id int unsigned NOT NULL, PRIMARY KEY (product_id, tag_id), CONSTRAINT product_tags_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE, CONSTRAINT product_tags_tag FOREIGN KEY (tag_id) REFERENCES tags (id) ON DELETE CASCADE);
+CREATE TABLE warehouses (id smallint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(50) NOT NULL, country char(2) NOT NULL, CONSTRAINT warehouses_country FOREIGN KEY (country) REFERENCES countries (code));
+CREATE TABLE stock (product_id int unsigned NOT NULL, warehouse_id smallint unsigned NOT NULL, qty int NOT NULL DEFAULT 0, reserved int NOT NULL DEFAULT 0, PRIMARY KEY (product_id, warehouse_id), CONSTRAINT stock_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE, CONSTRAINT stock_warehouse FOREIGN KEY (warehouse_id) REFERENCES warehouses (id), CONSTRAINT stock_reserved CHECK (reserved <= qty));
+CREATE TABLE carts (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, customer_id bigint unsigned, created_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT carts_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE SET NULL);
+CREATE TABLE cart_items (cart_id int unsigned NOT NULL, product_id int unsigned NOT NULL, qty int NOT NULL DEFAULT 1, PRIMARY KEY (cart_id, product_id), CONSTRAINT cart_items_cart FOREIGN KEY (cart_id) REFERENCES carts (id) ON DELETE CASCADE, CONSTRAINT cart_items_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE);
+CREATE TABLE orders (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, customer_id bigint unsigned NOT NULL, status enum('new','paid','shipped','cancelled','refunded') NOT NULL DEFAULT 'new', total decimal(12,2) NOT NULL, currency char(3) NOT NULL, created_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, KEY orders_status_created (status, created_at), KEY orders_customer_created (customer_id, created_at), CONSTRAINT orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id), CONSTRAINT orders_currency FOREIGN KEY (currency) REFERENCES currencies (code));
+CREATE TABLE order_items (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, order_id int unsigned NOT NULL, product_id int unsigned NOT NULL, qty int NOT NULL, unit_price decimal(12,2) NOT NULL, UNIQUE KEY order_items_line (order_id, product_id), CONSTRAINT order_items_order FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE, CONSTRAINT order_items_product FOREIGN KEY (product_id) REFERENCES products (id), CONSTRAINT order_items_qty CHECK (qty > 0));
+CREATE TABLE payments (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, order_id int unsigned NOT NULL, amount decimal(12,2) NOT NULL, provider enum('stripe','paypal','invoice') NOT NULL, ref varchar(128), status enum('pending','ok','failed') NOT NULL DEFAULT 'pending', paid_at datetime(6), UNIQUE KEY payments_ref (provider, ref), CONSTRAINT payments_order FOREIGN KEY (order_id) REFERENCES orders (id));
+CREATE TABLE shipments (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, order_id int unsigned NOT NULL, address_id int unsigned NOT NULL, warehouse_id smallint unsigned NOT NULL, carrier varchar(20), tracking varchar(100), shipped_at datetime(3), KEY shipments_tracking (carrier, tracking), CONSTRAINT shipments_order FOREIGN KEY (order_id) REFERENCES orders (id), CONSTRAINT shipments_address FOREIGN KEY (address_id) REFERENCES addresses (id), CONSTRAINT shipments_warehouse FOREIGN KEY (warehouse_id) REFERENCES warehouses (id));
+CREATE TABLE reviews (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, product_id int unsigned NOT NULL, customer_id bigint unsigned NOT NULL, rating tinyint unsigned NOT NULL, title varchar(100), body text, UNIQUE KEY reviews_once (product_id, customer_id), CONSTRAINT reviews_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE, CONSTRAINT reviews_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE, CONSTRAINT reviews_rating CHECK (rating BETWEEN 1 AND 5));
+CREATE TABLE coupons (code varchar(20) NOT NULL PRIMARY KEY, percent decimal(5,2) NOT NULL, valid_until date, CONSTRAINT coupons_percent CHECK (percent > 0 AND percent <= 100));
+CREATE TABLE order_coupons (order_id int unsigned NOT NULL, coupon varchar(20) NOT NULL, PRIMARY KEY (order_id, coupon), KEY order_coupons_coupon (coupon), CONSTRAINT order_coupons_order FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE, CONSTRAINT order_coupons_coupon FOREIGN KEY (coupon) REFERENCES coupons (code) ON UPDATE CASCADE);
+CREATE TABLE wishlists (customer_id bigint unsigned NOT NULL, product_id int unsigned NOT NULL, added_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (customer_id, product_id), CONSTRAINT wishlists_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE, CONSTRAINT wishlists_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE);
+CREATE TABLE audit_log (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, entity varchar(30) NOT NULL, entity_id bigint unsigned NOT NULL, action enum('insert','update','delete') NOT NULL, at timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), KEY audit_entity (entity, entity_id, at));
+CREATE VIEW order_totals AS SELECT o.id, o.customer_id, o.status, count(i.id) AS line_count, sum(i.qty * i.unit_price) AS total FROM orders o JOIN order_items i ON i.order_id = o.id GROUP BY o.id, o.customer_id, o.status;
+CREATE VIEW customer_spend AS SELECT customer_id, sum(total) AS spend FROM order_totals WHERE status IN ('paid', 'shipped') GROUP BY customer_id;
+CREATE TRIGGER orders_ai AFTER INSERT ON orders FOR EACH ROW INSERT INTO audit_log (entity, entity_id, action) VALUES ('order', NEW.id, 'insert');
+CREATE TRIGGER orders_au AFTER UPDATE ON orders FOR EACH ROW INSERT INTO audit_log (entity, entity_id, action) VALUES ('order', NEW.id, 'update')"#,
+    ),
+    (
+        "duplicate_indexes_legacy",
+        r#"CREATE TABLE t (id int PRIMARY KEY, a int, b int, KEY a (a), KEY a_2 (a), KEY ab (a, b), KEY ab_dup (a, b))"#,
+        r#"CREATE TABLE t (id int PRIMARY KEY, a int, b int, KEY a_2 (a), KEY ab (a, b))"#,
+    ),
+    (
+        "min_reverse_key_order",
+        "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY, a int, b int, CONSTRAINT c_a FOREIGN KEY (a) REFERENCES p (id), CONSTRAINT c_b FOREIGN KEY (b) REFERENCES p (id))",
+        "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY, a int, b int, UNIQUE KEY c_ab (a, b), CONSTRAINT c_a FOREIGN KEY (a) REFERENCES p (id), CONSTRAINT c_b FOREIGN KEY (b) REFERENCES p (id))",
+    ),
+    (
+        "min_dup_index_dropped",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, KEY a (a), KEY a_2 (a))",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, KEY a_2 (a))",
+    ),
+    (
+        "min_index_dropped_before_other",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int, KEY a (a), KEY b (b))",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int, KEY b (b))",
+    ),
+];
