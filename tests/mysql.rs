@@ -453,6 +453,24 @@ fn bad_input_is_refused_without_secrets() {
         .expect_code(1);
     assert!(run.stderr().contains("is not clean"), "{}", run.stderr());
     assert!(tables(&m.target).is_empty());
+
+    // One holding only a stored function is not empty either.
+    m.dev.exec("DROP TABLE leftover; CREATE FUNCTION leftover_fn() RETURNS int DETERMINISTIC RETURN 1");
+    let run = m
+        .strata(&[
+            "schema",
+            "apply",
+            "--url",
+            &m.url(),
+            "--to",
+            "file://schema.sql",
+            "--dev-url",
+            &m.dev_url(),
+            "--auto-approve",
+        ])
+        .expect_code(1);
+    assert!(run.stderr().contains("is not clean: found routine \"leftover_fn\""), "{}", run.stderr());
+    assert!(tables(&m.target).is_empty());
 }
 
 #[test]

@@ -70,7 +70,19 @@ impl Schema {
 
     /// True when the schema holds no object.
     pub fn is_empty(&self) -> bool {
-        self.tables.is_empty() && self.views.is_empty() && self.triggers.is_empty()
+        self.tables.is_empty() && self.views.is_empty() && self.triggers.is_empty() && self.objects().next().is_none()
+    }
+
+    /// The objects a dialect keeps in `attrs` (sequences, functions, types),
+    /// as `(kind, name)`: the attributes whose value is a JSON object. A
+    /// scalar attribute is the schema's own (its charset, its comment).
+    pub fn objects(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.attrs.iter().filter_map(|a| match a {
+            Attr::Other { name, value: serde_json::Value::Object(o), .. } => {
+                Some((name.as_str(), o.get("name").and_then(serde_json::Value::as_str).unwrap_or_default()))
+            }
+            _ => None,
+        })
     }
 }
 

@@ -658,7 +658,8 @@ fn first_object(realm: &Realm) -> Option<(String, String)> {
             .first()
             .map(|t| format!("table {:?}", t.name))
             .or_else(|| s.views.first().map(|v| format!("view {:?}", v.name)))
-            .or_else(|| s.triggers.first().map(|t| format!("trigger {:?}", t.name)))?;
+            .or_else(|| s.triggers.first().map(|t| format!("trigger {:?}", t.name)))
+            .or_else(|| s.objects().next().map(|(kind, name)| format!("{kind} {name:?}")))?;
         Some((s.name.clone(), object))
     })
 }
