@@ -435,40 +435,15 @@ fn bad_input_is_refused_without_secrets() {
     m.target
         .exec("DROP TABLE t; DROP TABLE IF EXISTS atlas_schema_revisions; DROP TABLE IF EXISTS strata_schema_history");
 
-    // A dev database that is not empty.
-    m.dev.exec("CREATE TABLE leftover (id int)");
+    // A dev database that is not empty, by a table or only by a stored function.
     m.sb.write("schema.sql", "CREATE TABLE a (id int);\n");
-    let run = m
-        .strata(&[
-            "schema",
-            "apply",
-            "--url",
-            &m.url(),
-            "--to",
-            "file://schema.sql",
-            "--dev-url",
-            &m.dev_url(),
-            "--auto-approve",
-        ])
-        .expect_code(1);
-    assert!(run.stderr().contains("is not clean"), "{}", run.stderr());
-    assert!(tables(&m.target).is_empty());
-
-    // One holding only a stored function is not empty either.
+    let (url, dev) = (m.url(), m.dev_url());
+    let apply = ["schema", "apply", "--url", &url, "--to", "file://schema.sql", "--dev-url", &dev, "--auto-approve"];
+    m.dev.exec("CREATE TABLE leftover (id int)");
+    let run = m.strata(&apply).expect_code(1);
+    assert!(run.stderr().contains("is not clean: found table \"leftover\""), "{}", run.stderr());
     m.dev.exec("DROP TABLE leftover; CREATE FUNCTION leftover_fn() RETURNS int DETERMINISTIC RETURN 1");
-    let run = m
-        .strata(&[
-            "schema",
-            "apply",
-            "--url",
-            &m.url(),
-            "--to",
-            "file://schema.sql",
-            "--dev-url",
-            &m.dev_url(),
-            "--auto-approve",
-        ])
-        .expect_code(1);
+    let run = m.strata(&apply).expect_code(1);
     assert!(run.stderr().contains("is not clean: found routine \"leftover_fn\""), "{}", run.stderr());
     assert!(tables(&m.target).is_empty());
 }
