@@ -40,11 +40,6 @@ pub(crate) fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, Plug
 /// An open PostgreSQL connection.
 pub struct PgConn {
     client: Client,
-    /// How `client` was opened: a second connection for inspection (see
-    /// [`PgConn::helper`]) opens the same way.
-    config: tokio_postgres::Config,
-    /// That second connection, once opened.
-    helper: std::sync::Mutex<Option<Client>>,
     info: ConnInfo,
     /// The password, kept only to scrub it from any message that might echo it.
     password: Option<String>,
@@ -99,7 +94,15 @@ pub fn open(url: &str) -> Result<PgConn, PluginError> {
     let schema = parsed.query.get("search_path").filter(|s| !s.is_empty()).cloned();
     let password = parsed.password.clone();
     let scrub = |e: PluginError| scrub(e, password.as_deref());
-    let client = block_on(connect(config.clone()))?.map_err(|e| {
+    let client = block_on(async {
+        let (client, connection) = config.connect(NoTls).await?;
+        // The connection object performs the I/O; it ends when the client is dropped.
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        Ok::<_, tokio_postgres::Error>(client)
+    })?
+    .map_err(|e| {
         let mut err = classify(&e);
         if err.kind == ErrorKind::Database {
             err.kind = ErrorKind::Connection;
@@ -107,15 +110,7 @@ pub fn open(url: &str) -> Result<PgConn, PluginError> {
         // The host names the (redacted) URL it was connecting to.
         scrub(err)
     })?;
-    let mut conn = PgConn {
-        client,
-        config,
-        helper: std::sync::Mutex::new(None),
-        info: ConnInfo::default(),
-        password,
-        in_tx: false,
-        doomed: None,
-    };
+    let mut conn = PgConn { client, info: ConnInfo::default(), password, in_tx: false, doomed: None };
     if let Some(schema) = &schema {
         // Atlas binds a connection to a schema with `search_path` (reference §9):
         // unqualified SQL then creates and finds objects there.
@@ -130,36 +125,7 @@ pub fn open(url: &str) -> Result<PgConn, PluginError> {
     Ok(conn)
 }
 
-/// Connects with `config`; the connection's I/O runs on the plugin's runtime
-/// until the client is dropped.
-pub(crate) async fn connect(config: tokio_postgres::Config) -> Result<Client, tokio_postgres::Error> {
-    let (client, connection) = config.connect(NoTls).await?;
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    Ok(client)
-}
-
 impl PgConn {
-    /// A second connection to the same database for an inspection to read
-    /// some catalogs in parallel (the taken one, or how to open one), unless a
-    /// transaction is open: another connection would not see what it changed.
-    /// Give it back with [`PgConn::return_helper`].
-    pub(crate) fn take_helper(&self) -> Option<(Option<Client>, tokio_postgres::Config)> {
-        if self.in_tx {
-            return None;
-        }
-        let taken = self.helper.lock().ok().and_then(|mut h| h.take());
-        Some((taken, self.config.clone()))
-    }
-
-    /// Keeps the second connection for the next inspection.
-    pub(crate) fn return_helper(&self, client: Client) {
-        if let Ok(mut h) = self.helper.lock() {
-            *h = Some(client);
-        }
-    }
-
     /// The underlying client, for inspection.
     pub(crate) fn client(&self) -> &Client {
         &self.client

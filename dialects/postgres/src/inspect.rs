@@ -59,14 +59,10 @@ pub fn inspect_realm(conn: &PgConn, options: &InspectOptions) -> Result<Realm, P
     let version = conn.version_num();
     let home = conn.info().schema.unwrap_or_else(|| "public".to_string());
     let client = conn.client();
-    let helper = conn.take_helper();
     block_on(async {
         let saved: String = client.query_one("SELECT current_setting('search_path')", &[]).await?.try_get(0)?;
         client.execute("SELECT set_config('search_path', '', false)", &[]).await?;
-        let (result, helper) = inspect(client, helper, &scope, &home, options, version).await;
-        if let Some(helper) = helper {
-            conn.return_helper(helper);
-        }
+        let result = inspect(client, &scope, &home, options, version).await;
         // Restore even after a failure; inside an aborted transaction this fails,
         // and the rollback restores the setting anyway.
         let restored = client.execute("SELECT set_config('search_path', $1, false)", &[&saved]).await;
@@ -85,113 +81,8 @@ fn not_extension_member(catalog: &str, oid: &str) -> String {
     )
 }
 
-/// Every index of the tables in schemas `$1` (primary keys and unique
-/// constraints too). `pg_get_indexdef` deparses the whole index on every
-/// call: ask it only for expression parts. The per-part lookups are scalar
-/// subqueries so they use the catalogs' oid indexes; operator classes are
-/// mapped from `opclasses` in the caller.
-fn index_sql(version: u32) -> String {
-    let nulls_not_distinct = if version >= 150_000 { "i.indnullsnotdistinct" } else { "false" };
-    format!(
-        "SELECT i.indrelid, ic.relname::text, i.indisunique, i.indisprimary, am.amname::text, i.indnkeyatts::int4, \
-           array(SELECT (SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = u.attnum) \
-             FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(attnum, ord) ORDER BY u.ord), \
-           array(SELECT CASE WHEN u.attnum = 0 THEN pg_get_indexdef(i.indexrelid, u.ord::int4, true) END \
-             FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(attnum, ord) ORDER BY u.ord), \
-           i.indoption::int2[], \
-           i.indclass::oid[], \
-           array(SELECT CASE WHEN u.coll = 0 OR u.coll = COALESCE((SELECT a.attcollation FROM pg_attribute a \
-               WHERE a.attrelid = i.indrelid AND a.attnum = u.attnum AND u.attnum <> 0), 100) THEN NULL \
-               ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = u.coll) END \
-             FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY u(coll, attnum, ord) ORDER BY u.ord), \
-           pg_get_expr(i.indpred, i.indrelid), con.conname::text, con.contype::text, {nulls_not_distinct}, \
-           ic.reloptions::text[], coalesce(con.condeferrable, false), coalesce(con.condeferred, false), \
-           coalesce(dcon.description, dind.description) \
-         FROM pg_index i \
-         JOIN pg_class ic ON ic.oid = i.indexrelid \
-         JOIN pg_class c ON c.oid = i.indrelid \
-         JOIN pg_namespace n ON n.oid = c.relnamespace \
-         JOIN pg_am am ON am.oid = ic.relam \
-         LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
-           AND con.contype IN ('p', 'u', 'x') \
-         LEFT JOIN pg_description dcon ON dcon.objoid = con.oid AND dcon.classoid = 'pg_constraint'::regclass \
-           AND dcon.objsubid = 0 \
-         LEFT JOIN pg_description dind ON dind.objoid = ic.oid AND dind.classoid = 'pg_class'::regclass \
-           AND dind.objsubid = 0 \
-         WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') \
-         ORDER BY i.indrelid, ic.relname"
-    )
-}
-
-/// Every column of the tables in schemas `$1`, in table and column order.
-const COLUMNS_SQL: &str = "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
-      pg_get_expr(d.adbin, d.adrelid), a.attgenerated::text, a.attidentity::text, \
-      CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, \
-      ds.description, \
-      CASE WHEN d.adbin IS NOT NULL THEN (SELECT s.relname::text FROM pg_depend dep \
-        JOIN pg_class s ON s.oid = dep.objid \
-        WHERE dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid \
-          AND dep.refobjsubid = a.attnum AND dep.classid = 'pg_class'::regclass \
-          AND dep.deptype = 'a' AND s.relkind = 'S' LIMIT 1) END, \
-      ids.seqstart, ids.seqincrement, ids.seqmin, ids.seqmax, ids.seqcache, ids.seqcycle \
-    FROM pg_attribute a \
-    JOIN pg_class c ON c.oid = a.attrelid \
-    JOIN pg_namespace n ON n.oid = c.relnamespace \
-    JOIN pg_type t ON t.oid = a.atttypid \
-    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-    LEFT JOIN pg_collation co ON co.oid = a.attcollation \
-    LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass \
-      AND ds.objsubid = a.attnum \
-    LEFT JOIN LATERAL (SELECT s.* FROM pg_depend dep JOIN pg_sequence s ON s.seqrelid = dep.objid \
-      WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass \
-        AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid \
-        AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1) ids ON true \
-    WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
-    ORDER BY a.attrelid, a.attnum";
-
-/// Schemas with at least this many tables read their columns and indexes on a
-/// second connection while the first reads the rest: the catalog queries are
-/// mostly server time, and the server runs two connections on two cores.
-const PARALLEL_FROM: usize = 100;
-
-/// The columns and indexes of `names`' tables, read on `helper` (opened from
-/// its config when not open yet), which comes back for the next inspection.
-type HelperRows = (Client, Vec<tokio_postgres::Row>, Vec<tokio_postgres::Row>);
-
-async fn helper_rows(
-    helper: (Option<Client>, tokio_postgres::Config),
-    names: Vec<String>,
-    index_sql: String,
-) -> Result<HelperRows, tokio_postgres::Error> {
-    let client = match helper {
-        (Some(client), _) => client,
-        (None, config) => crate::driver::connect(config).await?,
-    };
-    client.execute("SELECT set_config('search_path', '', false)", &[]).await?;
-    let columns = client.query(COLUMNS_SQL, &[&names]).await?;
-    let indexes = client.query(&index_sql, &[&names]).await?;
-    Ok((client, columns, indexes))
-}
-
-/// Inspects `scope`, returning the second connection it used (see `PARALLEL_FROM`), if any.
 async fn inspect(
     client: &Client,
-    helper: Option<(Option<Client>, tokio_postgres::Config)>,
-    scope: &[String],
-    home: &str,
-    options: &InspectOptions,
-    version: u32,
-) -> (Result<Realm, tokio_postgres::Error>, Option<Client>) {
-    let mut kept = None;
-    let realm = inspect_with(client, helper, &mut kept, scope, home, options, version).await;
-    (realm, kept)
-}
-
-#[allow(clippy::too_many_lines)]
-async fn inspect_with(
-    client: &Client,
-    helper: Option<(Option<Client>, tokio_postgres::Config)>,
-    kept: &mut Option<Client>,
     scope: &[String],
     home: &str,
     options: &InspectOptions,
@@ -257,18 +148,6 @@ async fn inspect_with(
         tables.insert(oid, (schema, table));
     }
 
-    // A large schema's columns and indexes are read on a second connection meanwhile.
-    let mut job = match helper {
-        Some(helper) if tables.len() >= PARALLEL_FROM => {
-            Some(tokio::spawn(helper_rows(helper, names.clone(), index_sql(version))))
-        }
-        Some((Some(unused), _)) => {
-            *kept = Some(unused);
-            None
-        }
-        _ => None,
-    };
-
     // Partitions ride on their parent: `partitions` = {name: bound}. They have
     // the parent's columns, and its indexes and keys as clones.
     let rows = client
@@ -332,36 +211,83 @@ async fn inspect_with(
         table.attrs.push(attr("policies", Value::Object(policies)));
     }
 
-    // Columns (and indexes below), from the second connection when it read them.
-    let (rows, index_rows) = match job.take() {
-        Some(job) => match job.await {
-            Ok(Ok((helper, columns, indexes))) => {
-                *kept = Some(helper);
-                (columns, Some(indexes))
-            }
-            // No second connection (no slot left, say): everything on this one.
-            _ => (client.query(COLUMNS_SQL, &[&names]).await?, None),
-        },
-        None => (client.query(COLUMNS_SQL, &[&names]).await?, None),
-    };
+    // Columns.
+    let rows = client
+        .query(
+            "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
+               pg_get_expr(d.adbin, d.adrelid), a.attgenerated::text, a.attidentity::text, \
+               CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, \
+               ds.description, \
+               CASE WHEN d.adbin IS NOT NULL THEN (SELECT s.relname::text FROM pg_depend dep \
+                 JOIN pg_class s ON s.oid = dep.objid \
+                 WHERE dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid \
+                   AND dep.refobjsubid = a.attnum AND dep.classid = 'pg_class'::regclass \
+                   AND dep.deptype = 'a' AND s.relkind = 'S' LIMIT 1) END, \
+               ids.seqstart, ids.seqincrement, ids.seqmin, ids.seqmax, ids.seqcache, ids.seqcycle \
+             FROM pg_attribute a \
+             JOIN pg_class c ON c.oid = a.attrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_type t ON t.oid = a.atttypid \
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+             LEFT JOIN pg_collation co ON co.oid = a.attcollation \
+             LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass \
+               AND ds.objsubid = a.attnum \
+             LEFT JOIN LATERAL (SELECT s.* FROM pg_depend dep JOIN pg_sequence s ON s.seqrelid = dep.objid \
+               WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass \
+                 AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid \
+                 AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1) ids ON true \
+             WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY a.attrelid, a.attnum",
+            &[&names],
+        )
+        .await?;
     for row in rows {
         let oid: u32 = row.try_get(0)?;
         let Some((_, table)) = tables.get_mut(&oid) else { continue };
         table.columns.push(column(&row, home)?);
     }
 
-    // Indexes, primary keys and unique constraints (see `index_sql`).
+    // Indexes, primary keys and unique constraints. `pg_get_indexdef` deparses
+    // the whole index on every call: ask it only for expression parts. The
+    // per-part lookups are scalar subqueries so they use the catalogs' oid
+    // indexes; operator classes are mapped from `opclasses` below.
+    let nulls_not_distinct = if version >= 150_000 { "i.indnullsnotdistinct" } else { "false" };
+    let query = format!(
+        "SELECT i.indrelid, ic.relname::text, i.indisunique, i.indisprimary, am.amname::text, i.indnkeyatts::int4, \
+           array(SELECT (SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = u.attnum) \
+             FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(attnum, ord) ORDER BY u.ord), \
+           array(SELECT CASE WHEN u.attnum = 0 THEN pg_get_indexdef(i.indexrelid, u.ord::int4, true) END \
+             FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(attnum, ord) ORDER BY u.ord), \
+           i.indoption::int2[], \
+           i.indclass::oid[], \
+           array(SELECT CASE WHEN u.coll = 0 OR u.coll = COALESCE((SELECT a.attcollation FROM pg_attribute a \
+               WHERE a.attrelid = i.indrelid AND a.attnum = u.attnum AND u.attnum <> 0), 100) THEN NULL \
+               ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = u.coll) END \
+             FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY u(coll, attnum, ord) ORDER BY u.ord), \
+           pg_get_expr(i.indpred, i.indrelid), con.conname::text, con.contype::text, {nulls_not_distinct}, \
+           ic.reloptions::text[], coalesce(con.condeferrable, false), coalesce(con.condeferred, false), \
+           coalesce(dcon.description, dind.description) \
+         FROM pg_index i \
+         JOIN pg_class ic ON ic.oid = i.indexrelid \
+         JOIN pg_class c ON c.oid = i.indrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_am am ON am.oid = ic.relam \
+         LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
+           AND con.contype IN ('p', 'u', 'x') \
+         LEFT JOIN pg_description dcon ON dcon.objoid = con.oid AND dcon.classoid = 'pg_constraint'::regclass \
+           AND dcon.objsubid = 0 \
+         LEFT JOIN pg_description dind ON dind.objoid = ic.oid AND dind.classoid = 'pg_class'::regclass \
+           AND dind.objsubid = 0 \
+         WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') \
+         ORDER BY i.indrelid, ic.relname"
+    );
     // Operator classes other than their type's default, by oid: a lookup per
     // index part in SQL made the planner scan pg_opclass thousands of times.
     let mut opclasses: HashMap<u32, String> = HashMap::new();
     for row in client.query("SELECT oid, opcname::text FROM pg_opclass WHERE NOT opcdefault", &[]).await? {
         opclasses.insert(row.try_get(0)?, row.try_get(1)?);
     }
-    let index_rows = match index_rows {
-        Some(rows) => rows,
-        None => client.query(&index_sql(version), &[&names]).await?,
-    };
-    for row in index_rows {
+    for row in client.query(&query, &[&names]).await? {
         let oid: u32 = row.try_get(0)?;
         let Some((_, table)) = tables.get_mut(&oid) else { continue };
         index(&row, home, table, &opclasses)?;

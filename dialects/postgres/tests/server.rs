@@ -887,38 +887,3 @@ fn removing_an_enum_value_rebuilds_the_type_behind_a_check() {
     assert_eq!(scalar(&mut conn, checks[0]).as_deref(), Some("t"));
     assert_eq!(scalar(&mut conn, checks[1]).as_deref(), Some("f"));
 }
-
-/// A schema large enough to read its columns and indexes on a second
-/// connection inspects the same as inside a transaction, where only the
-/// first is used (another connection would not see the transaction's changes),
-/// and the second connection is kept for the next inspection.
-#[test]
-fn large_schemas_inspect_the_same_on_two_connections() {
-    let Some(server) = server() else { return };
-    let db = TestDb::new(&server, "parallel");
-    let mut conn = db.open();
-    exec(&mut conn, RICH);
-    let mut sql = String::new();
-    for i in 0..120usize {
-        sql.push_str(&format!(
-            "CREATE TABLE t{i} (id bigint PRIMARY KEY, name text COLLATE \"C\" DEFAULT 'x', qty int CHECK (qty > 0), \
-             ref_id bigint REFERENCES t{} (id)); CREATE INDEX t{i}_name ON t{i} (lower(name)) WHERE qty > 1;\n",
-            i.saturating_sub(1)
-        ));
-    }
-    exec(&mut conn, &sql);
-    let backends = |conn: &mut PgConn| {
-        scalar(conn, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()").unwrap()
-    };
-    assert_eq!(backends(&mut conn), "1");
-    let parallel = inspect(&mut conn);
-    assert_eq!(backends(&mut conn), "2", "the second connection is kept");
-    conn.begin().unwrap();
-    let single = inspect(&mut conn);
-    conn.rollback().unwrap();
-    assert_eq!(parallel, single);
-    let t7 = parallel.schemas[0].table("t7").unwrap();
-    assert_eq!(t7.columns.len(), 4);
-    assert_eq!(t7.indexes.len(), 1);
-    assert_eq!(inspect(&mut conn), single, "again, on the kept connection");
-}
