@@ -4,6 +4,10 @@
 //! database's own catalog against a reference database the database's own
 //! client loaded. A failing pair is shrunk to a minimal case.
 //!
+//! SQLite, PostgreSQL (`STRATA_TEST_POSTGRES_URL`) and MySQL/MariaDB
+//! (`STRATA_TEST_MYSQL_URL`; judged by the server's `SHOW CREATE`, key and
+//! column order included; ignored for now, see `mysql`).
+//!
 //! `STRATA_PAIRS` (default 40) pairs per dialect from seed `STRATA_PAIRS_SEED`
 //! (default 1); `STRATA_PAIRS_SHRINK` (default 6) bounds how many distinct
 //! failures are shrunk, `STRATA_PAIRS_SHRINK_STEPS` (default 40) the steps of each; `STRATA_PAIRS_REPORT=FILE` appends the minimized
@@ -18,7 +22,7 @@ use generator::{Dialect, Pair};
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
-use strata_tests::{PgDb, Sandbox, server_url};
+use strata_tests::{MyDb, PgDb, Sandbox, server_url};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Op {
@@ -74,6 +78,13 @@ enum Dbs {
         des: PgDb,
         ver: PgDb,
         dev: PgDb,
+    },
+    /// The same four on MySQL/MariaDB: a database is cheap to create there, so all are fresh per pair.
+    Mysql {
+        cur: MyDb,
+        des: MyDb,
+        ver: MyDb,
+        dev: MyDb,
     },
 }
 
@@ -151,6 +162,16 @@ impl Run {
                 let des_cat = catalog::postgres(&des);
                 Ok(Run { sb, dbs: Dbs::Postgres { cur, des, ver, dev }, cur_cat, des_cat })
             }
+            Dialect::Mysql => {
+                let db = |label: &str| MyDb::create(label).expect("server configured");
+                let (cur_db, des_db) = (db("pairs_cur"), db("pairs_des"));
+                cur_db.source(cur)?;
+                des_db.source(des)?;
+                let cur_cat = catalog::mysql(&cur_db);
+                let des_cat = catalog::mysql(&des_db);
+                let dbs = Dbs::Mysql { cur: cur_db, des: des_db, ver: db("pairs_ver"), dev: db("pairs_dev") };
+                Ok(Run { sb, dbs, cur_cat, des_cat })
+            }
         }
     }
 
@@ -164,6 +185,12 @@ impl Run {
                 "ver" => ver.url(),
                 _ => dev.url(),
             },
+            Dbs::Mysql { cur, des, ver, dev } => match which {
+                "cur" => cur.url(),
+                "des" => des.url(),
+                "ver" => ver.url(),
+                _ => dev.url(),
+            },
         }
     }
 
@@ -171,13 +198,16 @@ impl Run {
         match &self.dbs {
             Dbs::Sqlite => catalog::sqlite(&self.sb.path.join(format!("{which}.db"))),
             Dbs::Postgres { cur, ver, .. } => catalog::postgres(if which == "cur" { cur } else { ver }),
+            Dbs::Mysql { cur, ver, .. } => catalog::mysql(if which == "cur" { cur } else { ver }),
         }
     }
 
     /// A failed step leaves the dev database in an unknown state: start the next on a fresh one.
     fn fresh_dev(&mut self) {
-        if let Dbs::Postgres { dev, .. } = &mut self.dbs {
-            *dev = PgDb::create("pairs_dev").expect("server configured");
+        match &mut self.dbs {
+            Dbs::Postgres { dev, .. } => *dev = PgDb::create("pairs_dev").expect("server configured"),
+            Dbs::Mysql { dev, .. } => *dev = MyDb::create("pairs_dev").expect("server configured"),
+            Dbs::Sqlite => {}
         }
     }
 
@@ -371,9 +401,14 @@ fn reductions(p: &Pair) -> Vec<Pair> {
         out.push(q);
     }
     for (ti, t) in p.base.tables.iter().enumerate() {
-        for (len, f) in
-            [(t.indexes.len(), 0), (t.uniques.len(), 1), (t.checks.len(), 2), (t.fks.len(), 3), (t.cols.len(), 4)]
-        {
+        for (len, f) in [
+            (t.indexes.len(), 0),
+            (t.uniques.len(), 1),
+            (t.checks.len(), 2),
+            (t.fks.len(), 3),
+            (t.triggers.len(), 5),
+            (t.cols.len(), 4),
+        ] {
             for j in 0..len {
                 let mut q = p.clone();
                 let t = &mut q.base.tables[ti];
@@ -382,6 +417,7 @@ fn reductions(p: &Pair) -> Vec<Pair> {
                     1 => drop(t.uniques.remove(j)),
                     2 => drop(t.checks.remove(j)),
                     3 => drop(t.fks.remove(j)),
+                    5 => drop(t.triggers.remove(j)),
                     _ => {
                         // Only columns nothing else mentions.
                         let c = t.cols[j].name.clone();
@@ -443,8 +479,16 @@ struct Failure {
 }
 
 fn rerun_hint(d: Dialect, seed: u64) -> String {
-    let test = if d == Dialect::Sqlite { "sqlite" } else { "postgres" };
-    format!("STRATA_PAIRS_SEED={seed} STRATA_PAIRS=1 cargo test -p strata-tests --test pairs {test} -- --nocapture")
+    let test = match d {
+        Dialect::Sqlite => "sqlite",
+        Dialect::Postgres => "postgres",
+        Dialect::Mysql => "mysql",
+    };
+    // The MySQL run is ignored for now (see `mysql`).
+    let ignored = if d == Dialect::Mysql { " --include-ignored" } else { "" };
+    format!(
+        "STRATA_PAIRS_SEED={seed} STRATA_PAIRS=1 cargo test -p strata-tests --test pairs {test} --{ignored} --nocapture"
+    )
 }
 
 fn report_case(d: Dialect, f: &Failure) -> String {
@@ -563,4 +607,20 @@ fn postgres() {
         return;
     }
     property(Dialect::Postgres);
+}
+
+/// Ignored until the MySQL plugin keeps SHOW CREATE TABLE's key order in two
+/// cases (the default run meets the first at seed 33): a foreign key dropped and added
+/// again (new actions, its table or column renamed) rebuilds the index the
+/// server generated for it, which then comes after the table's other keys; a
+/// column turned NOT NULL or nullable under a unique key leaves the key where
+/// it was, where a fresh CREATE TABLE puts the unique keys over NOT NULL
+/// columns first. Run it with `-- --include-ignored`.
+#[test]
+#[ignore = "MySQL plugin: key order after a foreign key is added again or a unique key's column flips NOT NULL"]
+fn mysql() {
+    if server_url("STRATA_TEST_MYSQL_URL").is_none() {
+        return;
+    }
+    property(Dialect::Mysql);
 }

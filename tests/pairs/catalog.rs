@@ -3,7 +3,7 @@
 //! names the database generated, quoting and whitespace do not count.
 
 use std::path::Path;
-use strata_tests::{PgDb, sqlite_rows};
+use strata_tests::{MyDb, PgDb, sqlite_rows};
 
 /// Names the generator gives; any other constraint name was made up by the database.
 const OUR_PREFIXES: &[&str] = &["uq_", "ck_", "fk_", "ix_"];
@@ -265,6 +265,88 @@ pub fn postgres(db: &PgDb) -> Vec<String> {
                 r[2] = name_or_auto(&r[2]).to_string();
             }
             out.push(r.join(" | "));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The catalog of a MySQL/MariaDB database as the server shows it: `SHOW
+/// CREATE` of every table and view (and the triggers), without what differs
+/// between equal schemas in two databases (the AUTO_INCREMENT counter, a
+/// view's definer and database qualifier); Strata's own tables left out.
+/// One line per column, key, constraint and table options, prefixed with its
+/// kind and table, sorted, and one line with the order of each table's
+/// columns, keys and constraints as SHOW CREATE TABLE lists them (Strata keeps
+/// that order too).
+pub fn mysql(db: &MyDb) -> Vec<String> {
+    let objects = db.rows(
+        "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() \
+         AND TABLE_NAME NOT IN ('atlas_schema_revisions', 'strata_schema_history') ORDER BY TABLE_NAME",
+    );
+    let kind = |t: &str| match t {
+        "VIEW" => "VIEW",
+        "SEQUENCE" => "SEQUENCE",
+        _ => "TABLE",
+    };
+    // One client for all the statements; each SHOW CREATE is one row, the triggers come last.
+    let mut sql: String = objects.iter().map(|o| format!("SHOW CREATE {} `{}`; ", kind(&o[1]), o[0])).collect();
+    sql.push_str(
+        "SELECT 'trigger', TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, EVENT_OBJECT_TABLE, ACTION_ORDER, \
+         ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY TRIGGER_NAME",
+    );
+    let rows = db.rows(&sql);
+    let mut out = vec![];
+    for (i, row) in rows.iter().enumerate() {
+        let Some(o) = objects.get(i) else {
+            out.push(row.join(" | "));
+            continue;
+        };
+        let name = &o[0];
+        let mut text = row.get(1).cloned().unwrap_or_default();
+        match kind(&o[1]) {
+            "VIEW" => {
+                text = text.replace(&format!("`{}`.", db.name), "");
+                if let (Some(at), Some(end)) = (text.find(" DEFINER="), text.find(" SQL SECURITY ")) {
+                    text.replace_range(at..end, "");
+                }
+                out.push(format!("view `{name}` | {text}"));
+            }
+            k => {
+                if let Some(at) = text.find(" AUTO_INCREMENT=") {
+                    let end = text[at + 16..].find(|c: char| !c.is_ascii_digit()).map_or(text.len(), |n| at + 16 + n);
+                    text.replace_range(at..end, "");
+                }
+                let mut order = vec![];
+                for line in text.lines().skip(1) {
+                    let l = line.trim().trim_end_matches(',');
+                    let what = if let Some(opts) = l.strip_prefix(')') {
+                        out.push(format!("{} `{name}` |{opts}", k.to_lowercase()));
+                        continue;
+                    } else if l.starts_with('`') {
+                        order.push(l.split('`').nth(1).unwrap_or_default().to_string());
+                        "column"
+                    } else if l.starts_with("PRIMARY KEY") {
+                        order.push("PRIMARY KEY".into());
+                        "primary-key"
+                    } else if l.starts_with("CONSTRAINT") && l.contains(" FOREIGN KEY ") {
+                        "fk"
+                    } else if l.starts_with("CONSTRAINT") && l.contains(" CHECK ") {
+                        "check"
+                    } else if l.contains("KEY ") {
+                        "index"
+                    } else {
+                        "other"
+                    };
+                    if what != "column" && what != "primary-key" {
+                        // The kind and the name: `fk x`, `index x`.
+                        let named = l.split('`').nth(1).unwrap_or(l);
+                        order.push(format!("{what} {named}"));
+                    }
+                    out.push(format!("{what} `{name}` | {l}"));
+                }
+                out.push(format!("order `{name}` | {}", order.join(", ")));
+            }
         }
     }
     out.sort();
