@@ -6,7 +6,7 @@
 //!
 //! SQLite, PostgreSQL (`STRATA_TEST_POSTGRES_URL`) and MySQL/MariaDB
 //! (`STRATA_TEST_MYSQL_URL`; judged by the server's `SHOW CREATE`, key and
-//! column order included; ignored for now, see `mysql`).
+//! column order included).
 //!
 //! `STRATA_PAIRS` (default 40) pairs per dialect from seed `STRATA_PAIRS_SEED`
 //! (default 1); `STRATA_PAIRS_SHRINK` (default 6) bounds how many distinct
@@ -484,11 +484,7 @@ fn rerun_hint(d: Dialect, seed: u64) -> String {
         Dialect::Postgres => "postgres",
         Dialect::Mysql => "mysql",
     };
-    // The MySQL run is ignored for now (see `mysql`).
-    let ignored = if d == Dialect::Mysql { " --include-ignored" } else { "" };
-    format!(
-        "STRATA_PAIRS_SEED={seed} STRATA_PAIRS=1 cargo test -p strata-tests --test pairs {test} --{ignored} --nocapture"
-    )
+    format!("STRATA_PAIRS_SEED={seed} STRATA_PAIRS=1 cargo test -p strata-tests --test pairs {test} -- --nocapture")
 }
 
 fn report_case(d: Dialect, f: &Failure) -> String {
@@ -609,15 +605,10 @@ fn postgres() {
     property(Dialect::Postgres);
 }
 
-/// Ignored until the MySQL plugin keeps SHOW CREATE TABLE's key order in two
-/// cases (the default run meets the first at seed 33): a foreign key dropped and added
-/// again (new actions, its table or column renamed) rebuilds the index the
-/// server generated for it, which then comes after the table's other keys; a
-/// column turned NOT NULL or nullable under a unique key leaves the key where
-/// it was, where a fresh CREATE TABLE puts the unique keys over NOT NULL
-/// columns first. Run it with `-- --include-ignored`.
+/// Judged by `SHOW CREATE`, the order of columns and keys included: the
+/// server orders keys by class (unique keys over NOT NULL columns first) and,
+/// within one, by when they were created.
 #[test]
-#[ignore = "MySQL plugin: key order after a foreign key is added again or a unique key's column flips NOT NULL"]
 fn mysql() {
     if server_url("STRATA_TEST_MYSQL_URL").is_none() {
         return;

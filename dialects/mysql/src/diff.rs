@@ -418,6 +418,12 @@ fn displaced<'a, T: Named, C: Ord + Copy>(
                     broken = true;
                     out.push(t.name());
                 }
+                // Unchanged but of another class before (a unique key whose
+                // column became nullable): the server keeps its place.
+                None if from.iter().any(|f| same(f, t)) => {
+                    broken = true;
+                    out.push(t.name());
+                }
                 None => broken = true,
             }
         }

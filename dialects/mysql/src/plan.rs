@@ -361,7 +361,8 @@ fn generated_for<'a>(table: &'a Table, index: &Index) -> Option<&'a ForeignKey> 
 /// first column (`b`, `b_2`), or named after a key of `from`. MariaDB keeps
 /// such an index marked as generated even after its key is gone and, when an
 /// `ALTER TABLE` adds a named foreign key over it, replaces it with one named
-/// after the key. Rebuilding it in the same statement makes it the user's.
+/// after the key. Rebuilding it first (in the table's own ALTER TABLE)
+/// makes it the user's.
 fn possibly_generated<'a>(from: &Table, to: &'a Table, fk: &ForeignKey) -> Option<&'a Index> {
     let lower = |cs: &[String]| cs.iter().map(|c| c.to_lowercase()).collect::<Vec<_>>();
     let columns = lower(&fk.columns);
@@ -386,20 +387,11 @@ fn possibly_generated<'a>(from: &Table, to: &'a Table, fk: &ForeignKey) -> Optio
     (parts == columns && !kept && (column_named || key_named)).then_some(index)
 }
 
-/// `ALTER TABLE … ADD CONSTRAINT …` adding `fks` to `from` on its way to
-/// `to`, rebuilding first the indexes they use that the server may have generated.
-fn add_fks_sql(names: &Names<'_>, from: &Table, to: &Table, fks: &[&ForeignKey]) -> String {
-    let mut rebuilt: Vec<&Index> = Vec::new();
-    for fk in fks {
-        if let Some(index) = possibly_generated(from, to, fk).filter(|i| !rebuilt.contains(i)) {
-            rebuilt.push(index);
-        }
-    }
-    let clauses: Vec<String> = rebuilt
-        .iter()
-        .flat_map(|i| [format!("DROP INDEX {}", quote(&i.name)), format!("ADD {}", index_sql(i))])
-        .chain(fks.iter().map(|fk| format!("ADD {}", fk_sql(names, &to.name, fk))))
-        .collect();
+/// `ALTER TABLE … ADD CONSTRAINT …` adding `fks` to `to`. The indexes they
+/// use that the server may have generated were rebuilt before, by the
+/// table's own `ALTER TABLE` (see `with_regenerated_keys`).
+fn add_fks_sql(names: &Names<'_>, to: &Table, fks: &[&ForeignKey]) -> String {
+    let clauses: Vec<String> = fks.iter().map(|fk| format!("ADD {}", fk_sql(names, &to.name, fk))).collect();
     format!("ALTER TABLE {} {}", names.name(&to.name), clauses.join(", "))
 }
 
@@ -912,14 +904,26 @@ fn with_regenerated_keys(from: &Table, to: &Table, changes: &[TableChange]) -> V
                 | TableChange::ModifyIndex { to: i, .. } if i.name == name)
         })
     };
+    // Indexes a foreign key added here will use that the server may have
+    // generated for another key (see `possibly_generated`).
+    let reused: Vec<&str> = changes
+        .iter()
+        .filter_map(|c| match c {
+            TableChange::AddForeignKey { foreign_key: k } | TableChange::ModifyForeignKey { to: k, .. } => {
+                possibly_generated(from, to, k).map(|i| i.name.as_str())
+            }
+            _ => None,
+        })
+        .collect();
     let mut out = changes.to_vec();
     let mut from_class = None;
     for index in &to.indexes {
         let Some(old) = from.indexes.iter().find(|i| i.name == index.name) else { continue };
         let class = crate::diff::key_class(to, index);
-        let regenerated = generated_for(to, index)
+        let regenerated = (generated_for(to, index)
             .is_some_and(|fk| fk.name.as_deref().is_some_and(|n| readded.contains(&n)))
-            && generated_for(from, old).is_some();
+            && generated_for(from, old).is_some())
+            || reused.contains(&index.name.as_str());
         if regenerated && from_class.is_none_or(|c| c != class) && !touched(&index.name) {
             from_class = Some(class);
             out.push(TableChange::ModifyIndex { from: old.clone(), to: index.clone() });
@@ -1188,7 +1192,7 @@ fn modify_table(
             format!("ALTER TABLE {table} {}", clauses.join(", "))
         };
         // Undone by adding them back to the table as it was.
-        let add = add_fks_sql(&names, to, from, &dropped_fks);
+        let add = add_fks_sql(&names, from, &dropped_fks);
         p.drop_fks.push(
             unit(stmt(drop(&dropped_fks), format!("drop foreign keys of {t:?}"), source, vec![add]))
                 .drops(dropped_fks.iter().map(|fk| fk_key(schema, t, fk)))
@@ -1200,7 +1204,8 @@ fn modify_table(
     let table_sql = &table;
     let changes = &with_regenerated_keys(from, to, changes);
     let forward = alter_clauses(schema, table_sql, from, to, changes);
-    let inverse: Vec<TableChange> = changes.iter().map(invert).collect();
+    // The reverse adds back the keys dropped here: its own generated indexes to rebuild.
+    let inverse = with_regenerated_keys(to, from, &changes.iter().map(invert).collect::<Vec<_>>());
     let backward = alter_clauses(schema, table_sql, to, from, &inverse);
     let backward = backward.sql(&table);
     // Undoing what the foreign keys generated, when no statement of its own does.
@@ -1233,16 +1238,11 @@ fn modify_table(
         let mut reverse = vec![format!("ALTER TABLE {table} {}", reverse.join(", "))];
         reverse.extend(orphan_reverse);
         p.add_fks.push(
-            unit(stmt(
-                add_fks_sql(&names, from, to, &added_fks),
-                format!("add foreign keys of {t:?}"),
-                source,
-                reverse,
-            ))
-            .creates(added_fks.iter().map(|fk| fk_key(schema, t, fk)))
-            .needs_new(added_fks.iter().flat_map(|fk| fk_refs(schema, fk)))
-            .needs_new(added_fks.iter().flat_map(|fk| fk.columns.iter().map(|c| Key::column(schema, t, c))))
-            .needs_new([Key::relation(schema, t)]),
+            unit(stmt(add_fks_sql(&names, to, &added_fks), format!("add foreign keys of {t:?}"), source, reverse))
+                .creates(added_fks.iter().map(|fk| fk_key(schema, t, fk)))
+                .needs_new(added_fks.iter().flat_map(|fk| fk_refs(schema, fk)))
+                .needs_new(added_fks.iter().flat_map(|fk| fk.columns.iter().map(|c| Key::column(schema, t, c))))
+                .needs_new([Key::relation(schema, t)]),
         );
     }
 }

@@ -1795,6 +1795,24 @@ END"#,
         "CREATE TABLE t (id int PRIMARY KEY, a int);
 CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1 /* note */",
     ),
+    // Key order (found by tests/pairs.rs): SHOW CREATE TABLE lists keys by class, then by creation.
+    (
+        "unnamed_fk_actions_changed_before_a_named_one",
+        "CREATE TABLE p (id int NOT NULL, PRIMARY KEY (id));\nCREATE TABLE c (x int, y int, \
+           FOREIGN KEY (x) REFERENCES p (id) ON DELETE SET NULL, CONSTRAINT fk_1 FOREIGN KEY (y) REFERENCES p (id))",
+        "CREATE TABLE p (id int NOT NULL, PRIMARY KEY (id));\nCREATE TABLE c (x int, y int, \
+           FOREIGN KEY (x) REFERENCES p (id) ON DELETE CASCADE, CONSTRAINT fk_1 FOREIGN KEY (y) REFERENCES p (id))",
+    ),
+    (
+        "unique_key_column_made_nullable",
+        "CREATE TABLE t (a float, b int NOT NULL, CONSTRAINT uq_1 UNIQUE (a), UNIQUE (b))",
+        "CREATE TABLE t (a float, b int, CONSTRAINT uq_1 UNIQUE (a), UNIQUE (b))",
+    ),
+    (
+        "unique_key_column_made_not_null",
+        "CREATE TABLE t (a float, b int, CONSTRAINT uq_1 UNIQUE (a), UNIQUE (b))",
+        "CREATE TABLE t (a float, b int NOT NULL, CONSTRAINT uq_1 UNIQUE (a), UNIQUE (b))",
+    ),
 ];
 
 /// Changes the plugin does not converge on yet (MariaDB-only engines and
