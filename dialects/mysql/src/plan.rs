@@ -401,7 +401,9 @@ fn create_table_sql(names: &Names<'_>, table: &Table, fks: &[&ForeignKey]) -> St
         lines.push(pk_sql(pk));
     }
     // A generated key is written as its foreign key, where the key stands
-    // (the server generates it there); one whose key comes later is left to it.
+    // (the server generates it there). One whose key is added later is
+    // written as a plain key, in its place: the key, when added, uses it
+    // where it stands, and a key generated then would come after the others.
     let mut written: Vec<&str> = Vec::new();
     for index in &table.indexes {
         match generated_for(table, index) {
@@ -409,8 +411,7 @@ fn create_table_sql(names: &Names<'_>, table: &Table, fks: &[&ForeignKey]) -> St
                 lines.push(fk_sql(names, &table.name, fk));
                 written.push(&index.name);
             }
-            Some(_) => {}
-            None => lines.push(index_sql(index)),
+            Some(_) | None => lines.push(index_sql(index)),
         }
     }
     lines.extend(table.checks.iter().enumerate().map(|(i, c)| check_sql(&table.name, c, i + 1)));

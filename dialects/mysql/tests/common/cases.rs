@@ -1813,6 +1813,14 @@ CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1 /* note */",
         "CREATE TABLE t (a float, b int, CONSTRAINT uq_1 UNIQUE (a), UNIQUE (b))",
         "CREATE TABLE t (a float, b int NOT NULL, CONSTRAINT uq_1 UNIQUE (a), UNIQUE (b))",
     ),
+    (
+        "cycle_with_named_and_unnamed_fks_created",
+        "CREATE TABLE other (id int PRIMARY KEY)",
+        "CREATE TABLE other (id int PRIMARY KEY);\nCREATE TABLE items (id int PRIMARY KEY, a bigint unsigned, b bigint unsigned NOT NULL);\n\
+         CREATE TABLE tags (id bigint unsigned PRIMARY KEY, item_id int, CONSTRAINT fk_t FOREIGN KEY (item_id) REFERENCES items (id));\n\
+         ALTER TABLE items ADD CONSTRAINT fk_19 FOREIGN KEY (a) REFERENCES tags (id);\n\
+         ALTER TABLE items ADD FOREIGN KEY (b) REFERENCES tags (id)",
+    ),
 ];
 
 /// Changes the plugin does not converge on yet (MariaDB-only engines and
