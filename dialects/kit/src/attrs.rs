@@ -41,6 +41,14 @@ impl Attrs {
     pub fn flag(self, attrs: &[Attr], name: &str) -> bool {
         self.get(attrs, name).and_then(Value::as_bool).unwrap_or(false)
     }
+
+    /// The name and value of `attr` when it is one of this dialect's.
+    pub fn own(self, attr: &Attr) -> Option<(&str, &Value)> {
+        match attr {
+            Attr::Other { dialect, name, value } if dialect == self.dialect => Some((name.as_str(), value)),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -56,5 +64,7 @@ mod tests {
         assert_eq!(my.get(&attrs, "invisible"), Some(&Value::Bool(true)));
         assert_eq!(my.get_str(&attrs, "invisible"), None);
         assert!(my.flag(&attrs, "invisible") && !ch.flag(&attrs, "invisible") && !my.flag(&attrs, "engine"));
+        assert_eq!(my.own(&attrs[1]), Some(("engine", &Value::from("InnoDB"))));
+        assert_eq!(my.own(&attrs[0]), None);
     }
 }

@@ -1,11 +1,13 @@
 //! MySQL-only facts ride in the shared model as `Attr::Other { dialect: "mysql", .. }`.
 //! Names used (value types in brackets):
 //!
-//! - schema: `charset`, `collation` [string];
+//! - schema: `charset`, `collation` [string]; `sequence`, `routine`, `event`
+//!   [objects, see `objects.rs`];
 //! - table: `engine`, `collation` [string] (the charset follows from the collation),
 //!   `options` [array of `KEY=value` create options, e.g. `ROW_FORMAT=COMPRESSED`],
 //!   `auto_increment` [number: the next counter value when above 1; written
-//!   when the table is created, never compared], `system_versioning` [true, MariaDB],
+//!   when the table is created, a change only when the desired one is higher],
+//!   `system_versioning` [true, MariaDB],
 //!   `partition` [string: the `PARTITION BY …` clause, canonical as `inspect` writes it];
 //! - column: `auto_increment` [true], `invisible` [true], `on_update` [string, e.g. `CURRENT_TIMESTAMP(6)`],
 //!   `check` [string: a column-level check clause, as MariaDB keeps them];

@@ -100,8 +100,9 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
             table.attrs.push(attr("collation", collation));
         }
         table.comment = opt(&row, 4).filter(|c| !c.is_empty());
-        // The counter is data, never compared; a table created anew starts
-        // where its model's did (an explicit `AUTO_INCREMENT=1000`).
+        // The counter is data: compared only when a desired start is above
+        // it (see `diff::counter`); a table created anew starts where its
+        // model's did (an explicit `AUTO_INCREMENT=1000`).
         if let Some(next) = opt(&row, 6).and_then(|n| n.parse::<u64>().ok()).filter(|n| *n > 1) {
             table.attrs.push(attr("auto_increment", next));
         }

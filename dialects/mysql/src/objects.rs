@@ -114,12 +114,9 @@ impl Object {
 
     /// Reads an object back from a schema attribute; `None` for any other attribute.
     pub fn from_attr(attr: &Attr) -> Option<Object> {
-        let Attr::Other { dialect, name, value } = attr else { return None };
-        if dialect != DIALECT {
-            return None;
-        }
+        let (name, value) = strata_dialect_kit::attrs::Attrs::new(DIALECT).own(attr)?;
         let value = value.clone();
-        match name.as_str() {
+        match name {
             "sequence" => serde_json::from_value(value).ok().map(Object::Sequence),
             "routine" => serde_json::from_value(value).ok().map(Object::Routine),
             "event" => serde_json::from_value(value).ok().map(Object::Event),

@@ -153,12 +153,9 @@ impl Object {
 
     /// Reads an object back from a schema attribute of kind `name`.
     pub fn from_attr(attr: &Attr) -> Option<Object> {
-        let Attr::Other { dialect, name, value } = attr else { return None };
-        if dialect != DIALECT {
-            return None;
-        }
+        let (name, value) = strata_dialect_kit::attrs::Attrs::new(DIALECT).own(attr)?;
         let value = value.clone();
-        match name.as_str() {
+        match name {
             "sequence" => serde_json::from_value(value).ok().map(Object::Sequence),
             "enum" => serde_json::from_value(value).ok().map(Object::Enum),
             "domain" => serde_json::from_value(value).ok().map(Object::Domain),
