@@ -439,8 +439,8 @@ mod scenarios {
                 .unwrap()
                 .map(|e| e.unwrap())
                 .map(|e| (e.file_name().to_string_lossy().into_owned(), e.metadata().unwrap().modified().unwrap()))
-                // Remembered plans (`*.down.json`) are not replayed states.
-                .filter(|(n, _)| !n.ends_with(".down.json"))
+                // Remembered plans (`*.down.json`, their `*.units.json`) are not replayed states.
+                .filter(|(n, _)| !n.ends_with(".down.json") && !n.ends_with(".units.json"))
                 .collect();
             files.sort();
             files

@@ -384,7 +384,7 @@ fn confirm_applied(conn: &mut Conn, store: &RevisionStore, report: &mut ApplyRep
     if report.dry_run {
         return Ok(());
     }
-    let after = store.read(conn)?;
+    let after = store.read_progress(conn)?;
     let missing: Vec<&str> = report
         .applied
         .iter()

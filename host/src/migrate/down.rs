@@ -62,7 +62,7 @@ fn down_locked(
         start: clock::rfc3339(started),
         ..DownReport::default()
     };
-    let plan = crate::plan::plan_down(registry, conn, dev_url, dir, opts, cache)?;
+    let plan = crate::plan::plan_down(registry, conn, dev_url, dir, opts, cache, with.policies.enforces())?;
     report.current = plan.current.clone();
     report.target = plan.target.clone().unwrap_or_default();
     report.total = plan.total;
@@ -274,7 +274,7 @@ fn confirm_reverted(
     steps: &[Step],
     report: &mut DownReport,
 ) -> Result<(), Error> {
-    let after = store.read(conn)?;
+    let after = store.read_progress(conn)?;
     let left: Vec<&str> =
         steps.iter().filter(|s| after.iter().any(|r| r.version == s.version)).map(|s| s.version.as_str()).collect();
     if !left.is_empty() {

@@ -22,7 +22,7 @@ pub use context::Context;
 pub use down::{DownWith, down};
 pub use lint::{LintOptions, lint};
 pub use log::{ApplyLog, DownLog};
-pub use pipeline::{Ran, run_apply, run_down};
+pub use pipeline::{Opened, Ran, open, run_apply, run_down};
 pub use policy::{Policies, denial};
 pub use schema_apply::{SchemaApplyOptions, SchemaApplyUi, schema_apply, schema_clean};
 pub use set::set;

@@ -13,7 +13,8 @@ use crate::dir::{Dir, File};
 use crate::error::Error;
 use crate::exec::{self, Progress};
 use crate::plan::{self, DevDb, DownOptions, StateCache};
-use crate::registry::{self, Outcome, Proposal, Recorder};
+use crate::plugin::Conn;
+use crate::registry::{self, Ledger, Outcome, Proposal, Recorder};
 use crate::revisions::RevisionStore;
 
 /// What a pipeline reports besides the run's own report.
@@ -32,8 +33,10 @@ pub struct Ran<T> {
 /// # Errors
 /// A run refused or stopped before it began (recorded as such); see
 /// [`super::apply`]. A failure midway is in the report's `error`.
+#[allow(clippy::too_many_arguments)]
 pub fn run_apply(
     cx: &Context,
+    opened: Opened,
     dir: &Dir,
     url: &str,
     repo: &str,
@@ -41,14 +44,12 @@ pub fn run_apply(
     progress: &mut dyn Progress,
     findings: &mut dyn FnMut(&[Finding]),
 ) -> Result<Ran<ApplyReport>, Error> {
-    let recorder = start(cx, !opts.dry_run, "migrate apply", repo, url)?;
-    crate::trace::mark("apply: deployment registry open");
+    let recorder = opened.ledger.map(|l| Recorder::start(l, cx.env.as_ref(), &cx.operator, "migrate apply", repo, url));
     // A target that cannot be reached is a failed deployment too.
-    let mut conn = match plan::open(&cx.registry, url) {
+    let mut conn = match opened.conn {
         Ok(conn) => conn,
         Err(e) => return failed_before(recorder.as_ref(), e),
     };
-    crate::trace::mark("apply: target connected");
     if let Some(recorder) = recorder.as_ref() {
         let (current, _) = pending(&mut conn, dir, opts).or_else(|e| refused(recorder, e))?;
         recorder.set_before(&current);
@@ -104,8 +105,10 @@ pub fn run_apply(
 /// # Errors
 /// A run refused before it began (recorded as such); see [`super::down`].
 /// Refusals found while planning (drift, a failed check) are in the report.
+#[allow(clippy::too_many_arguments)]
 pub fn run_down(
     cx: &Context,
+    opened: Opened,
     dir: &Dir,
     url: &str,
     dev_url: &str,
@@ -113,13 +116,11 @@ pub fn run_down(
     opts: &DownOptions,
     progress: &mut dyn Progress,
 ) -> Result<Ran<DownReport>, Error> {
-    let recorder = start(cx, !opts.dry_run, "migrate down", repo, url)?;
-    crate::trace::mark("down: deployment registry open");
-    let mut conn = match plan::open(&cx.registry, url) {
+    let recorder = opened.ledger.map(|l| Recorder::start(l, cx.env.as_ref(), &cx.operator, "migrate down", repo, url));
+    let mut conn = match opened.conn {
         Ok(conn) => conn,
         Err(e) => return failed_before(recorder.as_ref(), e),
     };
-    crate::trace::mark("down: target connected");
     let started = Instant::now();
     let cache = StateCache::from_env();
     let policies = cx.policies()?;
@@ -156,12 +157,35 @@ pub fn run_down(
     Ok(Ran { report, elapsed: started.elapsed() })
 }
 
-/// Opens the deployment registry and starts recording, for a run that changes the target.
-fn start(cx: &Context, changes: bool, kind: &'static str, repo: &str, url: &str) -> Result<Option<Recorder>, Error> {
-    if !changes {
-        return Ok(None);
-    }
-    Ok(Some(Recorder::start(cx.ledger()?, cx.env.as_ref(), &cx.operator, kind, repo, url)))
+/// What a run opens before it plans: the deployment registry (for a run that
+/// changes the target) and the target.
+pub struct Opened {
+    ledger: Option<Ledger>,
+    /// The target, or why it could not be reached: that is a failed
+    /// deployment, recorded once the run knows what it is.
+    conn: Result<Conn, Error>,
+}
+
+/// Opens the deployment registry (when `changes`) and the target side by
+/// side: neither needs the other, and each costs milliseconds (a SQLite file
+/// parses its whole schema, a server answers a handshake). A registry that
+/// cannot be opened stops the run.
+///
+/// # Errors
+/// The registry's.
+pub fn open(cx: &Context, url: &str, changes: bool) -> Result<Opened, Error> {
+    let (ledger, conn) = std::thread::scope(|s| {
+        let ledger = changes.then(|| s.spawn(|| cx.ledger()));
+        let conn = plan::open(&cx.registry, url);
+        let ledger = ledger.map(|h| {
+            h.join().unwrap_or_else(|_| {
+                Err(Error::Failed("internal logic error: opening the deployment registry panicked".into()))
+            })
+        });
+        (ledger, conn)
+    });
+    crate::trace::mark("registry and target open");
+    Ok(Opened { ledger: ledger.transpose()?, conn })
 }
 
 /// What a `migrate apply` report says for the registry.
@@ -262,7 +286,7 @@ fn apply_policies(
         return Ok(());
     }
     let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
-    let applied: Vec<String> = store.read(conn)?.into_iter().map(|r| r.version).collect();
+    let applied: Vec<String> = store.read_progress(conn)?.into_iter().map(|r| r.version).collect();
     let base: Vec<&File> = dir.files().iter().filter(|f| applied.iter().any(|a| a == f.version())).collect();
     let dev_url = cx.dev(&opts.dev_url, Some(url)).map_err(|_| {
         Error::Usage(
@@ -292,7 +316,7 @@ fn pending<'d>(
     opts: &ApplyOptions,
 ) -> Result<(String, Vec<&'d File>), Error> {
     let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
-    let applied: Vec<String> = store.read(conn)?.into_iter().map(|r| r.version).collect();
+    let applied: Vec<String> = store.read_progress(conn)?.into_iter().map(|r| r.version).collect();
     let files = dir
         .files()
         .iter()

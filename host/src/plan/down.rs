@@ -166,7 +166,8 @@ impl DownPlan {
 /// writes it; the caller holds the migration lock.
 ///
 /// A refusal (drift, downs that disagree, a down.sql that misses its state) is
-/// part of the plan; nothing is to run then.
+/// part of the plan; nothing is to run then. The policies' units are in the
+/// plan when `units` (or when it was planned afresh).
 ///
 /// # Errors
 /// Usage errors (unknown target version, missing files without history, a dev
@@ -179,6 +180,7 @@ pub fn plan_down(
     dir: &Dir,
     opts: &DownOptions,
     cache: &StateCache,
+    units: bool,
 ) -> Result<DownPlan, Error> {
     let driver = conn.driver().clone();
     let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
@@ -220,9 +222,9 @@ pub fn plan_down(
         crate::trace::mark("plan_down: schema fingerprinted");
         key
     };
-    if let Some(remembered) = memo_key.as_deref().and_then(|k| super::memo::recall(cache, k)) {
+    if let Some((remembered, units)) = memo_key.as_deref().and_then(|k| super::memo::recall(cache, k, units)) {
         crate::trace::mark("plan_down: plan reused (schema, revisions and directory as planned before)");
-        return Ok(remembered.into_plan(history));
+        return Ok(remembered.into_plan(history, units));
     }
     // A run finishing an interrupted one keeps its record (and where it started).
     out.run = Some(match recorded.filter(|r| Some(r.target.as_str()) == Some(target.as_deref().unwrap_or(""))) {

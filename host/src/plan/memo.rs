@@ -19,6 +19,7 @@ use crate::revisions::{DownRun, History, Revision};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use strata_dialect_api::{RenderReply, RenderRequest};
+use strata_policies::Unit;
 
 /// What a revert plan is computed from, besides the target's schema.
 pub(super) struct DownInputs<'a> {
@@ -31,7 +32,7 @@ pub(super) struct DownInputs<'a> {
 }
 
 /// A plan as remembered: everything of a [`DownPlan`] but the history rows,
-/// which are read afresh.
+/// which are read afresh, and the policies' units, kept apart (see [`recall`]).
 #[derive(Serialize, Deserialize)]
 pub(super) struct Remembered {
     current: String,
@@ -40,11 +41,10 @@ pub(super) struct Remembered {
     steps: Vec<Step>,
     planned: Vec<PlannedFile>,
     run: Option<DownRun>,
-    units: Vec<Vec<strata_policies::Unit>>,
 }
 
 impl Remembered {
-    pub(super) fn of(plan: &DownPlan) -> Remembered {
+    fn of(plan: &DownPlan) -> Remembered {
         Remembered {
             current: plan.current.clone(),
             target: plan.target.clone(),
@@ -52,11 +52,10 @@ impl Remembered {
             steps: plan.steps.clone(),
             planned: plan.planned.clone(),
             run: plan.run.clone(),
-            units: plan.units.clone(),
         }
     }
 
-    pub(super) fn into_plan(self, history: BTreeMap<String, History>) -> DownPlan {
+    pub(super) fn into_plan(self, history: BTreeMap<String, History>, units: Vec<Vec<Unit>>) -> DownPlan {
         DownPlan {
             current: self.current,
             target: self.target,
@@ -66,7 +65,7 @@ impl Remembered {
             refusal: None,
             run: self.run,
             history,
-            units: self.units,
+            units,
         }
     }
 }
@@ -132,12 +131,18 @@ pub(super) fn down_key(conn: &mut Conn, inputs: &DownInputs<'_>) -> Option<Strin
     Some(key.finish())
 }
 
-/// The plan remembered under `key`.
-pub(super) fn recall(cache: &StateCache, key: &str) -> Option<Remembered> {
-    cache.get_value(&format!("{key}.down.json"))
+/// The plan remembered under `key`, with the policies' units when `units`
+/// (they describe every change a step makes and cost more to read than the
+/// rest of the plan: only a run with policies to enforce reads them).
+pub(super) fn recall(cache: &StateCache, key: &str, units: bool) -> Option<(Remembered, Vec<Vec<Unit>>)> {
+    let plan: Remembered = cache.get_value(&format!("{key}.down.json"))?;
+    let units = if units { cache.get_value(&format!("{key}.units.json"))? } else { Vec::new() };
+    Some((plan, units))
 }
 
 /// Remembers `plan` under `key`; a failure only costs the next run's speed.
 pub(super) fn remember(cache: &StateCache, key: &str, plan: &DownPlan) {
+    // The units first: a plan found without them is planned again.
+    cache.put_value(&format!("{key}.units.json"), &plan.units);
     cache.put_value(&format!("{key}.down.json"), &Remembered::of(plan));
 }

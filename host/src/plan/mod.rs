@@ -46,6 +46,16 @@ pub fn open(registry: &Registry, url: &str) -> Result<Conn, Error> {
     driver.open(&url).map_err(db(format!("connecting to {url}")))
 }
 
+/// Whether opening `url` would create the database: a SQLite file that does
+/// not exist yet (opening a server's database never creates it).
+pub fn creates_on_open(url: &str) -> bool {
+    let Ok(url) = DbUrl::parse(url) else { return false };
+    matches!(url.scheme.as_str(), "sqlite" | "sqlite3")
+        && url.query.get("mode").is_none_or(|m| m == "rwc")
+        && !url.path.is_empty()
+        && !Path::new(&url.path).exists()
+}
+
 /// Where a schema comes from.
 #[derive(Debug, Clone)]
 pub enum Source {
