@@ -49,12 +49,17 @@ pub fn manifest() -> Manifest {
 }
 
 /// The schema fingerprint query (see [`RenderRequest::SchemaFingerprint`]).
-/// One row of one value: thousands of cells would cost more to carry across
-/// the boundary than the query costs to run. Fields are separated by NUL,
-/// rows by 0x01 (neither occurs in a name or a CREATE statement).
-const FINGERPRINT: &str = "SELECT count(*) || char(1) || group_concat(e, char(1)) FROM (\
-    SELECT type || char(0) || name || char(0) || tbl_name || char(0) || ifnull(sql, char(2)) AS e \
-    FROM main.sqlite_master ORDER BY type, name)";
+/// One row: thousands of cells would cost more to carry across the boundary
+/// than the query costs to run. The row count, then each column of
+/// `sqlite_master` joined by NUL (which no name or CREATE statement holds;
+/// an object without SQL reads as 0x02, as no CREATE statement does): the
+/// columns split back into the rows, in storage order. No sort and no
+/// concatenation per row: both cost more than the scan (0.8 against 0.2 ms
+/// on 750 objects), and an order that differs only costs a reuse. The
+/// separator is read once from a one-row subquery, not called per row.
+const FINGERPRINT: &str = "SELECT count(*), group_concat(type, z), group_concat(name, z), \
+    group_concat(tbl_name, z), group_concat(ifnull(sql, char(2)), z) \
+    FROM main.sqlite_master, (SELECT char(0) AS z)";
 
 /// Answers a render request.
 ///
@@ -113,6 +118,43 @@ fn main_only(schema: Option<&str>) -> Result<(), PluginError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fingerprint's row splits back into `sqlite_master`'s rows (so two
+    /// schemas with one fingerprint are one schema), and any change moves it.
+    #[test]
+    fn fingerprint_holds_every_object() {
+        let db = rusqlite::Connection::open_in_memory().unwrap();
+        let fingerprint = |db: &rusqlite::Connection| -> (i64, Vec<Option<String>>) {
+            db.query_row(FINGERPRINT, [], |r| Ok((r.get(0)?, (1..5).map(|i| r.get(i).unwrap()).collect()))).unwrap()
+        };
+        assert_eq!(fingerprint(&db), (0, vec![None, None, None, None]));
+        db.execute_batch(
+            "CREATE TABLE a (id integer PRIMARY KEY, b text UNIQUE, \"c,d\" text);
+             CREATE INDEX a_b ON a (b);
+             CREATE VIEW v AS SELECT ',' AS x;",
+        )
+        .unwrap();
+        let before = fingerprint(&db);
+        let columns: Vec<Vec<&str>> = before.1.iter().map(|c| c.as_deref().unwrap().split('\0').collect()).collect();
+        let listed: Vec<[String; 4]> = db
+            .prepare("SELECT type, name, tbl_name, ifnull(sql, char(2)) FROM sqlite_master")
+            .unwrap()
+            .query_map([], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(before.0, 4);
+        assert_eq!(listed.len(), 4);
+        for (n, row) in listed.iter().enumerate() {
+            for (i, value) in row.iter().enumerate() {
+                assert_eq!(columns[i][n], value);
+            }
+        }
+        // The unique key's index has no SQL: it still counts, as 0x02.
+        assert!(columns[3].contains(&"\u{2}"));
+        db.execute_batch("DROP INDEX a_b; CREATE INDEX a_b ON a (b DESC);").unwrap();
+        assert_ne!(fingerprint(&db), before);
+    }
 
     /// The bookkeeping tables' DDL, byte for byte as Atlas writes it.
     #[test]
