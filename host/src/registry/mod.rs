@@ -145,10 +145,14 @@ impl Ledger {
         let ph = conn.driver().manifest.capabilities.placeholder;
         let mut ledger = Ledger { conn, ph };
         if ledger.conn.driver().name() == "sqlite" {
-            // Write-ahead logging: one sync per record instead of a rollback
-            // journal's several, and readers never wait for a writer (targets
-            // deployed in parallel all record here).
-            let _ = ledger.conn.query("PRAGMA journal_mode = WAL", Vec::new());
+            // A rollback journal kept as an empty file between records: a
+            // run writes one record and closes, and a write-ahead log would
+            // be created, written, synced, copied back into the database and
+            // deleted every time (two syncs and two unlinks more, and each
+            // page written twice: 0.7 ms of a 300-file apply). Records wait
+            // for each other on the registry's lock anyway, and readers only
+            // wait out a commit (the busy timeout covers it).
+            let _ = ledger.conn.query("PRAGMA journal_mode = TRUNCATE", Vec::new());
         }
         ledger.ensure_schema()?;
         Ok(ledger)
