@@ -211,11 +211,14 @@ async fn inspect(
         table.attrs.push(attr("policies", Value::Object(policies)));
     }
 
-    // Columns.
+    // Columns. A default cannot name a column, so it deparses without its
+    // table (relid 0), which spares opening every table (14 against 9 ms on
+    // 2,100 columns); a generated column's expression names columns.
     let rows = client
         .query(
             "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
-               pg_get_expr(d.adbin, d.adrelid), a.attgenerated::text, a.attidentity::text, \
+               pg_get_expr(d.adbin, CASE WHEN a.attgenerated <> '' THEN d.adrelid ELSE 0 END), \
+               a.attgenerated::text, a.attidentity::text, \
                CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, \
                ds.description, \
                CASE WHEN d.adbin IS NOT NULL THEN (SELECT s.relname::text FROM pg_depend dep \
