@@ -116,3 +116,83 @@ fn another_request_or_directory_is_planned_afresh() {
     let again = down(&sb, &["1", "--dry-run"]).ok();
     assert!(reused(&again), "{}", again.stderr());
 }
+
+/// PostgreSQL: the fingerprint is which catalog rows exist and which
+/// transaction wrote each. A dry run's plan is the real run's; a column
+/// altered in between, a database cloned from the one planned for, and rows
+/// written since behave as on SQLite (the down benchmark restores by cloning
+/// a template database, which keeps the ids: its warm runs reuse the plan).
+mod postgres {
+    use super::reused;
+    use strata_tests::{PgDb, Run, Sandbox};
+
+    const V1: &str = "CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);\n";
+    const V2: &str = "CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n\
+        CREATE INDEX posts_user ON posts (user_id);\n";
+    const V3: &str = "ALTER TABLE users ADD COLUMN email text;\n";
+
+    fn applied(label: &str) -> Option<(Sandbox, PgDb, PgDb)> {
+        let (db, dev) = (PgDb::create(label)?, PgDb::create(&format!("{label}-dev"))?);
+        let sb = Sandbox::new(label);
+        sb.write("migrations/1_users.sql", V1);
+        sb.write("migrations/2_posts.sql", V2);
+        sb.write("migrations/3_email.sql", V3);
+        sb.strata(&["migrate", "hash", "--dir", "file://migrations"]).ok();
+        sb.strata(&["migrate", "apply", "--dir", "file://migrations", "--url", &db.url()]).ok();
+        Some((sb, db, dev))
+    }
+
+    fn down(sb: &Sandbox, db: &PgDb, dev: &PgDb, args: &[&str]) -> Run {
+        let cache = sb.path.join("cache");
+        let cache = cache.to_str().unwrap_or_default();
+        let (url, dev) = (db.url(), dev.url());
+        let mut all = vec!["migrate", "down", "--dir", "file://migrations", "--url", &url, "--dev-url", &dev];
+        all.extend_from_slice(args);
+        sb.strata_env(&all, &[("STRATA_CACHE_DIR", cache), ("STRATA_TRACE", "1")])
+    }
+
+    fn tables(db: &PgDb) -> Vec<String> {
+        db.rows("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_dry_run_plans_and_the_real_run_reuses_it() {
+        let Some((sb, db, dev)) = applied("reuse-pg") else { return };
+        let dry = down(&sb, &db, &dev, &["2", "--dry-run"]).ok();
+        assert!(!reused(&dry), "nothing to reuse yet:\n{}", dry.stderr());
+        let real = down(&sb, &db, &dev, &["2"]).ok();
+        assert!(reused(&real), "the dry run's plan was not reused:\n{}", real.stderr());
+        assert_eq!(tables(&db), ["users"]);
+        let columns = db.rows(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'users' ORDER BY ordinal_position",
+        );
+        assert_eq!(columns, [["id"], ["name"]]);
+    }
+
+    #[test]
+    fn a_column_altered_since_is_planned_afresh_and_its_drift_refused() {
+        let Some((sb, db, dev)) = applied("reuse-pg-drift") else { return };
+        down(&sb, &db, &dev, &["1", "--dry-run"]).ok();
+        // No table added or dropped: only a column's row in pg_attribute changes.
+        db.exec("ALTER TABLE users ALTER COLUMN email SET NOT NULL");
+        let real = down(&sb, &db, &dev, &["1"]).expect_code(1);
+        assert!(!reused(&real), "a plan for another schema was reused:\n{}", real.stderr());
+        assert!(real.stdout().contains("email"), "the drift must be shown:\n{}", real.stdout());
+        let left = db.rows("SELECT version FROM atlas_schema_revisions.atlas_schema_revisions ORDER BY version");
+        assert_eq!(left, [["1"], ["2"], ["3"]], "nothing may run after drift");
+    }
+
+    #[test]
+    fn rows_added_since_are_still_checked() {
+        let Some((sb, db, dev)) = applied("reuse-pg-rows") else { return };
+        down(&sb, &db, &dev, &["2", "--dry-run"]).ok();
+        db.exec("INSERT INTO users (id, name) VALUES (1, 'ada'); INSERT INTO posts (id, user_id) VALUES (1, 1)");
+        let real = down(&sb, &db, &dev, &["2"]).expect_code(1);
+        assert!(reused(&real), "rows are no part of the fingerprint:\n{}", real.stderr());
+        assert!(real.stderr().contains("posts"), "the check must name the table:\n{}", real.stderr());
+        assert_eq!(db.rows("SELECT id FROM posts"), [["1"]]);
+    }
+}

@@ -681,15 +681,30 @@ fn down(args: &[String]) -> Result<(), String> {
     };
     eprintln!("setup: {files} files applied in {}", ms(strata_apply()?));
     let base = work.join("base.db");
-    if d == Dialect::Sqlite {
-        std::fs::copy(db.path(), &base).map_err(|e| e.to_string())?;
+    // PostgreSQL's copy of a database: a clone of it as a template.
+    let template = Db::new(d, &work, "strata_bench_base");
+    match d {
+        Dialect::Sqlite => {
+            std::fs::copy(db.path(), &base).map_err(|e| e.to_string())?;
+        }
+        Dialect::Postgres => {
+            template.drop()?;
+            psql(&template.server, &format!("CREATE DATABASE {} TEMPLATE {}", template.name, db.name))?;
+        }
+        Dialect::Mysql => {}
     }
-    // Back to all files applied: a copy for SQLite, re-applying the reverted
-    // versions on a server (untimed either way).
+    // Back to all files applied: a copy for SQLite, a clone of the template
+    // for PostgreSQL (the same catalog rows, as a file copy is the same
+    // file), re-applying the reverted versions on MariaDB (untimed each).
     let restore = || -> Result<(), String> {
         match d {
             Dialect::Sqlite => std::fs::copy(&base, db.path()).map(|_| ()).map_err(|e| e.to_string()),
-            Dialect::Postgres | Dialect::Mysql => {
+            Dialect::Postgres => {
+                db.drop()?;
+                psql(&db.server, &format!("CREATE DATABASE {} TEMPLATE {}", db.name, template.name))?;
+                db.expect_tables(files)
+            }
+            Dialect::Mysql => {
                 if db.tables()? != files {
                     strata_apply()?;
                 }
@@ -795,6 +810,9 @@ fn down(args: &[String]) -> Result<(), String> {
     db.drop()?;
     if d != Dialect::Sqlite {
         dev.drop()?;
+    }
+    if d == Dialect::Postgres {
+        template.drop()?;
     }
     let _ = std::fs::remove_dir_all(&work);
     Ok(())

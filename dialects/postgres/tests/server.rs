@@ -887,3 +887,71 @@ fn removing_an_enum_value_rebuilds_the_type_behind_a_check() {
     assert_eq!(scalar(&mut conn, checks[0]).as_deref(), Some("t"));
     assert_eq!(scalar(&mut conn, checks[1]).as_deref(), Some("f"));
 }
+
+/// The schema fingerprint: the same across reads, rows written and vacuums,
+/// and moved by every kind of schema change inspection would see (each step
+/// below leaves a fingerprint no earlier step had).
+#[test]
+fn fingerprint_moves_with_every_schema_change_and_only_then() {
+    let Some(server) = server() else { return };
+    let db = TestDb::new(&server, "fingerprint");
+    let mut conn = db.open();
+    exec(&mut conn, RICH);
+    let Ok(RenderReply::Text { text: sql }) = render(&RenderRequest::SchemaFingerprint) else {
+        panic!("PostgreSQL answers the fingerprint request with a query")
+    };
+    let fingerprint = |conn: &mut PgConn| rows(conn, &sql);
+    let first = fingerprint(&mut conn);
+    assert_eq!(first.len(), 1);
+    assert!(first[0].iter().all(Option::is_some), "every part reads: {first:?}");
+    exec(&mut conn, "INSERT INTO users (email, level) VALUES ('a@x', 1); UPDATE users SET score = 2");
+    exec(&mut conn, "SELECT nextval('counter')");
+    exec(&mut conn, "ANALYZE users");
+    exec(&mut conn, "VACUUM users");
+    assert_eq!(fingerprint(&mut conn), first, "rows, sequence values and statistics are no schema change");
+    // Another connection of the same database reads the same.
+    assert_eq!(fingerprint(&mut db.open()), first);
+
+    let changes = [
+        "ALTER TABLE users ADD COLUMN extra integer",
+        "UPDATE users SET extra = 1",
+        "ALTER TABLE users ALTER COLUMN extra SET NOT NULL",
+        "ALTER TABLE users ALTER COLUMN extra SET DEFAULT 5",
+        "ALTER TABLE users ALTER COLUMN extra DROP DEFAULT",
+        "ALTER TABLE users RENAME COLUMN extra TO spare",
+        "ALTER TABLE users ALTER COLUMN spare TYPE bigint",
+        "COMMENT ON COLUMN users.spare IS 'kept'",
+        "COMMENT ON SCHEMA public IS 'the app'",
+        "CREATE INDEX users_spare ON users (spare)",
+        "ALTER INDEX users_spare RENAME TO users_spare_idx",
+        "ALTER TABLE users ADD CONSTRAINT spare_positive CHECK (spare > 0) NOT VALID",
+        "ALTER TABLE users VALIDATE CONSTRAINT spare_positive",
+        "CREATE VIEW people AS SELECT id, email FROM users",
+        "CREATE OR REPLACE VIEW people AS SELECT id, email, name FROM users",
+        "CREATE OR REPLACE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+        "CREATE TRIGGER users_touch_again BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch()",
+        "ALTER TABLE users DISABLE TRIGGER users_touch_again",
+        "ALTER TYPE mood ADD VALUE 'elated'",
+        "ALTER SEQUENCE counter INCREMENT BY 7",
+        "ALTER SEQUENCE counter OWNED BY users.spare",
+        "ALTER TABLE users ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY own ON users USING (true)",
+        "CREATE SCHEMA audit",
+        "CREATE TABLE audit.log (id integer)",
+        "ALTER TABLE users RENAME TO members",
+        "ALTER TABLE members DROP COLUMN tags",
+        "DROP VIEW people",
+    ];
+    let mut seen = vec![first];
+    for change in changes {
+        exec(&mut conn, change);
+        let now = fingerprint(&mut conn);
+        // Rows are no schema: the update only makes SET NOT NULL possible.
+        if change.starts_with("UPDATE") {
+            assert_eq!(seen.last(), Some(&now), "rows moved the fingerprint");
+            continue;
+        }
+        assert!(!seen.contains(&now), "the fingerprint did not move with: {change}");
+        seen.push(now);
+    }
+}
