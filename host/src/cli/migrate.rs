@@ -239,10 +239,10 @@ fn open_dir(ctx: &Ctx, arg: &DirArg) -> Result<Dir, Error> {
     Dir::open(&path).map_err(|e| Error::Usage(e.to_string()))
 }
 
-/// The directory, read and verified, and the deployment registry (when the
-/// run `changes` the target) and the target, opened meanwhile on other
-/// threads: each takes milliseconds and none needs the others. A directory
-/// that is wrong is reported first, as when they ran one after the other.
+/// The directory, read and verified, while the target opens on another
+/// thread, then the deployment registry (when the run `changes` the target):
+/// see [`migrate::open`]. A directory that is wrong is reported first, as
+/// when they ran one after the other.
 fn read_and_open(
     ctx: &Ctx,
     arg: &DirArg,
@@ -269,17 +269,10 @@ fn read_and_open(
     // database opens at once anyway).
     if plan::creates_on_open(&url) || (changes && plan::creates_on_open(&cx.ledger_url)) {
         let dir = verified()?;
-        return Ok((dir, migrate::open(cx, &url, changes)?));
+        let ((), opened) = migrate::open(cx, &url, changes, || Ok(()))?;
+        return Ok((dir, opened));
     }
-    let (dir, opened) = std::thread::scope(|s| {
-        let opening = s.spawn(|| migrate::open(cx, &url, changes));
-        let dir = verified();
-        let opened = opening
-            .join()
-            .unwrap_or_else(|_| Err(Error::Failed("internal logic error: opening the target panicked".into())));
-        (dir, opened)
-    });
-    Ok((dir?, opened?))
+    migrate::open(cx, &url, changes, verified)
 }
 
 /// Refuses a directory whose atlas.sum does not match its files.

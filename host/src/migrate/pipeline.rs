@@ -166,26 +166,34 @@ pub struct Opened {
     conn: Result<Conn, Error>,
 }
 
-/// Opens the deployment registry (when `changes`) and the target side by
-/// side: neither needs the other, and each costs milliseconds (a SQLite file
-/// parses its whole schema, a server answers a handshake). A registry that
-/// cannot be opened stops the run.
+/// Opens the target on another thread while `meanwhile` (reading the
+/// directory) runs on this one, then the deployment registry here, when the
+/// run `changes` the target and `meanwhile` succeeded. Each costs
+/// milliseconds (a SQLite file parses its whole schema, a server answers a
+/// handshake) and none needs the others; two threads at a time, not three,
+/// since the machine may have two cores. A registry that cannot be opened
+/// stops the run; `meanwhile`'s error comes first.
 ///
 /// # Errors
-/// The registry's.
-pub fn open(cx: &Context, url: &str, changes: bool) -> Result<Opened, Error> {
-    let (ledger, conn) = std::thread::scope(|s| {
-        let ledger = changes.then(|| s.spawn(|| cx.ledger()));
-        let conn = plan::open(&cx.registry, url);
-        let ledger = ledger.map(|h| {
-            h.join().unwrap_or_else(|_| {
-                Err(Error::Failed("internal logic error: opening the deployment registry panicked".into()))
-            })
-        });
-        (ledger, conn)
+/// `meanwhile`'s, then the registry's.
+pub fn open<T>(
+    cx: &Context,
+    url: &str,
+    changes: bool,
+    meanwhile: impl FnOnce() -> Result<T, Error>,
+) -> Result<(T, Opened), Error> {
+    let (before, ledger, conn) = std::thread::scope(|s| {
+        let target = s.spawn(|| plan::open(&cx.registry, url));
+        let before = meanwhile();
+        let ledger = (changes && before.is_ok()).then(|| cx.ledger());
+        let conn = target
+            .join()
+            .unwrap_or_else(|_| Err(Error::Failed("internal logic error: opening the target panicked".into())));
+        (before, ledger, conn)
     });
+    let before = before?;
     crate::trace::mark("registry and target open");
-    Ok(Opened { ledger: ledger.transpose()?, conn })
+    Ok((before, Opened { ledger: ledger.transpose()?, conn }))
 }
 
 /// What a `migrate apply` report says for the registry.
