@@ -119,9 +119,9 @@ fn another_request_or_directory_is_planned_afresh() {
 
 /// PostgreSQL: the fingerprint is which catalog rows exist and which
 /// transaction wrote each. A dry run's plan is the real run's; a column
-/// altered in between, a database cloned from the one planned for, and rows
-/// written since behave as on SQLite (the down benchmark restores by cloning
-/// a template database, which keeps the ids: its warm runs reuse the plan).
+/// altered in between, and rows written since, behave as on SQLite (the down
+/// benchmark restores by cloning a template database, which keeps the ids:
+/// its warm runs reuse the plan).
 mod postgres {
     use super::reused;
     use strata_tests::{PgDb, Run, Sandbox};

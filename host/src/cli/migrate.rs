@@ -239,7 +239,7 @@ fn open_dir(ctx: &Ctx, arg: &DirArg) -> Result<Dir, Error> {
     Dir::open(&path).map_err(|e| Error::Usage(e.to_string()))
 }
 
-/// The directory, read and verified, while the target opens on another
+/// The directory, read and verified, and the target's URL, while the target opens on another
 /// thread, then the deployment registry (when the run `changes` the target):
 /// see [`migrate::open`]. A directory that is wrong is reported first, as
 /// when they ran one after the other.
@@ -248,7 +248,7 @@ fn read_and_open(
     arg: &DirArg,
     url: &Option<String>,
     changes: bool,
-) -> Result<(Dir, migrate::Opened), Error> {
+) -> Result<(Dir, String, migrate::Opened), Error> {
     let verified = || -> Result<Dir, Error> {
         let dir = open_dir(ctx, arg)?;
         check_versions(&dir)?;
@@ -270,9 +270,10 @@ fn read_and_open(
     if plan::creates_on_open(&url) || (changes && plan::creates_on_open(&cx.ledger_url)) {
         let dir = verified()?;
         let ((), opened) = migrate::open(cx, &url, changes, || Ok(()))?;
-        return Ok((dir, opened));
+        return Ok((dir, url, opened));
     }
-    migrate::open(cx, &url, changes, verified)
+    let (dir, opened) = migrate::open(cx, &url, changes, verified)?;
+    Ok((dir, url, opened))
 }
 
 /// Refuses a directory whose atlas.sum does not match its files.
@@ -634,8 +635,7 @@ fn apply(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
         in_doubt: in_doubt.as_deref().map(|v| if v == "skip" { InDoubt::Skip } else { InDoubt::Run }),
     };
     crate::trace::mark("apply: plugins loaded, configuration read");
-    let (dir, opened) = read_and_open(ctx, arg, url, !opts.dry_run)?;
-    let url = ctx.url(url)?;
+    let (dir, url, opened) = read_and_open(ctx, arg, url, !opts.dry_run)?;
     let repo = repo_name(ctx, arg, &dir);
     let mut progress = TextProgress::new(ctx.out, dir.files().len());
     let mut quiet = exec::Quiet;
@@ -821,7 +821,7 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
     };
     let m = ctx.env.as_ref().map(|e| e.migration.clone()).unwrap_or_default();
     crate::trace::mark("down: plugins loaded, configuration read");
-    let (dir, opened) = read_and_open(ctx, arg, url, !*dry_run)?;
+    let (dir, url, opened) = read_and_open(ctx, arg, url, !*dry_run)?;
     let to_ref_version = match to_tag {
         // A directory from the registry: the tag is one of its snapshots.
         Some(tag) if let Ok(Some((repo, _))) = crate::registry::parse_dir_url(&ctx.dir_url(&arg.dir).0) => {
@@ -849,7 +849,6 @@ fn down(ctx: &Ctx, cmd: &MigrateCmd) -> Result<i32, Error> {
             .transpose()?
             .unwrap_or(Duration::from_secs(10)),
     };
-    let url = ctx.url(url)?;
     let dev = ctx.dev(dev_url, Some(&url))?;
     let mut progress = TextProgress::new(ctx.out, 0);
     let mut quiet = exec::Quiet;

@@ -44,9 +44,9 @@ pub fn run_apply(
     progress: &mut dyn Progress,
     findings: &mut dyn FnMut(&[Finding]),
 ) -> Result<Ran<ApplyReport>, Error> {
-    let recorder = opened.ledger.map(|l| Recorder::start(l, cx.env.as_ref(), &cx.operator, "migrate apply", repo, url));
+    let (recorder, conn) = opened.start(cx, "migrate apply", repo, url);
     // A target that cannot be reached is a failed deployment too.
-    let mut conn = match opened.conn {
+    let mut conn = match conn {
         Ok(conn) => conn,
         Err(e) => return failed_before(recorder.as_ref(), e),
     };
@@ -116,8 +116,8 @@ pub fn run_down(
     opts: &DownOptions,
     progress: &mut dyn Progress,
 ) -> Result<Ran<DownReport>, Error> {
-    let recorder = opened.ledger.map(|l| Recorder::start(l, cx.env.as_ref(), &cx.operator, "migrate down", repo, url));
-    let mut conn = match opened.conn {
+    let (recorder, conn) = opened.start(cx, "migrate down", repo, url);
+    let mut conn = match conn {
         Ok(conn) => conn,
         Err(e) => return failed_before(recorder.as_ref(), e),
     };
@@ -164,6 +164,15 @@ pub struct Opened {
     /// The target, or why it could not be reached: that is a failed
     /// deployment, recorded once the run knows what it is.
     conn: Result<Conn, Error>,
+}
+
+impl Opened {
+    /// Starts recording the run (when it changes the target) and hands over
+    /// the target.
+    fn start(self, cx: &Context, kind: &'static str, repo: &str, url: &str) -> (Option<Recorder>, Result<Conn, Error>) {
+        let recorder = self.ledger.map(|l| Recorder::start(l, cx.env.as_ref(), &cx.operator, kind, repo, url));
+        (recorder, self.conn)
+    }
 }
 
 /// Opens the target on another thread while `meanwhile` (reading the
