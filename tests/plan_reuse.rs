@@ -76,6 +76,28 @@ fn reuse_reverts_what_planning_afresh_reverts() {
     assert_eq!(sqlite_tables(&sb.path.join("db.sqlite")), ["users"]);
     assert_eq!(columns(&sb, "users"), ["id", "name"]);
     assert_eq!(versions(&sb), ["1"]);
+    // The reverted versions' history went with them, as when planned afresh.
+    let history = sqlite_rows(&sb.path.join("db.sqlite"), "SELECT version FROM strata_schema_history ORDER BY 1");
+    assert_eq!(history, [["1"]]);
+}
+
+/// The revisions and history tables are known by digests the database
+/// computes: a row changed, or gone, is another state.
+#[test]
+fn revisions_or_history_changed_since_are_planned_afresh() {
+    for change in [
+        "UPDATE atlas_schema_revisions SET execution_time = execution_time + 1 WHERE version = '3'",
+        "UPDATE strata_schema_history SET description = 'renamed' WHERE version = '2'",
+        "DELETE FROM strata_schema_history WHERE version = '1'",
+    ] {
+        let sb = applied();
+        down(&sb, &["2", "--dry-run"]).ok();
+        sqlite_rows(&sb.path.join("db.sqlite"), change);
+        let after = down(&sb, &["2", "--dry-run"]).ok();
+        assert!(!reused(&after), "{change}: a plan for other rows was reused:\n{}", after.stderr());
+        let again = down(&sb, &["2", "--dry-run"]).ok();
+        assert!(reused(&again), "{change}: the new state's plan was not remembered:\n{}", again.stderr());
+    }
 }
 
 #[test]
@@ -183,6 +205,17 @@ mod postgres {
         assert!(real.stdout().contains("email"), "the drift must be shown:\n{}", real.stdout());
         let left = db.rows("SELECT version FROM atlas_schema_revisions.atlas_schema_revisions ORDER BY version");
         assert_eq!(left, [["1"], ["2"], ["3"]], "nothing may run after drift");
+    }
+
+    #[test]
+    fn a_revision_changed_since_is_planned_afresh() {
+        let Some((sb, db, dev)) = applied("reuse-pg-revision") else { return };
+        down(&sb, &db, &dev, &["1", "--dry-run"]).ok();
+        db.exec("UPDATE atlas_schema_revisions.atlas_schema_revisions SET description = 'x' WHERE version = '3'");
+        let after = down(&sb, &db, &dev, &["1", "--dry-run"]).ok();
+        assert!(!reused(&after), "a plan for other revisions was reused:\n{}", after.stderr());
+        let again = down(&sb, &db, &dev, &["1", "--dry-run"]).ok();
+        assert!(reused(&again), "{}", again.stderr());
     }
 
     #[test]

@@ -29,12 +29,13 @@ pub const API_VERSION: u32 = 2;
 /// major only), which changed their layout: 1.x plugins are refused; 2.1
 /// [`crate::SqlValue::Bytes`], [`crate::ErrorKind::ReadOnly`],
 /// [`Capabilities::append_only_bookkeeping`], [`Capabilities::no_transactions`]
-/// and [`Manifest::new`].
+/// and [`Manifest::new`]; 2.2 [`crate::RenderRequest::SchemaFingerprint`];
+/// 2.3 [`crate::RenderRequest::RowsDigest`].
 ///
 /// The crate's own package version is `API_VERSION.API_MINOR.patch`. Build a
 /// plugin against the oldest minor that has what it uses: it then loads in
 /// every host of that major from that minor on.
-pub const API_MINOR: u32 = 2;
+pub const API_MINOR: u32 = 3;
 
 /// What a plugin says about itself; returned as JSON by [`crate::DialectMod::manifest`].
 ///

@@ -241,6 +241,21 @@ pub enum RenderRequest {
     /// request ([`crate::ErrorKind::Unsupported`]), and the host always
     /// inspects; it does the same for a plugin that predates the request.
     SchemaFingerprint,
+    /// A query that digests rows (since 2.3). Reply [`RenderReply::Text`]:
+    /// one query, returning one row of one column, whose value changes
+    /// whenever any of `columns` changes in any row of `table` or a row comes
+    /// or goes (save for a hash collision), whatever order the rows are
+    /// stored in. The host keys a remembered `migrate down` plan by digests of
+    /// Strata's revisions and history tables instead of reading thousands of
+    /// values across the boundary. A dialect without one fails the request
+    /// ([`crate::ErrorKind::Unsupported`]) and the host reads the rows; it
+    /// does the same for a plugin that predates the request.
+    RowsDigest {
+        /// The table, as [`RenderRequest::QualifiedTable`] answered.
+        table: String,
+        /// The columns, bare and lower-case, as the host names them.
+        columns: Vec<String>,
+    },
 }
 
 /// The answer to a [`RenderRequest`], of the kind each request names. For

@@ -89,6 +89,10 @@ pub fn render(request: &RenderRequest) -> Result<RenderReply, PluginError> {
         // No single cheap catalog read covers what inspection reads: the
         // host inspects every time.
         RenderRequest::SchemaFingerprint => return Err(no_fingerprint()),
+        // Without a fingerprint no plan is remembered: nothing to key.
+        RenderRequest::RowsDigest { .. } => {
+            return Err(PluginError::new(ErrorKind::Unsupported, "ClickHouse computes no rows digest"));
+        }
     })
 }
 

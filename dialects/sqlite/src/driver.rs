@@ -75,6 +75,8 @@ pub fn open(url: &str) -> Result<SqliteConn, PluginError> {
             .map_err(|e| PluginError::new(ErrorKind::Connection, mask(&format!("opening {}: {e}", path.display()))))?;
         (conn, Some(path))
     };
+    // The host's fingerprint and digest queries call it.
+    crate::digest::register(&conn).map_err(classify)?;
     // Without `_fk` the build's default holds (on for rusqlite's bundled SQLite).
     if let Some(on) = foreign_keys {
         conn.execute_batch(if on { "PRAGMA foreign_keys = ON" } else { "PRAGMA foreign_keys = OFF" })

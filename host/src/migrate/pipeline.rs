@@ -88,7 +88,7 @@ pub fn run_apply(
     let started = Instant::now();
     let result = super::apply(&cx.registry, &mut conn, dir, opts, progress);
     crate::trace::mark("apply: applied");
-    let report = record(recorder.as_ref(), result, apply_outcome)?;
+    let report = close_while(conn, || record(recorder.as_ref(), result, apply_outcome))?;
     if let Some(recorder) = &recorder
         && report.error.is_none()
     {
@@ -147,7 +147,7 @@ pub fn run_down(
         None => None,
     };
     let result = super::down(&with, &mut conn, dir, opts, progress);
-    let report = record(recorder.as_ref(), result, down_outcome)?;
+    let report = close_while(conn, || record(recorder.as_ref(), result, down_outcome))?;
     if let Some(recorder) = &recorder
         && report.status == "APPLIED"
     {
@@ -155,6 +155,17 @@ pub fn run_down(
     }
     crate::trace::mark("down: recorded in the deployment registry");
     Ok(Ran { report, elapsed: started.elapsed() })
+}
+
+/// Closes the target on another thread while `f` (recording the run in the
+/// registry) runs on this one: a run is over once it is confirmed, closing a
+/// SQLite file frees its whole parsed schema (a millisecond on 300 tables)
+/// and a record waits on the disk.
+fn close_while<T>(conn: Conn, f: impl FnOnce() -> T) -> T {
+    std::thread::scope(|s| {
+        s.spawn(move || drop(conn));
+        f()
+    })
 }
 
 /// What a run opens before it plans: the deployment registry (for a run that
@@ -175,13 +186,14 @@ impl Opened {
     }
 }
 
-/// Opens the target on another thread while `meanwhile` (reading the
-/// directory) runs on this one, then the deployment registry here, when the
-/// run `changes` the target and `meanwhile` succeeded. Each costs
-/// milliseconds (a SQLite file parses its whole schema, a server answers a
-/// handshake) and none needs the others; two threads at a time, not three,
-/// since the machine may have two cores. A registry that cannot be opened
-/// stops the run; `meanwhile`'s error comes first.
+/// Opens the target and connects to the deployment registry (when the run
+/// `changes` the target) on another thread while `meanwhile` (reading the
+/// directory) runs on this one; the registry's tables are checked here once
+/// `meanwhile` succeeded, so that a wrong directory creates nothing. Each
+/// costs milliseconds (a SQLite file parses its whole schema, a server
+/// answers a handshake) and none needs the others; two threads, since the
+/// machine may have two cores. A registry that cannot be opened stops the
+/// run; `meanwhile`'s error comes first.
 ///
 /// # Errors
 /// `meanwhile`'s, then the registry's.
@@ -191,18 +203,29 @@ pub fn open<T>(
     changes: bool,
     meanwhile: impl FnOnce() -> Result<T, Error>,
 ) -> Result<(T, Opened), Error> {
-    let (before, ledger, conn) = std::thread::scope(|s| {
-        let target = s.spawn(|| plan::open(&cx.registry, url));
+    let (before, opened) = std::thread::scope(|s| {
+        let opener = s.spawn(|| {
+            let conn = plan::open(&cx.registry, url);
+            let ledger = changes.then(|| Ledger::connect(&cx.registry, &cx.ledger_url));
+            (conn, ledger)
+        });
         let before = meanwhile();
-        let ledger = (changes && before.is_ok()).then(|| cx.ledger());
-        let conn = target
+        let opened = opener
             .join()
-            .unwrap_or_else(|_| Err(Error::Failed("internal logic error: opening the target panicked".into())));
-        (before, ledger, conn)
+            .unwrap_or_else(|_| (Err(Error::Failed("internal logic error: opening the target panicked".into())), None));
+        (before, opened)
     });
     let before = before?;
+    let (conn, ledger) = opened;
+    let ledger = ledger
+        .map(|ledger| {
+            let mut ledger = ledger?;
+            ledger.ensure_schema()?;
+            Ok::<_, Error>(ledger)
+        })
+        .transpose()?;
     crate::trace::mark("registry and target open");
-    Ok((before, Opened { ledger: ledger.transpose()?, conn }))
+    Ok((before, Opened { ledger, conn }))
 }
 
 /// What a `migrate apply` report says for the registry.

@@ -186,6 +186,23 @@ pub fn plan_down(
     let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
     let history_store = HistoryStore::new(conn, opts.revisions_schema.as_deref())?;
     crate::trace::mark("plan_down: start");
+    // The plan an earlier run made from exactly this state, when the dialect
+    // can tell the schema is the one it planned for (see `memo`). Where the
+    // database digests the revisions and history tables, their rows are
+    // read only when there is a plan to make, save for the history of the
+    // versions to revert, which the run updates.
+    let digests = super::memo::digests(conn, &store, &history_store);
+    let mut memo_key = None;
+    if let Some(digests) = &digests {
+        let tables = super::memo::Tables::Digests(digests);
+        memo_key = super::memo::down_key(conn, &super::memo::DownInputs { dev_url, dir, opts, tables });
+        crate::trace::mark("plan_down: schema and tables digested");
+        if let Some((remembered, units)) = memo_key.as_deref().and_then(|k| super::memo::recall(cache, k, units)) {
+            let history = history_store.read_above(conn, remembered.target())?;
+            crate::trace::mark("plan_down: plan reused (schema, revisions and directory as planned before)");
+            return Ok(remembered.into_plan(history, units));
+        }
+    }
     let revisions = store.read(conn)?;
     let (history, recorded) = history_store.read_with_run(conn)?;
     crate::trace::mark("plan_down: revisions and history read");
@@ -207,24 +224,15 @@ pub fn plan_down(
         ));
     }
     out.total = reverting.len();
-    // The plan an earlier run made from exactly this state, when the dialect
-    // can tell the schema is the one it planned for (see `memo`).
-    let memo_key = {
-        let inputs = super::memo::DownInputs {
-            dev_url,
-            dir,
-            opts,
-            revisions: &revisions,
-            history: &history,
-            recorded: recorded.as_ref(),
-        };
-        let key = super::memo::down_key(conn, &inputs);
+    if digests.is_none() {
+        let tables =
+            super::memo::Tables::Rows { revisions: &revisions, history: &history, recorded: recorded.as_ref() };
+        memo_key = super::memo::down_key(conn, &super::memo::DownInputs { dev_url, dir, opts, tables });
         crate::trace::mark("plan_down: schema fingerprinted");
-        key
-    };
-    if let Some((remembered, units)) = memo_key.as_deref().and_then(|k| super::memo::recall(cache, k, units)) {
-        crate::trace::mark("plan_down: plan reused (schema, revisions and directory as planned before)");
-        return Ok(remembered.into_plan(history, units));
+        if let Some((remembered, units)) = memo_key.as_deref().and_then(|k| super::memo::recall(cache, k, units)) {
+            crate::trace::mark("plan_down: plan reused (schema, revisions and directory as planned before)");
+            return Ok(remembered.into_plan(history, units));
+        }
     }
     // A run finishing an interrupted one keeps its record (and where it started).
     out.run = Some(match recorded.filter(|r| Some(r.target.as_str()) == Some(target.as_deref().unwrap_or(""))) {

@@ -15,7 +15,7 @@ use super::cache::{Key, build_stamp};
 use super::{DownOptions, DownPlan, PlannedFile, StateCache, Step};
 use crate::dir::Dir;
 use crate::plugin::Conn;
-use crate::revisions::{DownRun, History, Revision};
+use crate::revisions::{DownRun, History, HistoryStore, Revision, RevisionStore};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use strata_dialect_api::{RenderReply, RenderRequest};
@@ -26,9 +26,31 @@ pub(super) struct DownInputs<'a> {
     pub(super) dev_url: &'a str,
     pub(super) dir: &'a Dir,
     pub(super) opts: &'a DownOptions,
-    pub(super) revisions: &'a [Revision],
-    pub(super) history: &'a BTreeMap<String, History>,
-    pub(super) recorded: Option<&'a DownRun>,
+    pub(super) tables: Tables<'a>,
+}
+
+/// What Strata's revisions and history tables hold, as a plan's key sees it.
+pub(super) enum Tables<'a> {
+    /// Digests the database computed of them ([`digests`]): the rows stay
+    /// unread until a plan must be made.
+    Digests(&'a Digests),
+    /// The rows, as read (a dialect that computes no digest).
+    Rows { revisions: &'a [Revision], history: &'a BTreeMap<String, History>, recorded: Option<&'a DownRun> },
+}
+
+/// Digests of the revisions and history tables (see [`digests`]).
+pub(super) struct Digests {
+    revisions: String,
+    history: String,
+}
+
+/// Digests of every row of the revisions and history tables, computed by
+/// the database ([`strata_dialect_api::RenderRequest::RowsDigest`]), or
+/// `None` when the dialect computes none: then the key is made of the rows.
+/// On 300 versions the rows are 120 KB, which cost milliseconds to carry
+/// across the plugin boundary, decode and hash; a digest is one short value.
+pub(super) fn digests(conn: &mut Conn, store: &RevisionStore, history: &HistoryStore) -> Option<Digests> {
+    Some(Digests { revisions: store.digest(conn)?, history: history.digest(conn)? })
 }
 
 /// A plan as remembered: everything of a [`DownPlan`] but the history rows,
@@ -53,6 +75,11 @@ impl Remembered {
             planned: plan.planned.clone(),
             run: plan.run.clone(),
         }
+    }
+
+    /// The version the plan reverts to (`None`: every version).
+    pub(super) fn target(&self) -> Option<&str> {
+        self.target.as_deref()
     }
 
     pub(super) fn into_plan(self, history: BTreeMap<String, History>, units: Vec<Vec<Unit>>) -> DownPlan {
@@ -99,21 +126,31 @@ pub(super) fn down_key(conn: &mut Conn, inputs: &DownInputs<'_>) -> Option<Strin
         "{}|{:?}|{:?}|{}|{:?}",
         o.amount, o.to_version, o.to_ref_version, o.force_plan, o.revisions_schema
     ));
-    // The rows that say what ran (Debug writes every field).
-    for rev in inputs.revisions {
-        key.field(&format!("{rev:?}"));
-    }
-    for h in inputs.history.values() {
-        key.field(&h.version);
-        key.field(&h.description);
-        key.list(&h.statements);
-        match &h.down_statements {
-            Some(down) => key.list(down),
-            None => key.bytes(b"\xff"),
+    // What says what ran.
+    match &inputs.tables {
+        Tables::Digests(d) => {
+            key.field("digests");
+            key.field(&d.revisions);
+            key.field(&d.history);
         }
-        key.field(&h.down_applied.to_string());
+        Tables::Rows { revisions, history, recorded } => {
+            // Debug writes every field.
+            for rev in *revisions {
+                key.field(&format!("{rev:?}"));
+            }
+            for h in history.values() {
+                key.field(&h.version);
+                key.field(&h.description);
+                key.list(&h.statements);
+                match &h.down_statements {
+                    Some(down) => key.list(down),
+                    None => key.bytes(b"\xff"),
+                }
+                key.field(&h.down_applied.to_string());
+            }
+            key.field(&format!("{recorded:?}"));
+        }
     }
-    key.field(&format!("{:?}", inputs.recorded));
     for file in inputs.dir.files() {
         key.field(file.name());
         key.bytes(file.bytes());

@@ -2,6 +2,7 @@
 //! `migrate down` works without the files (GitOps: the old commit lacks them)
 //! and a revert killed midway can be finished by running it again.
 
+use super::keyed::Which;
 use super::{Keyed, schema_for, table_exists, table_sql};
 use crate::error::db;
 use crate::plugin::Conn;
@@ -44,6 +45,9 @@ fn columns(entry: &History) -> [(&'static str, SqlValue); 4] {
 
 /// The key of the row recording a revert in progress (see [`DownRun`]).
 const DOWN_RUN: &str = ".strata_down_run";
+
+/// The table's columns, as read.
+const COLUMNS: [&str; 5] = ["version", "description", "statements", "down_statements", "down_applied"];
 
 /// A `migrate down` run that did not finish: recorded before its first
 /// statement, so that running the same command again finishes this run
@@ -138,7 +142,7 @@ impl HistoryStore {
     /// # Errors
     /// When the query fails for another reason.
     pub fn versions(&self, conn: &mut Conn) -> Result<std::collections::BTreeSet<String>, crate::Error> {
-        let rows = match self.table.select(conn, "version", None) {
+        let rows = match self.table.select(conn, "version", Which::All) {
             Ok(rows) => rows,
             Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(Default::default()),
             Err(e) => return Err(db("reading the history table")(e)),
@@ -161,8 +165,33 @@ impl HistoryStore {
     /// # Errors
     /// When the query fails for another reason than a missing table.
     pub fn read_with_run(&self, conn: &mut Conn) -> Result<(BTreeMap<String, History>, Option<DownRun>), crate::Error> {
-        let columns = "version, description, statements, down_statements, down_applied";
-        let rows = match self.table.select(conn, columns, None) {
+        self.read_rows(conn, Which::All)
+    }
+
+    /// The rows of the versions after `version` (all of them for `None`).
+    ///
+    /// # Errors
+    /// See [`HistoryStore::read`].
+    pub fn read_above(
+        &self,
+        conn: &mut Conn,
+        version: Option<&str>,
+    ) -> Result<BTreeMap<String, History>, crate::Error> {
+        Ok(self.read_rows(conn, version.map_or(Which::All, Which::Above))?.0)
+    }
+
+    /// A digest of every row the database computes, when it can (see
+    /// [`Keyed::digest`]).
+    pub fn digest(&self, conn: &mut Conn) -> Option<String> {
+        self.table.digest(conn, &COLUMNS)
+    }
+
+    fn read_rows(
+        &self,
+        conn: &mut Conn,
+        which: Which<'_>,
+    ) -> Result<(BTreeMap<String, History>, Option<DownRun>), crate::Error> {
+        let rows = match self.table.select(conn, &COLUMNS.join(", "), which) {
             Ok(rows) => rows,
             Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok((BTreeMap::new(), None)),
             Err(e) => return Err(db("reading the history table")(e)),
@@ -170,20 +199,22 @@ impl HistoryStore {
         let mut out = BTreeMap::new();
         let mut run = None;
         for row in rows.rows {
-            let text = |i: usize| row.get(i).cloned().flatten();
-            let version = text(0).unwrap_or_default();
+            let mut values = row.into_iter();
+            let mut text = || values.next().flatten();
+            let (version, description, statements, down, applied) = (text(), text(), text(), text(), text());
+            let version = version.unwrap_or_default();
             if version == DOWN_RUN {
-                run = text(2).and_then(|j| serde_json::from_str(&j).ok());
+                run = statements.as_deref().and_then(|j| serde_json::from_str(j).ok());
             }
             if version.starts_with('.') {
                 continue;
             }
             let entry = History {
                 version: version.clone(),
-                description: text(1).unwrap_or_default(),
-                statements: text(2).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
-                down_statements: text(3).and_then(|j| serde_json::from_str(&j).ok()),
-                down_applied: text(4).and_then(|n| n.parse().ok()).unwrap_or_default(),
+                description: description.unwrap_or_default(),
+                statements: statements.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
+                down_statements: down.and_then(|j| serde_json::from_str(&j).ok()),
+                down_applied: applied.and_then(|n| n.parse().ok()).unwrap_or_default(),
             };
             out.insert(version, entry);
         }
@@ -286,7 +317,7 @@ impl HistoryStore {
     }
 
     fn read_special(&self, conn: &mut Conn, key: &str) -> Result<Option<String>, crate::Error> {
-        let rows = match self.table.select(conn, "version, statements", Some(key)) {
+        let rows = match self.table.select(conn, "version, statements", Which::Version(key)) {
             Ok(rows) => rows,
             Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(None),
             Err(e) => return Err(db("reading the history table")(e)),
@@ -308,7 +339,7 @@ impl HistoryStore {
     /// # Errors
     /// When the query or the drop fails.
     pub fn drop_if_empty(&self, conn: &mut Conn) -> Result<(), crate::Error> {
-        let rows = self.table.select(conn, "version", None).map_err(db("reading the history table"))?;
+        let rows = self.table.select(conn, "version", Which::All).map_err(db("reading the history table"))?;
         if rows.rows.is_empty() {
             conn.exec(&format!("DROP TABLE {}", self.table.table), Vec::new())
                 .map_err(db("dropping the history table"))?;

@@ -10,7 +10,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use crate::plugin::Conn;
-use strata_dialect_api::{Placeholder, PluginError, Rows, SqlValue};
+use strata_dialect_api::{ErrorKind, Placeholder, PluginError, RenderReply, RenderRequest, Rows, SqlValue};
 
 /// A column of a row to write, and its value.
 pub(super) type Column<'a> = (&'a str, SqlValue);
@@ -21,6 +21,17 @@ pub(super) struct Keyed {
     pub table: String,
     placeholder: Placeholder,
     append: bool,
+}
+
+/// Which rows a [`Keyed::select`] reads.
+#[derive(Clone, Copy)]
+pub enum Which<'a> {
+    /// Every row.
+    All,
+    /// The row of this version.
+    Version(&'a str),
+    /// The rows of versions after this one (byte-wise, as versions compare).
+    Above(&'a str),
 }
 
 /// The last `seq` handed out in this process: sequence numbers are the
@@ -53,12 +64,13 @@ impl Keyed {
         Keyed { table, placeholder: caps.placeholder, append: caps.append_only_bookkeeping }
     }
 
-    /// `columns` (the first must be `version`) of every live row, or of the
-    /// row of `key`.
-    pub fn select(&self, conn: &mut Conn, columns: &str, key: Option<&str>) -> Result<Rows, PluginError> {
-        let filter =
-            if key.is_some() { format!(" WHERE version = {}", self.placeholder.nth(1)) } else { String::new() };
-        let args: Vec<SqlValue> = key.map(SqlValue::from).into_iter().collect();
+    /// `columns` (the first must be `version`) of the live rows `which` names.
+    pub fn select(&self, conn: &mut Conn, columns: &str, which: Which<'_>) -> Result<Rows, PluginError> {
+        let (filter, args) = match which {
+            Which::All => (String::new(), Vec::new()),
+            Which::Version(v) => (format!(" WHERE version = {}", self.placeholder.nth(1)), vec![SqlValue::from(v)]),
+            Which::Above(v) => (format!(" WHERE version > {}", self.placeholder.nth(1)), vec![SqlValue::from(v)]),
+        };
         if !self.append {
             return conn.query(&format!("SELECT {columns} FROM {}{filter}", self.table), args);
         }
@@ -87,6 +99,26 @@ impl Keyed {
             })
             .collect();
         Ok(rows)
+    }
+
+    /// A digest of `columns` of every row, computed by the database
+    /// ([`RenderRequest::RowsDigest`]), `absent` for a table not made yet, or
+    /// `None` when the dialect computes none (or the query failed). An
+    /// append-only table has none: the rows a newer one replaced would count.
+    pub fn digest(&self, conn: &mut Conn, columns: &[&str]) -> Option<String> {
+        if self.append {
+            return None;
+        }
+        let request = RenderRequest::RowsDigest {
+            table: self.table.clone(),
+            columns: columns.iter().map(|c| (*c).into()).collect(),
+        };
+        let Ok(RenderReply::Text { text }) = conn.driver().render(&request) else { return None };
+        match conn.query(&text, Vec::new()) {
+            Ok(rows) => rows.rows.into_iter().next()?.into_iter().next().flatten(),
+            Err(e) if e.kind == ErrorKind::ObjectMissing => Some("absent".into()),
+            Err(_) => None,
+        }
     }
 
     /// Updates the row of `version` with `values`; inserts it (with

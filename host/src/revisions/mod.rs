@@ -126,6 +126,22 @@ fn table_sql(
     Ok((table, create))
 }
 
+/// The revisions table's columns, as Atlas has them.
+const COLUMNS: [&str; 12] = [
+    "version",
+    "description",
+    "type",
+    "applied",
+    "total",
+    "executed_at",
+    "execution_time",
+    "error",
+    "error_stmt",
+    "hash",
+    "partial_hashes",
+    "operator_version",
+];
+
 /// Reads and writes the revisions table over one connection.
 pub struct RevisionStore {
     table: Keyed,
@@ -189,23 +205,13 @@ impl RevisionStore {
     /// # Errors
     /// When the query fails.
     pub fn read(&self, conn: &mut Conn) -> Result<Vec<Revision>, crate::Error> {
-        self.read_columns(
-            conn,
-            &[
-                "version",
-                "description",
-                "type",
-                "applied",
-                "total",
-                "executed_at",
-                "execution_time",
-                "error",
-                "error_stmt",
-                "hash",
-                "partial_hashes",
-                "operator_version",
-            ],
-        )
+        self.read_columns(conn, &COLUMNS)
+    }
+
+    /// A digest of every row the database computes, when it can (see
+    /// [`Keyed::digest`]).
+    pub fn digest(&self, conn: &mut Conn) -> Option<String> {
+        self.table.digest(conn, &COLUMNS)
     }
 
     /// Every revision as [`Self::read`] has it, with only what says how far
@@ -220,7 +226,7 @@ impl RevisionStore {
 
     fn read_columns(&self, conn: &mut Conn, columns: &[&str]) -> Result<Vec<Revision>, crate::Error> {
         // One query: a missing table reads as no revisions.
-        let rows = match self.table.select(conn, &columns.join(", "), None) {
+        let rows = match self.table.select(conn, &columns.join(", "), keyed::Which::All) {
             Ok(rows) => rows,
             Err(e) if e.kind == ErrorKind::ObjectMissing => return Ok(Vec::new()),
             Err(e) => return Err(db("reading the revisions table")(e)),
