@@ -263,16 +263,7 @@ fn read_and_open(
             return Err(e);
         }
     };
-    let cx: &migrate::Context = ctx;
-    // Opening a database that does not exist creates it: that waits for the
-    // directory, so that a wrong one leaves nothing behind (and an empty
-    // database opens at once anyway).
-    if plan::creates_on_open(&url) || (changes && plan::creates_on_open(&cx.ledger_url)) {
-        let dir = verified()?;
-        let ((), opened) = migrate::open(cx, &url, changes, || Ok(()))?;
-        return Ok((dir, url, opened));
-    }
-    let (dir, opened) = migrate::open(cx, &url, changes, verified)?;
+    let (dir, opened) = migrate::open(ctx, &url, changes, verified)?;
     Ok((dir, url, opened))
 }
 

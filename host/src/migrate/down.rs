@@ -274,9 +274,8 @@ fn confirm_reverted(
     steps: &[Step],
     report: &mut DownReport,
 ) -> Result<(), Error> {
-    let after = store.read_progress(conn)?;
-    let left: Vec<&str> =
-        steps.iter().filter(|s| after.iter().any(|r| r.version == s.version)).map(|s| s.version.as_str()).collect();
+    let after = store.versions(conn)?;
+    let left: Vec<&str> = steps.iter().filter(|s| after.contains(&s.version)).map(|s| s.version.as_str()).collect();
     if !left.is_empty() {
         report.status = "FAILED".into();
         report.error = Some(format!(
@@ -285,7 +284,7 @@ fn confirm_reverted(
         ));
         return Ok(());
     }
-    report.target = after.last().map(|r| r.version.clone()).unwrap_or_default();
+    report.target = after.last().cloned().unwrap_or_default();
     Ok(())
 }
 

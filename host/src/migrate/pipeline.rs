@@ -189,11 +189,14 @@ impl Opened {
 /// Opens the target and connects to the deployment registry (when the run
 /// `changes` the target) on another thread while `meanwhile` (reading the
 /// directory) runs on this one; the registry's tables are checked here once
-/// `meanwhile` succeeded, so that a wrong directory creates nothing. Each
-/// costs milliseconds (a SQLite file parses its whole schema, a server
-/// answers a handshake) and none needs the others; two threads, since the
-/// machine may have two cores. A registry that cannot be opened stops the
-/// run; `meanwhile`'s error comes first.
+/// `meanwhile` succeeded. Each costs milliseconds (a SQLite file parses its
+/// whole schema, a server answers a handshake) and none needs the others;
+/// two threads, since the machine may have two cores.
+///
+/// A database that opening would create (a SQLite file not there yet) is
+/// opened here after `meanwhile`, so that a wrong directory leaves nothing
+/// behind; its plugin loads on the other thread meanwhile. A registry that
+/// cannot be opened stops the run; `meanwhile`'s error comes first.
 ///
 /// # Errors
 /// `meanwhile`'s, then the registry's.
@@ -203,10 +206,16 @@ pub fn open<T>(
     changes: bool,
     meanwhile: impl FnOnce() -> Result<T, Error>,
 ) -> Result<(T, Opened), Error> {
+    let create_target = plan::creates_on_open(url);
+    let create_ledger = changes && plan::creates_on_open(&cx.ledger_url);
     let (before, opened) = std::thread::scope(|s| {
         let opener = s.spawn(|| {
-            let conn = plan::open(&cx.registry, url);
-            let ledger = changes.then(|| Ledger::connect(&cx.registry, &cx.ledger_url));
+            let conn = if create_target {
+                plan::load_plugin(&cx.registry, url).map(|()| None)
+            } else {
+                plan::open(&cx.registry, url).map(Some)
+            };
+            let ledger = (changes && !create_ledger).then(|| Ledger::connect(&cx.registry, &cx.ledger_url));
             (conn, ledger)
         });
         let before = meanwhile();
@@ -217,6 +226,10 @@ pub fn open<T>(
     });
     let before = before?;
     let (conn, ledger) = opened;
+    let ledger = match ledger {
+        Some(ledger) => Some(ledger),
+        None => create_ledger.then(|| Ledger::connect(&cx.registry, &cx.ledger_url)),
+    };
     let ledger = ledger
         .map(|ledger| {
             let mut ledger = ledger?;
@@ -224,6 +237,11 @@ pub fn open<T>(
             Ok::<_, Error>(ledger)
         })
         .transpose()?;
+    let conn = match conn {
+        Ok(Some(conn)) => Ok(conn),
+        Ok(None) => plan::open(&cx.registry, url),
+        Err(e) => Err(e),
+    };
     crate::trace::mark("registry and target open");
     Ok((before, Opened { ledger, conn }))
 }
@@ -326,7 +344,7 @@ fn apply_policies(
         return Ok(());
     }
     let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
-    let applied: Vec<String> = store.read_progress(conn)?.into_iter().map(|r| r.version).collect();
+    let applied = store.versions(conn)?;
     let base: Vec<&File> = dir.files().iter().filter(|f| applied.iter().any(|a| a == f.version())).collect();
     let dev_url = cx.dev(&opts.dev_url, Some(url)).map_err(|_| {
         Error::Usage(
@@ -356,7 +374,7 @@ fn pending<'d>(
     opts: &ApplyOptions,
 ) -> Result<(String, Vec<&'d File>), Error> {
     let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
-    let applied: Vec<String> = store.read_progress(conn)?.into_iter().map(|r| r.version).collect();
+    let applied = store.versions(conn)?;
     let files = dir
         .files()
         .iter()

@@ -46,6 +46,15 @@ pub fn open(registry: &Registry, url: &str) -> Result<Conn, Error> {
     driver.open(&url).map_err(db(format!("connecting to {url}")))
 }
 
+/// Loads the plugin for `url`'s scheme without opening anything.
+///
+/// # Errors
+/// See [`open`].
+pub fn load_plugin(registry: &Registry, url: &str) -> Result<(), Error> {
+    registry.driver_for(&parse_url(url)?)?;
+    Ok(())
+}
+
 /// Whether opening `url` would create the database: a SQLite file that does
 /// not exist yet (opening a server's database never creates it).
 pub fn creates_on_open(url: &str) -> bool {

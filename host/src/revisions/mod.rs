@@ -224,6 +224,15 @@ impl RevisionStore {
         self.read_columns(conn, &["version", "type", "applied", "total", "error"])
     }
 
+    /// The versions of every revision, in order: what a run that only needs
+    /// to know which versions are applied reads (one value a row).
+    ///
+    /// # Errors
+    /// When the query fails.
+    pub fn versions(&self, conn: &mut Conn) -> Result<Vec<String>, crate::Error> {
+        Ok(self.read_columns(conn, &["version"])?.into_iter().map(|r| r.version).collect())
+    }
+
     fn read_columns(&self, conn: &mut Conn, columns: &[&str]) -> Result<Vec<Revision>, crate::Error> {
         // One query: a missing table reads as no revisions.
         let rows = match self.table.select(conn, &columns.join(", "), keyed::Which::All) {
