@@ -186,17 +186,18 @@ impl Opened {
     }
 }
 
-/// Opens the target and connects to the deployment registry (when the run
-/// `changes` the target) on another thread while `meanwhile` (reading the
-/// directory) runs on this one; the registry's tables are checked here once
-/// `meanwhile` succeeded. Each costs milliseconds (a SQLite file parses its
+/// Opens the target on another thread while `meanwhile` (reading the
+/// directory) runs on this one, then the deployment registry here (when the
+/// run `changes` the target and `meanwhile` succeeded). Each costs milliseconds (a SQLite file parses its
 /// whole schema, a server answers a handshake) and none needs the others;
-/// two threads, since the machine may have two cores.
+/// two threads, since the machine may have two cores: the target's open is
+/// the longest, the directory and the registry together take less.
 ///
-/// A database that opening would create (a SQLite file not there yet) is
-/// opened here after `meanwhile`, so that a wrong directory leaves nothing
-/// behind; its plugin loads on the other thread meanwhile. A registry that
-/// cannot be opened stops the run; `meanwhile`'s error comes first.
+/// A target that opening would create (a SQLite file not there yet) is
+/// opened after `meanwhile`, so that a wrong directory leaves nothing
+/// behind; its plugin loads meanwhile. A
+/// registry that cannot be opened stops the run; `meanwhile`'s error comes
+/// first.
 ///
 /// # Errors
 /// `meanwhile`'s, then the registry's.
@@ -207,36 +208,23 @@ pub fn open<T>(
     meanwhile: impl FnOnce() -> Result<T, Error>,
 ) -> Result<(T, Opened), Error> {
     let create_target = plan::creates_on_open(url);
-    let create_ledger = changes && plan::creates_on_open(&cx.ledger_url);
-    let (before, opened) = std::thread::scope(|s| {
+    let (before, conn, ledger) = std::thread::scope(|s| {
         let opener = s.spawn(|| {
-            let conn = if create_target {
+            if create_target {
                 plan::load_plugin(&cx.registry, url).map(|()| None)
             } else {
                 plan::open(&cx.registry, url).map(Some)
-            };
-            let ledger = (changes && !create_ledger).then(|| Ledger::connect(&cx.registry, &cx.ledger_url));
-            (conn, ledger)
+            }
         });
         let before = meanwhile();
-        let opened = opener
+        let ledger = (changes && before.is_ok()).then(|| cx.ledger());
+        let conn = opener
             .join()
-            .unwrap_or_else(|_| (Err(Error::Failed("internal logic error: opening the target panicked".into())), None));
-        (before, opened)
+            .unwrap_or_else(|_| Err(Error::Failed("internal logic error: opening the target panicked".into())));
+        (before, conn, ledger)
     });
     let before = before?;
-    let (conn, ledger) = opened;
-    let ledger = match ledger {
-        Some(ledger) => Some(ledger),
-        None => create_ledger.then(|| Ledger::connect(&cx.registry, &cx.ledger_url)),
-    };
-    let ledger = ledger
-        .map(|ledger| {
-            let mut ledger = ledger?;
-            ledger.ensure_schema()?;
-            Ok::<_, Error>(ledger)
-        })
-        .transpose()?;
+    let ledger = ledger.transpose()?;
     let conn = match conn {
         Ok(Some(conn)) => Ok(conn),
         Ok(None) => plan::open(&cx.registry, url),

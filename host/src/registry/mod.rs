@@ -130,19 +130,6 @@ impl Ledger {
     /// # Errors
     /// An unreachable registry, or one whose schema is newer than this binary.
     pub fn open(plugins: &Plugins, url: &str) -> Result<Ledger, Error> {
-        let mut ledger = Ledger::connect(plugins, url)?;
-        ledger.ensure_schema()?;
-        Ok(ledger)
-    }
-
-    /// Connects to the registry at `url` without looking at its tables:
-    /// [`Self::ensure_schema`] must follow before any use. A run connects
-    /// while it reads its directory and checks the tables once the directory
-    /// is known good (a first use creates them).
-    ///
-    /// # Errors
-    /// An unreachable registry.
-    pub fn connect(plugins: &Plugins, url: &str) -> Result<Ledger, Error> {
         if let Some(path) = url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p))
             && let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
         {
@@ -167,6 +154,7 @@ impl Ledger {
             // wait out a commit (the busy timeout covers it).
             let _ = ledger.conn.query("PRAGMA journal_mode = TRUNCATE", Vec::new());
         }
+        ledger.ensure_schema()?;
         Ok(ledger)
     }
 
@@ -179,12 +167,7 @@ impl Ledger {
         self.ph.nth(n)
     }
 
-    /// Creates the registry's tables on first use; refuses a registry whose
-    /// schema is newer than this binary's.
-    ///
-    /// # Errors
-    /// See [`Self::open`].
-    pub fn ensure_schema(&mut self) -> Result<(), Error> {
+    fn ensure_schema(&mut self) -> Result<(), Error> {
         let ctx = "creating the deployment registry's tables";
         let ddl = [
             format!("CREATE TABLE IF NOT EXISTS {META} (name varchar(64) NOT NULL PRIMARY KEY, value text NOT NULL)"),
