@@ -384,12 +384,13 @@ fn confirm_applied(conn: &mut Conn, store: &RevisionStore, report: &mut ApplyRep
     if report.dry_run {
         return Ok(());
     }
-    let after = store.read_progress(conn)?;
+    let complete: std::collections::BTreeSet<String> =
+        store.read_progress(conn)?.into_iter().filter(|r| !r.is_partial()).map(|r| r.version).collect();
     let missing: Vec<&str> = report
         .applied
         .iter()
         .filter(|f| f.error.is_none() && !f.applied.is_empty())
-        .filter(|f| !after.iter().any(|r| r.version == f.file.version && !r.is_partial()))
+        .filter(|f| !complete.contains(&f.file.version))
         .map(|f| f.file.version.as_str())
         .collect();
     if !missing.is_empty() {
