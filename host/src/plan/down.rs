@@ -189,8 +189,8 @@ pub fn plan_down(
     // The plan an earlier run made from exactly this state, when the dialect
     // can tell the schema is the one it planned for (see `memo`). Where the
     // database digests the revisions and history tables, their rows are
-    // read only when there is a plan to make, save for the history of the
-    // versions to revert, which the run updates.
+    // read only when there is a plan to make, save for the history rows of
+    // the versions the plan reverts, which the run updates.
     let digests = super::memo::digests(conn, &store, &history_store);
     let mut memo_key = None;
     if let Some(digests) = &digests {
@@ -198,7 +198,7 @@ pub fn plan_down(
         memo_key = super::memo::down_key(conn, &super::memo::DownInputs { dev_url, dir, opts, tables });
         crate::trace::mark("plan_down: schema and tables digested");
         if let Some((remembered, units)) = memo_key.as_deref().and_then(|k| super::memo::recall(cache, k, units)) {
-            let history = history_store.read_above(conn, remembered.target())?;
+            let history = history_store.read_versions(conn, &remembered.versions())?;
             crate::trace::mark("plan_down: plan reused (schema, revisions and directory as planned before)");
             return Ok(remembered.into_plan(history, units));
         }

@@ -77,9 +77,9 @@ impl Remembered {
         }
     }
 
-    /// The version the plan reverts to (`None`: every version).
-    pub(super) fn target(&self) -> Option<&str> {
-        self.target.as_deref()
+    /// The versions the plan reverts.
+    pub(super) fn versions(&self) -> Vec<&str> {
+        self.steps.iter().map(|s| s.version.as_str()).collect()
     }
 
     pub(super) fn into_plan(self, history: BTreeMap<String, History>, units: Vec<Vec<Unit>>) -> DownPlan {

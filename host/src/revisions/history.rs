@@ -168,16 +168,12 @@ impl HistoryStore {
         self.read_rows(conn, Which::All)
     }
 
-    /// The rows of the versions after `version` (all of them for `None`).
+    /// The rows of `versions` (those that have one).
     ///
     /// # Errors
     /// See [`HistoryStore::read`].
-    pub fn read_above(
-        &self,
-        conn: &mut Conn,
-        version: Option<&str>,
-    ) -> Result<BTreeMap<String, History>, crate::Error> {
-        Ok(self.read_rows(conn, version.map_or(Which::All, Which::Above))?.0)
+    pub fn read_versions(&self, conn: &mut Conn, versions: &[&str]) -> Result<BTreeMap<String, History>, crate::Error> {
+        Ok(self.read_rows(conn, Which::Versions(versions))?.0)
     }
 
     /// A digest of every row the database computes, when it can (see

@@ -30,8 +30,9 @@ pub enum Which<'a> {
     All,
     /// The row of this version.
     Version(&'a str),
-    /// The rows of versions after this one (byte-wise, as versions compare).
-    Above(&'a str),
+    /// The rows of these versions (none: no row). Equality, not an order:
+    /// a server compares text by its collation, which need not be byte-wise.
+    Versions(&'a [&'a str]),
 }
 
 /// The last `seq` handed out in this process: sequence numbers are the
@@ -69,7 +70,11 @@ impl Keyed {
         let (filter, args) = match which {
             Which::All => (String::new(), Vec::new()),
             Which::Version(v) => (format!(" WHERE version = {}", self.placeholder.nth(1)), vec![SqlValue::from(v)]),
-            Which::Above(v) => (format!(" WHERE version > {}", self.placeholder.nth(1)), vec![SqlValue::from(v)]),
+            Which::Versions([]) => (" WHERE 1 = 0".to_string(), Vec::new()),
+            Which::Versions(vs) => {
+                let marks: Vec<String> = (1..=vs.len()).map(|i| self.placeholder.nth(i)).collect();
+                (format!(" WHERE version IN ({})", marks.join(", ")), vs.iter().map(|v| SqlValue::from(*v)).collect())
+            }
         };
         if !self.append {
             return conn.query(&format!("SELECT {columns} FROM {}{filter}", self.table), args);
