@@ -188,16 +188,16 @@ impl Opened {
 
 /// Opens the target on another thread while `meanwhile` (reading the
 /// directory) runs on this one, then the deployment registry here (when the
-/// run `changes` the target and `meanwhile` succeeded). Each costs milliseconds (a SQLite file parses its
-/// whole schema, a server answers a handshake) and none needs the others;
-/// two threads, since the machine may have two cores: the target's open is
-/// the longest, the directory and the registry together take less.
+/// run `changes` the target and `meanwhile` succeeded). Each costs
+/// milliseconds (a SQLite file parses its whole schema, a server answers a
+/// handshake) and none needs the others; two threads, since the machine may
+/// have two cores: the target's open is the longest, the directory and the
+/// registry together take less.
 ///
 /// A target that opening would create (a SQLite file not there yet) is
 /// opened after `meanwhile`, so that a wrong directory leaves nothing
-/// behind; its plugin loads meanwhile. A
-/// registry that cannot be opened stops the run; `meanwhile`'s error comes
-/// first.
+/// behind; its plugin loads meanwhile. A registry that cannot be opened
+/// stops the run; `meanwhile`'s error comes first.
 ///
 /// # Errors
 /// `meanwhile`'s, then the registry's.
