@@ -70,7 +70,14 @@ enum Command {
 
 /// Runs the command line; returns the exit code.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let preload = crate::plugin::Preload::start(std::env::args_os());
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            drop(preload);
+            e.exit()
+        }
+    };
     let format = match cli.format.as_deref() {
         None | Some("sql" | "text" | "hcl") => Format::Text,
         Some("json") => Format::Json,
@@ -86,7 +93,7 @@ pub fn main() -> i32 {
         }
     };
     let out = Output::new(format);
-    let code = match run(&cli, out) {
+    let code = match run(&cli, out, preload) {
         Ok(code) => code,
         Err(err) => {
             report_error(out, &err);
@@ -135,7 +142,7 @@ impl std::ops::DerefMut for Ctx {
     }
 }
 
-fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
+fn run(cli: &Cli, out: Output, preload: crate::plugin::Preload) -> Result<i32, Error> {
     let config_path = match &cli.config {
         Some(c) => Some(PathBuf::from(
             c.strip_prefix("file://")
@@ -189,7 +196,7 @@ fn run(cli: &Cli, out: Output) -> Result<i32, Error> {
     let search = SearchPath::from_env(&plugin_files);
     let registry = std::sync::Arc::new(match &cli.command {
         Command::Plugin(_) => Registry::load(&search)?,
-        _ => Registry::load_indexed(&search)?,
+        _ => preload.take(&search).unwrap_or_else(|| Registry::load_indexed(&search))?,
     });
     let operator = cli.operator.clone().unwrap_or_else(crate::registry::os_user);
     let rules = std::sync::Arc::new(project.policies.clone());

@@ -7,8 +7,10 @@
 //! support it), so everything loaded lives for the process.
 
 mod conn;
+mod preload;
 
 pub use conn::Conn;
+pub use preload::Preload;
 
 use abi_stable::library::{LibraryError, lib_header_from_path};
 use std::collections::BTreeMap;
@@ -192,7 +194,7 @@ struct Entry {
 }
 
 /// Where to look for plugins.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SearchPath {
     /// Directories scanned for `libstrata_dialect_*` files.
     pub dirs: Vec<PathBuf>,
