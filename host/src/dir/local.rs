@@ -139,6 +139,17 @@ impl Dir {
         self.sum.get_or_init(|| HashFile::compute(&self.files))
     }
 
+    /// Feeds every file's name and bytes to `feed`, cheaply: the sum's
+    /// running hash (computed once) stands for the names and the bytes it
+    /// covers, and only files `atlas:sum ignore` leaves out are fed whole.
+    pub fn digest_into(&self, mut feed: impl FnMut(&[u8])) {
+        feed(self.sum().entries().last().map_or("", |e| e.hash.as_str()).as_bytes());
+        for file in self.files.iter().filter(|f| super::directive::sum_ignored(f.bytes())) {
+            feed(file.name().as_bytes());
+            feed(file.bytes());
+        }
+    }
+
     /// The path the directory was opened with.
     pub fn path(&self) -> &Path {
         &self.path

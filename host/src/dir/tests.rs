@@ -532,3 +532,37 @@ fn mysql_executable_comments_are_statement_text() {
 fn texts_of(input: &str, opts: &LexOptions) -> Vec<String> {
     stmts(input, opts).unwrap().into_iter().map(|s| s.text).filter(|t| t != ";").collect()
 }
+
+#[test]
+fn the_digest_moves_with_every_file_and_byte() {
+    let tmp = TempDir::new("digest");
+    let digest = |files: &[(&str, &str)]| {
+        for entry in std::fs::read_dir(&tmp.0).unwrap() {
+            std::fs::remove_file(entry.unwrap().path()).unwrap();
+        }
+        for (name, text) in files {
+            std::fs::write(tmp.0.join(name), text).unwrap();
+        }
+        let mut fed = Vec::new();
+        Dir::open(&tmp.0).unwrap().digest_into(|b| {
+            fed.extend_from_slice(&(b.len() as u64).to_le_bytes());
+            fed.extend_from_slice(b);
+        });
+        fed
+    };
+    let ignored = "-- atlas:sum ignore\nSELECT 1;\n";
+    let base = digest(&[("1_a.sql", "A;\n"), ("2_b.sql", ignored), ("3_c.sql", "C;\n")]);
+    assert_eq!(digest(&[("1_a.sql", "A;\n"), ("2_b.sql", ignored), ("3_c.sql", "C;\n")]), base);
+    for changed in [
+        [("1_a.sql", "A;\n"), ("2_b.sql", ignored), ("3_c.sql", "C2;\n")],
+        [("1_a.sql", "A;\n"), ("2_b.sql", "-- atlas:sum ignore\nSELECT 2;\n"), ("3_c.sql", "C;\n")],
+        [("1_a.sql", "A;\n"), ("2_x.sql", ignored), ("3_c.sql", "C;\n")],
+        [("0_a.sql", "A;\n"), ("2_b.sql", ignored), ("3_c.sql", "C;\n")],
+    ] {
+        assert_ne!(digest(&changed), base, "{changed:?}");
+    }
+    // The ignored file last: nothing after it carries its name in the sum.
+    let last = digest(&[("1_a.sql", "A;\n"), ("9_z.sql", ignored)]);
+    assert_ne!(digest(&[("1_a.sql", "A;\n"), ("9_y.sql", ignored)]), last);
+    assert_ne!(digest(&[("1_a.sql", "A;\n"), ("9_z.sql", "-- atlas:sum ignore\nSELECT 9;\n")]), last);
+}
