@@ -645,6 +645,7 @@ fn down(args: &[String]) -> Result<(), String> {
     let runs = flag(args, "--runs", 5)?.max(1);
     let twice = args.iter().any(|a| a == "--twice");
     let trace = args.iter().any(|a| a == "--trace");
+    let keep = args.iter().any(|a| a == "--keep");
     let d = Dialect::parse(args)?;
     let reverted = if twice { 2 * revert } else { revert };
     if reverted > files {
@@ -814,7 +815,11 @@ fn down(args: &[String]) -> Result<(), String> {
     if d == Dialect::Postgres {
         template.drop()?;
     }
-    let _ = std::fs::remove_dir_all(&work);
+    if keep && d == Dialect::Sqlite {
+        println!("\nkept for profiling: {} (base.db is the applied database)", work.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&work);
+    }
     Ok(())
 }
 
