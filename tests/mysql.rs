@@ -140,6 +140,47 @@ fn partial_version_is_reverted_keeping_rows() {
     assert_eq!(m.versions(), ["1", "2"]);
 }
 
+/// Data statements between schema statements share one transaction with
+/// their record (one commit, not one each). A failure among them rolls that
+/// transaction back, and the statements before the failing one run again
+/// one by one: the revision names the failing statement, everything before
+/// it stays applied, and the fixed file resumes right there.
+#[test]
+fn data_statements_share_a_transaction_and_stop_at_the_failing_one() {
+    let Some(m) = my("datatx") else { return };
+    m.sb.write("migrations/1_users.sql", USERS);
+    // The sixth statement inserts `id`: 1 is taken.
+    let seed = |id: u32| {
+        format!(
+            "INSERT INTO users (id, name) VALUES (1, 'ada');\n\
+             INSERT INTO users (id, name) VALUES (2, 'bob');\n\
+             ALTER TABLE users ADD COLUMN email varchar(255);\n\
+             INSERT INTO users (id, name) VALUES (3, 'cy');\n\
+             UPDATE users SET email = 'ada@x' WHERE id = 1;\n\
+             INSERT INTO users (id, name) VALUES ({id}, 'eve');\n\
+             INSERT INTO users (id, name) VALUES (4, 'dee');\n"
+        )
+    };
+    m.sb.write("migrations/2_seed.sql", &seed(1));
+    m.strata(&["migrate", "hash"]).ok();
+    let run = m.apply().expect_code(1);
+    assert!(run.stderr().contains("Duplicate entry"), "{}", run.stderr());
+    assert!(run.stderr().contains("2_seed.sql:6"), "the error names the line: {}", run.stderr());
+    let rows = m.target.rows("SELECT id, name, COALESCE(email, '-') FROM users ORDER BY id");
+    assert_eq!(rows, [["1", "ada", "ada@x"], ["2", "bob", "-"], ["3", "cy", "-"]]);
+    let rev =
+        m.target.rows("SELECT applied, total, error <> '', error_stmt FROM atlas_schema_revisions WHERE version = '2'");
+    assert_eq!(rev, [["5", "7", "1", "INSERT INTO users (id, name) VALUES (1, 'eve');"]]);
+
+    m.sb.write("migrations/2_seed.sql", &seed(5));
+    m.strata(&["migrate", "hash"]).ok();
+    m.apply().ok();
+    let ids = m.target.rows("SELECT id FROM users ORDER BY id");
+    assert_eq!(ids, [["1"], ["2"], ["3"], ["4"], ["5"]]);
+    let rev = m.target.rows("SELECT applied, total, error FROM atlas_schema_revisions WHERE version = '2'");
+    assert_eq!(rev, [["7", "7", ""]]);
+}
+
 /// Without transactional DDL a revert records its progress only where it
 /// must: `DROP TABLE`s of consecutive versions run without a record between
 /// them. Killed in the middle of such a run (here while it waits for a lock

@@ -23,6 +23,12 @@ pub struct Step {
     /// The statements may run inside a transaction (the dialect has
     /// transactional DDL and nothing in the step forbids it).
     pub tx: bool,
+    /// Without `tx` (DDL commits on its own), runs of data statements
+    /// ([`is_data`]) share one transaction with their progress record, as
+    /// they would inside the file's transaction on MySQL: the file asked for
+    /// transactions (its tx mode is not `none`). Off, each one commits alone.
+    #[serde(default)]
+    pub data_tx: bool,
 }
 
 /// A check evaluated right before statement `before` of its step runs.
@@ -48,8 +54,8 @@ pub enum Check {
     },
 }
 
-/// True when `sql` is a schema statement (by its first word, after comments).
-pub fn is_ddl(sql: &str) -> bool {
+/// The first word of `sql` after comments, upper-cased.
+fn first_word(sql: &str) -> String {
     let mut rest = sql.trim_start();
     loop {
         if let Some(line) = rest.strip_prefix("--").or_else(|| rest.strip_prefix('#')) {
@@ -60,8 +66,19 @@ pub fn is_ddl(sql: &str) -> bool {
             break;
         }
     }
-    let word: String = rest.chars().take_while(char::is_ascii_alphabetic).collect::<String>().to_ascii_uppercase();
-    matches!(word.as_str(), "CREATE" | "ALTER" | "DROP" | "RENAME" | "TRUNCATE")
+    rest.chars().take_while(char::is_ascii_alphabetic).collect::<String>().to_ascii_uppercase()
+}
+
+/// True when `sql` is a schema statement (by its first word, after comments).
+pub fn is_ddl(sql: &str) -> bool {
+    matches!(first_word(sql).as_str(), "CREATE" | "ALTER" | "DROP" | "RENAME" | "TRUNCATE")
+}
+
+/// True when `sql` changes or reads rows and nothing else (by its first
+/// word): a statement a transaction holds, that commits nothing on its own.
+/// `CALL`, `LOAD DATA`, `SET`, `LOCK` and the like are not, to be safe.
+pub fn is_data(sql: &str) -> bool {
+    matches!(first_word(sql).as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "SELECT" | "DO")
 }
 
 /// Whether runs of schema statements share one progress record (see
@@ -140,7 +157,7 @@ fn settles(sql: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_ddl, locate, unrecorded_end};
+    use super::{is_data, is_ddl, locate, unrecorded_end};
 
     #[test]
     fn positions_across_steps() {
@@ -160,6 +177,24 @@ mod tests {
         assert!(!is_ddl("UPDATE t SET a = 1"));
         assert!(!is_ddl("-- CREATE\nDELETE FROM t"));
         assert!(!is_ddl(""));
+    }
+
+    #[test]
+    fn data_statements_by_their_first_word() {
+        assert!(is_data("INSERT INTO t VALUES (1)"));
+        assert!(is_data("/* seed */ update t SET a = 1"));
+        assert!(is_data("-- gone\nDELETE FROM t"));
+        assert!(is_data("REPLACE INTO t VALUES (1)"));
+        for sql in [
+            "CREATE TABLE t (a int)",
+            "CALL p()",
+            "LOAD DATA INFILE 'f' INTO TABLE t",
+            "SET autocommit = 1",
+            "COMMIT",
+            "",
+        ] {
+            assert!(!is_data(sql), "{sql}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::{PlanCheck, Progress, truthy};
 use crate::clock;
 use crate::error::{Error, db};
 use crate::plugin::Conn;
-use crate::steps::{Check, Guard, Step, batches_ddl, chains, is_ddl};
+use crate::steps::{Check, Guard, Step, batches_ddl, chains, is_data, is_ddl};
 use std::collections::HashMap;
 use std::time::{Instant, SystemTime};
 
@@ -436,16 +436,33 @@ fn run_step<'s>(
     let mut recorded = step.done;
     // The step's finish is written (with its last statement).
     let mut finished = false;
-    for (j, sql) in step.stmts.iter().enumerate().skip(step.done) {
+    // Where statements share a transaction of their own with their record, a
+    // run of data statements shares one (`Step::data_tx`): one commit for the
+    // run instead of one each. It starts at `group` and stays open while the
+    // next statement joins it; a failure inside it rolls it back, and its
+    // statements run again one by one up to the failing one (`alone`), so
+    // the stop names the statement and everything before it is applied.
+    let joins = |k: usize| {
+        step.data_tx
+            && !in_tx
+            && step.stmts.get(k).is_some_and(|s| is_data(s))
+            && !step.guards.iter().any(|g| g.before == k)
+    };
+    let mut group: Option<usize> = None;
+    let mut alone = 0;
+    let mut j = step.done;
+    while let Some(sql) = step.stmts.get(j) {
         // Without a transaction around the step, each statement shares one
         // with its progress record, so a run killed between the two cannot
         // leave the record behind the database. DDL that commits on its own
         // (MySQL) gains nothing from one: it is settled by inspection when the
         // run resumes.
         let own = !(in_tx || ddl_commits && is_ddl(sql));
-        if own {
+        if own && group.is_none() {
             conn.begin().map_err(db("starting a transaction"))?;
         }
+        // Statements of the open group before this one (rolled back with it).
+        let held = group.map_or(0, |g| j - g);
         if j > step.done {
             let guards: Vec<&Guard> = step.guards.iter().filter(|g| g.before == j).collect();
             let answers = HashMap::new();
@@ -469,7 +486,7 @@ fn run_step<'s>(
         }
         progress.stmt(sql);
         let mut result = conn.exec(sql, Vec::new());
-        if own && result.as_ref().is_err_and(|e| refuses_transaction(&e.message)) {
+        if own && held == 0 && result.as_ref().is_err_and(|e| refuses_transaction(&e.message)) {
             // The statement cannot run inside a transaction (CREATE INDEX
             // CONCURRENTLY, VACUUM): run it on its own.
             let _ = conn.rollback();
@@ -480,6 +497,13 @@ fn run_step<'s>(
             if own {
                 let _ = conn.rollback();
             }
+            if let Some(g) = group.take() {
+                // The group is gone: run it again statement by statement.
+                let report = last(out);
+                report.applied.truncate(report.applied.len().saturating_sub(held));
+                (alone, j) = (j, g);
+                continue;
+            }
             let text = strata_dialect_api::mask(&e.message);
             progress.stmt_error(&text);
             last(out).error = Some((sql.clone(), text.clone()));
@@ -488,6 +512,15 @@ fn run_step<'s>(
             return Ok(Some(stop(StopKind::Statement, j, text)));
         }
         let end = j + 1 == step.stmts.len();
+        // The next statement joins this one's transaction: no record yet.
+        if own && j >= alone && joins(j) && joins(j + 1) {
+            group.get_or_insert(j);
+            ledger.last = Some(sql.as_str());
+            last(out).applied.push(sql.clone());
+            j += 1;
+            continue;
+        }
+        let first = group.take().unwrap_or(j);
         // A statement that committed on its own needs no record of its own
         // when the run goes on to a statement settling can find or one that
         // shares a transaction with its record (`steps::chains`): a kill in
@@ -517,12 +550,14 @@ fn run_step<'s>(
             if let Err(e) = written {
                 if own {
                     let _ = conn.rollback();
+                    let report = last(out);
+                    report.applied.truncate(report.applied.len().saturating_sub(j - first));
                 } else {
                     // It committed on its own: it ran, whatever the record says.
                     last(out).applied.push(sql.clone());
                 }
                 finish_report(out);
-                return Ok(Some(stop(StopKind::Record, if own { j } else { j + 1 }, e.to_string())));
+                return Ok(Some(stop(StopKind::Record, if own { first } else { j + 1 }, e.to_string())));
             }
             if !own {
                 ledger.written(!end);
@@ -533,9 +568,11 @@ fn run_step<'s>(
             // A commit that failed may leave the transaction open (SQLite's
             // BUSY): end it, or the records written next would join it.
             let _ = conn.rollback();
+            let report = last(out);
+            report.applied.truncate(report.applied.len().saturating_sub(j - first));
             let text = strata_dialect_api::mask(&e.message);
             finish_report(out);
-            return Ok(Some(stop(StopKind::Commit, j, format!("committing statement {sql:?}: {text}"))));
+            return Ok(Some(stop(StopKind::Commit, first, format!("committing statement {sql:?}: {text}"))));
         }
         if end {
             log.ran(step);
@@ -549,6 +586,7 @@ fn run_step<'s>(
         }
         ledger.last = Some(sql.as_str());
         last(out).applied.push(sql.clone());
+        j += 1;
     }
     // Without a transaction of its own, the finish waits for the next record
     // (one commit for both); a run killed in between is settled like one

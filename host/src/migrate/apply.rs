@@ -150,7 +150,8 @@ fn apply_locked(
     }
     // Parse every file (and its directives) before running anything, so broken
     // SQL in file 5 does not leave files 1–4 applied.
-    let transactional = conn.driver().manifest.capabilities.transactional_ddl;
+    let caps = &conn.driver().manifest.capabilities;
+    let (transactional, has_transactions) = (caps.transactional_ddl, !caps.no_transactions);
     let mut steps = Vec::with_capacity(pending.len());
     for p in &mut pending {
         if p.stmts.is_empty() && p.start == 0 {
@@ -193,8 +194,10 @@ fn apply_locked(
             guards,
             done: p.start,
             // Without transactional DDL a transaction protects nothing: such
-            // files run statement by statement, progress recorded after each.
+            // files run statement by statement, progress recorded after each,
+            // but for runs of data statements, which a transaction holds.
             tx: transactional && mode != TxMode::None,
+            data_tx: !transactional && has_transactions && mode != TxMode::None,
         });
     }
 

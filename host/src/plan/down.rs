@@ -393,6 +393,8 @@ pub fn plan_down(
                 guards,
                 done: 0,
                 tx,
+                // A revert's statements each keep their own record.
+                data_tx: false,
             },
             name,
             source: "plan",
