@@ -152,11 +152,15 @@ fn strata_path() -> Result<PathBuf, String> {
     }
 }
 
-/// A scratch directory for one benchmark, removed by the benchmark at its end.
+/// A scratch directory for one benchmark, removed by the benchmark at its
+/// end, and the working directory of the commands it runs: strata keeps its
+/// deployment registry in the working directory's `.strata/`, which must be
+/// the benchmark's own, not the checkout's.
 fn work_dir(name: &str) -> Result<PathBuf, String> {
     let work = std::env::temp_dir().join(format!("strata-bench-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    std::env::set_current_dir(&work).map_err(|e| format!("entering {}: {e}", work.display()))?;
     Ok(work)
 }
 
@@ -467,6 +471,8 @@ fn mysql_diff(args: &[String]) -> Result<(), String> {
         sql
     };
     let changed = |i: usize| i.is_multiple_of(20);
+    // `schema apply` records a deployment: in the scratch directory's registry.
+    let work = work_dir("mysql-diff")?;
     let load = |db: &str, sql: &str| -> Result<(), String> {
         use std::io::Write;
         mysql(&server, None, &format!("DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}"))?;
@@ -513,6 +519,7 @@ fn mysql_diff(args: &[String]) -> Result<(), String> {
         println!("\nstrata's plan does NOT converge; left:\n{text}");
     }
     mysql(&server, None, "DROP DATABASE IF EXISTS strata_bench_from; DROP DATABASE IF EXISTS strata_bench_to")?;
+    let _ = std::fs::remove_dir_all(&work);
     Ok(())
 }
 
