@@ -181,6 +181,30 @@ fn data_statements_share_a_transaction_and_stop_at_the_failing_one() {
     assert_eq!(rev, [["7", "7", ""]]);
 }
 
+/// A run that gives a table an engine without transactions (MyISAM) keeps a
+/// commit per data statement: a rollback would not take back the rows
+/// written to it, and running them again would write them twice.
+#[test]
+fn data_statements_of_a_run_with_myisam_commit_one_by_one() {
+    let Some(m) = my("datatx_myisam") else { return };
+    m.sb.write("migrations/1_users.sql", USERS);
+    m.sb.write(
+        "migrations/2_log.sql",
+        "CREATE TABLE log (n int) ENGINE=MyISAM;\n\
+         INSERT INTO log (n) VALUES (1);\n\
+         INSERT INTO log (n) VALUES (2);\n\
+         INSERT INTO users (id, name) VALUES (1, 'ada');\n\
+         INSERT INTO users (id, name) VALUES (1, 'again');\n",
+    );
+    m.strata(&["migrate", "hash"]).ok();
+    let run = m.apply().expect_code(1);
+    assert!(run.stderr().contains("Duplicate entry"), "{}", run.stderr());
+    assert_eq!(m.target.rows("SELECT n FROM log ORDER BY n"), [["1"], ["2"]]);
+    assert_eq!(m.target.rows("SELECT id, name FROM users"), [["1", "ada"]]);
+    let rev = m.target.rows("SELECT applied, total FROM atlas_schema_revisions WHERE version = '2'");
+    assert_eq!(rev, [["4", "5"]]);
+}
+
 /// Without transactional DDL a revert records its progress only where it
 /// must: `DROP TABLE`s of consecutive versions run without a record between
 /// them. Killed in the middle of such a run (here while it waits for a lock

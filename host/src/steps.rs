@@ -81,6 +81,30 @@ pub fn is_data(sql: &str) -> bool {
     matches!(first_word(sql).as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "SELECT" | "DO")
 }
 
+/// True when `sql` names a table engine that keeps no transactions (MySQL's
+/// `ENGINE = MyISAM`, `Aria`, `MEMORY`, ...: any but InnoDB and RocksDB): a
+/// rollback would not take back what a statement wrote to such a table, so
+/// the data statements of a file creating one do not share a transaction.
+pub fn names_untransactional_engine(sql: &str) -> bool {
+    let upper = sql.to_ascii_uppercase();
+    upper.match_indices("ENGINE").any(|(at, word)| {
+        let part_of_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let after = &upper[at + word.len()..];
+        if upper[..at].chars().next_back().is_some_and(part_of_word) || after.starts_with(part_of_word) {
+            return false;
+        }
+        let rest = after.trim_start();
+        // The `=` is optional: `ENGINE InnoDB`.
+        let rest = rest.strip_prefix('=').map_or(rest, str::trim_start);
+        let name: String = rest
+            .trim_start_matches(['`', '\'', '"'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        !name.is_empty() && !matches!(name.as_str(), "INNODB" | "ROCKSDB")
+    })
+}
+
 /// Whether runs of schema statements share one progress record (see
 /// [`unrecorded_end`]): where DDL commits on its own but the bookkeeping has
 /// transactions (MySQL). Without any transactions (ClickHouse), where a data
@@ -157,7 +181,7 @@ fn settles(sql: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_data, is_ddl, locate, unrecorded_end};
+    use super::{is_data, is_ddl, locate, names_untransactional_engine, unrecorded_end};
 
     #[test]
     fn positions_across_steps() {
@@ -177,6 +201,27 @@ mod tests {
         assert!(!is_ddl("UPDATE t SET a = 1"));
         assert!(!is_ddl("-- CREATE\nDELETE FROM t"));
         assert!(!is_ddl(""));
+    }
+
+    #[test]
+    fn engines_without_transactions_are_named() {
+        for sql in [
+            "CREATE TABLE t (a int) ENGINE=MyISAM",
+            "create table t (a int) engine = aria",
+            "ALTER TABLE t ENGINE `MEMORY`",
+            "CREATE TABLE t (a int) ENGINE='CSV' DEFAULT CHARSET=utf8mb4",
+        ] {
+            assert!(names_untransactional_engine(sql), "{sql}");
+        }
+        for sql in [
+            "CREATE TABLE t (a int) ENGINE=InnoDB",
+            "CREATE TABLE t (a int) ENGINE = `innodb`",
+            "INSERT INTO engines (engine_id) VALUES (1)",
+            "SELECT * FROM information_schema.ENGINES",
+            "CREATE TABLE t (a int)",
+        ] {
+            assert!(!names_untransactional_engine(sql), "{sql}");
+        }
     }
 
     #[test]

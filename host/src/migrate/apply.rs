@@ -200,6 +200,11 @@ fn apply_locked(
             data_tx: !transactional && has_transactions && mode != TxMode::None,
         });
     }
+    // A table the run gives an engine without transactions (MyISAM) would
+    // keep what a rolled-back run of data statements wrote to it.
+    if steps.iter().any(|s| s.stmts.iter().any(|sql| crate::steps::names_untransactional_engine(sql))) {
+        steps.iter_mut().for_each(|s| s.data_tx = false);
+    }
 
     report.pending = pending.iter().map(|p| FileRef::of(p.file)).collect();
     if pending.is_empty() {
