@@ -18,7 +18,8 @@ pub enum Policy {
     /// One transaction for the whole run (every step must allow it).
     All,
     /// A transaction per step where the step allows it; statement by statement,
-    /// with progress recorded after each, where it does not.
+    /// with progress recorded after each, where it does not (a run of data
+    /// statements sharing one transaction where `Step::data_tx` says so).
     PerStep,
 }
 
