@@ -1,6 +1,7 @@
 //! A `migrate down` reuses the plan an earlier run made for exactly the same
-//! database state (the schema by the dialect's fingerprint, the revisions,
-//! the directory, the request), and never one made for another state.
+//! database state (the schema by the dialect's fingerprint, or by its
+//! inspection where it has none; the revisions, the directory, the request),
+//! and never one made for another state.
 
 use strata_tests::{Run, Sandbox, sqlite_rows, sqlite_tables};
 
@@ -139,32 +140,95 @@ fn another_request_or_directory_is_planned_afresh() {
     assert!(reused(&again), "{}", again.stderr());
 }
 
-/// PostgreSQL: the fingerprint is which catalog rows exist and which
-/// transaction wrote each. A dry run's plan is the real run's; a column
-/// altered in between, and rows written since, behave as on SQLite (the down
-/// benchmark restores by cloning a template database, which keeps the ids:
-/// its warm runs reuse the plan).
-mod postgres {
+/// The server dialects, each test written once: a database created per
+/// test, the three versions in the dialect's spelling, and its queries.
+mod servers {
     use super::reused;
-    use strata_tests::{PgDb, Run, Sandbox};
+    use strata_tests::{MyDb, PgDb, Run, Sandbox};
 
-    const V1: &str = "CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);\n";
-    const V2: &str = "CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n\
-        CREATE INDEX posts_user ON posts (user_id);\n";
-    const V3: &str = "ALTER TABLE users ADD COLUMN email text;\n";
+    pub(super) trait Server: Sized {
+        /// The three versions.
+        const VERSIONS: [&'static str; 3];
+        /// The user's tables, by name.
+        const TABLES: &'static str;
+        /// The columns of `users`, in order.
+        const USERS_COLUMNS: &'static str;
+        /// A change to a column that adds or drops no table.
+        const ALTER_EMAIL: &'static str;
+        /// The revisions table as a query names it.
+        const REVISIONS: &'static str;
+        fn create(label: &str) -> Option<Self>;
+        fn url(&self) -> String;
+        fn exec(&self, sql: &str);
+        fn rows(&self, sql: &str) -> Vec<Vec<String>>;
+    }
 
-    fn applied(label: &str) -> Option<(Sandbox, PgDb, PgDb)> {
-        let (db, dev) = (PgDb::create(label)?, PgDb::create(&format!("{label}-dev"))?);
+    impl Server for PgDb {
+        const VERSIONS: [&'static str; 3] = [
+            "CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);\n",
+            "CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n\
+             CREATE INDEX posts_user ON posts (user_id);\n",
+            "ALTER TABLE users ADD COLUMN email text;\n",
+        ];
+        const TABLES: &'static str = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1";
+        const USERS_COLUMNS: &'static str =
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'users' ORDER BY ordinal_position";
+        // No table added or dropped: only a column's row in pg_attribute changes.
+        const ALTER_EMAIL: &'static str = "ALTER TABLE users ALTER COLUMN email SET NOT NULL";
+        const REVISIONS: &'static str = "atlas_schema_revisions.atlas_schema_revisions";
+        fn create(label: &str) -> Option<Self> {
+            PgDb::create(label)
+        }
+        fn url(&self) -> String {
+            PgDb::url(self)
+        }
+        fn exec(&self, sql: &str) {
+            PgDb::exec(self, sql);
+        }
+        fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+            PgDb::rows(self, sql)
+        }
+    }
+
+    impl Server for MyDb {
+        const VERSIONS: [&'static str; 3] = [
+            "CREATE TABLE users (id bigint PRIMARY KEY, name varchar(100) NOT NULL);\n",
+            "CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint, \
+             CONSTRAINT posts_user FOREIGN KEY (user_id) REFERENCES users (id));\n",
+            "ALTER TABLE users ADD COLUMN email varchar(255);\n",
+        ];
+        const TABLES: &'static str = "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() \
+             AND table_name NOT IN ('atlas_schema_revisions', 'strata_schema_history') ORDER BY 1";
+        const USERS_COLUMNS: &'static str = "SELECT column_name FROM information_schema.columns \
+             WHERE table_schema = DATABASE() AND table_name = 'users' ORDER BY ordinal_position";
+        const ALTER_EMAIL: &'static str = "ALTER TABLE users MODIFY COLUMN email varchar(255) NOT NULL DEFAULT ''";
+        const REVISIONS: &'static str = "atlas_schema_revisions";
+        fn create(label: &str) -> Option<Self> {
+            MyDb::create(label)
+        }
+        fn url(&self) -> String {
+            MyDb::url(self)
+        }
+        fn exec(&self, sql: &str) {
+            MyDb::exec(self, sql);
+        }
+        fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+            MyDb::rows(self, sql)
+        }
+    }
+
+    fn applied<D: Server>(label: &str) -> Option<(Sandbox, D, D)> {
+        let (db, dev) = (D::create(label)?, D::create(&format!("{label}-dev"))?);
         let sb = Sandbox::new(label);
-        sb.write("migrations/1_users.sql", V1);
-        sb.write("migrations/2_posts.sql", V2);
-        sb.write("migrations/3_email.sql", V3);
+        for (name, sql) in ["1_users.sql", "2_posts.sql", "3_email.sql"].into_iter().zip(D::VERSIONS) {
+            sb.write(&format!("migrations/{name}"), sql);
+        }
         sb.strata(&["migrate", "hash", "--dir", "file://migrations"]).ok();
         sb.strata(&["migrate", "apply", "--dir", "file://migrations", "--url", &db.url()]).ok();
         Some((sb, db, dev))
     }
 
-    fn down(sb: &Sandbox, db: &PgDb, dev: &PgDb, args: &[&str]) -> Run {
+    fn down<D: Server>(sb: &Sandbox, db: &D, dev: &D, args: &[&str]) -> Run {
         let cache = sb.path.join("cache");
         let cache = cache.to_str().unwrap_or_default();
         let (url, dev) = (db.url(), dev.url());
@@ -173,59 +237,103 @@ mod postgres {
         sb.strata_env(&all, &[("STRATA_CACHE_DIR", cache), ("STRATA_TRACE", "1")])
     }
 
-    fn tables(db: &PgDb) -> Vec<String> {
-        db.rows("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
-            .into_iter()
-            .map(|r| r[0].clone())
-            .collect()
-    }
-
-    #[test]
-    fn a_dry_run_plans_and_the_real_run_reuses_it() {
-        let Some((sb, db, dev)) = applied("reuse-pg") else { return };
+    pub(super) fn a_dry_run_plans_and_the_real_run_reuses_it<D: Server>(label: &str) {
+        let Some((sb, db, dev)) = applied::<D>(label) else { return };
         let dry = down(&sb, &db, &dev, &["2", "--dry-run"]).ok();
         assert!(!reused(&dry), "nothing to reuse yet:\n{}", dry.stderr());
         let real = down(&sb, &db, &dev, &["2"]).ok();
         assert!(reused(&real), "the dry run's plan was not reused:\n{}", real.stderr());
-        assert_eq!(tables(&db), ["users"]);
-        let columns = db.rows(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'users' ORDER BY ordinal_position",
-        );
-        assert_eq!(columns, [["id"], ["name"]]);
+        assert_eq!(db.rows(D::TABLES), [["users"]]);
+        assert_eq!(db.rows(D::USERS_COLUMNS), [["id"], ["name"]]);
     }
 
-    #[test]
-    fn a_column_altered_since_is_planned_afresh_and_its_drift_refused() {
-        let Some((sb, db, dev)) = applied("reuse-pg-drift") else { return };
+    pub(super) fn a_column_altered_since_is_planned_afresh_and_its_drift_refused<D: Server>(label: &str) {
+        let Some((sb, db, dev)) = applied::<D>(label) else { return };
         down(&sb, &db, &dev, &["1", "--dry-run"]).ok();
-        // No table added or dropped: only a column's row in pg_attribute changes.
-        db.exec("ALTER TABLE users ALTER COLUMN email SET NOT NULL");
+        db.exec(D::ALTER_EMAIL);
         let real = down(&sb, &db, &dev, &["1"]).expect_code(1);
         assert!(!reused(&real), "a plan for another schema was reused:\n{}", real.stderr());
         assert!(real.stdout().contains("email"), "the drift must be shown:\n{}", real.stdout());
-        let left = db.rows("SELECT version FROM atlas_schema_revisions.atlas_schema_revisions ORDER BY version");
+        let left = db.rows(&format!("SELECT version FROM {} ORDER BY version", D::REVISIONS));
         assert_eq!(left, [["1"], ["2"], ["3"]], "nothing may run after drift");
     }
 
-    #[test]
-    fn a_revision_changed_since_is_planned_afresh() {
-        let Some((sb, db, dev)) = applied("reuse-pg-revision") else { return };
+    pub(super) fn a_revision_changed_since_is_planned_afresh<D: Server>(label: &str) {
+        let Some((sb, db, dev)) = applied::<D>(label) else { return };
         down(&sb, &db, &dev, &["1", "--dry-run"]).ok();
-        db.exec("UPDATE atlas_schema_revisions.atlas_schema_revisions SET description = 'x' WHERE version = '3'");
+        db.exec(&format!("UPDATE {} SET description = 'x' WHERE version = '3'", D::REVISIONS));
         let after = down(&sb, &db, &dev, &["1", "--dry-run"]).ok();
         assert!(!reused(&after), "a plan for other revisions was reused:\n{}", after.stderr());
         let again = down(&sb, &db, &dev, &["1", "--dry-run"]).ok();
         assert!(reused(&again), "{}", again.stderr());
     }
 
-    #[test]
-    fn rows_added_since_are_still_checked() {
-        let Some((sb, db, dev)) = applied("reuse-pg-rows") else { return };
+    pub(super) fn rows_added_since_are_still_checked<D: Server>(label: &str) {
+        let Some((sb, db, dev)) = applied::<D>(label) else { return };
         down(&sb, &db, &dev, &["2", "--dry-run"]).ok();
-        db.exec("INSERT INTO users (id, name) VALUES (1, 'ada'); INSERT INTO posts (id, user_id) VALUES (1, 1)");
+        db.exec("INSERT INTO users (id, name) VALUES (1, 'ada')");
+        db.exec("INSERT INTO posts (id, user_id) VALUES (1, 1)");
         let real = down(&sb, &db, &dev, &["2"]).expect_code(1);
         assert!(reused(&real), "rows are no part of the fingerprint:\n{}", real.stderr());
         assert!(real.stderr().contains("posts"), "the check must name the table:\n{}", real.stderr());
         assert_eq!(db.rows("SELECT id FROM posts"), [["1"]]);
+    }
+}
+
+/// PostgreSQL: the fingerprint is which catalog rows exist and which
+/// transaction wrote each. A dry run's plan is the real run's; a column
+/// altered in between, and rows written since, behave as on SQLite (the down
+/// benchmark restores by cloning a template database, which keeps the ids:
+/// its warm runs reuse the plan).
+mod postgres {
+    use super::servers;
+    use strata_tests::PgDb;
+
+    #[test]
+    fn a_dry_run_plans_and_the_real_run_reuses_it() {
+        servers::a_dry_run_plans_and_the_real_run_reuses_it::<PgDb>("reuse-pg");
+    }
+
+    #[test]
+    fn a_column_altered_since_is_planned_afresh_and_its_drift_refused() {
+        servers::a_column_altered_since_is_planned_afresh_and_its_drift_refused::<PgDb>("reuse-pg-drift");
+    }
+
+    #[test]
+    fn a_revision_changed_since_is_planned_afresh() {
+        servers::a_revision_changed_since_is_planned_afresh::<PgDb>("reuse-pg-revision");
+    }
+
+    #[test]
+    fn rows_added_since_are_still_checked() {
+        servers::rows_added_since_are_still_checked::<PgDb>("reuse-pg-rows");
+    }
+}
+
+/// MariaDB/MySQL: no fingerprint, so the key takes the schema from the
+/// inspection every plan starts from; a reuse saves replaying, comparing,
+/// diffing and verifying.
+mod mysql {
+    use super::servers;
+    use strata_tests::MyDb;
+
+    #[test]
+    fn a_dry_run_plans_and_the_real_run_reuses_it() {
+        servers::a_dry_run_plans_and_the_real_run_reuses_it::<MyDb>("reuse-my");
+    }
+
+    #[test]
+    fn a_column_altered_since_is_planned_afresh_and_its_drift_refused() {
+        servers::a_column_altered_since_is_planned_afresh_and_its_drift_refused::<MyDb>("reuse-my-drift");
+    }
+
+    #[test]
+    fn a_revision_changed_since_is_planned_afresh() {
+        servers::a_revision_changed_since_is_planned_afresh::<MyDb>("reuse-my-revision");
+    }
+
+    #[test]
+    fn rows_added_since_are_still_checked() {
+        servers::rows_added_since_are_still_checked::<MyDb>("reuse-my-rows");
     }
 }

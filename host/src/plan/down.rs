@@ -195,7 +195,8 @@ pub fn plan_down(
     let mut memo_key = None;
     if let Some(digests) = &digests {
         let tables = super::memo::Tables::Digests(digests);
-        memo_key = super::memo::down_key(conn, &super::memo::DownInputs { dev_url, dir, opts, tables });
+        let inputs = super::memo::DownInputs { dev_url, dir, opts, tables };
+        memo_key = super::memo::down_key(conn, &inputs, super::memo::Schema::Fingerprint);
         crate::trace::mark("plan_down: schema and tables digested");
         if let Some((remembered, units)) = memo_key.as_deref().and_then(|k| super::memo::recall(cache, k, units)) {
             let history = history_store.read_versions(conn, &remembered.versions())?;
@@ -224,10 +225,14 @@ pub fn plan_down(
         ));
     }
     out.total = reverting.len();
-    if digests.is_none() {
+    // Without a fingerprint, the schema is known once inspected (below).
+    let by_inspection = digests.is_none() && !super::memo::fingerprints(conn);
+    let recorded_then = if by_inspection { recorded.clone() } else { None };
+    if digests.is_none() && !by_inspection {
         let tables =
             super::memo::Tables::Rows { revisions: &revisions, history: &history, recorded: recorded.as_ref() };
-        memo_key = super::memo::down_key(conn, &super::memo::DownInputs { dev_url, dir, opts, tables });
+        let inputs = super::memo::DownInputs { dev_url, dir, opts, tables };
+        memo_key = super::memo::down_key(conn, &inputs, super::memo::Schema::Fingerprint);
         crate::trace::mark("plan_down: schema fingerprinted");
         if let Some((remembered, units)) = memo_key.as_deref().and_then(|k| super::memo::recall(cache, k, units)) {
             crate::trace::mark("plan_down: plan reused (schema, revisions and directory as planned before)");
@@ -292,6 +297,16 @@ pub fn plan_down(
     });
     let (mut dev, lex, chain, States { expected: replayed, steps: pairs }) = expected?;
     let actual = actual?;
+    if by_inspection {
+        let tables =
+            super::memo::Tables::Rows { revisions: &revisions, history: &history, recorded: recorded_then.as_ref() };
+        let inputs = super::memo::DownInputs { dev_url, dir, opts, tables };
+        memo_key = super::memo::down_key(conn, &inputs, super::memo::Schema::Inspected(&actual));
+        if let Some((remembered, units)) = memo_key.as_deref().and_then(|k| super::memo::recall(cache, k, units)) {
+            crate::trace::mark("plan_down: plan reused (inspected schema, revisions and directory as planned before)");
+            return Ok(remembered.into_plan(history, units));
+        }
+    }
     let current_idx = chain.len() - 1;
 
     // An interrupted revert of the newest version: the expected state is its

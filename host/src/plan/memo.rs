@@ -7,9 +7,10 @@
 //! the plan: replaying the directory, inspecting the target and diffing again
 //! would produce it again. The target's schema is recognized without
 //! inspecting it by the dialect's fingerprint query
-//! ([`RenderRequest::SchemaFingerprint`]); a dialect without one never reuses
-//! a plan. The checks a plan carries still run when it executes: they read
-//! rows, which no fingerprint covers.
+//! ([`RenderRequest::SchemaFingerprint`]); for a dialect without one, by the
+//! inspection every plan starts from (a reuse then saves the rest: replaying,
+//! comparing, diffing and verifying). The checks a plan carries still run
+//! when it executes: they read rows, which no fingerprint covers.
 
 use super::cache::{Key, build_stamp};
 use super::{DownOptions, DownPlan, PlannedFile, StateCache, Step};
@@ -18,7 +19,7 @@ use crate::plugin::Conn;
 use crate::revisions::{DownRun, History, HistoryStore, Revision, RevisionStore};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use strata_dialect_api::{RenderReply, RenderRequest};
+use strata_dialect_api::{Realm, RenderReply, RenderRequest};
 use strata_policies::Unit;
 
 /// What a revert plan is computed from, besides the target's schema.
@@ -97,16 +98,34 @@ impl Remembered {
     }
 }
 
+/// Whether the dialect fingerprints a schema ([`RenderRequest::SchemaFingerprint`]).
+pub(super) fn fingerprints(conn: &Conn) -> bool {
+    matches!(conn.driver().render(&RenderRequest::SchemaFingerprint), Ok(RenderReply::Text { .. }))
+}
+
+/// How a plan's key knows the target's schema.
+pub(super) enum Schema<'a> {
+    /// By the dialect's fingerprint query, run now.
+    Fingerprint,
+    /// By its inspection, made anyway (a dialect without a fingerprint).
+    Inspected(&'a Realm),
+}
+
 /// The key of the plan for `inputs` on the database behind `conn` as it is
 /// now, or `None` when its schema cannot be fingerprinted (the dialect has no
 /// query for it, or the query failed: planning then inspects, as always).
-pub(super) fn down_key(conn: &mut Conn, inputs: &DownInputs<'_>) -> Option<String> {
+pub(super) fn down_key(conn: &mut Conn, inputs: &DownInputs<'_>, schema: Schema<'_>) -> Option<String> {
     let driver = conn.driver().clone();
-    let sql = match driver.render(&RenderRequest::SchemaFingerprint) {
-        Ok(RenderReply::Text { text }) => text,
-        _ => return None,
+    let rows = match schema {
+        Schema::Fingerprint => {
+            let sql = match driver.render(&RenderRequest::SchemaFingerprint) {
+                Ok(RenderReply::Text { text }) => text,
+                _ => return None,
+            };
+            conn.query(&sql, Vec::new()).ok()?.rows
+        }
+        Schema::Inspected(realm) => vec![vec![Some(serde_json::to_string(realm).ok()?)]],
     };
-    let rows = conn.query(&sql, Vec::new()).ok()?;
     let mut key = Key::new();
     key.field("strata-down-plan-v1");
     key.field(env!("CARGO_PKG_VERSION"));
@@ -154,7 +173,7 @@ pub(super) fn down_key(conn: &mut Conn, inputs: &DownInputs<'_>) -> Option<Strin
     // The directory, from its sum: the run computed it to check atlas.sum.
     inputs.dir.digest_into(|bytes| key.bytes(bytes));
     key.field("schema");
-    for row in &rows.rows {
+    for row in &rows {
         for value in row {
             match value {
                 Some(v) => key.field(v),
