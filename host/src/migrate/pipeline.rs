@@ -51,7 +51,8 @@ pub fn run_apply(
         Err(e) => return failed_before(recorder.as_ref(), e),
     };
     if let Some(recorder) = recorder.as_ref() {
-        let (current, _) = pending(&mut conn, dir, opts).or_else(|e| refused(recorder, e))?;
+        let (applied, _) = pending(&mut conn, dir, opts).or_else(|e| refused(recorder, e))?;
+        let current = applied.last().cloned().unwrap_or_default();
         recorder.set_before(&current);
         promotion_check(cx, &mut conn, dir, opts, repo).or_else(|e| refused(recorder, e))?;
     }
@@ -66,7 +67,8 @@ pub fn run_apply(
     let gated = recorder.is_some() && registry::needs_approval(cx.env.as_ref())?;
     let approved = match recorder.as_ref().filter(|_| gated) {
         Some(recorder) => {
-            let (current, files) = pending(&mut conn, dir, opts)?;
+            let (applied, files) = pending(&mut conn, dir, opts)?;
+            let current = applied.last().cloned().unwrap_or_default();
             let proposal = Proposal {
                 kind: "migrate apply",
                 repo: repo.to_string(),
@@ -327,13 +329,12 @@ fn apply_policies(
     if !policies.enforces() {
         return Ok(());
     }
-    let (_, files) = pending(conn, dir, opts)?;
+    let (applied, files) = pending(conn, dir, opts)?;
     if files.is_empty() {
         return Ok(());
     }
-    let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
-    let applied = store.versions(conn)?;
-    let base: Vec<&File> = dir.files().iter().filter(|f| applied.iter().any(|a| a == f.version())).collect();
+    let applied: std::collections::BTreeSet<String> = applied.into_iter().collect();
+    let base: Vec<&File> = dir.files().iter().filter(|f| applied.contains(f.version())).collect();
     let dev_url = cx.dev(&opts.dev_url, Some(url)).map_err(|_| {
         Error::Usage(
             "the policies check pending files on a dev database: pass --dev-url (or set dev in the env)".into(),
@@ -354,23 +355,25 @@ fn apply_policies(
     }
 }
 
-/// The version the target is at and the files this apply would run, read
-/// without planning (for promotion and approval, before anything runs).
+/// The versions the target has applied (in order) and the files this apply
+/// would run, read without planning (for promotion, approval and policies,
+/// before anything runs).
 fn pending<'d>(
     conn: &mut crate::plugin::Conn,
     dir: &'d Dir,
     opts: &ApplyOptions,
-) -> Result<(String, Vec<&'d File>), Error> {
+) -> Result<(Vec<String>, Vec<&'d File>), Error> {
     let store = RevisionStore::new(conn, opts.revisions_schema.as_deref())?;
     let applied = store.versions(conn)?;
+    let known: std::collections::BTreeSet<&str> = applied.iter().map(String::as_str).collect();
     let files = dir
         .files()
         .iter()
-        .filter(|f| !applied.iter().any(|a| a == f.version()))
+        .filter(|f| !known.contains(f.version()))
         .filter(|f| opts.to_version.as_deref().is_none_or(|t| registry::version_at_least(t, f.version())))
         .take(opts.amount.unwrap_or(usize::MAX))
         .collect();
-    Ok((applied.last().cloned().unwrap_or_default(), files))
+    Ok((applied, files))
 }
 
 /// `promotion { from = "ENV" }`: every version this run would apply must have
