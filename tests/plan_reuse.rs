@@ -280,60 +280,52 @@ mod servers {
     }
 }
 
-/// PostgreSQL: the fingerprint is which catalog rows exist and which
-/// transaction wrote each. A dry run's plan is the real run's; a column
-/// altered in between, and rows written since, behave as on SQLite (the down
-/// benchmark restores by cloning a template database, which keeps the ids:
-/// its warm runs reuse the plan).
-mod postgres {
-    use super::servers;
-    use strata_tests::PgDb;
+/// The tests of `servers` for one server, in a module of its own.
+macro_rules! server_tests {
+    ($(#[$doc:meta])* $dialect:ident, $db:ty, $label:literal) => {
+        $(#[$doc])*
+        mod $dialect {
+            use super::servers;
 
-    #[test]
-    fn a_dry_run_plans_and_the_real_run_reuses_it() {
-        servers::a_dry_run_plans_and_the_real_run_reuses_it::<PgDb>("reuse-pg");
-    }
+            #[test]
+            fn a_dry_run_plans_and_the_real_run_reuses_it() {
+                servers::a_dry_run_plans_and_the_real_run_reuses_it::<$db>($label);
+            }
 
-    #[test]
-    fn a_column_altered_since_is_planned_afresh_and_its_drift_refused() {
-        servers::a_column_altered_since_is_planned_afresh_and_its_drift_refused::<PgDb>("reuse-pg-drift");
-    }
+            #[test]
+            fn a_column_altered_since_is_planned_afresh_and_its_drift_refused() {
+                servers::a_column_altered_since_is_planned_afresh_and_its_drift_refused::<$db>(concat!($label, "-drift"));
+            }
 
-    #[test]
-    fn a_revision_changed_since_is_planned_afresh() {
-        servers::a_revision_changed_since_is_planned_afresh::<PgDb>("reuse-pg-revision");
-    }
+            #[test]
+            fn a_revision_changed_since_is_planned_afresh() {
+                servers::a_revision_changed_since_is_planned_afresh::<$db>(concat!($label, "-revision"));
+            }
 
-    #[test]
-    fn rows_added_since_are_still_checked() {
-        servers::rows_added_since_are_still_checked::<PgDb>("reuse-pg-rows");
-    }
+            #[test]
+            fn rows_added_since_are_still_checked() {
+                servers::rows_added_since_are_still_checked::<$db>(concat!($label, "-rows"));
+            }
+        }
+    };
 }
 
-/// MariaDB/MySQL: no fingerprint, so the key takes the schema from the
-/// inspection every plan starts from; a reuse saves replaying, comparing,
-/// diffing and verifying.
-mod mysql {
-    use super::servers;
-    use strata_tests::MyDb;
+server_tests!(
+    /// PostgreSQL: the fingerprint is which catalog rows exist and which
+    /// transaction wrote each. A dry run's plan is the real run's; a column
+    /// altered in between, and rows written since, behave as on SQLite (the
+    /// down benchmark restores by cloning a template database, which keeps
+    /// the ids: its warm runs reuse the plan).
+    postgres,
+    strata_tests::PgDb,
+    "reuse-pg"
+);
 
-    #[test]
-    fn a_dry_run_plans_and_the_real_run_reuses_it() {
-        servers::a_dry_run_plans_and_the_real_run_reuses_it::<MyDb>("reuse-my");
-    }
-
-    #[test]
-    fn a_column_altered_since_is_planned_afresh_and_its_drift_refused() {
-        servers::a_column_altered_since_is_planned_afresh_and_its_drift_refused::<MyDb>("reuse-my-drift");
-    }
-
-    #[test]
-    fn a_revision_changed_since_is_planned_afresh() {
-        servers::a_revision_changed_since_is_planned_afresh::<MyDb>("reuse-my-revision");
-    }
-
-    #[test]
-    fn rows_added_since_are_still_checked() {
-        servers::rows_added_since_are_still_checked::<MyDb>("reuse-my-rows");
-    }
-}
+server_tests!(
+    /// MariaDB/MySQL: no fingerprint, so the key takes the schema from the
+    /// inspection every plan starts from; a reuse saves replaying,
+    /// comparing, diffing and verifying.
+    mysql,
+    strata_tests::MyDb,
+    "reuse-my"
+);
