@@ -1207,3 +1207,27 @@ fn plugin_list_info_and_verify() {
     let run = sb.strata(&["plugin", "info", "nope"]).expect_code(2);
     assert!(run.stderr().contains("no plugin named \"nope\" was found"), "{}", run.stderr());
 }
+
+/// The target named by `--url` is opened while the command line and the
+/// directory are read (a SQLite file that exists); what the command then does
+/// with it, and how it fails, is what it did when it opened the file itself.
+#[test]
+fn a_target_opened_early_fails_and_works_as_one_opened_late() {
+    let sb = project("early-open");
+    let junk = "not a database, only text long enough to fill a SQLite header and more\n";
+    sb.write("junk.db", junk);
+    let run = sb.strata(&["migrate", "apply", "--url", "sqlite://junk.db"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert_eq!(run.stderr(), "error: connecting to sqlite://junk.db: file is not a database\n");
+    assert_eq!(sb.read("junk.db"), junk);
+
+    // A relative URL, read from the working directory as always.
+    sb.strata(&["migrate", "apply", "1", "--url", "sqlite://app.db"]).ok();
+    sb.strata(&["migrate", "apply", "--url", "sqlite://app.db"]).ok();
+    assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["posts", "users"]);
+    sb.strata(&["migrate", "down", "--url", "sqlite://app.db"]).ok();
+    let cols = sqlite_rows(&sb.path.join("app.db"), "SELECT name FROM pragma_table_info('users') ORDER BY cid");
+    assert_eq!(cols, [["id"], ["name"]]);
+    let revs = sqlite_rows(&sb.path.join("app.db"), "SELECT version FROM atlas_schema_revisions ORDER BY version");
+    assert_eq!(revs, [["1"], ["2"]]);
+}

@@ -251,6 +251,7 @@ fn read_and_open(
 ) -> Result<(Dir, String, migrate::Opened), Error> {
     let verified = || -> Result<Dir, Error> {
         let dir = open_dir(ctx, arg)?;
+        crate::trace::mark("directory read");
         check_versions(&dir)?;
         check_sum(&dir)?;
         crate::trace::mark("directory read and verified");

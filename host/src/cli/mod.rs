@@ -194,13 +194,15 @@ fn run(cli: &Cli, out: Output, preload: crate::plugin::Preload) -> Result<i32, E
     // `plugin` commands look at every plugin; the others load only the
     // plugin their URLs name.
     let search = SearchPath::from_env(&plugin_files);
-    let registry = std::sync::Arc::new(match &cli.command {
-        Command::Plugin(_) => Registry::load(&search)?,
-        _ => preload.take(&search).unwrap_or_else(|| Registry::load_indexed(&search))?,
+    let (preloaded, opening) = preload.take(&search);
+    let registry = std::sync::Arc::new(match (&cli.command, preloaded) {
+        (Command::Plugin(_), _) => Registry::load(&search)?,
+        (_, Some(registry)) => registry?,
+        (_, None) => Registry::load_indexed(&search)?,
     });
     let operator = cli.operator.clone().unwrap_or_else(crate::registry::os_user);
     let rules = std::sync::Arc::new(project.policies.clone());
-    let mut ctx = Ctx { out, cx: Context { registry, env: None, base, ledger_url, operator, rules } };
+    let mut ctx = Ctx { out, cx: Context { registry, env: None, base, ledger_url, operator, rules, opening } };
     match &cli.command {
         Command::Deployments { cmd } => return deploy::run(&ctx, cmd.as_ref(), cli.env.as_deref()),
         Command::Plan(cmd) => return deploy::plan_cmd(&ctx, cmd, cli.env.as_deref()),

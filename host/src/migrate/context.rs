@@ -24,6 +24,9 @@ pub struct Context {
     pub operator: String,
     /// The project's `policy` rules.
     pub rules: std::sync::Arc<Vec<config::Rule>>,
+    /// The target the command line named, if it is being opened already
+    /// (see [`crate::plugin::Preload`]).
+    pub opening: crate::plugin::Opening,
 }
 
 impl Context {

@@ -209,6 +209,14 @@ pub fn open<T>(
     changes: bool,
     meanwhile: impl FnOnce() -> Result<T, Error>,
 ) -> Result<(T, Opened), Error> {
+    if cx.opening.opens(url) {
+        // Opening since the process started (see `plugin::Preload`).
+        let before = meanwhile()?;
+        let ledger = if changes { Some(cx.ledger()?) } else { None };
+        let conn = cx.opening.take(url).map_or_else(|| plan::open(&cx.registry, url), Ok);
+        crate::trace::mark("registry and target open");
+        return Ok((before, Opened { ledger, conn }));
+    }
     let create_target = plan::creates_on_open(url);
     let (before, conn, ledger) = std::thread::scope(|s| {
         let opener = s.spawn(|| {

@@ -65,6 +65,16 @@ pub fn creates_on_open(url: &str) -> bool {
         && !Path::new(&url.path).exists()
 }
 
+/// Whether `url` names a SQLite file that exists: opening it reads the file
+/// and nothing else (no server, no new file, no fresh in-memory database).
+pub fn opens_local_file(url: &str) -> bool {
+    let Ok(url) = DbUrl::parse(url) else { return false };
+    matches!(url.scheme.as_str(), "sqlite" | "sqlite3")
+        && url.query.get("mode").is_none_or(|m| m != "memory")
+        && !url.path.is_empty()
+        && Path::new(&url.path).is_file()
+}
+
 /// Where a schema comes from.
 #[derive(Debug, Clone)]
 pub enum Source {

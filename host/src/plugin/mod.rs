@@ -10,7 +10,7 @@ mod conn;
 mod preload;
 
 pub use conn::Conn;
-pub use preload::Preload;
+pub use preload::{Opening, Preload};
 
 use abi_stable::library::{LibraryError, lib_header_from_path};
 use std::collections::BTreeMap;

@@ -2,42 +2,78 @@
 //! line is parsed and the project file read: a command's plugin takes most
 //! of a millisecond to load (mapping and relocating the library, checking
 //! its layout), the same again as parsing the command line, and nothing of
-//! the one needs the other.
+//! the one needs the other. The same thread then opens the SQLite file the
+//! command line names, while the migration directory is read.
 
-use super::{LoadError, Registry, SearchPath};
+use super::{Conn, LoadError, Registry, SearchPath};
 use std::ffi::OsString;
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use strata_dialect_api::DbUrl;
 
 type Loaded = (SearchPath, Result<Registry, LoadError>);
 
 /// A registry loading in the background (see the module docs).
-pub struct Preload(Option<JoinHandle<Loaded>>);
+pub struct Preload {
+    loaded: Option<Receiver<Loaded>>,
+    opening: Option<JoinHandle<Option<(String, Conn)>>>,
+    /// The URL the thread opens after loading (an existing SQLite file).
+    target: Option<String>,
+}
 
 impl Preload {
     /// Starts loading the default registry (no project plugins) and, when
     /// `args` pass `--url`, the plugin of its scheme. That URL is only a hint:
     /// a project's env may name another and a command may not connect at
     /// all; what it loads is then never used.
+    ///
+    /// A hint naming an existing SQLite file is opened too, on the same
+    /// thread once the registry is handed over: the open parses the file's
+    /// schema (milliseconds for hundreds of tables) while the command line,
+    /// the project file and the migration directory are read, and the thread
+    /// is running already (waking another processor for a new one can cost as
+    /// much as a millisecond on a virtual machine). Opening such a file
+    /// neither creates nor changes it; a server is never connected to before
+    /// the command asks, as a hint that names the wrong one could make
+    /// `--help` wait out a connection timeout.
     pub fn start(args: impl IntoIterator<Item = OsString>) -> Preload {
-        let url = url_flag(args);
-        let loading = std::thread::Builder::new().name("plugins".into()).spawn(move || {
+        let hint = url_flag(args);
+        let target = hint.clone().filter(|u| crate::plan::opens_local_file(u));
+        let open = target.clone();
+        let (send, loaded) = sync_channel(1);
+        let opening = std::thread::Builder::new().name("plugins".into()).spawn(move || {
             let search = SearchPath::from_env(&[]);
             let registry = Registry::load_indexed(&search);
-            if let (Ok(registry), Some(url)) = (&registry, url.and_then(|u| DbUrl::parse(&u).ok())) {
-                // A failure is the command's to report, when it opens the URL.
-                let _ = registry.driver_for(&url);
-            }
-            (search, registry)
+            let url = hint.as_deref().and_then(|u| DbUrl::parse(u).ok());
+            // A failure is the command's to report, when it opens the URL.
+            let driver = match (&registry, &url) {
+                (Ok(registry), Some(url)) => registry.driver_for(url).ok().cloned(),
+                _ => None,
+            };
+            crate::trace::mark("preload: plugins loaded");
+            // The receiver may be gone (the command line was wrong): then nothing is opened.
+            send.send((search, registry)).ok()?;
+            let (open, url, driver) = (open?, url?, driver?);
+            let conn = driver.open(&url).ok().map(|conn| (open, conn));
+            crate::trace::mark("preload: target open");
+            conn
         });
-        Preload(loading.ok())
+        match opening {
+            Ok(handle) => Preload { loaded: Some(loaded), opening: Some(handle), target },
+            Err(_) => Preload { loaded: None, opening: None, target: None },
+        }
     }
 
-    /// The registry of `search`, if that is what was loaded; `None` when the
-    /// search path differs (a project's plugins) or the thread could not run.
-    pub fn take(mut self, search: &SearchPath) -> Option<Result<Registry, LoadError>> {
-        let (loaded, registry) = self.0.take()?.join().ok()?;
-        (loaded == *search).then_some(registry)
+    /// The registry of `search`, if that is what was loaded (`None` when the
+    /// search path differs, a project's plugins, or the thread could not
+    /// run), and the target it may be opening, which only that registry's
+    /// plugins may use.
+    pub fn take(mut self, search: &SearchPath) -> (Option<Result<Registry, LoadError>>, Opening) {
+        let registry = self.loaded.take().and_then(|r| r.recv().ok()).and_then(|(s, r)| (s == *search).then_some(r));
+        let target = self.target.take().filter(|_| registry.is_some());
+        let pending = Pending { handle: self.opening.take(), target };
+        (registry, Opening(Arc::new(Mutex::new(pending))))
     }
 }
 
@@ -45,8 +81,45 @@ impl Drop for Preload {
     /// A command that ends before taking the registry waits for the load: the
     /// process never exits while a plugin's initializers run.
     fn drop(&mut self) {
-        if let Some(loading) = self.0.take() {
-            let _ = loading.join();
+        drop(self.loaded.take());
+        drop(Pending { handle: self.opening.take(), target: None });
+    }
+}
+
+/// The target the preload thread may be opening (see [`Preload::start`]);
+/// cloned with the context that carries it, and waited for when the last
+/// clone goes.
+#[derive(Clone, Default)]
+pub struct Opening(Arc<Mutex<Pending>>);
+
+impl Opening {
+    /// Whether the thread is opening `url` for this command (without waiting for it).
+    pub fn opens(&self, url: &str) -> bool {
+        self.0.lock().is_ok_and(|p| p.handle.is_some() && p.target.as_deref() == Some(url))
+    }
+
+    /// The connection to `url`, if the thread opened that (waits for it);
+    /// `None` when it opened something else or failed: the caller opens
+    /// `url` itself and reports what goes wrong.
+    pub fn take(&self, url: &str) -> Option<Conn> {
+        let mut pending = self.0.lock().ok()?;
+        let (opened, conn) = pending.handle.take()?.join().ok()??;
+        (pending.target.as_deref() == Some(url) && opened == url).then_some(conn)
+    }
+}
+
+/// The preload thread, joined when dropped; `target`: the URL it opens, when
+/// its registry is the command's (so is the plugin of what it opened).
+#[derive(Default)]
+struct Pending {
+    handle: Option<JoinHandle<Option<(String, Conn)>>>,
+    target: Option<String>,
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
         }
     }
 }
