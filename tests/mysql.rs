@@ -166,6 +166,19 @@ fn data_statements_share_a_transaction_and_stop_at_the_failing_one() {
     let run = m.apply().expect_code(1);
     assert!(run.stderr().contains("Duplicate entry"), "{}", run.stderr());
     assert!(run.stderr().contains("2_seed.sql:6"), "the error names the line: {}", run.stderr());
+    // The statements run again one by one after the rollback are shown once.
+    assert_eq!(
+        run.stdout().matches("-> INSERT INTO users (id, name) VALUES (1, 'ada')").count(),
+        1,
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(
+        run.stdout().matches("-> INSERT INTO users (id, name) VALUES (1, 'eve')").count(),
+        1,
+        "{}",
+        run.stdout()
+    );
     let rows = m.target.rows("SELECT id, name, COALESCE(email, '-') FROM users ORDER BY id");
     assert_eq!(rows, [["1", "ada", "ada@x"], ["2", "bob", "-"], ["3", "cy", "-"]]);
     let rev =

@@ -451,6 +451,8 @@ fn run_step<'s>(
     };
     let mut group: Option<usize> = None;
     let mut alone = 0;
+    // Statements shown so far: a group run again one by one is not shown twice.
+    let mut shown = step.done;
     let mut j = step.done;
     while let Some(sql) = step.stmts.get(j) {
         // Without a transaction around the step, each statement shares one
@@ -485,7 +487,10 @@ fn run_step<'s>(
                 return Ok(Some(stop(StopKind::Check, j, message)));
             }
         }
-        progress.stmt(sql);
+        if j >= shown {
+            progress.stmt(sql);
+            shown = j + 1;
+        }
         let mut result = conn.exec(sql, Vec::new());
         if own && held == 0 && result.as_ref().is_err_and(|e| refuses_transaction(&e.message)) {
             // The statement cannot run inside a transaction (CREATE INDEX
