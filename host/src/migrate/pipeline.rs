@@ -198,8 +198,10 @@ impl Opened {
 ///
 /// A target that opening would create (a SQLite file not there yet) is
 /// opened after `meanwhile`, so that a wrong directory leaves nothing
-/// behind; its plugin loads meanwhile. A registry that cannot be opened
-/// stops the run; `meanwhile`'s error comes first.
+/// behind; its plugin loads meanwhile. A target the command line named and
+/// the process has been opening since it started ([`Context::opening`]) is
+/// taken from there instead: no thread is started for it. A registry that
+/// cannot be opened stops the run; `meanwhile`'s error comes first.
 ///
 /// # Errors
 /// `meanwhile`'s, then the registry's.
