@@ -1230,4 +1230,17 @@ fn a_target_opened_early_fails_and_works_as_one_opened_late() {
     assert_eq!(cols, [["id"], ["name"]]);
     let revs = sqlite_rows(&sb.path.join("app.db"), "SELECT version FROM atlas_schema_revisions ORDER BY version");
     assert_eq!(revs, [["1"], ["2"]]);
+
+    // A project with plugins of its own loads its registry again: what the
+    // early open made is closed first, and the run opens the file itself.
+    let plugin = cdylib("strata_fixture_panicky");
+    let pin = sha256sum(&plugin);
+    sb.write(
+        "atlas.hcl",
+        &format!("plugin \"panicky\" {{\n  path = \"{}\"\n  sha256 = \"{pin}\"\n}}\n", plugin.display()),
+    );
+    sb.strata(&["migrate", "down", "--url", "sqlite://app.db"]).ok();
+    assert_eq!(sqlite_tables(&sb.path.join("app.db")), ["users"]);
+    let revs = sqlite_rows(&sb.path.join("app.db"), "SELECT version FROM atlas_schema_revisions ORDER BY version");
+    assert_eq!(revs, [["1"]]);
 }

@@ -71,8 +71,14 @@ impl Preload {
     /// plugins may use.
     pub fn take(mut self, search: &SearchPath) -> (Option<Result<Registry, LoadError>>, Opening) {
         let registry = self.loaded.take().and_then(|r| r.recv().ok()).and_then(|(s, r)| (s == *search).then_some(r));
-        let target = self.target.take().filter(|_| registry.is_some());
-        let pending = Pending { handle: self.opening.take(), target };
+        let pending = Pending { handle: self.opening.take(), target: self.target.take() };
+        if registry.is_none() {
+            // Another plugin (the project's) opens the file: what this one
+            // opened closes first, since two SQLite libraries in one process
+            // release each other's locks on a file when either closes it.
+            drop(pending);
+            return (None, Opening::default());
+        }
         (registry, Opening(Arc::new(Mutex::new(pending))))
     }
 }
