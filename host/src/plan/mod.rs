@@ -58,21 +58,20 @@ pub fn load_plugin(registry: &Registry, url: &str) -> Result<(), Error> {
 /// Whether opening `url` would create the database: a SQLite file that does
 /// not exist yet (opening a server's database never creates it).
 pub fn creates_on_open(url: &str) -> bool {
-    let Ok(url) = DbUrl::parse(url) else { return false };
-    matches!(url.scheme.as_str(), "sqlite" | "sqlite3")
-        && url.query.get("mode").is_none_or(|m| m == "rwc")
-        && !url.path.is_empty()
-        && !Path::new(&url.path).exists()
+    sqlite_file(url).is_some_and(|(mode, path)| mode.is_none_or(|m| m == "rwc") && !path.exists())
 }
 
 /// Whether `url` names a SQLite file that exists: opening it reads the file
 /// and nothing else (no server, no new file, no fresh in-memory database).
 pub fn opens_local_file(url: &str) -> bool {
-    let Ok(url) = DbUrl::parse(url) else { return false };
-    matches!(url.scheme.as_str(), "sqlite" | "sqlite3")
-        && url.query.get("mode").is_none_or(|m| m != "memory")
-        && !url.path.is_empty()
-        && Path::new(&url.path).is_file()
+    sqlite_file(url).is_some_and(|(mode, path)| mode.is_none_or(|m| m != "memory") && path.is_file())
+}
+
+/// The `mode` and the file of a `sqlite://` URL that names one.
+fn sqlite_file(url: &str) -> Option<(Option<String>, PathBuf)> {
+    let url = DbUrl::parse(url).ok()?;
+    (matches!(url.scheme.as_str(), "sqlite" | "sqlite3") && !url.path.is_empty())
+        .then(|| (url.query.get("mode").cloned(), PathBuf::from(&url.path)))
 }
 
 /// Where a schema comes from.
