@@ -76,6 +76,13 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_aggregate_function(NAME, -1, flags, RowsDigest)
 }
 
+/// Whether `sql` is one of the queries this plugin renders around the
+/// function (the schema fingerprint, a rows digest): a function of the
+/// database's content alone, which a connection may answer from memory.
+pub fn queries(sql: &str) -> bool {
+    sql.strip_prefix("SELECT ").and_then(|rest| rest.strip_prefix(NAME)).is_some_and(|rest| rest.starts_with('('))
+}
+
 /// The query digesting `columns` of every row of `table` (quoted already).
 pub fn query(table: &str, columns: &[String]) -> String {
     format!("SELECT {NAME}({}) FROM {table}", columns.join(", "))

@@ -143,6 +143,9 @@ impl std::ops::DerefMut for Ctx {
 }
 
 fn run(cli: &Cli, out: Output, preload: crate::plugin::Preload) -> Result<i32, Error> {
+    if let Command::Migrate(migrate::MigrateCmd::Down { .. }) = &cli.command {
+        preload.read_ahead(crate::plan::read_ahead_down);
+    }
     let config_path = match &cli.config {
         Some(c) => Some(PathBuf::from(
             c.strip_prefix("file://")

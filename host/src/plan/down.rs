@@ -161,6 +161,12 @@ impl DownPlan {
     }
 }
 
+/// Makes the reads [`plan_down`] starts with on a target opened ahead of
+/// the command (see `plugin::Preload::read_ahead`).
+pub fn read_ahead_down(conn: &mut Conn) {
+    super::memo::read_ahead(conn);
+}
+
 /// Plans reverting applied versions of `dir` on the database behind `conn`,
 /// using the dev database `dev_url` to compute states. Reads the target, never
 /// writes it; the caller holds the migration lock.

@@ -54,6 +54,27 @@ pub(super) fn digests(conn: &mut Conn, store: &RevisionStore, history: &HistoryS
     Some(Digests { revisions: store.digest(conn)?, history: history.digest(conn)? })
 }
 
+/// The schema's fingerprint ([`RenderRequest::SchemaFingerprint`]), `None`
+/// when the dialect has none or the query failed.
+fn fingerprint(conn: &mut Conn) -> Option<Vec<Vec<Option<String>>>> {
+    let sql = match conn.driver().render(&RenderRequest::SchemaFingerprint) {
+        Ok(RenderReply::Text { text }) => text,
+        _ => return None,
+    };
+    Some(conn.query(&sql, Vec::new()).ok()?.rows)
+}
+
+/// What a `migrate down` reads first ([`digests`] of the tables in their
+/// default place, the fingerprint), read ahead for a plugin that answers
+/// them again from memory while the database is unchanged (see
+/// `plugin::Preload::read_ahead`); the answers themselves are not kept here.
+pub(super) fn read_ahead(conn: &mut Conn) {
+    if let (Ok(store), Ok(history)) = (RevisionStore::new(conn, None), HistoryStore::new(conn, None)) {
+        let _ = digests(conn, &store, &history);
+    }
+    let _ = fingerprint(conn);
+}
+
 /// A plan as remembered: everything of a [`DownPlan`] but the history rows,
 /// which are read afresh, and the policies' units, kept apart (see [`recall`]).
 #[derive(Serialize, Deserialize)]
@@ -117,13 +138,7 @@ pub(super) enum Schema<'a> {
 pub(super) fn down_key(conn: &mut Conn, inputs: &DownInputs<'_>, schema: Schema<'_>) -> Option<String> {
     let driver = conn.driver().clone();
     let rows = match schema {
-        Schema::Fingerprint => {
-            let sql = match driver.render(&RenderRequest::SchemaFingerprint) {
-                Ok(RenderReply::Text { text }) => text,
-                _ => return None,
-            };
-            conn.query(&sql, Vec::new()).ok()?.rows
-        }
+        Schema::Fingerprint => fingerprint(conn)?,
         Schema::Inspected(realm) => vec![vec![Some(serde_json::to_string(realm).ok()?)]],
     };
     let mut key = Key::new();

@@ -10,7 +10,7 @@ mod units;
 
 pub use crate::steps::{Check, Guard, Step};
 pub use cache::{Patch, StateCache, StateSeed, chain_keys};
-pub use down::{DownOptions, DownPlan, PlannedFile, plan_down};
+pub use down::{DownOptions, DownPlan, PlannedFile, plan_down, read_ahead_down};
 pub use pending::{
     DirState, ExecOrder, HistoryError, PendingFile, PendingOptions, PendingPlan, check_applied, check_dir,
     check_history, classify, pending,

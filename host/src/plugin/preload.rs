@@ -3,7 +3,8 @@
 //! of a millisecond to load (mapping and relocating the library, checking
 //! its layout), the same again as parsing the command line, and nothing of
 //! the one needs the other. The same thread then opens the SQLite file the
-//! command line names, while the migration directory is read.
+//! command line names, while the migration directory is read, and makes the
+//! reads the command said it starts with ([`Preload::read_ahead`]).
 
 use super::{Conn, LoadError, Registry, SearchPath};
 use std::ffi::OsString;
@@ -14,12 +15,18 @@ use strata_dialect_api::DbUrl;
 
 type Loaded = (SearchPath, Result<Registry, LoadError>);
 
+/// Reads a command makes first on its target, made ahead on the thread that
+/// opened it ([`Preload::read_ahead`]).
+pub type ReadAhead = fn(&mut Conn);
+
 /// A registry loading in the background (see the module docs).
 pub struct Preload {
     loaded: Option<Receiver<Loaded>>,
     opening: Option<JoinHandle<Option<(String, Conn)>>>,
     /// The URL the thread opens after loading (an existing SQLite file).
     target: Option<String>,
+    /// What the thread reads once the target is open.
+    read_ahead: Arc<Mutex<Option<ReadAhead>>>,
 }
 
 impl Preload {
@@ -42,6 +49,8 @@ impl Preload {
         let target = hint.clone().filter(|u| crate::plan::opens_local_file(u));
         let open = target.clone();
         let (send, loaded) = sync_channel(1);
+        let read_ahead = Arc::new(Mutex::new(None::<ReadAhead>));
+        let reads = Arc::clone(&read_ahead);
         let opening = std::thread::Builder::new().name("plugins".into()).spawn(move || {
             let search = SearchPath::from_env(&[]);
             let registry = Registry::load_indexed(&search);
@@ -55,13 +64,30 @@ impl Preload {
             // The receiver may be gone (the command line was wrong): then nothing is opened.
             send.send((search, registry)).ok()?;
             let (open, url, driver) = (open?, url?, driver?);
-            let conn = driver.open(&url).ok().map(|conn| (open, conn));
+            let mut conn = driver.open(&url).ok()?;
             crate::trace::mark("preload: target open");
-            conn
+            // Set by now unless the command line took longer to parse than
+            // the file to open; the reads are then the command's own.
+            if let Some(read) = reads.lock().ok().and_then(|r| *r) {
+                read(&mut conn);
+                crate::trace::mark("preload: target read ahead");
+            }
+            Some((open, conn))
         });
         match opening {
-            Ok(handle) => Preload { loaded: Some(loaded), opening: Some(handle), target },
-            Err(_) => Preload { loaded: None, opening: None, target: None },
+            Ok(handle) => Preload { loaded: Some(loaded), opening: Some(handle), target, read_ahead },
+            Err(_) => Preload { loaded: None, opening: None, target: None, read_ahead },
+        }
+    }
+
+    /// Has the thread run `read` on the target once it is open: the reads the
+    /// command starts with, made while it reads its project and directory.
+    /// They must be reads: the command may yet take another target or none,
+    /// and a plugin answers them again from memory only when nothing changed
+    /// (SQLite's digests: `strata-sqlite`'s `digest_query`).
+    pub fn read_ahead(&self, read: ReadAhead) {
+        if let Ok(mut slot) = self.read_ahead.lock() {
+            *slot = Some(read);
         }
     }
 
