@@ -44,29 +44,38 @@ pub fn rfc3339(t: SystemTime) -> String {
 
 /// A duration the way Go prints it (`5.412737ms`, `624.004µs`, `1.5s`), as Atlas does.
 pub fn go_duration(d: Duration) -> String {
+    // In integers, as Go does: exact digits, and no float formatting (a
+    // run prints one per statement).
     let ns = d.as_nanos();
-    let trim = |v: String| {
-        if v.contains('.') { v.trim_end_matches('0').trim_end_matches('.').to_string() } else { v }
-    };
-    if ns == 0 {
-        "0s".into()
-    } else if ns < 1_000 {
-        format!("{ns}ns")
-    } else if ns < 1_000_000 {
-        format!("{}µs", trim(format!("{:.3}", ns as f64 / 1e3)))
-    } else if ns < 1_000_000_000 {
-        format!("{}ms", trim(format!("{:.6}", ns as f64 / 1e6)))
-    } else {
-        let secs = ns as f64 / 1e9;
-        if secs < 60.0 {
-            format!("{}s", trim(format!("{secs:.9}")))
-        } else {
-            let total = d.as_secs();
-            let (h, m) = (total / 3600, total % 3600 / 60);
-            let s = trim(format!("{:.9}", secs - (h * 3600 + m * 60) as f64));
-            if h > 0 { format!("{h}h{m}m{s}s") } else { format!("{m}m{s}s") }
-        }
+    if ns < 1_000 {
+        return if ns == 0 { "0s".into() } else { format!("{ns}ns") };
     }
+    if ns < 1_000_000 {
+        return format!("{}µs", decimal(ns / 1_000, ns % 1_000, 3));
+    }
+    if ns < 1_000_000_000 {
+        return format!("{}ms", decimal(ns / 1_000_000, ns % 1_000_000, 6));
+    }
+    let secs = ns / 1_000_000_000;
+    let (h, m) = (secs / 3600, secs % 3600 / 60);
+    let s = decimal(secs % 60, ns % 1_000_000_000, 9);
+    if h > 0 {
+        format!("{h}h{m}m{s}s")
+    } else if m > 0 {
+        format!("{m}m{s}s")
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// `whole.fraction` with the fraction's `digits` digits, trailing zeros (and
+/// a bare point) dropped.
+fn decimal(whole: u128, fraction: u128, digits: usize) -> String {
+    if fraction == 0 {
+        return whole.to_string();
+    }
+    let fraction = format!("{fraction:0digits$}");
+    format!("{whole}.{}", fraction.trim_end_matches('0'))
 }
 
 #[cfg(test)]
@@ -82,5 +91,11 @@ mod tests {
         assert_eq!(go_duration(Duration::from_nanos(624_004)), "624.004µs");
         assert_eq!(go_duration(Duration::from_millis(1500)), "1.5s");
         assert_eq!(go_duration(Duration::from_secs(61)), "1m1s");
+        assert_eq!(go_duration(Duration::ZERO), "0s");
+        assert_eq!(go_duration(Duration::from_nanos(999)), "999ns");
+        assert_eq!(go_duration(Duration::from_nanos(1_000)), "1µs");
+        assert_eq!(go_duration(Duration::from_nanos(1_000_050)), "1.00005ms");
+        assert_eq!(go_duration(Duration::from_nanos(3_600_000_000_001)), "1h0m0.000000001s");
+        assert_eq!(go_duration(Duration::from_nanos(125_250_000_000)), "2m5.25s");
     }
 }
