@@ -39,6 +39,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes out whatever the page cache holds for the disk (`sync`).
+fn settle_disk() -> Result<(), String> {
+    run(&mut Command::new("sync")).map(drop)
+}
+
 /// The baseline client: run a SQL file on a SQLite database, nothing else.
 fn raw(db: &Path, file: &Path) -> Result<(), String> {
     let sql = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
@@ -718,7 +723,11 @@ fn down(args: &[String]) -> Result<(), String> {
     // Back to all files applied: a copy for SQLite, a clone of the template
     // for PostgreSQL (the same catalog rows, as a file copy is the same
     // file), re-applying the reverted versions on MariaDB (untimed each).
-    let restore = || -> Result<(), String> {
+    // Each timed command starts from the restored state with nothing left
+    // for the disk to write: a run's fsyncs must not wait out what the
+    // restore or the previous row (a cold run writes its state cache) left
+    // in the page cache.
+    let restore_state = || -> Result<(), String> {
         match d {
             Dialect::Sqlite => std::fs::copy(&base, db.path()).map(|_| ()).map_err(|e| e.to_string()),
             Dialect::Postgres => {
@@ -733,6 +742,10 @@ fn down(args: &[String]) -> Result<(), String> {
                 db.expect_tables(files)
             }
         }
+    };
+    let restore = || -> Result<(), String> {
+        restore_state()?;
+        settle_disk()
     };
     let n = revert.to_string();
     let strata_down = |cache: &Path, extra: &[&str]| {
