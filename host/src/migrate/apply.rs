@@ -328,8 +328,7 @@ fn apply_locked(
     }
     // The run succeeded: an earlier rolled-back attempt, or an unfinished
     // revert that this run superseded, is history.
-    history.clear_failure(conn)?;
-    history.clear_down_run(conn)?;
+    history.clear_superseded(conn)?;
     report.end = clock::rfc3339(SystemTime::now());
     report.message = match report.current.as_str() {
         "" => format!("Migrated to version {} ({} migrations in total)", report.target, report.applied.len()),

@@ -299,7 +299,7 @@ impl HistoryStore {
     /// # Errors
     /// When the delete fails.
     pub fn clear_down_run(&self, conn: &mut Conn) -> Result<(), crate::Error> {
-        self.delete_special(conn, DOWN_RUN)
+        self.delete_special(conn, &[DOWN_RUN])
     }
 
     fn write_special(&self, conn: &mut Conn, key: &str, json: &str) -> Result<(), crate::Error> {
@@ -321,8 +321,8 @@ impl HistoryStore {
         Ok(rows.rows.first().and_then(|r| r.get(1).cloned().flatten()))
     }
 
-    fn delete_special(&self, conn: &mut Conn, key: &str) -> Result<(), crate::Error> {
-        match self.table.delete(conn, &[key]) {
+    fn delete_special(&self, conn: &mut Conn, keys: &[&str]) -> Result<(), crate::Error> {
+        match self.table.delete(conn, keys) {
             Ok(_) => Ok(()),
             Err(e) if e.kind == ErrorKind::ObjectMissing => Ok(()),
             Err(e) => Err(db("writing the history table")(e)),
@@ -343,11 +343,12 @@ impl HistoryStore {
         Ok(())
     }
 
-    /// Forgets the last failed attempt.
+    /// Forgets what a successful `migrate apply` supersedes: the last failed
+    /// attempt and an unfinished revert (one statement for both).
     ///
     /// # Errors
     /// When the delete fails.
-    pub fn clear_failure(&self, conn: &mut Conn) -> Result<(), crate::Error> {
-        self.delete_special(conn, FAILED_ATTEMPT)
+    pub fn clear_superseded(&self, conn: &mut Conn) -> Result<(), crate::Error> {
+        self.delete_special(conn, &[FAILED_ATTEMPT, DOWN_RUN])
     }
 }
