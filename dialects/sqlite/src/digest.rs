@@ -6,65 +6,73 @@
 //! than a millisecond each.
 //!
 //! The value is the row count and the sum, in four 64-bit lanes, of each
-//! row's SHA-256 over its values with their types and lengths (so that no two
-//! rows encode alike). A sum does not depend on the order the rows come in.
+//! row's two XXH3-128 hashes (two seeds) over its values with their types and
+//! lengths (so that no two rows encode alike). A sum does not depend on the
+//! order the rows come in. XXH3 rather than a cryptographic hash: the value
+//! tells whether anything changed, against accidents, not against someone
+//! who can write the tables anyway; SHA-256 took three quarters of a
+//! millisecond over 750 schema rows and 600 bookkeeping rows, XXH3 a tenth.
 
 use rusqlite::Connection;
 use rusqlite::functions::{Aggregate, Context, FunctionFlags};
 use rusqlite::types::ValueRef;
-use sha2::{Digest as _, Sha256};
+use twox_hash::xxhash3_128::Hasher;
 
 /// The function's name in SQL.
 pub const NAME: &str = "strata_digest";
 
-/// Rows seen, and the lane sums of their hashes.
-type Acc = (u64, [u64; 4]);
+/// The two seeds: each row's 256 bits are two independent 128-bit hashes.
+const SEEDS: [u64; 2] = [0x5354_5241_5441_0001, 0x5354_5241_5441_0002];
+
+/// Rows seen, the lane sums of their hashes, and the buffer a row is encoded in.
+type Acc = (u64, [u64; 4], Vec<u8>);
 
 struct RowsDigest;
 
 impl Aggregate<Acc, String> for RowsDigest {
     fn init(&self, _: &mut Context<'_>) -> rusqlite::Result<Acc> {
-        Ok((0, [0; 4]))
+        Ok((0, [0; 4], Vec::new()))
     }
 
     fn step(&self, ctx: &mut Context<'_>, acc: &mut Acc) -> rusqlite::Result<()> {
-        let mut h = Sha256::new();
+        let row = &mut acc.2;
+        row.clear();
         for i in 0..ctx.len() {
             match ctx.get_raw(i) {
-                ValueRef::Null => h.update([0]),
+                ValueRef::Null => row.push(0),
                 ValueRef::Integer(n) => {
-                    h.update([1]);
-                    h.update(n.to_le_bytes());
+                    row.push(1);
+                    row.extend_from_slice(&n.to_le_bytes());
                 }
                 ValueRef::Real(f) => {
-                    h.update([2]);
-                    h.update(f.to_bits().to_le_bytes());
+                    row.push(2);
+                    row.extend_from_slice(&f.to_bits().to_le_bytes());
                 }
-                ValueRef::Text(text) => sized(&mut h, 3, text),
-                ValueRef::Blob(blob) => sized(&mut h, 4, blob),
+                ValueRef::Text(text) => sized(row, 3, text),
+                ValueRef::Blob(blob) => sized(row, 4, blob),
             }
         }
-        let hash = h.finalize();
-        for (lane, chunk) in acc.1.iter_mut().zip(hash.chunks_exact(8)) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            *lane = lane.wrapping_add(u64::from_le_bytes(word));
+        for (lanes, seed) in acc.1.chunks_exact_mut(2).zip(SEEDS) {
+            let hash = Hasher::oneshot_with_seed(seed, row);
+            // Two 64-bit lanes of the 128-bit hash; truncation is the point.
+            lanes[0] = lanes[0].wrapping_add(hash as u64);
+            lanes[1] = lanes[1].wrapping_add((hash >> 64) as u64);
         }
         acc.0 += 1;
         Ok(())
     }
 
     fn finalize(&self, _: &mut Context<'_>, acc: Option<Acc>) -> rusqlite::Result<String> {
-        let (rows, lanes) = acc.unwrap_or((0, [0; 4]));
+        let (rows, lanes, _) = acc.unwrap_or((0, [0; 4], Vec::new()));
         Ok(format!("{rows} {:016x}{:016x}{:016x}{:016x}", lanes[0], lanes[1], lanes[2], lanes[3]))
     }
 }
 
 /// A value of variable length: its type, its length, its bytes.
-fn sized(h: &mut Sha256, tag: u8, bytes: &[u8]) {
-    h.update([tag]);
-    h.update((bytes.len() as u64).to_le_bytes());
-    h.update(bytes);
+fn sized(row: &mut Vec<u8>, tag: u8, bytes: &[u8]) {
+    row.push(tag);
+    row.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    row.extend_from_slice(bytes);
 }
 
 /// Adds `strata_digest` to `conn`.
