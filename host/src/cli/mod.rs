@@ -198,11 +198,11 @@ fn run(cli: &Cli, out: Output, preload: crate::plugin::Preload) -> Result<i32, E
     // plugin their URLs name.
     let search = SearchPath::from_env(&plugin_files);
     let (preloaded, opening) = preload.take(&search);
-    let registry = std::sync::Arc::new(match (&cli.command, preloaded) {
-        (Command::Plugin(_), _) => Registry::load(&search)?,
+    let registry = match (&cli.command, preloaded) {
+        (Command::Plugin(_), _) => std::sync::Arc::new(Registry::load(&search)?),
         (_, Some(registry)) => registry?,
-        (_, None) => Registry::load_indexed(&search)?,
-    });
+        (_, None) => std::sync::Arc::new(Registry::load_indexed(&search)?),
+    };
     let operator = cli.operator.clone().unwrap_or_else(crate::registry::os_user);
     let rules = std::sync::Arc::new(project.policies.clone());
     let mut ctx = Ctx { out, cx: Context { registry, env: None, base, ledger_url, operator, rules, opening } };

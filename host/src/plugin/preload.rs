@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use strata_dialect_api::DbUrl;
 
-type Loaded = (SearchPath, Result<Registry, LoadError>);
+type Loaded = (SearchPath, Result<Arc<Registry>, LoadError>);
 
 /// Reads a command makes first on its target, made ahead on the thread that
 /// opened it ([`Preload::read_ahead`]).
@@ -35,8 +35,9 @@ impl Preload {
     /// a project's env may name another and a command may not connect at
     /// all; what it loads is then never used.
     ///
-    /// A hint naming an existing SQLite file is opened too, on the same
-    /// thread once the registry is handed over: the open parses the file's
+    /// The registry is handed over as soon as the plugins are indexed; the
+    /// plugin of the hint's scheme then loads on this thread, and a hint
+    /// naming an existing SQLite file is opened: the open parses the file's
     /// schema (milliseconds for hundreds of tables) while the command line,
     /// the project file and the migration directory are read, and the thread
     /// is running already (waking another processor for a new one can cost as
@@ -51,19 +52,25 @@ impl Preload {
         let (send, loaded) = sync_channel(1);
         let read_ahead = Arc::new(Mutex::new(None::<ReadAhead>));
         let reads = Arc::clone(&read_ahead);
+        let main_cpu = current_cpu();
         let opening = std::thread::Builder::new().name("plugins".into()).spawn(move || {
+            avoid_cpu(main_cpu);
             let search = SearchPath::from_env(&[]);
-            let registry = Registry::load_indexed(&search);
-            let url = hint.as_deref().and_then(|u| DbUrl::parse(u).ok());
-            // A failure is the command's to report, when it opens the URL.
-            let driver = match (&registry, &url) {
-                (Ok(registry), Some(url)) => registry.driver_for(url).ok().cloned(),
-                _ => None,
-            };
-            crate::trace::mark("preload: plugins loaded");
-            // The receiver may be gone (the command line was wrong): then nothing is opened.
+            let registry = Registry::load_indexed(&search).map(Arc::new);
+            let shared = registry.as_ref().ok().map(Arc::clone);
+            // The index is what the command needs to go on; the plugin its
+            // URL names loads here meanwhile (a command that asks for it
+            // sooner waits on the registry's entry, not on this thread). The
+            // receiver may be gone (the command line was wrong): then nothing
+            // is loaded or opened.
             send.send((search, registry)).ok()?;
-            let (open, url, driver) = (open?, url?, driver?);
+            crate::trace::mark("preload: plugins indexed");
+            let url = DbUrl::parse(&hint?).ok()?;
+            // A failure is the command's to report, when it opens the URL.
+            let driver = shared?.driver_for(&url).ok()?.clone();
+            crate::trace::mark("preload: plugin loaded");
+            // Only an existing SQLite file is opened ahead (see above).
+            let open = open?;
             let mut conn = driver.open(&url).ok()?;
             crate::trace::mark("preload: target open");
             // Set by now unless the command line took longer to parse than
@@ -95,7 +102,7 @@ impl Preload {
     /// search path differs, a project's plugins, or the thread could not
     /// run), and the target it may be opening, which only that registry's
     /// plugins may use.
-    pub fn take(mut self, search: &SearchPath) -> (Option<Result<Registry, LoadError>>, Opening) {
+    pub fn take(mut self, search: &SearchPath) -> (Option<Result<Arc<Registry>, LoadError>>, Opening) {
         let registry = self.loaded.take().and_then(|r| r.recv().ok()).and_then(|(s, r)| (s == *search).then_some(r));
         let pending = Pending { handle: self.opening.take(), target: self.target.take() };
         if registry.is_none() {
@@ -155,6 +162,45 @@ impl Drop for Pending {
         }
     }
 }
+
+/// The processor the calling thread runs on.
+#[cfg(target_os = "linux")]
+fn current_cpu() -> Option<usize> {
+    // SAFETY: no arguments, no memory.
+    usize::try_from(unsafe { libc::sched_getcpu() }).ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn current_cpu() -> Option<usize> {
+    None
+}
+
+/// Keeps the calling thread off processor `cpu` (the one `main` ran on when
+/// it started this thread) when the process may use another. Linux starts a
+/// new thread on its parent's processor and moves one of them away only
+/// after milliseconds: traced with `perf sched` on 2 cores, `main` and this
+/// thread took turns on one processor for the first 4 ms of a warm
+/// `migrate down` while the other stood idle, and a run started planning
+/// 1.8 ms later than with each on its own (bench/README.md).
+#[cfg(target_os = "linux")]
+fn avoid_cpu(cpu: Option<usize>) {
+    let Some(cpu) = cpu else { return };
+    // SAFETY: the set is a plain bitmask owned here; 0 names this thread.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
+            return;
+        }
+        if libc::CPU_COUNT(&set) < 2 || !libc::CPU_ISSET(cpu, &set) {
+            return;
+        }
+        libc::CPU_CLR(cpu, &mut set);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn avoid_cpu(_: Option<usize>) {}
 
 /// The value of the first `--url` (`--url=V`, `-u V`) before a lone `--`.
 fn url_flag(args: impl IntoIterator<Item = OsString>) -> Option<String> {
