@@ -8,11 +8,9 @@
 
 use super::{Conn, LoadError, Registry, SearchPath};
 use std::ffi::OsString;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
+use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
 use strata_dialect_api::DbUrl;
 
 type Loaded = (SearchPath, Result<Arc<Registry>, LoadError>);
@@ -29,8 +27,6 @@ pub struct Preload {
     target: Option<String>,
     /// What the thread reads once the target is open.
     read_ahead: Arc<Mutex<Option<ReadAhead>>>,
-    /// Set once the thread runs on another processor than `main` (see [`wait`]).
-    apart: Arc<AtomicBool>,
 }
 
 impl Preload {
@@ -57,10 +53,8 @@ impl Preload {
         let read_ahead = Arc::new(Mutex::new(None::<ReadAhead>));
         let reads = Arc::clone(&read_ahead);
         let main_cpu = current_cpu();
-        let apart = Arc::new(AtomicBool::new(false));
-        let moved = Arc::clone(&apart);
         let opening = std::thread::Builder::new().name("plugins".into()).spawn(move || {
-            moved.store(avoid_cpu(main_cpu), Ordering::Relaxed);
+            avoid_cpu(main_cpu);
             let search = SearchPath::from_env(&[]);
             let registry = Registry::load_indexed(&search).map(Arc::new);
             let shared = registry.as_ref().ok().map(Arc::clone);
@@ -88,8 +82,8 @@ impl Preload {
             Some((open, conn))
         });
         match opening {
-            Ok(handle) => Preload { loaded: Some(loaded), opening: Some(handle), target, read_ahead, apart },
-            Err(_) => Preload { loaded: None, opening: None, target: None, read_ahead, apart },
+            Ok(handle) => Preload { loaded: Some(loaded), opening: Some(handle), target, read_ahead },
+            Err(_) => Preload { loaded: None, opening: None, target: None, read_ahead },
         }
     }
 
@@ -109,11 +103,8 @@ impl Preload {
     /// run), and the target it may be opening, which only that registry's
     /// plugins may use.
     pub fn take(mut self, search: &SearchPath) -> (Option<Result<Arc<Registry>, LoadError>>, Opening) {
-        let apart = self.apart.load(Ordering::Relaxed);
-        let registry =
-            self.loaded.take().and_then(|r| receive(&r, apart)).and_then(|(s, r)| (s == *search).then_some(r));
-        let pending =
-            Pending { handle: self.opening.take(), target: self.target.take(), apart: Arc::clone(&self.apart) };
+        let registry = self.loaded.take().and_then(|r| r.recv().ok()).and_then(|(s, r)| (s == *search).then_some(r));
+        let pending = Pending { handle: self.opening.take(), target: self.target.take() };
         if registry.is_none() {
             // Another plugin (the project's) opens the file: what this one
             // opened closes first, since two SQLite libraries in one process
@@ -130,7 +121,7 @@ impl Drop for Preload {
     /// process never exits while a plugin's initializers run.
     fn drop(&mut self) {
         drop(self.loaded.take());
-        drop(Pending { handle: self.opening.take(), target: None, apart: Arc::clone(&self.apart) });
+        drop(Pending { handle: self.opening.take(), target: None });
     }
 }
 
@@ -151,9 +142,7 @@ impl Opening {
     /// `url` itself and reports what goes wrong.
     pub fn take(&self, url: &str) -> Option<Conn> {
         let mut pending = self.0.lock().ok()?;
-        let handle = pending.handle.take()?;
-        wait(pending.apart.load(Ordering::Relaxed), || handle.is_finished());
-        let (opened, conn) = handle.join().ok()??;
+        let (opened, conn) = pending.handle.take()?.join().ok()??;
         (pending.target.as_deref() == Some(url) && opened == url).then_some(conn)
     }
 }
@@ -164,7 +153,6 @@ impl Opening {
 struct Pending {
     handle: Option<JoinHandle<Option<(String, Conn)>>>,
     target: Option<String>,
-    apart: Arc<AtomicBool>,
 }
 
 impl Drop for Pending {
@@ -195,60 +183,24 @@ fn current_cpu() -> Option<usize> {
 /// `migrate down` while the other stood idle, and a run started planning
 /// 1.8 ms later than with each on its own (bench/README.md).
 #[cfg(target_os = "linux")]
-fn avoid_cpu(cpu: Option<usize>) -> bool {
-    let Some(cpu) = cpu else { return false };
+fn avoid_cpu(cpu: Option<usize>) {
+    let Some(cpu) = cpu else { return };
     // SAFETY: the set is a plain bitmask owned here; 0 names this thread.
     unsafe {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
         if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
-            return false;
+            return;
         }
         if libc::CPU_COUNT(&set) < 2 || !libc::CPU_ISSET(cpu, &set) {
-            return false;
+            return;
         }
         libc::CPU_CLR(cpu, &mut set);
-        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) == 0
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn avoid_cpu(_: Option<usize>) -> bool {
-    false
-}
-
-/// Waits for `done` without sleeping for up to 3 ms when the two threads
-/// run `apart` (each on its own processor, so spinning takes nothing from
-/// the other), then as the caller does next, blocking. A thread that blocks
-/// is woken up to half a millisecond after it is signalled on a virtual
-/// machine, and what `main` waits for here is usually closer than that:
-/// spinning took a millisecond off a warm SQLite `migrate down` in two
-/// interleaved A/Bs of 60 runs (bench/README.md).
-fn wait(apart: bool, mut done: impl FnMut() -> bool) {
-    if !apart {
-        return;
-    }
-    let deadline = Instant::now() + Duration::from_millis(3);
-    while !done() && Instant::now() < deadline {
-        std::hint::spin_loop();
-    }
-}
-
-/// The thread's message, waited for as [`wait`] does.
-fn receive<T>(from: &Receiver<T>, apart: bool) -> Option<T> {
-    let mut got = None;
-    wait(apart, || match from.try_recv() {
-        Ok(v) => {
-            got = Some(Some(v));
-            true
-        }
-        Err(TryRecvError::Empty) => false,
-        Err(TryRecvError::Disconnected) => {
-            got = Some(None);
-            true
-        }
-    });
-    got.unwrap_or_else(|| from.recv().ok())
-}
+fn avoid_cpu(_: Option<usize>) {}
 
 /// The value of the first `--url` (`--url=V`, `-u V`) before a lone `--`.
 fn url_flag(args: impl IntoIterator<Item = OsString>) -> Option<String> {
