@@ -526,6 +526,43 @@ fn bad_input_is_refused_without_secrets() {
     assert!(tables(&m.target).is_empty());
 }
 
+/// Inspection reads the catalog over a second session when it can: a user
+/// allowed one session at a time gets the same schema from one.
+#[test]
+fn inspection_with_a_single_session_allowed() {
+    let Some(m) = my("one_session") else { return };
+    m.target.exec(
+        "CREATE TABLE p (id int PRIMARY KEY, name varchar(20) NOT NULL, CONSTRAINT positive CHECK (id > 0)); \
+         CREATE TABLE c (id int PRIMARY KEY, p_id int, KEY by_p (p_id), \
+         CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p (id) ON DELETE CASCADE); \
+         CREATE VIEW names AS SELECT name FROM p; \
+         CREATE TRIGGER p_upper BEFORE INSERT ON p FOR EACH ROW SET NEW.name = UPPER(NEW.name)",
+    );
+    let user = format!("strata_one_{}", std::process::id());
+    let hosts = ["127.0.0.1", "localhost"];
+    for host in hosts {
+        m.target.exec(&format!(
+            "DROP USER IF EXISTS '{user}'@'{host}'; CREATE USER '{user}'@'{host}' WITH MAX_USER_CONNECTIONS 1; \
+             GRANT ALL ON `{}`.* TO '{user}'@'{host}'",
+            m.target.name
+        ));
+    }
+    let one = m.url().replacen("root@", &format!("{user}@"), 1);
+    let single = m.strata(&["schema", "inspect", "--url", &one, "--format", "{{ sql . }}"]);
+    let both = m.strata(&["schema", "inspect", "--url", &m.url(), "--format", "{{ sql . }}"]);
+    for host in hosts {
+        m.target.exec(&format!("DROP USER IF EXISTS '{user}'@'{host}'"));
+    }
+    let (single, both) = (single.ok().stdout(), both.ok().stdout());
+    for part in
+        ["`positive` CHECK", "CONSTRAINT `c_p` FOREIGN KEY", "ON DELETE CASCADE", "INDEX `by_p`", "VIEW `names`"]
+    {
+        assert!(both.contains(part), "{part} missing from:\n{both}");
+    }
+    assert!(both.contains("TRIGGER `p_upper`"), "{both}");
+    assert_eq!(single, both);
+}
+
 #[test]
 fn schema_apply_refuses_to_drop_a_column_holding_values() {
     let Some(m) = my("schema_checks") else { return };

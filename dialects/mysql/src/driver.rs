@@ -5,7 +5,7 @@
 
 use crate::inspect::inspect_realm;
 use mysql_async::prelude::Queryable;
-use mysql_async::{Conn, OptsBuilder, Params, Row, Value};
+use mysql_async::{Conn, Opts, OptsBuilder, Params, Row, Value};
 use std::time::{Duration, Instant};
 use strata_dialect_api::{
     ConnInfo, DbUrl, DialectConnection, ErrorKind, InspectOptions, PluginError, Realm, Rows, SqlValue,
@@ -32,6 +32,9 @@ impl Flavour {
     }
 }
 
+/// Timestamps are read and written in UTC, as Atlas does.
+const SESSION_TIME_ZONE: &str = "SET time_zone = '+00:00'";
+
 /// Runs `fut` on the plugin's runtime (kit's current-thread bridge).
 fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, PluginError> {
     strata_dialect_kit::runtime::block_on("mysql", fut)
@@ -40,6 +43,14 @@ fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, PluginError> {
 /// An open MySQL or MariaDB connection.
 pub struct MyConn {
     conn: Option<Conn>,
+    /// What opened `conn`, to open `side` alike.
+    opts: Opts,
+    /// A second session for catalog reads made alongside `conn`'s (see
+    /// [`MyConn::rows_split`]), opened on first use.
+    side: Option<Conn>,
+    /// The second session failed once (a user allowed one session, a server
+    /// at its limit): later reads stay on `conn`.
+    side_failed: bool,
     info: ConnInfo,
     flavour: Flavour,
     /// (major, minor, patch) of the server.
@@ -109,8 +120,9 @@ pub fn open(url: &str) -> Result<MyConn, PluginError> {
         .client_found_rows(true)
         .prefer_socket(false)
         .stmt_cache_size(0);
+    let opts = Opts::from(opts);
     let password = parsed.password.clone();
-    let conn = block_on(Conn::new(opts))?.map_err(|e| {
+    let conn = block_on(Conn::new(opts.clone()))?.map_err(|e| {
         let mut err = classify(&e);
         if err.kind == ErrorKind::Database {
             err.kind = ErrorKind::Connection;
@@ -119,6 +131,9 @@ pub fn open(url: &str) -> Result<MyConn, PluginError> {
     })?;
     let mut my = MyConn {
         conn: Some(conn),
+        opts,
+        side: None,
+        side_failed: false,
         info: ConnInfo::default(),
         flavour: Flavour::Mysql,
         version: (0, 0, 0),
@@ -127,8 +142,7 @@ pub fn open(url: &str) -> Result<MyConn, PluginError> {
         doomed: None,
         implicit_commit: false,
     };
-    // Timestamps are read and written in UTC, as Atlas does.
-    my.run("SET time_zone = '+00:00'", &[])?;
+    my.run(SESSION_TIME_ZONE, &[])?;
     let version = my.scalar("SELECT VERSION()")?.unwrap_or_default();
     let (flavour, numbers) = parse_version(&version);
     let supported = match flavour {
@@ -209,6 +223,14 @@ fn text(value: &Value, column: Option<&mysql_async::Column>) -> Option<String> {
     })
 }
 
+/// A query without parameters over the text protocol.
+async fn text_rows(conn: &mut Conn, sql: &str) -> Result<Rows, mysql_async::Error> {
+    let mut result = conn.query_iter(sql).await?;
+    let columns = result.columns_ref().iter().map(|c| c.name_str().into_owned()).collect();
+    let rows: Vec<Row> = result.collect().await?;
+    Ok(to_rows(columns, rows))
+}
+
 fn to_rows(columns: Vec<String>, rows: Vec<Row>) -> Rows {
     let rows = rows
         .iter()
@@ -261,10 +283,7 @@ impl MyConn {
         let conn = self.conn()?;
         let result = block_on(async {
             if params.is_empty() {
-                let mut result = conn.query_iter(sql).await?;
-                let columns = result.columns_ref().iter().map(|c| c.name_str().into_owned()).collect();
-                let rows: Vec<Row> = result.collect().await?;
-                Ok::<_, mysql_async::Error>(to_rows(columns, rows))
+                text_rows(conn, sql).await
             } else {
                 let mut result = conn.exec_iter(sql, Params::Positional(params)).await?;
                 let columns = result.columns_ref().iter().map(|c| c.name_str().into_owned()).collect();
@@ -273,6 +292,68 @@ impl MyConn {
             }
         })?;
         result.map_err(|e| self.fail(&e))
+    }
+
+    /// Runs the `main` queries on this connection while the `side` ones run
+    /// on a second session, and returns each list's rows in order.
+    ///
+    /// Catalog reads are CPU-bound in the server, one thread per session: on a
+    /// 300-table MariaDB database inspection's queries take about 42 ms in a
+    /// row, and two sessions halve the wait. Inside a transaction everything
+    /// runs here, so that no read misses what the transaction holds; when the
+    /// second session cannot be had (or fails), its queries run here after
+    /// the others, and a failure is reported as this connection's own.
+    pub(crate) fn rows_split<const M: usize, const S: usize>(
+        &mut self,
+        main: [&str; M],
+        side: [&str; S],
+    ) -> Result<([Rows; M], [Rows; S]), PluginError> {
+        let shape = |_| PluginError::new(ErrorKind::Internal, "a catalog read returned the wrong number of results");
+        if self.in_tx || self.side_failed || S == 0 {
+            let main = main.iter().map(|sql| self.rows(sql, &[])).collect::<Result<Vec<_>, _>>()?;
+            let side = side.iter().map(|sql| self.rows(sql, &[])).collect::<Result<Vec<_>, _>>()?;
+            return Ok((main.try_into().map_err(shape)?, side.try_into().map_err(shape)?));
+        }
+        let opts = self.opts.clone();
+        let reused = self.side.take();
+        let conn = self.conn()?;
+        let (first, second) = block_on(futures_util::future::join(
+            async {
+                let mut out = Vec::with_capacity(M);
+                for sql in main {
+                    out.push(text_rows(conn, sql).await?);
+                }
+                Ok::<_, mysql_async::Error>(out)
+            },
+            async {
+                let mut other = match reused {
+                    Some(other) => other,
+                    None => {
+                        let mut other = Conn::new(opts).await?;
+                        other.query_drop(SESSION_TIME_ZONE).await?;
+                        other
+                    }
+                };
+                let mut out = Vec::with_capacity(S);
+                for sql in side {
+                    out.push(text_rows(&mut other, sql).await?);
+                }
+                Ok::<_, mysql_async::Error>((other, out))
+            },
+        ))?;
+        let second = second.map(|(other, out)| {
+            self.side = Some(other);
+            out
+        });
+        let first = first.map_err(|e| self.fail(&e))?;
+        let second = match second {
+            Ok(out) => out,
+            Err(_) => {
+                self.side_failed = true;
+                side.iter().map(|sql| self.rows(sql, &[])).collect::<Result<Vec<_>, _>>()?
+            }
+        };
+        Ok((first.try_into().map_err(shape)?, second.try_into().map_err(shape)?))
     }
 
     fn scalar(&mut self, sql: &str) -> Result<Option<String>, PluginError> {
@@ -377,6 +458,9 @@ impl DialectConnection for MyConn {
     }
 
     fn close(&mut self) -> Result<(), PluginError> {
+        if let Some(side) = self.side.take() {
+            let _ = block_on(side.disconnect());
+        }
         if let Some(conn) = self.conn.take() {
             block_on(conn.disconnect())?.map_err(|e| classify(&e))?;
         }
@@ -388,6 +472,9 @@ impl Drop for MyConn {
     fn drop(&mut self) {
         // Say goodbye to the server rather than leave the session to time out
         // (its GET_LOCK locks go with it).
+        if let Some(side) = self.side.take() {
+            let _ = block_on(side.disconnect());
+        }
         if let Some(conn) = self.conn.take() {
             let _ = block_on(conn.disconnect());
         }
