@@ -225,7 +225,13 @@ fn text(value: &Value, column: Option<&mysql_async::Column>) -> Option<String> {
 
 /// A query without parameters over the text protocol.
 async fn text_rows(conn: &mut Conn, sql: &str) -> Result<Rows, mysql_async::Error> {
-    let mut result = conn.query_iter(sql).await?;
+    collect_rows(conn.query_iter(sql).await?).await
+}
+
+/// A result's rows, every value as text, whichever protocol carried them.
+async fn collect_rows<P: mysql_async::prelude::Protocol>(
+    mut result: mysql_async::QueryResult<'_, '_, P>,
+) -> Result<Rows, mysql_async::Error> {
     let columns = result.columns_ref().iter().map(|c| c.name_str().into_owned()).collect();
     let rows: Vec<Row> = result.collect().await?;
     Ok(to_rows(columns, rows))
@@ -285,10 +291,7 @@ impl MyConn {
             if params.is_empty() {
                 text_rows(conn, sql).await
             } else {
-                let mut result = conn.exec_iter(sql, Params::Positional(params)).await?;
-                let columns = result.columns_ref().iter().map(|c| c.name_str().into_owned()).collect();
-                let rows: Vec<Row> = result.collect().await?;
-                Ok(to_rows(columns, rows))
+                collect_rows(conn.exec_iter(sql, Params::Positional(params)).await?).await
             }
         })?;
         result.map_err(|e| self.fail(&e))
@@ -298,8 +301,9 @@ impl MyConn {
     /// on a second session, and returns each list's rows in order.
     ///
     /// Catalog reads are CPU-bound in the server, one thread per session: on a
-    /// 300-table MariaDB database inspection's queries take about 42 ms in a
-    /// row, and two sessions halve the wait. Inside a transaction everything
+    /// 300-table MariaDB database inspection's queries take 20 to 40 ms in a
+    /// row, and over two sessions `schema inspect` takes a sixth less
+    /// (bench/README.md). Inside a transaction everything
     /// runs here, so that no read misses what the transaction holds; when the
     /// second session cannot be had (or fails), its queries run here after
     /// the others, and a failure is reported as this connection's own.
