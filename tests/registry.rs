@@ -94,6 +94,24 @@ fn every_run_is_recorded_with_its_outcome() {
     sb.strata(&["deployments", "verify"]).ok();
 }
 
+/// The registry file alone holds every record once a run has ended (no log
+/// beside it to replay): a team copying `.strata/registry.db` between CI
+/// stages, or committing it, loses nothing.
+#[test]
+fn the_registry_file_alone_holds_every_record() {
+    let sb = project("registry-file-alone");
+    let url = sb.sqlite_url("app.db");
+    sb.strata(&["migrate", "apply", "--url", &url, "2"]).ok();
+    sb.strata(&["migrate", "apply", "--url", &url]).ok();
+    sb.strata(&["migrate", "down", "--url", &url]).ok();
+    let copy = sb.path.join("copied-registry.db");
+    std::fs::copy(registry(&sb), &copy).unwrap();
+    let copied = records(&copy);
+    assert_eq!(copied.len(), 3, "{copied:?}");
+    assert_eq!(copied, records(&registry(&sb)));
+    assert!(!sb.path.join(".strata/registry.db-wal").exists());
+}
+
 #[test]
 fn verify_finds_records_altered_removed_or_reordered() {
     let sb = project("registry-tamper");

@@ -145,14 +145,20 @@ impl Ledger {
         let ph = conn.driver().manifest.capabilities.placeholder;
         let mut ledger = Ledger { conn, ph };
         if ledger.conn.driver().name() == "sqlite" {
-            // A rollback journal kept as an empty file between records: a
-            // run writes one record and closes, and a write-ahead log would
-            // be created, written, synced, copied back into the database and
-            // deleted every time (two syncs and two unlinks more, and each
-            // page written twice: 0.7 ms of a 300-file apply). Records wait
-            // for each other on the registry's lock anyway, and readers only
-            // wait out a commit (the busy timeout covers it).
-            let _ = ledger.conn.query("PRAGMA journal_mode = TRUNCATE", Vec::new());
+            // A rollback journal kept between records, its header zeroed at
+            // each commit (PERSIST): a run writes one record and closes, and
+            // a write-ahead log would be created, written, synced, copied back
+            // into the database and deleted every time (two syncs and two
+            // unlinks more, and each page written twice: 0.7 ms of a 300-file
+            // apply). Kept at its size rather than truncated (TRUNCATE), the
+            // next record overwrites blocks the file already has instead of
+            // allocating them again: 0.25 ms less per record (median of 80
+            // paired runs, the same five syncs). The size limit keeps a large
+            // transaction (a pushed directory) from leaving a large file.
+            // Records wait for each other on the registry's lock anyway, and
+            // readers only wait out a commit (the busy timeout covers it).
+            let _ = ledger.conn.query("PRAGMA journal_mode = PERSIST", Vec::new());
+            let _ = ledger.conn.query("PRAGMA journal_size_limit = 1048576", Vec::new());
         }
         ledger.ensure_schema()?;
         Ok(ledger)
