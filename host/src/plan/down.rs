@@ -147,7 +147,9 @@ pub struct DownPlan {
     /// The run as it is recorded before executing, so that running the same
     /// command again after a kill finishes it.
     pub run: Option<DownRun>,
-    /// Strata's history rows as read before planning.
+    /// Strata's history rows as read before planning: those of the reverted
+    /// versions, which a revert recorded as it goes updates (a remembered
+    /// plan whose steps all share the run's transaction reads none).
     pub history: BTreeMap<String, History>,
     /// Each step's statements as the policies see them, with the changes
     /// they make (empty for the rest of an interrupted revert).
@@ -196,7 +198,8 @@ pub fn plan_down(
     // can tell the schema is the one it planned for (see `memo`). Where the
     // database digests the revisions and history tables, their rows are
     // read only when there is a plan to make, save for the history rows of
-    // the versions the plan reverts, which the run updates.
+    // the versions the plan reverts, which a revert outside a transaction
+    // updates.
     let digests = super::memo::digests(conn, &store, &history_store);
     let mut memo_key = None;
     if let Some(digests) = &digests {
@@ -205,7 +208,13 @@ pub fn plan_down(
         memo_key = super::memo::down_key(conn, &inputs, super::memo::Schema::Fingerprint);
         crate::trace::mark("plan_down: schema and tables digested");
         if let Some((remembered, units)) = memo_key.as_deref().and_then(|k| super::memo::recall(cache, k, units)) {
-            let history = history_store.read_versions(conn, &remembered.versions())?;
+            // Only a revert recorded as it goes (a step outside a
+            // transaction) writes the rows it reads here.
+            let history = if remembered.all_tx() {
+                BTreeMap::new()
+            } else {
+                history_store.read_versions(conn, &remembered.versions())?
+            };
             crate::trace::mark("plan_down: plan reused (schema, revisions and directory as planned before)");
             return Ok(remembered.into_plan(history, units));
         }

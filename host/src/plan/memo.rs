@@ -104,6 +104,12 @@ impl Remembered {
         self.steps.iter().map(|s| s.version.as_str()).collect()
     }
 
+    /// Whether every step runs inside the one transaction of the run: then
+    /// the run writes no history row, it only deletes the reverted ones.
+    pub(super) fn all_tx(&self) -> bool {
+        self.steps.iter().all(|s| s.tx)
+    }
+
     pub(super) fn into_plan(self, history: BTreeMap<String, History>, units: Vec<Vec<Unit>>) -> DownPlan {
         DownPlan {
             current: self.current,
