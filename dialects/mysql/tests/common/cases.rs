@@ -1821,6 +1821,21 @@ CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1 /* note */",
          ALTER TABLE items ADD CONSTRAINT fk_19 FOREIGN KEY (a) REFERENCES tags (id);\n\
          ALTER TABLE items ADD FOREIGN KEY (b) REFERENCES tags (id)",
     ),
+    (
+        "system_versioning_explicit_columns",
+        r#"CREATE TABLE prices (id int PRIMARY KEY, amount int)"#,
+        r#"CREATE TABLE prices (id int PRIMARY KEY, amount int, row_start TIMESTAMP(6) GENERATED ALWAYS AS ROW START INVISIBLE, row_end TIMESTAMP(6) GENERATED ALWAYS AS ROW END INVISIBLE, PERIOD FOR SYSTEM_TIME(row_start, row_end)) WITH SYSTEM VERSIONING"#,
+    ),
+    (
+        "sysver_explicit_columns_added",
+        "CREATE TABLE t (id int PRIMARY KEY)",
+        "CREATE TABLE t (id int PRIMARY KEY, rs TIMESTAMP(6) GENERATED ALWAYS AS ROW START, re TIMESTAMP(6) GENERATED ALWAYS AS ROW END, PERIOD FOR SYSTEM_TIME(rs, re)) WITH SYSTEM VERSIONING",
+    ),
+    (
+        "sysver_explicit_columns_created",
+        "",
+        "CREATE TABLE t (id int PRIMARY KEY, rs TIMESTAMP(6) GENERATED ALWAYS AS ROW START, re TIMESTAMP(6) GENERATED ALWAYS AS ROW END, PERIOD FOR SYSTEM_TIME(rs, re)) WITH SYSTEM VERSIONING",
+    ),
 ];
 
 /// Changes the plugin does not converge on yet (MariaDB-only engines and
@@ -1867,11 +1882,6 @@ CREATE TABLE bookings (id int PRIMARY KEY, room_id int NOT NULL, valid_from date
 CREATE TABLE bookings (id int NOT NULL, room_id int NOT NULL, valid_from date NOT NULL, valid_to date NOT NULL, PERIOD FOR stay(valid_from, valid_to), PRIMARY KEY (id), UNIQUE KEY room_stay (room_id, stay WITHOUT OVERLAPS))"#,
     ),
     (
-        "system_versioning_explicit_columns",
-        r#"CREATE TABLE prices (id int PRIMARY KEY, amount int)"#,
-        r#"CREATE TABLE prices (id int PRIMARY KEY, amount int, row_start TIMESTAMP(6) GENERATED ALWAYS AS ROW START INVISIBLE, row_end TIMESTAMP(6) GENERATED ALWAYS AS ROW END INVISIBLE, PERIOD FOR SYSTEM_TIME(row_start, row_end)) WITH SYSTEM VERSIONING"#,
-    ),
-    (
         "binary_defaults",
         r#"CREATE TABLE t (id int PRIMARY KEY, flags binary(4), salt varbinary(8), pad binary(4))"#,
         r#"CREATE TABLE t (id int PRIMARY KEY, flags binary(4) NOT NULL DEFAULT 0x00000000, salt varbinary(8) NOT NULL DEFAULT '', pad binary(4) DEFAULT 'ab', mark varbinary(4) DEFAULT x'ff00')"#,
@@ -1916,16 +1926,6 @@ CREATE TABLE bookings (id int NOT NULL, room_id int NOT NULL, valid_from date NO
         "min_period",
         "CREATE TABLE t (id int PRIMARY KEY, s date NOT NULL, e date NOT NULL)",
         "CREATE TABLE t (id int PRIMARY KEY, s date NOT NULL, e date NOT NULL, PERIOD FOR p(s, e))",
-    ),
-    (
-        "min_sysver_explicit",
-        "CREATE TABLE t (id int PRIMARY KEY)",
-        "CREATE TABLE t (id int PRIMARY KEY, rs TIMESTAMP(6) GENERATED ALWAYS AS ROW START, re TIMESTAMP(6) GENERATED ALWAYS AS ROW END, PERIOD FOR SYSTEM_TIME(rs, re)) WITH SYSTEM VERSIONING",
-    ),
-    (
-        "min_sysver_explicit_created",
-        "",
-        "CREATE TABLE t (id int PRIMARY KEY, rs TIMESTAMP(6) GENERATED ALWAYS AS ROW START, re TIMESTAMP(6) GENERATED ALWAYS AS ROW END, PERIOD FOR SYSTEM_TIME(rs, re)) WITH SYSTEM VERSIONING",
     ),
     (
         "min_varbinary_high_byte_default",
