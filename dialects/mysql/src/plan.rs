@@ -1181,8 +1181,46 @@ fn alter_clauses(schema: &str, table_sql: &str, from: &Table, to: &Table, change
                 a.clauses.extend(reset_option(&option));
             }
         }
+        rebuild_keys_for_block_size(&mut a, from, to, changes);
     }
     a
+}
+
+/// A table's `KEY_BLOCK_SIZE` changed from one it had set: each key built
+/// under the old size keeps it as its own (`SHOW CREATE TABLE` then prints
+/// `PRIMARY KEY (id) KEY_BLOCK_SIZE=8` on a table without compression),
+/// which no catalog shows. The keys this statement does not rebuild anyway
+/// are dropped and added again in it, so that they take the table's size.
+fn rebuild_keys_for_block_size(a: &mut Alter, from: &Table, to: &Table, changes: &[TableChange]) {
+    let size = |t: &Table| create_options(t).into_iter().find(|o| o.starts_with("KEY_BLOCK_SIZE="));
+    let old = size(from);
+    if old.as_deref().is_none_or(|o| o == "KEY_BLOCK_SIZE=0") || old == size(to) {
+        return;
+    }
+    let pk_changed = changes.iter().any(|c| {
+        matches!(
+            c,
+            TableChange::AddPrimaryKey { .. }
+                | TableChange::DropPrimaryKey { .. }
+                | TableChange::ModifyPrimaryKey { .. }
+        )
+    });
+    if let Some(pk) = to.primary_key.as_ref().filter(|_| !pk_changed) {
+        a.clauses.push("DROP PRIMARY KEY".into());
+        a.clauses.push(format!("ADD {}", pk_sql(pk)));
+    }
+    let touched = |name: &str| {
+        changes.iter().any(|c| match c {
+            TableChange::AddIndex { index } | TableChange::DropIndex { index } => index.name == name,
+            TableChange::ModifyIndex { from, to } => from.name == name || to.name == name,
+            _ => false,
+        })
+    };
+    for index in to.indexes.iter().filter(|i| !touched(&i.name)) {
+        a.clauses.push(format!("DROP INDEX {}", quote(&index.name)));
+        a.clauses.push(format!("ADD {}", index_sql(index)));
+    }
+    a.rewrites = true;
 }
 
 fn modify_table(

@@ -1836,6 +1836,23 @@ CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1 /* note */",
         "",
         "CREATE TABLE t (id int PRIMARY KEY, rs TIMESTAMP(6) GENERATED ALWAYS AS ROW START, re TIMESTAMP(6) GENERATED ALWAYS AS ROW END, PERIOD FOR SYSTEM_TIME(rs, re)) WITH SYSTEM VERSIONING",
     ),
+    (
+        "compression_added_with_comment",
+        "CREATE TABLE t (id int PRIMARY KEY)",
+        "CREATE TABLE t (id int PRIMARY KEY) ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=8 COMMENT='archived'",
+    ),
+    (
+        "compression_removed_keys_rebuilt",
+        "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE t (id int PRIMARY KEY, a int, p_id int, UNIQUE KEY ua (a), \
+           CONSTRAINT t_p FOREIGN KEY (p_id) REFERENCES p (id)) ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=8",
+        "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE t (id int PRIMARY KEY, a int, p_id int, UNIQUE KEY ua (a), \
+           CONSTRAINT t_p FOREIGN KEY (p_id) REFERENCES p (id))",
+    ),
+    (
+        "key_block_size_halved",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, KEY ka (a)) ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=8",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int, KEY ka (a)) ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=4",
+    ),
 ];
 
 /// Changes the plugin does not converge on yet (MariaDB-only engines and
