@@ -1853,6 +1853,61 @@ CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1 /* note */",
         "CREATE TABLE t (id int PRIMARY KEY, a int, KEY ka (a)) ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=8",
         "CREATE TABLE t (id int PRIMARY KEY, a int, b int, KEY ka (a)) ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=4",
     ),
+    (
+        "pk_type_with_referencing_fks",
+        "CREATE TABLE users (id int NOT NULL AUTO_INCREMENT PRIMARY KEY);\nCREATE TABLE posts (id int PRIMARY KEY, user_id int NOT NULL, CONSTRAINT posts_user FOREIGN KEY (user_id) REFERENCES users (id));\nCREATE TABLE likes (user_id int NOT NULL, post_id int NOT NULL, PRIMARY KEY (user_id, post_id), CONSTRAINT likes_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE, CONSTRAINT likes_post FOREIGN KEY (post_id) REFERENCES posts (id))",
+        "CREATE TABLE users (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY);\nCREATE TABLE posts (id int PRIMARY KEY, user_id bigint unsigned NOT NULL, CONSTRAINT posts_user FOREIGN KEY (user_id) REFERENCES users (id));\nCREATE TABLE likes (user_id bigint unsigned NOT NULL, post_id int NOT NULL, PRIMARY KEY (user_id, post_id), CONSTRAINT likes_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE, CONSTRAINT likes_post FOREIGN KEY (post_id) REFERENCES posts (id))",
+    ),
+    (
+        "unique_referenced_dropped_with_fk",
+        "CREATE TABLE p (id int PRIMARY KEY, code varchar(10) NOT NULL, UNIQUE KEY code (code));\nCREATE TABLE c (id int PRIMARY KEY, p_code varchar(10), CONSTRAINT c_code FOREIGN KEY (p_code) REFERENCES p (code))",
+        "CREATE TABLE p (id int PRIMARY KEY, code varchar(10) NOT NULL);\nCREATE TABLE c (id int PRIMARY KEY, p_code varchar(10))",
+    ),
+    (
+        "fk_both_sides_type_change_composite",
+        "CREATE TABLE p (a int NOT NULL, b smallint NOT NULL, PRIMARY KEY (a, b));\nCREATE TABLE c (id int PRIMARY KEY, pa int, pb smallint, CONSTRAINT c_ab FOREIGN KEY (pa, pb) REFERENCES p (a, b))",
+        "CREATE TABLE p (a bigint NOT NULL, b int NOT NULL, PRIMARY KEY (a, b));\nCREATE TABLE c (id int PRIMARY KEY, pa bigint, pb int, CONSTRAINT c_ab FOREIGN KEY (pa, pb) REFERENCES p (a, b))",
+    ),
+    (
+        "self_fk_type_change",
+        "CREATE TABLE n (id int PRIMARY KEY, parent int, CONSTRAINT n_p FOREIGN KEY (parent) REFERENCES n (id))",
+        "CREATE TABLE n (id bigint PRIMARY KEY, parent bigint, CONSTRAINT n_p FOREIGN KEY (parent) REFERENCES n (id))",
+    ),
+    (
+        "collation_of_fk_columns",
+        "CREATE TABLE p (code varchar(10) CHARACTER SET latin1 NOT NULL PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY, code varchar(10) CHARACTER SET latin1, CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (code))",
+        "CREATE TABLE p (code varchar(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY, code varchar(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, CONSTRAINT c_code FOREIGN KEY (code) REFERENCES p (code))",
+    ),
+    (
+        "wordpress_postmeta",
+        "",
+        "CREATE TABLE wp_postmeta (meta_id bigint(20) unsigned NOT NULL auto_increment, post_id bigint(20) unsigned NOT NULL default '0', meta_key varchar(255) default NULL, meta_value longtext, PRIMARY KEY (meta_id), KEY post_id (post_id), KEY meta_key (meta_key(191))) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci",
+    ),
+    (
+        "laravel_soft_deletes",
+        "CREATE TABLE users (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, email varchar(255) NOT NULL, created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, UNIQUE KEY users_email_unique (email)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+        "CREATE TABLE users (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, email varchar(255) NOT NULL, email_verified_at timestamp NULL DEFAULT NULL, remember_token varchar(100) DEFAULT NULL, created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, deleted_at timestamp NULL DEFAULT NULL, UNIQUE KEY users_email_unique (email), KEY users_deleted_at_index (deleted_at)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+    ),
+    (
+        "partition_list",
+        "CREATE TABLE t (id int NOT NULL, region char(2) NOT NULL, PRIMARY KEY (id, region))",
+        "CREATE TABLE t (id int NOT NULL, region char(2) NOT NULL, PRIMARY KEY (id, region)) PARTITION BY LIST COLUMNS (region) (PARTITION eu VALUES IN ('de','fr'), PARTITION us VALUES IN ('us'))",
+    ),
+    (
+        "two_triggers_same_event",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int)",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int);\nCREATE TRIGGER t1 BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1;\nCREATE TRIGGER t2 BEFORE INSERT ON t FOR EACH ROW FOLLOWS t1 SET NEW.b = NEW.a + 1",
+    ),
+    (
+        "pk_extended_with_autoinc",
+        "CREATE TABLE t (id int NOT NULL AUTO_INCREMENT, tenant int NOT NULL, PRIMARY KEY (id))",
+        "CREATE TABLE t (id int NOT NULL AUTO_INCREMENT, tenant int NOT NULL, PRIMARY KEY (tenant, id), KEY (id))",
+    ),
+    (
+        "unique_nullable_to_pk",
+        "CREATE TABLE t (code char(4), name varchar(10), UNIQUE KEY code (code))",
+        "CREATE TABLE t (code char(4) NOT NULL, name varchar(10), PRIMARY KEY (code))",
+    ),
 ];
 
 /// Changes the plugin does not converge on yet (MariaDB-only engines and
