@@ -209,7 +209,7 @@ mod scenarios {
             db.exec("UPDATE users SET email = 'a@x' WHERE id = 1;");
         }
         let run = db.down(&[]).expect_code(1);
-        assert!(run.stderr().contains("check before reverting version 3 failed"), "{}", run.stderr());
+        assert!(run.stderr().contains("check before reverting version 3 failed: expected "), "{}", run.stderr());
         assert!(run.stderr().contains("nothing was changed"), "{}", run.stderr());
         let check = if db.is_clickhouse() {
             empty_check(&db, &db.t("logs"))

@@ -226,7 +226,9 @@ fn checks_up_front_hold_refuse_or_wait_for_what_an_earlier_step_restores() {
     let (_, failed) = exec::precheck(&mut conn, &mut steps, false, true, &mut Quiet);
     assert_eq!(
         failed.as_deref(),
-        Some("check before reverting version 3 failed: table \"a\" is empty (SELECT NOT EXISTS (SELECT 1 FROM a))")
+        Some(
+            "check before reverting version 3 failed: expected table \"a\" is empty (SELECT NOT EXISTS (SELECT 1 FROM a))"
+        )
     );
 }
 

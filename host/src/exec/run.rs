@@ -712,7 +712,8 @@ fn evaluate(
                 if !ok && failed.is_none() {
                     let why = outcome.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
                     let what = if reverting { "reverting version" } else { "version" };
-                    failed = Some(format!("check before {what} {version} failed: {} ({}){why}", c.reason, c.sql));
+                    failed =
+                        Some(format!("check before {what} {version} failed: expected {} ({}){why}", c.reason, c.sql));
                 }
                 report.checks.push(outcome);
             }
@@ -795,7 +796,7 @@ pub fn precheck(
                     } else if outcome.ok == Some(false) && failed.is_none() {
                         let what = if reverting { "reverting version" } else { "version" };
                         failed = Some(format!(
-                            "check before {what} {} failed: {} ({})",
+                            "check before {what} {} failed: expected {} ({})",
                             step.version, outcome.reason, outcome.stmt
                         ));
                     }
