@@ -362,6 +362,9 @@ fn reset_option(option: &str) -> Option<String> {
     let value = match key {
         "KEY_BLOCK_SIZE" | "CHECKSUM" | "DELAY_KEY_WRITE" | "MAX_ROWS" | "MIN_ROWS" | "AVG_ROW_LENGTH" => "0",
         "ROW_FORMAT" | "STATS_PERSISTENT" | "STATS_AUTO_RECALC" | "STATS_SAMPLE_PAGES" | "PACK_KEYS" => "DEFAULT",
+        // MariaDB's InnoDB-defined options: `=DEFAULT` removes them from the
+        // definition (`=0` would stay written as `PAGE_COMPRESSED`='0').
+        "PAGE_COMPRESSED" | "PAGE_COMPRESSION_LEVEL" | "ENCRYPTED" | "ENCRYPTION_KEY_ID" => "DEFAULT",
         _ => return None,
     };
     Some(format!("{key}={value}"))

@@ -1908,6 +1908,17 @@ CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1 /* note */",
         "CREATE TABLE t (code char(4), name varchar(10), UNIQUE KEY code (code))",
         "CREATE TABLE t (code char(4) NOT NULL, name varchar(10), PRIMARY KEY (code))",
     ),
+    (
+        // MariaDB's InnoDB page compression; the reverse removes it.
+        "page_compression_added",
+        "CREATE TABLE t (id int PRIMARY KEY, body text)",
+        "CREATE TABLE t (id int PRIMARY KEY, body text) ENGINE=InnoDB PAGE_COMPRESSED=1 PAGE_COMPRESSION_LEVEL=6",
+    ),
+    (
+        "page_compression_level_dropped",
+        "CREATE TABLE t (id int PRIMARY KEY) PAGE_COMPRESSED=1 PAGE_COMPRESSION_LEVEL=9",
+        "CREATE TABLE t (id int PRIMARY KEY) PAGE_COMPRESSED=1",
+    ),
 ];
 
 /// Changes the plugin does not converge on yet (MariaDB-only engines and
