@@ -333,7 +333,9 @@ fn my_client(url: &str) -> Command {
     let mut cmd = Command::new(client);
     cmd.args(["--protocol=TCP", "-h", if host.is_empty() { "127.0.0.1" } else { host }, "-P", port]);
     cmd.args(["-u", if user.is_empty() { "root" } else { user }]);
-    cmd.args(["--batch", "--skip-column-names"]);
+    // A user's file is UTF-8 throughout (emoji included); the client's own
+    // default, utf8mb3, refuses four-byte characters.
+    cmd.args(["--batch", "--skip-column-names", "--default-character-set=utf8mb4"]);
     if let Some(p) = password {
         cmd.env("MYSQL_PWD", p);
     }

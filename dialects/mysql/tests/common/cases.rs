@@ -1915,6 +1915,13 @@ CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1 /* note */",
         "CREATE TABLE t (id int PRIMARY KEY, body text) ENGINE=InnoDB PAGE_COMPRESSED=1 PAGE_COMPRESSION_LEVEL=6",
     ),
     (
+        // Four-byte UTF-8 in comments and a default, as a user's file holds it.
+        "emoji_in_comments_and_defaults",
+        "CREATE TABLE t (id int PRIMARY KEY) COMMENT 'plain'",
+        "CREATE TABLE t (id int PRIMARY KEY COMMENT 'clé 🔑', name varchar(20) DEFAULT '名前 ✓' COMMENT '名前', \
+         mood varchar(8) NOT NULL DEFAULT '🙂') COMMENT 'tablé 🎉'",
+    ),
+    (
         "page_compression_level_dropped",
         "CREATE TABLE t (id int PRIMARY KEY) PAGE_COMPRESSED=1 PAGE_COMPRESSION_LEVEL=9",
         "CREATE TABLE t (id int PRIMARY KEY) PAGE_COMPRESSED=1",
