@@ -10,6 +10,7 @@
 //!   `system_versioning` [true, MariaDB],
 //!   `partition` [string: the `PARTITION BY …` clause, canonical as `inspect` writes it];
 //! - column: `auto_increment` [true], `invisible` [true], `on_update` [string, e.g. `CURRENT_TIMESTAMP(6)`],
+//!   `unversioned` [true, MariaDB: `WITHOUT SYSTEM VERSIONING` in a system-versioned table],
 //!   `check` [string: a column-level check clause, as MariaDB keeps them];
 //! - index and primary key: `type` [`FULLTEXT`, `SPATIAL`, `HASH`; `BTREE` on a MEMORY
 //!   table, whose default is `HASH`], `sub_parts`

@@ -174,6 +174,9 @@ pub fn inspect_realm(conn: &mut MyConn, options: &InspectOptions) -> Result<Real
         if extra.split_whitespace().any(|w| w == "invisible") {
             column.attrs.push(attr("invisible", true));
         }
+        if extra.contains("without system versioning") {
+            column.attrs.push(attr("unversioned", true));
+        }
         if extra.contains("auto_increment") {
             column.attrs.push(attr("auto_increment", true));
         }

@@ -211,6 +211,9 @@ fn column_sql(column: &Column, collation: Option<&str>) -> String {
     if flag(&column.attrs, "invisible") {
         sql.push_str(" INVISIBLE");
     }
+    if flag(&column.attrs, "unversioned") {
+        sql.push_str(" WITHOUT SYSTEM VERSIONING");
+    }
     if let Some(comment) = &column.comment {
         sql.push_str(&format!(" COMMENT {}", literal(comment)));
     }
