@@ -18,14 +18,14 @@
 //! Then `strata_dialect_kit::order` reorders wherever a dependency says so.
 //! Names are backquoted and left unqualified unless `PlanOptions::qualify`.
 
-use crate::attrs::{flag, get, get_str};
+use crate::attrs::{DIALECT, flag, get, get_str};
 use crate::diff::effective_collation;
 use crate::objects::{Alter as ObjectChanges, Event, Object, Routine, Sequence, objects};
 use crate::sql::tokens;
 use crate::types::{is_text, literal, lossy_condition, quote};
 use strata_dialect_api::{
-    Change, Check, Column, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PreCheck, PrimaryKey, Schema,
-    Statement, Table, TableChange, Trigger, View,
+    Attr, Change, Check, Column, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PreCheck, PrimaryKey,
+    Schema, Statement, Table, TableChange, Trigger, View,
 };
 use strata_dialect_kit::Names;
 use strata_dialect_kit::checks;
@@ -371,6 +371,34 @@ fn reset_option(option: &str) -> Option<String> {
         _ => return None,
     };
     Some(format!("{key}={value}"))
+}
+
+/// `column` without `WITHOUT SYSTEM VERSIONING`.
+fn without_flag(column: &Column) -> Column {
+    let mut c = column.clone();
+    c.attrs.retain(|a| !matches!(a, Attr::Other { dialect, name, .. } if dialect == DIALECT && name == "unversioned"));
+    c
+}
+
+/// `to` and `changes` with every column versioned: the first of the two
+/// statements that make a table versioned with columns kept out of history.
+fn without_unversioned(to: &Table, changes: &[TableChange]) -> (Table, Vec<TableChange>) {
+    let mut staged = to.clone();
+    staged.columns = to.columns.iter().map(without_flag).collect();
+    let changes = changes
+        .iter()
+        .cloned()
+        .map(|mut c| {
+            match &mut c {
+                TableChange::AddColumn { column } | TableChange::ModifyColumn { to: column, .. } => {
+                    *column = without_flag(column);
+                }
+                _ => {}
+            }
+            c
+        })
+        .collect();
+    (staged, changes)
 }
 
 /// The foreign key of `table` whose own key `index` looks like: an index the
@@ -1279,7 +1307,19 @@ fn modify_table(
 
     let table_sql = &table;
     let changes = &with_regenerated_keys(from, to, changes);
-    let forward = alter_clauses(schema, table_sql, from, to, changes);
+    // Columns kept out of history wait for a second statement when the table
+    // becomes versioned here: MariaDB refuses `WITHOUT SYSTEM VERSIONING`
+    // until it is, even after `ADD SYSTEM VERSIONING` in the same statement.
+    let later: Vec<&Column> = if !flag(&from.attrs, "system_versioning") && flag(&to.attrs, "system_versioning") {
+        to.columns.iter().filter(|c| flag(&c.attrs, "unversioned")).collect()
+    } else {
+        Vec::new()
+    };
+    let staged = (!later.is_empty()).then(|| without_unversioned(to, changes));
+    let forward = match &staged {
+        Some((to, changes)) => alter_clauses(schema, table_sql, from, to, changes),
+        None => alter_clauses(schema, table_sql, from, to, changes),
+    };
     // The reverse adds back the keys dropped here: its own generated indexes to rebuild.
     let inverse = with_regenerated_keys(to, from, &changes.iter().map(invert).collect::<Vec<_>>());
     let backward = alter_clauses(schema, table_sql, to, from, &inverse);
@@ -1303,6 +1343,18 @@ fn modify_table(
         );
     } else {
         orphan_reverse.extend(backward);
+    }
+    if !later.is_empty() {
+        let modify = |c: &Column| format!("MODIFY COLUMN {}", column_sql(c, c.collation.as_deref()));
+        let flagged: Vec<String> = later.iter().map(|c| modify(c)).collect();
+        let plain: Vec<String> = later.iter().map(|c| modify(&without_flag(c))).collect();
+        let sql = format!("ALTER TABLE {table} {}", flagged.join(", "));
+        let undo = format!("ALTER TABLE {table} {}", plain.join(", "));
+        p.modify_tables.push(
+            unit(stmt(sql, format!("keep columns of {t:?} out of its history"), source, vec![undo]))
+                .needs_old([Key::relation(schema, &from.name)])
+                .needs_new(later.iter().map(|c| Key::column(schema, t, &c.name))),
+        );
     }
 
     if !added_fks.is_empty() {
