@@ -50,7 +50,10 @@ struct TestDb {
 impl TestDb {
     fn new(server: &str, test: &str) -> TestDb {
         let name = format!("strata_my_{test}_{}", std::process::id());
-        assert!(name.len() <= 64, "database name too long: {name}");
+        // Checked at a pid's widest (7 digits), so that a name too long fails
+        // on every machine, not only where pids run high.
+        let widest = format!("strata_my_{test}_{}", 4_194_304);
+        assert!(widest.len() <= 64, "database name too long: {widest}");
         let mut admin = open(server).unwrap();
         admin.exec(&format!("DROP DATABASE IF EXISTS {}", quote(&name)), &[]).unwrap();
         admin

@@ -1797,7 +1797,7 @@ CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1 /* note */",
     ),
     // Key order (found by tests/pairs.rs): SHOW CREATE TABLE lists keys by class, then by creation.
     (
-        "unnamed_fk_actions_changed_before_a_named_one",
+        "unnamed_fk_actions_changed_before_named",
         "CREATE TABLE p (id int NOT NULL, PRIMARY KEY (id));\nCREATE TABLE c (x int, y int, \
            FOREIGN KEY (x) REFERENCES p (id) ON DELETE SET NULL, CONSTRAINT fk_1 FOREIGN KEY (y) REFERENCES p (id))",
         "CREATE TABLE p (id int NOT NULL, PRIMARY KEY (id));\nCREATE TABLE c (x int, y int, \
@@ -1929,7 +1929,7 @@ CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1 /* note */",
          views bigint NOT NULL DEFAULT 0 WITHOUT SYSTEM VERSIONING) WITH SYSTEM VERSIONING",
     ),
     (
-        "versioned_table_created_with_unversioned_column",
+        "versioned_created_with_unversioned_column",
         "CREATE TABLE x (id int PRIMARY KEY)",
         "CREATE TABLE x (id int PRIMARY KEY);\n\
          CREATE TABLE h (id int PRIMARY KEY, v int, hits int WITHOUT SYSTEM VERSIONING) WITH SYSTEM VERSIONING",
