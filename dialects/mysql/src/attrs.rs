@@ -45,6 +45,11 @@ pub(crate) fn get_str<'a>(attrs: &'a [Attr], name: &str) -> Option<&'a str> {
     ATTRS.get_str(attrs, name)
 }
 
+/// `attrs` without the MySQL attribute `name`.
+pub(crate) fn remove(attrs: &mut Vec<Attr>, name: &str) {
+    attrs.retain(|a| ATTRS.own(a).is_none_or(|(n, _)| n != name));
+}
+
 /// True when the MySQL attribute `name` is set to true.
 pub(crate) fn flag(attrs: &[Attr], name: &str) -> bool {
     ATTRS.flag(attrs, name)

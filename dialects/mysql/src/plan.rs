@@ -18,14 +18,14 @@
 //! Then `strata_dialect_kit::order` reorders wherever a dependency says so.
 //! Names are backquoted and left unqualified unless `PlanOptions::qualify`.
 
-use crate::attrs::{DIALECT, flag, get, get_str};
+use crate::attrs::{flag, get, get_str};
 use crate::diff::effective_collation;
 use crate::objects::{Alter as ObjectChanges, Event, Object, Routine, Sequence, objects};
 use crate::sql::tokens;
 use crate::types::{is_text, literal, lossy_condition, quote};
 use strata_dialect_api::{
-    Attr, Change, Check, Column, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PreCheck, PrimaryKey,
-    Schema, Statement, Table, TableChange, Trigger, View,
+    Change, Check, Column, ForeignKey, Index, IndexPart, Plan, PlanOptions, PluginError, PreCheck, PrimaryKey, Schema,
+    Statement, Table, TableChange, Trigger, View,
 };
 use strata_dialect_kit::Names;
 use strata_dialect_kit::checks;
@@ -376,7 +376,7 @@ fn reset_option(option: &str) -> Option<String> {
 /// `column` without `WITHOUT SYSTEM VERSIONING`.
 fn without_flag(column: &Column) -> Column {
     let mut c = column.clone();
-    c.attrs.retain(|a| !matches!(a, Attr::Other { dialect, name, .. } if dialect == DIALECT && name == "unversioned"));
+    crate::attrs::remove(&mut c.attrs, "unversioned");
     c
 }
 
@@ -1316,10 +1316,8 @@ fn modify_table(
         Vec::new()
     };
     let staged = (!later.is_empty()).then(|| without_unversioned(to, changes));
-    let forward = match &staged {
-        Some((to, changes)) => alter_clauses(schema, table_sql, from, to, changes),
-        None => alter_clauses(schema, table_sql, from, to, changes),
-    };
+    let (first_to, first_changes) = staged.as_ref().map_or((to, changes.as_slice()), |(t, c)| (t, c.as_slice()));
+    let forward = alter_clauses(schema, table_sql, from, first_to, first_changes);
     // The reverse adds back the keys dropped here: its own generated indexes to rebuild.
     let inverse = with_regenerated_keys(to, from, &changes.iter().map(invert).collect::<Vec<_>>());
     let backward = alter_clauses(schema, table_sql, to, from, &inverse);

@@ -680,6 +680,13 @@ fn finish_report(out: &mut Outcome) {
     last(out).end = clock::rfc3339(SystemTime::now());
 }
 
+/// Why a run refuses: a check on `version` did not hold. The reason says what
+/// the check expects, e.g. `column "c" of table "t" is empty`.
+fn check_failed(reverting: bool, version: &str, reason: &str, sql: &str) -> String {
+    let what = if reverting { "reverting version" } else { "version" };
+    format!("check before {what} {version} failed: expected {reason} ({sql})")
+}
+
 /// Evaluates guards, recording each outcome in `report`. `block` prints them as
 /// a block before the step, otherwise inline before their statement. Returns
 /// why the first one that did not hold failed.
@@ -711,9 +718,7 @@ fn evaluate(
                 }
                 if !ok && failed.is_none() {
                     let why = outcome.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
-                    let what = if reverting { "reverting version" } else { "version" };
-                    failed =
-                        Some(format!("check before {what} {version} failed: expected {} ({}){why}", c.reason, c.sql));
+                    failed = Some(format!("{}{why}", check_failed(reverting, version, &c.reason, &c.sql)));
                 }
                 report.checks.push(outcome);
             }
@@ -794,11 +799,7 @@ pub fn precheck(
                     if outcome.ok == Some(false) && outcome.error.is_some() {
                         deferred.push(guard.clone());
                     } else if outcome.ok == Some(false) && failed.is_none() {
-                        let what = if reverting { "reverting version" } else { "version" };
-                        failed = Some(format!(
-                            "check before {what} {} failed: expected {} ({})",
-                            step.version, outcome.reason, outcome.stmt
-                        ));
+                        failed = Some(check_failed(reverting, &step.version, &outcome.reason, &outcome.stmt));
                     }
                 }
                 report.checks.retain(|c| c.ok != Some(false) || c.error.is_none());
